@@ -1,0 +1,164 @@
+//! `copperhead-board`: the Copperhead firmware built for the host.
+//!
+//! Like MicroPython's unix port it runs a script file, `-c CODE`, or a script piped on stdin,
+//! and gives a REPL on a terminal. With `--pty` it is a virtual board: it opens a
+//! pseudo-terminal, prints its path on the first line of stdout, and serves the board REPL
+//! (friendly, raw, raw-paste) there, as a USB board does on its serial port.
+
+use copperhead_firmware::host::{self, BoardOptions, pty};
+use copperhead_vm::{Config, Mode, Vm};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+const USAGE: &str = "\
+usage: copperhead-board [options] [-c CODE | FILE | -]
+  -c CODE           run CODE
+  FILE              run a script file
+  -                 run a script read from stdin (also when stdin is not a terminal)
+  --pty             virtual board: serve the board REPL on a new pseudo-terminal and print its path
+  -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
+  -X emit=MODE      accepted for MicroPython compatibility; code always runs as bytecode
+  -h, --help        this help";
+
+enum Job {
+    Code(String, String),
+    Repl,
+    Pty,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("copperhead-board: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, String> {
+    let mut config = Config::default();
+    let mut job = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            "-X" => {
+                let opt = args.next().ok_or("-X needs an option")?;
+                apply_x_option(&opt, &mut config)?;
+            }
+            "-c" => {
+                let code = args.next().ok_or("-c needs code")?;
+                job = Some(Job::Code(code, "<stdin>".into()));
+                break;
+            }
+            "--pty" => job = Some(Job::Pty),
+            "-" => {
+                job = Some(Job::Code(read_stdin()?, "<stdin>".into()));
+                break;
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
+            path => {
+                let source = std::fs::read_to_string(path)
+                    .map_err(|e| format!("can't open file '{path}': {e}"))?;
+                job = Some(Job::Code(source, path.to_string()));
+                break;
+            }
+        }
+    }
+    let job = match job {
+        Some(job) => job,
+        None if std::io::stdin().is_terminal() => Job::Repl,
+        None => Job::Code(read_stdin()?, "<stdin>".into()),
+    };
+    match job {
+        Job::Code(source, file) => Ok(run_code(&source, &file, config)),
+        Job::Repl => terminal_repl(config),
+        Job::Pty => virtual_board(config),
+    }
+}
+
+fn apply_x_option(opt: &str, config: &mut Config) -> Result<(), String> {
+    if let Some(size) = opt.strip_prefix("heapsize=") {
+        config.heap_size = parse_size(size).ok_or_else(|| format!("bad heapsize '{size}'"))?;
+    } else if opt.starts_with("emit=") {
+        // Native and viper emitters are not separate here: everything runs as bytecode.
+    } else {
+        return Err(format!("unknown -X option '{opt}'"));
+    }
+    Ok(())
+}
+
+/// `N`, `NK`, `NM`, with MicroPython's optional `w` (words) before the suffix.
+fn parse_size(text: &str) -> Option<usize> {
+    let (digits, mult) = match text.as_bytes().last()? {
+        b'K' | b'k' => (&text[..text.len() - 1], 1024),
+        b'M' | b'm' => (&text[..text.len() - 1], 1024 * 1024),
+        _ => (text, 1),
+    };
+    let (digits, word) = match digits.strip_suffix('w') {
+        Some(d) => (d, std::mem::size_of::<usize>()),
+        None => (digits, 1),
+    };
+    digits.parse::<usize>().ok()?.checked_mul(mult * word)
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut source = String::new();
+    std::io::stdin()
+        .read_to_string(&mut source)
+        .map_err(|e| format!("can't read stdin: {e}"))?;
+    Ok(source)
+}
+
+/// Run a program as the unix port does: output to stdout, traceback to stderr, exit 1.
+fn run_code(source: &str, file: &str, config: Config) -> ExitCode {
+    let stdout = Arc::new(Mutex::new(std::io::stdout()));
+    let platform = host::HostPlatform::new(stdout, false, Arc::new(AtomicBool::new(false)));
+    let mut vm = Vm::new(platform, config);
+    match vm.exec(source, file, Mode::File) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = std::io::stdout().flush();
+            eprint!("{}", e.traceback);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The friendly REPL on the user's terminal.
+fn terminal_repl(config: Config) -> Result<ExitCode, String> {
+    use std::os::fd::AsRawFd;
+    let fd = std::io::stdin().as_raw_fd();
+    let saved = pty::make_raw(fd).map_err(|e| format!("can't set up the terminal: {e}"))?;
+    let mut options = BoardOptions::virtual_board(config);
+    options.exit_on_reset = true;
+    let mut banner = Vec::new();
+    let repl = copperhead_firmware::repl::Repl::new(options.info.clone());
+    repl.banner(&mut banner);
+    banner.extend_from_slice(copperhead_firmware::repl::PS1);
+    let _ = std::io::stdout().write_all(&banner);
+    let _ = std::io::stdout().flush();
+    let result = host::serve(std::io::stdin(), std::io::stdout(), options);
+    pty::restore(fd, &saved);
+    println!();
+    result.map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A virtual board on a pseudo-terminal.
+fn virtual_board(config: Config) -> Result<ExitCode, String> {
+    let pty = pty::Pty::open().map_err(|e| format!("can't open a pseudo-terminal: {e}"))?;
+    println!("{}", pty.path);
+    let _ = std::io::stdout().flush();
+    let input = pty.master.try_clone().map_err(|e| e.to_string())?;
+    let output = pty.master.try_clone().map_err(|e| e.to_string())?;
+    host::serve(input, output, BoardOptions::virtual_board(config)).map_err(|e| e.to_string())?;
+    drop(pty);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,17 @@
+//! The Copperhead board runtime: what turns bytes on a serial line into REPL behaviour.
+//!
+//! The core ([`repl`]) is `no_std` + `alloc` and does no I/O, so the same state machine
+//! serves a microcontroller, the host's virtual board and tests. Ports supply the bytes:
+//! [`host`] is the one for Linux/macOS (`copperhead-board`).
+#![no_std]
+extern crate alloc;
+#[cfg(feature = "host")]
+extern crate std;
+
+pub mod repl;
+
+#[cfg(feature = "host")]
+pub mod host;
+
+/// The version shown in banners and `sys.implementation`.
+pub const VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));

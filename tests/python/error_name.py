@@ -1,0 +1,4 @@
+print("before")
+x = 1
+print(x + undefined_name)
+print("after")

@@ -1,0 +1,195 @@
+//! Exceptions as the VM carries them: the built-in exception types, compile errors, and
+//! raised exceptions with their traceback entries. Rendering follows MicroPython's format.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+/// The built-in exception types, with MicroPython's hierarchy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrKind {
+    BaseException,
+    SystemExit,
+    KeyboardInterrupt,
+    GeneratorExit,
+    Exception,
+    StopIteration,
+    ArithmeticError,
+    OverflowError,
+    ZeroDivisionError,
+    AssertionError,
+    AttributeError,
+    EOFError,
+    ImportError,
+    LookupError,
+    IndexError,
+    KeyError,
+    MemoryError,
+    NameError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    SyntaxError,
+    IndentationError,
+    TypeError,
+    ValueError,
+    UnicodeError,
+}
+
+impl ErrKind {
+    pub fn name(self) -> &'static str {
+        use ErrKind::*;
+        match self {
+            BaseException => "BaseException",
+            SystemExit => "SystemExit",
+            KeyboardInterrupt => "KeyboardInterrupt",
+            GeneratorExit => "GeneratorExit",
+            Exception => "Exception",
+            StopIteration => "StopIteration",
+            ArithmeticError => "ArithmeticError",
+            OverflowError => "OverflowError",
+            ZeroDivisionError => "ZeroDivisionError",
+            AssertionError => "AssertionError",
+            AttributeError => "AttributeError",
+            EOFError => "EOFError",
+            ImportError => "ImportError",
+            LookupError => "LookupError",
+            IndexError => "IndexError",
+            KeyError => "KeyError",
+            MemoryError => "MemoryError",
+            NameError => "NameError",
+            OSError => "OSError",
+            RuntimeError => "RuntimeError",
+            NotImplementedError => "NotImplementedError",
+            SyntaxError => "SyntaxError",
+            IndentationError => "IndentationError",
+            TypeError => "TypeError",
+            ValueError => "ValueError",
+            UnicodeError => "UnicodeError",
+        }
+    }
+
+    pub fn parent(self) -> Option<ErrKind> {
+        use ErrKind::*;
+        Some(match self {
+            BaseException => return None,
+            SystemExit | KeyboardInterrupt | GeneratorExit | Exception => BaseException,
+            OverflowError | ZeroDivisionError => ArithmeticError,
+            IndexError | KeyError => LookupError,
+            NotImplementedError => RuntimeError,
+            IndentationError => SyntaxError,
+            UnicodeError => ValueError,
+            _ => Exception,
+        })
+    }
+
+    /// `issubclass(self, other)`.
+    pub fn is_a(self, other: ErrKind) -> bool {
+        let mut k = Some(self);
+        while let Some(kind) = k {
+            if kind == other {
+                return true;
+            }
+            k = kind.parent();
+        }
+        false
+    }
+}
+
+/// A failure to tokenize, parse or compile, before anything runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompileError {
+    pub kind: ErrKind,
+    pub message: String,
+    pub line: u32,
+}
+
+impl CompileError {
+    pub fn syntax(message: &str, line: u32) -> Self {
+        CompileError {
+            kind: ErrKind::SyntaxError,
+            message: message.into(),
+            line,
+        }
+    }
+
+    pub fn indentation(message: &str, line: u32) -> Self {
+        CompileError {
+            kind: ErrKind::IndentationError,
+            message: message.into(),
+            line,
+        }
+    }
+
+    pub fn too_deep(line: u32) -> Self {
+        CompileError {
+            kind: ErrKind::RuntimeError,
+            message: "maximum recursion depth exceeded".into(),
+            line,
+        }
+    }
+}
+
+/// One traceback entry: where a frame was when the exception passed through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEntry {
+    pub file: String,
+    pub line: u32,
+    /// `None` for compile errors, which print no `in <scope>`.
+    pub scope: Option<String>,
+}
+
+/// A raised exception travelling up the Rust call stack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PyErr {
+    pub kind: ErrKind,
+    /// `None` prints as `Type`; `Some("")` as `Type: ` (MicroPython's KeyboardInterrupt).
+    pub message: Option<String>,
+    /// Innermost last, as printed.
+    pub traceback: Vec<TraceEntry>,
+}
+
+impl PyErr {
+    pub fn new(kind: ErrKind, message: impl Into<String>) -> Self {
+        PyErr {
+            kind,
+            message: Some(message.into()),
+            traceback: Vec::new(),
+        }
+    }
+
+    pub fn bare(kind: ErrKind) -> Self {
+        PyErr {
+            kind,
+            message: None,
+            traceback: Vec::new(),
+        }
+    }
+
+    pub fn type_error(message: impl Into<String>) -> Self {
+        PyErr::new(ErrKind::TypeError, message)
+    }
+
+    pub fn zero_division() -> Self {
+        PyErr::new(ErrKind::ZeroDivisionError, "divide by zero")
+    }
+
+    /// The whole traceback text, `\n` line ends, as MicroPython prints it.
+    pub fn render(&self) -> String {
+        let mut s = String::from("Traceback (most recent call last):\n");
+        for e in &self.traceback {
+            let _ = write!(s, "  File \"{}\", line {}", e.file, e.line);
+            if let Some(scope) = &e.scope {
+                let _ = write!(s, ", in {scope}");
+            }
+            s.push('\n');
+        }
+        s.push_str(self.kind.name());
+        if let Some(m) = &self.message {
+            s.push_str(": ");
+            s.push_str(m);
+        }
+        s.push('\n');
+        s
+    }
+}

@@ -1,0 +1,507 @@
+//! Source text → tokens, with Python's INDENT/DEDENT/NEWLINE structure made explicit.
+//!
+//! Lines inside brackets are joined, comments and blank lines vanish, and every token
+//! carries the line it starts on for tracebacks.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::CompileError;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    Name(String),
+    Int(String),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+    Newline,
+    Indent,
+    Dedent,
+    /// Operators and delimiters, e.g. `+`, `**=`, `(`, `->`.
+    Op(&'static str),
+    /// Reserved words, e.g. `if`, `None`.
+    Kw(&'static str),
+    Eof,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub line: u32,
+}
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Longest first, so that `**=` wins over `**` and `*`.
+const OPERATORS: &[&str] = &[
+    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "**", "//", ">>", "<<", "<=", ">=", "==", "!=",
+    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "+", "-", "*", "/", "%", "@", "&", "|",
+    "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
+];
+
+pub fn tokenize(source: &str) -> Result<Vec<Token>, CompileError> {
+    Lexer {
+        src: source.as_bytes(),
+        text: source,
+        pos: 0,
+        line: 1,
+        indents: alloc::vec![0],
+        depth: 0,
+        out: Vec::new(),
+    }
+    .run()
+}
+
+struct Lexer<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    line: u32,
+    indents: Vec<usize>,
+    /// Bracket nesting: newlines inside brackets are not tokens.
+    depth: usize,
+    out: Vec<Token>,
+}
+
+impl Lexer<'_> {
+    fn syntax(&self, msg: &str) -> CompileError {
+        CompileError::syntax(msg, self.line)
+    }
+
+    fn push(&mut self, tok: Tok, line: u32) {
+        self.out.push(Token { tok, line });
+    }
+
+    fn peek(&self, off: usize) -> u8 {
+        *self.src.get(self.pos + off).unwrap_or(&0)
+    }
+
+    fn run(mut self) -> Result<Vec<Token>, CompileError> {
+        let mut at_line_start = true;
+        while self.pos < self.src.len() {
+            if at_line_start && self.depth == 0 {
+                at_line_start = false;
+                if self.indentation()? {
+                    continue;
+                }
+            }
+            let c = self.peek(0);
+            match c {
+                b' ' | b'\t' | b'\x0c' => self.pos += 1,
+                b'\r' | b'\n' => {
+                    self.pos += if c == b'\r' && self.peek(1) == b'\n' {
+                        2
+                    } else {
+                        1
+                    };
+                    if self.depth == 0 {
+                        self.push(Tok::Newline, self.line);
+                        at_line_start = true;
+                    }
+                    self.line += 1;
+                }
+                b'#' => {
+                    while self.pos < self.src.len() && !matches!(self.peek(0), b'\n' | b'\r') {
+                        self.pos += 1;
+                    }
+                }
+                b'\\' => {
+                    // Explicit line joining.
+                    self.pos += 1;
+                    match self.peek(0) {
+                        b'\n' => self.pos += 1,
+                        b'\r' => self.pos += if self.peek(1) == b'\n' { 2 } else { 1 },
+                        _ => return Err(self.syntax("invalid syntax")),
+                    }
+                    self.line += 1;
+                }
+                b'0'..=b'9' => self.number()?,
+                b'.' if self.peek(1).is_ascii_digit() => self.number()?,
+                b'"' | b'\'' => self.string(0, false, false)?,
+                _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => self.name_or_string()?,
+                _ => self.operator()?,
+            }
+        }
+        let line = self.line;
+        if !matches!(
+            self.out.last(),
+            None | Some(Token {
+                tok: Tok::Newline,
+                ..
+            })
+        ) {
+            self.push(Tok::Newline, line);
+        }
+        while self.indents.len() > 1 {
+            self.indents.pop();
+            self.push(Tok::Dedent, line);
+        }
+        self.push(Tok::Eof, line);
+        Ok(self.out)
+    }
+
+    /// Measure the indentation of a new logical line. Returns true if the line is blank or
+    /// a comment (nothing to emit; the caller continues at the line end).
+    fn indentation(&mut self) -> Result<bool, CompileError> {
+        let mut col = 0;
+        let mut p = self.pos;
+        while p < self.src.len() {
+            match self.src[p] {
+                b' ' => col += 1,
+                b'\t' => col = (col / 8 + 1) * 8,
+                b'\x0c' => col = 0,
+                _ => break,
+            }
+            p += 1;
+        }
+        let next = *self.src.get(p).unwrap_or(&b'\n');
+        if matches!(next, b'\n' | b'\r' | b'#') || p >= self.src.len() {
+            // Blank line: skip it whole, with no NEWLINE token.
+            self.pos = p;
+            while self.pos < self.src.len() && !matches!(self.peek(0), b'\n' | b'\r') {
+                self.pos += 1;
+            }
+            if self.pos < self.src.len() {
+                self.pos += if self.peek(0) == b'\r' && self.peek(1) == b'\n' {
+                    2
+                } else {
+                    1
+                };
+                self.line += 1;
+                // The next line starts a logical line too.
+                return self.indentation().map(|_| true);
+            }
+            return Ok(true);
+        }
+        self.pos = p;
+        let current = *self.indents.last().unwrap();
+        if col > current {
+            self.indents.push(col);
+            self.push(Tok::Indent, self.line);
+        } else {
+            while col < *self.indents.last().unwrap() {
+                self.indents.pop();
+                self.push(Tok::Dedent, self.line);
+            }
+            if col != *self.indents.last().unwrap() {
+                return Err(CompileError::indentation(
+                    "unindent doesn't match any outer indent level",
+                    self.line,
+                ));
+            }
+        }
+        Ok(false)
+    }
+
+    fn name_or_string(&mut self) -> Result<(), CompileError> {
+        let start = self.pos;
+        while self.pos < self.src.len() {
+            let c = self.peek(0);
+            if c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80 {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        let word = &self.text[start..self.pos];
+        if matches!(self.peek(0), b'"' | b'\'') && word.len() <= 2 {
+            let lower = word.to_ascii_lowercase();
+            let raw = lower.contains('r');
+            let bytes = lower.contains('b');
+            let fstr = lower.contains('f');
+            if lower.chars().all(|c| matches!(c, 'r' | 'b' | 'f' | 'u')) && !(bytes && fstr) {
+                if fstr {
+                    return Err(self.syntax("f-strings are not supported yet"));
+                }
+                return self.string(0, raw, bytes);
+            }
+        }
+        let line = self.line;
+        match KEYWORDS.iter().find(|k| **k == word) {
+            Some(k) => self.push(Tok::Kw(k), line),
+            None => self.push(Tok::Name(String::from(word)), line),
+        }
+        Ok(())
+    }
+
+    fn operator(&mut self) -> Result<(), CompileError> {
+        let rest = &self.src[self.pos..];
+        let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(op.as_bytes())) else {
+            return Err(self.syntax("invalid syntax"));
+        };
+        self.pos += op.len();
+        match *op {
+            "(" | "[" | "{" => self.depth += 1,
+            ")" | "]" | "}" => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        let line = self.line;
+        self.push(Tok::Op(op), line);
+        Ok(())
+    }
+
+    fn number(&mut self) -> Result<(), CompileError> {
+        let start = self.pos;
+        let line = self.line;
+        if self.peek(0) == b'0' && matches!(self.peek(1), b'x' | b'X' | b'o' | b'O' | b'b' | b'B') {
+            self.pos += 2;
+            while self.peek(0).is_ascii_alphanumeric() || self.peek(0) == b'_' {
+                self.pos += 1;
+            }
+            let text: String = self.text[start..self.pos]
+                .chars()
+                .filter(|c| *c != '_')
+                .collect();
+            self.push(Tok::Int(text), line);
+            return Ok(());
+        }
+        let mut is_float = false;
+        while self.peek(0).is_ascii_digit() || self.peek(0) == b'_' {
+            self.pos += 1;
+        }
+        if self.peek(0) == b'.' {
+            is_float = true;
+            self.pos += 1;
+            while self.peek(0).is_ascii_digit() || self.peek(0) == b'_' {
+                self.pos += 1;
+            }
+        }
+        if matches!(self.peek(0), b'e' | b'E')
+            && (self.peek(1).is_ascii_digit()
+                || (matches!(self.peek(1), b'+' | b'-') && self.peek(2).is_ascii_digit()))
+        {
+            is_float = true;
+            self.pos += 2;
+            while self.peek(0).is_ascii_digit() {
+                self.pos += 1;
+            }
+        }
+        if matches!(self.peek(0), b'j' | b'J') {
+            return Err(self.syntax("complex numbers are not supported yet"));
+        }
+        if self.peek(0).is_ascii_alphabetic() || self.peek(0) == b'_' {
+            return Err(self.syntax("invalid syntax for number"));
+        }
+        let text: String = self.text[start..self.pos]
+            .chars()
+            .filter(|c| *c != '_')
+            .collect();
+        if is_float {
+            let value = text
+                .parse::<f64>()
+                .map_err(|_| self.syntax("invalid syntax for number"))?;
+            self.push(Tok::Float(value), line);
+        } else {
+            self.push(Tok::Int(text), line);
+        }
+        Ok(())
+    }
+
+    fn string(&mut self, _prefix: usize, raw: bool, bytes: bool) -> Result<(), CompileError> {
+        let line = self.line;
+        let quote = self.peek(0);
+        let triple = self.peek(1) == quote && self.peek(2) == quote;
+        self.pos += if triple { 3 } else { 1 };
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            if self.pos >= self.src.len() {
+                return Err(CompileError::syntax("invalid syntax", line));
+            }
+            let c = self.peek(0);
+            if c == quote && (!triple || (self.peek(1) == quote && self.peek(2) == quote)) {
+                self.pos += if triple { 3 } else { 1 };
+                break;
+            }
+            match c {
+                b'\n' | b'\r' if !triple => {
+                    return Err(CompileError::syntax("invalid syntax", line));
+                }
+                b'\n' => {
+                    self.line += 1;
+                    out.push(b'\n');
+                    self.pos += 1;
+                }
+                b'\r' => {
+                    self.line += 1;
+                    out.push(b'\n');
+                    self.pos += if self.peek(1) == b'\n' { 2 } else { 1 };
+                }
+                b'\\' if raw => {
+                    out.push(b'\\');
+                    if self.peek(1) != 0 {
+                        out.push(self.peek(1));
+                        self.pos += 1;
+                    }
+                    self.pos += 1;
+                }
+                b'\\' => self.escape(&mut out, bytes)?,
+                _ => {
+                    out.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+        if bytes {
+            if out.iter().any(|b| *b >= 0x80) && !raw {
+                // Non-ASCII literal characters are not allowed in bytes literals.
+            }
+            self.push(Tok::Bytes(out), line);
+        } else {
+            let text =
+                String::from_utf8(out).map_err(|_| CompileError::syntax("invalid syntax", line))?;
+            self.push(Tok::Str(text), line);
+        }
+        Ok(())
+    }
+
+    fn escape(&mut self, out: &mut Vec<u8>, bytes: bool) -> Result<(), CompileError> {
+        let c = self.peek(1);
+        self.pos += 2;
+        let simple = match c {
+            b'\n' => {
+                self.line += 1;
+                return Ok(());
+            }
+            b'\\' => b'\\',
+            b'\'' => b'\'',
+            b'"' => b'"',
+            b'a' => 0x07,
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'v' => 0x0b,
+            b'x' => {
+                let v = self.hex_digits(2)?;
+                push_code(out, v, bytes);
+                return Ok(());
+            }
+            b'u' if !bytes => {
+                let v = self.hex_digits(4)?;
+                push_code(out, v, false);
+                return Ok(());
+            }
+            b'U' if !bytes => {
+                let v = self.hex_digits(8)?;
+                push_code(out, v, false);
+                return Ok(());
+            }
+            b'0'..=b'7' => {
+                let mut v = u32::from(c - b'0');
+                for _ in 0..2 {
+                    if matches!(self.peek(0), b'0'..=b'7') {
+                        v = v * 8 + u32::from(self.peek(0) - b'0');
+                        self.pos += 1;
+                    }
+                }
+                push_code(out, v, bytes);
+                return Ok(());
+            }
+            _ => {
+                // Unknown escapes stay as written.
+                self.pos -= 1;
+                b'\\'
+            }
+        };
+        out.push(simple);
+        Ok(())
+    }
+
+    fn hex_digits(&mut self, n: usize) -> Result<u32, CompileError> {
+        let mut v = 0u32;
+        for _ in 0..n {
+            let d = (self.peek(0) as char)
+                .to_digit(16)
+                .ok_or_else(|| self.syntax("invalid escape"))?;
+            v = v * 16 + d;
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+}
+
+fn push_code(out: &mut Vec<u8>, v: u32, bytes: bool) {
+    if bytes {
+        out.push(v as u8);
+    } else {
+        let ch = char::from_u32(v).unwrap_or('\u{fffd}');
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    fn show(src: &str) -> String {
+        let toks = tokenize(src).unwrap();
+        let parts: Vec<String> = toks
+            .iter()
+            .map(|t| match &t.tok {
+                Tok::Name(n) => format!("{}:name({n})", t.line),
+                Tok::Int(n) => format!("{}:int({n})", t.line),
+                Tok::Float(f) => format!("{}:float({f})", t.line),
+                Tok::Str(s) => format!("{}:str({s:?})", t.line),
+                Tok::Bytes(b) => format!("{}:bytes({b:?})", t.line),
+                Tok::Op(o) => format!("{}:{o}", t.line),
+                Tok::Kw(k) => format!("{}:{k}", t.line),
+                Tok::Newline => format!("{}:NL", t.line),
+                Tok::Indent => format!("{}:IN", t.line),
+                Tok::Dedent => format!("{}:DE", t.line),
+                Tok::Eof => format!("{}:EOF", t.line),
+            })
+            .collect();
+        parts.join(" ")
+    }
+
+    #[test]
+    fn tokens_and_lines() {
+        assert_eq!(
+            show("x = 1 + 2.5 # c\nprint('a\\tb', x)\n"),
+            "1:name(x) 1:= 1:int(1) 1:+ 1:float(2.5) 1:NL 2:name(print) 2:( 2:str(\"a\\tb\") 2:, 2:name(x) 2:) 2:NL 3:EOF"
+        );
+    }
+
+    #[test]
+    fn indentation_and_blank_lines() {
+        assert_eq!(
+            show("if x:\n\n    y\n  # c\n    z\nw"),
+            "1:if 1:name(x) 1:: 1:NL 3:IN 3:name(y) 3:NL 5:name(z) 5:NL 6:DE 6:name(w) 6:NL 6:EOF"
+        );
+    }
+
+    #[test]
+    fn brackets_join_lines_and_operators_are_longest_first() {
+        assert_eq!(
+            show("(1 +\n 2) ** 3 //= 0x_1F"),
+            "1:( 1:int(1) 1:+ 2:int(2) 2:) 2:** 2:int(3) 2://= 2:int(0x1F) 2:NL 2:EOF"
+        );
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(
+            show("'''a\nb''' r'\\n' b'\\x00' \"\\u00e9\""),
+            "1:str(\"a\\nb\") 2:str(\"\\\\n\") 2:bytes([0]) 2:str(\"é\") 2:NL 2:EOF"
+        );
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(tokenize("'abc").unwrap_err().message, "invalid syntax");
+        let e = tokenize("if x:\n    a\n  b\n").unwrap_err();
+        assert_eq!(
+            (e.kind, e.line),
+            (crate::error::ErrKind::IndentationError, 3)
+        );
+    }
+}

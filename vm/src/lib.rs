@@ -1,0 +1,74 @@
+//! Copperhead's Python VM: source → tokens ([`lexer`]) → syntax tree ([`parser`], [`ast`])
+//! → bytecode ([`compiler`], [`bytecode`]) → the interpreter loop ([`Vm`]) over a GC heap
+//! ([`gc`]). `no_std` + `alloc`; everything outside the language goes through [`Platform`].
+#![no_std]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod ast;
+pub mod builtins;
+pub mod bytecode;
+pub mod compiler;
+pub mod error;
+pub mod gc;
+pub mod lexer;
+pub mod objects;
+pub mod parser;
+pub mod platform;
+pub mod value;
+mod vm;
+
+pub use platform::Platform;
+pub use vm::Vm;
+
+use alloc::string::String;
+
+/// How the VM is sized.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Bytes the GC heap may hold before `MemoryError`.
+    pub heap_size: usize,
+    /// Python call depth beyond which `RuntimeError: maximum recursion depth exceeded` is raised.
+    pub max_depth: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            heap_size: 2 * 1024 * 1024,
+            max_depth: 200,
+        }
+    }
+}
+
+/// How source handed to [`Vm::exec`] is compiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A whole file: statements run in order, expression values are discarded.
+    File,
+    /// One interactive REPL input: the value of an expression statement is printed with repr.
+    Single,
+}
+
+/// An exception that escaped the program, rendered as MicroPython prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exception {
+    /// The class name, e.g. `ZeroDivisionError`.
+    pub type_name: String,
+    /// `str()` of the exception, e.g. `divide by zero`.
+    pub message: String,
+    /// The whole text: `Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\nZeroDivisionError: divide by zero\n`.
+    pub traceback: String,
+    /// The file of the innermost frame, if known.
+    pub file: Option<String>,
+    /// The line of the innermost frame, if known.
+    pub line: Option<u32>,
+}
+
+impl Exception {
+    /// `SystemExit` escaping a REPL program asks the board to soft-reset.
+    pub fn is_system_exit(&self) -> bool {
+        self.type_name == "SystemExit"
+    }
+}

@@ -1,0 +1,126 @@
+//! `float`: double precision, printed as MicroPython (and CPython) print it.
+
+use alloc::format;
+use alloc::string::String;
+
+/// Append `repr(f)`: the shortest digits that read back as `f`, in fixed notation when the
+/// decimal exponent is in `-4..16`, else in scientific notation (`1e+16`, `1.5e-07`).
+pub fn write_repr(f: f64, out: &mut String) {
+    if f.is_nan() {
+        out.push_str("nan");
+        return;
+    }
+    if f.is_infinite() {
+        out.push_str(if f < 0.0 { "-inf" } else { "inf" });
+        return;
+    }
+    // `{:e}` gives the shortest round-trip digits: "-1.2345e-7".
+    let sci = format!("{:e}", f);
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if negative {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        let point = exp + 1; // digits before the decimal point
+        if point <= 0 {
+            out.push_str("0.");
+            for _ in 0..-point {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        } else if point as usize >= digits.len() {
+            out.push_str(&digits);
+            for _ in 0..(point as usize - digits.len()) {
+                out.push('0');
+            }
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..point as usize]);
+            out.push('.');
+            out.push_str(&digits[point as usize..]);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        let e = exp.unsigned_abs();
+        if e < 10 {
+            out.push('0');
+        }
+        out.push_str(&format!("{e}"));
+    }
+}
+
+/// Python's `%` on floats: the result has the sign of the divisor.
+pub fn py_mod(a: f64, b: f64) -> f64 {
+    let r = libm::fmod(a, b);
+    if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+        r + b
+    } else if r == 0.0 {
+        libm::copysign(0.0, b)
+    } else {
+        r
+    }
+}
+
+/// Python's `//` on floats.
+pub fn py_floordiv(a: f64, b: f64) -> f64 {
+    let m = py_mod(a, b);
+    let d = (a - m) / b;
+    let f = libm::floor(d);
+    if d - f > 0.5 { f + 1.0 } else { f }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repr(f: f64) -> String {
+        let mut s = String::new();
+        write_repr(f, &mut s);
+        s
+    }
+
+    #[test]
+    fn repr_matches_python() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.0, "1.0"),
+            (2.5, "2.5"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-1.25e-7, "-1.25e-07"),
+            (1e100, "1e+100"),
+            (123456.789, "123456.789"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(repr(*f), *want, "repr({f:?})");
+        }
+    }
+
+    #[test]
+    fn modulo_and_floor_division_follow_python() {
+        assert_eq!(py_mod(-7.0, 2.0), 1.0);
+        assert_eq!(py_mod(7.0, -2.0), -1.0);
+        assert_eq!(py_floordiv(-7.0, 2.0), -4.0);
+        assert_eq!(py_floordiv(7.5, 2.0), 3.0);
+    }
+}

@@ -260,7 +260,7 @@ impl Repl {
         }
         self.buffer.extend_from_slice(&line);
         self.buffer.push(b'\n');
-        if needs_continuation(&self.buffer, first) {
+        if needs_continuation(&self.buffer) {
             out.extend_from_slice(PS2);
             return None;
         }
@@ -393,11 +393,8 @@ pub fn cook_into(text: &[u8], out: &mut Vec<u8>) {
 /// Does the friendly-REPL input so far need another line? (MicroPython's rule: a compound
 /// statement keeps going until an empty line; open brackets, an open triple quote or a
 /// trailing backslash continue too.)
-fn needs_continuation(buffer: &[u8], first_line: bool) -> bool {
+fn needs_continuation(buffer: &[u8]) -> bool {
     let text = String::from_utf8_lossy(buffer);
-    if !first_line {
-        return true;
-    }
     let trimmed = text.trim_start();
     const COMPOUND: [&str; 8] = ["if", "while", "for", "try", "with", "def", "class", "async"];
     let first_word: String = trimmed
@@ -450,4 +447,124 @@ fn needs_continuation(buffer: &[u8], first_line: bool) -> bool {
         return true;
     }
     text.trim_end_matches('\n').ends_with('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repl() -> Repl {
+        Repl::new(BoardInfo {
+            version: "v0.0.0",
+            build_date: "2026-01-01",
+            board: "test board".into(),
+            mcu: "test mcu".into(),
+        })
+    }
+
+    /// Feed bytes; return what the board printed and the actions it asked for.
+    fn feed(r: &mut Repl, bytes: &[u8]) -> (Vec<u8>, Vec<Action>) {
+        let mut out = Vec::new();
+        let mut actions = Vec::new();
+        for &b in bytes {
+            if let Some(a) = r.feed(b, &mut out) {
+                actions.push(a);
+            }
+        }
+        (out, actions)
+    }
+
+    fn exec(source: &str, mode: Mode) -> Action {
+        Action::Exec {
+            source: source.into(),
+            mode,
+        }
+    }
+
+    #[test]
+    fn raw_repl_framing() {
+        let mut r = repl();
+        let (out, _) = feed(&mut r, b"\x01");
+        assert_eq!(out, b"\r\nraw REPL; CTRL-B to exit\r\n>");
+        let (out, actions) = feed(&mut r, b"print(1)\x04");
+        assert_eq!(out, b"OK");
+        assert_eq!(actions, [exec("print(1)", Mode::File)]);
+        assert!(r.is_running());
+        let mut out = Vec::new();
+        assert_eq!(r.exec_done(&Ok(()), &mut out), None);
+        assert_eq!(out, b"\x04\x04>");
+    }
+
+    #[test]
+    fn raw_repl_error_and_system_exit() {
+        let mut r = repl();
+        feed(&mut r, b"\x01x\x04");
+        let err = Exception {
+            type_name: "ValueError".into(),
+            message: "bad".into(),
+            traceback: "Traceback (most recent call last):\nValueError: bad\n".into(),
+            file: None,
+            line: None,
+        };
+        let mut out = Vec::new();
+        r.exec_done(&Err(err.clone()), &mut out);
+        assert_eq!(out, b"\x04Traceback (most recent call last):\r\nValueError: bad\r\n\x04>");
+        feed(&mut r, b"y\x04");
+        let exit = Exception {
+            type_name: "SystemExit".into(),
+            ..err
+        };
+        let mut out = Vec::new();
+        assert_eq!(r.exec_done(&Err(exit), &mut out), Some(Action::SoftReset));
+        assert_eq!(out, b"\x04\x04MPY: soft reboot\r\n");
+        let mut out = Vec::new();
+        r.reset_done(&mut out);
+        assert_eq!(out, b"raw REPL; CTRL-B to exit\r\n>");
+    }
+
+    #[test]
+    fn raw_paste_windows() {
+        let mut r = repl();
+        feed(&mut r, b"\x01");
+        let (out, _) = feed(&mut r, b"\x05A\x01");
+        assert_eq!(out, b"R\x01\x80\x00\x01");
+        let (out, _) = feed(&mut r, &[b'#'; 127]);
+        assert!(out.is_empty());
+        let (out, _) = feed(&mut r, b"#");
+        assert_eq!(out, b"\x01");
+        let (out, actions) = feed(&mut r, b"\n1\x04");
+        assert_eq!(out, b"\x04");
+        assert_eq!(actions.len(), 1);
+    }
+
+    #[test]
+    fn friendly_soft_reset_and_paste_mode() {
+        let mut r = repl();
+        let (out, actions) = feed(&mut r, b"\x04");
+        assert_eq!(out, b"\r\nMPY: soft reboot\r\n");
+        assert_eq!(actions, [Action::SoftReset]);
+        let mut out = Vec::new();
+        r.reset_done(&mut out);
+        assert!(out.starts_with(b"Copperhead v0.0.0 on 2026-01-01; test board with test mcu\r\n"));
+        assert!(out.ends_with(b">>> "));
+        let (out, _) = feed(&mut r, b"\x05");
+        assert_eq!(out, b"\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ");
+        let (out, actions) = feed(&mut r, b"x = 5\rif x:\r    print(x)\r\x04");
+        assert_eq!(out, b"x = 5\r\n=== if x:\r\n===     print(x)\r\n=== \r\n");
+        assert_eq!(actions, [exec("x = 5\nif x:\n    print(x)\n", Mode::File)]);
+    }
+
+    #[test]
+    fn friendly_line_editing_and_continuation() {
+        let mut r = repl();
+        let (out, actions) = feed(&mut r, b"1+x\x7f2\r");
+        assert_eq!(out, b"1+x\x08\x1b[K2\r\n");
+        assert_eq!(actions, [exec("1+2\n", Mode::Single)]);
+        let mut out = Vec::new();
+        r.exec_done(&Ok(()), &mut out);
+        assert_eq!(out, b">>> ");
+        let (out, actions) = feed(&mut r, b"(1,\r2)\r");
+        assert_eq!(out, b"(1,\r\n... 2)\r\n");
+        assert_eq!(actions, [exec("(1,\n2)\n", Mode::Single)]);
+    }
 }

@@ -508,7 +508,10 @@ mod tests {
         };
         let mut out = Vec::new();
         r.exec_done(&Err(err.clone()), &mut out);
-        assert_eq!(out, b"\x04Traceback (most recent call last):\r\nValueError: bad\r\n\x04>");
+        assert_eq!(
+            out,
+            b"\x04Traceback (most recent call last):\r\nValueError: bad\r\n\x04>"
+        );
         feed(&mut r, b"y\x04");
         let exit = Exception {
             type_name: "SystemExit".into(),
@@ -548,7 +551,10 @@ mod tests {
         assert!(out.starts_with(b"Copperhead v0.0.0 on 2026-01-01; test board with test mcu\r\n"));
         assert!(out.ends_with(b">>> "));
         let (out, _) = feed(&mut r, b"\x05");
-        assert_eq!(out, b"\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ");
+        assert_eq!(
+            out,
+            b"\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== "
+        );
         let (out, actions) = feed(&mut r, b"x = 5\rif x:\r    print(x)\r\x04");
         assert_eq!(out, b"x = 5\r\n=== if x:\r\n===     print(x)\r\n=== \r\n");
         assert_eq!(actions, [exec("x = 5\nif x:\n    print(x)\n", Mode::File)]);

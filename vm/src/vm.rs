@@ -695,7 +695,8 @@ mod tests {
     #[test]
     fn runs_and_keeps_globals_between_execs() {
         let mut vm = vm(64 * 1024);
-        vm.exec("x = 6\ny = 'a' * 2", "<stdin>", Mode::File).unwrap();
+        vm.exec("x = 6\ny = 'a' * 2", "<stdin>", Mode::File)
+            .unwrap();
         vm.exec("print(x * 7, y)", "<stdin>", Mode::File).unwrap();
         vm.exec("x + 1", "<stdin>", Mode::Single).unwrap();
         vm.exec("None", "<stdin>", Mode::Single).unwrap();
@@ -705,7 +706,9 @@ mod tests {
     #[test]
     fn exceptions_carry_type_message_and_line() {
         let mut vm = vm(64 * 1024);
-        let e = vm.exec("a = 1\n\nb = a // 0", "prog.py", Mode::File).unwrap_err();
+        let e = vm
+            .exec("a = 1\n\nb = a // 0", "prog.py", Mode::File)
+            .unwrap_err();
         assert_eq!(e.type_name, "ZeroDivisionError");
         assert_eq!(e.message, "divide by zero");
         assert_eq!((e.file.as_deref(), e.line), (Some("prog.py"), Some(3)));
@@ -719,13 +722,20 @@ mod tests {
     fn garbage_is_collected_and_a_full_heap_raises_memory_error() {
         let mut vm = vm(16 * 1024);
         // Far more allocation than the heap holds, but little of it live at once.
-        vm.exec("i = 0\nwhile i < 2000:\n    s = 'x' * 100\n    i += 1", "<stdin>", Mode::File)
-            .unwrap();
+        vm.exec(
+            "i = 0\nwhile i < 2000:\n    s = 'x' * 100\n    i += 1",
+            "<stdin>",
+            Mode::File,
+        )
+        .unwrap();
         assert!(vm.heap_usage().0 < 16 * 1024);
-        let e = vm.exec("s = 'x' * 100000", "<stdin>", Mode::File).unwrap_err();
+        let e = vm
+            .exec("s = 'x' * 100000", "<stdin>", Mode::File)
+            .unwrap_err();
         assert_eq!(e.type_name, "MemoryError");
         // The VM is still usable afterwards.
-        vm.exec("print('alive', s == 'x' * 100)", "<stdin>", Mode::File).unwrap();
+        vm.exec("print('alive', s == 'x' * 100)", "<stdin>", Mode::File)
+            .unwrap();
         assert_eq!(vm.platform().out, "alive True\n");
     }
 
@@ -733,7 +743,9 @@ mod tests {
     fn interrupt_flag_raises_keyboard_interrupt() {
         let mut vm = vm(64 * 1024);
         vm.platform_mut().interrupt_after = Some(10);
-        let e = vm.exec("while True:\n    pass", "<stdin>", Mode::File).unwrap_err();
+        let e = vm
+            .exec("while True:\n    pass", "<stdin>", Mode::File)
+            .unwrap_err();
         assert_eq!(e.type_name, "KeyboardInterrupt");
         assert!(e.traceback.ends_with("KeyboardInterrupt: \n"));
     }
@@ -743,6 +755,9 @@ mod tests {
         let mut a = vm(64 * 1024);
         let mut b = vm(64 * 1024);
         a.exec("x = 1", "<stdin>", Mode::File).unwrap();
-        assert_eq!(b.exec("x", "<stdin>", Mode::File).unwrap_err().type_name, "NameError");
+        assert_eq!(
+            b.exec("x", "<stdin>", Mode::File).unwrap_err().type_name,
+            "NameError"
+        );
     }
 }

@@ -1,0 +1,196 @@
+//! The board registry, and the one task per board that owns its connection.
+//!
+//! A board's connection is touched only by its task. Everyone else (API handlers, later the
+//! terminal WebSocket and the file manager) holds a cheap, cloneable [`BoardHandle`] and sends
+//! the task a [`Command`] with a oneshot channel for the reply. The task runs commands one at a
+//! time, so two operations never interleave on one serial line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::device::{DeviceError, ExecOutput, RawRepl, Timeouts};
+use crate::transport::BoxTransport;
+
+/// How many commands may wait for a busy board before senders wait too.
+const QUEUE_DEPTH: usize = 16;
+
+/// What kind of connection a board is reached by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardKind {
+    /// The host build of the firmware on a pseudo-terminal, started by the server.
+    Virtual,
+    /// A board on a serial port (USB).
+    Serial,
+}
+
+/// USB identity of a board, when it is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsbInfo {
+    pub vid: u16,
+    pub pid: u16,
+    pub manufacturer: Option<String>,
+    pub product: Option<String>,
+    pub serial_number: Option<String>,
+}
+
+/// What the server knows about a board, independent of its connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardInfo {
+    /// Stable id used in URLs (`virtual`, or derived from the port).
+    pub id: String,
+    /// Name shown in the board picker.
+    pub name: String,
+    pub kind: BoardKind,
+    /// Serial port path, e.g. `/dev/ttyACM0` or `/dev/pts/5`.
+    pub port: String,
+    pub usb: Option<UsbInfo>,
+}
+
+/// A request to a board's task.
+pub enum Command {
+    /// Run code in the raw REPL and return its output.
+    Exec {
+        code: String,
+        reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
+    },
+}
+
+/// Why a request to a board failed.
+#[derive(Debug)]
+pub enum BoardError {
+    /// The board's task has ended (its connection was lost).
+    Disconnected,
+    /// The board was reached but the operation failed.
+    Device(DeviceError),
+}
+
+impl fmt::Display for BoardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BoardError::Disconnected => write!(f, "the board is disconnected"),
+            BoardError::Device(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BoardError {}
+
+/// A cheap handle to a board: its description and the way to its task.
+#[derive(Clone)]
+pub struct BoardHandle {
+    info: Arc<BoardInfo>,
+    commands: mpsc::Sender<Command>,
+}
+
+impl BoardHandle {
+    /// Starts the task that owns `transport` and returns a handle to it.
+    pub fn spawn(info: BoardInfo, transport: BoxTransport, timeouts: Timeouts) -> BoardHandle {
+        let (commands, queue) = mpsc::channel(QUEUE_DEPTH);
+        let repl = RawRepl::new(transport, timeouts);
+        tokio::spawn(run_board(info.id.clone(), repl, queue));
+        BoardHandle {
+            info: Arc::new(info),
+            commands,
+        }
+    }
+
+    pub fn info(&self) -> &BoardInfo {
+        &self.info
+    }
+
+    /// True while the board's task runs, i.e. while its connection is usable.
+    pub fn is_connected(&self) -> bool {
+        !self.commands.is_closed()
+    }
+
+    /// Runs `code` on the board (after any commands queued before it).
+    pub async fn exec(&self, code: String) -> Result<ExecOutput, BoardError> {
+        let (reply, answer) = oneshot::channel();
+        self.request(Command::Exec { code, reply }).await?;
+        answer
+            .await
+            .map_err(|_| BoardError::Disconnected)?
+            .map_err(BoardError::Device)
+    }
+
+    async fn request(&self, command: Command) -> Result<(), BoardError> {
+        self.commands
+            .send(command)
+            .await
+            .map_err(|_| BoardError::Disconnected)
+    }
+}
+
+/// The board's task: runs commands one at a time until every handle is gone or the
+/// connection is lost.
+async fn run_board(
+    id: String,
+    mut repl: RawRepl<BoxTransport>,
+    mut queue: mpsc::Receiver<Command>,
+) {
+    tracing::info!(board = %id, "board task started");
+    while let Some(command) = queue.recv().await {
+        match command {
+            Command::Exec { code, reply } => {
+                let result = repl.exec(&code).await;
+                let lost = match &result {
+                    Err(e) if e.is_disconnect() => Some(e.to_string()),
+                    Err(e) => {
+                        tracing::warn!(board = %id, "exec failed: {e}");
+                        None
+                    }
+                    Ok(_) => None,
+                };
+                // The requester may have gone away; the board's state is consistent anyway.
+                let _ = reply.send(result);
+                if let Some(reason) = lost {
+                    tracing::warn!(board = %id, "connection lost: {reason}");
+                    break;
+                }
+            }
+        }
+    }
+    tracing::info!(board = %id, "board task ended");
+}
+
+/// Every board the server knows, by id.
+#[derive(Default)]
+pub struct Boards {
+    boards: RwLock<BTreeMap<String, BoardHandle>>,
+}
+
+impl Boards {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a board, replacing any board with the same id.
+    pub fn insert(&self, board: BoardHandle) {
+        let id = board.info().id.clone();
+        self.boards
+            .write()
+            .expect("board registry lock")
+            .insert(id, board);
+    }
+
+    pub fn get(&self, id: &str) -> Option<BoardHandle> {
+        self.boards
+            .read()
+            .expect("board registry lock")
+            .get(id)
+            .cloned()
+    }
+
+    /// All boards, ordered by id.
+    pub fn list(&self) -> Vec<BoardHandle> {
+        self.boards
+            .read()
+            .expect("board registry lock")
+            .values()
+            .cloned()
+            .collect()
+    }
+}

@@ -1,0 +1,652 @@
+//! MicroPython's raw REPL, spoken as a client, over any [`Transport`](crate::transport).
+//!
+//! Byte-exact with shared/reference/micropython-wire.md §3.3 and §3.5, and using only what
+//! stock MicroPython offers, so the same client drives a Copperhead board, the virtual board
+//! and a board running MicroPython itself:
+//!
+//! 1. enter: send `\r\x03\x03` (interrupt whatever runs), drain what the board says, send
+//!    `\r\x01`, wait for `raw REPL; CTRL-B to exit\r\n>`;
+//! 2. exec: send the code in 256-byte chunks, then `\x04`; expect `OK`; read the program's
+//!    stdout up to `\x04`, the exception text up to the next `\x04`, then the `>` prompt;
+//! 3. leave: send `\r\x02`, wait for the friendly prompt `>>> ` after the banner.
+//!
+//! Every read and write has a timeout and every failure is a [`DeviceError`]. After a failed
+//! operation the client interrupts the board and asks it back to the friendly REPL (best
+//! effort), and the next operation starts again from step 1, which resynchronises with a board
+//! in any state.
+//!
+//! Text comes back as the board sent it: boards end lines with `\r\n` (§3, "cooked" output),
+//! and `stdout` and `traceback` keep those `\r\n` so that a terminal shows them as they are and
+//! no byte is lost. Invalid UTF-8 is replaced with U+FFFD.
+
+use std::fmt;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::{Instant, sleep, timeout};
+
+/// What the board prints on entering the raw REPL (and again on a stray Ctrl-A).
+pub const RAW_BANNER: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
+/// The friendly REPL's primary prompt, printed after the banner when the raw REPL is left.
+pub const FRIENDLY_PROMPT: &[u8] = b">>> ";
+/// Code is written in pieces of this size, as pyboard.py does in plain raw mode: a board's
+/// receive buffer can be as small as 256 bytes and plain raw mode has no flow control.
+pub const CHUNK_SIZE: usize = 256;
+/// Pause between two chunks, giving the board time to empty its receive buffer.
+pub const CHUNK_PAUSE: Duration = Duration::from_millis(10);
+/// Most bytes of output one exec may return; more is an error rather than unbounded memory.
+pub const MAX_OUTPUT: usize = 8 * 1024 * 1024;
+
+/// How long the client waits. Each applies to a single read or write, so a board that keeps
+/// talking never times out, and one that goes silent always does.
+#[derive(Debug, Clone)]
+pub struct Timeouts {
+    /// For protocol replies: the raw banner, `OK`, the prompts, and every write.
+    pub reply: Duration,
+    /// For the running program's output: the longest silence tolerated while it runs.
+    pub output: Duration,
+    /// While draining after Ctrl-C: this much silence means the board has finished talking.
+    pub drain_quiet: Duration,
+    /// While draining after Ctrl-C: stop draining after this long even if it keeps talking.
+    pub drain_max: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            reply: Duration::from_secs(10),
+            output: Duration::from_secs(30),
+            drain_quiet: Duration::from_millis(50),
+            drain_max: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Why an operation on a board failed.
+#[derive(Debug)]
+pub enum DeviceError {
+    /// Nothing arrived within the timeout.
+    Timeout {
+        waiting_for: &'static str,
+        /// The bytes received since the wait began, for the log.
+        received: Vec<u8>,
+    },
+    /// The board closed the connection (end of file).
+    Closed { waiting_for: &'static str },
+    /// The transport failed (an unplugged USB board shows up here).
+    Io(std::io::Error),
+    /// The board answered something the protocol does not allow here.
+    Protocol {
+        expected: &'static str,
+        received: Vec<u8>,
+    },
+    /// The code holds a byte that the raw REPL treats as a command (Ctrl-A … Ctrl-D).
+    ControlByteInCode { byte: u8, offset: usize },
+    /// The program printed more than [`MAX_OUTPUT`] bytes.
+    OutputTooLarge { limit: usize },
+}
+
+impl DeviceError {
+    /// True when the connection itself is gone and no later operation can succeed.
+    pub fn is_disconnect(&self) -> bool {
+        matches!(self, DeviceError::Closed { .. } | DeviceError::Io(_))
+    }
+}
+
+impl fmt::Display for DeviceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeviceError::Timeout {
+                waiting_for,
+                received,
+            } => write!(
+                f,
+                "timed out waiting for {waiting_for} (received {:?})",
+                String::from_utf8_lossy(tail(received, 80))
+            ),
+            DeviceError::Closed { waiting_for } => {
+                write!(
+                    f,
+                    "the board closed the connection while waiting for {waiting_for}"
+                )
+            }
+            DeviceError::Io(e) => write!(f, "board connection failed: {e}"),
+            DeviceError::Protocol { expected, received } => write!(
+                f,
+                "unexpected reply from the board: expected {expected}, received {:?}",
+                String::from_utf8_lossy(tail(received, 80))
+            ),
+            DeviceError::ControlByteInCode { byte, offset } => write!(
+                f,
+                "the code contains control character 0x{byte:02x} at byte {offset}, \
+                 which the raw REPL cannot carry"
+            ),
+            DeviceError::OutputTooLarge { limit } => {
+                write!(f, "the program printed more than {limit} bytes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DeviceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DeviceError::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The last `n` bytes of `bytes`.
+fn tail(bytes: &[u8], n: usize) -> &[u8] {
+    &bytes[bytes.len().saturating_sub(n)..]
+}
+
+/// What running a piece of code produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// Everything the program printed, line ends as the board sent them (`\r\n`).
+    pub stdout: String,
+    /// The uncaught exception (a compile error counts), if any.
+    pub exception: Option<PyException>,
+}
+
+/// An uncaught Python exception, parsed from the traceback the board printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PyException {
+    /// The exception type, e.g. `ZeroDivisionError`.
+    pub kind: String,
+    /// The text after `Type: `; empty when the exception has none.
+    pub message: String,
+    /// The whole traceback as the board sent it (`\r\n` line ends).
+    pub traceback: String,
+    /// The file of the innermost frame, e.g. `<stdin>`.
+    pub file: Option<String>,
+    /// The line of the innermost frame (1-based).
+    pub line: Option<u32>,
+}
+
+/// A client of the raw REPL on one board connection.
+pub struct RawRepl<T> {
+    io: T,
+    /// Bytes received but not consumed yet.
+    buf: Vec<u8>,
+    timeouts: Timeouts,
+}
+
+impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
+    pub fn new(io: T, timeouts: Timeouts) -> Self {
+        RawRepl {
+            io,
+            buf: Vec::new(),
+            timeouts,
+        }
+    }
+
+    /// Runs `code` as a file in the raw REPL and returns its output, leaving the board at the
+    /// friendly REPL.
+    pub async fn exec(&mut self, code: &str) -> Result<ExecOutput, DeviceError> {
+        check_code(code.as_bytes())?;
+        let result = self.exec_session(code.as_bytes()).await;
+        if let Err(e) = &result
+            && !e.is_disconnect()
+        {
+            self.recover().await;
+        }
+        result
+    }
+
+    async fn exec_session(&mut self, code: &[u8]) -> Result<ExecOutput, DeviceError> {
+        self.enter_raw().await?;
+        let output = self.exec_raw(code).await?;
+        self.exit_raw().await?;
+        Ok(output)
+    }
+
+    /// Interrupts whatever runs and enters the raw REPL (§3.5 steps 1–2).
+    pub async fn enter_raw(&mut self) -> Result<(), DeviceError> {
+        self.write(b"\r\x03\x03").await?;
+        self.drain().await?;
+        self.write(b"\r\x01").await?;
+        self.read_until(RAW_BANNER, self.timeouts.reply, "the raw REPL banner")
+            .await?;
+        Ok(())
+    }
+
+    /// Runs `code` at the raw REPL's `>` prompt and waits for the next `>` (§3.3).
+    pub async fn exec_raw(&mut self, code: &[u8]) -> Result<ExecOutput, DeviceError> {
+        check_code(code)?;
+        for (i, chunk) in code.chunks(CHUNK_SIZE).enumerate() {
+            if i > 0 {
+                sleep(CHUNK_PAUSE).await;
+            }
+            self.write(chunk).await?;
+        }
+        self.write(b"\x04").await?;
+
+        let ok = self.read_exact(2, self.timeouts.reply, "OK").await?;
+        if ok != b"OK" {
+            return Err(DeviceError::Protocol {
+                expected: "OK",
+                received: ok,
+            });
+        }
+        let stdout = self
+            .read_until(b"\x04", self.timeouts.output, "the program's output")
+            .await?;
+        let exception = self
+            .read_until(b"\x04", self.timeouts.reply, "the exception text")
+            .await?;
+        self.read_until(b">", self.timeouts.reply, "the raw REPL prompt")
+            .await?;
+
+        let exception = String::from_utf8_lossy(&exception);
+        Ok(ExecOutput {
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            exception: (!exception.is_empty()).then(|| parse_exception(&exception)),
+        })
+    }
+
+    /// Leaves the raw REPL for the friendly REPL (§3.5, "Leaving").
+    pub async fn exit_raw(&mut self) -> Result<(), DeviceError> {
+        self.write(b"\r\x02").await?;
+        self.read_until(FRIENDLY_PROMPT, self.timeouts.reply, "the friendly prompt")
+            .await?;
+        Ok(())
+    }
+
+    /// Best effort after a failure: stop the program and go back to the friendly REPL.
+    async fn recover(&mut self) {
+        let _ = self.write(b"\r\x03\x03").await;
+        let _ = self.write(b"\r\x02").await;
+        let _ = self.drain().await;
+    }
+
+    /// Reads and discards until the board has been quiet for `drain_quiet`.
+    async fn drain(&mut self) -> Result<(), DeviceError> {
+        self.buf.clear();
+        let deadline = Instant::now() + self.timeouts.drain_max;
+        let mut scratch = [0u8; 512];
+        while Instant::now() < deadline {
+            match timeout(self.timeouts.drain_quiet, self.io.read(&mut scratch)).await {
+                Err(_elapsed) => break,
+                Ok(Ok(0)) => {
+                    return Err(DeviceError::Closed {
+                        waiting_for: "the board to be quiet",
+                    });
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(DeviceError::Io(e)),
+            }
+        }
+        Ok(())
+    }
+
+    async fn write(&mut self, bytes: &[u8]) -> Result<(), DeviceError> {
+        let write = async {
+            self.io.write_all(bytes).await?;
+            self.io.flush().await
+        };
+        match timeout(self.timeouts.reply, write).await {
+            Ok(result) => result.map_err(DeviceError::Io),
+            Err(_elapsed) => Err(DeviceError::Timeout {
+                waiting_for: "the board to accept input",
+                received: Vec::new(),
+            }),
+        }
+    }
+
+    /// Reads once more into `buf`, waiting at most `wait`.
+    async fn fill(&mut self, wait: Duration, waiting_for: &'static str) -> Result<(), DeviceError> {
+        let mut scratch = [0u8; 1024];
+        match timeout(wait, self.io.read(&mut scratch)).await {
+            Err(_elapsed) => Err(DeviceError::Timeout {
+                waiting_for,
+                received: std::mem::take(&mut self.buf),
+            }),
+            Ok(Ok(0)) => Err(DeviceError::Closed { waiting_for }),
+            Ok(Ok(n)) => {
+                if self.buf.len() + n > MAX_OUTPUT {
+                    return Err(DeviceError::OutputTooLarge { limit: MAX_OUTPUT });
+                }
+                self.buf.extend_from_slice(&scratch[..n]);
+                Ok(())
+            }
+            Ok(Err(e)) => Err(DeviceError::Io(e)),
+        }
+    }
+
+    /// Returns the bytes before the next `pattern` and consumes the pattern too.
+    async fn read_until(
+        &mut self,
+        pattern: &[u8],
+        wait: Duration,
+        waiting_for: &'static str,
+    ) -> Result<Vec<u8>, DeviceError> {
+        let mut searched: usize = 0;
+        loop {
+            let from = searched.saturating_sub(pattern.len() - 1);
+            if let Some(pos) = find(&self.buf[from..], pattern) {
+                let end = from + pos;
+                let before = self.buf[..end].to_vec();
+                self.buf.drain(..end + pattern.len());
+                return Ok(before);
+            }
+            searched = self.buf.len();
+            self.fill(wait, waiting_for).await?;
+        }
+    }
+
+    /// Returns exactly the next `n` bytes.
+    async fn read_exact(
+        &mut self,
+        n: usize,
+        wait: Duration,
+        waiting_for: &'static str,
+    ) -> Result<Vec<u8>, DeviceError> {
+        while self.buf.len() < n {
+            self.fill(wait, waiting_for).await?;
+        }
+        Ok(self.buf.drain(..n).collect())
+    }
+}
+
+/// Rejects bytes that the raw REPL would take as commands rather than code (§3.3 table).
+fn check_code(code: &[u8]) -> Result<(), DeviceError> {
+    match code.iter().position(|b| (0x01..=0x04).contains(b)) {
+        Some(offset) => Err(DeviceError::ControlByteInCode {
+            byte: code[offset],
+            offset,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parses a MicroPython (or CPython) traceback.
+///
+/// The innermost frame is the last `  File "X", line N` line; the exception is the first
+/// unindented line after it, `Type: message` or just `Type`, and a message that spans several
+/// lines keeps them all. A text that is not a traceback becomes the message of an
+/// `Exception`, so no error is ever lost.
+pub fn parse_exception(text: &str) -> PyException {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+
+    let mut file = None;
+    let mut line = None;
+    let mut summary_from = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if let Some((f, n)) = parse_frame(l) {
+            file = Some(f.to_string());
+            line = n;
+            summary_from = i + 1;
+        } else if l.starts_with("Traceback (") && file.is_none() {
+            summary_from = i + 1;
+        }
+    }
+
+    let rest = &lines[summary_from..];
+    let start = rest
+        .iter()
+        .position(|l| !l.is_empty() && !l.starts_with(' '));
+    let (kind, message) = match start {
+        Some(start) => {
+            let mut summary = rest[start..].to_vec();
+            while summary.last().is_some_and(|l| l.is_empty()) {
+                summary.pop();
+            }
+            split_summary(&summary.join("\n"))
+        }
+        None => ("Exception".to_string(), text.trim().to_string()),
+    };
+
+    PyException {
+        kind,
+        message,
+        traceback: text.to_string(),
+        file,
+        line,
+    }
+}
+
+/// Splits `Type: message` (or a bare `Type`) into its parts.
+fn split_summary(summary: &str) -> (String, String) {
+    let is_type = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    };
+    if let Some((kind, message)) = summary.split_once(": ")
+        && is_type(kind)
+    {
+        return (kind.to_string(), message.to_string());
+    }
+    let bare = summary.trim_end().trim_end_matches(':');
+    if is_type(bare) {
+        return (bare.to_string(), String::new());
+    }
+    ("Exception".to_string(), summary.to_string())
+}
+
+/// Parses `  File "X", line N[, in F]` into `X` and `N`.
+fn parse_frame(line: &str) -> Option<(&str, Option<u32>)> {
+    if !line.starts_with(' ') {
+        return None;
+    }
+    let rest = line.trim_start().strip_prefix("File \"")?;
+    let (file, after) = rest.split_once("\", line ")?;
+    let digits_end = after
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after.len());
+    Some((file, after[..digits_end].parse().ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Unit tests of the client against a small scripted fake of the board's side of the
+    //! wire (a `tokio::io::duplex` pipe and a task that answers the bytes documented in
+    //! micropython-wire.md §3.3). They check the client's framing, not a real board: the
+    //! integration test `tests/tests/server_api.rs` runs the real virtual board.
+
+    use super::*;
+    use tokio::io::DuplexStream;
+
+    const FRIENDLY_BANNER: &[u8] =
+        b"MicroPython v1.0 on 2026-01-01; fake with fake\r\nType \"help()\" for more information.\r\n>>> ";
+
+    /// Plays the board: friendly and raw REPL, with canned program results.
+    async fn fake_board(mut io: DuplexStream) {
+        let mut raw = false;
+        let mut code = Vec::new();
+        let mut byte = [0u8; 1];
+        while io.read_exact(&mut byte).await.is_ok() {
+            let reply: Vec<u8> = match (raw, byte[0]) {
+                (false, b'\r') | (false, 0x03) => b"\r\n>>> ".to_vec(),
+                (false, 0x01) | (true, 0x01) => {
+                    raw = true;
+                    code.clear();
+                    [&b"\r\n"[..], RAW_BANNER].concat()
+                }
+                (true, 0x02) => {
+                    raw = false;
+                    [&b"\r\n"[..], FRIENDLY_BANNER].concat()
+                }
+                (true, 0x03) => {
+                    code.clear();
+                    Vec::new()
+                }
+                (true, 0x04) => {
+                    let program = String::from_utf8(std::mem::take(&mut code)).unwrap();
+                    match program.trim() {
+                        "print(6*7)" => b"OK42\r\n\x04\x04>".to_vec(),
+                        "1/0" => b"OK\x04Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\nZeroDivisionError: divide by zero\r\n\x04>".to_vec(),
+                        "hang" => b"OK".to_vec(),
+                        "garbage" => b"KO".to_vec(),
+                        long if long.len() > 1000 => {
+                            format!("OK{}\r\n\x04\x04>", long.len()).into_bytes()
+                        }
+                        _ => b"OK\x04\x04>".to_vec(),
+                    }
+                }
+                (true, b) => {
+                    code.push(b);
+                    Vec::new()
+                }
+                (false, b) => vec![b],
+            };
+            if io.write_all(&reply).await.is_err() {
+                break;
+            }
+        }
+    }
+
+    fn client() -> RawRepl<DuplexStream> {
+        let (ours, theirs) = tokio::io::duplex(64);
+        tokio::spawn(fake_board(theirs));
+        RawRepl::new(
+            ours,
+            Timeouts {
+                reply: Duration::from_millis(500),
+                output: Duration::from_millis(500),
+                drain_quiet: Duration::from_millis(20),
+                drain_max: Duration::from_millis(500),
+            },
+        )
+    }
+
+    #[tokio::test]
+    async fn exec_returns_stdout_with_board_line_ends() {
+        let mut repl = client();
+        let out = repl.exec("print(6*7)").await.unwrap();
+        assert_eq!(out.stdout, "42\r\n");
+        assert_eq!(out.exception, None);
+        // The connection is reusable: a second exec works the same way.
+        let out = repl.exec("print(6*7)").await.unwrap();
+        assert_eq!(out.stdout, "42\r\n");
+    }
+
+    #[tokio::test]
+    async fn exec_parses_the_exception() {
+        let out = client().exec("1/0").await.unwrap();
+        assert_eq!(out.stdout, "");
+        let e = out.exception.unwrap();
+        assert_eq!(e.kind, "ZeroDivisionError");
+        assert_eq!(e.message, "divide by zero");
+        assert_eq!(e.file.as_deref(), Some("<stdin>"));
+        assert_eq!(e.line, Some(1));
+        assert!(
+            e.traceback
+                .starts_with("Traceback (most recent call last):\r\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn long_code_is_sent_whole_in_chunks() {
+        let code = format!("x = '{}'", "a".repeat(3000));
+        let out = client().exec(&code).await.unwrap();
+        assert_eq!(out.stdout, format!("{}\r\n", code.len()));
+    }
+
+    #[tokio::test]
+    async fn silence_is_a_timeout_and_the_next_exec_recovers() {
+        let mut repl = client();
+        let err = repl.exec("hang").await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DeviceError::Timeout {
+                    waiting_for: "the program's output",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(repl.exec("print(6*7)").await.unwrap().stdout, "42\r\n");
+    }
+
+    #[tokio::test]
+    async fn a_wrong_reply_is_a_protocol_error() {
+        let err = client().exec("garbage").await.unwrap_err();
+        assert!(
+            matches!(err, DeviceError::Protocol { expected: "OK", .. }),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn control_bytes_in_code_are_refused() {
+        let err = client().exec("print(1)\x04print(2)").await.unwrap_err();
+        assert!(matches!(
+            err,
+            DeviceError::ControlByteInCode {
+                byte: 0x04,
+                offset: 8
+            }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_closed_connection_is_reported() {
+        let (ours, theirs) = tokio::io::duplex(64);
+        drop(theirs);
+        let mut repl = RawRepl::new(ours, Timeouts::default());
+        let err = repl.exec("print(1)").await.unwrap_err();
+        assert!(err.is_disconnect(), "{err}");
+    }
+
+    #[test]
+    fn parses_a_micropython_traceback() {
+        let e = parse_exception(
+            "Traceback (most recent call last):\r\n  File \"<stdin>\", line 3, in <module>\r\n  File \"lib.py\", line 12, in f\r\nValueError: bad: value\r\n",
+        );
+        assert_eq!(e.kind, "ValueError");
+        assert_eq!(e.message, "bad: value");
+        assert_eq!(e.file.as_deref(), Some("lib.py"));
+        assert_eq!(e.line, Some(12));
+    }
+
+    #[test]
+    fn parses_a_syntax_error_and_bare_types() {
+        let e = parse_exception(
+            "Traceback (most recent call last):\r\n  File \"<stdin>\", line 1\r\nSyntaxError: invalid syntax\r\n",
+        );
+        assert_eq!(
+            (e.kind.as_str(), e.message.as_str()),
+            ("SyntaxError", "invalid syntax")
+        );
+        assert_eq!(e.line, Some(1));
+
+        let e = parse_exception(
+            "Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\nKeyboardInterrupt: \r\n",
+        );
+        assert_eq!(
+            (e.kind.as_str(), e.message.as_str()),
+            ("KeyboardInterrupt", "")
+        );
+
+        let e = parse_exception(
+            "Traceback (most recent call last):\r\n  File \"<stdin>\", line 2, in <module>\r\nStopIteration\r\n",
+        );
+        assert_eq!((e.kind.as_str(), e.message.as_str()), ("StopIteration", ""));
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn keeps_multi_line_messages_and_odd_text() {
+        let e = parse_exception(
+            "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nException: one\ntwo\n",
+        );
+        assert_eq!(e.message, "one\ntwo");
+
+        let e = parse_exception("something odd\r\n");
+        assert_eq!(e.kind, "Exception");
+        assert_eq!(e.message, "something odd");
+        assert_eq!((e.file, e.line), (None, None));
+    }
+}

@@ -1,0 +1,88 @@
+//! The one error type of the HTTP API.
+//!
+//! Every handler returns `Result<_, AppError>`; this module alone decides the status code and
+//! writes the body, always `{"error": {"code": "...", "message": "..."}}`. The `code` is a
+//! stable, machine-readable word for the page to branch on; `message` is for people.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::boards::BoardError;
+use crate::device::DeviceError;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// No board has this id.
+    BoardNotFound(String),
+    /// No API endpoint has this path.
+    NotFound(String),
+    /// The endpoint exists but not for this method.
+    MethodNotAllowed,
+    /// The request body is not the JSON the endpoint expects.
+    BadRequest { status: StatusCode, message: String },
+    /// The board was found but the operation on it failed.
+    Board(BoardError),
+}
+
+impl AppError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::BoardNotFound(_) => (StatusCode::NOT_FOUND, "board_not_found"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::BadRequest { status, .. } => (*status, "bad_request"),
+            AppError::Board(BoardError::Disconnected) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "board_disconnected")
+            }
+            AppError::Board(BoardError::Device(e)) => match e {
+                DeviceError::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, "device_timeout"),
+                DeviceError::Closed { .. } | DeviceError::Io(_) => {
+                    (StatusCode::BAD_GATEWAY, "board_disconnected")
+                }
+                DeviceError::Protocol { .. } => (StatusCode::BAD_GATEWAY, "device_protocol"),
+                DeviceError::ControlByteInCode { .. } => (StatusCode::BAD_REQUEST, "invalid_code"),
+                DeviceError::OutputTooLarge { .. } => (StatusCode::BAD_GATEWAY, "output_too_large"),
+            },
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            AppError::BoardNotFound(id) => format!("no board with id {id:?}"),
+            AppError::NotFound(path) => format!("no API endpoint at {path}"),
+            AppError::MethodNotAllowed => "this endpoint does not accept that method".to_string(),
+            AppError::BadRequest { message, .. } => message.clone(),
+            AppError::Board(e) => e.to_string(),
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        AppError::BadRequest {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+impl From<BoardError> for AppError {
+    fn from(e: BoardError) -> Self {
+        AppError::Board(e)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = self.message();
+        if status.is_server_error() {
+            tracing::warn!(code, "{message}");
+        }
+        let body = json!({ "error": { "code": code, "message": message } });
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,42 @@
+//! copperhead-server: the local device server behind the browser IDE.
+//!
+//! It owns every board (one task per board, see [`boards`]), speaks MicroPython's raw REPL to
+//! them over any [`transport`] ([`device`]), offers a JSON API ([`api`]) and serves the
+//! embedded page ([`assets`]). The binary `copperhead` (main.rs) only parses the command line,
+//! binds, starts the [`virtual_board`] and serves [`app`].
+//!
+//! The server never runs user Python itself: code always goes to a board.
+
+pub mod api;
+pub mod assets;
+pub mod boards;
+pub mod device;
+pub mod error;
+pub mod transport;
+pub mod virtual_board;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::boards::Boards;
+
+/// What every handler can reach. Shared as `Arc<AppState>`.
+#[derive(Default)]
+pub struct AppState {
+    pub boards: Boards,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// The whole HTTP surface: `/api/...` for the JSON API, every other path for the page.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .nest("/api", api::router())
+        .fallback(assets::serve)
+        .with_state(state)
+}

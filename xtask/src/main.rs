@@ -1,0 +1,48 @@
+//! `cargo xtask`: the project's automation, in Rust so that one toolchain builds, runs and
+//! tests everything (the alias lives in `.cargo/config.toml`).
+//!
+//! - `build-web`: the wasm VM, its JavaScript bindings, and the bundled page in `web/dist/`.
+//! - `run`: build-web, build the server and the virtual board, start the IDE.
+//! - `test`: every test tier in order, stopping at the first failure.
+
+mod ide;
+mod test;
+mod tools;
+mod web;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  build-web                                   build the wasm VM and the IDE page into web/dist/
+  run [--debug] [--listen ADDR] [--no-open]   build everything and start the IDE (default 127.0.0.1:7878)
+  test                                        run every test tier, stopping at the first failure";
+
+/// Errors are one readable line each; `main` prints them.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("build-web") if args.len() == 1 => web::build_web(),
+        Some("run") => ide::RunOptions::parse(&args[1..]).and_then(|options| ide::run(&options)),
+        Some("test") if args.len() == 1 => test::run_all(),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(format!(
+            "unknown command line `{}`\n{USAGE}",
+            args.join(" ")
+        )),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! `cargo xtask test`: every test tier, cheapest first, stopping at the first failure.
+//!
+//! 1. formatting, 2. the workspace's binaries build, 3. the VM builds for a no_std target,
+//! 4. the Rust tests, 5. the page builds, 6. the Python corpus through the wasm VM in Node,
+//! 7. the IDE in a real browser (system Chromium, driven by playwright-core).
+
+use crate::Result;
+use crate::ide::{self, RunOptions};
+use crate::tools::{self, cargo, root};
+use crate::web;
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::Duration;
+
+const NO_STD_TARGET: &str = "riscv32imc-unknown-none-elf";
+
+type Tier = (&'static str, fn() -> Result);
+
+const TIERS: &[Tier] = &[
+    ("formatting (cargo fmt --check)", fmt_check),
+    ("build the binaries", build_bins),
+    ("the VM builds without std", no_std_build),
+    ("Rust tests", rust_tests),
+    ("build the web page", web::build_web),
+    ("Python corpus on the wasm VM (Node)", wasm_corpus),
+    ("the IDE in Chromium", browser_tests),
+];
+
+pub fn run_all() -> Result {
+    let total = TIERS.len();
+    for (index, (name, tier)) in TIERS.iter().enumerate() {
+        println!("\n==> tier {}/{total}: {name}", index + 1);
+        if let Err(message) = tier() {
+            println!(
+                "\n{index} passed, 1 failed (stopped at tier {}: {name})",
+                index + 1
+            );
+            return Err(format!("tier {} ({name}) failed: {message}", index + 1));
+        }
+    }
+    println!("\n{total} passed, 0 failed");
+    Ok(())
+}
+
+fn fmt_check() -> Result {
+    tools::run(cargo().args(["fmt", "--all", "--check"]))
+}
+
+fn build_bins() -> Result {
+    tools::run(cargo().args(["build", "--bins"]))
+}
+
+fn no_std_build() -> Result {
+    tools::ensure_rust_target(NO_STD_TARGET)?;
+    tools::run(cargo().args([
+        "build",
+        "-p",
+        "copperhead-vm",
+        "--no-default-features",
+        "--target",
+        NO_STD_TARGET,
+    ]))
+}
+
+fn rust_tests() -> Result {
+    tools::run(cargo().args(["test", "--workspace", "--exclude", "copperhead-wasm"]))
+}
+
+fn wasm_corpus() -> Result {
+    node_tests("tests/wasm")
+}
+
+/// Runs `node --test` on every `*.test.mjs` in `dir` (named one by one: Node's handling of a
+/// directory argument differs between versions).
+fn node_tests(dir: &str) -> Result {
+    node_tests_with_env(dir, &[])
+}
+
+fn node_tests_with_env(dir: &str, env: &[(&str, &str)]) -> Result {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .map_err(|e| format!("cannot read {dir}: {e}"))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("{dir}/{name}"))
+        .collect();
+    if files.is_empty() {
+        return Err(format!("no *.test.mjs files in {dir}"));
+    }
+    files.sort();
+    let mut command = Command::new("node");
+    command.arg("--test").args(&files).current_dir(root());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    tools::run(&mut command)
+}
+
+fn browser_tests() -> Result {
+    tools::ensure_chromium()?;
+    let listen = format!("127.0.0.1:{}", free_port()?);
+    let options = RunOptions {
+        debug: true,
+        listen,
+        open: false,
+    };
+    let mut server = ide::start(&options)?;
+    let outcome = server
+        .wait_ready(Duration::from_secs(60))
+        .and_then(|()| node_tests_with_env("tests/browser", &[("COPPERHEAD_URL", &server.url)]));
+    server.stop();
+    outcome
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> Result<u16> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(|e| e.to_string())
+}

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test tier, cheapest first, stopping at the first failure.
 //!
-//! 1. formatting, 2. the workspace's binaries build, 3. the VM builds for a no_std target,
+//! 1. formatting, 2. the workspace's binaries build, 3. the VM and the board runtime build for a no_std target,
 //! 4. the Rust tests, 5. the page builds, 6. the Python corpus through the wasm VM in Node,
 //! 7. the IDE in a real browser (system Chromium, driven by playwright-core).
 
@@ -19,7 +19,7 @@ type Tier = (&'static str, fn() -> Result);
 const TIERS: &[Tier] = &[
     ("formatting (cargo fmt --check)", fmt_check),
     ("build the binaries", build_bins),
-    ("the VM builds without std", no_std_build),
+    ("the VM and the board runtime build without std", no_std_build),
     ("Rust tests", rust_tests),
     ("build the web page", web::build_web),
     ("Python corpus on the wasm VM (Node)", wasm_corpus),
@@ -56,6 +56,9 @@ fn no_std_build() -> Result {
         "build",
         "-p",
         "copperhead-vm",
+        "-p",
+        "copperhead-firmware",
+        "--lib",
         "--no-default-features",
         "--target",
         NO_STD_TARGET,
@@ -63,7 +66,7 @@ fn no_std_build() -> Result {
 }
 
 fn rust_tests() -> Result {
-    tools::run(cargo().args(["test", "--workspace", "--exclude", "copperhead-wasm"]))
+    tools::run(cargo().args(["test", "--workspace"]))
 }
 
 fn wasm_corpus() -> Result {

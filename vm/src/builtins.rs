@@ -1,17 +1,1331 @@
-//! The built-in functions, as a plain table: name → variant, dispatched by the VM.
+//! The built-in functions and the constructors of the built-in types, as plain tables of
+//! name → function.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Builtin {
-    Print,
-}
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
 
-/// Every builtin, in the order of their ids in [`crate::value::Value::Builtin`].
-pub const BUILTINS: &[Builtin] = &[Builtin::Print];
+use crate::ast::BinOp;
+use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
+use crate::objects::class::Tag;
+use crate::objects::int::{self, Num, NumRef};
+use crate::objects::iter::Iter;
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, NativeFn, PResult};
 
-impl Builtin {
-    pub fn name(self) -> &'static str {
-        match self {
-            Builtin::Print => "print",
+impl Interp {
+    pub(crate) fn arg(&self, a: Args, i: usize) -> Value {
+        self.stack[a.start + i]
+    }
+
+    /// The positional arguments as a vector.
+    pub(crate) fn args_vec(&self, a: Args) -> Vec<Value> {
+        self.stack[a.start..a.start + a.len].to_vec()
+    }
+
+    /// A keyword argument by name.
+    pub(crate) fn kwarg(&self, a: Args, name: &str) -> Option<Value> {
+        let names = self.tuple_items(a.kwnames);
+        names
+            .iter()
+            .position(|n| self.as_str(*n) == Some(name))
+            .map(|i| self.stack[a.start + a.len + i])
+    }
+
+    pub(crate) fn kwargs_vec(&self, a: Args) -> Vec<(String, Value)> {
+        let names = self.tuple_items(a.kwnames);
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                (
+                    String::from(self.as_str(*n).unwrap_or("")),
+                    self.stack[a.start + a.len + i],
+                )
+            })
+            .collect()
+    }
+
+    /// Check the positional argument count.
+    pub(crate) fn nargs(&self, a: Args, name: &str, min: usize, max: usize) -> PResult<()> {
+        if a.len < min || a.len > max {
+            return Err(PyErr::type_error(if min == max {
+                alloc::format!(
+                    "{name}() takes {min} positional arguments but {} were given",
+                    a.len
+                )
+            } else if a.len < min {
+                alloc::format!(
+                    "{name}() missing {} required positional arguments",
+                    min - a.len
+                )
+            } else {
+                alloc::format!("{name}() takes at most {max} arguments ({} given)", a.len)
+            }));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn int_arg(&self, v: Value) -> PResult<i64> {
+        match self.num(v) {
+            Some(NumRef::Int(i)) => Ok(i),
+            Some(NumRef::Big(_)) => Err(PyErr::new(
+                ErrKind::OverflowError,
+                "overflow converting long int to machine word",
+            )),
+            _ => Err(PyErr::type_error(alloc::format!(
+                "can't convert {} to int",
+                self.type_name(v)
+            ))),
         }
     }
+}
+
+const FUNCTIONS: &[Native] = &[
+    Native {
+        name: "print",
+        func: print,
+    },
+    Native {
+        name: "len",
+        func: len,
+    },
+    Native {
+        name: "repr",
+        func: repr,
+    },
+    Native {
+        name: "abs",
+        func: abs,
+    },
+    Native {
+        name: "all",
+        func: all,
+    },
+    Native {
+        name: "any",
+        func: any,
+    },
+    Native {
+        name: "bin",
+        func: bin,
+    },
+    Native {
+        name: "oct",
+        func: oct,
+    },
+    Native {
+        name: "hex",
+        func: hex,
+    },
+    Native {
+        name: "callable",
+        func: callable,
+    },
+    Native {
+        name: "chr",
+        func: chr,
+    },
+    Native {
+        name: "ord",
+        func: ord,
+    },
+    Native {
+        name: "divmod",
+        func: divmod,
+    },
+    Native {
+        name: "enumerate",
+        func: enumerate,
+    },
+    Native {
+        name: "filter",
+        func: filter,
+    },
+    Native {
+        name: "map",
+        func: map,
+    },
+    Native {
+        name: "zip",
+        func: zip,
+    },
+    Native {
+        name: "reversed",
+        func: reversed,
+    },
+    Native {
+        name: "getattr",
+        func: getattr,
+    },
+    Native {
+        name: "setattr",
+        func: setattr,
+    },
+    Native {
+        name: "delattr",
+        func: delattr,
+    },
+    Native {
+        name: "hasattr",
+        func: hasattr,
+    },
+    Native {
+        name: "hash",
+        func: hash,
+    },
+    Native {
+        name: "id",
+        func: id,
+    },
+    Native {
+        name: "isinstance",
+        func: isinstance,
+    },
+    Native {
+        name: "issubclass",
+        func: issubclass,
+    },
+    Native {
+        name: "iter",
+        func: iter,
+    },
+    Native {
+        name: "next",
+        func: next,
+    },
+    Native {
+        name: "max",
+        func: max,
+    },
+    Native {
+        name: "min",
+        func: min,
+    },
+    Native {
+        name: "pow",
+        func: pow,
+    },
+    Native {
+        name: "round",
+        func: round,
+    },
+    Native {
+        name: "sorted",
+        func: sorted,
+    },
+    Native {
+        name: "sum",
+        func: sum,
+    },
+    Native {
+        name: "globals",
+        func: globals,
+    },
+    Native {
+        name: "locals",
+        func: globals,
+    },
+    Native {
+        name: "dir",
+        func: dir,
+    },
+    Native {
+        name: "super",
+        func: super_,
+    },
+];
+
+/// Constructors of the built-in types, registered as their classes' `__new__`.
+pub fn constructor(tag: Tag) -> Option<NativeFn> {
+    Some(match tag {
+        Tag::Int => new_int,
+        Tag::Bool => new_bool,
+        Tag::Float => new_float,
+        Tag::Str => new_str,
+        Tag::Bytes => new_bytes,
+        Tag::ByteArray => new_bytearray,
+        Tag::List => new_list,
+        Tag::Tuple => new_tuple,
+        Tag::Dict => new_dict,
+        Tag::Set => new_set,
+        Tag::FrozenSet => new_frozenset,
+        Tag::Range => new_range,
+        Tag::Slice => new_slice,
+        Tag::Type => new_type,
+        Tag::Property => new_property,
+        Tag::ClassMethod => new_classmethod,
+        Tag::StaticMethod => new_staticmethod,
+        Tag::Object => new_object,
+        _ => return None,
+    })
+}
+
+pub fn init(interp: &mut Interp) {
+    for f in FUNCTIONS {
+        let id = interp.natives.len() as u16;
+        interp.natives.push(*f);
+        let name = interp.interner.intern(f.name);
+        interp.builtins.insert(name, Value::Builtin(id));
+    }
+    let t = &interp.types;
+    let mut named: Vec<(&str, Value)> = [
+        ("object", t.object),
+        ("type", t.type_),
+        ("int", t.int),
+        ("bool", t.bool_),
+        ("float", t.float),
+        ("str", t.str_),
+        ("bytes", t.bytes),
+        ("bytearray", t.bytearray),
+        ("list", t.list),
+        ("tuple", t.tuple),
+        ("dict", t.dict),
+        ("set", t.set),
+        ("frozenset", t.frozenset),
+        ("range", t.range),
+        ("slice", t.slice),
+        ("property", t.property),
+        ("classmethod", t.classmethod),
+        ("staticmethod", t.staticmethod),
+    ]
+    .into_iter()
+    .map(|(n, r)| (n, Value::Obj(r)))
+    .collect();
+    named.push(("NotImplemented", Value::Obj(t.not_implemented)));
+    named.push(("Ellipsis", Value::Obj(t.ellipsis)));
+    for kind in ErrKind::ALL {
+        named.push((kind.name(), Value::Obj(t.exc(kind))));
+    }
+    for (n, v) in named {
+        let id = interp.interner.intern(n);
+        interp.builtins.insert(id, v);
+    }
+}
+
+fn print(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let text_kw = |vm: &mut Interp, name: &str, default: &str| -> PResult<String> {
+        match vm.kwarg(a, name) {
+            None | Some(Value::None) => Ok(String::from(default)),
+            Some(v) => match vm.as_str(v) {
+                Some(s) => Ok(String::from(s)),
+                None => Err(PyErr::type_error(alloc::format!(
+                    "{name} must be None or a string"
+                ))),
+            },
+        }
+    };
+    let sep = text_kw(vm, "sep", " ")?;
+    let end = text_kw(vm, "end", "\n")?;
+    let file = vm.kwarg(a, "file").filter(|f| *f != Value::None);
+    let mut line = String::new();
+    for i in 0..a.len {
+        if i > 0 {
+            line.push_str(&sep);
+        }
+        let v = vm.arg(a, i);
+        line.push_str(&vm.str_of(v)?);
+    }
+    line.push_str(&end);
+    match file {
+        Some(f) => {
+            let write = vm.interner.intern("write");
+            let w = vm.getattr(f, write)?;
+            let s = vm.str_value(&line)?;
+            vm.call_value(w, &[s])?;
+        }
+        None => vm.platform.write_stdout(line.as_bytes()),
+    }
+    Ok(Value::None)
+}
+
+fn len(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "len", 1, 1)?;
+    let n = vm.len(vm.arg(a, 0))?;
+    Ok(Value::Int(n as i64))
+}
+
+fn repr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "repr", 1, 1)?;
+    let s = vm.repr(vm.arg(a, 0))?;
+    vm.str_value(&s)
+}
+
+fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "abs", 1, 1)?;
+    let v = vm.arg(a, 0);
+    if let Some(r) = vm.call_special(v, "__abs__", &[])? {
+        return Ok(r);
+    }
+    let r = match vm.num(v) {
+        Some(NumRef::Float(f)) => Num::Float(f.abs()),
+        Some(n @ (NumRef::Int(_) | NumRef::Big(_))) => {
+            if int::compare(n, NumRef::Int(0)) == Some(core::cmp::Ordering::Less) {
+                int::arith(BinOp::Sub, NumRef::Int(0), n)?
+            } else {
+                return Ok(if let Value::Bool(b) = v {
+                    Value::Int(i64::from(b))
+                } else {
+                    v
+                });
+            }
+        }
+        None => {
+            return Err(PyErr::type_error(alloc::format!(
+                "unsupported type for __abs__: '{}'",
+                vm.type_name(v)
+            )));
+        }
+    };
+    vm.num_value(r)
+}
+
+fn all(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "all", 1, 1)?;
+    let it = vm.iter(vm.arg(a, 0))?;
+    vm.stack.push(it);
+    while let Some(v) = vm.next(it)? {
+        if !vm.truthy(v)? {
+            vm.stack.pop();
+            return Ok(Value::Bool(false));
+        }
+    }
+    vm.stack.pop();
+    Ok(Value::Bool(true))
+}
+
+fn any(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "any", 1, 1)?;
+    let it = vm.iter(vm.arg(a, 0))?;
+    vm.stack.push(it);
+    while let Some(v) = vm.next(it)? {
+        if vm.truthy(v)? {
+            vm.stack.pop();
+            return Ok(Value::Bool(true));
+        }
+    }
+    vm.stack.pop();
+    Ok(Value::Bool(false))
+}
+
+fn radix(vm: &mut Interp, a: Args, name: &str, kind: char) -> PResult<Value> {
+    vm.nargs(a, name, 1, 1)?;
+    let v = vm.arg(a, 0);
+    if !matches!(vm.num(v), Some(NumRef::Int(_) | NumRef::Big(_))) {
+        return Err(PyErr::type_error(alloc::format!(
+            "can't convert {} to int",
+            vm.type_name(v)
+        )));
+    }
+    let spec = alloc::format!("#{kind}");
+    let s = vm.format_with(v, &spec)?;
+    vm.str_value(&s)
+}
+
+fn bin(vm: &mut Interp, a: Args) -> PResult<Value> {
+    radix(vm, a, "bin", 'b')
+}
+
+fn oct(vm: &mut Interp, a: Args) -> PResult<Value> {
+    radix(vm, a, "oct", 'o')
+}
+
+fn hex(vm: &mut Interp, a: Args) -> PResult<Value> {
+    radix(vm, a, "hex", 'x')
+}
+
+fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "callable", 1, 1)?;
+    let v = vm.arg(a, 0);
+    let yes = match v {
+        Value::Builtin(_) => true,
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Function(_) | Obj::BoundMethod(..) | Obj::Class(_) => true,
+            Obj::Instance(_) => vm.special(v, "__call__").is_some(),
+            _ => false,
+        },
+        _ => false,
+    };
+    Ok(Value::Bool(yes))
+}
+
+fn chr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "chr", 1, 1)?;
+    let i = vm.int_arg(vm.arg(a, 0))?;
+    let c = u32::try_from(i)
+        .ok()
+        .and_then(char::from_u32)
+        .ok_or_else(|| PyErr::new(ErrKind::ValueError, "chr() arg not in range(0x110000)"))?;
+    let mut buf = [0u8; 4];
+    vm.str_value(c.encode_utf8(&mut buf))
+}
+
+fn ord(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ord", 1, 1)?;
+    let v = vm.arg(a, 0);
+    if let Some(s) = vm.as_str(v) {
+        let mut chars = s.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return Ok(Value::Int(i64::from(c as u32)));
+        }
+        let n = s.chars().count();
+        return Err(PyErr::type_error(alloc::format!(
+            "ord() expected a character, but string of length {n} found"
+        )));
+    }
+    if let Some(b) = vm.as_bytes(v)
+        && b.len() == 1
+    {
+        return Ok(Value::Int(i64::from(b[0])));
+    }
+    Err(PyErr::type_error("ord() expected a character"))
+}
+
+fn divmod(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "divmod", 2, 2)?;
+    let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
+    let q = vm.binary(BinOp::FloorDiv, x, y, false)?;
+    vm.stack.push(q);
+    let r = vm.binary(BinOp::Mod, x, y, false);
+    vm.stack.pop();
+    let r = r?;
+    vm.tuple(alloc::vec![q, r])
+}
+
+fn make_iter(vm: &mut Interp, it: Iter) -> PResult<Value> {
+    vm.alloc(Obj::Iter(Box::new(it)))
+}
+
+fn enumerate(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "enumerate", 1, 2)?;
+    let start = match vm
+        .kwarg(a, "start")
+        .or_else(|| (a.len > 1).then(|| vm.arg(a, 1)))
+    {
+        Some(v) => vm.int_arg(v)?,
+        None => 0,
+    };
+    let it = vm.iter(vm.arg(a, 0))?;
+    vm.stack.push(it);
+    let r = make_iter(
+        vm,
+        Iter::Enumerate {
+            iter: it,
+            count: start,
+        },
+    );
+    vm.stack.pop();
+    r
+}
+
+fn filter(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "filter", 2, 2)?;
+    let it = vm.iter(vm.arg(a, 1))?;
+    vm.stack.push(it);
+    let r = make_iter(
+        vm,
+        Iter::Filter {
+            func: vm.arg(a, 0),
+            iter: it,
+        },
+    );
+    vm.stack.pop();
+    r
+}
+
+fn iters_of(vm: &mut Interp, a: Args, from: usize) -> PResult<Vec<Value>> {
+    let mark = vm.stack.len();
+    let mut its = Vec::new();
+    for i in from..a.len {
+        match vm.iter(vm.arg(a, i)) {
+            Ok(it) => {
+                vm.stack.push(it);
+                its.push(it);
+            }
+            Err(e) => {
+                vm.stack.truncate(mark);
+                return Err(e);
+            }
+        }
+    }
+    vm.stack.truncate(mark);
+    vm.temp_roots.extend_from_slice(&its);
+    Ok(its)
+}
+
+fn map(vm: &mut Interp, a: Args) -> PResult<Value> {
+    if a.len < 2 {
+        return Err(PyErr::type_error("map must have at least 2 arguments"));
+    }
+    let its = iters_of(vm, a, 1)?;
+    let r = make_iter(
+        vm,
+        Iter::Map {
+            func: vm.arg(a, 0),
+            iters: its,
+        },
+    );
+    vm.temp_roots.clear();
+    r
+}
+
+fn zip(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let its = iters_of(vm, a, 0)?;
+    let r = make_iter(vm, Iter::Zip(its));
+    vm.temp_roots.clear();
+    r
+}
+
+fn reversed(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "reversed", 1, 1)?;
+    let v = vm.arg(a, 0);
+    if let Some(r) = vm.call_special(v, "__reversed__", &[])? {
+        return Ok(r);
+    }
+    let seq = match v {
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Range(..)) => {
+            let items = vm.collect_iterable(v)?;
+            vm.alloc(Obj::List(items))?
+        }
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)) => {
+            let items = vm.collect_iterable(v)?;
+            vm.alloc(Obj::List(items))?
+        }
+        _ => v,
+    };
+    vm.stack.push(seq);
+    let n = vm.len(seq);
+    let r = n.and_then(|n| make_iter(vm, Iter::Reversed { seq, index: n }));
+    vm.stack.pop();
+    r
+}
+
+fn name_arg(vm: &mut Interp, v: Value) -> PResult<u32> {
+    match vm.as_str(v) {
+        Some(s) => {
+            let s = String::from(s);
+            Ok(vm.interner.intern(&s))
+        }
+        None => Err(PyErr::type_error("attribute name must be string")),
+    }
+}
+
+fn getattr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "getattr", 2, 3)?;
+    let name = name_arg(vm, vm.arg(a, 1))?;
+    match vm.getattr(vm.arg(a, 0), name) {
+        Err(e) if e.kind == ErrKind::AttributeError && a.len == 3 => Ok(vm.arg(a, 2)),
+        r => r,
+    }
+}
+
+fn setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "setattr", 3, 3)?;
+    let name = name_arg(vm, vm.arg(a, 1))?;
+    vm.setattr(vm.arg(a, 0), name, vm.arg(a, 2))?;
+    Ok(Value::None)
+}
+
+fn delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "delattr", 2, 2)?;
+    let name = name_arg(vm, vm.arg(a, 1))?;
+    vm.delattr(vm.arg(a, 0), name)?;
+    Ok(Value::None)
+}
+
+fn hasattr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "hasattr", 2, 2)?;
+    let name = name_arg(vm, vm.arg(a, 1))?;
+    match vm.getattr(vm.arg(a, 0), name) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(e) if e.kind == ErrKind::AttributeError => Ok(Value::Bool(false)),
+        Err(e) => Err(e),
+    }
+}
+
+fn hash(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "hash", 1, 1)?;
+    let h = vm.hash(vm.arg(a, 0))?;
+    Ok(Value::Int((h as i64) >> 2))
+}
+
+fn id(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "id", 1, 1)?;
+    Ok(Value::Int(match vm.arg(a, 0) {
+        Value::Obj(r) => crate::runtime::obj_id(r) as i64,
+        v => vm.hash(v)? as i64,
+    }))
+}
+
+fn class_arg(vm: &Interp, v: Value, out: &mut Vec<crate::gc::ObjRef>) -> PResult<()> {
+    match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Class(_) => {
+                out.push(r);
+                Ok(())
+            }
+            Obj::Tuple(items) => {
+                for i in items.to_vec() {
+                    class_arg(vm, i, out)?;
+                }
+                Ok(())
+            }
+            _ => Err(PyErr::type_error(
+                "isinstance() arg 2 must be a class, type, or tuple of classes",
+            )),
+        },
+        _ => Err(PyErr::type_error(
+            "isinstance() arg 2 must be a class, type, or tuple of classes",
+        )),
+    }
+}
+
+fn isinstance(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "isinstance", 2, 2)?;
+    let mut classes = Vec::new();
+    class_arg(vm, vm.arg(a, 1), &mut classes)?;
+    let v = vm.arg(a, 0);
+    Ok(Value::Bool(classes.iter().any(|c| vm.is_instance(v, *c))))
+}
+
+fn issubclass(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "issubclass", 2, 2)?;
+    let mut classes = Vec::new();
+    class_arg(vm, vm.arg(a, 1), &mut classes)?;
+    let Value::Obj(c) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("issubclass() arg 1 must be a class"));
+    };
+    if !matches!(vm.heap.get(c), Obj::Class(_)) {
+        return Err(PyErr::type_error("issubclass() arg 1 must be a class"));
+    }
+    Ok(Value::Bool(classes.iter().any(|k| vm.is_subclass(c, *k))))
+}
+
+fn iter(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "iter", 1, 2)?;
+    if a.len == 2 {
+        return make_iter(
+            vm,
+            Iter::Call {
+                func: vm.arg(a, 0),
+                sentinel: vm.arg(a, 1),
+            },
+        );
+    }
+    vm.iter(vm.arg(a, 0))
+}
+
+fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "next", 1, 2)?;
+    let it = vm.arg(a, 0);
+    let is_iter = match it {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Iter(_) | Obj::Generator(_) => true,
+            Obj::Instance(_) => vm.special(it, "__next__").is_some(),
+            _ => false,
+        },
+        _ => false,
+    };
+    if !is_iter {
+        return Err(PyErr::type_error(alloc::format!(
+            "'{}' object isn't an iterator",
+            vm.type_name(it)
+        )));
+    }
+    match vm.next(it)? {
+        Some(v) => Ok(v),
+        None if a.len == 2 => Ok(vm.arg(a, 1)),
+        None => Err(PyErr::bare(ErrKind::StopIteration)),
+    }
+}
+
+fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PResult<Value> {
+    let items = if a.len == 1 {
+        vm.collect_iterable(vm.arg(a, 0))?
+    } else {
+        vm.args_vec(a)
+    };
+    if a.len == 0 {
+        return Err(PyErr::type_error(alloc::format!(
+            "{name} expected 1 argument, got 0"
+        )));
+    }
+    let key = vm.kwarg(a, "key").filter(|k| *k != Value::None);
+    vm.temp_roots.extend_from_slice(&items);
+    let mut best: Option<(Value, Value)> = None;
+    let mut result = Ok(());
+    for item in items {
+        let k = match key {
+            Some(f) => match vm.call_value(f, &[item]) {
+                Ok(k) => k,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            },
+            None => item,
+        };
+        vm.temp_roots.push(k);
+        match best {
+            None => best = Some((item, k)),
+            Some((_, bk)) => match vm.compare(want, k, bk) {
+                Ok(Value::Bool(true)) => best = Some((item, k)),
+                Ok(_) => {}
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            },
+        }
+    }
+    vm.temp_roots.clear();
+    result?;
+    match best {
+        Some((v, _)) => Ok(v),
+        None => match vm.kwarg(a, "default") {
+            Some(d) => Ok(d),
+            None => Err(PyErr::new(
+                ErrKind::ValueError,
+                alloc::format!("{name}() arg is an empty sequence"),
+            )),
+        },
+    }
+}
+
+fn max(vm: &mut Interp, a: Args) -> PResult<Value> {
+    min_max(vm, a, "max", crate::ast::CmpOp::Gt)
+}
+
+fn min(vm: &mut Interp, a: Args) -> PResult<Value> {
+    min_max(vm, a, "min", crate::ast::CmpOp::Lt)
+}
+
+fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "pow", 2, 3)?;
+    let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
+    if a.len == 3 {
+        let m = vm.arg(a, 2);
+        let (Some(bx), Some(by), Some(bm)) = (big(vm, x), big(vm, y), big(vm, m)) else {
+            return Err(PyErr::type_error(
+                "pow() 3rd argument not allowed unless all arguments are integers",
+            ));
+        };
+        if bm == num_bigint::BigInt::from(0) {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                "pow() 3rd argument cannot be 0",
+            ));
+        }
+        if by < num_bigint::BigInt::from(0) {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                "pow() 2nd argument cannot be negative when 3rd argument specified",
+            ));
+        }
+        let r = bx.modpow(&by, &bm);
+        let r = if r < num_bigint::BigInt::from(0) {
+            r + &bm
+        } else {
+            r
+        };
+        let r = if bm < num_bigint::BigInt::from(0) && r > num_bigint::BigInt::from(0) {
+            r + bm
+        } else {
+            r
+        };
+        return vm.num_value(int::normalize(r));
+    }
+    vm.binary(BinOp::Pow, x, y, false)
+}
+
+fn big(vm: &Interp, v: Value) -> Option<num_bigint::BigInt> {
+    match vm.num(v)? {
+        NumRef::Int(i) => Some(num_bigint::BigInt::from(i)),
+        NumRef::Big(b) => Some(b.clone()),
+        NumRef::Float(_) => None,
+    }
+}
+
+fn round(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "round", 1, 2)?;
+    let v = vm.arg(a, 0);
+    let ndigits = if a.len == 2 && vm.arg(a, 1) != Value::None {
+        Some(vm.int_arg(vm.arg(a, 1))?)
+    } else {
+        None
+    };
+    match vm.num(v) {
+        Some(NumRef::Float(f)) => {
+            let Some(n) = ndigits else {
+                if !f.is_finite() {
+                    return Err(PyErr::new(
+                        ErrKind::OverflowError,
+                        "cannot convert float infinity to integer",
+                    ));
+                }
+                let r = libm::rint(f);
+                return vm.num_value(match num_traits::FromPrimitive::from_f64(r) {
+                    Some(b) => int::normalize(b),
+                    None => Num::Int(0),
+                });
+            };
+            let m = libm::pow(10.0, n as f64);
+            let scaled = f * m;
+            let r = libm::rint(scaled) / m;
+            Ok(Value::Float(if r.is_finite() { r } else { f }))
+        }
+        Some(NumRef::Int(i)) => {
+            let Some(n) = ndigits.filter(|n| *n < 0) else {
+                return Ok(Value::Int(i));
+            };
+            let m = 10i64.checked_pow((-n) as u32).unwrap_or(i64::MAX);
+            let q = libm::rint(i as f64 / m as f64) as i64;
+            Ok(Value::Int(q.saturating_mul(m)))
+        }
+        Some(NumRef::Big(_)) => Ok(v),
+        None => Err(PyErr::type_error(alloc::format!(
+            "type {} doesn't define __round__",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn sorted(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sorted", 1, 1)?;
+    let items = vm.collect_iterable(vm.arg(a, 0))?;
+    let list = vm.alloc(Obj::List(items))?;
+    vm.stack.push(list);
+    let r =
+        crate::objects::methods::sort_list(vm, list, vm.kwarg(a, "key"), vm.kwarg(a, "reverse"));
+    vm.stack.pop();
+    r.map(|()| list)
+}
+
+fn sum(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sum", 1, 2)?;
+    let mut total = if a.len == 2 {
+        vm.arg(a, 1)
+    } else {
+        Value::Int(0)
+    };
+    let it = vm.iter(vm.arg(a, 0))?;
+    vm.stack.push(it);
+    vm.stack.push(total);
+    let at = vm.stack.len() - 1;
+    let mut result = Ok(());
+    loop {
+        match vm.next(it) {
+            Ok(Some(v)) => match vm.binary(BinOp::Add, total, v, false) {
+                Ok(t) => {
+                    total = t;
+                    vm.stack[at] = t;
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            },
+            Ok(None) => break,
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    vm.stack.truncate(at - 1);
+    result.map(|()| total)
+}
+
+fn globals(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let module = vm.frames.last().map_or(vm.main, |f| f.module);
+    let name = vm.interner.intern("__dict__");
+    vm.getattr(Value::Obj(module), name)
+}
+
+fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "dir", 0, 1)?;
+    let mut names: Vec<u32> = Vec::new();
+    if a.len == 0 {
+        let module = vm.frames.last().map_or(vm.main, |f| f.module);
+        if let Obj::Module(m) = vm.heap.get(module) {
+            names.extend(m.attrs.keys());
+        }
+    } else {
+        let v = vm.arg(a, 0);
+        if let Value::Obj(r) = v {
+            match vm.heap.get(r) {
+                Obj::Instance(i) => names.extend(i.attrs.keys()),
+                Obj::Module(m) => names.extend(m.attrs.keys()),
+                _ => {}
+            }
+        }
+        let class = match v {
+            Value::Obj(r) if matches!(vm.heap.get(r), Obj::Class(_)) => r,
+            _ => vm.class_of(v),
+        };
+        for k in vm.mro_of(class) {
+            if let Obj::Class(c) = vm.heap.get(k) {
+                names.extend(c.attrs.keys());
+            }
+        }
+    }
+    let mut texts: Vec<String> = names
+        .iter()
+        .map(|n| String::from(vm.interner.name(*n)))
+        .collect();
+    texts.sort();
+    texts.dedup();
+    let list = vm.alloc(Obj::List(Vec::new()))?;
+    vm.stack.push(list);
+    for t in texts {
+        let s = vm.str_value(&t)?;
+        vm.list_append(list, s)?;
+    }
+    vm.stack.pop();
+    Ok(list)
+}
+
+fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "super", 2, 2)?;
+    let (class, obj) = (vm.arg(a, 0), vm.arg(a, 1));
+    let Value::Obj(c) = class else {
+        return Err(PyErr::type_error("super() argument 1 must be type"));
+    };
+    vm.alloc(Obj::Super(c, obj))
+}
+
+// ---- constructors ----
+
+fn new_object(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "object", 0, 0)?;
+    vm.alloc(Obj::Instance(Box::new(crate::objects::class::Instance {
+        class: vm.types.object,
+        attrs: Default::default(),
+        exc: None,
+    })))
+}
+
+fn new_int(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "int", 0, 2)?;
+    if a.len == 0 {
+        return Ok(Value::Int(0));
+    }
+    let v = vm.arg(a, 0);
+    let base = if a.len == 2 {
+        Some(vm.int_arg(vm.arg(a, 1))?)
+    } else {
+        vm.kwarg(a, "base").map(|b| vm.as_int(b).unwrap_or(10))
+    };
+    if let Some(text) = vm.as_str(v).map(String::from).or_else(|| {
+        vm.as_bytes(v)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    }) {
+        return parse_int(vm, &text, base.unwrap_or(10));
+    }
+    if base.is_some() {
+        return Err(PyErr::type_error(
+            "can't convert non-string with explicit base",
+        ));
+    }
+    match vm.num(v) {
+        Some(NumRef::Int(i)) => Ok(Value::Int(i)),
+        Some(NumRef::Big(_)) => Ok(v),
+        Some(NumRef::Float(f)) => {
+            if !f.is_finite() {
+                return Err(PyErr::new(
+                    ErrKind::OverflowError,
+                    "can't convert inf to int",
+                ));
+            }
+            let t = libm::trunc(f);
+            let b: Option<num_bigint::BigInt> = num_traits::FromPrimitive::from_f64(t);
+            vm.num_value(int::normalize(b.unwrap_or_default()))
+        }
+        None => {
+            if let Some(r) = vm.call_special(v, "__int__", &[])? {
+                return Ok(r);
+            }
+            Err(PyErr::type_error(alloc::format!(
+                "can't convert {} to int",
+                vm.type_name(v)
+            )))
+        }
+    }
+}
+
+fn parse_int(vm: &mut Interp, text: &str, base: i64) -> PResult<Value> {
+    let bad = || {
+        PyErr::new(
+            ErrKind::ValueError,
+            alloc::format!("invalid syntax for integer with base {base}: {}", {
+                let mut s = String::new();
+                crate::objects::str::write_repr(text, &mut s);
+                s
+            }),
+        )
+    };
+    let t = text.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let lower = t.to_ascii_lowercase();
+    let (base, digits) = match (base, lower.get(..2)) {
+        (0 | 16, Some("0x")) => (16, &t[2..]),
+        (0 | 8, Some("0o")) => (8, &t[2..]),
+        (0 | 2, Some("0b")) => (2, &t[2..]),
+        (0, _) => (10, t),
+        (b, _) => (b, t),
+    };
+    if !(2..=36).contains(&base) {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "int() arg 2 must be >= 2 and <= 36",
+        ));
+    }
+    let digits: String = digits.chars().filter(|c| *c != '_').collect();
+    if digits.is_empty() {
+        return Err(bad());
+    }
+    let b = num_bigint::BigInt::parse_bytes(digits.as_bytes(), base as u32).ok_or_else(bad)?;
+    vm.num_value(int::normalize(if neg { -b } else { b }))
+}
+
+fn new_bool(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "bool", 0, 1)?;
+    if a.len == 0 {
+        return Ok(Value::Bool(false));
+    }
+    Ok(Value::Bool(vm.truthy(vm.arg(a, 0))?))
+}
+
+fn new_float(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "float", 0, 1)?;
+    if a.len == 0 {
+        return Ok(Value::Float(0.0));
+    }
+    let v = vm.arg(a, 0);
+    if let Some(s) = vm.as_str(v) {
+        let t = s.trim().to_ascii_lowercase();
+        let parsed = match t.as_str() {
+            "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
+            "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+            "nan" | "+nan" | "-nan" => Some(f64::NAN),
+            _ => t.replace('_', "").parse::<f64>().ok(),
+        };
+        return parsed.map(Value::Float).ok_or_else(|| {
+            let mut r = String::new();
+            crate::objects::str::write_repr(s, &mut r);
+            PyErr::new(
+                ErrKind::ValueError,
+                alloc::format!("could not convert string to float: {r}"),
+            )
+        });
+    }
+    match vm.num(v) {
+        Some(n) => Ok(Value::Float(int::to_f64(n)?)),
+        None => {
+            if let Some(r) = vm.call_special(v, "__float__", &[])? {
+                return Ok(r);
+            }
+            Err(PyErr::type_error(alloc::format!(
+                "can't convert {} to float",
+                vm.type_name(v)
+            )))
+        }
+    }
+}
+
+fn new_str(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "str", 0, 3)?;
+    if a.len == 0 {
+        return vm.str_value("");
+    }
+    let v = vm.arg(a, 0);
+    if a.len >= 2 || vm.kwarg(a, "encoding").is_some() {
+        if let Some(b) = vm.as_bytes(v) {
+            let s = String::from_utf8_lossy(b).into_owned();
+            return vm.str_value(&s);
+        }
+    }
+    if vm.as_str(v).is_some() {
+        return Ok(v);
+    }
+    let s = vm.str_of(v)?;
+    vm.str_value(&s)
+}
+
+fn bytes_from(vm: &mut Interp, a: Args) -> PResult<Vec<u8>> {
+    if a.len == 0 {
+        return Ok(Vec::new());
+    }
+    let v = vm.arg(a, 0);
+    if let Some(s) = vm.as_str(v) {
+        return Ok(s.as_bytes().to_vec());
+    }
+    if let Some(b) = vm.as_bytes(v) {
+        return Ok(b.to_vec());
+    }
+    if let Some(n) = vm.as_int(v) {
+        if n < 0 {
+            return Err(PyErr::new(ErrKind::ValueError, "negative count"));
+        }
+        return Ok(alloc::vec![0u8; n as usize]);
+    }
+    let items = vm.collect_iterable(v)?;
+    items
+        .into_iter()
+        .map(|i| match vm.as_int(i) {
+            Some(x) if (0..256).contains(&x) => Ok(x as u8),
+            _ => Err(PyErr::new(
+                ErrKind::ValueError,
+                "bytes must be in range(0, 256)",
+            )),
+        })
+        .collect()
+}
+
+fn new_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let b = bytes_from(vm, a)?;
+    vm.alloc(Obj::Bytes(b.into()))
+}
+
+fn new_bytearray(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let b = bytes_from(vm, a)?;
+    vm.alloc(Obj::ByteArray(b))
+}
+
+fn new_list(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "list", 0, 1)?;
+    let items = if a.len == 0 {
+        Vec::new()
+    } else {
+        vm.collect_iterable(vm.arg(a, 0))?
+    };
+    vm.alloc(Obj::List(items))
+}
+
+fn new_tuple(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "tuple", 0, 1)?;
+    if a.len == 1
+        && matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)))
+    {
+        return Ok(vm.arg(a, 0));
+    }
+    let items = if a.len == 0 {
+        Vec::new()
+    } else {
+        vm.collect_iterable(vm.arg(a, 0))?
+    };
+    vm.tuple(items)
+}
+
+fn new_dict(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "dict", 0, 1)?;
+    let d = vm.new_dict()?;
+    vm.stack.push(d);
+    let r = (|| {
+        if a.len == 1 {
+            vm.dict_update(d, vm.arg(a, 0))?;
+        }
+        for (k, v) in vm.kwargs_vec(a) {
+            let key = vm.str_value(&k)?;
+            vm.dict_set(d, key, v)?;
+        }
+        Ok(())
+    })();
+    vm.stack.pop();
+    r.map(|()| d)
+}
+
+fn new_set_common(vm: &mut Interp, a: Args, frozen: bool) -> PResult<Value> {
+    vm.nargs(a, if frozen { "frozenset" } else { "set" }, 0, 1)?;
+    let s = vm.new_set(frozen)?;
+    vm.stack.push(s);
+    let r = if a.len == 1 {
+        vm.set_update(s, vm.arg(a, 0))
+    } else {
+        Ok(())
+    };
+    vm.stack.pop();
+    r.map(|()| s)
+}
+
+fn new_set(vm: &mut Interp, a: Args) -> PResult<Value> {
+    new_set_common(vm, a, false)
+}
+
+fn new_frozenset(vm: &mut Interp, a: Args) -> PResult<Value> {
+    new_set_common(vm, a, true)
+}
+
+fn new_range(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "range", 1, 3)?;
+    let nums: Vec<i64> = (0..a.len)
+        .map(|i| vm.int_arg(vm.arg(a, i)))
+        .collect::<PResult<_>>()?;
+    let (start, stop, step) = match nums.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        _ => unreachable!("checked by nargs"),
+    };
+    if step == 0 {
+        return Err(PyErr::new(ErrKind::ValueError, "arg 3 must not be zero"));
+    }
+    vm.alloc(Obj::Range(start, stop, step))
+}
+
+fn new_slice(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "slice", 1, 3)?;
+    let (x, y, z) = match a.len {
+        1 => (Value::None, vm.arg(a, 0), Value::None),
+        2 => (vm.arg(a, 0), vm.arg(a, 1), Value::None),
+        _ => (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2)),
+    };
+    vm.alloc(Obj::Slice(x, y, z))
+}
+
+fn new_type(vm: &mut Interp, a: Args) -> PResult<Value> {
+    match a.len {
+        1 => Ok(Value::Obj(vm.class_of(vm.arg(a, 0)))),
+        3 => {
+            // type(name, bases, dict)
+            let (name, bases, ns) = (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2));
+            let class = vm.make_class_from_dict(name, bases, ns)?;
+            Ok(class)
+        }
+        _ => Err(PyErr::type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn new_property(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "property", 0, 4)?;
+    let get = if a.len > 0 {
+        vm.arg(a, 0)
+    } else {
+        vm.kwarg(a, "fget").unwrap_or(Value::None)
+    };
+    let set = if a.len > 1 {
+        vm.arg(a, 1)
+    } else {
+        vm.kwarg(a, "fset").unwrap_or(Value::None)
+    };
+    let del = if a.len > 2 {
+        vm.arg(a, 2)
+    } else {
+        vm.kwarg(a, "fdel").unwrap_or(Value::None)
+    };
+    vm.alloc(Obj::Property(get, set, del))
+}
+
+fn new_classmethod(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "classmethod", 1, 1)?;
+    vm.alloc(Obj::ClassMethod(vm.arg(a, 0)))
+}
+
+fn new_staticmethod(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "staticmethod", 1, 1)?;
+    vm.alloc(Obj::StaticMethod(vm.arg(a, 0)))
 }

@@ -1,8 +1,8 @@
 //! The instruction set: one table of every opcode, its operand and its stack effect.
 //!
-//! The VM is a stack machine. Operands are indexes into the code object's constant and name
-//! tables, or absolute jump targets. `[a b] -> [c]` below reads: pops `b` (top) and `a`,
-//! pushes `c`.
+//! The VM is a stack machine. A frame's local slots sit at the bottom of its stack region;
+//! operands are slot numbers, indexes into the code object's constant and name tables, or
+//! absolute jump targets. `[a b] -> [c]` reads: pops `b` (top) and `a`, pushes `c`.
 
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -10,6 +10,9 @@ use alloc::vec::Vec;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::value::Value;
+
+/// "No keyword arguments" in a call's `kwnames` operand.
+pub const NO_KW: u16 = u16::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -21,21 +24,51 @@ pub enum Op {
     LoadFalse,
     /// `[] -> [small int]` for values that fit in the operand.
     LoadSmallInt(i32),
-    /// `[] -> [globals[names[i]]]`, falling back to builtins; `NameError` if absent.
+    /// `[] -> [slot i]`; `UnboundLocalError` if unset.
+    LoadFast(u32),
+    /// `[v] -> []`, slot i = v.
+    StoreFast(u32),
+    DeleteFast(u32),
+    /// `[] -> [cell in slot i].contents`
+    LoadDeref(u32),
+    /// `[v] -> []`, cell in slot i gets v.
+    StoreDeref(u32),
+    /// `[] -> [the cell object in slot i]` (to build a closure).
+    LoadClosure(u32),
+    /// `[] -> [globals[names[i]] or builtins]`; `NameError` if absent.
+    LoadGlobal(u32),
+    StoreGlobal(u32),
+    DeleteGlobal(u32),
+    /// Class bodies: the class namespace, then globals, then builtins.
     LoadName(u32),
-    /// `[v] -> []`, `globals[names[i]] = v`.
     StoreName(u32),
+    DeleteName(u32),
+    /// `[o] -> [o.names[i]]`
+    LoadAttr(u32),
+    /// `[v o] -> []`, `o.names[i] = v`
+    StoreAttr(u32),
+    DeleteAttr(u32),
+    /// `[o] -> [f self]` for a method found on the type, else `[o.name Undef]`.
+    LoadMethod(u32),
+    /// `[o i] -> [o[i]]`
+    Subscr,
+    /// `[v o i] -> []`, `o[i] = v`
+    StoreSubscr,
+    /// `[o i] -> []`
+    DeleteSubscr,
     /// `[v] -> []`
     Pop,
     /// `[v] -> [v v]`
     Dup,
+    /// `[a b] -> [a b a b]`
+    Dup2,
     /// `[a b] -> [b a]`
     Rot2,
     /// `[a b c] -> [c a b]`
     Rot3,
     /// `[a b] -> [a op b]`
     Binary(BinOp),
-    /// `[a b] -> [a op= b]` (in-place where the type supports it).
+    /// `[a b] -> [a op= b]` (in place where the type supports it).
     InPlace(BinOp),
     /// `[a] -> [op a]`
     Unary(UnaryOp),
@@ -51,20 +84,109 @@ pub enum Op {
     JumpIfFalseOrPop(u32),
     /// `[v] -> [v]` and jump if true, else `[v] -> []` (for `or`).
     JumpIfTrueOrPop(u32),
-    /// `[f a1..an k1 v1..km vm] -> [f(a.., k=v..)]`: `n` positional, `m` keyword (names are
-    /// string constants pushed before each value).
+    /// `[o] -> [iter(o)]`
+    GetIter,
+    /// `[it] -> [it next(it)]`, or `[it] -> []` and jump when it is exhausted.
+    ForIter(u32),
+    /// `[items…] -> [tuple]` of the top n.
+    BuildTuple(u32),
+    BuildList(u32),
+    BuildSet(u32),
+    /// `[k1 v1 … kn vn] -> [dict]`
+    BuildMap(u32),
+    /// `[a b] -> [slice(a, b)]` or `[a b c] -> [slice(a, b, c)]`
+    BuildSlice(u32),
+    /// `[s1 … sn] -> [s1 + … + sn]` (f-strings)
+    BuildString(u32),
+    /// `[list … v] -> [list … ]` with `v` appended to the list `n` below the top.
+    ListAppend(u32),
+    /// `[list … it] -> [list …]` extended with `it`.
+    ListExtend(u32),
+    SetAdd(u32),
+    /// `[set … it] -> [set …]` updated from `it`.
+    SetUpdate(u32),
+    /// `[dict … k v] -> [dict …]`
+    MapAdd(u32),
+    /// `[dict … m] -> [dict …]` updated from mapping `m`.
+    MapUpdate(u32),
+    /// `[list] -> [tuple]`
+    ListToTuple,
+    /// `[seq] -> [item n-1 … item 0]` (first item on top).
+    UnpackSequence(u32),
+    /// `[seq] -> [after… list before…]` with `before` items, a starred list, `after` items.
+    UnpackEx {
+        before: u16,
+        after: u16,
+    },
+    /// `[v] -> [format(v)]` or `[v spec] -> [format(v, spec)]`; `conv` is 0, b'r', b's' or b'a'.
+    FormatValue {
+        conv: u8,
+        spec: bool,
+    },
+    /// `[f a1…an k1…km] -> [f(…)]`: `n` positional, then keyword values named by the tuple
+    /// constant `kwnames` (or none if it is [`NO_KW`]).
     Call {
         args: u16,
-        kwargs: u16,
+        kwnames: u16,
     },
+    /// `[f self a1…an k…] -> [result]` after [`Op::LoadMethod`]; `self` may be `Undef`.
+    CallMethod {
+        args: u16,
+        kwnames: u16,
+    },
+    /// `[f args-tuple] -> [f(*args)]` or `[f args kwargs] -> [f(*args, **kwargs)]`.
+    CallEx {
+        kwargs: bool,
+    },
+    /// `[defaults? kwdefaults? closure?] -> [function]` from the code constant `code`; `flags`
+    /// bit 0: defaults tuple, bit 1: kwdefaults dict, bit 2: closure tuple.
+    MakeFunction {
+        code: u32,
+        flags: u8,
+    },
+    /// `[body-function name bases-tuple] -> [class]`: runs the body in a new namespace.
+    MakeClass,
     /// `[v] -> []`: REPL echo; prints `repr(v)` unless it is `None`.
     PrintExpr,
-    /// Leave the frame returning `None`.
-    ReturnNone,
+    /// `[v] -> return v`
+    Return,
+    /// `[v] -> [sent]`: suspend a generator.
+    Yield,
+    /// `[iterable] -> [result]`: delegate to a sub-iterator until it is exhausted.
+    YieldFrom,
+    /// Enter a `try … except` region: an exception inside jumps to `target` with the operand
+    /// stack cut back to its depth here and the exception pushed.
+    SetupExcept(u32),
+    /// Enter a `try … finally` (or `with`) region; same mechanism.
+    SetupFinally(u32),
+    /// Leave the innermost region normally.
+    PopBlock,
+    /// `[] -> raise`: 0 re-raises the exception being handled; 1 `[exc]`; 2 `[exc cause]`.
+    Raise(u8),
+    /// `[exc] -> []`: leave an `except` block (the exception is no longer being handled).
+    PopExcept,
+    /// `[exc] -> raise exc again` (end of an unmatched handler chain or a `finally`).
+    Reraise,
+    /// `[exc cls] -> [exc bool]` does `exc` match the `except` clause's class(es)?
+    ExcMatch,
+    /// `[fromlist level] -> [module]` imports `names[i]`.
+    ImportName(u32),
+    /// `[module] -> [module attr]`
+    ImportFrom(u32),
+    /// `[module] -> []` binds every public name of the module in the current namespace.
+    ImportStar,
+    /// `[ctx] -> [exit enter_result]`
+    SetupWith,
+    /// `[exit exc] -> [exc suppress?]` calls `exit(type, exc, None)`.
+    WithExcept,
+    /// `[exit] -> []` calls `exit(None, None, None)`.
+    WithExit,
+    /// Unused placeholder (a jump target at the end of a unit).
+    Nop,
 }
 
-/// A compiled unit: a module body for now, functions later.
-#[derive(Debug)]
+/// A compiled unit: a module body, a function, a class body or a comprehension.
+#[derive(Debug, Default)]
 pub struct Code {
     pub name: String,
     pub file: Rc<str>,
@@ -72,6 +194,24 @@ pub struct Code {
     /// Source line of each op, for tracebacks.
     pub lines: Vec<u32>,
     pub consts: Vec<Value>,
-    /// Interned ids of the names used by `LoadName` / `StoreName`.
+    /// Interned ids of the names used by name and attribute instructions.
     pub names: Vec<u32>,
+    /// Code objects of nested functions, classes and comprehensions.
+    pub children: Vec<Rc<Code>>,
+    /// Positional parameters (including those with defaults).
+    pub n_params: u32,
+    /// Keyword-only parameters, after the positional ones.
+    pub n_kwonly: u32,
+    pub has_varargs: bool,
+    pub has_varkw: bool,
+    /// Interned names of the parameters, in slot order (positional, keyword-only, *, **).
+    pub param_names: Vec<u32>,
+    /// Slots in all: locals, then cells captured from outside (`n_free` of them).
+    pub n_slots: u32,
+    pub n_free: u32,
+    /// Local slots that hold cells (captured by inner functions).
+    pub cell_slots: Vec<u32>,
+    pub is_generator: bool,
+    /// Module level or class body: names live in a namespace, not in slots.
+    pub uses_names: bool,
 }

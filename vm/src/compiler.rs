@@ -1,16 +1,19 @@
-//! Syntax tree → bytecode. Names are interned to ids, constant expressions are folded, and
-//! constants are collected host-side ([`Const`]) for the VM to place in its heap.
+//! Syntax tree → bytecode. Names are resolved by [`crate::symtable`] to slots, cells or
+//! globals; constant expressions are folded; constants and nested code objects are collected
+//! host-side ([`Unit`]) for the VM to place in its heap.
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
+use alloc::string::String;
 use alloc::vec::Vec;
 use num_bigint::BigInt;
 
 use crate::Mode;
 use crate::ast::*;
-use crate::bytecode::Op;
+use crate::bytecode::{NO_KW, Op};
 use crate::error::CompileError;
 use crate::objects::int::{self, Num, NumRef};
+use crate::symtable::{self, Place, Scope, SymTable};
 
 /// A constant as the compiler knows it; the VM turns each into a [`crate::value::Value`].
 #[derive(Clone, Debug, PartialEq)]
@@ -20,18 +23,33 @@ pub enum Const {
     Float(f64),
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
+    /// A tuple of strings (keyword-argument names).
+    Names(Vec<Rc<str>>),
+    Ellipsis,
 }
 
-/// The compiled unit before its constants are materialised.
+/// A compiled code object before its constants are materialised.
 #[derive(Debug, Default)]
 pub struct Unit {
+    pub name: String,
     pub ops: Vec<Op>,
     pub lines: Vec<u32>,
     pub consts: Vec<Const>,
     pub names: Vec<u32>,
+    pub children: Vec<Unit>,
+    pub n_params: u32,
+    pub n_kwonly: u32,
+    pub has_varargs: bool,
+    pub has_varkw: bool,
+    pub param_names: Vec<u32>,
+    pub n_slots: u32,
+    pub n_free: u32,
+    pub cell_slots: Vec<u32>,
+    pub is_generator: bool,
+    pub uses_names: bool,
 }
 
-/// Names → small ids, shared by the compiler and the VM's globals and builtins.
+/// Names → small ids, shared by the compiler and the VM's globals and attributes.
 #[derive(Default)]
 pub struct Interner {
     map: hashbrown::HashMap<Rc<str>, u32>,
@@ -50,40 +68,103 @@ impl Interner {
         id
     }
 
+    pub fn lookup(&self, name: &str) -> Option<u32> {
+        self.map.get(name).copied()
+    }
+
     pub fn name(&self, id: u32) -> &str {
         &self.names[id as usize]
+    }
+
+    pub fn name_rc(&self, id: u32) -> Rc<str> {
+        self.names[id as usize].clone()
     }
 }
 
 pub fn compile(body: &[Stmt], mode: Mode, interner: &mut Interner) -> Result<Unit, CompileError> {
-    let mut c = Compiler {
-        unit: Unit::default(),
-        interner,
-        mode,
-        loops: Vec::new(),
-        line: 1,
-    };
+    let table = symtable::analyze(body)?;
+    let module_scope = &table.scopes[0];
+    let mut c = Compiler::new(&table, module_scope, interner, mode, "<module>");
+    c.unit.uses_names = true;
     for stmt in body {
         c.stmt(stmt)?;
     }
-    c.emit(Op::ReturnNone);
+    c.emit(Op::LoadNone);
+    c.emit(Op::Return);
     Ok(c.unit)
 }
 
 struct Loop {
     continue_to: u32,
     breaks: Vec<usize>,
+    /// Length of the unwind stack when the loop started.
+    unwind_depth: usize,
+    is_for: bool,
 }
 
-struct Compiler<'a> {
+/// What a `break`, `continue` or `return` must undo on its way out.
+#[derive(Clone)]
+enum Unwind<'a> {
+    /// Leave a `try … except` region.
+    Block,
+    /// Leave a `try … finally` region: run the finally body.
+    Finally(&'a [Stmt]),
+    /// Leave an `except` body: the exception is below whatever is on the stack.
+    Except,
+    /// Leave a `with` body: the exit function is on the stack.
+    With,
+}
+
+struct Compiler<'a, 'i> {
+    table: &'a SymTable,
+    scope: &'a Scope,
     unit: Unit,
-    interner: &'a mut Interner,
+    interner: &'i mut Interner,
     mode: Mode,
     loops: Vec<Loop>,
+    unwind: Vec<Unwind<'a>>,
     line: u32,
+    /// Slot of the `__class__` cell visible here (for zero-argument `super()`).
+    class_cell: Option<u32>,
 }
 
-impl Compiler<'_> {
+impl<'a, 'i> Compiler<'a, 'i> {
+    fn new(
+        table: &'a SymTable,
+        scope: &'a Scope,
+        interner: &'i mut Interner,
+        mode: Mode,
+        name: &str,
+    ) -> Self {
+        let mut unit = Unit {
+            name: name.into(),
+            n_slots: scope.n_slots() as u32,
+            n_free: scope.frees.len() as u32,
+            is_generator: scope.is_generator,
+            ..Unit::default()
+        };
+        for (i, l) in scope.locals.iter().enumerate() {
+            if scope.cells.contains(l) {
+                unit.cell_slots.push(i as u32);
+            }
+        }
+        let class_cell = match scope.place("__class__") {
+            Place::Cell(i) if scope.is_function => Some(i),
+            _ => None,
+        };
+        Compiler {
+            table,
+            scope,
+            unit,
+            interner,
+            mode,
+            loops: Vec::new(),
+            unwind: Vec::new(),
+            line: 1,
+            class_cell,
+        }
+    }
+
     fn emit(&mut self, op: Op) -> usize {
         self.unit.ops.push(op);
         self.unit.lines.push(self.line);
@@ -102,7 +183,10 @@ impl Compiler<'_> {
             | Op::PopJumpIfFalse(t)
             | Op::PopJumpIfTrue(t)
             | Op::JumpIfFalseOrPop(t)
-            | Op::JumpIfTrueOrPop(t) => *t = target,
+            | Op::JumpIfTrueOrPop(t)
+            | Op::ForIter(t)
+            | Op::SetupExcept(t)
+            | Op::SetupFinally(t) => *t = target,
             other => unreachable!("patching a non-jump {other:?}"),
         }
     }
@@ -118,28 +202,95 @@ impl Compiler<'_> {
         }
     }
 
-    fn constant(&mut self, c: Const) {
-        let index = match self.unit.consts.iter().position(|k| same_const(k, &c)) {
-            Some(i) => i,
+    fn const_index(&mut self, c: Const) -> u32 {
+        let same = |k: &Const| match (k, &c) {
+            // Bitwise, so that 0.0 and -0.0 stay distinct.
+            (Const::Float(x), Const::Float(y)) => x.to_bits() == y.to_bits(),
+            _ => *k == c,
+        };
+        match self.unit.consts.iter().position(same) {
+            Some(i) => i as u32,
             None => {
                 self.unit.consts.push(c);
-                self.unit.consts.len() - 1
+                self.unit.consts.len() as u32 - 1
             }
-        };
-        self.emit(Op::LoadConst(index as u32));
+        }
     }
 
-    fn stmt(&mut self, s: &Stmt) -> Result<(), CompileError> {
+    fn constant(&mut self, c: Const) {
+        let i = self.const_index(c);
+        self.emit(Op::LoadConst(i));
+    }
+
+    fn kwnames(&mut self, names: Vec<Rc<str>>) -> u16 {
+        if names.is_empty() {
+            return NO_KW;
+        }
+        self.const_index(Const::Names(names)) as u16
+    }
+
+    // ---- names ----
+
+    fn load_name(&mut self, name: &str) {
+        let op = match self.scope.place(name) {
+            Place::Local(i) => Op::LoadFast(i),
+            Place::Cell(i) => Op::LoadDeref(i),
+            Place::Global => Op::LoadGlobal(self.name_index(name)),
+            Place::Name => Op::LoadName(self.name_index(name)),
+        };
+        self.emit(op);
+    }
+
+    fn store_name(&mut self, name: &str) {
+        let op = match self.scope.place(name) {
+            Place::Local(i) => Op::StoreFast(i),
+            Place::Cell(i) => Op::StoreDeref(i),
+            Place::Global => Op::StoreGlobal(self.name_index(name)),
+            Place::Name => Op::StoreName(self.name_index(name)),
+        };
+        self.emit(op);
+    }
+
+    fn delete_name(&mut self, name: &str) {
+        let op = match self.scope.place(name) {
+            Place::Local(i) => Op::DeleteFast(i),
+            Place::Cell(i) => {
+                // Deleting a cell variable: store the unbound marker through the cell.
+                self.emit(Op::LoadDeref(i));
+                self.emit(Op::Pop);
+                Op::Nop
+            }
+            Place::Global => Op::DeleteGlobal(self.name_index(name)),
+            Place::Name => Op::DeleteName(self.name_index(name)),
+        };
+        self.emit(op);
+    }
+
+    // ---- statements ----
+
+    fn block(&mut self, body: &'a [Stmt]) -> Result<(), CompileError> {
+        for s in body {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &'a Stmt) -> Result<(), CompileError> {
         self.line = s.line;
         match &s.kind {
             StmtKind::Expr(e) => {
                 self.expr(e)?;
                 self.line = s.line;
-                self.emit(if self.mode == Mode::Single {
-                    Op::PrintExpr
-                } else {
-                    Op::Pop
-                });
+                self.emit(
+                    if self.mode == Mode::Single
+                        && self.unit.uses_names
+                        && self.unit.name == "<module>"
+                    {
+                        Op::PrintExpr
+                    } else {
+                        Op::Pop
+                    },
+                );
             }
             StmtKind::Assign { targets, value } => {
                 self.expr(value)?;
@@ -150,16 +301,15 @@ impl Compiler<'_> {
                     self.store(t)?;
                 }
             }
-            StmtKind::AugAssign { target, op, value } => {
-                self.expr(target)?;
-                self.expr(value)?;
-                self.line = s.line;
-                self.emit(Op::InPlace(*op));
-                self.store(target)?;
+            StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
+            StmtKind::AnnAssign { target, value } => {
+                if let Some(v) = value {
+                    self.expr(v)?;
+                    self.store(target)?;
+                }
             }
             StmtKind::If { test, body, orelse } => {
-                self.expr(test)?;
-                let to_else = self.emit(Op::PopJumpIfFalse(0));
+                let to_else = self.jump_if_false(test)?;
                 self.block(body)?;
                 if orelse.is_empty() {
                     self.patch(to_else);
@@ -172,11 +322,12 @@ impl Compiler<'_> {
             }
             StmtKind::While { test, body, orelse } => {
                 let top = self.here();
-                self.expr(test)?;
-                let to_else = self.emit(Op::PopJumpIfFalse(0));
+                let to_else = self.jump_if_false(test)?;
                 self.loops.push(Loop {
                     continue_to: top,
                     breaks: Vec::new(),
+                    unwind_depth: self.unwind.len(),
+                    is_for: false,
                 });
                 self.block(body)?;
                 self.emit(Op::Jump(top));
@@ -187,47 +338,641 @@ impl Compiler<'_> {
                     self.patch(b);
                 }
             }
-            StmtKind::Pass => {}
-            StmtKind::Break => {
-                if self.loops.is_empty() {
-                    return Err(CompileError::syntax("'break' outside loop", s.line));
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+                is_async,
+            } => {
+                if *is_async {
+                    return Err(CompileError::syntax(
+                        "async for is not supported yet",
+                        s.line,
+                    ));
                 }
-                let at = self.emit(Op::Jump(0));
-                self.loops.last_mut().expect("checked").breaks.push(at);
+                self.expr(iter)?;
+                self.emit(Op::GetIter);
+                let top = self.here();
+                let exit = self.emit(Op::ForIter(0));
+                self.store(target)?;
+                self.loops.push(Loop {
+                    continue_to: top,
+                    breaks: Vec::new(),
+                    unwind_depth: self.unwind.len(),
+                    is_for: true,
+                });
+                self.block(body)?;
+                self.line = s.line;
+                self.emit(Op::Jump(top));
+                let done = self.loops.pop().expect("loop pushed above");
+                self.patch(exit);
+                self.block(orelse)?;
+                for b in done.breaks {
+                    self.patch(b);
+                }
             }
-            StmtKind::Continue => {
+            StmtKind::Pass => {}
+            StmtKind::Break | StmtKind::Continue => {
+                let is_break = matches!(s.kind, StmtKind::Break);
                 let Some(l) = self.loops.last() else {
-                    return Err(CompileError::syntax("'continue' outside loop", s.line));
+                    let what = if is_break {
+                        "'break' outside loop"
+                    } else {
+                        "'continue' not properly in loop"
+                    };
+                    return Err(CompileError::syntax(what, s.line));
                 };
-                let to = l.continue_to;
-                self.emit(Op::Jump(to));
+                let (depth, is_for, to) = (l.unwind_depth, l.is_for, l.continue_to);
+                self.unwind_to(depth, false)?;
+                if is_break {
+                    if is_for {
+                        self.emit(Op::Pop);
+                    }
+                    let at = self.emit(Op::Jump(0));
+                    self.loops.last_mut().expect("checked").breaks.push(at);
+                } else {
+                    self.emit(Op::Jump(to));
+                }
+            }
+            StmtKind::Return(value) => {
+                if !self.scope.is_function || self.scope.is_class {
+                    return Err(CompileError::syntax("'return' outside function", s.line));
+                }
+                match value {
+                    Some(v) => self.expr(v)?,
+                    None => {
+                        self.emit(Op::LoadNone);
+                    }
+                }
+                self.unwind_to(0, true)?;
+                self.line = s.line;
+                self.emit(Op::Return);
+            }
+            StmtKind::FunctionDef { def, decorators } => {
+                for d in decorators {
+                    self.expr(d)?;
+                }
+                self.function(def)?;
+                for _ in decorators {
+                    self.emit(Op::Call {
+                        args: 1,
+                        kwnames: NO_KW,
+                    });
+                }
+                self.store_name(&def.name);
+            }
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+            } => {
+                for d in decorators {
+                    self.expr(d)?;
+                }
+                self.class(s, name, bases, body)?;
+                for _ in decorators {
+                    self.emit(Op::Call {
+                        args: 1,
+                        kwnames: NO_KW,
+                    });
+                }
+                self.store_name(name);
+            }
+            StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
+            StmtKind::Del(targets) => {
+                for t in targets {
+                    self.delete(t)?;
+                }
+            }
+            StmtKind::Assert { test, msg } => {
+                let ok = self.jump_if_true(test)?;
+                self.load_name("AssertionError");
+                if let Some(m) = msg {
+                    self.expr(m)?;
+                    self.emit(Op::Call {
+                        args: 1,
+                        kwnames: NO_KW,
+                    });
+                }
+                self.emit(Op::Raise(1));
+                self.patch(ok);
+            }
+            StmtKind::Raise { exc, cause } => {
+                let mut n = 0;
+                if let Some(e) = exc {
+                    self.expr(e)?;
+                    n = 1;
+                    if let Some(c) = cause {
+                        self.expr(c)?;
+                        n = 2;
+                    }
+                }
+                self.line = s.line;
+                self.emit(Op::Raise(n));
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => self.try_stmt(body, handlers, orelse, finally)?,
+            StmtKind::With {
+                items,
+                body,
+                is_async,
+            } => {
+                if *is_async {
+                    return Err(CompileError::syntax(
+                        "async with is not supported yet",
+                        s.line,
+                    ));
+                }
+                self.with(items, body)?;
+            }
+            StmtKind::Import(names) => {
+                for n in names {
+                    self.emit(Op::LoadNone);
+                    self.emit(Op::LoadSmallInt(0));
+                    let i = self.name_index(&n.module);
+                    self.emit(Op::ImportName(i));
+                    match &n.alias {
+                        Some(alias) => {
+                            // `import a.b as c` binds the submodule.
+                            for part in n.module.split('.').skip(1) {
+                                let p = self.name_index(part);
+                                self.emit(Op::LoadAttr(p));
+                            }
+                            self.store_name(alias);
+                        }
+                        None => {
+                            let first = n.module.split('.').next().unwrap_or("");
+                            self.store_name(first);
+                        }
+                    }
+                }
+            }
+            StmtKind::ImportFrom {
+                module,
+                level,
+                names,
+            } => {
+                let list: Vec<Rc<str>> = if names.is_empty() {
+                    alloc::vec![Rc::from("*")]
+                } else {
+                    names.iter().map(|(n, _)| Rc::from(n.as_str())).collect()
+                };
+                self.constant(Const::Names(list));
+                self.emit(Op::LoadSmallInt(*level as i32));
+                let i = self.name_index(module);
+                self.emit(Op::ImportName(i));
+                if names.is_empty() {
+                    self.emit(Op::ImportStar);
+                } else {
+                    for (n, alias) in names {
+                        let i = self.name_index(n);
+                        self.emit(Op::ImportFrom(i));
+                        self.store_name(alias.as_ref().unwrap_or(n));
+                    }
+                    self.emit(Op::Pop);
+                }
             }
         }
         Ok(())
     }
 
-    fn block(&mut self, body: &[Stmt]) -> Result<(), CompileError> {
-        for s in body {
-            self.stmt(s)?;
+    /// Emit what leaving the unwind entries above `depth` takes.
+    fn unwind_to(&mut self, depth: usize, keep_top: bool) -> Result<(), CompileError> {
+        let entries: Vec<Unwind<'a>> = self.unwind[depth..].iter().rev().cloned().collect();
+        let saved = core::mem::take(&mut self.unwind);
+        self.unwind = saved[..depth].to_vec();
+        let mut result = Ok(());
+        for (i, entry) in entries.iter().enumerate() {
+            match entry {
+                Unwind::Block => {
+                    self.emit(Op::PopBlock);
+                }
+                Unwind::Finally(body) => {
+                    self.emit(Op::PopBlock);
+                    // The finally body runs with the unwind entries outside it in force.
+                    self.unwind = saved[..saved.len() - i - 1].to_vec();
+                    result = self.block(body);
+                    self.unwind = saved[..depth].to_vec();
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                Unwind::Except => {
+                    if keep_top {
+                        self.emit(Op::Rot2);
+                    }
+                    self.emit(Op::PopExcept);
+                }
+                Unwind::With => {
+                    self.emit(Op::PopBlock);
+                    if keep_top {
+                        self.emit(Op::Rot2);
+                    }
+                    self.emit(Op::WithExit);
+                }
+            }
+        }
+        self.unwind = saved;
+        result
+    }
+
+    fn try_stmt(
+        &mut self,
+        body: &'a [Stmt],
+        handlers: &'a [Handler],
+        orelse: &'a [Stmt],
+        finally: &'a [Stmt],
+    ) -> Result<(), CompileError> {
+        let setup_finally = if finally.is_empty() {
+            None
+        } else {
+            let at = self.emit(Op::SetupFinally(0));
+            self.unwind.push(Unwind::Finally(finally));
+            Some(at)
+        };
+        if handlers.is_empty() {
+            self.block(body)?;
+        } else {
+            let setup = self.emit(Op::SetupExcept(0));
+            self.unwind.push(Unwind::Block);
+            self.block(body)?;
+            self.unwind.pop();
+            self.emit(Op::PopBlock);
+            self.block(orelse)?;
+            let to_end = self.emit(Op::Jump(0));
+            self.patch(setup);
+            // Stack: [exc]. Try each clause in turn.
+            let mut ends = alloc::vec![to_end];
+            for h in handlers {
+                self.line = h.line;
+                let next = match &h.kind {
+                    Some(kind) => {
+                        self.emit(Op::Dup);
+                        self.expr(kind)?;
+                        self.emit(Op::ExcMatch);
+                        Some(self.emit(Op::PopJumpIfFalse(0)))
+                    }
+                    None => None,
+                };
+                if let Some(name) = &h.name {
+                    self.emit(Op::Dup);
+                    self.store_name(name);
+                }
+                self.unwind.push(Unwind::Except);
+                self.block(&h.body)?;
+                self.unwind.pop();
+                self.emit(Op::PopExcept);
+                if let Some(name) = &h.name {
+                    // `except E as e` unbinds e at the end of the clause.
+                    self.emit(Op::LoadNone);
+                    self.store_name(name);
+                }
+                ends.push(self.emit(Op::Jump(0)));
+                match next {
+                    Some(n) => self.patch(n),
+                    None => break,
+                }
+            }
+            if handlers.last().is_some_and(|h| h.kind.is_some()) {
+                self.emit(Op::Reraise);
+            }
+            for e in ends {
+                self.patch(e);
+            }
+        }
+        if let Some(at) = setup_finally {
+            self.unwind.pop();
+            self.emit(Op::PopBlock);
+            self.block(finally)?;
+            let to_end = self.emit(Op::Jump(0));
+            self.patch(at);
+            // Exceptional path: [exc]; run the body, then raise again.
+            self.unwind.push(Unwind::Except);
+            self.block(finally)?;
+            self.unwind.pop();
+            self.emit(Op::Reraise);
+            self.patch(to_end);
         }
         Ok(())
     }
 
-    fn store(&mut self, target: &Expr) -> Result<(), CompileError> {
+    fn with(
+        &mut self,
+        items: &'a [(Expr, Option<Expr>)],
+        body: &'a [Stmt],
+    ) -> Result<(), CompileError> {
+        let Some(((ctx, target), rest)) = items.split_first() else {
+            return self.block(body);
+        };
+        self.expr(ctx)?;
+        self.emit(Op::SetupWith);
+        match target {
+            Some(t) => self.store(t)?,
+            None => {
+                self.emit(Op::Pop);
+            }
+        }
+        let setup = self.emit(Op::SetupFinally(0));
+        self.unwind.push(Unwind::With);
+        self.with(rest, body)?;
+        self.unwind.pop();
+        self.emit(Op::PopBlock);
+        self.emit(Op::WithExit);
+        let to_end = self.emit(Op::Jump(0));
+        self.patch(setup);
+        // [exit exc] -> [exc suppress]
+        self.emit(Op::WithExcept);
+        let reraise = self.emit(Op::PopJumpIfFalse(0));
+        self.emit(Op::PopExcept);
+        let done = self.emit(Op::Jump(0));
+        self.patch(reraise);
+        self.emit(Op::Reraise);
+        self.patch(to_end);
+        self.patch(done);
+        Ok(())
+    }
+
+    fn aug_assign(
+        &mut self,
+        target: &'a Expr,
+        op: BinOp,
+        value: &'a Expr,
+    ) -> Result<(), CompileError> {
         match &target.kind {
             ExprKind::Name(n) => {
-                let i = self.name_index(n);
-                self.emit(Op::StoreName(i));
-                Ok(())
+                self.load_name(n);
+                self.expr(value)?;
+                self.line = target.line;
+                self.emit(Op::InPlace(op));
+                self.store_name(n);
             }
-            _ => Err(CompileError::syntax(
-                "can't assign to expression",
-                target.line,
-            )),
+            ExprKind::Attribute(obj, attr) => {
+                self.expr(obj)?;
+                self.emit(Op::Dup);
+                let i = self.name_index(attr);
+                self.emit(Op::LoadAttr(i));
+                self.expr(value)?;
+                self.line = target.line;
+                self.emit(Op::InPlace(op));
+                self.emit(Op::Rot2);
+                self.emit(Op::StoreAttr(i));
+            }
+            ExprKind::Subscript(obj, index) => {
+                self.expr(obj)?;
+                self.expr(index)?;
+                self.emit(Op::Dup2);
+                self.emit(Op::Subscr);
+                self.expr(value)?;
+                self.line = target.line;
+                self.emit(Op::InPlace(op));
+                self.emit(Op::Rot3);
+                self.emit(Op::StoreSubscr);
+            }
+            _ => {
+                return Err(CompileError::syntax(
+                    "illegal expression for augmented assignment",
+                    target.line,
+                ));
+            }
         }
+        Ok(())
     }
 
-    fn expr(&mut self, e: &Expr) -> Result<(), CompileError> {
+    fn store(&mut self, target: &'a Expr) -> Result<(), CompileError> {
+        self.line = target.line;
+        match &target.kind {
+            ExprKind::Name(n) => self.store_name(n),
+            ExprKind::Attribute(obj, attr) => {
+                self.expr(obj)?;
+                let i = self.name_index(attr);
+                self.emit(Op::StoreAttr(i));
+            }
+            ExprKind::Subscript(obj, index) => {
+                self.expr(obj)?;
+                self.expr(index)?;
+                self.emit(Op::StoreSubscr);
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                let star = items
+                    .iter()
+                    .position(|e| matches!(e.kind, ExprKind::Starred(_)));
+                match star {
+                    Some(at) => {
+                        self.emit(Op::UnpackEx {
+                            before: at as u16,
+                            after: (items.len() - at - 1) as u16,
+                        });
+                    }
+                    None => {
+                        self.emit(Op::UnpackSequence(items.len() as u32));
+                    }
+                }
+                for item in items {
+                    match &item.kind {
+                        ExprKind::Starred(inner) => self.store(inner)?,
+                        _ => self.store(item)?,
+                    }
+                }
+            }
+            _ => {
+                return Err(CompileError::syntax(
+                    "can't assign to expression",
+                    target.line,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, target: &'a Expr) -> Result<(), CompileError> {
+        self.line = target.line;
+        match &target.kind {
+            ExprKind::Name(n) => self.delete_name(n),
+            ExprKind::Attribute(obj, attr) => {
+                self.expr(obj)?;
+                let i = self.name_index(attr);
+                self.emit(Op::DeleteAttr(i));
+            }
+            ExprKind::Subscript(obj, index) => {
+                self.expr(obj)?;
+                self.expr(index)?;
+                self.emit(Op::DeleteSubscr);
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                for i in items {
+                    self.delete(i)?;
+                }
+            }
+            _ => return Err(CompileError::syntax("can't delete expression", target.line)),
+        }
+        Ok(())
+    }
+
+    /// Compile a nested scope's body into a child unit; returns its index.
+    fn child<T>(
+        &mut self,
+        node: &'a T,
+        name: &str,
+        build: impl FnOnce(&mut Compiler<'a, '_>) -> Result<(), CompileError>,
+    ) -> Result<(u32, &'a Scope), CompileError> {
+        let scope = self.table.scope_of(node);
+        let mut inner = Compiler::new(self.table, scope, self.interner, self.mode, name);
+        inner.line = self.line;
+        if inner.class_cell.is_none() && !scope.is_function {
+            inner.class_cell = None;
+        }
+        build(&mut inner)?;
+        let unit = inner.unit;
+        self.unit.children.push(unit);
+        Ok((self.unit.children.len() as u32 - 1, scope))
+    }
+
+    /// Push the closure tuple for a child scope: the cells of its free variables.
+    fn closure(&mut self, scope: &Scope) -> bool {
+        if scope.frees.is_empty() {
+            return false;
+        }
+        for name in &scope.frees {
+            match self.scope.place(name) {
+                Place::Cell(i) => {
+                    self.emit(Op::LoadClosure(i));
+                }
+                _ => {
+                    // Only `__class__` can be missing here (a class body provides it).
+                    self.emit(Op::LoadNone);
+                }
+            }
+        }
+        self.emit(Op::BuildTuple(scope.frees.len() as u32));
+        true
+    }
+
+    fn function(&mut self, def: &'a FuncDef) -> Result<(), CompileError> {
+        let mut flags = 0u8;
+        let defaults: Vec<&Expr> = def
+            .params
+            .iter()
+            .filter_map(|p| p.default.as_ref())
+            .collect();
+        if !defaults.is_empty() {
+            for d in &defaults {
+                self.expr(d)?;
+            }
+            self.emit(Op::BuildTuple(defaults.len() as u32));
+            flags |= 1;
+        }
+        let kwdefaults: Vec<(&str, &Expr)> = def
+            .kwonly
+            .iter()
+            .filter_map(|p| p.default.as_ref().map(|d| (p.name.as_str(), d)))
+            .collect();
+        if !kwdefaults.is_empty() {
+            for (name, d) in &kwdefaults {
+                self.constant(Const::Str(Rc::from(*name)));
+                self.expr(d)?;
+            }
+            self.emit(Op::BuildMap(kwdefaults.len() as u32));
+            flags |= 2;
+        }
+        let line = self.line;
+        let (index, scope) = self.child(def, &def.name, |c| {
+            c.line = def.line;
+            c.unit.n_params = def.params.len() as u32;
+            c.unit.n_kwonly = def.kwonly.len() as u32;
+            c.unit.has_varargs = def.varargs.as_ref().is_some_and(|v| !v.is_empty());
+            c.unit.has_varkw = def.varkw.is_some();
+            let names: Vec<u32> = def
+                .params
+                .iter()
+                .chain(def.kwonly.iter())
+                .map(|p| c.interner.intern(&p.name))
+                .collect();
+            c.unit.param_names = names;
+            c.block(&def.body)?;
+            c.emit(Op::LoadNone);
+            c.emit(Op::Return);
+            Ok(())
+        })?;
+        self.line = line;
+        if self.closure(scope) {
+            flags |= 4;
+        }
+        self.emit(Op::MakeFunction { code: index, flags });
+        Ok(())
+    }
+
+    fn class(
+        &mut self,
+        stmt: &'a Stmt,
+        name: &str,
+        bases: &'a [Arg],
+        body: &'a [Stmt],
+    ) -> Result<(), CompileError> {
+        let (index, scope) = self.child(stmt, name, |c| {
+            c.unit.uses_names = true;
+            let qual = c.name_index("__qualname__");
+            c.constant(Const::Str(Rc::from(name)));
+            c.emit(Op::StoreName(qual));
+            c.block(body)?;
+            // The body returns its `__class__` cell (if a method uses `super()`), so that
+            // the new class can be stored in it.
+            match c.scope.place("__class__") {
+                Place::Cell(i) => {
+                    c.emit(Op::LoadClosure(i));
+                }
+                _ => {
+                    c.emit(Op::LoadNone);
+                }
+            }
+            c.emit(Op::Return);
+            Ok(())
+        })?;
+        let flags = if self.closure(scope) { 4 } else { 0 };
+        self.emit(Op::MakeFunction { code: index, flags });
+        self.constant(Const::Str(Rc::from(name)));
+        let mut n = 0;
+        for b in bases {
+            match b {
+                Arg::Pos(e) => {
+                    self.expr(e)?;
+                    n += 1;
+                }
+                // Keyword arguments (metaclass=…) are accepted and ignored.
+                Arg::Kw(..) => {}
+                _ => return Err(CompileError::syntax("invalid syntax", stmt.line)),
+            }
+        }
+        self.emit(Op::BuildTuple(n));
+        self.line = stmt.line;
+        self.emit(Op::MakeClass);
+        Ok(())
+    }
+
+    fn jump_if_false(&mut self, test: &'a Expr) -> Result<usize, CompileError> {
+        if let ExprKind::Unary(UnaryOp::Not, inner) = &test.kind {
+            return self.jump_if_true(inner);
+        }
+        self.expr(test)?;
+        Ok(self.emit(Op::PopJumpIfFalse(0)))
+    }
+
+    fn jump_if_true(&mut self, test: &'a Expr) -> Result<usize, CompileError> {
+        if let ExprKind::Unary(UnaryOp::Not, inner) = &test.kind {
+            return self.jump_if_false(inner);
+        }
+        self.expr(test)?;
+        Ok(self.emit(Op::PopJumpIfTrue(0)))
+    }
+
+    // ---- expressions ----
+
+    fn expr(&mut self, e: &'a Expr) -> Result<(), CompileError> {
         self.line = e.line;
         if let Some(c) = fold(e) {
             match c {
@@ -248,16 +993,21 @@ impl Compiler<'_> {
             ExprKind::False => {
                 self.emit(Op::LoadFalse);
             }
+            ExprKind::Ellipsis => self.constant(Const::Ellipsis),
             ExprKind::Int(_) => {
                 return Err(CompileError::syntax("invalid syntax for integer", e.line));
             }
             ExprKind::Float(f) => self.constant(Const::Float(*f)),
+            ExprKind::Imag(_) => {
+                return Err(CompileError::syntax(
+                    "complex numbers are not supported yet",
+                    e.line,
+                ));
+            }
             ExprKind::Str(s) => self.constant(Const::Str(Rc::from(s.as_str()))),
             ExprKind::Bytes(b) => self.constant(Const::Bytes(Rc::from(b.as_slice()))),
-            ExprKind::Name(n) => {
-                let i = self.name_index(n);
-                self.emit(Op::LoadName(i));
-            }
+            ExprKind::FString(parts) => self.fstring(parts)?,
+            ExprKind::Name(n) => self.load_name(n),
             ExprKind::Binary(op, a, b) => {
                 self.expr(a)?;
                 self.expr(b)?;
@@ -304,40 +1054,392 @@ impl Compiler<'_> {
                     self.patch(to_end);
                 }
             }
-            ExprKind::Call { func, args, kwargs } => {
-                self.expr(func)?;
-                for a in args {
-                    self.expr(a)?;
-                }
-                for (name, value) in kwargs {
-                    self.constant(Const::Str(Rc::from(name.as_str())));
-                    self.expr(value)?;
-                }
-                self.line = e.line;
-                self.emit(Op::Call {
-                    args: args.len() as u16,
-                    kwargs: kwargs.len() as u16,
-                });
-            }
+            ExprKind::Call { func, args } => self.call(func, args, e.line)?,
             ExprKind::IfExp { test, body, orelse } => {
-                self.expr(test)?;
-                let to_else = self.emit(Op::PopJumpIfFalse(0));
+                let to_else = self.jump_if_false(test)?;
                 self.expr(body)?;
                 let to_end = self.emit(Op::Jump(0));
                 self.patch(to_else);
                 self.expr(orelse)?;
                 self.patch(to_end);
             }
+            ExprKind::Attribute(obj, attr) => {
+                self.expr(obj)?;
+                self.line = e.line;
+                let i = self.name_index(attr);
+                self.emit(Op::LoadAttr(i));
+            }
+            ExprKind::Subscript(obj, index) => {
+                self.expr(obj)?;
+                self.expr(index)?;
+                self.line = e.line;
+                self.emit(Op::Subscr);
+            }
+            ExprKind::Slice(a, b, c) => {
+                for part in [a, b] {
+                    match part {
+                        Some(p) => self.expr(p)?,
+                        None => {
+                            self.emit(Op::LoadNone);
+                        }
+                    }
+                }
+                match c {
+                    Some(p) => {
+                        self.expr(p)?;
+                        self.emit(Op::BuildSlice(3));
+                    }
+                    None => {
+                        self.emit(Op::BuildSlice(2));
+                    }
+                }
+            }
+            ExprKind::Tuple(items) => {
+                if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
+                    self.starred_list(items)?;
+                    self.emit(Op::ListToTuple);
+                } else {
+                    for i in items {
+                        self.expr(i)?;
+                    }
+                    self.emit(Op::BuildTuple(items.len() as u32));
+                }
+            }
+            ExprKind::List(items) => {
+                if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
+                    self.starred_list(items)?;
+                } else {
+                    for i in items {
+                        self.expr(i)?;
+                    }
+                    self.emit(Op::BuildList(items.len() as u32));
+                }
+            }
+            ExprKind::Set(items) => {
+                self.emit(Op::BuildSet(0));
+                for i in items {
+                    match &i.kind {
+                        ExprKind::Starred(inner) => {
+                            self.expr(inner)?;
+                            self.emit(Op::SetUpdate(1));
+                        }
+                        _ => {
+                            self.expr(i)?;
+                            self.emit(Op::SetAdd(1));
+                        }
+                    }
+                }
+            }
+            ExprKind::Dict(items) => {
+                self.emit(Op::BuildMap(0));
+                for (k, v) in items {
+                    match k {
+                        Some(k) => {
+                            self.expr(k)?;
+                            self.expr(v)?;
+                            self.emit(Op::MapAdd(2));
+                        }
+                        None => {
+                            self.expr(v)?;
+                            self.emit(Op::MapUpdate(1));
+                        }
+                    }
+                }
+            }
+            ExprKind::Starred(_) => {
+                return Err(CompileError::syntax(
+                    "can't use starred expression here",
+                    e.line,
+                ));
+            }
+            ExprKind::Lambda(def) => self.function(def)?,
+            ExprKind::Comp {
+                kind,
+                elt,
+                value,
+                fors,
+            } => self.comprehension(e, *kind, elt, value.as_deref(), fors)?,
+            ExprKind::Yield(v) => {
+                match v {
+                    Some(v) => self.expr(v)?,
+                    None => {
+                        self.emit(Op::LoadNone);
+                    }
+                }
+                self.line = e.line;
+                self.emit(Op::Yield);
+            }
+            ExprKind::YieldFrom(v) => {
+                self.expr(v)?;
+                self.line = e.line;
+                self.emit(Op::GetIter);
+                self.emit(Op::LoadNone);
+                self.emit(Op::YieldFrom);
+            }
+            ExprKind::Await(_) => {
+                return Err(CompileError::syntax("await is not supported yet", e.line));
+            }
+            ExprKind::Walrus(name, value) => {
+                self.expr(value)?;
+                self.emit(Op::Dup);
+                self.store_name(name);
+            }
         }
         Ok(())
     }
-}
 
-fn same_const(a: &Const, b: &Const) -> bool {
-    match (a, b) {
-        // Bitwise, so that 0.0 and -0.0 stay distinct.
-        (Const::Float(x), Const::Float(y)) => x.to_bits() == y.to_bits(),
-        _ => a == b,
+    /// A list from items some of which are `*starred`.
+    fn starred_list(&mut self, items: &'a [Expr]) -> Result<(), CompileError> {
+        self.emit(Op::BuildList(0));
+        for i in items {
+            match &i.kind {
+                ExprKind::Starred(inner) => {
+                    self.expr(inner)?;
+                    self.emit(Op::ListExtend(1));
+                }
+                _ => {
+                    self.expr(i)?;
+                    self.emit(Op::ListAppend(1));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn fstring(&mut self, parts: &'a [FPart]) -> Result<(), CompileError> {
+        for p in parts {
+            match p {
+                FPart::Lit(s) => self.constant(Const::Str(Rc::from(s.as_str()))),
+                FPart::Field { expr, conv, spec } => {
+                    self.expr(expr)?;
+                    let has_spec = !spec.is_empty();
+                    if has_spec {
+                        self.fstring(spec)?;
+                    }
+                    self.emit(Op::FormatValue {
+                        conv: conv.map_or(0, |c| c as u8),
+                        spec: has_spec,
+                    });
+                }
+            }
+        }
+        if parts.is_empty() {
+            self.constant(Const::Str(Rc::from("")));
+        } else if parts.len() > 1 {
+            self.emit(Op::BuildString(parts.len() as u32));
+        } else if let FPart::Lit(_) = parts[0] {
+        } else {
+            // A lone field is already a str.
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, func: &'a Expr, args: &'a [Arg], line: u32) -> Result<(), CompileError> {
+        // Zero-argument super() inside a method: super(__class__, first argument).
+        if let (ExprKind::Name(n), true) = (&func.kind, args.is_empty())
+            && n == "super"
+            && let Some(cell) = self.class_cell
+            && self.scope.locals.first().is_some()
+        {
+            self.load_name("super");
+            self.emit(Op::LoadDeref(cell));
+            match self.scope.place(&self.scope.locals[0]) {
+                Place::Local(i) => self.emit(Op::LoadFast(i)),
+                Place::Cell(i) => self.emit(Op::LoadDeref(i)),
+                _ => self.emit(Op::LoadNone),
+            };
+            self.line = line;
+            self.emit(Op::Call {
+                args: 2,
+                kwnames: NO_KW,
+            });
+            return Ok(());
+        }
+        let simple = args.iter().all(|a| matches!(a, Arg::Pos(_) | Arg::Kw(..)));
+        if simple {
+            let method = match &func.kind {
+                ExprKind::Attribute(obj, attr) => {
+                    self.expr(obj)?;
+                    self.line = func.line;
+                    let i = self.name_index(attr);
+                    self.emit(Op::LoadMethod(i));
+                    true
+                }
+                _ => {
+                    self.expr(func)?;
+                    false
+                }
+            };
+            let mut n = 0;
+            let mut names = Vec::new();
+            for a in args {
+                match a {
+                    Arg::Pos(e) => {
+                        self.expr(e)?;
+                        n += 1;
+                    }
+                    Arg::Kw(name, e) => {
+                        self.expr(e)?;
+                        names.push(Rc::from(name.as_str()));
+                    }
+                    _ => unreachable!("simple calls only"),
+                }
+            }
+            let kwnames = self.kwnames(names);
+            self.line = line;
+            self.emit(if method {
+                Op::CallMethod { args: n, kwnames }
+            } else {
+                Op::Call { args: n, kwnames }
+            });
+            return Ok(());
+        }
+        // General form: f(*args_tuple, **kwargs_dict).
+        self.expr(func)?;
+        self.emit(Op::BuildList(0));
+        for a in args {
+            match a {
+                Arg::Pos(e) => {
+                    self.expr(e)?;
+                    self.emit(Op::ListAppend(1));
+                }
+                Arg::Star(e) => {
+                    self.expr(e)?;
+                    self.emit(Op::ListExtend(1));
+                }
+                _ => {}
+            }
+        }
+        self.emit(Op::ListToTuple);
+        let has_kw = args
+            .iter()
+            .any(|a| matches!(a, Arg::Kw(..) | Arg::StarStar(_)));
+        if has_kw {
+            self.emit(Op::BuildMap(0));
+            for a in args {
+                match a {
+                    Arg::Kw(name, e) => {
+                        self.constant(Const::Str(Rc::from(name.as_str())));
+                        self.expr(e)?;
+                        self.emit(Op::MapAdd(2));
+                    }
+                    Arg::StarStar(e) => {
+                        self.expr(e)?;
+                        self.emit(Op::MapUpdate(1));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.line = line;
+        self.emit(Op::CallEx { kwargs: has_kw });
+        Ok(())
+    }
+
+    fn comprehension(
+        &mut self,
+        node: &'a Expr,
+        kind: CompKind,
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+        fors: &'a [CompFor],
+    ) -> Result<(), CompileError> {
+        let name = match kind {
+            CompKind::List => "<listcomp>",
+            CompKind::Set => "<setcomp>",
+            CompKind::Dict => "<dictcomp>",
+            CompKind::Generator => "<genexpr>",
+        };
+        let line = self.line;
+        let (index, scope) = self.child(node, name, |c| {
+            c.unit.n_params = 1;
+            let dot0 = c.interner.intern(".0");
+            c.unit.param_names = alloc::vec![dot0];
+            match kind {
+                CompKind::List => {
+                    c.emit(Op::BuildList(0));
+                }
+                CompKind::Set => {
+                    c.emit(Op::BuildSet(0));
+                }
+                CompKind::Dict => {
+                    c.emit(Op::BuildMap(0));
+                }
+                CompKind::Generator => {}
+            }
+            c.comp_loop(kind, elt, value, fors, 0)?;
+            if kind == CompKind::Generator {
+                c.emit(Op::LoadNone);
+            }
+            c.emit(Op::Return);
+            Ok(())
+        })?;
+        self.line = line;
+        let flags = if self.closure(scope) { 4 } else { 0 };
+        self.emit(Op::MakeFunction { code: index, flags });
+        self.expr(&fors[0].iter)?;
+        self.emit(Op::GetIter);
+        self.emit(Op::Call {
+            args: 1,
+            kwnames: NO_KW,
+        });
+        Ok(())
+    }
+
+    fn comp_loop(
+        &mut self,
+        kind: CompKind,
+        elt: &'a Expr,
+        value: Option<&'a Expr>,
+        fors: &'a [CompFor],
+        depth: usize,
+    ) -> Result<(), CompileError> {
+        let f = &fors[depth];
+        if depth == 0 {
+            self.emit(Op::LoadFast(0));
+        } else {
+            self.expr(&f.iter)?;
+            self.emit(Op::GetIter);
+        }
+        let top = self.here();
+        let exit = self.emit(Op::ForIter(0));
+        self.store(&f.target)?;
+        let mut skips = Vec::new();
+        for cond in &f.ifs {
+            skips.push(self.jump_if_false(cond)?);
+        }
+        if depth + 1 < fors.len() {
+            self.comp_loop(kind, elt, value, fors, depth + 1)?;
+        } else {
+            // The container sits below one iterator per loop level.
+            let below = (depth + 2) as u32;
+            match kind {
+                CompKind::List => {
+                    self.expr(elt)?;
+                    self.emit(Op::ListAppend(below));
+                }
+                CompKind::Set => {
+                    self.expr(elt)?;
+                    self.emit(Op::SetAdd(below));
+                }
+                CompKind::Dict => {
+                    self.expr(elt)?;
+                    self.expr(value.expect("dict comprehension value"))?;
+                    self.emit(Op::MapAdd(below + 1));
+                }
+                CompKind::Generator => {
+                    self.expr(elt)?;
+                    self.emit(Op::Yield);
+                    self.emit(Op::Pop);
+                }
+            }
+        }
+        for s in skips {
+            self.patch(s);
+        }
+        self.emit(Op::Jump(top));
+        self.patch(exit);
+        Ok(())
     }
 }
 
@@ -376,6 +1478,9 @@ fn fold(e: &Expr) -> Option<Const> {
                 Const::Float(f) => Some(NumRef::Float(*f)),
                 _ => None,
             };
+            if *op == BinOp::MatMul {
+                return None;
+            }
             // Keep big results (e.g. 2**10000) out of the constant table: compute at run time.
             match int::arith(*op, num(&x)?, num(&y)?).ok()? {
                 Num::Int(i) => Some(Const::Int(i)),
@@ -392,7 +1497,6 @@ mod tests {
     use super::*;
     use crate::{lexer, parser};
     use alloc::format;
-    use alloc::string::String;
 
     fn ops(src: &str, mode: Mode) -> String {
         let ast = parser::parse(lexer::tokenize(src).unwrap()).unwrap();
@@ -406,40 +1510,50 @@ mod tests {
     fn folds_constants() {
         assert_eq!(
             ops("x = 2 * 3 + 1", Mode::File),
-            "LoadSmallInt(7); StoreName(0); ReturnNone"
+            "LoadSmallInt(7); StoreName(0); LoadNone; Return"
         );
         assert_eq!(
             ops("x = 1 / 0", Mode::File),
-            "LoadSmallInt(1); LoadSmallInt(0); Binary(TrueDiv); StoreName(0); ReturnNone"
+            "LoadSmallInt(1); LoadSmallInt(0); Binary(TrueDiv); StoreName(0); LoadNone; Return"
         );
-        assert_eq!(ops("-2.5", Mode::File), "LoadConst(0); Pop; ReturnNone");
     }
 
     #[test]
     fn single_mode_prints_expressions() {
-        assert_eq!(ops("x", Mode::Single), "LoadName(0); PrintExpr; ReturnNone");
-    }
-
-    #[test]
-    fn while_loop_and_break() {
         assert_eq!(
-            ops("while x:\n  break\n", Mode::File),
-            "LoadName(0); PopJumpIfFalse(4); Jump(4); Jump(0); ReturnNone"
+            ops("x", Mode::Single),
+            "LoadName(0); PrintExpr; LoadNone; Return"
         );
     }
 
     #[test]
-    fn chained_comparison_evaluates_middle_once() {
+    fn functions_use_slots_and_cells() {
+        let ast = parser::parse(
+            lexer::tokenize("def f(a):\n  b = a\n  def g():\n    return b\n  return g").unwrap(),
+        )
+        .unwrap();
+        let mut interner = Interner::default();
+        let unit = compile(&ast, Mode::File, &mut interner).unwrap();
+        let f = &unit.children[0];
+        let text: Vec<String> = f.ops.iter().map(|op| format!("{op:?}")).collect();
         assert_eq!(
-            ops("a < b < c", Mode::File),
-            "LoadName(0); LoadName(1); Dup; Rot3; Compare(Lt); JumpIfFalseOrPop(9); LoadName(2); Compare(Lt); Jump(11); Rot2; Pop; Pop; ReturnNone"
+            text.join("; "),
+            "LoadFast(0); StoreDeref(1); LoadClosure(1); BuildTuple(1); MakeFunction { code: 0, flags: 4 }; StoreFast(2); LoadFast(2); Return; LoadNone; Return"
         );
+        assert_eq!(f.cell_slots, [1]);
+        assert_eq!(f.children[0].n_free, 1);
     }
 
     #[test]
-    fn break_outside_loop() {
-        let ast = parser::parse(lexer::tokenize("break").unwrap()).unwrap();
-        let err = compile(&ast, Mode::File, &mut Interner::default()).unwrap_err();
-        assert_eq!(err.message, "'break' outside loop");
+    fn errors() {
+        let err = |s: &str| {
+            let ast = parser::parse(lexer::tokenize(s).unwrap()).unwrap();
+            compile(&ast, Mode::File, &mut Interner::default())
+                .unwrap_err()
+                .message
+        };
+        assert_eq!(err("break"), "'break' outside loop");
+        assert_eq!(err("return 1"), "'return' outside function");
+        assert_eq!(err("yield 1"), "'yield' outside function");
     }
 }

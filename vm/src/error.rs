@@ -37,6 +37,39 @@ pub enum ErrKind {
 }
 
 impl ErrKind {
+    /// Every built-in exception, parents before children.
+    pub const ALL: [ErrKind; 26] = {
+        use ErrKind::*;
+        [
+            BaseException,
+            SystemExit,
+            KeyboardInterrupt,
+            GeneratorExit,
+            Exception,
+            StopIteration,
+            ArithmeticError,
+            OverflowError,
+            ZeroDivisionError,
+            AssertionError,
+            AttributeError,
+            EOFError,
+            ImportError,
+            LookupError,
+            IndexError,
+            KeyError,
+            MemoryError,
+            NameError,
+            OSError,
+            RuntimeError,
+            NotImplementedError,
+            SyntaxError,
+            IndentationError,
+            TypeError,
+            ValueError,
+            UnicodeError,
+        ]
+    };
+
     pub fn name(self) -> &'static str {
         use ErrKind::*;
         match self {
@@ -140,6 +173,10 @@ pub struct TraceEntry {
 }
 
 /// A raised exception travelling up the Rust call stack.
+///
+/// Built-in exceptions raised by the VM travel as a kind and a message until Python code
+/// catches them; then (or when Python raised an exception object) `value` holds the
+/// exception instance and `kind` its nearest built-in class.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PyErr {
     pub kind: ErrKind,
@@ -147,6 +184,10 @@ pub struct PyErr {
     pub message: Option<String>,
     /// Innermost last, as printed.
     pub traceback: Vec<TraceEntry>,
+    pub value: Option<crate::value::Value>,
+    /// Raised again from an `except` or `finally` of the frame that already recorded it:
+    /// that frame adds no second traceback entry.
+    pub reraise: bool,
 }
 
 impl PyErr {
@@ -155,6 +196,8 @@ impl PyErr {
             kind,
             message: Some(message.into()),
             traceback: Vec::new(),
+            value: None,
+            reraise: false,
         }
     }
 
@@ -163,6 +206,8 @@ impl PyErr {
             kind,
             message: None,
             traceback: Vec::new(),
+            value: None,
+            reraise: false,
         }
     }
 

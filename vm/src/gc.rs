@@ -8,34 +8,129 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use num_bigint::BigInt;
 
+use crate::objects::class::{Class, Instance, Module};
+use crate::objects::dict::Dict;
+use crate::objects::function::{Function, Generator};
+use crate::objects::iter::Iter;
 use crate::value::Value;
 
 /// A reference to a heap object: an index into the slot table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ObjRef(u32);
 
+impl ObjRef {
+    /// Not an object: a placeholder before initialisation.
+    pub const NULL: ObjRef = ObjRef(u32::MAX);
+
+    /// The slot number, for `id()`.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
 #[derive(Debug)]
 pub enum Obj {
     Str(Box<str>),
     Bytes(Box<[u8]>),
+    ByteArray(Vec<u8>),
     BigInt(Box<BigInt>),
+    List(Vec<Value>),
+    Tuple(Box<[Value]>),
+    Dict(Box<Dict>),
+    /// A set (or frozenset, when the flag is set): a dict whose values are unused.
+    Set(Box<Dict>, bool),
+    Function(Box<Function>),
+    /// A function bound to its first argument.
+    BoundMethod(Value, Value),
+    Cell(Value),
+    Class(Box<Class>),
+    Instance(Box<Instance>),
+    Module(Box<Module>),
+    Range(i64, i64, i64),
+    Slice(Value, Value, Value),
+    Iter(Box<Iter>),
+    Generator(Box<Generator>),
+    /// getter, setter, deleter
+    Property(Value, Value, Value),
+    ClassMethod(Value),
+    StaticMethod(Value),
+    /// `super(class, obj)`: attribute lookup starts after `class` in `obj`'s MRO.
+    Super(ObjRef, Value),
 }
 
 impl Obj {
     /// Bytes this object costs against the heap budget.
     pub fn size(&self) -> usize {
+        let v = core::mem::size_of::<Value>();
         let payload = match self {
             Obj::Str(s) => s.len(),
             Obj::Bytes(b) => b.len(),
+            Obj::ByteArray(b) => b.capacity(),
             Obj::BigInt(b) => core::mem::size_of::<BigInt>() + b.bits().div_ceil(8) as usize,
+            Obj::List(l) => l.capacity() * v,
+            Obj::Tuple(t) => t.len() * v,
+            Obj::Dict(d) | Obj::Set(d, _) => 48 + d.len() * (3 * v),
+            Obj::Function(f) => {
+                core::mem::size_of::<Function>() + (f.defaults.len() + f.closure.len()) * v
+            }
+            Obj::Class(c) => core::mem::size_of::<Class>() + c.attrs.len() * 2 * v,
+            Obj::Instance(i) => core::mem::size_of::<Instance>() + i.attrs.len() * 2 * v,
+            Obj::Module(m) => 64 + m.attrs.len() * 2 * v,
+            Obj::Iter(_) => core::mem::size_of::<Iter>(),
+            Obj::Generator(g) => core::mem::size_of::<Generator>() + g.saved.len() * v,
+            _ => 0,
         };
         core::mem::size_of::<Slot>() + payload
     }
 
     /// Call `f` on every value this object refers to.
-    fn trace(&self, _f: &mut impl FnMut(Value)) {
+    fn trace(&self, f: &mut impl FnMut(Value)) {
         match self {
-            Obj::Str(_) | Obj::Bytes(_) | Obj::BigInt(_) => {}
+            Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::BigInt(_) | Obj::Range(..) => {}
+            Obj::List(items) => items.iter().for_each(|v| f(*v)),
+            Obj::Tuple(items) => items.iter().for_each(|v| f(*v)),
+            Obj::Dict(d) | Obj::Set(d, _) => d.values().for_each(f),
+            Obj::Function(func) => {
+                f(Value::Obj(func.module));
+                func.defaults.iter().for_each(|v| f(*v));
+                func.kwdefaults.iter().for_each(|(_, v)| f(*v));
+                func.closure.iter().for_each(|v| f(*v));
+                func.code.consts.iter().for_each(|v| f(*v));
+            }
+            Obj::BoundMethod(a, b) => {
+                f(*a);
+                f(*b);
+            }
+            Obj::Cell(v) | Obj::ClassMethod(v) | Obj::StaticMethod(v) => f(*v),
+            Obj::Super(c, v) => {
+                f(Value::Obj(*c));
+                f(*v);
+            }
+            Obj::Class(c) => {
+                c.bases.iter().for_each(|r| f(Value::Obj(*r)));
+                c.mro.iter().for_each(|r| f(Value::Obj(*r)));
+                c.attrs.values().for_each(|v| f(*v));
+            }
+            Obj::Instance(i) => {
+                f(Value::Obj(i.class));
+                i.attrs.values().for_each(|v| f(*v));
+                if let Some(e) = &i.exc {
+                    f(e.args);
+                }
+            }
+            Obj::Module(m) => m.attrs.values().for_each(|v| f(*v)),
+            Obj::Slice(a, b, c) | Obj::Property(a, b, c) => {
+                f(*a);
+                f(*b);
+                f(*c);
+            }
+            Obj::Iter(it) => it.trace(f),
+            Obj::Generator(g) => {
+                f(g.func);
+                f(Value::Obj(g.module));
+                g.saved.iter().for_each(|v| f(*v));
+                g.code.consts.iter().for_each(|v| f(*v));
+            }
         }
     }
 }
@@ -101,11 +196,38 @@ impl Heap {
         Ok(ObjRef(self.slots.len() as u32 - 1))
     }
 
+    /// Store an object for the VM's whole life (types, modules), outside the budget check.
+    pub fn alloc_permanent(&mut self, obj: Obj) -> Value {
+        let size = obj.size();
+        self.used += size;
+        self.slots.push(Slot {
+            obj: Some(obj),
+            size,
+            marked: false,
+        });
+        Value::Obj(ObjRef(self.slots.len() as u32 - 1))
+    }
+
     pub fn get(&self, r: ObjRef) -> &Obj {
         self.slots[r.0 as usize]
             .obj
             .as_ref()
             .expect("reference to a collected object")
+    }
+
+    pub fn get_mut(&mut self, r: ObjRef) -> &mut Obj {
+        self.slots[r.0 as usize]
+            .obj
+            .as_mut()
+            .expect("reference to a collected object")
+    }
+
+    /// Account for an object that grew (a list append) or shrank.
+    pub fn resize(&mut self, r: ObjRef) {
+        let slot = &mut self.slots[r.0 as usize];
+        let new = slot.obj.as_ref().map_or(0, Obj::size);
+        self.used = self.used - slot.size + new;
+        slot.size = new;
     }
 
     /// Mark everything reachable from `roots`, free the rest. Returns bytes freed.

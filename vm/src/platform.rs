@@ -4,7 +4,7 @@
 //! [`Platform`]; the VM never does I/O any other way.
 
 /// What the VM needs from the machine it runs on.
-pub trait Platform {
+pub trait Platform: core::any::Any {
     /// Write program output (already encoded as UTF-8). The VM writes `\n` line ends; a port
     /// that talks to a serial line cooks them into `\r\n`.
     fn write_stdout(&mut self, bytes: &[u8]);
@@ -13,5 +13,10 @@ pub trait Platform {
     /// running program (Ctrl-C on a board, Stop in the IDE).
     fn interrupt_requested(&mut self) -> bool {
         false
+    }
+
+    /// `sys.platform`.
+    fn sys_platform(&self) -> &str {
+        "copperhead"
     }
 }

@@ -13,6 +13,8 @@ pub enum Value {
     /// A built-in function, by its index in [`crate::builtins::BUILTINS`].
     Builtin(u16),
     Obj(ObjRef),
+    /// Never visible to Python: an unbound local slot, or "no self" beside a method on the stack.
+    Undef,
 }
 
 const _: () = assert!(core::mem::size_of::<Value>() <= 16);

@@ -1,104 +1,216 @@
-//! The interpreter: the [`Vm`] that owns a heap, globals and a value stack, and the loop that
-//! runs bytecode over them.
+//! The interpreter: [`Interp`] owns a heap, modules, a value stack and a frame stack, and
+//! [`Interp::run`] is the loop that executes bytecode over them. [`Vm`] is the typed handle
+//! an embedder holds.
+//!
+//! Python calls do not recurse on the native stack: a call pushes a [`Frame`] and the same
+//! loop continues. Native code that calls back into Python (a `key=` function, `__eq__`,
+//! `__init__` …) runs a nested loop that stops when its frame returns.
 
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cmp::Ordering;
-use core::fmt::Write;
+use core::any::Any;
+use core::marker::PhantomData;
 
-use crate::ast::{BinOp, CmpOp, UnaryOp};
-use crate::builtins::{self, Builtin};
-use crate::bytecode::{Code, Op};
-use crate::compiler::{self, Const, Interner};
+use crate::ast::BinOp;
+use crate::bytecode::{Code, NO_KW, Op};
+use crate::compiler::{self, Const, Interner, Unit};
 use crate::error::{CompileError, ErrKind, PyErr, TraceEntry};
-use crate::gc::{Heap, Obj};
-use crate::objects::int::{self, Num, NumRef};
-use crate::objects::{float, str as strobj};
+use crate::gc::{Heap, Obj, ObjRef};
+use crate::objects::class::{Attrs, Module};
+use crate::types::Types;
 use crate::value::Value;
 use crate::{Config, Exception, Mode, Platform, lexer, parser};
 
-/// One Python interpreter with its own heap and globals. No global state: several may
-/// coexist in one process.
-pub struct Vm<P: Platform> {
-    platform: P,
-    config: Config,
-    pub(crate) heap: Heap,
-    pub(crate) interner: Interner,
-    globals: hashbrown::HashMap<u32, Value>,
-    builtins: hashbrown::HashMap<u32, Value>,
-    /// The value stack of every running frame: all of it is a GC root.
-    pub(crate) stack: Vec<Value>,
-    /// Code objects being run; their constants are GC roots.
-    running: Vec<Rc<Code>>,
+pub type PResult<T> = Result<T, PyErr>;
+
+/// One Python interpreter, typed by its platform. No global state: several may coexist.
+pub struct Vm<P: Platform + 'static> {
+    interp: Interp,
+    _platform: PhantomData<P>,
 }
 
-type PResult<T> = Result<T, PyErr>;
-
-impl<P: Platform> Vm<P> {
+impl<P: Platform + 'static> Vm<P> {
     pub fn new(platform: P, config: Config) -> Self {
-        let mut interner = Interner::default();
-        let mut builtin_names = hashbrown::HashMap::new();
-        for (i, b) in builtins::BUILTINS.iter().enumerate() {
-            builtin_names.insert(interner.intern(b.name()), Value::Builtin(i as u16));
+        Vm {
+            interp: Interp::new(Box::new(platform), config),
+            _platform: PhantomData,
         }
-        let mut globals = hashbrown::HashMap::new();
-        let main = interner.intern("__name__");
-        let heap = Heap::new(config.heap_size);
-        let mut vm = Vm {
-            platform,
-            config,
-            heap,
-            interner,
-            globals: hashbrown::HashMap::new(),
-            builtins: builtin_names,
-            stack: Vec::new(),
-            running: Vec::new(),
-        };
-        if let Ok(name) = vm.alloc(Obj::Str("__main__".into())) {
-            globals.insert(main, name);
-        }
-        vm.globals = globals;
-        vm
     }
 
     pub fn platform(&self) -> &P {
-        &self.platform
+        let any: &dyn Any = &*self.interp.platform;
+        any.downcast_ref::<P>()
+            .expect("the platform given to Vm::new")
     }
 
     pub fn platform_mut(&mut self) -> &mut P {
-        &mut self.platform
+        let any: &mut dyn Any = &mut *self.interp.platform;
+        any.downcast_mut::<P>()
+            .expect("the platform given to Vm::new")
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.interp.config
     }
 
     /// Bytes of the GC heap in use and its size.
     pub fn heap_usage(&self) -> (usize, usize) {
-        (self.heap.used(), self.heap.limit())
+        (self.interp.heap.used(), self.interp.heap.limit())
     }
 
-    /// Compile and run `source`; `filename` appears in tracebacks (`<stdin>` for the REPL).
+    /// Run a full collection; returns bytes freed.
+    pub fn collect(&mut self) -> usize {
+        self.interp.collect()
+    }
+
+    /// Compile and run `source` in the `__main__` module; `filename` appears in tracebacks
+    /// (`<stdin>` for the REPL).
+    pub fn exec(&mut self, source: &str, filename: &str, mode: Mode) -> Result<(), Exception> {
+        self.interp.exec(source, filename, mode)
+    }
+}
+
+/// A runtime `try` region (see [`Op::SetupExcept`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Block {
+    pub target: u32,
+    pub stack_len: usize,
+    pub handling_len: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FrameKind {
+    Normal,
+    /// `__init__` run by a class call: its result is dropped and the instance (the first
+    /// slot) returned.
+    Init,
+    /// A generator's frame; yielding or returning stores its state back.
+    Generator(ObjRef),
+}
+
+#[derive(Debug)]
+pub(crate) struct Frame {
+    pub code: Rc<Code>,
+    pub pc: usize,
+    /// Stack index of slot 0; the callee sits at `base - 1`.
+    pub base: usize,
+    pub module: ObjRef,
+    /// Class bodies: the namespace being filled.
+    pub ns: Option<ObjRef>,
+    pub blocks_base: usize,
+    pub handling_base: usize,
+    pub kind: FrameKind,
+}
+
+/// How a run of the loop ended.
+pub(crate) enum Exit {
+    Return(Value),
+    Yield(Value),
+}
+
+/// A native function: arguments are on the value stack (so they stay GC roots).
+pub type NativeFn = fn(&mut Interp, Args) -> PResult<Value>;
+
+#[derive(Clone, Copy)]
+pub struct Native {
+    pub name: &'static str,
+    pub func: NativeFn,
+}
+
+/// Where a native call's arguments are on the stack.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    pub start: usize,
+    pub len: usize,
+    /// Keyword values follow the positional ones; their names are this tuple (or `Undef`).
+    pub kwnames: Value,
+    pub n_kw: usize,
+}
+
+pub struct Interp {
+    pub(crate) platform: Box<dyn Platform>,
+    pub(crate) config: Config,
+    pub(crate) heap: Heap,
+    pub(crate) interner: Interner,
+    pub(crate) builtins: Attrs,
+    pub(crate) natives: Vec<Native>,
+    pub(crate) types: Types,
+    pub(crate) main: ObjRef,
+    /// `sys.modules`: name → module.
+    pub(crate) modules: Vec<(Rc<str>, ObjRef)>,
+    /// The value stack of every running frame: all of it is a GC root.
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) blocks: Vec<Block>,
+    /// Exceptions being handled (innermost last), for bare `raise`.
+    pub(crate) handling: Vec<Value>,
+    /// Code objects being loaded or run at module level: their constants are GC roots.
+    pub(crate) running: Vec<Rc<Code>>,
+    /// Extra roots that native code holds while it allocates.
+    pub(crate) temp_roots: Vec<Value>,
+    /// Depth of nested native → Python runs, bounded like Python recursion.
+    pub(crate) native_depth: usize,
+}
+
+impl Interp {
+    pub fn new(platform: Box<dyn Platform>, config: Config) -> Self {
+        let mut interp = Interp {
+            platform,
+            heap: Heap::new(config.heap_size),
+            config,
+            interner: Interner::default(),
+            builtins: Attrs::default(),
+            natives: Vec::new(),
+            types: Types::placeholder(),
+            main: ObjRef::NULL,
+            modules: Vec::new(),
+            stack: Vec::new(),
+            frames: Vec::new(),
+            blocks: Vec::new(),
+            handling: Vec::new(),
+            running: Vec::new(),
+            temp_roots: Vec::new(),
+            native_depth: 0,
+        };
+        crate::types::init(&mut interp);
+        crate::builtins::init(&mut interp);
+        let name = interp.interner.intern("__name__");
+        let main_name = interp.new_str("__main__");
+        let mut attrs = Attrs::default();
+        attrs.insert(name, main_name);
+        interp.main = interp.alloc_root(Obj::Module(Box::new(Module {
+            name: Rc::from("__main__"),
+            attrs,
+        })));
+        interp.modules.push((Rc::from("__main__"), interp.main));
+        interp
+    }
+
+    // ---- the embedder's entry point ----
+
     pub fn exec(&mut self, source: &str, filename: &str, mode: Mode) -> Result<(), Exception> {
         let base = self.stack.len();
-        let result = self.run_source(source, filename, mode);
+        let depth = self.frames.len();
+        let result = self.run_source(source, filename, mode, self.main);
         self.stack.truncate(base);
-        result.map_err(|e| self.exception(e))
+        self.frames.truncate(depth);
+        self.blocks.clear();
+        self.handling.clear();
+        self.temp_roots.clear();
+        self.native_depth = 0;
+        result.map(|_| ()).map_err(|e| self.exception(e))
     }
 
-    fn exception(&self, e: PyErr) -> Exception {
-        let innermost = e.traceback.last();
-        Exception {
-            type_name: e.kind.name().into(),
-            message: e.message.clone().unwrap_or_default(),
-            traceback: e.render(),
-            file: innermost.map(|t| t.file.clone()),
-            line: innermost.map(|t| t.line),
-        }
-    }
-
-    fn run_source(&mut self, source: &str, filename: &str, mode: Mode) -> PResult<()> {
+    /// Compile `source` and run it as the body of `module`.
+    pub(crate) fn run_source(
+        &mut self,
+        source: &str,
+        filename: &str,
+        mode: Mode,
+        module: ObjRef,
+    ) -> PResult<Value> {
         let compile_error = |e: CompileError| PyErr {
             kind: e.kind,
             message: Some(e.message),
@@ -107,19 +219,29 @@ impl<P: Platform> Vm<P> {
                 line: e.line,
                 scope: None,
             }],
+            value: None,
+            reraise: false,
         };
         let tokens = lexer::tokenize(source).map_err(compile_error)?;
         let ast = parser::parse(tokens).map_err(compile_error)?;
         let unit = compiler::compile(&ast, mode, &mut self.interner).map_err(compile_error)?;
-        let code = Rc::new(self.load(unit, filename)?);
+        drop(ast);
+        let file: Rc<str> = Rc::from(filename);
+        let code = self.load(unit, &file)?;
         self.running.push(code.clone());
-        let result = self.run(&code);
+        // The module body runs as a frame with no slots; the "callee" slot holds None.
+        self.stack.push(Value::None);
+        let base = self.stack.len();
+        self.push_frame(code, base, module, None, FrameKind::Normal);
+        let result = self.run(self.frames.len() - 1);
         self.running.pop();
-        result
+        match result? {
+            Exit::Return(v) | Exit::Yield(v) => Ok(v),
+        }
     }
 
-    /// Place a compiled unit's constants in the heap, rooted on the stack while it happens.
-    fn load(&mut self, unit: compiler::Unit, filename: &str) -> PResult<Code> {
+    /// Place a compiled unit's constants in the heap (rooted on the stack while it happens).
+    fn load(&mut self, unit: Unit, file: &Rc<str>) -> PResult<Rc<Code>> {
         let base = self.stack.len();
         for c in &unit.consts {
             let v = match c {
@@ -128,22 +250,84 @@ impl<P: Platform> Vm<P> {
                 Const::Big(b) => self.alloc(Obj::BigInt(b.clone()))?,
                 Const::Str(s) => self.alloc(Obj::Str((**s).into()))?,
                 Const::Bytes(b) => self.alloc(Obj::Bytes((**b).into()))?,
+                Const::Ellipsis => Value::Obj(self.types.ellipsis),
+                Const::Names(names) => {
+                    let start = self.stack.len();
+                    for n in names {
+                        let s = self.alloc(Obj::Str((**n).into()))?;
+                        self.stack.push(s);
+                    }
+                    let items: Box<[Value]> = self.stack.drain(start..).collect();
+                    self.alloc(Obj::Tuple(items))?
+                }
             };
             self.stack.push(v);
         }
+        let mut children = Vec::with_capacity(unit.children.len());
+        for child in unit.children {
+            let code = self.load(child, file)?;
+            // Keep the child's constants rooted until the parent holds them.
+            self.running.push(code.clone());
+            children.push(code);
+        }
+        for _ in 0..children.len() {
+            self.running.pop();
+        }
         let consts = self.stack.split_off(base);
-        Ok(Code {
-            name: "<module>".into(),
-            file: Rc::from(filename),
+        Ok(Rc::new(Code {
+            name: unit.name,
+            file: file.clone(),
             ops: unit.ops,
             lines: unit.lines,
             consts,
             names: unit.names,
-        })
+            children,
+            n_params: unit.n_params,
+            n_kwonly: unit.n_kwonly,
+            has_varargs: unit.has_varargs,
+            has_varkw: unit.has_varkw,
+            param_names: unit.param_names,
+            n_slots: unit.n_slots,
+            n_free: unit.n_free,
+            cell_slots: unit.cell_slots,
+            is_generator: unit.is_generator,
+            uses_names: unit.uses_names,
+        }))
     }
 
+    /// Render an exception that escaped to the embedder.
+    pub(crate) fn exception(&mut self, e: PyErr) -> Exception {
+        let (type_name, message) = self.exc_name_and_message(&e);
+        let mut traceback = String::from("Traceback (most recent call last):\n");
+        let entries = self.exc_traceback(&e);
+        for t in &entries {
+            traceback.push_str(&alloc::format!("  File \"{}\", line {}", t.file, t.line));
+            if let Some(scope) = &t.scope {
+                traceback.push_str(", in ");
+                traceback.push_str(scope);
+            }
+            traceback.push('\n');
+        }
+        traceback.push_str(&type_name);
+        if let Some(m) = &message {
+            traceback.push_str(": ");
+            traceback.push_str(m);
+        }
+        traceback.push('\n');
+        let innermost = entries.last();
+        Exception {
+            type_name,
+            message: message.clone().unwrap_or_default(),
+            traceback,
+            file: innermost.map(|t| t.file.clone()),
+            line: innermost.map(|t| t.line),
+        }
+    }
+
+    // ---- the heap ----
+
     /// Allocate on the GC heap, collecting first if the budget is exhausted. Every value the
-    /// caller still needs must be reachable from the roots (normally: still on the stack).
+    /// caller still needs must be reachable from the roots (normally: on the stack).
     pub(crate) fn alloc(&mut self, obj: Obj) -> PResult<Value> {
         if !self.heap.fits(&obj) {
             self.collect();
@@ -157,27 +341,183 @@ impl<P: Platform> Vm<P> {
         })
     }
 
-    /// Run a full collection from the VM's roots; returns bytes freed.
-    pub fn collect(&mut self) -> usize {
-        let roots = self
-            .stack
-            .iter()
-            .copied()
-            .chain(self.globals.values().copied())
-            .chain(self.running.iter().flat_map(|c| c.consts.iter().copied()));
-        self.heap.collect(roots)
+    /// Allocate an object that lives as long as the VM (types, modules).
+    pub(crate) fn alloc_root(&mut self, obj: Obj) -> ObjRef {
+        match self.heap.alloc_permanent(obj) {
+            Value::Obj(r) => r,
+            _ => unreachable!("permanent objects are heap objects"),
+        }
     }
 
-    fn run(&mut self, code: &Code) -> PResult<()> {
-        let mut pc = 0usize;
-        let base = self.stack.len();
+    /// Run a full collection from the VM's roots; returns bytes freed.
+    pub fn collect(&mut self) -> usize {
+        let mut roots: Vec<Value> = Vec::with_capacity(self.stack.len() + 64);
+        roots.extend_from_slice(&self.stack);
+        roots.extend_from_slice(&self.handling);
+        roots.extend_from_slice(&self.temp_roots);
+        roots.extend(self.builtins.values().copied());
+        for (_, m) in &self.modules {
+            roots.push(Value::Obj(*m));
+        }
+        fn code_roots(code: &Code, roots: &mut Vec<Value>) {
+            roots.extend_from_slice(&code.consts);
+            for c in &code.children {
+                code_roots(c, roots);
+            }
+        }
+        for f in &self.frames {
+            code_roots(&f.code, &mut roots);
+            roots.push(Value::Obj(f.module));
+            if let Some(ns) = f.ns {
+                roots.push(Value::Obj(ns));
+            }
+            if let FrameKind::Generator(g) = f.kind {
+                roots.push(Value::Obj(g));
+            }
+        }
+        for c in &self.running {
+            code_roots(c, &mut roots);
+        }
+        self.types.roots(&mut roots);
+        self.heap.collect(roots.into_iter())
+    }
+
+    pub(crate) fn new_str(&mut self, s: &str) -> Value {
+        // Short-lived helper for strings the VM makes itself; a failure is a MemoryError
+        // that callers on user paths surface through `str_value`.
+        self.alloc(Obj::Str(s.into())).unwrap_or(Value::None)
+    }
+
+    pub(crate) fn str_value(&mut self, s: &str) -> PResult<Value> {
+        self.alloc(Obj::Str(s.into()))
+    }
+
+    pub(crate) fn tuple(&mut self, items: Vec<Value>) -> PResult<Value> {
+        if items.is_empty() {
+            return Ok(Value::Obj(self.types.empty_tuple));
+        }
+        self.alloc(Obj::Tuple(items.into_boxed_slice()))
+    }
+
+    // ---- frames ----
+
+    pub(crate) fn push_frame(
+        &mut self,
+        code: Rc<Code>,
+        base: usize,
+        module: ObjRef,
+        ns: Option<ObjRef>,
+        kind: FrameKind,
+    ) {
+        self.frames.push(Frame {
+            code,
+            pc: 0,
+            base,
+            module,
+            ns,
+            blocks_base: self.blocks.len(),
+            handling_base: self.handling.len(),
+            kind,
+        });
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("value stack underflow")
+    }
+
+    fn top(&self) -> Value {
+        *self.stack.last().expect("value stack underflow")
+    }
+
+    /// Run frames until the one at index `stop` returns or yields.
+    pub(crate) fn run(&mut self, stop: usize) -> PResult<Exit> {
+        loop {
+            match self.run_inner(stop) {
+                Ok(exit) => return Ok(exit),
+                Err(e) => {
+                    // Find a handler in the frames above `stop`, or give up.
+                    self.handle(e, stop)?;
+                }
+            }
+        }
+    }
+
+    /// Route an exception to the innermost handler at or above frame `stop`; `Err` if none.
+    fn handle(&mut self, mut e: PyErr, stop: usize) -> PResult<()> {
+        loop {
+            if self.frames.len() <= stop {
+                return Err(e);
+            }
+            let frame = self.frames.last().expect("a running frame");
+            let at = frame.pc.saturating_sub(1);
+            if e.reraise {
+                e.reraise = false;
+            } else {
+                e.traceback.insert(
+                    0,
+                    TraceEntry {
+                        file: String::from(&*frame.code.file),
+                        line: frame.code.lines.get(at).copied().unwrap_or(0),
+                        scope: Some(frame.code.name.clone()),
+                    },
+                );
+            }
+            if self.blocks.len() > frame.blocks_base {
+                let block = self.blocks.pop().expect("checked");
+                self.stack.truncate(block.stack_len);
+                self.handling.truncate(block.handling_len);
+                let exc = self.materialize(e)?;
+                self.stack.push(exc);
+                self.handling.push(exc);
+                self.frames.last_mut().expect("frame").pc = block.target as usize;
+                return Ok(());
+            }
+            let frame = self.frames.pop().expect("frame");
+            self.blocks.truncate(frame.blocks_base);
+            self.handling.truncate(frame.handling_base);
+            self.stack.truncate(frame.base.saturating_sub(1));
+            if let FrameKind::Generator(g) = frame.kind {
+                self.generator_finished(g);
+            }
+            if self.frames.len() <= stop {
+                return Err(e);
+            }
+        }
+    }
+
+    /// The interrupt flag, polled on backward jumps.
+    fn check_interrupt(&mut self) -> PResult<()> {
+        if self.platform.interrupt_requested() {
+            return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
+        }
+        Ok(())
+    }
+
+    fn run_inner(&mut self, stop: usize) -> PResult<Exit> {
+        let mut fi = self.frames.len() - 1;
+        let mut code = self.frames[fi].code.clone();
+        let mut base = self.frames[fi].base;
+        let mut pc = self.frames[fi].pc;
+        macro_rules! sync {
+            () => {
+                self.frames[fi].pc = pc;
+            };
+        }
+        macro_rules! reload {
+            () => {
+                fi = self.frames.len() - 1;
+                code = self.frames[fi].code.clone();
+                base = self.frames[fi].base;
+                pc = self.frames[fi].pc;
+            };
+        }
         macro_rules! tri {
             ($e:expr) => {
                 match $e {
                     Ok(v) => v,
                     Err(e) => {
-                        self.stack.truncate(base);
-                        return Err(traced(e, code, pc - 1));
+                        sync!();
+                        return Err(e);
                     }
                 }
             };
@@ -191,20 +531,135 @@ impl<P: Platform> Vm<P> {
                 Op::LoadTrue => self.stack.push(Value::Bool(true)),
                 Op::LoadFalse => self.stack.push(Value::Bool(false)),
                 Op::LoadSmallInt(i) => self.stack.push(Value::Int(i64::from(i))),
+                Op::LoadFast(i) => {
+                    let v = self.stack[base + i as usize];
+                    if v == Value::Undef {
+                        sync!();
+                        return Err(self.unbound_local(&code, i));
+                    }
+                    self.stack.push(v);
+                }
+                Op::StoreFast(i) => {
+                    let v = self.pop();
+                    self.stack[base + i as usize] = v;
+                }
+                Op::DeleteFast(i) => {
+                    if self.stack[base + i as usize] == Value::Undef {
+                        sync!();
+                        return Err(self.unbound_local(&code, i));
+                    }
+                    self.stack[base + i as usize] = Value::Undef;
+                }
+                Op::LoadDeref(i) => {
+                    let cell = self.stack[base + i as usize];
+                    let v = match cell {
+                        Value::Obj(r) => match self.heap.get(r) {
+                            Obj::Cell(v) => *v,
+                            _ => Value::Undef,
+                        },
+                        _ => Value::Undef,
+                    };
+                    if v == Value::Undef {
+                        sync!();
+                        return Err(self.unbound_local(&code, i));
+                    }
+                    self.stack.push(v);
+                }
+                Op::StoreDeref(i) => {
+                    let v = self.pop();
+                    if let Value::Obj(r) = self.stack[base + i as usize]
+                        && let Obj::Cell(c) = self.heap.get_mut(r)
+                    {
+                        *c = v;
+                    }
+                }
+                Op::LoadClosure(i) => {
+                    let cell = self.stack[base + i as usize];
+                    self.stack.push(cell);
+                }
+                Op::LoadGlobal(i) => {
+                    let id = code.names[i as usize];
+                    let module = self.frames[fi].module;
+                    let v = tri!(self.load_global(module, id));
+                    self.stack.push(v);
+                }
+                Op::StoreGlobal(i) => {
+                    let v = self.pop();
+                    let module = self.frames[fi].module;
+                    self.module_set(module, code.names[i as usize], v);
+                }
+                Op::DeleteGlobal(i) => {
+                    let module = self.frames[fi].module;
+                    tri!(self.module_delete(module, code.names[i as usize]));
+                }
                 Op::LoadName(i) => {
                     let id = code.names[i as usize];
-                    let v = match self.globals.get(&id).or_else(|| self.builtins.get(&id)) {
-                        Some(v) => *v,
-                        None => tri!(Err(PyErr::new(
-                            ErrKind::NameError,
-                            alloc::format!("name '{}' isn't defined", self.interner.name(id)),
-                        ))),
+                    let found = self.frames[fi].ns.and_then(|ns| self.module_get(ns, id));
+                    let v = match found {
+                        Some(v) => v,
+                        None => {
+                            let module = self.frames[fi].module;
+                            tri!(self.load_global(module, id))
+                        }
                     };
                     self.stack.push(v);
                 }
                 Op::StoreName(i) => {
                     let v = self.pop();
-                    self.globals.insert(code.names[i as usize], v);
+                    let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
+                    self.module_set(target, code.names[i as usize], v);
+                }
+                Op::DeleteName(i) => {
+                    let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
+                    tri!(self.module_delete(target, code.names[i as usize]));
+                }
+                Op::LoadAttr(i) => {
+                    let o = self.top();
+                    sync!();
+                    let v = tri!(self.getattr(o, code.names[i as usize]));
+                    *self.stack.last_mut().expect("operand") = v;
+                }
+                Op::StoreAttr(i) => {
+                    let n = self.stack.len();
+                    let (v, o) = (self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    tri!(self.setattr(o, code.names[i as usize], v));
+                    self.stack.truncate(n - 2);
+                }
+                Op::DeleteAttr(i) => {
+                    let o = self.top();
+                    sync!();
+                    tri!(self.delattr(o, code.names[i as usize]));
+                    self.pop();
+                }
+                Op::LoadMethod(i) => {
+                    let o = self.top();
+                    sync!();
+                    let (f, this) = tri!(self.load_method(o, code.names[i as usize]));
+                    *self.stack.last_mut().expect("operand") = f;
+                    self.stack.push(this);
+                }
+                Op::Subscr => {
+                    let n = self.stack.len();
+                    let (o, i) = (self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    let v = tri!(self.getitem(o, i));
+                    self.stack.truncate(n - 2);
+                    self.stack.push(v);
+                }
+                Op::StoreSubscr => {
+                    let n = self.stack.len();
+                    let (v, o, i) = (self.stack[n - 3], self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    tri!(self.setitem(o, i, v));
+                    self.stack.truncate(n - 3);
+                }
+                Op::DeleteSubscr => {
+                    let n = self.stack.len();
+                    let (o, i) = (self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    tri!(self.delitem(o, i));
+                    self.stack.truncate(n - 2);
                 }
                 Op::Pop => {
                     self.pop();
@@ -212,6 +667,12 @@ impl<P: Platform> Vm<P> {
                 Op::Dup => {
                     let v = self.top();
                     self.stack.push(v);
+                }
+                Op::Dup2 => {
+                    let n = self.stack.len();
+                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+                    self.stack.push(a);
+                    self.stack.push(b);
                 }
                 Op::Rot2 => {
                     let n = self.stack.len();
@@ -236,430 +697,578 @@ impl<P: Platform> Vm<P> {
                         {
                             Value::Int(r)
                         }
-                        _ => tri!(self.binary(op, a, b)),
+                        _ => {
+                            sync!();
+                            let inplace = matches!(op_kind(&code.ops[pc - 1]), true);
+                            tri!(self.binary(op, a, b, inplace))
+                        }
                     };
                     self.stack.truncate(n - 2);
                     self.stack.push(r);
                 }
                 Op::Unary(op) => {
                     let a = self.top();
+                    sync!();
                     let r = tri!(self.unary(op, a));
                     *self.stack.last_mut().expect("operand") = r;
                 }
                 Op::Compare(op) => {
                     let n = self.stack.len();
                     let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
-                    let r = tri!(self.compare(op, a, b));
+                    let r = match (a, b) {
+                        (Value::Int(x), Value::Int(y)) => crate::runtime::compare_ints(op, x, y),
+                        _ => {
+                            sync!();
+                            tri!(self.compare(op, a, b))
+                        }
+                    };
                     self.stack.truncate(n - 2);
-                    self.stack.push(Value::Bool(r));
+                    self.stack.push(r);
                 }
                 Op::Jump(target) => {
-                    if (target as usize) < pc && self.platform.interrupt_requested() {
-                        tri!(Err(PyErr::new(ErrKind::KeyboardInterrupt, "")));
+                    if (target as usize) < pc {
+                        tri!(self.check_interrupt());
                     }
                     pc = target as usize;
                 }
                 Op::PopJumpIfFalse(target) => {
                     let v = self.pop();
-                    if !self.truthy(v) {
+                    let t = match v {
+                        Value::Bool(b) => b,
+                        _ => {
+                            sync!();
+                            tri!(self.truthy(v))
+                        }
+                    };
+                    if !t {
                         pc = target as usize;
                     }
                 }
                 Op::PopJumpIfTrue(target) => {
                     let v = self.pop();
-                    if self.truthy(v) {
+                    let t = match v {
+                        Value::Bool(b) => b,
+                        _ => {
+                            sync!();
+                            tri!(self.truthy(v))
+                        }
+                    };
+                    if t {
                         pc = target as usize;
                     }
                 }
                 Op::JumpIfFalseOrPop(target) => {
-                    if self.truthy(self.top()) {
+                    sync!();
+                    if tri!(self.truthy(self.top())) {
                         self.pop();
                     } else {
                         pc = target as usize;
                     }
                 }
                 Op::JumpIfTrueOrPop(target) => {
-                    if self.truthy(self.top()) {
+                    sync!();
+                    if tri!(self.truthy(self.top())) {
                         pc = target as usize;
                     } else {
                         self.pop();
                     }
                 }
-                Op::Call { args, kwargs } => {
-                    let n_args = args as usize;
-                    let n_kw = kwargs as usize;
-                    let callee_at = self.stack.len() - 1 - n_args - 2 * n_kw;
-                    let r = match self.stack[callee_at] {
-                        Value::Builtin(id) => {
-                            tri!(self.call_builtin(
-                                builtins::BUILTINS[id as usize],
-                                callee_at + 1,
-                                n_args,
-                                n_kw
-                            ))
+                Op::GetIter => {
+                    let o = self.top();
+                    sync!();
+                    let it = tri!(self.iter(o));
+                    *self.stack.last_mut().expect("operand") = it;
+                }
+                Op::ForIter(target) => {
+                    let it = self.top();
+                    sync!();
+                    match tri!(self.next(it)) {
+                        Some(v) => self.stack.push(v),
+                        None => {
+                            self.pop();
+                            pc = target as usize;
                         }
-                        other => tri!(Err(PyErr::type_error(alloc::format!(
-                            "'{}' object isn't callable",
-                            self.type_name(other)
-                        )))),
+                    }
+                }
+                Op::BuildTuple(n) => {
+                    let start = self.stack.len() - n as usize;
+                    let items: Vec<Value> = self.stack[start..].to_vec();
+                    let t = tri!(self.tuple(items));
+                    self.stack.truncate(start);
+                    self.stack.push(t);
+                }
+                Op::BuildList(n) => {
+                    let start = self.stack.len() - n as usize;
+                    let items: Vec<Value> = self.stack[start..].to_vec();
+                    let l = tri!(self.alloc(Obj::List(items)));
+                    self.stack.truncate(start);
+                    self.stack.push(l);
+                }
+                Op::BuildSet(n) => {
+                    let start = self.stack.len() - n as usize;
+                    let s = tri!(self.new_set(false));
+                    self.stack.push(s);
+                    for k in start..start + n as usize {
+                        let item = self.stack[k];
+                        sync!();
+                        tri!(self.set_add(s, item));
+                    }
+                    self.stack.truncate(start);
+                    self.stack.push(s);
+                }
+                Op::BuildMap(n) => {
+                    let start = self.stack.len() - 2 * n as usize;
+                    let d = tri!(self.new_dict());
+                    self.stack.push(d);
+                    for k in 0..n as usize {
+                        let (key, value) =
+                            (self.stack[start + 2 * k], self.stack[start + 2 * k + 1]);
+                        sync!();
+                        tri!(self.dict_set(d, key, value));
+                    }
+                    self.stack.truncate(start);
+                    self.stack.push(d);
+                }
+                Op::BuildSlice(n) => {
+                    let start = self.stack.len() - n as usize;
+                    let (a, b) = (self.stack[start], self.stack[start + 1]);
+                    let c = if n == 3 {
+                        self.stack[start + 2]
+                    } else {
+                        Value::None
                     };
-                    self.stack.truncate(callee_at);
-                    self.stack.push(r);
+                    let s = tri!(self.alloc(Obj::Slice(a, b, c)));
+                    self.stack.truncate(start);
+                    self.stack.push(s);
+                }
+                Op::BuildString(n) => {
+                    let start = self.stack.len() - n as usize;
+                    let mut s = String::new();
+                    for k in start..self.stack.len() {
+                        if let Some(t) = self.as_str(self.stack[k]) {
+                            s.push_str(t);
+                        }
+                    }
+                    let v = tri!(self.str_value(&s));
+                    self.stack.truncate(start);
+                    self.stack.push(v);
+                }
+                Op::ListAppend(depth) => {
+                    let v = self.pop();
+                    let l = self.stack[self.stack.len() - depth as usize];
+                    tri!(self.list_append(l, v));
+                }
+                Op::ListExtend(depth) => {
+                    let it = self.top();
+                    let l = self.stack[self.stack.len() - 1 - depth as usize];
+                    sync!();
+                    tri!(self.list_extend(l, it));
+                    self.pop();
+                }
+                Op::SetAdd(depth) => {
+                    let v = self.top();
+                    let s = self.stack[self.stack.len() - 1 - depth as usize];
+                    sync!();
+                    tri!(self.set_add(s, v));
+                    self.pop();
+                }
+                Op::SetUpdate(depth) => {
+                    let it = self.top();
+                    let s = self.stack[self.stack.len() - 1 - depth as usize];
+                    sync!();
+                    tri!(self.set_update(s, it));
+                    self.pop();
+                }
+                Op::MapAdd(depth) => {
+                    let n = self.stack.len();
+                    let (k, v) = (self.stack[n - 2], self.stack[n - 1]);
+                    let d = self.stack[n - 1 - depth as usize];
+                    sync!();
+                    tri!(self.dict_set(d, k, v));
+                    self.stack.truncate(n - 2);
+                }
+                Op::MapUpdate(depth) => {
+                    let m = self.top();
+                    let d = self.stack[self.stack.len() - 1 - depth as usize];
+                    sync!();
+                    tri!(self.dict_update(d, m));
+                    self.pop();
+                }
+                Op::ListToTuple => {
+                    let l = self.top();
+                    let items = match l {
+                        Value::Obj(r) => match self.heap.get(r) {
+                            Obj::List(items) => items.clone(),
+                            _ => Vec::new(),
+                        },
+                        _ => Vec::new(),
+                    };
+                    let t = tri!(self.tuple(items));
+                    *self.stack.last_mut().expect("operand") = t;
+                }
+                Op::UnpackSequence(n) => {
+                    let seq = self.top();
+                    sync!();
+                    let items = tri!(self.unpack(seq, n as usize));
+                    self.pop();
+                    self.stack.extend(items.into_iter().rev());
+                }
+                Op::UnpackEx { before, after } => {
+                    let seq = self.top();
+                    sync!();
+                    let items = tri!(self.collect_iterable(seq));
+                    let (before, after) = (before as usize, after as usize);
+                    if items.len() < before + after {
+                        tri!(Err(PyErr::new(
+                            ErrKind::ValueError,
+                            alloc::format!("need more than {} values to unpack", items.len()),
+                        )));
+                    }
+                    let middle = items[before..items.len() - after].to_vec();
+                    let list = tri!(self.alloc(Obj::List(middle)));
+                    self.pop();
+                    let tail = &items[items.len() - after..];
+                    self.stack.extend(tail.iter().rev().copied());
+                    self.stack.push(list);
+                    self.stack.extend(items[..before].iter().rev().copied());
+                }
+                Op::FormatValue { conv, spec } => {
+                    let spec_v = if spec { Some(self.pop()) } else { None };
+                    let v = self.top();
+                    sync!();
+                    let s = tri!(self.format_value(v, conv, spec_v));
+                    *self.stack.last_mut().expect("operand") = s;
+                }
+                Op::Call { args, kwnames } | Op::CallMethod { args, kwnames } => {
+                    let is_method = matches!(op, Op::CallMethod { .. });
+                    let (kwv, n_kw) = if kwnames == NO_KW {
+                        (Value::Undef, 0)
+                    } else {
+                        let names = code.consts[kwnames as usize];
+                        (names, self.tuple_len(names))
+                    };
+                    let mut n_args = args as usize;
+                    let mut callee_at = self.stack.len() - 1 - n_args - n_kw;
+                    if is_method {
+                        callee_at -= 1;
+                        if self.stack[callee_at + 1] == Value::Undef {
+                            self.stack.remove(callee_at + 1);
+                        } else {
+                            n_args += 1;
+                        }
+                    }
+                    sync!();
+                    match tri!(self.call_at(callee_at, n_args, kwv, n_kw)) {
+                        Some(v) => {
+                            self.stack.truncate(callee_at);
+                            self.stack.push(v);
+                        }
+                        None => {
+                            reload!();
+                        }
+                    }
+                }
+                Op::CallEx { kwargs } => {
+                    let n = self.stack.len();
+                    let callee_at = if kwargs { n - 3 } else { n - 2 };
+                    let args_t = self.stack[callee_at + 1];
+                    let kw = if kwargs {
+                        Some(self.stack[callee_at + 2])
+                    } else {
+                        None
+                    };
+                    sync!();
+                    let pos = tri!(self.collect_iterable(args_t));
+                    let mut kw_pairs: Vec<(Value, Value)> = Vec::new();
+                    if let Some(d) = kw {
+                        kw_pairs = tri!(self.dict_items(d));
+                    }
+                    // Lay the call out as a plain call: [f a… kv…] with a names tuple.
+                    self.stack.truncate(callee_at + 1);
+                    self.stack.extend_from_slice(&pos);
+                    let mut names = Vec::with_capacity(kw_pairs.len());
+                    for (k, v) in &kw_pairs {
+                        if self.as_str(*k).is_none() {
+                            tri!(Err(PyErr::type_error("keywords must be strings")));
+                        }
+                        names.push(*k);
+                        self.stack.push(*v);
+                    }
+                    let kwv = if names.is_empty() {
+                        Value::Undef
+                    } else {
+                        self.temp_roots.extend_from_slice(&names);
+                        let t = self.tuple(names);
+                        self.temp_roots.clear();
+                        tri!(t)
+                    };
+                    self.temp_roots.push(kwv);
+                    let r = self.call_at(callee_at, pos.len(), kwv, kw_pairs.len());
+                    self.temp_roots.pop();
+                    match tri!(r) {
+                        Some(v) => {
+                            self.stack.truncate(callee_at);
+                            self.stack.push(v);
+                        }
+                        None => {
+                            reload!();
+                        }
+                    }
+                }
+                Op::MakeFunction { code: child, flags } => {
+                    let child_code = code.children[child as usize].clone();
+                    let module = self.frames[fi].module;
+                    sync!();
+                    let f = tri!(self.make_function(child_code, module, flags));
+                    self.stack.push(f);
+                }
+                Op::MakeClass => {
+                    let n = self.stack.len();
+                    let (body, name, bases) =
+                        (self.stack[n - 3], self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    let class = tri!(self.make_class(body, name, bases));
+                    self.stack.truncate(n - 3);
+                    self.stack.push(class);
                 }
                 Op::PrintExpr => {
                     let v = self.top();
                     if v != Value::None {
-                        let mut s = String::new();
-                        self.write_repr(v, &mut s);
+                        sync!();
+                        let mut s = tri!(self.repr(v));
                         s.push('\n');
                         self.platform.write_stdout(s.as_bytes());
+                        let underscore = self.interner.intern("_");
+                        let module = self.frames[fi].module;
+                        self.module_set(module, underscore, v);
                     }
                     self.pop();
                 }
-                Op::ReturnNone => return Ok(()),
-            }
-        }
-    }
-
-    fn pop(&mut self) -> Value {
-        self.stack.pop().expect("value stack underflow")
-    }
-
-    fn top(&self) -> Value {
-        *self.stack.last().expect("value stack underflow")
-    }
-
-    /// A number, if the value is one (`bool` counts as `int`).
-    fn num(&self, v: Value) -> Option<NumRef<'_>> {
-        match v {
-            Value::Int(i) => Some(NumRef::Int(i)),
-            Value::Bool(b) => Some(NumRef::Int(i64::from(b))),
-            Value::Float(f) => Some(NumRef::Float(f)),
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::BigInt(b) => Some(NumRef::Big(b)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn num_value(&mut self, n: Num) -> PResult<Value> {
-        match n {
-            Num::Int(i) => Ok(Value::Int(i)),
-            Num::Float(f) => Ok(Value::Float(f)),
-            Num::Big(b) => self.alloc(Obj::BigInt(b)),
-        }
-    }
-
-    /// Text or bytes behind a value, with whether it is `str`.
-    fn seq(&self, v: Value) -> Option<(&[u8], bool)> {
-        match v {
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Str(s) => Some((s.as_bytes(), true)),
-                Obj::Bytes(b) => Some((b, false)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn binary(&mut self, op: BinOp, a: Value, b: Value) -> PResult<Value> {
-        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            let r = int::arith(op, x, y)?;
-            return self.num_value(r);
-        }
-        let unsupported =
-            || PyErr::type_error(int::unsupported(op, self.type_name(a), self.type_name(b)));
-        match op {
-            BinOp::Add => {
-                let (Some((x, sx)), Some((y, sy))) = (self.seq(a), self.seq(b)) else {
-                    return Err(unsupported());
-                };
-                if sx != sy {
-                    return Err(unsupported());
-                }
-                let mut joined = Vec::with_capacity(x.len() + y.len());
-                joined.extend_from_slice(x);
-                joined.extend_from_slice(y);
-                self.alloc(seq_obj(joined, sx))
-            }
-            BinOp::Mul => {
-                let (seq, count) = match (self.seq(a), self.seq(b), a, b) {
-                    (Some(s), None, _, Value::Int(n)) => (s, n),
-                    (None, Some(s), Value::Int(n), _) => (s, n),
-                    (Some(s), None, _, Value::Bool(n)) => (s, i64::from(n)),
-                    (None, Some(s), Value::Bool(n), _) => (s, i64::from(n)),
-                    _ => return Err(unsupported()),
-                };
-                let (bytes, is_str) = seq;
-                let count = count.max(0) as usize;
-                let total = bytes
-                    .len()
-                    .checked_mul(count)
-                    .filter(|t| *t <= self.heap.limit());
-                let Some(total) = total else {
-                    return Err(PyErr::bare(ErrKind::MemoryError));
-                };
-                let mut out = Vec::with_capacity(total);
-                for _ in 0..count {
-                    out.extend_from_slice(bytes);
-                }
-                self.alloc(seq_obj(out, is_str))
-            }
-            _ => Err(unsupported()),
-        }
-    }
-
-    fn unary(&mut self, op: UnaryOp, a: Value) -> PResult<Value> {
-        if op == UnaryOp::Not {
-            return Ok(Value::Bool(!self.truthy(a)));
-        }
-        let name = match op {
-            UnaryOp::Neg => "__neg__",
-            UnaryOp::Pos => "__pos__",
-            _ => "__invert__",
-        };
-        let err = || {
-            PyErr::type_error(alloc::format!(
-                "unsupported type for {name}: '{}'",
-                self.type_name(a)
-            ))
-        };
-        let r = match (op, self.num(a).ok_or_else(err)?) {
-            (UnaryOp::Pos, NumRef::Int(i)) => Num::Int(i),
-            (UnaryOp::Pos, NumRef::Float(f)) => Num::Float(f),
-            (UnaryOp::Pos, NumRef::Big(_)) => return Ok(a),
-            (UnaryOp::Neg, NumRef::Float(f)) => Num::Float(-f),
-            (UnaryOp::Neg, n) => int::arith(BinOp::Sub, NumRef::Int(0), n)?,
-            (UnaryOp::Invert, NumRef::Float(_)) => return Err(err()),
-            (_, n) => int::arith(BinOp::Sub, NumRef::Int(-1), n)?,
-        };
-        self.num_value(r)
-    }
-
-    fn compare(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<bool> {
-        match op {
-            CmpOp::Eq => return Ok(self.equals(a, b)),
-            CmpOp::Ne => return Ok(!self.equals(a, b)),
-            CmpOp::Is => return Ok(identical(a, b)),
-            CmpOp::IsNot => return Ok(!identical(a, b)),
-            CmpOp::In | CmpOp::NotIn => {
-                let found = match (self.seq(a), self.seq(b)) {
-                    (Some((needle, sa)), Some((hay, sb))) if sa == sb => {
-                        needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
-                    }
-                    _ => {
-                        return Err(PyErr::type_error(alloc::format!(
-                            "'{}' object isn't iterable",
-                            self.type_name(b)
-                        )));
-                    }
-                };
-                return Ok(found == (op == CmpOp::In));
-            }
-            _ => {}
-        }
-        let ordering = if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            int::compare(x, y)
-        } else {
-            match (self.seq(a), self.seq(b)) {
-                (Some((x, sx)), Some((y, sy))) if sx == sy => Some(x.cmp(y)),
-                _ => {
-                    let name = match op {
-                        CmpOp::Lt => "__lt__",
-                        CmpOp::Le => "__le__",
-                        CmpOp::Gt => "__gt__",
-                        _ => "__ge__",
+                Op::Return => {
+                    let v = self.pop();
+                    let frame = self.frames.pop().expect("frame");
+                    self.blocks.truncate(frame.blocks_base);
+                    self.handling.truncate(frame.handling_base);
+                    let result = match frame.kind {
+                        FrameKind::Init => {
+                            if v != Value::None {
+                                self.stack.truncate(frame.base - 1);
+                                return Err(PyErr::type_error("__init__() should return None"));
+                            }
+                            self.stack[frame.base]
+                        }
+                        FrameKind::Generator(g) => {
+                            // A generator frame is always the one its resumer runs.
+                            self.generator_finished(g);
+                            self.stack.truncate(frame.base - 1);
+                            return Ok(Exit::Return(v));
+                        }
+                        FrameKind::Normal => v,
                     };
-                    return Err(PyErr::type_error(alloc::format!(
-                        "unsupported types for {name}: '{}', '{}'",
-                        self.type_name(a),
-                        self.type_name(b)
-                    )));
+                    self.stack.truncate(frame.base - 1);
+                    if self.frames.len() <= stop {
+                        return Ok(Exit::Return(result));
+                    }
+                    self.stack.push(result);
+                    reload!();
                 }
-            }
-        };
-        let Some(o) = ordering else { return Ok(false) };
-        Ok(match op {
-            CmpOp::Lt => o == Ordering::Less,
-            CmpOp::Le => o != Ordering::Greater,
-            CmpOp::Gt => o == Ordering::Greater,
-            _ => o != Ordering::Less,
-        })
-    }
-
-    pub(crate) fn equals(&self, a: Value, b: Value) -> bool {
-        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return int::compare(x, y) == Some(Ordering::Equal);
-        }
-        if let (Some(x), Some(y)) = (self.seq(a), self.seq(b)) {
-            return x == y;
-        }
-        identical(a, b)
-    }
-
-    pub(crate) fn truthy(&self, v: Value) -> bool {
-        match v {
-            Value::None => false,
-            Value::Bool(b) => b,
-            Value::Int(i) => i != 0,
-            Value::Float(f) => f != 0.0,
-            Value::Builtin(_) => true,
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Str(s) => !s.is_empty(),
-                Obj::Bytes(b) => !b.is_empty(),
-                Obj::BigInt(_) => true,
-            },
-        }
-    }
-
-    pub(crate) fn type_name(&self, v: Value) -> &'static str {
-        match v {
-            Value::None => "NoneType",
-            Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
-            Value::Float(_) => "float",
-            Value::Builtin(_) => "function",
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Str(_) => "str",
-                Obj::Bytes(_) => "bytes",
-                Obj::BigInt(_) => "int",
-            },
-        }
-    }
-
-    /// Append `str(v)`.
-    pub(crate) fn write_str(&self, v: Value, out: &mut String) {
-        match v {
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Str(s) => out.push_str(s),
-                _ => self.write_repr(v, out),
-            },
-            _ => self.write_repr(v, out),
-        }
-    }
-
-    /// Append `repr(v)`.
-    pub(crate) fn write_repr(&self, v: Value, out: &mut String) {
-        match v {
-            Value::None => out.push_str("None"),
-            Value::Bool(true) => out.push_str("True"),
-            Value::Bool(false) => out.push_str("False"),
-            Value::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
-            Value::Float(f) => float::write_repr(f, out),
-            Value::Builtin(id) => {
-                let _ = write!(out, "<function {}>", builtins::BUILTINS[id as usize].name());
-            }
-            Value::Obj(r) => match self.heap.get(r) {
-                Obj::Str(s) => strobj::write_repr(s, out),
-                Obj::Bytes(b) => strobj::write_bytes_repr(b, out),
-                Obj::BigInt(b) => {
-                    let _ = write!(out, "{b}");
+                Op::Yield => {
+                    let v = self.pop();
+                    sync!();
+                    self.suspend_generator();
+                    return Ok(Exit::Yield(v));
                 }
-            },
-        }
-    }
-
-    fn call_builtin(
-        &mut self,
-        f: Builtin,
-        args_at: usize,
-        n_args: usize,
-        n_kw: usize,
-    ) -> PResult<Value> {
-        let args: Vec<Value> = self.stack[args_at..args_at + n_args].to_vec();
-        let mut kwargs: Vec<(&str, Value)> = Vec::with_capacity(n_kw);
-        for k in 0..n_kw {
-            let at = args_at + n_args + 2 * k;
-            let name = match self.stack[at] {
-                Value::Obj(r) => match self.heap.get(r) {
-                    Obj::Str(s) => &**s,
-                    _ => "",
-                },
-                _ => "",
-            };
-            kwargs.push((name, self.stack[at + 1]));
-        }
-        match f {
-            Builtin::Print => {
-                let mut sep: Option<Value> = None;
-                let mut end: Option<Value> = None;
-                for (name, v) in &kwargs {
-                    match *name {
-                        "sep" => sep = Some(*v),
-                        "end" => end = Some(*v),
-                        other => {
-                            return Err(PyErr::type_error(alloc::format!(
-                                "unexpected keyword argument '{other}'"
-                            )));
+                Op::YieldFrom => {
+                    sync!();
+                    match tri!(self.yield_from_step()) {
+                        Some(v) => {
+                            // Stay on this instruction: re-run it when resumed.
+                            pc -= 1;
+                            sync!();
+                            self.suspend_generator();
+                            return Ok(Exit::Yield(v));
+                        }
+                        None => {}
+                    }
+                }
+                Op::Raise(n) => {
+                    sync!();
+                    let e = match n {
+                        0 => match self.handling.last() {
+                            Some(v) => self.reraise_value(*v),
+                            None => {
+                                PyErr::new(ErrKind::RuntimeError, "no active exception to reraise")
+                            }
+                        },
+                        1 => {
+                            let exc = self.pop();
+                            tri!(self.make_raise(exc))
+                        }
+                        _ => {
+                            let _cause = self.pop();
+                            let exc = self.pop();
+                            tri!(self.make_raise(exc))
+                        }
+                    };
+                    return Err(e);
+                }
+                Op::SetupExcept(target) | Op::SetupFinally(target) => {
+                    self.blocks.push(Block {
+                        target,
+                        stack_len: self.stack.len(),
+                        handling_len: self.handling.len(),
+                    });
+                }
+                Op::PopBlock => {
+                    self.blocks.pop();
+                }
+                Op::PopExcept => {
+                    self.pop();
+                    self.handling.pop();
+                }
+                Op::Reraise => {
+                    let exc = self.pop();
+                    self.handling.pop();
+                    sync!();
+                    return Err(self.reraise_value(exc));
+                }
+                Op::ExcMatch => {
+                    let n = self.stack.len();
+                    let (exc, cls) = (self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    let m = tri!(self.exception_matches(exc, cls));
+                    self.stack.truncate(n - 2);
+                    self.stack.push(Value::Bool(m));
+                }
+                Op::ImportName(i) => {
+                    let n = self.stack.len();
+                    let (fromlist, level) = (self.stack[n - 2], self.stack[n - 1]);
+                    let name = code.names[i as usize];
+                    sync!();
+                    let m = tri!(self.import(name, fromlist, level));
+                    self.stack.truncate(n - 2);
+                    self.stack.push(m);
+                    reload!();
+                }
+                Op::ImportFrom(i) => {
+                    let m = self.top();
+                    sync!();
+                    let v = tri!(self.import_from(m, code.names[i as usize]));
+                    self.stack.push(v);
+                }
+                Op::ImportStar => {
+                    let m = self.pop();
+                    let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
+                    if let Value::Obj(r) = m
+                        && let Obj::Module(module) = self.heap.get(r)
+                    {
+                        let pairs: Vec<(u32, Value)> = module
+                            .attrs
+                            .iter()
+                            .filter(|(k, _)| !self.interner.name(**k).starts_with('_'))
+                            .map(|(k, v)| (*k, *v))
+                            .collect();
+                        for (k, v) in pairs {
+                            self.module_set(target, k, v);
                         }
                     }
                 }
-                let text_arg = |v: Option<Value>, default: &'static str| -> PResult<String> {
-                    match v {
-                        None | Some(Value::None) => Ok(default.into()),
-                        Some(v) => match self.seq(v) {
-                            Some((t, true)) => Ok(String::from_utf8_lossy(t).into_owned()),
-                            _ => Err(PyErr::type_error(alloc::format!(
-                                "Can't convert '{}' object to str implicitly",
-                                self.type_name(v)
-                            ))),
-                        },
-                    }
-                };
-                let sep = text_arg(sep, " ")?;
-                let end = text_arg(end, "\n")?;
-                let mut line = String::new();
-                for (i, v) in args.iter().enumerate() {
-                    if i > 0 {
-                        line.push_str(&sep);
-                    }
-                    self.write_str(*v, &mut line);
+                Op::SetupWith => {
+                    let ctx = self.top();
+                    sync!();
+                    let exit_name = self.interner.intern("__exit__");
+                    let enter_name = self.interner.intern("__enter__");
+                    let exit = tri!(self.getattr(ctx, exit_name));
+                    *self.stack.last_mut().expect("operand") = exit;
+                    self.stack.push(ctx);
+                    let enter = tri!(self.getattr(ctx, enter_name));
+                    let r = tri!(self.call_value(enter, &[]));
+                    *self.stack.last_mut().expect("operand") = r;
                 }
-                line.push_str(&end);
-                self.platform.write_stdout(line.as_bytes());
-                Ok(Value::None)
+                Op::WithExit => {
+                    let exit = self.pop();
+                    sync!();
+                    tri!(self.call_value(exit, &[Value::None, Value::None, Value::None]));
+                }
+                Op::WithExcept => {
+                    let n = self.stack.len();
+                    let (exit, exc) = (self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    let cls = Value::Obj(self.class_of(exc));
+                    let r = tri!(self.call_value(exit, &[cls, exc, Value::None]));
+                    let suppress = tri!(self.truthy(r));
+                    self.stack[n - 2] = exc;
+                    self.stack[n - 1] = Value::Bool(suppress);
+                }
+                Op::Nop => {}
             }
+        }
+    }
+
+    fn unbound_local(&self, code: &Code, slot: u32) -> PyErr {
+        let _ = (code, slot);
+        PyErr::new(
+            ErrKind::NameError,
+            "local variable referenced before assignment",
+        )
+    }
+
+    // ---- modules and globals ----
+
+    pub(crate) fn module_get(&self, m: ObjRef, name: u32) -> Option<Value> {
+        match self.heap.get(m) {
+            Obj::Module(module) => module.attrs.get(&name).copied(),
+            Obj::Class(c) => c.attrs.get(&name).copied(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn module_set(&mut self, m: ObjRef, name: u32, v: Value) {
+        match self.heap.get_mut(m) {
+            Obj::Module(module) => {
+                module.attrs.insert(name, v);
+            }
+            Obj::Class(c) => {
+                c.attrs.insert(name, v);
+            }
+            _ => {}
+        }
+    }
+
+    fn module_delete(&mut self, m: ObjRef, name: u32) -> PResult<()> {
+        let removed = match self.heap.get_mut(m) {
+            Obj::Module(module) => module.attrs.remove(&name),
+            Obj::Class(c) => c.attrs.remove(&name),
+            _ => None,
+        };
+        match removed {
+            Some(_) => Ok(()),
+            None => Err(self.name_error(name)),
+        }
+    }
+
+    pub(crate) fn name_error(&self, name: u32) -> PyErr {
+        PyErr::new(
+            ErrKind::NameError,
+            alloc::format!("name '{}' isn't defined", self.interner.name(name)),
+        )
+    }
+
+    fn load_global(&self, module: ObjRef, id: u32) -> PResult<Value> {
+        if let Some(v) = self.module_get(module, id) {
+            return Ok(v);
+        }
+        match self.builtins.get(&id) {
+            Some(v) => Ok(*v),
+            None => Err(self.name_error(id)),
         }
     }
 }
 
-/// `a is b`.
-fn identical(a: Value, b: Value) -> bool {
-    match (a, b) {
-        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
-        _ => a == b,
-    }
+/// Is this op the in-place form?
+fn op_kind(op: &Op) -> bool {
+    matches!(op, Op::InPlace(_))
 }
-
-fn seq_obj(bytes: Vec<u8>, is_str: bool) -> Obj {
-    if is_str {
-        // Both halves were valid UTF-8, so their concatenation or repetition is too.
-        Obj::Str(
-            String::from_utf8(bytes)
-                .unwrap_or_default()
-                .into_boxed_str(),
-        )
-    } else {
-        Obj::Bytes(bytes.into_boxed_slice())
-    }
-}
-
-/// Record the frame's position in an exception leaving it (outermost entries first).
-fn traced(mut e: PyErr, code: &Code, at: usize) -> PyErr {
-    e.traceback.insert(
-        0,
-        TraceEntry {
-            file: String::from(&*code.file),
-            line: code.lines[at],
-            scope: Some(code.name.clone()),
-        },
-    );
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

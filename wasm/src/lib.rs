@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 /// without one.
 #[wasm_bindgen]
 pub fn run(source: &str, write: &js_sys::Function) -> bool {
-    let mut vm = Vm::new(JsConsole::new(write), Config::default());
+    let mut vm = Vm::new(JsConsole::new(write.clone()), Config::default());
     let result = vm.exec(source, "<stdin>", Mode::File);
     let console = vm.platform_mut();
     console.flush();
@@ -27,14 +27,14 @@ pub fn run(source: &str, write: &js_sys::Function) -> bool {
 }
 
 /// The simulator's [`Platform`]: stdout goes to a JavaScript callback.
-struct JsConsole<'a> {
-    write: &'a js_sys::Function,
+struct JsConsole {
+    write: js_sys::Function,
     /// The first bytes of a UTF-8 character whose remaining bytes have not been written yet.
     pending: Utf8Tail,
 }
 
-impl<'a> JsConsole<'a> {
-    fn new(write: &'a js_sys::Function) -> Self {
+impl JsConsole {
+    fn new(write: js_sys::Function) -> Self {
         JsConsole {
             write,
             pending: Utf8Tail::default(),
@@ -59,7 +59,7 @@ impl<'a> JsConsole<'a> {
     }
 }
 
-impl Platform for JsConsole<'_> {
+impl Platform for JsConsole {
     fn write_stdout(&mut self, bytes: &[u8]) {
         let text = self.pending.decode(bytes);
         self.emit(&text);

@@ -123,6 +123,18 @@ fn run_code(source: &str, file: &str, config: Config) -> ExitCode {
     let mut vm = Vm::new(platform, config);
     match vm.exec(source, file, Mode::File) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_system_exit() => {
+            // `raise SystemExit(n)` / `sys.exit(n)`: leave quietly with that status.
+            let _ = std::io::stdout().flush();
+            match e.message.parse::<i64>() {
+                Ok(code) => ExitCode::from(code as u8),
+                Err(_) if e.message.is_empty() => ExitCode::SUCCESS,
+                Err(_) => {
+                    eprintln!("{}", e.message);
+                    ExitCode::from(1)
+                }
+            }
+        }
         Err(e) => {
             let _ = std::io::stdout().flush();
             eprint!("{}", e.traceback);

@@ -61,6 +61,9 @@ pub fn to_f64(n: NumRef) -> Result<f64, PyErr> {
 
 /// `a op b` for two numbers.
 pub fn arith(op: BinOp, a: NumRef, b: NumRef) -> Result<Num, PyErr> {
+    if op == BinOp::MatMul {
+        return Err(PyErr::type_error(unsupported(op, "int", "int")));
+    }
     if let (NumRef::Int(x), NumRef::Int(y)) = (a, b)
         && let Some(r) = small_arith(op, x, y)?
     {
@@ -126,7 +129,7 @@ fn small_arith(op: BinOp, x: i64, y: i64) -> Result<Option<Num>, PyErr> {
         BinOp::And => Some(Num::Int(x & y)),
         BinOp::Or => Some(Num::Int(x | y)),
         BinOp::Xor => Some(Num::Int(x ^ y)),
-        BinOp::TrueDiv => None,
+        BinOp::TrueDiv | BinOp::MatMul => None,
     })
 }
 
@@ -172,7 +175,7 @@ fn big_arith(op: BinOp, x: BigInt, y: BigInt) -> Result<Num, PyErr> {
         BinOp::And => x & y,
         BinOp::Or => x | y,
         BinOp::Xor => x ^ y,
-        BinOp::TrueDiv => unreachable!("true division is done in floats"),
+        BinOp::TrueDiv | BinOp::MatMul => unreachable!("handled before big-int arithmetic"),
     };
     Ok(normalize(r))
 }
@@ -218,6 +221,7 @@ pub fn unsupported(op: BinOp, a: &str, b: &str) -> String {
         BinOp::And => "__and__",
         BinOp::Or => "__or__",
         BinOp::Xor => "__xor__",
+        BinOp::MatMul => "__matmul__",
     };
     alloc::format!("unsupported types for {name}: '{a}', '{b}'")
 }

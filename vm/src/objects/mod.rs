@@ -1,5 +1,10 @@
-//! The built-in types, one file each: their operations and formatting.
+//! The built-in types, one file each: their data, operations and formatting.
 
+pub mod class;
+pub mod dict;
 pub mod float;
+pub mod function;
 pub mod int;
+pub mod iter;
+pub mod methods;
 pub mod str;

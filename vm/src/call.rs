@@ -1,0 +1,900 @@
+//! Calling: binding arguments to a Python function's slots, native functions, bound methods,
+//! class instantiation; generators; raising and matching exceptions; class creation.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::bytecode::Code;
+use crate::error::{ErrKind, PyErr, TraceEntry};
+use crate::gc::{Obj, ObjRef};
+use crate::objects::class::{Attrs, Class, ExcData, Instance, Tag};
+use crate::objects::function::{Function, GenState, Generator};
+use crate::value::Value;
+use crate::vm::{Args, Block, Exit, FrameKind, Interp, PResult};
+
+/// How deep native code may nest calls back into Python.
+const MAX_NATIVE_DEPTH: usize = 48;
+
+/// What a resumed generator did.
+pub(crate) enum GenOut {
+    Yield(Value),
+    Return(Value),
+}
+
+impl Interp {
+    /// Call `f(*args)` from native code and run it to completion.
+    pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> PResult<Value> {
+        let callee_at = self.stack.len();
+        self.stack.push(f);
+        self.stack.extend_from_slice(args);
+        self.finish_call(callee_at, args.len(), Value::Undef, 0)
+    }
+
+    /// Call the callee laid out at `callee_at` and run it to completion.
+    pub(crate) fn finish_call(
+        &mut self,
+        callee_at: usize,
+        n_args: usize,
+        kwnames: Value,
+        n_kw: usize,
+    ) -> PResult<Value> {
+        let r = match self.call_at(callee_at, n_args, kwnames, n_kw) {
+            Ok(Some(v)) => {
+                self.stack.truncate(callee_at);
+                return Ok(v);
+            }
+            Ok(None) => {
+                if self.native_depth >= MAX_NATIVE_DEPTH {
+                    let frame = self.frames.pop().expect("just pushed");
+                    self.blocks.truncate(frame.blocks_base);
+                    self.stack.truncate(callee_at);
+                    return Err(PyErr::new(
+                        ErrKind::RuntimeError,
+                        "maximum recursion depth exceeded",
+                    ));
+                }
+                self.native_depth += 1;
+                let stop = self.frames.len() - 1;
+                let r = self.run(stop);
+                self.native_depth -= 1;
+                r
+            }
+            Err(e) => Err(e),
+        };
+        match r {
+            Ok(Exit::Return(v)) | Ok(Exit::Yield(v)) => Ok(v),
+            Err(e) => {
+                self.stack.truncate(callee_at);
+                Err(e)
+            }
+        }
+    }
+
+    /// Call the callee at `stack[callee_at]` with `n_args` positional values after it and
+    /// `n_kw` keyword values after those (named by the tuple `kwnames`). Returns the result,
+    /// or `None` when a Python frame was pushed for the loop to run.
+    pub(crate) fn call_at(
+        &mut self,
+        callee_at: usize,
+        n_args: usize,
+        kwnames: Value,
+        n_kw: usize,
+    ) -> PResult<Option<Value>> {
+        let callee = self.stack[callee_at];
+        match callee {
+            Value::Builtin(id) => {
+                let native = self.natives[id as usize];
+                let args = Args {
+                    start: callee_at + 1,
+                    len: n_args,
+                    kwnames,
+                    n_kw,
+                };
+                (native.func)(self, args).map(Some)
+            }
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Function(_) => {
+                    self.call_function(r, callee_at, n_args, kwnames, n_kw, FrameKind::Normal)
+                }
+                Obj::BoundMethod(this, f) => {
+                    let (this, f) = (*this, *f);
+                    self.stack[callee_at] = f;
+                    self.stack.insert(callee_at + 1, this);
+                    self.call_at(callee_at, n_args + 1, kwnames, n_kw)
+                }
+                Obj::Class(_) => self.instantiate(r, callee_at, n_args, kwnames, n_kw),
+                Obj::Instance(_) => match self.special(callee, "__call__") {
+                    Some(f) => {
+                        self.stack[callee_at] = f;
+                        self.stack.insert(callee_at + 1, callee);
+                        self.call_at(callee_at, n_args + 1, kwnames, n_kw)
+                    }
+                    None => Err(self.not_callable(callee)),
+                },
+                _ => Err(self.not_callable(callee)),
+            },
+            _ => Err(self.not_callable(callee)),
+        }
+    }
+
+    fn not_callable(&self, v: Value) -> PyErr {
+        PyErr::type_error(alloc::format!(
+            "'{}' object isn't callable",
+            self.type_name(v)
+        ))
+    }
+
+    /// Bind arguments into slots and push the frame (or make the generator).
+    fn call_function(
+        &mut self,
+        fref: ObjRef,
+        callee_at: usize,
+        n_args: usize,
+        kwnames: Value,
+        n_kw: usize,
+        kind: FrameKind,
+    ) -> PResult<Option<Value>> {
+        let Obj::Function(func) = self.heap.get(fref) else {
+            unreachable!("checked by the caller")
+        };
+        let code = func.code.clone();
+        let module = func.module;
+        if self.frames.len() >= self.config.max_depth {
+            return Err(PyErr::new(
+                ErrKind::RuntimeError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let base = callee_at + 1;
+        let p = code.n_params as usize;
+        let simple =
+            n_kw == 0 && n_args == p && code.n_kwonly == 0 && !code.has_varargs && !code.has_varkw;
+        if simple {
+            for _ in p..code.n_slots as usize {
+                self.stack.push(Value::Undef);
+            }
+        } else {
+            let slots = self.bind_slow(fref, &code, base, n_args, kwnames, n_kw)?;
+            self.stack.truncate(base);
+            self.stack.extend_from_slice(&slots);
+            self.temp_roots.clear();
+        }
+        // Captured variables: fresh cells for our own, the closure's for the outer ones.
+        for &s in &code.cell_slots {
+            let v = self.stack[base + s as usize];
+            let cell = self.alloc(Obj::Cell(v))?;
+            self.stack[base + s as usize] = cell;
+        }
+        if code.n_free > 0 {
+            let Obj::Function(func) = self.heap.get(fref) else {
+                unreachable!("checked")
+            };
+            let closure = func.closure.clone();
+            let first = code.n_slots as usize - code.n_free as usize;
+            for (i, c) in closure.into_iter().enumerate() {
+                self.stack[base + first + i] = c;
+            }
+        }
+        if code.is_generator {
+            let saved = self.stack[base..].to_vec();
+            let gen_obj = Obj::Generator(Box::new(Generator {
+                func: Value::Obj(fref),
+                code,
+                module,
+                saved,
+                pc: 0,
+                state: GenState::Created,
+                handlers: Vec::new(),
+            }));
+            let g = self.alloc(gen_obj)?;
+            self.stack.truncate(callee_at);
+            return Ok(Some(g));
+        }
+        self.push_frame(code, base, module, None, kind);
+        Ok(None)
+    }
+
+    /// The general case of argument binding: defaults, keywords, `*args`, `**kwargs`.
+    fn bind_slow(
+        &mut self,
+        fref: ObjRef,
+        code: &Code,
+        base: usize,
+        n_args: usize,
+        kwnames: Value,
+        n_kw: usize,
+    ) -> PResult<Vec<Value>> {
+        let name = code.name.clone();
+        let p = code.n_params as usize;
+        let k = code.n_kwonly as usize;
+        let mut slots = alloc::vec![Value::Undef; code.n_slots as usize];
+        let args: Vec<Value> = self.stack[base..base + n_args].to_vec();
+        let kwvals: Vec<Value> = self.stack[base + n_args..base + n_args + n_kw].to_vec();
+        let kwkeys = self.tuple_items(kwnames);
+        for (i, a) in args.iter().take(p).enumerate() {
+            slots[i] = *a;
+        }
+        let mut next_slot = p + k;
+        if code.has_varargs {
+            let extra = if n_args > p {
+                args[p..].to_vec()
+            } else {
+                Vec::new()
+            };
+            slots[next_slot] = self.tuple(extra)?;
+            self.temp_roots.push(slots[next_slot]);
+            next_slot += 1;
+        } else if n_args > p {
+            return Err(PyErr::type_error(alloc::format!(
+                "{name}() takes {p} positional arguments but {n_args} were given"
+            )));
+        }
+        let varkw = if code.has_varkw {
+            let d = self.new_dict()?;
+            self.temp_roots.push(d);
+            slots[next_slot] = d;
+            Some(d)
+        } else {
+            None
+        };
+        for (key, value) in kwkeys.iter().zip(kwvals) {
+            let Some(text) = self.as_str(*key) else {
+                continue;
+            };
+            let id = self.interner.lookup(text);
+            let pos = id.and_then(|id| code.param_names.iter().position(|n| *n == id));
+            match pos {
+                Some(i) => {
+                    if slots[i] != Value::Undef {
+                        return Err(PyErr::type_error(alloc::format!(
+                            "{name}() got multiple values for argument '{text}'"
+                        )));
+                    }
+                    slots[i] = value;
+                }
+                None => match varkw {
+                    Some(d) => self.dict_set(d, *key, value)?,
+                    None => {
+                        return Err(PyErr::type_error(alloc::format!(
+                            "unexpected keyword argument '{text}'"
+                        )));
+                    }
+                },
+            }
+        }
+        let Obj::Function(func) = self.heap.get(fref) else {
+            unreachable!("checked")
+        };
+        let defaults = func.defaults.clone();
+        let kwdefaults = func.kwdefaults.clone();
+        let first_default = p - defaults.len().min(p);
+        let mut missing = 0;
+        for (i, slot) in slots.iter_mut().enumerate().take(p) {
+            if *slot == Value::Undef {
+                if i >= first_default {
+                    *slot = defaults[i - first_default];
+                } else {
+                    missing += 1;
+                }
+            }
+        }
+        if missing > 0 {
+            return Err(PyErr::type_error(alloc::format!(
+                "{name}() missing {missing} required positional arguments"
+            )));
+        }
+        for j in 0..k {
+            if slots[p + j] == Value::Undef {
+                let id = code.param_names[p + j];
+                match kwdefaults.iter().find(|(n, _)| *n == id) {
+                    Some((_, v)) => slots[p + j] = *v,
+                    None => {
+                        return Err(PyErr::type_error(alloc::format!(
+                            "{name}() missing required keyword argument '{}'",
+                            self.interner.name(id)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(slots)
+    }
+
+    /// `MakeFunction`: pop closure, kwdefaults and defaults as `flags` says.
+    pub(crate) fn make_function(
+        &mut self,
+        code: Rc<Code>,
+        module: ObjRef,
+        flags: u8,
+    ) -> PResult<Value> {
+        let n = (flags & 1) as usize + ((flags >> 1) & 1) as usize + ((flags >> 2) & 1) as usize;
+        let start = self.stack.len() - n;
+        let mut at = start;
+        let mut defaults = Vec::new();
+        let mut kwdefaults = Vec::new();
+        let mut closure = Vec::new();
+        if flags & 1 != 0 {
+            defaults = self.tuple_items(self.stack[at]);
+            at += 1;
+        }
+        if flags & 2 != 0 {
+            let d = self.stack[at];
+            for (key, v) in self.dict_items(d)? {
+                if let Some(s) = self.as_str(key) {
+                    let s = String::from(s);
+                    kwdefaults.push((self.interner.intern(&s), v));
+                }
+            }
+            at += 1;
+        }
+        if flags & 4 != 0 {
+            closure = self.tuple_items(self.stack[at]);
+        }
+        let f = self.alloc(Obj::Function(Box::new(Function {
+            code,
+            module,
+            defaults,
+            kwdefaults,
+            closure,
+        })))?;
+        self.stack.truncate(start);
+        Ok(f)
+    }
+
+    // ---- classes ----
+
+    /// `class name(bases): body` — the body runs with the new class as its namespace.
+    pub(crate) fn make_class(&mut self, body: Value, name: Value, bases: Value) -> PResult<Value> {
+        let name = String::from(self.as_str(name).unwrap_or("?"));
+        let mut base_refs = Vec::new();
+        for b in self.tuple_items(bases) {
+            match b {
+                Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => base_refs.push(r),
+                _ => return Err(PyErr::type_error("bases must be types")),
+            }
+        }
+        if base_refs.is_empty() {
+            base_refs.push(self.types.object);
+        }
+        let mut tag = Tag::User;
+        for b in &base_refs {
+            match self.tag_of(*b) {
+                Tag::Object | Tag::User => {}
+                t => {
+                    tag = t;
+                    break;
+                }
+            }
+        }
+        let Some(mro) = crate::types::c3_mro(self, None, &base_refs) else {
+            return Err(PyErr::type_error(
+                "Cannot create a consistent method resolution order (MRO)",
+            ));
+        };
+        let class = self.alloc(Obj::Class(Box::new(Class {
+            name: Rc::from(name.as_str()),
+            bases: base_refs,
+            mro: Vec::new(),
+            attrs: Attrs::default(),
+            tag,
+        })))?;
+        let Value::Obj(cref) = class else {
+            unreachable!("alloc gives objects")
+        };
+        if let Obj::Class(c) = self.heap.get_mut(cref) {
+            c.mro = core::iter::once(cref).chain(mro).collect();
+        }
+        if body == Value::None {
+            return Ok(class);
+        }
+        self.temp_roots.push(class);
+        // Run the body: a function whose frame stores names into the class.
+        let callee_at = self.stack.len();
+        self.stack.push(body);
+        let result = match self.call_at(callee_at, 0, Value::Undef, 0) {
+            Ok(None) => {
+                self.frames.last_mut().expect("pushed").ns = Some(cref);
+                let stop = self.frames.len() - 1;
+                self.native_depth += 1;
+                let r = self.run(stop);
+                self.native_depth -= 1;
+                r.map(|exit| match exit {
+                    Exit::Return(v) | Exit::Yield(v) => v,
+                })
+            }
+            Ok(Some(v)) => Ok(v),
+            Err(e) => Err(e),
+        };
+        self.stack.truncate(callee_at);
+        self.temp_roots.retain(|v| *v != class);
+        let cell = result?;
+        if let Value::Obj(r) = cell
+            && let Obj::Cell(c) = self.heap.get_mut(r)
+        {
+            *c = class;
+        }
+        Ok(class)
+    }
+
+    /// `type(name, bases, dict)`.
+    pub(crate) fn make_class_from_dict(
+        &mut self,
+        name: Value,
+        bases: Value,
+        ns: Value,
+    ) -> PResult<Value> {
+        let pairs = self.dict_items(ns)?;
+        let class = self.make_class(Value::None, name, bases)?;
+        let Value::Obj(cref) = class else {
+            unreachable!("classes are objects")
+        };
+        for (k, v) in pairs {
+            if let Some(text) = self.as_str(k) {
+                let text = String::from(text);
+                let id = self.interner.intern(&text);
+                self.module_set(cref, id, v);
+            }
+        }
+        Ok(class)
+    }
+
+    /// Call a class: make an instance and run `__init__`.
+    fn instantiate(
+        &mut self,
+        cref: ObjRef,
+        callee_at: usize,
+        n_args: usize,
+        kwnames: Value,
+        n_kw: usize,
+    ) -> PResult<Option<Value>> {
+        let tag = self.tag_of(cref);
+        if !matches!(tag, Tag::User | Tag::Exc(_) | Tag::Object) {
+            // A built-in type (or a subclass of one): its constructor makes the value.
+            return match crate::builtins::constructor(tag) {
+                Some(f) => {
+                    let args = Args {
+                        start: callee_at + 1,
+                        len: n_args,
+                        kwnames,
+                        n_kw,
+                    };
+                    f(self, args).map(Some)
+                }
+                None => Err(PyErr::type_error(alloc::format!(
+                    "cannot create '{}' instances",
+                    self.class_name(cref)
+                ))),
+            };
+        }
+        let new_id = self.interner.intern("__new__");
+        let init_id = self.interner.intern("__init__");
+        let user_new = self
+            .lookup(cref, new_id)
+            .filter(|v| !matches!(v, Value::Builtin(_)));
+        let instance = match user_new {
+            Some(new) => {
+                // __new__(cls, *args): a static method by convention.
+                let f = match new {
+                    Value::Obj(r) => match self.heap.get(r) {
+                        Obj::StaticMethod(f) => *f,
+                        _ => new,
+                    },
+                    _ => new,
+                };
+                let at = self.stack.len();
+                self.stack.push(f);
+                self.stack.push(Value::Obj(cref));
+                for i in 0..n_args + n_kw {
+                    let v = self.stack[callee_at + 1 + i];
+                    self.stack.push(v);
+                }
+                let inst = self.finish_call(at, n_args + 1, kwnames, n_kw)?;
+                if !self.is_instance(inst, cref) {
+                    return Ok(Some(inst));
+                }
+                inst
+            }
+            None if cref == self.types.object => {
+                if n_args > 0 || n_kw > 0 {
+                    return Err(PyErr::type_error("object() takes no arguments"));
+                }
+                self.alloc(Obj::Instance(Box::new(Instance {
+                    class: cref,
+                    attrs: Attrs::default(),
+                    exc: None,
+                })))?
+            }
+            None => {
+                let exc = if let Tag::Exc(_) = tag {
+                    let args = self.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
+                    let t = self.tuple(args)?;
+                    Some(Box::new(ExcData {
+                        args: t,
+                        traceback: Vec::new(),
+                    }))
+                } else {
+                    None
+                };
+                self.alloc(Obj::Instance(Box::new(Instance {
+                    class: cref,
+                    attrs: Attrs::default(),
+                    exc,
+                })))?
+            }
+        };
+        match self.lookup(cref, init_id) {
+            Some(init @ Value::Obj(ir)) if matches!(self.heap.get(ir), Obj::Function(_)) => {
+                self.stack[callee_at] = init;
+                self.stack.insert(callee_at + 1, instance);
+                self.call_function(ir, callee_at, n_args + 1, kwnames, n_kw, FrameKind::Init)
+            }
+            _ => {
+                if user_new.is_none() && (n_args > 0 || n_kw > 0) && !matches!(tag, Tag::Exc(_)) {
+                    return Err(PyErr::type_error(
+                        "function takes 0 positional arguments but 1 were given",
+                    ));
+                }
+                Ok(Some(instance))
+            }
+        }
+    }
+
+    // ---- generators ----
+
+    /// Resume a generator with `sent` (or by raising `throw` at its yield point).
+    pub(crate) fn gen_resume(
+        &mut self,
+        g: Value,
+        sent: Value,
+        throw: Option<PyErr>,
+    ) -> PResult<GenOut> {
+        let Value::Obj(gr) = g else {
+            unreachable!("generators are objects")
+        };
+        let Obj::Generator(gen_obj) = self.heap.get_mut(gr) else {
+            return Err(PyErr::type_error("not a generator"));
+        };
+        match gen_obj.state {
+            GenState::Running => {
+                return Err(PyErr::new(
+                    ErrKind::ValueError,
+                    "generator already executing",
+                ));
+            }
+            GenState::Done => {
+                return match throw {
+                    Some(e) => Err(e),
+                    None => Ok(GenOut::Return(Value::None)),
+                };
+            }
+            GenState::Created if sent != Value::None && throw.is_none() => {
+                return Err(PyErr::type_error(
+                    "can't send non-None value to a just-started generator",
+                ));
+            }
+            _ => {}
+        }
+        let started = gen_obj.state == GenState::Suspended;
+        gen_obj.state = GenState::Running;
+        let saved = core::mem::take(&mut gen_obj.saved);
+        let handlers = core::mem::take(&mut gen_obj.handlers);
+        let (code, module, pc) = (gen_obj.code.clone(), gen_obj.module, gen_obj.pc);
+        if self.frames.len() >= self.config.max_depth || self.native_depth >= MAX_NATIVE_DEPTH {
+            if let Obj::Generator(gen_obj) = self.heap.get_mut(gr) {
+                gen_obj.saved = saved;
+                gen_obj.handlers = handlers;
+                gen_obj.state = if started {
+                    GenState::Suspended
+                } else {
+                    GenState::Created
+                };
+            }
+            return Err(PyErr::new(
+                ErrKind::RuntimeError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let callee_at = self.stack.len();
+        self.stack.push(g);
+        let base = self.stack.len();
+        self.stack.extend_from_slice(&saved);
+        self.push_frame(code, base, module, None, FrameKind::Generator(gr));
+        for (target, rel) in handlers {
+            self.blocks.push(Block {
+                target,
+                stack_len: base + rel as usize,
+                handling_len: self.handling.len(),
+            });
+        }
+        self.frames.last_mut().expect("pushed").pc = pc;
+        if started {
+            self.stack.push(sent);
+        }
+        let stop = self.frames.len() - 1;
+        self.native_depth += 1;
+        let r = match throw {
+            Some(e) => match self.route_into(e, stop) {
+                Ok(()) => self.run(stop),
+                Err(e) => Err(e),
+            },
+            None => self.run(stop),
+        };
+        self.native_depth -= 1;
+        match r {
+            Ok(Exit::Yield(v)) => Ok(GenOut::Yield(v)),
+            Ok(Exit::Return(v)) => {
+                self.stack.truncate(callee_at);
+                Ok(GenOut::Return(v))
+            }
+            Err(e) => {
+                self.stack.truncate(callee_at);
+                Err(e)
+            }
+        }
+    }
+
+    /// `next(generator)`: `None` once it is exhausted.
+    pub(crate) fn generator_next(&mut self, g: Value, sent: Value) -> PResult<Option<Value>> {
+        match self.gen_resume(g, sent, None)? {
+            GenOut::Yield(v) => Ok(Some(v)),
+            GenOut::Return(_) => Ok(None),
+        }
+    }
+
+    /// Save the running generator frame (at the top) back into its object.
+    pub(crate) fn suspend_generator(&mut self) {
+        let frame = self.frames.pop().expect("generator frame");
+        let FrameKind::Generator(gr) = frame.kind else {
+            unreachable!("yield outside a generator frame")
+        };
+        let saved = self.stack.split_off(frame.base);
+        let handlers: Vec<(u32, u32)> = self.blocks[frame.blocks_base..]
+            .iter()
+            .map(|b| (b.target, (b.stack_len - frame.base) as u32))
+            .collect();
+        self.blocks.truncate(frame.blocks_base);
+        self.handling.truncate(frame.handling_base);
+        // Drop the generator itself from the stack (it was the "callee").
+        self.stack.truncate(frame.base - 1);
+        if let Obj::Generator(g) = self.heap.get_mut(gr) {
+            g.saved = saved;
+            g.handlers = handlers;
+            g.pc = frame.pc;
+            g.state = GenState::Suspended;
+        }
+    }
+
+    pub(crate) fn generator_finished(&mut self, gr: ObjRef) {
+        if let Obj::Generator(g) = self.heap.get_mut(gr) {
+            g.state = GenState::Done;
+            g.saved.clear();
+            g.handlers.clear();
+        }
+    }
+
+    /// One step of `yield from`: the stack holds `[sub sent]`. Returns the value to yield,
+    /// or `None` when the sub-iterator finished (its result then replaces it on the stack).
+    pub(crate) fn yield_from_step(&mut self) -> PResult<Option<Value>> {
+        let sent = self.stack.pop().expect("sent value");
+        let sub = *self.stack.last().expect("sub-iterator");
+        let is_gen = matches!(sub, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_)));
+        if is_gen {
+            match self.gen_resume(sub, sent, None)? {
+                GenOut::Yield(v) => Ok(Some(v)),
+                GenOut::Return(r) => {
+                    *self.stack.last_mut().expect("sub") = r;
+                    Ok(None)
+                }
+            }
+        } else {
+            match self.next(sub)? {
+                Some(v) => Ok(Some(v)),
+                None => {
+                    *self.stack.last_mut().expect("sub") = Value::None;
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    /// Raise `e` inside the frame at the top (for `generator.throw`).
+    fn route_into(&mut self, e: PyErr, stop: usize) -> PResult<()> {
+        let _ = stop;
+        let frame = self.frames.last().expect("frame");
+        if self.blocks.len() > frame.blocks_base {
+            let block = self.blocks.pop().expect("checked");
+            self.stack.truncate(block.stack_len);
+            let exc = self.materialize(e)?;
+            self.stack.push(exc);
+            self.handling.push(exc);
+            self.frames.last_mut().expect("frame").pc = block.target as usize;
+            return Ok(());
+        }
+        let frame = self.frames.pop().expect("frame");
+        self.stack.truncate(frame.base - 1);
+        if let FrameKind::Generator(g) = frame.kind {
+            self.generator_finished(g);
+        }
+        Err(e)
+    }
+
+    pub(crate) fn stop_iteration(&mut self, v: Value) -> PyErr {
+        let class = self.types.exc(ErrKind::StopIteration);
+        let args = if v == Value::None {
+            Vec::new()
+        } else {
+            alloc::vec![v]
+        };
+        match self
+            .tuple(args)
+            .and_then(|t| self.instantiate_exc(class, t))
+        {
+            Ok(inst) => PyErr {
+                kind: ErrKind::StopIteration,
+                message: None,
+                traceback: Vec::new(),
+                value: Some(inst),
+                reraise: false,
+            },
+            Err(e) => e,
+        }
+    }
+
+    // ---- exceptions ----
+
+    pub(crate) fn is_exception(&self, v: Value) -> bool {
+        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(i) if i.exc.is_some()))
+    }
+
+    pub(crate) fn exc_args(&self, v: Value) -> Value {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Instance(i) => i.exc.as_ref().map_or(Value::None, |e| e.args),
+                _ => Value::None,
+            },
+            _ => Value::None,
+        }
+    }
+
+    pub(crate) fn instantiate_exc(&mut self, class: ObjRef, args: Value) -> PResult<Value> {
+        self.alloc(Obj::Instance(Box::new(Instance {
+            class,
+            attrs: Attrs::default(),
+            exc: Some(Box::new(ExcData {
+                args,
+                traceback: Vec::new(),
+            })),
+        })))
+    }
+
+    /// The built-in exception kind a class derives from.
+    fn kind_of_class(&self, class: ObjRef) -> ErrKind {
+        for k in self.mro_of(class) {
+            if let Tag::Exc(kind) = self.tag_of(k) {
+                return kind;
+            }
+        }
+        ErrKind::Exception
+    }
+
+    /// The exception object for a `PyErr` (made now if the VM raised it as kind + message),
+    /// with its traceback stored in it.
+    pub(crate) fn materialize(&mut self, e: PyErr) -> PResult<Value> {
+        let v = match e.value {
+            Some(v) => v,
+            None => {
+                let msg = match &e.message {
+                    Some(m) => alloc::vec![self.str_value(m)?],
+                    None => Vec::new(),
+                };
+                self.temp_roots.extend_from_slice(&msg);
+                let args = self.tuple(msg);
+                self.temp_roots.clear();
+                let class = self.types.exc(e.kind);
+                self.instantiate_exc(class, args?)?
+            }
+        };
+        if let Value::Obj(r) = v
+            && let Obj::Instance(i) = self.heap.get_mut(r)
+            && let Some(data) = &mut i.exc
+        {
+            data.traceback = e.traceback;
+        }
+        Ok(v)
+    }
+
+    /// An exception object being raised again (bare `raise`, end of `finally`).
+    pub(crate) fn reraise_value(&mut self, v: Value) -> PyErr {
+        let class = self.class_of(v);
+        let traceback = match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Instance(i) => i
+                    .exc
+                    .as_ref()
+                    .map(|e| e.traceback.clone())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        PyErr {
+            kind: self.kind_of_class(class),
+            message: None,
+            traceback,
+            value: Some(v),
+            reraise: true,
+        }
+    }
+
+    /// `raise exc`: an instance, or a class to instantiate.
+    pub(crate) fn make_raise(&mut self, exc: Value) -> PResult<PyErr> {
+        let base = self.types.exc(ErrKind::BaseException);
+        let inst = match exc {
+            Value::Obj(r)
+                if matches!(self.heap.get(r), Obj::Class(_)) && self.is_subclass(r, base) =>
+            {
+                self.call_value(exc, &[])?
+            }
+            _ => exc,
+        };
+        if !self.is_instance(inst, base) {
+            return Err(PyErr::type_error(
+                "exceptions must derive from BaseException",
+            ));
+        }
+        let class = self.class_of(inst);
+        Ok(PyErr {
+            kind: self.kind_of_class(class),
+            message: None,
+            traceback: Vec::new(),
+            value: Some(inst),
+            reraise: false,
+        })
+    }
+
+    /// `except cls:` — does the exception match?
+    pub(crate) fn exception_matches(&mut self, exc: Value, cls: Value) -> PResult<bool> {
+        match cls {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Class(_) => Ok(self.is_instance(exc, r)),
+                Obj::Tuple(items) => {
+                    let items = items.to_vec();
+                    for c in items {
+                        if self.exception_matches(exc, c)? {
+                            return Ok(true);
+                        }
+                    }
+                    Ok(false)
+                }
+                _ => Err(PyErr::type_error(
+                    "catching classes that do not inherit from BaseException is not allowed",
+                )),
+            },
+            _ => Err(PyErr::type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            )),
+        }
+    }
+
+    /// The class name and message of an exception as a traceback prints them.
+    pub(crate) fn exc_name_and_message(&mut self, e: &PyErr) -> (String, Option<String>) {
+        let Some(v) = e.value else {
+            return (String::from(e.kind.name()), e.message.clone());
+        };
+        let name = String::from(self.type_name(v));
+        let args = self.exc_args(v);
+        let items = self.tuple_items(args);
+        let message = match items.len() {
+            0 if self.special(v, "__str__").is_none() => None,
+            1 if e.kind == ErrKind::KeyError => self.repr(items[0]).ok(),
+            _ => self.str_of(v).ok(),
+        };
+        (name, message)
+    }
+
+    pub(crate) fn exc_traceback(&self, e: &PyErr) -> Vec<TraceEntry> {
+        e.traceback.clone()
+    }
+}

@@ -1,0 +1,245 @@
+//! Modules: `import`, and the built-in modules that the language core needs (`sys`, `gc`,
+//! `micropython`, `builtins`). Modules from files come through the `Platform` later.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::{ErrKind, PyErr};
+use crate::gc::{Obj, ObjRef};
+use crate::objects::class::{Attrs, Instance, Module};
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+impl Interp {
+    /// `import name` (returns the top package) or `from name import …` (returns the module).
+    pub(crate) fn import(&mut self, name: u32, fromlist: Value, level: Value) -> PResult<Value> {
+        let full = String::from(self.interner.name(name));
+        if self.as_int(level).unwrap_or(0) > 0 {
+            return Err(PyErr::new(
+                ErrKind::ImportError,
+                "relative import outside a package",
+            ));
+        }
+        let mut leaf = Value::None;
+        let mut top = Value::None;
+        let mut prefix = String::new();
+        for (i, part) in full.split('.').enumerate() {
+            if i > 0 {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            let m = self.find_module(&prefix)?;
+            if i == 0 {
+                top = m;
+            }
+            leaf = m;
+        }
+        Ok(if fromlist == Value::None { top } else { leaf })
+    }
+
+    fn find_module(&mut self, name: &str) -> PResult<Value> {
+        if let Some((_, m)) = self.modules.iter().find(|(n, _)| &**n == name) {
+            return Ok(Value::Obj(*m));
+        }
+        let m = match name {
+            "sys" => self.make_sys(),
+            "gc" => self.native_module("gc", GC),
+            "micropython" => self.native_module("micropython", MICROPYTHON),
+            "builtins" => {
+                let attrs = self.builtins.clone();
+                self.alloc_root(Obj::Module(Box::new(Module {
+                    name: Rc::from("builtins"),
+                    attrs,
+                })))
+            }
+            _ => {
+                return Err(PyErr::new(
+                    ErrKind::ImportError,
+                    alloc::format!("no module named '{name}'"),
+                ));
+            }
+        };
+        self.modules.push((Rc::from(name), m));
+        Ok(Value::Obj(m))
+    }
+
+    /// `from module import name`.
+    pub(crate) fn import_from(&mut self, m: Value, name: u32) -> PResult<Value> {
+        match self.getattr(m, name) {
+            Ok(v) => Ok(v),
+            Err(e) if e.kind == ErrKind::AttributeError => Err(PyErr::new(
+                ErrKind::ImportError,
+                alloc::format!("cannot import name {}", self.interner.name(name)),
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn native_module(&mut self, name: &str, functions: &[Native]) -> ObjRef {
+        let mut attrs = Attrs::default();
+        for f in functions {
+            let id = self.natives.len() as u16;
+            self.natives.push(*f);
+            attrs.insert(self.interner.intern(f.name), Value::Builtin(id));
+        }
+        let n = self.interner.intern("__name__");
+        let s = self.new_str(name);
+        attrs.insert(n, s);
+        self.alloc_root(Obj::Module(Box::new(Module {
+            name: Rc::from(name),
+            attrs,
+        })))
+    }
+
+    fn set_attr_str(&mut self, m: ObjRef, name: &str, v: Value) {
+        let id = self.interner.intern(name);
+        self.module_set(m, id, v);
+    }
+
+    fn make_sys(&mut self) -> ObjRef {
+        let m = self.native_module("sys", SYS);
+        let platform = String::from(self.platform.sys_platform());
+        let s = self.new_str(&platform);
+        self.set_attr_str(m, "platform", s);
+        let s = self.new_str(concat!("3.4.0; Copperhead v", env!("CARGO_PKG_VERSION")));
+        self.set_attr_str(m, "version", s);
+        let vi = self
+            .tuple(alloc::vec![Value::Int(3), Value::Int(4), Value::Int(0)])
+            .unwrap_or(Value::None);
+        self.set_attr_str(m, "version_info", vi);
+        self.set_attr_str(m, "maxsize", Value::Int(i64::MAX));
+        let s = self.new_str("little");
+        self.set_attr_str(m, "byteorder", s);
+        // sys.implementation: name, version and the fields MicroPython's tools read.
+        let imp = self.alloc_root(Obj::Instance(Box::new(Instance {
+            class: self.types.object,
+            attrs: Attrs::default(),
+            exc: None,
+        })));
+        let name = self.new_str("copperhead");
+        self.set_attr_in(imp, "name", name);
+        let version = self
+            .tuple(alloc::vec![
+                Value::Int(0),
+                Value::Int(1),
+                Value::Int(0),
+                Value::None
+            ])
+            .unwrap_or(Value::None);
+        self.set_attr_in(imp, "version", version);
+        self.set_attr_in(imp, "_mpy", Value::Int(0));
+        self.set_attr_str(m, "implementation", Value::Obj(imp));
+        for (list_name, items) in [("argv", Vec::new()), ("path", alloc::vec![""])] {
+            let mut values = Vec::new();
+            for i in items {
+                values.push(self.new_str(i));
+            }
+            let l = self.alloc_root(Obj::List(values));
+            self.set_attr_str(m, list_name, Value::Obj(l));
+        }
+        m
+    }
+
+    fn set_attr_in(&mut self, inst: ObjRef, name: &str, v: Value) {
+        let id = self.interner.intern(name);
+        if let Obj::Instance(i) = self.heap.get_mut(inst) {
+            i.attrs.insert(id, v);
+        }
+    }
+}
+
+fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "exit", 0, 1)?;
+    let args = if a.len == 1 {
+        alloc::vec![vm.arg(a, 0)]
+    } else {
+        Vec::new()
+    };
+    let t = vm.tuple(args)?;
+    let class = vm.types.exc(ErrKind::SystemExit);
+    let e = vm.instantiate_exc(class, t)?;
+    Err(PyErr {
+        kind: ErrKind::SystemExit,
+        message: None,
+        traceback: Vec::new(),
+        value: Some(e),
+        reraise: false,
+    })
+}
+
+fn gc_collect(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    vm.collect();
+    Ok(Value::None)
+}
+
+fn gc_mem_free(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(
+        (vm.heap.limit().saturating_sub(vm.heap.used())) as i64,
+    ))
+}
+
+fn gc_mem_alloc(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(vm.heap.used() as i64))
+}
+
+fn nothing(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::None)
+}
+
+fn gc_isenabled(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Bool(true))
+}
+
+fn mp_const(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "const", 1, 1)?;
+    Ok(vm.arg(a, 0))
+}
+
+fn mp_opt_level(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(0))
+}
+
+const SYS: &[Native] = &[Native {
+    name: "exit",
+    func: sys_exit,
+}];
+
+const GC: &[Native] = &[
+    Native {
+        name: "collect",
+        func: gc_collect,
+    },
+    Native {
+        name: "mem_free",
+        func: gc_mem_free,
+    },
+    Native {
+        name: "mem_alloc",
+        func: gc_mem_alloc,
+    },
+    Native {
+        name: "enable",
+        func: nothing,
+    },
+    Native {
+        name: "disable",
+        func: nothing,
+    },
+    Native {
+        name: "isenabled",
+        func: gc_isenabled,
+    },
+];
+
+const MICROPYTHON: &[Native] = &[
+    Native {
+        name: "const",
+        func: mp_const,
+    },
+    Native {
+        name: "opt_level",
+        func: mp_opt_level,
+    },
+];

@@ -1,0 +1,84 @@
+//! `type`, user classes and their instances, modules, and the attribute maps they share.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use crate::error::{ErrKind, TraceEntry};
+use crate::gc::ObjRef;
+use crate::value::Value;
+
+/// Attributes by interned name.
+pub type Attrs = hashbrown::HashMap<u32, Value>;
+
+/// Which built-in type a class is (or derives its layout from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// A class defined in Python whose instances are plain objects.
+    User,
+    Object,
+    Type,
+    NoneType,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Bytes,
+    ByteArray,
+    List,
+    Tuple,
+    Dict,
+    Set,
+    FrozenSet,
+    Range,
+    Slice,
+    Function,
+    BoundMethod,
+    Module,
+    Generator,
+    Iterator,
+    Property,
+    ClassMethod,
+    StaticMethod,
+    Cell,
+    Ellipsis,
+    Exc(ErrKind),
+}
+
+#[derive(Debug)]
+pub struct Class {
+    pub name: Rc<str>,
+    pub bases: Vec<ObjRef>,
+    /// Method resolution order, this class first (C3 linearisation).
+    pub mro: Vec<ObjRef>,
+    pub attrs: Attrs,
+    /// The built-in type this class is or derives from.
+    pub tag: Tag,
+}
+
+/// The payload of an exception instance.
+#[derive(Debug, Default)]
+pub struct ExcData {
+    /// A tuple.
+    pub args: Value,
+    pub traceback: Vec<TraceEntry>,
+}
+
+#[derive(Debug)]
+pub struct Instance {
+    pub class: ObjRef,
+    pub attrs: Attrs,
+    pub exc: Option<Box<ExcData>>,
+}
+
+#[derive(Debug)]
+pub struct Module {
+    pub name: Rc<str>,
+    pub attrs: Attrs,
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::None
+    }
+}

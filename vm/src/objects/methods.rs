@@ -1,0 +1,1698 @@
+//! Methods of the built-in types, one table per type at the bottom of this file, registered
+//! on the type objects when a VM starts.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::ast::CmpOp;
+use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
+use crate::objects::class::Tag;
+use crate::objects::function::GenState;
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+fn this_str(vm: &Interp, a: Args) -> PResult<String> {
+    match vm.as_str(vm.arg(a, 0)) {
+        Some(s) => Ok(String::from(s)),
+        None => Err(PyErr::type_error("descriptor requires a 'str' object")),
+    }
+}
+
+fn str_arg(vm: &Interp, v: Value) -> PResult<String> {
+    match vm.as_str(v) {
+        Some(s) => Ok(String::from(s)),
+        None => Err(PyErr::type_error(alloc::format!(
+            "can't convert '{}' object to str implicitly",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn opt_arg(vm: &Interp, a: Args, i: usize) -> Option<Value> {
+    (a.len > i)
+        .then(|| vm.arg(a, i))
+        .filter(|v| *v != Value::None)
+}
+
+// ---- str ----
+
+fn str_join(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "join", 2, 2)?;
+    let sep = this_str(vm, a)?;
+    let items = vm.collect_iterable(vm.arg(a, 1))?;
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        match vm.as_str(*item) {
+            Some(s) => out.push_str(s),
+            None => {
+                return Err(PyErr::type_error(alloc::format!(
+                    "join expects a list of str/bytes objects consistent with self object"
+                )));
+            }
+        }
+    }
+    vm.str_value(&out)
+}
+
+fn split_impl(vm: &mut Interp, a: Args, right: bool) -> PResult<Value> {
+    vm.nargs(a, "split", 1, 3)?;
+    let s = this_str(vm, a)?;
+    let sep = match opt_arg(vm, a, 1).or_else(|| vm.kwarg(a, "sep").filter(|v| *v != Value::None)) {
+        Some(v) => Some(str_arg(vm, v)?),
+        None => None,
+    };
+    let maxsplit = match opt_arg(vm, a, 2).or_else(|| vm.kwarg(a, "maxsplit")) {
+        Some(v) => vm.int_arg(v)?,
+        None => -1,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match sep {
+        Some(sep) => {
+            if sep.is_empty() {
+                return Err(PyErr::new(ErrKind::ValueError, "empty separator"));
+            }
+            if maxsplit < 0 {
+                parts = s.split(sep.as_str()).map(String::from).collect();
+            } else if right {
+                parts = s
+                    .rsplitn(maxsplit as usize + 1, sep.as_str())
+                    .map(String::from)
+                    .collect();
+                parts.reverse();
+            } else {
+                parts = s
+                    .splitn(maxsplit as usize + 1, sep.as_str())
+                    .map(String::from)
+                    .collect();
+            }
+        }
+        None => {
+            if right && maxsplit >= 0 {
+                let mut rest = s.trim_end();
+                let mut n = 0;
+                while n < maxsplit {
+                    let t = rest.trim_end();
+                    match t.rfind(char::is_whitespace) {
+                        Some(i) => {
+                            parts.push(String::from(&t[i + 1..]));
+                            rest = t[..i].trim_end();
+                            n += 1;
+                        }
+                        None => break,
+                    }
+                }
+                if !rest.trim().is_empty() {
+                    parts.push(String::from(rest.trim_start()));
+                }
+                parts.reverse();
+            } else {
+                let mut rest = s.trim_start();
+                let mut n = 0;
+                while !rest.is_empty() {
+                    if maxsplit >= 0 && n == maxsplit {
+                        parts.push(String::from(rest));
+                        break;
+                    }
+                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    parts.push(String::from(&rest[..end]));
+                    rest = rest[end..].trim_start();
+                    n += 1;
+                }
+            }
+        }
+    }
+    str_list(vm, parts)
+}
+
+fn str_list(vm: &mut Interp, parts: Vec<String>) -> PResult<Value> {
+    let list = vm.alloc(Obj::List(Vec::with_capacity(parts.len())))?;
+    vm.stack.push(list);
+    for p in parts {
+        let v = match vm.str_value(&p) {
+            Ok(v) => v,
+            Err(e) => {
+                vm.stack.pop();
+                return Err(e);
+            }
+        };
+        vm.list_append(list, v)?;
+    }
+    vm.stack.pop();
+    Ok(list)
+}
+
+fn str_split(vm: &mut Interp, a: Args) -> PResult<Value> {
+    split_impl(vm, a, false)
+}
+
+fn str_rsplit(vm: &mut Interp, a: Args) -> PResult<Value> {
+    split_impl(vm, a, true)
+}
+
+fn strip_impl(vm: &mut Interp, a: Args, left: bool, right: bool) -> PResult<Value> {
+    vm.nargs(a, "strip", 1, 2)?;
+    let s = this_str(vm, a)?;
+    let chars: Option<Vec<char>> = match opt_arg(vm, a, 1) {
+        Some(v) => Some(str_arg(vm, v)?.chars().collect()),
+        None => None,
+    };
+    let test = |c: char| match &chars {
+        Some(set) => set.contains(&c),
+        None => c.is_whitespace(),
+    };
+    let mut t = s.as_str();
+    if left {
+        t = t.trim_start_matches(test);
+    }
+    if right {
+        t = t.trim_end_matches(test);
+    }
+    if t.len() == s.len() {
+        return Ok(vm.arg(a, 0));
+    }
+    vm.str_value(t)
+}
+
+fn str_strip(vm: &mut Interp, a: Args) -> PResult<Value> {
+    strip_impl(vm, a, true, true)
+}
+
+fn str_lstrip(vm: &mut Interp, a: Args) -> PResult<Value> {
+    strip_impl(vm, a, true, false)
+}
+
+fn str_rstrip(vm: &mut Interp, a: Args) -> PResult<Value> {
+    strip_impl(vm, a, false, true)
+}
+
+fn str_upper(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    vm.str_value(&s.to_uppercase())
+}
+
+fn str_lower(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    vm.str_value(&s.to_lowercase())
+}
+
+/// Resolve `start`/`end` arguments at positions `i`, `i + 1` to a byte range of `s`.
+fn char_range(vm: &Interp, a: Args, i: usize, s: &str) -> PResult<(usize, usize)> {
+    let n = s.chars().count() as i64;
+    let clamp = |v: Option<Value>, default: i64| -> PResult<i64> {
+        let Some(v) = v else { return Ok(default) };
+        let mut x = vm.int_arg(v)?;
+        if x < 0 {
+            x = (x + n).max(0);
+        }
+        Ok(x.min(n))
+    };
+    let start = clamp(opt_arg(vm, a, i), 0)?;
+    let end = clamp(opt_arg(vm, a, i + 1), n)?;
+    let byte = |k: i64| s.char_indices().nth(k as usize).map_or(s.len(), |(b, _)| b);
+    if start > end {
+        return Ok((usize::MAX, 0));
+    }
+    Ok((byte(start), byte(end)))
+}
+
+fn affix(vm: &mut Interp, a: Args, ends: bool) -> PResult<Value> {
+    vm.nargs(a, "startswith", 2, 4)?;
+    let s = this_str(vm, a)?;
+    let (lo, hi) = char_range(vm, a, 2, &s)?;
+    if lo == usize::MAX {
+        return Ok(Value::Bool(false));
+    }
+    let region = &s[lo..hi];
+    let pat = vm.arg(a, 1);
+    let candidates: Vec<Value> = match pat {
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)) => vm.tuple_items(pat),
+        _ => alloc::vec![pat],
+    };
+    for c in candidates {
+        let p = str_arg(vm, c)?;
+        let hit = if ends {
+            region.ends_with(p.as_str())
+        } else {
+            region.starts_with(p.as_str())
+        };
+        if hit {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn str_startswith(vm: &mut Interp, a: Args) -> PResult<Value> {
+    affix(vm, a, false)
+}
+
+fn str_endswith(vm: &mut Interp, a: Args) -> PResult<Value> {
+    affix(vm, a, true)
+}
+
+fn find_impl(vm: &mut Interp, a: Args, right: bool, raise: bool) -> PResult<Value> {
+    vm.nargs(a, "find", 2, 4)?;
+    let s = this_str(vm, a)?;
+    let needle = str_arg(vm, vm.arg(a, 1))?;
+    let (lo, hi) = char_range(vm, a, 2, &s)?;
+    let found = if lo == usize::MAX || lo > hi {
+        None
+    } else {
+        let region = &s[lo..hi];
+        let pos = if right {
+            region.rfind(needle.as_str())
+        } else {
+            region.find(needle.as_str())
+        };
+        pos.map(|p| s[..lo + p].chars().count() as i64)
+    };
+    match found {
+        Some(i) => Ok(Value::Int(i)),
+        None if raise => Err(PyErr::new(ErrKind::ValueError, "substring not found")),
+        None => Ok(Value::Int(-1)),
+    }
+}
+
+fn str_find(vm: &mut Interp, a: Args) -> PResult<Value> {
+    find_impl(vm, a, false, false)
+}
+
+fn str_rfind(vm: &mut Interp, a: Args) -> PResult<Value> {
+    find_impl(vm, a, true, false)
+}
+
+fn str_index(vm: &mut Interp, a: Args) -> PResult<Value> {
+    find_impl(vm, a, false, true)
+}
+
+fn str_rindex(vm: &mut Interp, a: Args) -> PResult<Value> {
+    find_impl(vm, a, true, true)
+}
+
+fn str_replace(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "replace", 3, 4)?;
+    let s = this_str(vm, a)?;
+    let old = str_arg(vm, vm.arg(a, 1))?;
+    let new = str_arg(vm, vm.arg(a, 2))?;
+    let count = match opt_arg(vm, a, 3) {
+        Some(v) => vm.int_arg(v)?,
+        None => -1,
+    };
+    let out = if count < 0 {
+        s.replace(old.as_str(), &new)
+    } else {
+        s.replacen(old.as_str(), &new, count as usize)
+    };
+    vm.str_value(&out)
+}
+
+fn str_count(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "count", 2, 4)?;
+    let s = this_str(vm, a)?;
+    let needle = str_arg(vm, vm.arg(a, 1))?;
+    let (lo, hi) = char_range(vm, a, 2, &s)?;
+    if lo == usize::MAX {
+        return Ok(Value::Int(0));
+    }
+    let region = &s[lo..hi];
+    let n = if needle.is_empty() {
+        region.chars().count() + 1
+    } else {
+        region.matches(needle.as_str()).count()
+    };
+    Ok(Value::Int(n as i64))
+}
+
+fn str_format(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    let args: Vec<Value> = vm.args_vec(a)[1..].to_vec();
+    let kwargs = vm.kwargs_vec(a);
+    let out = vm.str_format(&s, &args, &kwargs)?;
+    vm.str_value(&out)
+}
+
+fn str_test(vm: &mut Interp, a: Args, test: fn(char) -> bool, cased: bool) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    if s.is_empty() {
+        return Ok(Value::Bool(false));
+    }
+    if cased {
+        let any_cased = s.chars().any(|c| c.is_alphabetic());
+        return Ok(Value::Bool(
+            any_cased && s.chars().filter(|c| c.is_alphabetic()).all(test),
+        ));
+    }
+    Ok(Value::Bool(s.chars().all(test)))
+}
+
+fn str_isdigit(vm: &mut Interp, a: Args) -> PResult<Value> {
+    str_test(vm, a, |c| c.is_ascii_digit(), false)
+}
+
+fn str_isalpha(vm: &mut Interp, a: Args) -> PResult<Value> {
+    str_test(vm, a, char::is_alphabetic, false)
+}
+
+fn str_isalnum(vm: &mut Interp, a: Args) -> PResult<Value> {
+    str_test(vm, a, char::is_alphanumeric, false)
+}
+
+fn str_isspace(vm: &mut Interp, a: Args) -> PResult<Value> {
+    str_test(vm, a, char::is_whitespace, false)
+}
+
+fn str_isupper(vm: &mut Interp, a: Args) -> PResult<Value> {
+    str_test(vm, a, char::is_uppercase, true)
+}
+
+fn str_islower(vm: &mut Interp, a: Args) -> PResult<Value> {
+    str_test(vm, a, char::is_lowercase, true)
+}
+
+fn str_encode(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    vm.alloc(Obj::Bytes(s.into_bytes().into()))
+}
+
+fn str_splitlines(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    let keep = match opt_arg(vm, a, 1).or_else(|| vm.kwarg(a, "keepends")) {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    let mut parts = Vec::new();
+    let mut rest = s.as_str();
+    while !rest.is_empty() {
+        match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let nl = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                parts.push(String::from(if keep {
+                    &rest[..i + nl]
+                } else {
+                    &rest[..i]
+                }));
+                rest = &rest[i + nl..];
+            }
+            None => {
+                parts.push(String::from(rest));
+                break;
+            }
+        }
+    }
+    str_list(vm, parts)
+}
+
+fn partition_impl(vm: &mut Interp, a: Args, right: bool) -> PResult<Value> {
+    vm.nargs(a, "partition", 2, 2)?;
+    let s = this_str(vm, a)?;
+    let sep = str_arg(vm, vm.arg(a, 1))?;
+    if sep.is_empty() {
+        return Err(PyErr::new(ErrKind::ValueError, "empty separator"));
+    }
+    let found = if right {
+        s.rfind(sep.as_str())
+    } else {
+        s.find(sep.as_str())
+    };
+    let parts = match found {
+        Some(i) => [
+            String::from(&s[..i]),
+            sep.clone(),
+            String::from(&s[i + sep.len()..]),
+        ],
+        None if right => [String::new(), String::new(), s.clone()],
+        None => [s.clone(), String::new(), String::new()],
+    };
+    let mut vals = Vec::new();
+    for p in parts {
+        let v = vm.str_value(&p)?;
+        vm.stack.push(v);
+        vals.push(v);
+    }
+    let t = vm.tuple(vals);
+    vm.stack.truncate(vm.stack.len() - 3);
+    t
+}
+
+fn str_partition(vm: &mut Interp, a: Args) -> PResult<Value> {
+    partition_impl(vm, a, false)
+}
+
+fn str_rpartition(vm: &mut Interp, a: Args) -> PResult<Value> {
+    partition_impl(vm, a, true)
+}
+
+fn justify(vm: &mut Interp, a: Args, how: char) -> PResult<Value> {
+    vm.nargs(a, "center", 2, 3)?;
+    let s = this_str(vm, a)?;
+    let width = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
+    let fill = match opt_arg(vm, a, 2) {
+        Some(v) => str_arg(vm, v)?.chars().next().unwrap_or(' '),
+        None => ' ',
+    };
+    let n = s.chars().count();
+    if n >= width {
+        return Ok(vm.arg(a, 0));
+    }
+    let pad = width - n;
+    let fills = |k: usize| core::iter::repeat_n(fill, k).collect::<String>();
+    let out = match how {
+        '<' => s + &fills(pad),
+        '>' => fills(pad) + &s,
+        _ => {
+            let left = pad / 2 + (pad & width & 1);
+            fills(left) + &s + &fills(pad - left)
+        }
+    };
+    vm.str_value(&out)
+}
+
+fn str_center(vm: &mut Interp, a: Args) -> PResult<Value> {
+    justify(vm, a, '^')
+}
+
+fn str_ljust(vm: &mut Interp, a: Args) -> PResult<Value> {
+    justify(vm, a, '<')
+}
+
+fn str_rjust(vm: &mut Interp, a: Args) -> PResult<Value> {
+    justify(vm, a, '>')
+}
+
+fn str_zfill(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    let width = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
+    let n = s.chars().count();
+    if n >= width {
+        return Ok(vm.arg(a, 0));
+    }
+    let (sign, digits) = match s.strip_prefix(['-', '+']) {
+        Some(d) => (&s[..1], d),
+        None => ("", s.as_str()),
+    };
+    let zeros: String = core::iter::repeat_n('0', width - n).collect();
+    let out = alloc::format!("{sign}{zeros}{digits}");
+    vm.str_value(&out)
+}
+
+fn str_title(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    let mut out = String::new();
+    let mut prev_cased = false;
+    for c in s.chars() {
+        if prev_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        prev_cased = c.is_alphabetic();
+    }
+    vm.str_value(&out)
+}
+
+fn str_capitalize(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let s = this_str(vm, a)?;
+    let mut chars = s.chars();
+    let out: String = match chars.next() {
+        Some(c) => c
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
+        None => String::new(),
+    };
+    vm.str_value(&out)
+}
+
+// ---- bytes ----
+
+fn bytes_decode(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let b = vm.as_bytes(vm.arg(a, 0)).unwrap_or(&[]).to_vec();
+    match String::from_utf8(b) {
+        Ok(s) => vm.str_value(&s),
+        Err(_) => Err(PyErr::new(ErrKind::UnicodeError, "invalid utf-8")),
+    }
+}
+
+// ---- list ----
+
+fn list_ref(vm: &Interp, v: Value) -> PResult<crate::gc::ObjRef> {
+    match v {
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::List(_)) => Ok(r),
+        _ => Err(PyErr::type_error("descriptor requires a 'list' object")),
+    }
+}
+
+fn list_items(vm: &mut Interp, r: crate::gc::ObjRef) -> &mut Vec<Value> {
+    match vm.heap.get_mut(r) {
+        Obj::List(items) => items,
+        _ => unreachable!("checked by list_ref"),
+    }
+}
+
+fn list_append(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "append", 2, 2)?;
+    list_ref(vm, vm.arg(a, 0))?;
+    vm.list_append(vm.arg(a, 0), vm.arg(a, 1))?;
+    Ok(Value::None)
+}
+
+fn list_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "extend", 2, 2)?;
+    list_ref(vm, vm.arg(a, 0))?;
+    vm.list_extend(vm.arg(a, 0), vm.arg(a, 1))?;
+    Ok(Value::None)
+}
+
+fn list_insert(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "insert", 3, 3)?;
+    let r = list_ref(vm, vm.arg(a, 0))?;
+    let i = vm.int_arg(vm.arg(a, 1))?;
+    let v = vm.arg(a, 2);
+    let items = list_items(vm, r);
+    let n = items.len() as i64;
+    let at = if i < 0 { (i + n).max(0) } else { i.min(n) };
+    items.insert(at as usize, v);
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+fn list_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "pop", 1, 2)?;
+    let r = list_ref(vm, vm.arg(a, 0))?;
+    let i = match opt_arg(vm, a, 1) {
+        Some(v) => vm.int_arg(v)?,
+        None => -1,
+    };
+    let items = list_items(vm, r);
+    if items.is_empty() {
+        return Err(PyErr::new(ErrKind::IndexError, "pop from empty list"));
+    }
+    match crate::runtime::norm_index(i, items.len()) {
+        Some(k) => Ok(items.remove(k)),
+        None => Err(PyErr::new(ErrKind::IndexError, "list index out of range")),
+    }
+}
+
+fn list_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "remove", 2, 2)?;
+    let r = list_ref(vm, vm.arg(a, 0))?;
+    let x = vm.arg(a, 1);
+    let items = list_items(vm, r).clone();
+    for (i, v) in items.iter().enumerate() {
+        if vm.eq(*v, x)? {
+            list_items(vm, r).remove(i);
+            return Ok(Value::None);
+        }
+    }
+    Err(PyErr::new(ErrKind::ValueError, "object not in sequence"))
+}
+
+fn seq_index(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "index", 2, 4)?;
+    let items = vm.tuple_items(vm.arg(a, 0));
+    let x = vm.arg(a, 1);
+    let n = items.len() as i64;
+    let norm = |v: i64| if v < 0 { (v + n).max(0) } else { v.min(n) };
+    let start = match opt_arg(vm, a, 2) {
+        Some(v) => norm(vm.int_arg(v)?),
+        None => 0,
+    };
+    let end = match opt_arg(vm, a, 3) {
+        Some(v) => norm(vm.int_arg(v)?),
+        None => n,
+    };
+    for i in start..end {
+        if vm.eq(items[i as usize], x)? {
+            return Ok(Value::Int(i));
+        }
+    }
+    Err(PyErr::new(ErrKind::ValueError, "object not in sequence"))
+}
+
+fn seq_count(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "count", 2, 2)?;
+    let items = vm.tuple_items(vm.arg(a, 0));
+    let x = vm.arg(a, 1);
+    let mut n = 0;
+    for v in items {
+        if vm.eq(v, x)? {
+            n += 1;
+        }
+    }
+    Ok(Value::Int(n))
+}
+
+fn list_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let r = list_ref(vm, vm.arg(a, 0))?;
+    list_items(vm, r).clear();
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+fn list_copy(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let r = list_ref(vm, vm.arg(a, 0))?;
+    let items = list_items(vm, r).clone();
+    vm.alloc(Obj::List(items))
+}
+
+fn list_reverse(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let r = list_ref(vm, vm.arg(a, 0))?;
+    list_items(vm, r).reverse();
+    Ok(Value::None)
+}
+
+fn list_sort(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sort", 1, 1)?;
+    let l = vm.arg(a, 0);
+    list_ref(vm, l)?;
+    sort_list(vm, l, vm.kwarg(a, "key"), vm.kwarg(a, "reverse"))?;
+    Ok(Value::None)
+}
+
+/// Sort a list in place: stable merge sort with a comparison that may call Python.
+pub fn sort_list(
+    vm: &mut Interp,
+    list: Value,
+    key: Option<Value>,
+    reverse: Option<Value>,
+) -> PResult<()> {
+    let r = list_ref(vm, list)?;
+    let items = list_items(vm, r).clone();
+    let reverse = match reverse {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    let key = key.filter(|k| *k != Value::None);
+    let mark = vm.temp_roots.len();
+    let mut keyed: Vec<(Value, Value)> = Vec::with_capacity(items.len());
+    for item in &items {
+        let k = match key {
+            Some(f) => match vm.call_value(f, &[*item]) {
+                Ok(k) => k,
+                Err(e) => {
+                    vm.temp_roots.truncate(mark);
+                    return Err(e);
+                }
+            },
+            None => *item,
+        };
+        vm.temp_roots.push(k);
+        keyed.push((k, *item));
+    }
+    let result = merge_sort(vm, &mut keyed, reverse);
+    vm.temp_roots.truncate(mark);
+    result?;
+    *list_items(vm, r) = keyed.into_iter().map(|(_, v)| v).collect();
+    Ok(())
+}
+
+fn merge_sort(vm: &mut Interp, v: &mut Vec<(Value, Value)>, reverse: bool) -> PResult<()> {
+    let n = v.len();
+    if n <= 1 {
+        return Ok(());
+    }
+    let mut width = 1;
+    let mut buf = v.clone();
+    while width < n {
+        let mut i = 0;
+        while i < n {
+            let mid = (i + width).min(n);
+            let hi = (i + 2 * width).min(n);
+            let (mut l, mut r, mut k) = (i, mid, i);
+            while l < mid && r < hi {
+                // Take from the right only if it is strictly smaller: stability.
+                let take_right = if reverse {
+                    vm.compare(CmpOp::Lt, v[l].0, v[r].0)? == Value::Bool(true)
+                } else {
+                    vm.compare(CmpOp::Lt, v[r].0, v[l].0)? == Value::Bool(true)
+                };
+                if take_right {
+                    buf[k] = v[r];
+                    r += 1;
+                } else {
+                    buf[k] = v[l];
+                    l += 1;
+                }
+                k += 1;
+            }
+            while l < mid {
+                buf[k] = v[l];
+                l += 1;
+                k += 1;
+            }
+            while r < hi {
+                buf[k] = v[r];
+                r += 1;
+                k += 1;
+            }
+            i += 2 * width;
+        }
+        core::mem::swap(v, &mut buf);
+        width *= 2;
+    }
+    Ok(())
+}
+
+// ---- dict ----
+
+fn dict_arg(vm: &Interp, v: Value) -> PResult<()> {
+    match v {
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)) => Ok(()),
+        _ => Err(PyErr::type_error("descriptor requires a 'dict' object")),
+    }
+}
+
+fn dict_get(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "get", 2, 3)?;
+    dict_arg(vm, vm.arg(a, 0))?;
+    let default = if a.len == 3 {
+        vm.arg(a, 2)
+    } else {
+        Value::None
+    };
+    Ok(vm.dict_get(vm.arg(a, 0), vm.arg(a, 1))?.unwrap_or(default))
+}
+
+fn dict_view(vm: &mut Interp, a: Args, kind: u8) -> PResult<Value> {
+    dict_arg(vm, vm.arg(a, 0))?;
+    let pairs = vm.dict_items(vm.arg(a, 0))?;
+    let list = vm.alloc(Obj::List(Vec::with_capacity(pairs.len())))?;
+    vm.stack.push(list);
+    for (k, v) in pairs {
+        let item = match kind {
+            0 => k,
+            1 => v,
+            _ => vm.tuple(alloc::vec![k, v])?,
+        };
+        vm.list_append(list, item)?;
+    }
+    vm.stack.pop();
+    Ok(list)
+}
+
+fn dict_keys(vm: &mut Interp, a: Args) -> PResult<Value> {
+    dict_view(vm, a, 0)
+}
+
+fn dict_values(vm: &mut Interp, a: Args) -> PResult<Value> {
+    dict_view(vm, a, 1)
+}
+
+fn dict_items(vm: &mut Interp, a: Args) -> PResult<Value> {
+    dict_view(vm, a, 2)
+}
+
+fn dict_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "pop", 2, 3)?;
+    dict_arg(vm, vm.arg(a, 0))?;
+    match vm.dict_remove(vm.arg(a, 0), vm.arg(a, 1))? {
+        Some(v) => Ok(v),
+        None if a.len == 3 => Ok(vm.arg(a, 2)),
+        None => Err(vm.key_error(vm.arg(a, 1))),
+    }
+}
+
+fn dict_popitem(vm: &mut Interp, a: Args) -> PResult<Value> {
+    dict_arg(vm, vm.arg(a, 0))?;
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        unreachable!("checked")
+    };
+    let e = match vm.heap.get_mut(r) {
+        Obj::Dict(d) => d.pop_last(),
+        _ => None,
+    };
+    match e {
+        Some(e) => vm.tuple(alloc::vec![e.key, e.value]),
+        None => Err(PyErr::new(
+            ErrKind::KeyError,
+            "popitem(): dictionary is empty",
+        )),
+    }
+}
+
+fn dict_setdefault(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "setdefault", 2, 3)?;
+    dict_arg(vm, vm.arg(a, 0))?;
+    let (d, k) = (vm.arg(a, 0), vm.arg(a, 1));
+    if let Some(v) = vm.dict_get(d, k)? {
+        return Ok(v);
+    }
+    let default = if a.len == 3 {
+        vm.arg(a, 2)
+    } else {
+        Value::None
+    };
+    vm.dict_set(d, k, default)?;
+    Ok(default)
+}
+
+fn dict_update(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "update", 1, 2)?;
+    dict_arg(vm, vm.arg(a, 0))?;
+    let d = vm.arg(a, 0);
+    if a.len == 2 {
+        vm.dict_update(d, vm.arg(a, 1))?;
+    }
+    for (k, v) in vm.kwargs_vec(a) {
+        let key = vm.str_value(&k)?;
+        vm.dict_set(d, key, v)?;
+    }
+    Ok(Value::None)
+}
+
+fn dict_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
+    dict_arg(vm, vm.arg(a, 0))?;
+    if let Value::Obj(r) = vm.arg(a, 0)
+        && let Obj::Dict(d) = vm.heap.get_mut(r)
+    {
+        d.clear();
+    }
+    Ok(Value::None)
+}
+
+fn dict_copy(vm: &mut Interp, a: Args) -> PResult<Value> {
+    dict_arg(vm, vm.arg(a, 0))?;
+    vm.dict_copy(vm.arg(a, 0))
+}
+
+fn dict_fromkeys(vm: &mut Interp, a: Args) -> PResult<Value> {
+    // Called as dict.fromkeys(keys[, value]): the first argument is the class when bound.
+    let (keys, value) = match a.len {
+        2 | 3 if matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::Class(_))) => {
+            (
+                vm.arg(a, 1),
+                if a.len == 3 {
+                    vm.arg(a, 2)
+                } else {
+                    Value::None
+                },
+            )
+        }
+        _ => (
+            vm.arg(a, 0),
+            if a.len == 2 {
+                vm.arg(a, 1)
+            } else {
+                Value::None
+            },
+        ),
+    };
+    let items = vm.collect_iterable(keys)?;
+    let d = vm.new_dict()?;
+    vm.stack.push(d);
+    for k in items {
+        if let Err(e) = vm.dict_set(d, k, value) {
+            vm.stack.pop();
+            return Err(e);
+        }
+    }
+    vm.stack.pop();
+    Ok(d)
+}
+
+// ---- set ----
+
+fn set_arg(vm: &Interp, v: Value) -> PResult<bool> {
+    match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Set(_, frozen) => Ok(*frozen),
+            _ => Err(PyErr::type_error("descriptor requires a 'set' object")),
+        },
+        _ => Err(PyErr::type_error("descriptor requires a 'set' object")),
+    }
+}
+
+fn set_add(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "add", 2, 2)?;
+    set_arg(vm, vm.arg(a, 0))?;
+    vm.set_add(vm.arg(a, 0), vm.arg(a, 1))?;
+    Ok(Value::None)
+}
+
+fn set_remove_impl(vm: &mut Interp, a: Args, strict: bool) -> PResult<Value> {
+    vm.nargs(a, "remove", 2, 2)?;
+    set_arg(vm, vm.arg(a, 0))?;
+    let k = vm.arg(a, 1);
+    if vm.dict_remove(vm.arg(a, 0), k)?.is_none() && strict {
+        return Err(vm.key_error(k));
+    }
+    Ok(Value::None)
+}
+
+fn set_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_remove_impl(vm, a, true)
+}
+
+fn set_discard(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_remove_impl(vm, a, false)
+}
+
+fn set_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_arg(vm, vm.arg(a, 0))?;
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        unreachable!("checked")
+    };
+    let e = match vm.heap.get_mut(r) {
+        Obj::Set(d, _) => d.pop_last(),
+        _ => None,
+    };
+    match e {
+        Some(e) => Ok(e.key),
+        None => Err(PyErr::new(ErrKind::KeyError, "pop from an empty set")),
+    }
+}
+
+fn set_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_arg(vm, vm.arg(a, 0))?;
+    if let Value::Obj(r) = vm.arg(a, 0)
+        && let Obj::Set(d, _) = vm.heap.get_mut(r)
+    {
+        d.clear();
+    }
+    Ok(Value::None)
+}
+
+fn set_copy(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let frozen = set_arg(vm, vm.arg(a, 0))?;
+    vm.set_copy(vm.arg(a, 0), frozen)
+}
+
+fn set_update(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_arg(vm, vm.arg(a, 0))?;
+    for i in 1..a.len {
+        vm.set_update(vm.arg(a, 0), vm.arg(a, i))?;
+    }
+    Ok(Value::None)
+}
+
+fn set_binop(vm: &mut Interp, a: Args, op: crate::ast::BinOp, inplace: bool) -> PResult<Value> {
+    let frozen = set_arg(vm, vm.arg(a, 0))?;
+    let this = vm.arg(a, 0);
+    let result = if inplace {
+        this
+    } else {
+        vm.set_copy(this, frozen)?
+    };
+    vm.stack.push(result);
+    let mut r = Ok(());
+    for i in 1..a.len {
+        let other = vm.arg(a, i);
+        if let Err(e) = vm.set_op(op, result, this, other) {
+            r = Err(e);
+            break;
+        }
+    }
+    vm.stack.pop();
+    r.map(|()| if inplace { Value::None } else { result })
+}
+
+fn set_union(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::Or, false)
+}
+
+fn set_intersection(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::And, false)
+}
+
+fn set_difference(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::Sub, false)
+}
+
+fn set_symmetric_difference(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::Xor, false)
+}
+
+fn set_intersection_update(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::And, true)
+}
+
+fn set_difference_update(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::Sub, true)
+}
+
+fn set_symmetric_difference_update(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_binop(vm, a, crate::ast::BinOp::Xor, true)
+}
+
+fn set_relation(vm: &mut Interp, a: Args, subset: bool) -> PResult<Value> {
+    vm.nargs(a, "issubset", 2, 2)?;
+    let this = vm.arg(a, 0);
+    let other = vm.arg(a, 1);
+    let other = if matches!(other, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Set(..))) {
+        other
+    } else {
+        let s = vm.new_set(true)?;
+        vm.stack.push(s);
+        let r = vm.set_update(s, other);
+        vm.stack.pop();
+        r?;
+        s
+    };
+    vm.stack.push(other);
+    let (small, big) = if subset { (this, other) } else { (other, this) };
+    let mut ok = true;
+    for item in vm.set_items(small) {
+        if !vm.set_contains(big, item)? {
+            ok = false;
+            break;
+        }
+    }
+    vm.stack.pop();
+    Ok(Value::Bool(ok))
+}
+
+fn set_issubset(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_relation(vm, a, true)
+}
+
+fn set_issuperset(vm: &mut Interp, a: Args) -> PResult<Value> {
+    set_relation(vm, a, false)
+}
+
+fn set_isdisjoint(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "isdisjoint", 2, 2)?;
+    let this = vm.arg(a, 0);
+    for item in vm.collect_iterable(vm.arg(a, 1))? {
+        if vm.set_contains(this, item)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+// ---- int ----
+
+fn int_from_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
+    // int.from_bytes(bytes, byteorder): bound to the class, so the bytes are argument 1.
+    let (b, order) = (
+        vm.arg(a, 1),
+        if a.len > 2 {
+            vm.arg(a, 2)
+        } else {
+            vm.kwarg(a, "byteorder").unwrap_or(Value::None)
+        },
+    );
+    let bytes = vm
+        .as_bytes(b)
+        .ok_or_else(|| PyErr::type_error("object with buffer protocol required"))?
+        .to_vec();
+    let little = vm.as_str(order) == Some("little");
+    let signed = match vm.kwarg(a, "signed") {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    let n = if little {
+        if signed {
+            num_bigint::BigInt::from_signed_bytes_le(&bytes)
+        } else {
+            num_bigint::BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes)
+        }
+    } else if signed {
+        num_bigint::BigInt::from_signed_bytes_be(&bytes)
+    } else {
+        num_bigint::BigInt::from_bytes_be(num_bigint::Sign::Plus, &bytes)
+    };
+    vm.num_value(crate::objects::int::normalize(n))
+}
+
+fn int_to_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "to_bytes", 1, 3)?;
+    let v = vm.arg(a, 0);
+    let length = match opt_arg(vm, a, 1).or_else(|| vm.kwarg(a, "length")) {
+        Some(l) => vm.int_arg(l)?.max(0) as usize,
+        None => 1,
+    };
+    let order = opt_arg(vm, a, 2)
+        .or_else(|| vm.kwarg(a, "byteorder"))
+        .unwrap_or(Value::None);
+    let little = vm.as_str(order) != Some("big");
+    let n = match vm.num(v) {
+        Some(crate::objects::int::NumRef::Int(i)) => num_bigint::BigInt::from(i),
+        Some(crate::objects::int::NumRef::Big(b)) => b.clone(),
+        _ => return Err(PyErr::type_error("can't convert to int")),
+    };
+    let mut bytes = n.to_signed_bytes_le();
+    if n.sign() != num_bigint::Sign::Minus {
+        while bytes.len() > 1 && bytes.last() == Some(&0) {
+            bytes.pop();
+        }
+    }
+    if bytes.len() > length && !(bytes.len() == length + 1 && bytes.last() == Some(&0)) {
+        return Err(PyErr::new(ErrKind::OverflowError, "int too big to convert"));
+    }
+    bytes.truncate(length);
+    let fill = if n.sign() == num_bigint::Sign::Minus {
+        0xff
+    } else {
+        0
+    };
+    bytes.resize(length, fill);
+    if !little {
+        bytes.reverse();
+    }
+    vm.alloc(Obj::Bytes(bytes.into()))
+}
+
+// ---- object, exceptions, generators ----
+
+fn object_init(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::None)
+}
+
+fn object_setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__setattr__", 3, 3)?;
+    let name = match vm.as_str(vm.arg(a, 1)) {
+        Some(s) => String::from(s),
+        None => return Err(PyErr::type_error("attribute name must be string")),
+    };
+    let id = vm.interner.intern(&name);
+    vm.setattr_plain(vm.arg(a, 0), id, vm.arg(a, 2))?;
+    Ok(Value::None)
+}
+
+fn exc_init(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let this = vm.arg(a, 0);
+    let args: Vec<Value> = vm.args_vec(a)[1..].to_vec();
+    let t = vm.tuple(args)?;
+    if let Value::Obj(r) = this
+        && let Obj::Instance(i) = vm.heap.get_mut(r)
+        && let Some(e) = &mut i.exc
+    {
+        e.args = t;
+    }
+    Ok(Value::None)
+}
+
+fn gen_send(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "send", 2, 2)?;
+    match vm.gen_resume(vm.arg(a, 0), vm.arg(a, 1), None)? {
+        crate::call::GenOut::Yield(v) => Ok(v),
+        crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
+    }
+}
+
+fn gen_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "throw", 2, 4)?;
+    let exc = if a.len >= 3 && vm.arg(a, 2) != Value::None {
+        vm.arg(a, 2)
+    } else {
+        vm.arg(a, 1)
+    };
+    let err = vm.make_raise(exc)?;
+    match vm.gen_resume(vm.arg(a, 0), Value::None, Some(err))? {
+        crate::call::GenOut::Yield(v) => Ok(v),
+        crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
+    }
+}
+
+fn gen_close(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let g = vm.arg(a, 0);
+    let state = match g {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Generator(gen_obj) => gen_obj.state,
+            _ => return Err(PyErr::type_error("not a generator")),
+        },
+        _ => return Err(PyErr::type_error("not a generator")),
+    };
+    if matches!(state, GenState::Suspended) {
+        let err = PyErr::bare(ErrKind::GeneratorExit);
+        match vm.gen_resume(g, Value::None, Some(err)) {
+            Ok(crate::call::GenOut::Yield(_)) => {
+                return Err(PyErr::new(
+                    ErrKind::RuntimeError,
+                    "generator ignored GeneratorExit",
+                ));
+            }
+            Ok(crate::call::GenOut::Return(_)) => {}
+            Err(e) if e.kind == ErrKind::GeneratorExit || e.kind == ErrKind::StopIteration => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if let Value::Obj(r) = g {
+        vm.generator_finished(r);
+    }
+    Ok(Value::None)
+}
+
+fn iter_next(vm: &mut Interp, a: Args) -> PResult<Value> {
+    match vm.next(vm.arg(a, 0))? {
+        Some(v) => Ok(v),
+        None => Err(PyErr::bare(ErrKind::StopIteration)),
+    }
+}
+
+fn iter_self(vm: &mut Interp, a: Args) -> PResult<Value> {
+    Ok(vm.arg(a, 0))
+}
+
+const STR: &[Native] = &[
+    Native {
+        name: "join",
+        func: str_join,
+    },
+    Native {
+        name: "split",
+        func: str_split,
+    },
+    Native {
+        name: "rsplit",
+        func: str_rsplit,
+    },
+    Native {
+        name: "strip",
+        func: str_strip,
+    },
+    Native {
+        name: "lstrip",
+        func: str_lstrip,
+    },
+    Native {
+        name: "rstrip",
+        func: str_rstrip,
+    },
+    Native {
+        name: "upper",
+        func: str_upper,
+    },
+    Native {
+        name: "lower",
+        func: str_lower,
+    },
+    Native {
+        name: "startswith",
+        func: str_startswith,
+    },
+    Native {
+        name: "endswith",
+        func: str_endswith,
+    },
+    Native {
+        name: "find",
+        func: str_find,
+    },
+    Native {
+        name: "rfind",
+        func: str_rfind,
+    },
+    Native {
+        name: "index",
+        func: str_index,
+    },
+    Native {
+        name: "rindex",
+        func: str_rindex,
+    },
+    Native {
+        name: "replace",
+        func: str_replace,
+    },
+    Native {
+        name: "count",
+        func: str_count,
+    },
+    Native {
+        name: "format",
+        func: str_format,
+    },
+    Native {
+        name: "isdigit",
+        func: str_isdigit,
+    },
+    Native {
+        name: "isalpha",
+        func: str_isalpha,
+    },
+    Native {
+        name: "isalnum",
+        func: str_isalnum,
+    },
+    Native {
+        name: "isspace",
+        func: str_isspace,
+    },
+    Native {
+        name: "isupper",
+        func: str_isupper,
+    },
+    Native {
+        name: "islower",
+        func: str_islower,
+    },
+    Native {
+        name: "encode",
+        func: str_encode,
+    },
+    Native {
+        name: "splitlines",
+        func: str_splitlines,
+    },
+    Native {
+        name: "partition",
+        func: str_partition,
+    },
+    Native {
+        name: "rpartition",
+        func: str_rpartition,
+    },
+    Native {
+        name: "center",
+        func: str_center,
+    },
+    Native {
+        name: "ljust",
+        func: str_ljust,
+    },
+    Native {
+        name: "rjust",
+        func: str_rjust,
+    },
+    Native {
+        name: "zfill",
+        func: str_zfill,
+    },
+    Native {
+        name: "title",
+        func: str_title,
+    },
+    Native {
+        name: "capitalize",
+        func: str_capitalize,
+    },
+];
+
+const BYTES: &[Native] = &[Native {
+    name: "decode",
+    func: bytes_decode,
+}];
+
+const LIST: &[Native] = &[
+    Native {
+        name: "append",
+        func: list_append,
+    },
+    Native {
+        name: "extend",
+        func: list_extend,
+    },
+    Native {
+        name: "insert",
+        func: list_insert,
+    },
+    Native {
+        name: "pop",
+        func: list_pop,
+    },
+    Native {
+        name: "remove",
+        func: list_remove,
+    },
+    Native {
+        name: "index",
+        func: seq_index,
+    },
+    Native {
+        name: "count",
+        func: seq_count,
+    },
+    Native {
+        name: "clear",
+        func: list_clear,
+    },
+    Native {
+        name: "copy",
+        func: list_copy,
+    },
+    Native {
+        name: "reverse",
+        func: list_reverse,
+    },
+    Native {
+        name: "sort",
+        func: list_sort,
+    },
+];
+
+const TUPLE: &[Native] = &[
+    Native {
+        name: "index",
+        func: seq_index,
+    },
+    Native {
+        name: "count",
+        func: seq_count,
+    },
+];
+
+const DICT: &[Native] = &[
+    Native {
+        name: "get",
+        func: dict_get,
+    },
+    Native {
+        name: "keys",
+        func: dict_keys,
+    },
+    Native {
+        name: "values",
+        func: dict_values,
+    },
+    Native {
+        name: "items",
+        func: dict_items,
+    },
+    Native {
+        name: "pop",
+        func: dict_pop,
+    },
+    Native {
+        name: "popitem",
+        func: dict_popitem,
+    },
+    Native {
+        name: "setdefault",
+        func: dict_setdefault,
+    },
+    Native {
+        name: "update",
+        func: dict_update,
+    },
+    Native {
+        name: "clear",
+        func: dict_clear,
+    },
+    Native {
+        name: "copy",
+        func: dict_copy,
+    },
+    Native {
+        name: "fromkeys",
+        func: dict_fromkeys,
+    },
+];
+
+const SET: &[Native] = &[
+    Native {
+        name: "add",
+        func: set_add,
+    },
+    Native {
+        name: "remove",
+        func: set_remove,
+    },
+    Native {
+        name: "discard",
+        func: set_discard,
+    },
+    Native {
+        name: "pop",
+        func: set_pop,
+    },
+    Native {
+        name: "clear",
+        func: set_clear,
+    },
+    Native {
+        name: "copy",
+        func: set_copy,
+    },
+    Native {
+        name: "update",
+        func: set_update,
+    },
+    Native {
+        name: "union",
+        func: set_union,
+    },
+    Native {
+        name: "intersection",
+        func: set_intersection,
+    },
+    Native {
+        name: "difference",
+        func: set_difference,
+    },
+    Native {
+        name: "symmetric_difference",
+        func: set_symmetric_difference,
+    },
+    Native {
+        name: "intersection_update",
+        func: set_intersection_update,
+    },
+    Native {
+        name: "difference_update",
+        func: set_difference_update,
+    },
+    Native {
+        name: "symmetric_difference_update",
+        func: set_symmetric_difference_update,
+    },
+    Native {
+        name: "issubset",
+        func: set_issubset,
+    },
+    Native {
+        name: "issuperset",
+        func: set_issuperset,
+    },
+    Native {
+        name: "isdisjoint",
+        func: set_isdisjoint,
+    },
+];
+
+const FROZENSET: &[Native] = &[
+    Native {
+        name: "copy",
+        func: set_copy,
+    },
+    Native {
+        name: "union",
+        func: set_union,
+    },
+    Native {
+        name: "intersection",
+        func: set_intersection,
+    },
+    Native {
+        name: "difference",
+        func: set_difference,
+    },
+    Native {
+        name: "symmetric_difference",
+        func: set_symmetric_difference,
+    },
+    Native {
+        name: "issubset",
+        func: set_issubset,
+    },
+    Native {
+        name: "issuperset",
+        func: set_issuperset,
+    },
+    Native {
+        name: "isdisjoint",
+        func: set_isdisjoint,
+    },
+];
+
+const INT: &[Native] = &[Native {
+    name: "to_bytes",
+    func: int_to_bytes,
+}];
+
+const OBJECT: &[Native] = &[
+    Native {
+        name: "__init__",
+        func: object_init,
+    },
+    Native {
+        name: "__setattr__",
+        func: object_setattr,
+    },
+];
+
+const EXCEPTION: &[Native] = &[Native {
+    name: "__init__",
+    func: exc_init,
+}];
+
+const GENERATOR: &[Native] = &[
+    Native {
+        name: "send",
+        func: gen_send,
+    },
+    Native {
+        name: "throw",
+        func: gen_throw,
+    },
+    Native {
+        name: "close",
+        func: gen_close,
+    },
+    Native {
+        name: "__next__",
+        func: iter_next,
+    },
+    Native {
+        name: "__iter__",
+        func: iter_self,
+    },
+];
+
+const ITERATOR: &[Native] = &[
+    Native {
+        name: "__next__",
+        func: iter_next,
+    },
+    Native {
+        name: "__iter__",
+        func: iter_self,
+    },
+];
+
+pub fn register(vm: &mut Interp) {
+    let t = (
+        vm.types.str_,
+        vm.types.bytes,
+        vm.types.list,
+        vm.types.tuple,
+        vm.types.dict,
+        vm.types.set,
+        vm.types.frozenset,
+        vm.types.int,
+        vm.types.object,
+        vm.types.exc(ErrKind::BaseException),
+        vm.types.generator,
+        vm.types.iterator,
+    );
+    use crate::types::add_methods;
+    add_methods(vm, t.0, STR);
+    add_methods(vm, t.1, BYTES);
+    add_methods(vm, t.2, LIST);
+    add_methods(vm, t.3, TUPLE);
+    add_methods(vm, t.4, DICT);
+    add_methods(vm, t.5, SET);
+    add_methods(vm, t.6, FROZENSET);
+    add_methods(vm, t.7, INT);
+    add_methods(vm, t.8, OBJECT);
+    add_methods(vm, t.9, EXCEPTION);
+    add_methods(vm, t.10, GENERATOR);
+    add_methods(vm, t.11, ITERATOR);
+    // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
+    let from_bytes = vm.natives.len() as u16;
+    vm.natives.push(Native {
+        name: "from_bytes",
+        func: int_from_bytes,
+    });
+    let name = vm.interner.intern("from_bytes");
+    let cm = vm.alloc_root(Obj::ClassMethod(Value::Builtin(from_bytes)));
+    if let Obj::Class(c) = vm.heap.get_mut(t.7) {
+        c.attrs.insert(name, Value::Obj(cm));
+    }
+    let _ = Tag::Int;
+}

@@ -1,0 +1,2464 @@
+//! The operations the interpreter performs on values: types and attributes, arithmetic and
+//! comparison, hashing and equality, containers, subscripts, iteration, `str` and `repr`.
+//! Where a value is an instance of a Python class, the matching special method is called.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::fmt::Write;
+
+use crate::ast::{BinOp, CmpOp, UnaryOp};
+use crate::error::{ErrKind, PyErr};
+use crate::gc::{Obj, ObjRef};
+use crate::objects::class::Tag;
+use crate::objects::dict::Dict;
+use crate::objects::int::{self, Num, NumRef};
+use crate::objects::iter::Iter;
+use crate::objects::{float, str as strobj};
+use crate::value::Value;
+use crate::vm::{Interp, PResult};
+
+/// `a op b` for two small ints, as a bool value.
+pub fn compare_ints(op: CmpOp, x: i64, y: i64) -> Value {
+    Value::Bool(match op {
+        CmpOp::Lt => x < y,
+        CmpOp::Le => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+        CmpOp::Eq | CmpOp::Is => x == y,
+        CmpOp::Ne | CmpOp::IsNot => x != y,
+        CmpOp::In | CmpOp::NotIn => false,
+    })
+}
+
+fn dunder(op: BinOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__", "__iadd__"),
+        BinOp::Sub => ("__sub__", "__rsub__", "__isub__"),
+        BinOp::Mul => ("__mul__", "__rmul__", "__imul__"),
+        BinOp::MatMul => ("__matmul__", "__rmatmul__", "__imatmul__"),
+        BinOp::TrueDiv => ("__truediv__", "__rtruediv__", "__itruediv__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+        BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
+        BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+        BinOp::And => ("__and__", "__rand__", "__iand__"),
+        BinOp::Or => ("__or__", "__ror__", "__ior__"),
+        BinOp::Xor => ("__xor__", "__rxor__", "__ixor__"),
+    }
+}
+
+/// Normalise a possibly negative index against a length.
+pub fn norm_index(i: i64, len: usize) -> Option<usize> {
+    let len = len as i64;
+    let j = if i < 0 { i + len } else { i };
+    if (0..len).contains(&j) {
+        Some(j as usize)
+    } else {
+        None
+    }
+}
+
+impl Interp {
+    // ---- types ----
+
+    /// The class of a value.
+    pub(crate) fn class_of(&self, v: Value) -> ObjRef {
+        let t = &self.types;
+        match v {
+            Value::None => t.none,
+            Value::Bool(_) => t.bool_,
+            Value::Int(_) => t.int,
+            Value::Float(_) => t.float,
+            Value::Builtin(_) => t.function,
+            Value::Undef => t.object,
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Str(_) => t.str_,
+                Obj::Bytes(_) => t.bytes,
+                Obj::ByteArray(_) => t.bytearray,
+                Obj::BigInt(_) => t.int,
+                Obj::List(_) => t.list,
+                Obj::Tuple(_) => t.tuple,
+                Obj::Dict(_) => t.dict,
+                Obj::Set(_, false) => t.set,
+                Obj::Set(_, true) => t.frozenset,
+                Obj::Function(_) => t.function,
+                Obj::BoundMethod(..) => t.bound_method,
+                Obj::Cell(_) => t.cell,
+                Obj::Class(_) => t.type_,
+                Obj::Instance(i) => i.class,
+                Obj::Module(_) => t.module,
+                Obj::Range(..) => t.range,
+                Obj::Slice(..) => t.slice,
+                Obj::Iter(_) => t.iterator,
+                Obj::Generator(_) => t.generator,
+                Obj::Property(..) => t.property,
+                Obj::ClassMethod(_) => t.classmethod,
+                Obj::StaticMethod(_) => t.staticmethod,
+                Obj::Super(..) => t.object,
+            },
+        }
+    }
+
+    pub(crate) fn class_name(&self, class: ObjRef) -> &str {
+        match self.heap.get(class) {
+            Obj::Class(c) => &c.name,
+            _ => "?",
+        }
+    }
+
+    pub(crate) fn type_name(&self, v: Value) -> &str {
+        self.class_name(self.class_of(v))
+    }
+
+    pub(crate) fn mro_of(&self, class: ObjRef) -> Vec<ObjRef> {
+        match self.heap.get(class) {
+            Obj::Class(c) => c.mro.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn tag_of(&self, class: ObjRef) -> Tag {
+        match self.heap.get(class) {
+            Obj::Class(c) => c.tag,
+            _ => Tag::Object,
+        }
+    }
+
+    pub(crate) fn is_subclass(&self, class: ObjRef, of: ObjRef) -> bool {
+        class == of
+            || match self.heap.get(class) {
+                Obj::Class(c) => c.mro.contains(&of),
+                _ => false,
+            }
+    }
+
+    pub(crate) fn is_instance(&self, v: Value, class: ObjRef) -> bool {
+        self.is_subclass(self.class_of(v), class)
+    }
+
+    /// Look a name up along a class's MRO.
+    pub(crate) fn lookup(&self, class: ObjRef, name: u32) -> Option<Value> {
+        let Obj::Class(c) = self.heap.get(class) else {
+            return None;
+        };
+        for k in &c.mro {
+            if let Obj::Class(kc) = self.heap.get(*k)
+                && let Some(v) = kc.attrs.get(&name)
+            {
+                return Some(*v);
+            }
+        }
+        None
+    }
+
+    /// A special method defined in Python on the value's class (not a built-in one).
+    pub(crate) fn special(&mut self, v: Value, name: &str) -> Option<Value> {
+        let Value::Obj(r) = v else { return None };
+        if !matches!(self.heap.get(r), Obj::Instance(_)) {
+            return None;
+        }
+        let id = self.interner.intern(name);
+        let class = self.class_of(v);
+        self.lookup(class, id)
+            .filter(|f| !matches!(f, Value::Builtin(_)))
+    }
+
+    /// Call a special method with `self` and `args`, if the class has it.
+    pub(crate) fn call_special(
+        &mut self,
+        v: Value,
+        name: &str,
+        args: &[Value],
+    ) -> PResult<Option<Value>> {
+        let Some(f) = self.special(v, name) else {
+            return Ok(None);
+        };
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(v);
+        all.extend_from_slice(args);
+        self.call_value(f, &all).map(Some)
+    }
+
+    // ---- attributes ----
+
+    fn attr_error(&self, v: Value, name: u32) -> PyErr {
+        let n = self.interner.name(name);
+        match v {
+            Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => PyErr::new(
+                ErrKind::AttributeError,
+                alloc::format!(
+                    "type object '{}' has no attribute '{n}'",
+                    self.class_name(r)
+                ),
+            ),
+            _ => PyErr::new(
+                ErrKind::AttributeError,
+                alloc::format!("'{}' object has no attribute '{n}'", self.type_name(v)),
+            ),
+        }
+    }
+
+    /// Bind a class attribute found for `obj` (an instance or any value) per its kind.
+    fn bind(&mut self, attr: Value, obj: Value, class: ObjRef) -> PResult<Value> {
+        match attr {
+            Value::Builtin(_) => self.alloc(Obj::BoundMethod(obj, attr)),
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Function(_) => self.alloc(Obj::BoundMethod(obj, attr)),
+                Obj::ClassMethod(f) => {
+                    let f = *f;
+                    self.alloc(Obj::BoundMethod(Value::Obj(class), f))
+                }
+                Obj::StaticMethod(f) => Ok(*f),
+                Obj::Property(get, _, _) => {
+                    let get = *get;
+                    if get == Value::None {
+                        return Err(PyErr::new(ErrKind::AttributeError, "unreadable attribute"));
+                    }
+                    self.call_value(get, &[obj])
+                }
+                _ => Ok(attr),
+            },
+            _ => Ok(attr),
+        }
+    }
+
+    pub(crate) fn getattr(&mut self, obj: Value, name: u32) -> PResult<Value> {
+        match self.getattr_opt(obj, name)? {
+            Some(v) => Ok(v),
+            None => Err(self.attr_error(obj, name)),
+        }
+    }
+
+    /// `getattr` that reports absence as `None` instead of raising.
+    pub(crate) fn getattr_opt(&mut self, obj: Value, name: u32) -> PResult<Option<Value>> {
+        if let Value::Obj(r) = obj {
+            match self.heap.get(r) {
+                Obj::Instance(i) => {
+                    let class = i.class;
+                    // Data descriptors (properties) win over the instance dict.
+                    let from_class = self.lookup(class, name);
+                    if let Some(a @ Value::Obj(ar)) = from_class
+                        && matches!(self.heap.get(ar), Obj::Property(..))
+                    {
+                        return self.bind(a, obj, class).map(Some);
+                    }
+                    if let Obj::Instance(i) = self.heap.get(r)
+                        && let Some(v) = i.attrs.get(&name)
+                    {
+                        return Ok(Some(*v));
+                    }
+                    if let Some(a) = from_class {
+                        return self.bind(a, obj, class).map(Some);
+                    }
+                    if let Some(v) = self.special_attr(obj, name)? {
+                        return Ok(Some(v));
+                    }
+                    let getattr_id = self.interner.intern("__getattr__");
+                    if let Some(f) = self.lookup(class, getattr_id) {
+                        let n = self.interner.name_rc(name);
+                        let s = self.str_value(&n)?;
+                        return self.call_value(f, &[obj, s]).map(Some);
+                    }
+                    return Ok(None);
+                }
+                Obj::Class(_) => {
+                    if let Some(a) = self.lookup(r, name) {
+                        return match a {
+                            Value::Obj(ar) => match self.heap.get(ar) {
+                                Obj::ClassMethod(f) => {
+                                    let f = *f;
+                                    self.alloc(Obj::BoundMethod(obj, f)).map(Some)
+                                }
+                                Obj::StaticMethod(f) => Ok(Some(*f)),
+                                _ => Ok(Some(a)),
+                            },
+                            _ => Ok(Some(a)),
+                        };
+                    }
+                    return self.special_attr(obj, name);
+                }
+                Obj::Module(m) => {
+                    if let Some(v) = m.attrs.get(&name) {
+                        return Ok(Some(*v));
+                    }
+                    return self.special_attr(obj, name);
+                }
+                Obj::Super(start, this) => {
+                    let (start, this) = (*start, *this);
+                    // Instances look along their class's MRO; classes (classmethods) along their own.
+                    let class = match this {
+                        Value::Obj(tr) if matches!(self.heap.get(tr), Obj::Class(_)) => tr,
+                        _ => self.class_of(this),
+                    };
+                    let mro = self.mro_of(class);
+                    let after = mro
+                        .iter()
+                        .position(|c| *c == start)
+                        .map_or(mro.len(), |p| p + 1);
+                    for k in &mro[after..] {
+                        if let Obj::Class(kc) = self.heap.get(*k)
+                            && let Some(a) = kc.attrs.get(&name)
+                        {
+                            let a = *a;
+                            return self.bind(a, this, class).map(Some);
+                        }
+                    }
+                    return Ok(None);
+                }
+                _ => {}
+            }
+        }
+        let class = self.class_of(obj);
+        if let Some(a) = self.lookup(class, name) {
+            return self.bind(a, obj, class).map(Some);
+        }
+        self.special_attr(obj, name)
+    }
+
+    /// Attributes every object of a kind has without a dict entry.
+    fn special_attr(&mut self, obj: Value, name: u32) -> PResult<Option<Value>> {
+        let n = self.interner.name_rc(name);
+        match &*n {
+            "__class__" => Ok(Some(Value::Obj(self.class_of(obj)))),
+            "__name__" => {
+                let text: Option<String> = match obj {
+                    Value::Obj(r) => match self.heap.get(r) {
+                        Obj::Class(c) => Some(String::from(&*c.name)),
+                        Obj::Function(f) => Some(f.code.name.clone()),
+                        Obj::Module(m) => Some(String::from(&*m.name)),
+                        _ => None,
+                    },
+                    Value::Builtin(id) => Some(String::from(self.natives[id as usize].name)),
+                    _ => None,
+                };
+                match text {
+                    Some(t) => self.str_value(&t).map(Some),
+                    None => Ok(None),
+                }
+            }
+            "__bases__" => match obj {
+                Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => {
+                    let Obj::Class(c) = self.heap.get(r) else {
+                        unreachable!("checked")
+                    };
+                    let bases: Vec<Value> = c.bases.iter().map(|b| Value::Obj(*b)).collect();
+                    self.tuple(bases).map(Some)
+                }
+                _ => Ok(None),
+            },
+            "__dict__" => match obj {
+                Value::Obj(r) => {
+                    let pairs: Vec<(u32, Value)> = match self.heap.get(r) {
+                        Obj::Instance(i) => i.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+                        Obj::Module(m) => m.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+                        Obj::Class(c) => c.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+                        _ => return Ok(None),
+                    };
+                    let d = self.new_dict()?;
+                    self.temp_roots.push(d);
+                    for (k, v) in pairs {
+                        let name = self.interner.name_rc(k);
+                        let key = self.str_value(&name)?;
+                        self.dict_set(d, key, v)?;
+                    }
+                    self.temp_roots.pop();
+                    Ok(Some(d))
+                }
+                _ => Ok(None),
+            },
+            "args" | "value" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::Instance(i) if i.exc.is_some() => {
+                        let args = i.exc.as_ref().expect("checked").args;
+                        if &*n == "args" {
+                            return Ok(Some(args));
+                        }
+                        Ok(Some(
+                            self.tuple_items(args)
+                                .first()
+                                .copied()
+                                .unwrap_or(Value::None),
+                        ))
+                    }
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
+            "__self__" | "__func__" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::BoundMethod(s, f) => Ok(Some(if &*n == "__self__" { *s } else { *f })),
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
+            "start" | "stop" | "step" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::Range(a, b, c) => Ok(Some(Value::Int(match &*n {
+                        "start" => *a,
+                        "stop" => *b,
+                        _ => *c,
+                    }))),
+                    Obj::Slice(a, b, c) => Ok(Some(match &*n {
+                        "start" => *a,
+                        "stop" => *b,
+                        _ => *c,
+                    })),
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// For `obj.name(…)`: the function and `self` when the class has a method, else the
+    /// attribute and `Undef`, so that no bound method is allocated on the common path.
+    pub(crate) fn load_method(&mut self, obj: Value, name: u32) -> PResult<(Value, Value)> {
+        let class = self.class_of(obj);
+        let instance_has = match obj {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Instance(i) => i.attrs.contains_key(&name),
+                Obj::Class(_) | Obj::Module(_) => true,
+                _ => false,
+            },
+            _ => false,
+        };
+        if !instance_has && let Some(a) = self.lookup(class, name) {
+            let plain = match a {
+                Value::Builtin(_) => true,
+                Value::Obj(r) => matches!(self.heap.get(r), Obj::Function(_)),
+                _ => false,
+            };
+            if plain {
+                return Ok((a, obj));
+            }
+        }
+        Ok((self.getattr(obj, name)?, Value::Undef))
+    }
+
+    pub(crate) fn setattr(&mut self, obj: Value, name: u32, v: Value) -> PResult<()> {
+        let Value::Obj(r) = obj else {
+            return Err(self.attr_error(obj, name));
+        };
+        match self.heap.get(r) {
+            Obj::Instance(i) => {
+                let class = i.class;
+                if let Some(Value::Obj(pr)) = self.lookup(class, name)
+                    && let Obj::Property(_, set, _) = self.heap.get(pr)
+                {
+                    let set = *set;
+                    if set == Value::None {
+                        return Err(PyErr::new(ErrKind::AttributeError, "can't set attribute"));
+                    }
+                    self.call_value(set, &[obj, v])?;
+                    return Ok(());
+                }
+                let setattr_id = self.interner.intern("__setattr__");
+                if let Some(f @ Value::Obj(_)) = self.lookup(class, setattr_id) {
+                    let n = self.interner.name_rc(name);
+                    let s = self.str_value(&n)?;
+                    self.call_value(f, &[obj, s, v])?;
+                    return Ok(());
+                }
+                if let Obj::Instance(i) = self.heap.get_mut(r) {
+                    i.attrs.insert(name, v);
+                }
+                self.heap.resize(r);
+                Ok(())
+            }
+            Obj::Class(_) | Obj::Module(_) => {
+                self.module_set(r, name, v);
+                Ok(())
+            }
+            _ => Err(self.attr_error(obj, name)),
+        }
+    }
+
+    /// `object.__setattr__`: store in the instance dict, bypassing `__setattr__`.
+    pub(crate) fn setattr_plain(&mut self, obj: Value, name: u32, v: Value) -> PResult<()> {
+        if let Value::Obj(r) = obj
+            && let Obj::Instance(i) = self.heap.get_mut(r)
+        {
+            i.attrs.insert(name, v);
+            return Ok(());
+        }
+        self.setattr(obj, name, v)
+    }
+
+    pub(crate) fn delattr(&mut self, obj: Value, name: u32) -> PResult<()> {
+        if let Value::Obj(r) = obj {
+            let class = self.class_of(obj);
+            if matches!(self.heap.get(r), Obj::Instance(_)) {
+                let delattr_id = self.interner.intern("__delattr__");
+                if let Some(f @ Value::Obj(_)) = self.lookup(class, delattr_id) {
+                    let n = self.interner.name_rc(name);
+                    let s = self.str_value(&n)?;
+                    self.call_value(f, &[obj, s])?;
+                    return Ok(());
+                }
+            }
+            let removed = match self.heap.get_mut(r) {
+                Obj::Instance(i) => i.attrs.remove(&name),
+                Obj::Class(c) => c.attrs.remove(&name),
+                Obj::Module(m) => m.attrs.remove(&name),
+                _ => None,
+            };
+            if removed.is_some() {
+                return Ok(());
+            }
+        }
+        Err(self.attr_error(obj, name))
+    }
+
+    // ---- numbers and truth ----
+
+    /// A number, if the value is one (`bool` counts as `int`).
+    pub(crate) fn num(&self, v: Value) -> Option<NumRef<'_>> {
+        match v {
+            Value::Int(i) => Some(NumRef::Int(i)),
+            Value::Bool(b) => Some(NumRef::Int(i64::from(b))),
+            Value::Float(f) => Some(NumRef::Float(f)),
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::BigInt(b) => Some(NumRef::Big(b)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub(crate) fn num_value(&mut self, n: Num) -> PResult<Value> {
+        match n {
+            Num::Int(i) => Ok(Value::Int(i)),
+            Num::Float(f) => Ok(Value::Float(f)),
+            Num::Big(b) => self.alloc(Obj::BigInt(b)),
+        }
+    }
+
+    /// An int argument as `i64`.
+    pub(crate) fn as_int(&self, v: Value) -> Option<i64> {
+        match v {
+            Value::Int(i) => Some(i),
+            Value::Bool(b) => Some(i64::from(b)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn index_arg(&self, v: Value) -> PResult<i64> {
+        match self.num(v) {
+            Some(NumRef::Int(i)) => Ok(i),
+            Some(NumRef::Big(_)) => Err(PyErr::new(ErrKind::IndexError, "index out of range")),
+            _ => Err(PyErr::type_error(alloc::format!(
+                "indices must be integers, not {}",
+                self.type_name(v)
+            ))),
+        }
+    }
+
+    pub(crate) fn truthy(&mut self, v: Value) -> PResult<bool> {
+        Ok(match v {
+            Value::None | Value::Undef => false,
+            Value::Bool(b) => b,
+            Value::Int(i) => i != 0,
+            Value::Float(f) => f != 0.0,
+            Value::Builtin(_) => true,
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Str(s) => !s.is_empty(),
+                Obj::Bytes(b) => !b.is_empty(),
+                Obj::ByteArray(b) => !b.is_empty(),
+                Obj::BigInt(_) => true,
+                Obj::List(l) => !l.is_empty(),
+                Obj::Tuple(t) => !t.is_empty(),
+                Obj::Dict(d) | Obj::Set(d, _) => !d.is_empty(),
+                Obj::Range(start, stop, step) => range_len(*start, *stop, *step) > 0,
+                Obj::Instance(_) => {
+                    if let Some(b) = self.call_special(v, "__bool__", &[])? {
+                        return self.truthy(b);
+                    }
+                    if let Some(n) = self.call_special(v, "__len__", &[])? {
+                        return Ok(self.as_int(n).unwrap_or(0) != 0);
+                    }
+                    true
+                }
+                _ => true,
+            },
+        })
+    }
+
+    // ---- str and repr ----
+
+    pub(crate) fn as_str(&self, v: Value) -> Option<&str> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Str(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Bytes behind a bytes-like value.
+    pub(crate) fn as_bytes(&self, v: Value) -> Option<&[u8]> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Bytes(b) => Some(b),
+                Obj::ByteArray(b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `str(v)` as Rust text.
+    pub(crate) fn str_of(&mut self, v: Value) -> PResult<String> {
+        if let Some(s) = self.as_str(v) {
+            return Ok(String::from(s));
+        }
+        if let Some(r) = self.call_special(v, "__str__", &[])? {
+            return match self.as_str(r) {
+                Some(s) => Ok(String::from(s)),
+                None => Err(PyErr::type_error("__str__ returned non-string")),
+            };
+        }
+        if self.is_exception(v) {
+            let args = self.exc_args(v);
+            let items = self.tuple_items(args);
+            return match items.len() {
+                0 => Ok(String::new()),
+                1 => self.str_of(items[0]),
+                _ => self.repr(args),
+            };
+        }
+        self.repr(v)
+    }
+
+    pub(crate) fn repr(&mut self, v: Value) -> PResult<String> {
+        let mut out = String::new();
+        self.write_repr(v, &mut out, 0)?;
+        Ok(out)
+    }
+
+    fn write_repr(&mut self, v: Value, out: &mut String, depth: usize) -> PResult<()> {
+        if depth > 64 {
+            return Err(PyErr::new(
+                ErrKind::RuntimeError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        match v {
+            Value::None => out.push_str("None"),
+            Value::Bool(true) => out.push_str("True"),
+            Value::Bool(false) => out.push_str("False"),
+            Value::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Value::Float(f) => float::write_repr(f, out),
+            Value::Builtin(id) => {
+                let _ = write!(
+                    out,
+                    "<built-in function {}>",
+                    self.natives[id as usize].name
+                );
+            }
+            Value::Undef => out.push_str("<undefined>"),
+            Value::Obj(r) => {
+                let items: Vec<Value>;
+                match self.heap.get(r) {
+                    Obj::Str(s) => {
+                        strobj::write_repr(s, out);
+                        return Ok(());
+                    }
+                    Obj::Bytes(b) => {
+                        strobj::write_bytes_repr(b, out);
+                        return Ok(());
+                    }
+                    Obj::ByteArray(b) => {
+                        out.push_str("bytearray(");
+                        strobj::write_bytes_repr(b, out);
+                        out.push(')');
+                        return Ok(());
+                    }
+                    Obj::BigInt(b) => {
+                        let _ = write!(out, "{b}");
+                        return Ok(());
+                    }
+                    Obj::List(l) => {
+                        items = l.clone();
+                        out.push('[');
+                        self.write_items(&items, out, depth)?;
+                        out.push(']');
+                    }
+                    Obj::Tuple(t) => {
+                        items = t.to_vec();
+                        out.push('(');
+                        self.write_items(&items, out, depth)?;
+                        if items.len() == 1 {
+                            out.push(',');
+                        }
+                        out.push(')');
+                    }
+                    Obj::Dict(d) => {
+                        let pairs: Vec<(Value, Value)> =
+                            d.iter().map(|e| (e.key, e.value)).collect();
+                        out.push('{');
+                        for (i, (k, val)) in pairs.into_iter().enumerate() {
+                            if i > 0 {
+                                out.push_str(", ");
+                            }
+                            self.write_repr(k, out, depth + 1)?;
+                            out.push_str(": ");
+                            self.write_repr(val, out, depth + 1)?;
+                        }
+                        out.push('}');
+                    }
+                    Obj::Set(d, frozen) => {
+                        let frozen = *frozen;
+                        items = d.iter().map(|e| e.key).collect();
+                        if items.is_empty() {
+                            out.push_str(if frozen { "frozenset()" } else { "set()" });
+                            return Ok(());
+                        }
+                        if frozen {
+                            out.push_str("frozenset(");
+                        }
+                        out.push('{');
+                        self.write_items(&items, out, depth)?;
+                        out.push('}');
+                        if frozen {
+                            out.push(')');
+                        }
+                    }
+                    Obj::Range(a, b, c) => {
+                        if *c == 1 {
+                            let _ = write!(out, "range({a}, {b})");
+                        } else {
+                            let _ = write!(out, "range({a}, {b}, {c})");
+                        }
+                    }
+                    Obj::Slice(a, b, c) => {
+                        let (a, b, c) = (*a, *b, *c);
+                        out.push_str("slice(");
+                        self.write_repr(a, out, depth + 1)?;
+                        out.push_str(", ");
+                        self.write_repr(b, out, depth + 1)?;
+                        out.push_str(", ");
+                        self.write_repr(c, out, depth + 1)?;
+                        out.push(')');
+                    }
+                    Obj::Function(f) => {
+                        let _ = write!(out, "<function {} at 0x{:x}>", f.code.name, obj_id(r));
+                    }
+                    Obj::BoundMethod(_, f) => {
+                        let f = *f;
+                        out.push_str("<bound_method>");
+                        let _ = f;
+                    }
+                    Obj::Class(c) => {
+                        let _ = write!(out, "<class '{}'>", c.name);
+                    }
+                    Obj::Module(m) => {
+                        let _ = write!(out, "<module '{}'>", m.name);
+                    }
+                    Obj::Generator(g) => {
+                        let _ = write!(
+                            out,
+                            "<generator object '{}' at 0x{:x}>",
+                            g.code.name,
+                            obj_id(r)
+                        );
+                    }
+                    Obj::Instance(_) => {
+                        if r == self.types.ellipsis {
+                            out.push_str("Ellipsis");
+                            return Ok(());
+                        }
+                        if r == self.types.not_implemented {
+                            out.push_str("NotImplemented");
+                            return Ok(());
+                        }
+                        if let Some(s) = self.call_special(v, "__repr__", &[])? {
+                            match self.as_str(s) {
+                                Some(t) => out.push_str(t),
+                                None => {
+                                    return Err(PyErr::type_error("__repr__ returned non-string"));
+                                }
+                            }
+                            return Ok(());
+                        }
+                        if self.is_exception(v) {
+                            let name = String::from(self.type_name(v));
+                            let args = self.exc_args(v);
+                            out.push_str(&name);
+                            let items = self.tuple_items(args);
+                            if items.len() == 1 {
+                                out.push('(');
+                                self.write_repr(items[0], out, depth + 1)?;
+                                out.push(')');
+                            } else {
+                                self.write_repr(args, out, depth + 1)?;
+                            }
+                            return Ok(());
+                        }
+                        let _ = write!(out, "<{} object at 0x{:x}>", self.type_name(v), obj_id(r));
+                    }
+                    Obj::Cell(_) => out.push_str("<cell>"),
+                    Obj::Iter(_) => {
+                        let _ = write!(out, "<iterator object at 0x{:x}>", obj_id(r));
+                    }
+                    Obj::Property(..) => {
+                        let _ = write!(out, "<property object at 0x{:x}>", obj_id(r));
+                    }
+                    Obj::ClassMethod(_) => out.push_str("<classmethod>"),
+                    Obj::StaticMethod(_) => out.push_str("<staticmethod>"),
+                    Obj::Super(..) => out.push_str("<super>"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_items(&mut self, items: &[Value], out: &mut String, depth: usize) -> PResult<()> {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.write_repr(*item, out, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    // ---- hashing and equality ----
+
+    pub(crate) fn hash(&mut self, v: Value) -> PResult<u64> {
+        Ok(match v {
+            Value::None => 0x9e37_79b9,
+            Value::Bool(b) => u64::from(b),
+            Value::Int(i) => i as u64,
+            Value::Float(f) => {
+                if libm::trunc(f) == f && libm::fabs(f) < 9.2e18 {
+                    f as i64 as u64
+                } else {
+                    f.to_bits()
+                }
+            }
+            Value::Builtin(id) => 0x1000 + u64::from(id),
+            Value::Undef => 0,
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Str(s) => fnv(s.as_bytes()),
+                Obj::Bytes(b) => fnv(b),
+                Obj::BigInt(b) => fnv(&b.to_signed_bytes_le()),
+                Obj::Tuple(t) => {
+                    let items = t.to_vec();
+                    let mut h: u64 = 0x345678;
+                    for item in items {
+                        h = (h ^ self.hash(item)?).wrapping_mul(1_000_003);
+                    }
+                    h
+                }
+                Obj::Set(d, true) => {
+                    let keys: Vec<u64> = d.iter().map(|e| e.hash).collect();
+                    keys.into_iter()
+                        .fold(0x1234, |a, h| a ^ h.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                }
+                Obj::List(_) | Obj::Dict(_) | Obj::Set(_, false) | Obj::ByteArray(_) => {
+                    return Err(PyErr::type_error(alloc::format!(
+                        "unhashable type: '{}'",
+                        self.type_name(v)
+                    )));
+                }
+                Obj::Instance(_) => {
+                    if let Some(h) = self.call_special(v, "__hash__", &[])? {
+                        return Ok(self.as_int(h).unwrap_or(0) as u64);
+                    }
+                    if self.special(v, "__eq__").is_some() {
+                        return Err(PyErr::type_error(alloc::format!(
+                            "unhashable type: '{}'",
+                            self.type_name(v)
+                        )));
+                    }
+                    obj_id(r)
+                }
+                _ => obj_id(r),
+            },
+        })
+    }
+
+    pub(crate) fn eq(&mut self, a: Value, b: Value) -> PResult<bool> {
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return Ok(int::compare(x, y) == Some(Ordering::Equal));
+        }
+        if identical(a, b) {
+            return Ok(true);
+        }
+        let (Value::Obj(ra), Value::Obj(rb)) = (a, b) else {
+            if let Value::Obj(_) = a {
+                return self.eq_special(a, b);
+            }
+            if let Value::Obj(_) = b {
+                return self.eq_special(b, a);
+            }
+            return Ok(false);
+        };
+        match (self.heap.get(ra), self.heap.get(rb)) {
+            (Obj::Str(x), Obj::Str(y)) => Ok(x == y),
+            (Obj::Bytes(_) | Obj::ByteArray(_), Obj::Bytes(_) | Obj::ByteArray(_)) => {
+                Ok(self.as_bytes(a) == self.as_bytes(b))
+            }
+            (Obj::List(x), Obj::List(y)) => {
+                let (x, y) = (x.clone(), y.clone());
+                self.seq_eq(&x, &y)
+            }
+            (Obj::Tuple(x), Obj::Tuple(y)) => {
+                let (x, y) = (x.to_vec(), y.to_vec());
+                self.seq_eq(&x, &y)
+            }
+            (Obj::Dict(x), Obj::Dict(y)) => {
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                let pairs: Vec<(Value, Value)> = x.iter().map(|e| (e.key, e.value)).collect();
+                for (k, v) in pairs {
+                    match self.dict_get(b, k)? {
+                        Some(w) if self.eq(v, w)? => {}
+                        _ => return Ok(false),
+                    }
+                }
+                Ok(true)
+            }
+            (Obj::Set(x, _), Obj::Set(y, _)) => {
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                let keys: Vec<Value> = x.iter().map(|e| e.key).collect();
+                for k in keys {
+                    if !self.set_contains(b, k)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            (Obj::Range(a1, b1, c1), Obj::Range(a2, b2, c2)) => Ok((a1, b1, c1) == (a2, b2, c2)),
+            (Obj::Instance(_), _) => self.eq_special(a, b),
+            (_, Obj::Instance(_)) => self.eq_special(b, a),
+            _ => Ok(false),
+        }
+    }
+
+    fn eq_special(&mut self, a: Value, b: Value) -> PResult<bool> {
+        if let Some(r) = self.call_special(a, "__eq__", &[b])? {
+            if r != Value::Obj(self.types.not_implemented) {
+                return self.truthy(r);
+            }
+        }
+        if let Some(r) = self.call_special(b, "__eq__", &[a])? {
+            if r != Value::Obj(self.types.not_implemented) {
+                return self.truthy(r);
+            }
+        }
+        Ok(identical(a, b))
+    }
+
+    fn seq_eq(&mut self, x: &[Value], y: &[Value]) -> PResult<bool> {
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (a, b) in x.iter().zip(y) {
+            if !self.eq(*a, *b)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    // ---- operators ----
+
+    pub(crate) fn binary(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Value> {
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            let r = int::arith(op, x, y)?;
+            return self.num_value(r);
+        }
+        // Python classes first: __iop__, then __op__, then the reflected __rop__.
+        let (name, rname, iname) = dunder(op);
+        let ni = Value::Obj(self.types.not_implemented);
+        if inplace
+            && let Some(r) = self.call_special(a, iname, &[b])?
+            && r != ni
+        {
+            return Ok(r);
+        }
+        if let Some(r) = self.call_special(a, name, &[b])?
+            && r != ni
+        {
+            return Ok(r);
+        }
+        if let Some(r) = self.call_special(b, rname, &[a])?
+            && r != ni
+        {
+            return Ok(r);
+        }
+        if let Some(r) = self.builtin_binary(op, a, b, inplace)? {
+            return Ok(r);
+        }
+        Err(PyErr::type_error(int::unsupported(
+            op,
+            self.type_name(a),
+            self.type_name(b),
+        )))
+    }
+
+    fn builtin_binary(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Option<Value>> {
+        let (Value::Obj(ra), bv) = (a, b) else {
+            // int * sequence
+            if op == BinOp::Mul
+                && let Some(n) = self.as_int(a)
+                && matches!(b, Value::Obj(_))
+            {
+                return self.builtin_binary(op, b, Value::Int(n), false);
+            }
+            return Ok(None);
+        };
+        let count = self.as_int(bv);
+        match (op, self.heap.get(ra)) {
+            (BinOp::Add, Obj::Str(x)) => {
+                let Some(y) = self.as_str(bv) else {
+                    return Ok(None);
+                };
+                let mut s = String::with_capacity(x.len() + y.len());
+                s.push_str(x);
+                s.push_str(y);
+                self.alloc(Obj::Str(s.into())).map(Some)
+            }
+            (BinOp::Add, Obj::Bytes(_) | Obj::ByteArray(_)) => {
+                let (Some(x), Some(y)) = (self.as_bytes(a), self.as_bytes(bv)) else {
+                    return Ok(None);
+                };
+                let mut joined = Vec::with_capacity(x.len() + y.len());
+                joined.extend_from_slice(x);
+                joined.extend_from_slice(y);
+                let bytearray = matches!(self.heap.get(ra), Obj::ByteArray(_));
+                if bytearray && inplace {
+                    if let Obj::ByteArray(v) = self.heap.get_mut(ra) {
+                        *v = joined;
+                    }
+                    self.heap.resize(ra);
+                    return Ok(Some(a));
+                }
+                let obj = if bytearray {
+                    Obj::ByteArray(joined)
+                } else {
+                    Obj::Bytes(joined.into())
+                };
+                self.alloc(obj).map(Some)
+            }
+            (BinOp::Add, Obj::List(x)) => {
+                if inplace {
+                    self.list_extend(a, bv)?;
+                    return Ok(Some(a));
+                }
+                let Value::Obj(rb) = bv else { return Ok(None) };
+                let Obj::List(y) = self.heap.get(rb) else {
+                    return Ok(None);
+                };
+                let mut joined = x.clone();
+                joined.extend_from_slice(y);
+                self.alloc(Obj::List(joined)).map(Some)
+            }
+            (BinOp::Add, Obj::Tuple(x)) => {
+                let Value::Obj(rb) = bv else { return Ok(None) };
+                let Obj::Tuple(y) = self.heap.get(rb) else {
+                    return Ok(None);
+                };
+                let mut joined = x.to_vec();
+                joined.extend_from_slice(y);
+                self.tuple(joined).map(Some)
+            }
+            (
+                BinOp::Mul,
+                Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::List(_) | Obj::Tuple(_),
+            ) => {
+                let Some(n) = count else { return Ok(None) };
+                let n = n.max(0) as usize;
+                let limit = self.heap.limit();
+                let obj = match self.heap.get(ra) {
+                    Obj::Str(s) => {
+                        if s.len().saturating_mul(n) > limit {
+                            return Err(PyErr::bare(ErrKind::MemoryError));
+                        }
+                        Obj::Str(s.repeat(n).into())
+                    }
+                    Obj::Bytes(s) => {
+                        if s.len().saturating_mul(n) > limit {
+                            return Err(PyErr::bare(ErrKind::MemoryError));
+                        }
+                        Obj::Bytes(s.repeat(n).into())
+                    }
+                    Obj::ByteArray(s) => Obj::ByteArray(s.repeat(n.min(limit))),
+                    Obj::List(l) => {
+                        if l.len().saturating_mul(n).saturating_mul(16) > limit {
+                            return Err(PyErr::bare(ErrKind::MemoryError));
+                        }
+                        Obj::List(l.repeat(n))
+                    }
+                    Obj::Tuple(t) => {
+                        if t.len().saturating_mul(n).saturating_mul(16) > limit {
+                            return Err(PyErr::bare(ErrKind::MemoryError));
+                        }
+                        Obj::Tuple(t.repeat(n).into())
+                    }
+                    _ => unreachable!("matched above"),
+                };
+                self.alloc(obj).map(Some)
+            }
+            (BinOp::Mod, Obj::Str(_)) => {
+                let s = crate::format::percent(self, a, bv)?;
+                self.str_value(&s).map(Some)
+            }
+            (BinOp::Mod, Obj::Bytes(_)) => {
+                let s = crate::format::percent(self, a, bv)?;
+                self.alloc(Obj::Bytes(s.into_bytes().into())).map(Some)
+            }
+            (BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor, Obj::Set(_, frozen)) => {
+                let frozen = *frozen;
+                let Value::Obj(rb) = bv else { return Ok(None) };
+                if !matches!(self.heap.get(rb), Obj::Set(..)) {
+                    return Ok(None);
+                }
+                let result = if inplace {
+                    a
+                } else {
+                    self.set_copy(a, frozen)?
+                };
+                self.temp_roots.push(result);
+                let r = self.set_op(op, result, a, bv);
+                self.temp_roots.pop();
+                r?;
+                Ok(Some(result))
+            }
+            (BinOp::Or, Obj::Dict(_)) if matches!(bv, Value::Obj(rb) if matches!(self.heap.get(rb), Obj::Dict(_))) =>
+            {
+                let result = if inplace { a } else { self.dict_copy(a)? };
+                self.temp_roots.push(result);
+                let r = self.dict_update(result, bv);
+                self.temp_roots.pop();
+                r?;
+                Ok(Some(result))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn unary(&mut self, op: UnaryOp, a: Value) -> PResult<Value> {
+        if op == UnaryOp::Not {
+            return Ok(Value::Bool(!self.truthy(a)?));
+        }
+        let name = match op {
+            UnaryOp::Neg => "__neg__",
+            UnaryOp::Pos => "__pos__",
+            _ => "__invert__",
+        };
+        if let Some(r) = self.call_special(a, name, &[])? {
+            return Ok(r);
+        }
+        let err = || alloc::format!("unsupported type for {name}: '{}'", self.type_name(a));
+        let Some(n) = self.num(a) else {
+            return Err(PyErr::type_error(err()));
+        };
+        let r = match (op, n) {
+            (UnaryOp::Pos, NumRef::Int(i)) => Num::Int(i),
+            (UnaryOp::Pos, NumRef::Float(f)) => Num::Float(f),
+            (UnaryOp::Pos, NumRef::Big(_)) => return Ok(a),
+            (UnaryOp::Neg, NumRef::Float(f)) => Num::Float(-f),
+            (UnaryOp::Neg, n) => int::arith(BinOp::Sub, NumRef::Int(0), n)?,
+            (UnaryOp::Invert, NumRef::Float(_)) => return Err(PyErr::type_error(err())),
+            (_, n) => int::arith(BinOp::Sub, NumRef::Int(-1), n)?,
+        };
+        self.num_value(r)
+    }
+
+    pub(crate) fn compare(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<Value> {
+        let r = match op {
+            CmpOp::Eq => self.eq(a, b)?,
+            CmpOp::Ne => {
+                if let Some(r) = self.call_special(a, "__ne__", &[b])?
+                    && r != Value::Obj(self.types.not_implemented)
+                {
+                    return Ok(Value::Bool(self.truthy(r)?));
+                }
+                !self.eq(a, b)?
+            }
+            CmpOp::Is => identical(a, b),
+            CmpOp::IsNot => !identical(a, b),
+            CmpOp::In => self.contains(b, a)?,
+            CmpOp::NotIn => !self.contains(b, a)?,
+            _ => {
+                let o = self.order(op, a, b)?;
+                return Ok(Value::Bool(o));
+            }
+        };
+        Ok(Value::Bool(r))
+    }
+
+    /// `<`, `<=`, `>`, `>=`.
+    fn order(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<bool> {
+        let (name, reflected) = match op {
+            CmpOp::Lt => ("__lt__", "__gt__"),
+            CmpOp::Le => ("__le__", "__ge__"),
+            CmpOp::Gt => ("__gt__", "__lt__"),
+            _ => ("__ge__", "__le__"),
+        };
+        let from = |o: Ordering| match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            _ => o != Ordering::Less,
+        };
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return Ok(int::compare(x, y).is_some_and(from));
+        }
+        let ni = Value::Obj(self.types.not_implemented);
+        if let Some(r) = self.call_special(a, name, &[b])?
+            && r != ni
+        {
+            return self.truthy(r);
+        }
+        if let Some(r) = self.call_special(b, reflected, &[a])?
+            && r != ni
+        {
+            return self.truthy(r);
+        }
+        if let (Value::Obj(ra), Value::Obj(rb)) = (a, b) {
+            match (self.heap.get(ra), self.heap.get(rb)) {
+                (Obj::Str(x), Obj::Str(y)) => return Ok(from(x.cmp(y))),
+                (Obj::Bytes(_) | Obj::ByteArray(_), Obj::Bytes(_) | Obj::ByteArray(_)) => {
+                    return Ok(from(self.as_bytes(a).cmp(&self.as_bytes(b))));
+                }
+                (Obj::List(x), Obj::List(y)) => {
+                    let (x, y) = (x.clone(), y.clone());
+                    return self.seq_order(op, &x, &y);
+                }
+                (Obj::Tuple(x), Obj::Tuple(y)) => {
+                    let (x, y) = (x.to_vec(), y.to_vec());
+                    return self.seq_order(op, &x, &y);
+                }
+                (Obj::Set(..), Obj::Set(..)) => {
+                    let sub = self.set_is_subset(a, b)?;
+                    let sup = self.set_is_subset(b, a)?;
+                    return Ok(match op {
+                        CmpOp::Lt => sub && !sup,
+                        CmpOp::Le => sub,
+                        CmpOp::Gt => sup && !sub,
+                        _ => sup,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Err(PyErr::type_error(alloc::format!(
+            "unsupported types for {name}: '{}', '{}'",
+            self.type_name(a),
+            self.type_name(b)
+        )))
+    }
+
+    fn seq_order(&mut self, op: CmpOp, x: &[Value], y: &[Value]) -> PResult<bool> {
+        for (a, b) in x.iter().zip(y) {
+            if !self.eq(*a, *b)? {
+                return self.order(op, *a, *b);
+            }
+        }
+        let o = x.len().cmp(&y.len());
+        Ok(match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            _ => o != Ordering::Less,
+        })
+    }
+
+    /// `item in container`.
+    pub(crate) fn contains(&mut self, container: Value, item: Value) -> PResult<bool> {
+        if let Value::Obj(r) = container {
+            match self.heap.get(r) {
+                Obj::Str(hay) => {
+                    let Some(needle) = self.as_str(item) else {
+                        return Err(PyErr::type_error(alloc::format!(
+                            "can't convert '{}' object to str implicitly",
+                            self.type_name(item)
+                        )));
+                    };
+                    return Ok(hay.contains(needle));
+                }
+                Obj::Bytes(_) | Obj::ByteArray(_) => {
+                    let hay = self.as_bytes(container).unwrap_or(&[]);
+                    if let Some(b) = self.as_int(item) {
+                        return Ok(hay.contains(&(b as u8)));
+                    }
+                    let needle = self.as_bytes(item).unwrap_or(&[]);
+                    return Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle));
+                }
+                Obj::List(items) => {
+                    let items = items.clone();
+                    return self.any_eq(&items, item);
+                }
+                Obj::Tuple(items) => {
+                    let items = items.to_vec();
+                    return self.any_eq(&items, item);
+                }
+                Obj::Dict(_) => return Ok(self.dict_get(container, item)?.is_some()),
+                Obj::Set(..) => return self.set_contains(container, item),
+                Obj::Range(start, stop, step) => {
+                    let (start, stop, step) = (*start, *stop, *step);
+                    let Some(i) = self.as_int(item) else {
+                        return Ok(false);
+                    };
+                    let inside = if step > 0 {
+                        i >= start && i < stop
+                    } else {
+                        i <= start && i > stop
+                    };
+                    return Ok(inside && (i - start) % step == 0);
+                }
+                Obj::Instance(_) => {
+                    if let Some(r) = self.call_special(container, "__contains__", &[item])? {
+                        return self.truthy(r);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let it = self.iter(container).map_err(|_| {
+            PyErr::type_error(alloc::format!(
+                "argument of type '{}' is not iterable",
+                self.type_name(container)
+            ))
+        })?;
+        self.temp_roots.push(it);
+        let result = loop {
+            match self.next(it) {
+                Ok(Some(v)) => match self.eq(v, item) {
+                    Ok(true) => break Ok(true),
+                    Ok(false) => {}
+                    Err(e) => break Err(e),
+                },
+                Ok(None) => break Ok(false),
+                Err(e) => break Err(e),
+            }
+        };
+        self.temp_roots.pop();
+        result
+    }
+
+    fn any_eq(&mut self, items: &[Value], item: Value) -> PResult<bool> {
+        for v in items {
+            if self.eq(*v, item)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    // ---- containers ----
+
+    pub(crate) fn new_dict(&mut self) -> PResult<Value> {
+        self.alloc(Obj::Dict(Box::new(Dict::new())))
+    }
+
+    pub(crate) fn new_set(&mut self, frozen: bool) -> PResult<Value> {
+        self.alloc(Obj::Set(Box::new(Dict::new()), frozen))
+    }
+
+    fn dict_ref(&self, d: Value) -> Option<&Dict> {
+        match d {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Dict(d) | Obj::Set(d, _) => Some(d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn dict_mut(&mut self, d: Value) -> Option<&mut Dict> {
+        match d {
+            Value::Obj(r) => match self.heap.get_mut(r) {
+                Obj::Dict(d) | Obj::Set(d, _) => Some(d),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Position of `key` in a dict or set.
+    pub(crate) fn dict_find(&mut self, d: Value, key: Value) -> PResult<Option<(usize, u64)>> {
+        let hash = self.hash(key)?;
+        let candidates: Vec<usize> = match self.dict_ref(d) {
+            Some(table) => table.candidates(hash).collect(),
+            None => return Ok(None),
+        };
+        for pos in candidates {
+            let Some(k) = self.dict_ref(d).and_then(|t| t.entry(pos)).map(|e| e.key) else {
+                continue;
+            };
+            if identical(k, key) || self.eq(k, key)? {
+                return Ok(Some((pos, hash)));
+            }
+        }
+        Ok(None)
+    }
+
+    pub(crate) fn dict_get(&mut self, d: Value, key: Value) -> PResult<Option<Value>> {
+        Ok(match self.dict_find(d, key)? {
+            Some((pos, _)) => self.dict_ref(d).and_then(|t| t.entry(pos)).map(|e| e.value),
+            None => None,
+        })
+    }
+
+    pub(crate) fn dict_set(&mut self, d: Value, key: Value, value: Value) -> PResult<()> {
+        let found = self.dict_find(d, key)?;
+        let hash = match found {
+            Some((pos, _)) => {
+                if let Some(t) = self.dict_mut(d) {
+                    t.set_value(pos, value);
+                }
+                return Ok(());
+            }
+            None => self.hash(key)?,
+        };
+        if let Some(t) = self.dict_mut(d) {
+            t.push(hash, key, value);
+        }
+        if let Value::Obj(r) = d {
+            self.heap.resize(r);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn dict_remove(&mut self, d: Value, key: Value) -> PResult<Option<Value>> {
+        let Some((pos, _)) = self.dict_find(d, key)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .dict_mut(d)
+            .and_then(|t| t.remove_at(pos))
+            .map(|e| e.value))
+    }
+
+    pub(crate) fn dict_items(&mut self, d: Value) -> PResult<Vec<(Value, Value)>> {
+        if let Some(t) = self.dict_ref(d) {
+            return Ok(t.iter().map(|e| (e.key, e.value)).collect());
+        }
+        // Any mapping with keys() and __getitem__.
+        let keys_id = self.interner.intern("keys");
+        let keys_fn = self.getattr(d, keys_id)?;
+        let keys = self.call_value(keys_fn, &[])?;
+        self.temp_roots.push(keys);
+        let keys = self.collect_iterable(keys);
+        self.temp_roots.pop();
+        let keys = keys?;
+        let mut out = Vec::with_capacity(keys.len());
+        self.temp_roots.extend_from_slice(&keys);
+        for k in &keys {
+            match self.getitem(d, *k) {
+                Ok(v) => out.push((*k, v)),
+                Err(e) => {
+                    self.temp_roots.clear();
+                    return Err(e);
+                }
+            }
+        }
+        self.temp_roots.clear();
+        Ok(out)
+    }
+
+    pub(crate) fn dict_update(&mut self, d: Value, other: Value) -> PResult<()> {
+        let is_mapping = self.dict_ref(other).is_some()
+            && !matches!(other, Value::Obj(r) if matches!(self.heap.get(r), Obj::Set(..)))
+            || matches!(other, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(_)));
+        if is_mapping {
+            let pairs = self.dict_items(other)?;
+            for (k, v) in pairs {
+                self.dict_set(d, k, v)?;
+            }
+            return Ok(());
+        }
+        // An iterable of pairs.
+        let items = self.collect_iterable(other)?;
+        self.temp_roots.extend_from_slice(&items);
+        let mut result = Ok(());
+        for item in items {
+            match self.unpack(item, 2) {
+                Ok(kv) => {
+                    if let Err(e) = self.dict_set(d, kv[0], kv[1]) {
+                        result = Err(e);
+                        break;
+                    }
+                }
+                Err(_) => {
+                    result = Err(PyErr::new(
+                        ErrKind::ValueError,
+                        "dictionary update sequence element has wrong length",
+                    ));
+                    break;
+                }
+            }
+        }
+        self.temp_roots.clear();
+        result
+    }
+
+    pub(crate) fn dict_copy(&mut self, d: Value) -> PResult<Value> {
+        let pairs = self.dict_items(d)?;
+        let new = self.new_dict()?;
+        for (k, v) in pairs {
+            self.dict_set(new, k, v)?;
+        }
+        Ok(new)
+    }
+
+    pub(crate) fn set_add(&mut self, s: Value, item: Value) -> PResult<()> {
+        if self.dict_find(s, item)?.is_some() {
+            return Ok(());
+        }
+        let hash = self.hash(item)?;
+        if let Some(t) = self.dict_mut(s) {
+            t.push(hash, item, Value::None);
+        }
+        if let Value::Obj(r) = s {
+            self.heap.resize(r);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn set_contains(&mut self, s: Value, item: Value) -> PResult<bool> {
+        match self.dict_find(s, item) {
+            Ok(found) => Ok(found.is_some()),
+            // An unhashable set looks for a frozenset with the same items.
+            Err(e)
+                if e.kind == ErrKind::TypeError
+                    && matches!(item, Value::Obj(r) if matches!(self.heap.get(r), Obj::Set(_, false))) =>
+            {
+                let f = self.set_copy(item, true)?;
+                self.temp_roots.push(f);
+                let r = self.dict_find(s, f);
+                self.temp_roots.pop();
+                Ok(r?.is_some())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub(crate) fn set_update(&mut self, s: Value, it: Value) -> PResult<()> {
+        let items = self.collect_iterable(it)?;
+        self.temp_roots.extend_from_slice(&items);
+        let mut result = Ok(());
+        for item in items {
+            if let Err(e) = self.set_add(s, item) {
+                result = Err(e);
+                break;
+            }
+        }
+        self.temp_roots.clear();
+        result
+    }
+
+    pub(crate) fn set_items(&self, s: Value) -> Vec<Value> {
+        self.dict_ref(s)
+            .map(|t| t.iter().map(|e| e.key).collect())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn set_copy(&mut self, s: Value, frozen: bool) -> PResult<Value> {
+        let items = self.set_items(s);
+        let new = self.new_set(frozen)?;
+        self.temp_roots.push(new);
+        let mut result = Ok(new);
+        for i in items {
+            if let Err(e) = self.set_add(new, i) {
+                result = Err(e);
+                break;
+            }
+        }
+        self.temp_roots.pop();
+        result
+    }
+
+    fn set_is_subset(&mut self, a: Value, b: Value) -> PResult<bool> {
+        for item in self.set_items(a) {
+            if !self.set_contains(b, item)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `result op= other`, where `result` starts as a copy of `a`.
+    pub(crate) fn set_op(
+        &mut self,
+        op: BinOp,
+        result: Value,
+        a: Value,
+        other: Value,
+    ) -> PResult<()> {
+        let other_items = self.collect_iterable(other)?;
+        match op {
+            BinOp::Or => {
+                for i in other_items {
+                    self.set_add(result, i)?;
+                }
+            }
+            BinOp::Sub => {
+                for i in other_items {
+                    self.dict_remove(result, i)?;
+                }
+            }
+            BinOp::And => {
+                let mine = self.set_items(result);
+                let other_set = self.set_copy(other, true)?;
+                self.temp_roots.push(other_set);
+                for i in mine {
+                    if !self.set_contains(other_set, i)? {
+                        self.dict_remove(result, i)?;
+                    }
+                }
+                self.temp_roots.pop();
+            }
+            BinOp::Xor => {
+                let original = self.set_copy(a, true)?;
+                self.temp_roots.push(original);
+                for i in other_items {
+                    if self.set_contains(original, i)? {
+                        self.dict_remove(result, i)?;
+                    } else {
+                        self.set_add(result, i)?;
+                    }
+                }
+                self.temp_roots.pop();
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn list_append(&mut self, l: Value, v: Value) -> PResult<()> {
+        if let Value::Obj(r) = l
+            && let Obj::List(items) = self.heap.get_mut(r)
+        {
+            items.push(v);
+            if items.len() == items.capacity() || items.len() < 8 {
+                self.heap.resize(r);
+            }
+            return Ok(());
+        }
+        Err(PyErr::type_error("append to a non-list"))
+    }
+
+    pub(crate) fn list_extend(&mut self, l: Value, it: Value) -> PResult<()> {
+        let items = self.collect_iterable(it)?;
+        if let Value::Obj(r) = l
+            && let Obj::List(v) = self.heap.get_mut(r)
+        {
+            v.extend(items);
+            self.heap.resize(r);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn tuple_items(&self, t: Value) -> Vec<Value> {
+        match t {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Tuple(items) => items.to_vec(),
+                Obj::List(items) => items.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn tuple_len(&self, t: Value) -> usize {
+        match t {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Tuple(items) => items.len(),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
+    /// Every item of an iterable.
+    pub(crate) fn collect_iterable(&mut self, v: Value) -> PResult<Vec<Value>> {
+        if let Value::Obj(r) = v {
+            match self.heap.get(r) {
+                Obj::List(items) => return Ok(items.clone()),
+                Obj::Tuple(items) => return Ok(items.to_vec()),
+                _ => {}
+            }
+        }
+        let it = self.iter(v)?;
+        let mark = self.temp_roots.len();
+        self.temp_roots.push(it);
+        let mut out = Vec::new();
+        let result = loop {
+            match self.next(it) {
+                Ok(Some(x)) => {
+                    // Keep what we collected rooted: the iterator may allocate.
+                    self.temp_roots.push(x);
+                    out.push(x);
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        self.temp_roots.truncate(mark);
+        result.map(|()| out)
+    }
+
+    /// Exactly `n` items, for unpacking assignment.
+    pub(crate) fn unpack(&mut self, seq: Value, n: usize) -> PResult<Vec<Value>> {
+        let items = self.collect_iterable(seq)?;
+        if items.len() < n {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                alloc::format!("need more than {} values to unpack", items.len()),
+            ));
+        }
+        if items.len() > n {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                alloc::format!("too many values to unpack (expected {n})"),
+            ));
+        }
+        Ok(items)
+    }
+
+    // ---- subscripts ----
+
+    pub(crate) fn getitem(&mut self, o: Value, i: Value) -> PResult<Value> {
+        let Value::Obj(r) = o else {
+            return Err(PyErr::type_error(alloc::format!(
+                "'{}' object isn't subscriptable",
+                self.type_name(o)
+            )));
+        };
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            return self.get_slice(o, a, b, c);
+        }
+        match self.heap.get(r) {
+            Obj::List(items) => {
+                let len = items.len();
+                let idx = self.index_arg(i)?;
+                match norm_index(idx, len) {
+                    Some(k) => match self.heap.get(r) {
+                        Obj::List(items) => Ok(items[k]),
+                        _ => unreachable!("checked"),
+                    },
+                    None => Err(PyErr::new(ErrKind::IndexError, "list index out of range")),
+                }
+            }
+            Obj::Tuple(items) => {
+                let len = items.len();
+                let idx = self.index_arg(i)?;
+                match norm_index(idx, len) {
+                    Some(k) => Ok(self.tuple_items(o)[k]),
+                    None => Err(PyErr::new(ErrKind::IndexError, "tuple index out of range")),
+                }
+            }
+            Obj::Str(s) => {
+                let idx = self.index_arg(i)?;
+                let s = s.clone();
+                let n = s.chars().count();
+                match norm_index(idx, n) {
+                    Some(k) => {
+                        let c = s.chars().nth(k).expect("in range");
+                        let mut buf = [0u8; 4];
+                        self.str_value(c.encode_utf8(&mut buf))
+                    }
+                    None => Err(PyErr::new(ErrKind::IndexError, "string index out of range")),
+                }
+            }
+            Obj::Bytes(b) => {
+                let idx = self.index_arg(i)?;
+                match norm_index(idx, b.len()) {
+                    Some(k) => Ok(Value::Int(i64::from(b[k]))),
+                    None => Err(PyErr::new(ErrKind::IndexError, "index out of range")),
+                }
+            }
+            Obj::ByteArray(b) => {
+                let idx = self.index_arg(i)?;
+                match norm_index(idx, b.len()) {
+                    Some(k) => Ok(Value::Int(i64::from(b[k]))),
+                    None => Err(PyErr::new(
+                        ErrKind::IndexError,
+                        "bytearray index out of range",
+                    )),
+                }
+            }
+            Obj::Range(start, stop, step) => {
+                let (start, stop, step) = (*start, *stop, *step);
+                let idx = self.index_arg(i)?;
+                match norm_index(idx, range_len(start, stop, step)) {
+                    Some(k) => Ok(Value::Int(start + step * k as i64)),
+                    None => Err(PyErr::new(
+                        ErrKind::IndexError,
+                        "range object index out of range",
+                    )),
+                }
+            }
+            Obj::Dict(_) => match self.dict_get(o, i)? {
+                Some(v) => Ok(v),
+                None => {
+                    if let Some(v) = self.call_special(o, "__missing__", &[i])? {
+                        return Ok(v);
+                    }
+                    Err(self.key_error(i))
+                }
+            },
+            Obj::Instance(_) => match self.call_special(o, "__getitem__", &[i])? {
+                Some(v) => Ok(v),
+                None => Err(PyErr::type_error(alloc::format!(
+                    "'{}' object isn't subscriptable",
+                    self.type_name(o)
+                ))),
+            },
+            Obj::Class(_) => {
+                // `list[int]` and friends: generic aliases are the class itself here.
+                Ok(o)
+            }
+            _ => Err(PyErr::type_error(alloc::format!(
+                "'{}' object isn't subscriptable",
+                self.type_name(o)
+            ))),
+        }
+    }
+
+    pub(crate) fn key_error(&mut self, key: Value) -> PyErr {
+        match self.tuple(alloc::vec![key]) {
+            Ok(args) => match self.instantiate_exc(self.types.exc(ErrKind::KeyError), args) {
+                Ok(v) => PyErr {
+                    kind: ErrKind::KeyError,
+                    message: None,
+                    traceback: Vec::new(),
+                    value: Some(v),
+                    reraise: false,
+                },
+                Err(e) => e,
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// Resolve slice bounds against a length: `(start, stop, step)` as in `slice.indices`.
+    pub(crate) fn slice_indices(
+        &self,
+        a: Value,
+        b: Value,
+        c: Value,
+        len: usize,
+    ) -> PResult<(i64, i64, i64)> {
+        let step = match c {
+            Value::None => 1,
+            v => self.index_arg(v)?,
+        };
+        if step == 0 {
+            return Err(PyErr::new(ErrKind::ValueError, "slice step cannot be zero"));
+        }
+        let len = len as i64;
+        let clamp = |v: Value, default: i64| -> PResult<i64> {
+            if v == Value::None {
+                return Ok(default);
+            }
+            let mut i = match self.num(v) {
+                Some(NumRef::Int(i)) => i,
+                Some(NumRef::Big(b)) => {
+                    if b.sign() == num_bigint::Sign::Minus {
+                        i64::MIN / 2
+                    } else {
+                        i64::MAX / 2
+                    }
+                }
+                _ => return Err(PyErr::type_error("slice indices must be integers")),
+            };
+            if i < 0 {
+                i += len;
+                if i < 0 {
+                    i = if step < 0 { -1 } else { 0 };
+                }
+            } else if i >= len {
+                i = if step < 0 { len - 1 } else { len };
+            }
+            Ok(i)
+        };
+        let (start, stop) = if step > 0 {
+            (clamp(a, 0)?, clamp(b, len)?)
+        } else {
+            (clamp(a, len - 1)?, clamp(b, -1)?)
+        };
+        Ok((start, stop, step))
+    }
+
+    fn slice_positions(&self, a: Value, b: Value, c: Value, len: usize) -> PResult<Vec<usize>> {
+        let (start, stop, step) = self.slice_indices(a, b, c, len)?;
+        let mut out = Vec::new();
+        let mut i = start;
+        while (step > 0 && i < stop) || (step < 0 && i > stop) {
+            out.push(i as usize);
+            i += step;
+        }
+        Ok(out)
+    }
+
+    fn get_slice(&mut self, o: Value, a: Value, b: Value, c: Value) -> PResult<Value> {
+        let Value::Obj(r) = o else {
+            unreachable!("checked by caller")
+        };
+        let len = match self.heap.get(r) {
+            Obj::List(x) => x.len(),
+            Obj::Tuple(x) => x.len(),
+            Obj::Str(s) => s.chars().count(),
+            Obj::Bytes(x) => x.len(),
+            Obj::ByteArray(x) => x.len(),
+            Obj::Range(start, stop, step) => range_len(*start, *stop, *step),
+            Obj::Instance(_) => {
+                let s = self.alloc(Obj::Slice(a, b, c))?;
+                return match self.call_special(o, "__getitem__", &[s])? {
+                    Some(v) => Ok(v),
+                    None => Err(PyErr::type_error("object isn't subscriptable")),
+                };
+            }
+            _ => {
+                return Err(PyErr::type_error(alloc::format!(
+                    "'{}' object isn't subscriptable",
+                    self.type_name(o)
+                )));
+            }
+        };
+        if let Obj::Range(start, _, step) = self.heap.get(r) {
+            let (rstart, rstep) = (*start, *step);
+            let (s, e, st) = self.slice_indices(a, b, c, len)?;
+            return self.alloc(Obj::Range(
+                rstart + s * rstep,
+                rstart + e * rstep,
+                rstep * st,
+            ));
+        }
+        let pos = self.slice_positions(a, b, c, len)?;
+        let obj = match self.heap.get(r) {
+            Obj::List(x) => Obj::List(pos.iter().map(|&i| x[i]).collect()),
+            Obj::Tuple(x) => {
+                let items: Vec<Value> = pos.iter().map(|&i| x[i]).collect();
+                return self.tuple(items);
+            }
+            Obj::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                let out: String = pos.iter().map(|&i| chars[i]).collect();
+                Obj::Str(out.into())
+            }
+            Obj::Bytes(x) => Obj::Bytes(pos.iter().map(|&i| x[i]).collect()),
+            Obj::ByteArray(x) => Obj::ByteArray(pos.iter().map(|&i| x[i]).collect()),
+            _ => unreachable!("checked above"),
+        };
+        self.alloc(obj)
+    }
+
+    pub(crate) fn setitem(&mut self, o: Value, i: Value, v: Value) -> PResult<()> {
+        let Value::Obj(r) = o else {
+            return Err(PyErr::type_error(alloc::format!(
+                "'{}' object doesn't support item assignment",
+                self.type_name(o)
+            )));
+        };
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && matches!(self.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
+        {
+            let (a, b, c) = (*a, *b, *c);
+            return self.set_slice(o, a, b, c, v);
+        }
+        match self.heap.get(r) {
+            Obj::List(items) => {
+                let len = items.len();
+                let idx = self.index_arg(i)?;
+                let Some(k) = norm_index(idx, len) else {
+                    return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
+                };
+                if let Obj::List(items) = self.heap.get_mut(r) {
+                    items[k] = v;
+                }
+                Ok(())
+            }
+            Obj::ByteArray(b) => {
+                let len = b.len();
+                let idx = self.index_arg(i)?;
+                let byte = self
+                    .as_int(v)
+                    .filter(|x| (0..256).contains(x))
+                    .ok_or_else(|| {
+                        PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)")
+                    })?;
+                let Some(k) = norm_index(idx, len) else {
+                    return Err(PyErr::new(
+                        ErrKind::IndexError,
+                        "bytearray index out of range",
+                    ));
+                };
+                if let Obj::ByteArray(b) = self.heap.get_mut(r) {
+                    b[k] = byte as u8;
+                }
+                Ok(())
+            }
+            Obj::Dict(_) => self.dict_set(o, i, v),
+            Obj::Instance(_) => match self.call_special(o, "__setitem__", &[i, v])? {
+                Some(_) => Ok(()),
+                None => Err(PyErr::type_error(alloc::format!(
+                    "'{}' object doesn't support item assignment",
+                    self.type_name(o)
+                ))),
+            },
+            _ => Err(PyErr::type_error(alloc::format!(
+                "'{}' object doesn't support item assignment",
+                self.type_name(o)
+            ))),
+        }
+    }
+
+    fn set_slice(&mut self, o: Value, a: Value, b: Value, c: Value, v: Value) -> PResult<()> {
+        let Value::Obj(r) = o else {
+            unreachable!("checked by caller")
+        };
+        let is_bytes = matches!(self.heap.get(r), Obj::ByteArray(_));
+        let new: Vec<Value> = if is_bytes {
+            match self.as_bytes(v) {
+                Some(bytes) => bytes.iter().map(|x| Value::Int(i64::from(*x))).collect(),
+                None => self.collect_iterable(v)?,
+            }
+        } else {
+            self.collect_iterable(v)?
+        };
+        let len = match self.heap.get(r) {
+            Obj::List(x) => x.len(),
+            Obj::ByteArray(x) => x.len(),
+            _ => 0,
+        };
+        let (start, stop, step) = self.slice_indices(a, b, c, len)?;
+        if step != 1 {
+            let pos = self.slice_positions(a, b, c, len)?;
+            if pos.len() != new.len() {
+                return Err(PyErr::new(
+                    ErrKind::ValueError,
+                    alloc::format!(
+                        "attempt to assign sequence of size {} to extended slice of size {}",
+                        new.len(),
+                        pos.len()
+                    ),
+                ));
+            }
+            for (p, item) in pos.into_iter().zip(new) {
+                self.setitem(o, Value::Int(p as i64), item)?;
+            }
+            return Ok(());
+        }
+        let start = start.max(0) as usize;
+        let stop = (stop.max(start as i64)) as usize;
+        match self.heap.get_mut(r) {
+            Obj::List(items) => {
+                items.splice(start..stop, new);
+            }
+            Obj::ByteArray(items) => {
+                let bytes: Vec<u8> = new
+                    .iter()
+                    .map(|x| match x {
+                        Value::Int(i) => *i as u8,
+                        _ => 0,
+                    })
+                    .collect();
+                items.splice(start..stop, bytes);
+            }
+            _ => {}
+        }
+        self.heap.resize(r);
+        Ok(())
+    }
+
+    pub(crate) fn delitem(&mut self, o: Value, i: Value) -> PResult<()> {
+        let Value::Obj(r) = o else {
+            return Err(PyErr::type_error(alloc::format!(
+                "'{}' object doesn't support item deletion",
+                self.type_name(o)
+            )));
+        };
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && matches!(self.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let len = match self.heap.get(r) {
+                Obj::List(x) => x.len(),
+                Obj::ByteArray(x) => x.len(),
+                _ => 0,
+            };
+            let mut pos = self.slice_positions(a, b, c, len)?;
+            pos.sort_unstable();
+            match self.heap.get_mut(r) {
+                Obj::List(items) => {
+                    for p in pos.into_iter().rev() {
+                        items.remove(p);
+                    }
+                }
+                Obj::ByteArray(items) => {
+                    for p in pos.into_iter().rev() {
+                        items.remove(p);
+                    }
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
+        match self.heap.get(r) {
+            Obj::List(items) => {
+                let len = items.len();
+                let idx = self.index_arg(i)?;
+                let Some(k) = norm_index(idx, len) else {
+                    return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
+                };
+                if let Obj::List(items) = self.heap.get_mut(r) {
+                    items.remove(k);
+                }
+                Ok(())
+            }
+            Obj::ByteArray(b) => {
+                let len = b.len();
+                let idx = self.index_arg(i)?;
+                let Some(k) = norm_index(idx, len) else {
+                    return Err(PyErr::new(
+                        ErrKind::IndexError,
+                        "bytearray index out of range",
+                    ));
+                };
+                if let Obj::ByteArray(b) = self.heap.get_mut(r) {
+                    b.remove(k);
+                }
+                Ok(())
+            }
+            Obj::Dict(_) => match self.dict_remove(o, i)? {
+                Some(_) => Ok(()),
+                None => Err(self.key_error(i)),
+            },
+            Obj::Instance(_) => match self.call_special(o, "__delitem__", &[i])? {
+                Some(_) => Ok(()),
+                None => Err(PyErr::type_error(alloc::format!(
+                    "'{}' object doesn't support item deletion",
+                    self.type_name(o)
+                ))),
+            },
+            _ => Err(PyErr::type_error(alloc::format!(
+                "'{}' object doesn't support item deletion",
+                self.type_name(o)
+            ))),
+        }
+    }
+
+    // ---- iteration ----
+
+    pub(crate) fn iter(&mut self, o: Value) -> PResult<Value> {
+        let not_iterable = |s: &Self| {
+            PyErr::type_error(alloc::format!("'{}' object isn't iterable", s.type_name(o)))
+        };
+        let Value::Obj(r) = o else {
+            return Err(not_iterable(self));
+        };
+        let it = match self.heap.get(r) {
+            Obj::List(_) | Obj::Tuple(_) | Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
+                Iter::Seq { seq: o, index: 0 }
+            }
+            Obj::Range(start, stop, step) => Iter::Range {
+                next: *start,
+                stop: *stop,
+                step: *step,
+            },
+            Obj::Dict(_) | Obj::Set(..) => Iter::Dict {
+                dict: o,
+                pos: 0,
+                kind: 0,
+            },
+            Obj::Iter(_) | Obj::Generator(_) => return Ok(o),
+            Obj::Instance(_) => {
+                if let Some(it) = self.call_special(o, "__iter__", &[])? {
+                    return Ok(it);
+                }
+                if self.special(o, "__getitem__").is_some() {
+                    // The old sequence protocol: o[0], o[1], … until IndexError.
+                    return self.alloc(Obj::Iter(Box::new(Iter::Seq { seq: o, index: 0 })));
+                }
+                return Err(not_iterable(self));
+            }
+            _ => return Err(not_iterable(self)),
+        };
+        self.alloc(Obj::Iter(Box::new(it)))
+    }
+
+    /// The next item, or `None` when the iterator is exhausted.
+    pub(crate) fn next(&mut self, it: Value) -> PResult<Option<Value>> {
+        let Value::Obj(r) = it else {
+            return Err(PyErr::type_error(alloc::format!(
+                "'{}' object isn't an iterator",
+                self.type_name(it)
+            )));
+        };
+        match self.heap.get_mut(r) {
+            Obj::Iter(iter) => match &mut **iter {
+                Iter::Range { next, stop, step } => {
+                    let cur = *next;
+                    if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
+                        *next = cur + *step;
+                        return Ok(Some(Value::Int(cur)));
+                    }
+                    Ok(None)
+                }
+                Iter::Seq { seq, index } => {
+                    let (seq, i) = (*seq, *index);
+                    let item = self.seq_item(seq, i)?;
+                    if item.is_some()
+                        && let Obj::Iter(iter) = self.heap.get_mut(r)
+                        && let Iter::Seq { index, .. } = &mut **iter
+                    {
+                        *index = i + 1;
+                    }
+                    Ok(item)
+                }
+                Iter::Reversed { seq, index } => {
+                    if *index == 0 {
+                        return Ok(None);
+                    }
+                    *index -= 1;
+                    let (seq, i) = (*seq, *index);
+                    self.seq_item(seq, i)
+                }
+                Iter::Dict { dict, pos, kind } => {
+                    let (d, p, kind) = (*dict, *pos, *kind);
+                    let Some((at, e)) = self.dict_ref(d).and_then(|t| t.next_from(p)) else {
+                        return Ok(None);
+                    };
+                    if let Obj::Iter(iter) = self.heap.get_mut(r)
+                        && let Iter::Dict { pos, .. } = &mut **iter
+                    {
+                        *pos = at + 1;
+                    }
+                    Ok(Some(match kind {
+                        0 => e.key,
+                        1 => e.value,
+                        _ => self.tuple(alloc::vec![e.key, e.value])?,
+                    }))
+                }
+                Iter::Enumerate { iter, count } => {
+                    let (inner, n) = (*iter, *count);
+                    let Some(v) = self.next(inner)? else {
+                        return Ok(None);
+                    };
+                    if let Obj::Iter(iter) = self.heap.get_mut(r)
+                        && let Iter::Enumerate { count, .. } = &mut **iter
+                    {
+                        *count = n + 1;
+                    }
+                    self.temp_roots.push(v);
+                    let t = self.tuple(alloc::vec![Value::Int(n), v]);
+                    self.temp_roots.pop();
+                    t.map(Some)
+                }
+                Iter::Zip(its) => {
+                    let its = its.clone();
+                    let mut items = Vec::with_capacity(its.len());
+                    let mark = self.temp_roots.len();
+                    for i in its {
+                        match self.next(i) {
+                            Ok(Some(v)) => {
+                                self.temp_roots.push(v);
+                                items.push(v);
+                            }
+                            Ok(None) => {
+                                self.temp_roots.truncate(mark);
+                                return Ok(None);
+                            }
+                            Err(e) => {
+                                self.temp_roots.truncate(mark);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    let t = self.tuple(items);
+                    self.temp_roots.truncate(mark);
+                    t.map(Some)
+                }
+                Iter::Map { func, iters } => {
+                    let (f, its) = (*func, iters.clone());
+                    let mut args = Vec::with_capacity(its.len());
+                    let mark = self.temp_roots.len();
+                    for i in its {
+                        match self.next(i) {
+                            Ok(Some(v)) => {
+                                self.temp_roots.push(v);
+                                args.push(v);
+                            }
+                            Ok(None) => {
+                                self.temp_roots.truncate(mark);
+                                return Ok(None);
+                            }
+                            Err(e) => {
+                                self.temp_roots.truncate(mark);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    let r = self.call_value(f, &args);
+                    self.temp_roots.truncate(mark);
+                    r.map(Some)
+                }
+                Iter::Filter { func, iter } => {
+                    let (f, inner) = (*func, *iter);
+                    loop {
+                        let Some(v) = self.next(inner)? else {
+                            return Ok(None);
+                        };
+                        let keep = if f == Value::None {
+                            self.truthy(v)?
+                        } else {
+                            self.temp_roots.push(v);
+                            let r = self.call_value(f, &[v]);
+                            self.temp_roots.pop();
+                            let r = r?;
+                            self.truthy(r)?
+                        };
+                        if keep {
+                            return Ok(Some(v));
+                        }
+                    }
+                }
+                Iter::Call { func, sentinel } => {
+                    let (f, s) = (*func, *sentinel);
+                    let v = self.call_value(f, &[])?;
+                    if self.eq(v, s)? {
+                        return Ok(None);
+                    }
+                    Ok(Some(v))
+                }
+            },
+            Obj::Generator(_) => self.generator_next(it, Value::None),
+            Obj::Instance(_) => {
+                let f = self.special(it, "__next__");
+                let Some(f) = f else {
+                    return Err(PyErr::type_error(alloc::format!(
+                        "'{}' object isn't an iterator",
+                        self.type_name(it)
+                    )));
+                };
+                match self.call_value(f, &[it]) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if e.kind == ErrKind::StopIteration => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            _ => Err(PyErr::type_error(alloc::format!(
+                "'{}' object isn't an iterator",
+                self.type_name(it)
+            ))),
+        }
+    }
+
+    /// Item `i` of a sequence for iteration, `None` past the end.
+    fn seq_item(&mut self, seq: Value, i: usize) -> PResult<Option<Value>> {
+        let Value::Obj(r) = seq else { return Ok(None) };
+        match self.heap.get(r) {
+            Obj::List(items) => Ok(items.get(i).copied()),
+            Obj::Tuple(items) => Ok(items.get(i).copied()),
+            Obj::Bytes(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),
+            Obj::ByteArray(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),
+            Obj::Str(s) => {
+                // `i` counts characters; walk from the start (strings are short on boards).
+                let Some(c) = s.chars().nth(i) else {
+                    return Ok(None);
+                };
+                let mut buf = [0u8; 4];
+                self.str_value(c.encode_utf8(&mut buf)).map(Some)
+            }
+            Obj::Instance(_) => match self.getitem(seq, Value::Int(i as i64)) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if e.kind == ErrKind::IndexError || e.kind == ErrKind::StopIteration => {
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn len(&mut self, v: Value) -> PResult<usize> {
+        if let Value::Obj(r) = v {
+            let n = match self.heap.get(r) {
+                Obj::Str(s) => Some(s.chars().count()),
+                Obj::Bytes(b) => Some(b.len()),
+                Obj::ByteArray(b) => Some(b.len()),
+                Obj::List(l) => Some(l.len()),
+                Obj::Tuple(t) => Some(t.len()),
+                Obj::Dict(d) | Obj::Set(d, _) => Some(d.len()),
+                Obj::Range(a, b, c) => Some(range_len(*a, *b, *c)),
+                _ => None,
+            };
+            if let Some(n) = n {
+                return Ok(n);
+            }
+            if let Some(n) = self.call_special(v, "__len__", &[])? {
+                return Ok(self.as_int(n).unwrap_or(0).max(0) as usize);
+            }
+        }
+        Err(PyErr::type_error(alloc::format!(
+            "object of type '{}' has no len()",
+            self.type_name(v)
+        )))
+    }
+}
+
+pub fn range_len(start: i64, stop: i64, step: i64) -> usize {
+    if step > 0 && stop > start {
+        ((stop - start + step - 1) / step) as usize
+    } else if step < 0 && stop < start {
+        ((start - stop - step - 1) / -step) as usize
+    } else {
+        0
+    }
+}
+
+/// `a is b`.
+pub fn identical(a: Value, b: Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// A stable identity for `id()` and default reprs.
+pub fn obj_id(r: ObjRef) -> u64 {
+    0x7f00_0000 + u64::from(r.index()) * 16
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}

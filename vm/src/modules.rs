@@ -47,6 +47,7 @@ impl Interp {
             "sys" => self.make_sys(),
             "gc" => self.native_module("gc", GC),
             "micropython" => self.native_module("micropython", MICROPYTHON),
+            "time" | "utime" => self.native_module("time", TIME),
             "builtins" => {
                 let attrs = self.builtins.clone();
                 self.alloc_root(Obj::Module(Box::new(Module {
@@ -200,6 +201,98 @@ fn mp_const(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn mp_opt_level(_vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(0))
 }
+
+/// Ticks wrap like MicroPython's: a 30-bit period on every port.
+const TICKS_PERIOD: i64 = 1 << 30;
+
+fn ticks(v: u64) -> Value {
+    Value::Int((v % TICKS_PERIOD as u64) as i64)
+}
+
+fn time_ticks_us(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(ticks(vm.platform.ticks_us()))
+}
+
+fn time_ticks_ms(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(ticks(vm.platform.ticks_us() / 1000))
+}
+
+fn time_ticks_diff(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ticks_diff", 2, 2)?;
+    let (x, y) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
+    let d = (x - y).rem_euclid(TICKS_PERIOD);
+    Ok(Value::Int(if d >= TICKS_PERIOD / 2 { d - TICKS_PERIOD } else { d }))
+}
+
+fn time_ticks_add(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ticks_add", 2, 2)?;
+    let (x, y) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
+    Ok(Value::Int((x + y).rem_euclid(TICKS_PERIOD)))
+}
+
+fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
+    if us < 0.0 {
+        return Err(PyErr::new(ErrKind::ValueError, "sleep length must be non-negative"));
+    }
+    // Sleep in slices so that Ctrl-C interrupts a long sleep.
+    let mut left = us as u64;
+    while left > 0 {
+        let step = left.min(10_000);
+        vm.platform.sleep_us(step);
+        left -= step;
+        if vm.platform.interrupt_requested() {
+            return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
+        }
+    }
+    Ok(Value::None)
+}
+
+fn number(vm: &Interp, v: Value) -> PResult<f64> {
+    match vm.num(v) {
+        Some(n) => crate::objects::int::to_f64(n),
+        None => Err(PyErr::type_error("can't convert to float")),
+    }
+}
+
+fn time_sleep(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sleep", 1, 1)?;
+    let s = number(vm, vm.arg(a, 0))?;
+    sleep_for(vm, s * 1e6)
+}
+
+fn time_sleep_ms(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sleep_ms", 1, 1)?;
+    let s = number(vm, vm.arg(a, 0))?;
+    sleep_for(vm, s * 1e3)
+}
+
+fn time_sleep_us(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sleep_us", 1, 1)?;
+    let s = number(vm, vm.arg(a, 0))?;
+    sleep_for(vm, s)
+}
+
+fn time_time(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Float(vm.platform.epoch_seconds()))
+}
+
+fn time_time_ns(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let ns = vm.platform.epoch_seconds() * 1e9;
+    Ok(Value::Int(ns as i64))
+}
+
+const TIME: &[Native] = &[
+    Native { name: "ticks_us", func: time_ticks_us },
+    Native { name: "ticks_ms", func: time_ticks_ms },
+    Native { name: "ticks_cpu", func: time_ticks_us },
+    Native { name: "ticks_diff", func: time_ticks_diff },
+    Native { name: "ticks_add", func: time_ticks_add },
+    Native { name: "sleep", func: time_sleep },
+    Native { name: "sleep_ms", func: time_sleep_ms },
+    Native { name: "sleep_us", func: time_sleep_us },
+    Native { name: "time", func: time_time },
+    Native { name: "time_ns", func: time_time_ns },
+];
 
 const SYS: &[Native] = &[Native {
     name: "exit",

@@ -15,6 +15,21 @@ pub trait Platform: core::any::Any {
         false
     }
 
+    /// A monotonic clock in microseconds (`time.ticks_us`); wraps at will.
+    fn ticks_us(&mut self) -> u64 {
+        0
+    }
+
+    /// Sleep (`time.sleep_ms`); a port without a clock returns at once.
+    fn sleep_us(&mut self, us: u64) {
+        let _ = us;
+    }
+
+    /// Seconds since the epoch (`time.time`), if the port knows the date.
+    fn epoch_seconds(&mut self) -> f64 {
+        0.0
+    }
+
     /// `sys.platform`.
     fn sys_platform(&self) -> &str {
         "copperhead"

@@ -2281,6 +2281,9 @@ impl Interp {
                 }
                 Iter::Zip(its) => {
                     let its = its.clone();
+                    if its.is_empty() {
+                        return Ok(None);
+                    }
                     let mut items = Vec::with_capacity(its.len());
                     let mark = self.temp_roots.len();
                     for i in its {

@@ -23,6 +23,7 @@ pub struct HostPlatform {
     out: Link,
     cook: bool,
     interrupt: Arc<AtomicBool>,
+    started: std::time::Instant,
 }
 
 impl HostPlatform {
@@ -32,6 +33,7 @@ impl HostPlatform {
             out,
             cook,
             interrupt,
+            started: std::time::Instant::now(),
         }
     }
 }
@@ -52,6 +54,24 @@ impl Platform for HostPlatform {
 
     fn interrupt_requested(&mut self) -> bool {
         self.interrupt.swap(false, Ordering::Relaxed)
+    }
+
+    fn ticks_us(&mut self) -> u64 {
+        self.started.elapsed().as_micros() as u64
+    }
+
+    fn sleep_us(&mut self, us: u64) {
+        std::thread::sleep(std::time::Duration::from_micros(us));
+    }
+
+    fn epoch_seconds(&mut self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    }
+
+    fn sys_platform(&self) -> &str {
+        std::env::consts::OS
     }
 }
 

@@ -235,6 +235,14 @@ const FUNCTIONS: &[Native] = &[
         name: "super",
         func: super_,
     },
+    Native {
+        name: "exec",
+        func: exec,
+    },
+    Native {
+        name: "eval",
+        func: eval,
+    },
 ];
 
 /// Constructors of the built-in types, registered as their classes' `__new__`.
@@ -733,6 +741,13 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.type_name(it)
         )));
     }
+    if matches!(it, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Generator(_))) {
+        return match vm.gen_resume(it, Value::None, None)? {
+            crate::call::GenOut::Yield(v) => Ok(v),
+            crate::call::GenOut::Return(_) if a.len == 2 => Ok(vm.arg(a, 1)),
+            crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
+        };
+    }
     match vm.next(it)? {
         Some(v) => Ok(v),
         None if a.len == 2 => Ok(vm.arg(a, 1)),
@@ -984,6 +999,76 @@ fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
     vm.stack.pop();
     Ok(list)
+}
+
+/// Run source text for `exec`/`eval`, in the caller's module or in a `globals` dict.
+fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
+    vm.nargs(
+        a,
+        if mode == crate::Mode::Eval {
+            "eval"
+        } else {
+            "exec"
+        },
+        1,
+        3,
+    )?;
+    let src = vm.arg(a, 0);
+    let text = match vm.as_str(src) {
+        Some(s) => String::from(s),
+        None => match vm.as_bytes(src) {
+            Some(b) => String::from_utf8_lossy(b).into_owned(),
+            None => return Err(PyErr::type_error("exec() arg 1 must be a string or bytes")),
+        },
+    };
+    let globals = if a.len > 1 {
+        Some(vm.arg(a, 1)).filter(|g| *g != Value::None)
+    } else {
+        None
+    };
+    let Some(g) = globals else {
+        let module = vm.frames.last().map_or(vm.main, |f| f.module);
+        return vm.run_source(&text, "<string>", mode, module);
+    };
+    // A dict of globals: run in a scratch module seeded from it, then write names back.
+    let pairs = vm.dict_items(g)?;
+    let mut attrs = crate::objects::class::Attrs::default();
+    for (k, v) in &pairs {
+        if let Some(name) = vm.as_str(*k) {
+            let name = String::from(name);
+            attrs.insert(vm.interner.intern(&name), *v);
+        }
+    }
+    let builtins_name = vm.interner.intern("__builtins__");
+    attrs.remove(&builtins_name);
+    let module = vm.alloc(Obj::Module(Box::new(crate::objects::class::Module {
+        name: alloc::rc::Rc::from("__main__"),
+        attrs,
+    })))?;
+    let Value::Obj(mref) = module else {
+        unreachable!("modules are objects")
+    };
+    vm.stack.push(module);
+    let result = vm.run_source(&text, "<string>", mode, mref);
+    let names: Vec<(u32, Value)> = match vm.heap.get(mref) {
+        Obj::Module(m) => m.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+        _ => Vec::new(),
+    };
+    for (k, v) in names {
+        let name = vm.interner.name_rc(k);
+        let key = vm.str_value(&name)?;
+        vm.dict_set(g, key, v)?;
+    }
+    vm.stack.pop();
+    result
+}
+
+fn exec(vm: &mut Interp, a: Args) -> PResult<Value> {
+    run_text(vm, a, crate::Mode::File).map(|_| Value::None)
+}
+
+fn eval(vm: &mut Interp, a: Args) -> PResult<Value> {
+    run_text(vm, a, crate::Mode::Eval)
 }
 
 fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -86,6 +86,24 @@ pub fn compile(body: &[Stmt], mode: Mode, interner: &mut Interner) -> Result<Uni
     let module_scope = &table.scopes[0];
     let mut c = Compiler::new(&table, module_scope, interner, mode, "<module>");
     c.unit.uses_names = true;
+    if mode == Mode::Eval {
+        let [
+            Stmt {
+                kind: StmtKind::Expr(e),
+                line,
+            },
+        ] = body
+        else {
+            return Err(CompileError::syntax(
+                "invalid syntax",
+                body.first().map_or(1, |s| s.line),
+            ));
+        };
+        c.line = *line;
+        c.expr(e)?;
+        c.emit(Op::Return);
+        return Ok(c.unit);
+    }
     for stmt in body {
         c.stmt(stmt)?;
     }

@@ -55,6 +55,8 @@ pub enum Mode {
     File,
     /// One interactive REPL input: the value of an expression statement is printed with repr.
     Single,
+    /// One expression, whose value is the result (`eval`).
+    Eval,
 }
 
 /// An exception that escaped the program, rendered as MicroPython prints it.

@@ -221,7 +221,11 @@ fn time_ticks_diff(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "ticks_diff", 2, 2)?;
     let (x, y) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
     let d = (x - y).rem_euclid(TICKS_PERIOD);
-    Ok(Value::Int(if d >= TICKS_PERIOD / 2 { d - TICKS_PERIOD } else { d }))
+    Ok(Value::Int(if d >= TICKS_PERIOD / 2 {
+        d - TICKS_PERIOD
+    } else {
+        d
+    }))
 }
 
 fn time_ticks_add(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -232,7 +236,10 @@ fn time_ticks_add(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
     if us < 0.0 {
-        return Err(PyErr::new(ErrKind::ValueError, "sleep length must be non-negative"));
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "sleep length must be non-negative",
+        ));
     }
     // Sleep in slices so that Ctrl-C interrupts a long sleep.
     let mut left = us as u64;
@@ -282,16 +289,46 @@ fn time_time_ns(vm: &mut Interp, _a: Args) -> PResult<Value> {
 }
 
 const TIME: &[Native] = &[
-    Native { name: "ticks_us", func: time_ticks_us },
-    Native { name: "ticks_ms", func: time_ticks_ms },
-    Native { name: "ticks_cpu", func: time_ticks_us },
-    Native { name: "ticks_diff", func: time_ticks_diff },
-    Native { name: "ticks_add", func: time_ticks_add },
-    Native { name: "sleep", func: time_sleep },
-    Native { name: "sleep_ms", func: time_sleep_ms },
-    Native { name: "sleep_us", func: time_sleep_us },
-    Native { name: "time", func: time_time },
-    Native { name: "time_ns", func: time_time_ns },
+    Native {
+        name: "ticks_us",
+        func: time_ticks_us,
+    },
+    Native {
+        name: "ticks_ms",
+        func: time_ticks_ms,
+    },
+    Native {
+        name: "ticks_cpu",
+        func: time_ticks_us,
+    },
+    Native {
+        name: "ticks_diff",
+        func: time_ticks_diff,
+    },
+    Native {
+        name: "ticks_add",
+        func: time_ticks_add,
+    },
+    Native {
+        name: "sleep",
+        func: time_sleep,
+    },
+    Native {
+        name: "sleep_ms",
+        func: time_sleep_ms,
+    },
+    Native {
+        name: "sleep_us",
+        func: time_sleep_us,
+    },
+    Native {
+        name: "time",
+        func: time_time,
+    },
+    Native {
+        name: "time_ns",
+        func: time_time_ns,
+    },
 ];
 
 const SYS: &[Native] = &[Native {

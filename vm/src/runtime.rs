@@ -1626,7 +1626,12 @@ impl Interp {
             }
             BinOp::And => {
                 let mine = self.set_items(result);
-                let other_set = self.set_copy(other, true)?;
+                let other_set = self.new_set(true)?;
+                self.temp_roots.push(other_set);
+                for i in other_items {
+                    self.set_add(other_set, i)?;
+                }
+                self.temp_roots.pop();
                 self.temp_roots.push(other_set);
                 for i in mine {
                     if !self.set_contains(other_set, i)? {

@@ -957,7 +957,7 @@ fn set_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
         unreachable!("checked")
     };
     let e = match vm.heap.get_mut(r) {
-        Obj::Set(d, _) => d.pop_last(),
+        Obj::Set(d, _) => d.next_from(0).and_then(|(pos, _)| d.remove_at(pos)),
         _ => None,
     };
     match e {
@@ -1129,7 +1129,7 @@ fn int_to_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
     let order = opt_arg(vm, a, 2)
         .or_else(|| vm.kwarg(a, "byteorder"))
         .unwrap_or(Value::None);
-    let little = vm.as_str(order) != Some("big");
+    let little = vm.as_str(order) == Some("little");
     let n = match vm.num(v) {
         Some(crate::objects::int::NumRef::Int(i)) => num_bigint::BigInt::from(i),
         Some(crate::objects::int::NumRef::Big(b)) => b.clone(),
@@ -1247,6 +1247,218 @@ fn iter_next(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn iter_self(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(vm.arg(a, 0))
+}
+
+fn property_parts(vm: &Interp, v: Value) -> PResult<(Value, Value, Value)> {
+    match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Property(g, s, d) => Ok((*g, *s, *d)),
+            _ => Err(PyErr::type_error("descriptor requires a 'property' object")),
+        },
+        _ => Err(PyErr::type_error("descriptor requires a 'property' object")),
+    }
+}
+
+fn property_getter(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "getter", 2, 2)?;
+    let (_, s, d) = property_parts(vm, vm.arg(a, 0))?;
+    vm.alloc(Obj::Property(vm.arg(a, 1), s, d))
+}
+
+fn property_setter(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "setter", 2, 2)?;
+    let (g, _, d) = property_parts(vm, vm.arg(a, 0))?;
+    vm.alloc(Obj::Property(g, vm.arg(a, 1), d))
+}
+
+fn property_deleter(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "deleter", 2, 2)?;
+    let (g, s, _) = property_parts(vm, vm.arg(a, 0))?;
+    vm.alloc(Obj::Property(g, s, vm.arg(a, 1)))
+}
+
+const PROPERTY: &[Native] = &[
+    Native {
+        name: "getter",
+        func: property_getter,
+    },
+    Native {
+        name: "setter",
+        func: property_setter,
+    },
+    Native {
+        name: "deleter",
+        func: property_deleter,
+    },
+];
+
+// ---- bytes and bytearray: the text methods, applied byte for byte ----
+
+/// Bytes as text, one character per byte (Latin-1), so the str methods serve bytes too.
+fn bytes_to_text(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
+}
+
+fn text_to_bytes(s: &str) -> Vec<u8> {
+    s.chars().map(|c| c as u32 as u8).collect()
+}
+
+/// Run a str method on bytes: bytes arguments become text, text results become bytes.
+fn via_text(
+    vm: &mut Interp,
+    a: Args,
+    f: fn(&mut Interp, Args) -> PResult<Value>,
+) -> PResult<Value> {
+    let mark = vm.stack.len();
+    let bytearray =
+        matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::ByteArray(_)));
+    let mut converted = Vec::with_capacity(a.len + a.n_kw);
+    for i in 0..a.len + a.n_kw {
+        let v = vm.stack[a.start + i];
+        let v = convert_in(vm, v)?;
+        vm.stack.push(v);
+        converted.push(v);
+    }
+    let args = Args {
+        start: mark,
+        len: a.len,
+        kwnames: a.kwnames,
+        n_kw: a.n_kw,
+    };
+    let r = f(vm, args);
+    let r = match r {
+        Ok(v) => convert_out(vm, v, bytearray),
+        Err(e) => Err(e),
+    };
+    vm.stack.truncate(mark);
+    r
+}
+
+fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
+    if let Some(b) = vm.as_bytes(v) {
+        let t = bytes_to_text(b);
+        return vm.str_value(&t);
+    }
+    let items = match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Tuple(t) => Some(t.to_vec()),
+            Obj::List(l) => Some(l.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(items) = items {
+        let mut out = Vec::new();
+        for i in items.iter() {
+            let c = convert_in(vm, *i)?;
+            vm.temp_roots.push(c);
+            out.push(c);
+        }
+        let t = vm.tuple(out);
+        vm.temp_roots.clear();
+        return t;
+    }
+    if vm.as_str(v).is_some() {
+        return Err(PyErr::type_error(
+            "a bytes-like object is required, not 'str'",
+        ));
+    }
+    Ok(v)
+}
+
+fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult<Value> {
+    if let Some(s) = vm.as_str(v) {
+        let b = text_to_bytes(s);
+        return vm.alloc(if bytearray {
+            Obj::ByteArray(b)
+        } else {
+            Obj::Bytes(b.into())
+        });
+    }
+    let Value::Obj(r) = v else { return Ok(v) };
+    let (items, is_list) = match vm.heap.get(r) {
+        Obj::List(l) => (l.clone(), true),
+        Obj::Tuple(t) => (t.to_vec(), false),
+        _ => return Ok(v),
+    };
+    vm.temp_roots.push(v);
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        let c = convert_out(vm, i, bytearray)?;
+        vm.temp_roots.push(c);
+        out.push(c);
+    }
+    let r = if is_list {
+        vm.alloc(Obj::List(out))
+    } else {
+        vm.tuple(out)
+    };
+    vm.temp_roots.clear();
+    r
+}
+
+macro_rules! bytes_methods {
+    ($($name:ident => $f:ident),* $(,)?) => {
+        $(fn $name(vm: &mut Interp, a: Args) -> PResult<Value> { via_text(vm, a, $f) })*
+    };
+}
+
+bytes_methods! {
+    bytes_join => str_join, bytes_split => str_split, bytes_rsplit => str_rsplit,
+    bytes_strip => str_strip, bytes_lstrip => str_lstrip, bytes_rstrip => str_rstrip,
+    bytes_upper => str_upper, bytes_lower => str_lower, bytes_startswith => str_startswith,
+    bytes_endswith => str_endswith, bytes_find => str_find, bytes_rfind => str_rfind,
+    bytes_index => str_index, bytes_rindex => str_rindex, bytes_replace => str_replace,
+    bytes_count => str_count, bytes_isdigit => str_isdigit, bytes_isalpha => str_isalpha,
+    bytes_isspace => str_isspace, bytes_isupper => str_isupper, bytes_islower => str_islower,
+    bytes_splitlines => str_splitlines, bytes_partition => str_partition,
+    bytes_rpartition => str_rpartition, bytes_center => str_center, bytes_ljust => str_ljust,
+    bytes_rjust => str_rjust, bytes_zfill => str_zfill,
+}
+
+fn bytes_hex(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let b = vm.as_bytes(vm.arg(a, 0)).unwrap_or(&[]).to_vec();
+    let sep = match opt_arg(vm, a, 1) {
+        Some(v) => str_arg(vm, v)?,
+        None => String::new(),
+    };
+    let parts: Vec<String> = b.iter().map(|x| alloc::format!("{x:02x}")).collect();
+    vm.str_value(&parts.join(&sep))
+}
+
+fn bytearray_append(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "append", 2, 2)?;
+    let byte = vm
+        .as_int(vm.arg(a, 1))
+        .filter(|x| (0..256).contains(x))
+        .ok_or_else(|| PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)"))?;
+    if let Value::Obj(r) = vm.arg(a, 0)
+        && let Obj::ByteArray(b) = vm.heap.get_mut(r)
+    {
+        b.push(byte as u8);
+    }
+    Ok(Value::None)
+}
+
+fn bytearray_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "extend", 2, 2)?;
+    let src = vm.arg(a, 1);
+    let bytes: Vec<u8> = match vm.as_bytes(src) {
+        Some(b) => b.to_vec(),
+        None => {
+            let items = vm.collect_iterable(src)?;
+            items
+                .iter()
+                .map(|i| vm.as_int(*i).unwrap_or(0) as u8)
+                .collect()
+        }
+    };
+    if let Value::Obj(r) = vm.arg(a, 0)
+        && let Obj::ByteArray(b) = vm.heap.get_mut(r)
+    {
+        b.extend_from_slice(&bytes);
+    }
+    Ok(Value::None)
 }
 
 const STR: &[Native] = &[
@@ -1384,10 +1596,139 @@ const STR: &[Native] = &[
     },
 ];
 
-const BYTES: &[Native] = &[Native {
-    name: "decode",
-    func: bytes_decode,
-}];
+const BYTES: &[Native] = &[
+    Native {
+        name: "decode",
+        func: bytes_decode,
+    },
+    Native {
+        name: "hex",
+        func: bytes_hex,
+    },
+    Native {
+        name: "join",
+        func: bytes_join,
+    },
+    Native {
+        name: "split",
+        func: bytes_split,
+    },
+    Native {
+        name: "rsplit",
+        func: bytes_rsplit,
+    },
+    Native {
+        name: "strip",
+        func: bytes_strip,
+    },
+    Native {
+        name: "lstrip",
+        func: bytes_lstrip,
+    },
+    Native {
+        name: "rstrip",
+        func: bytes_rstrip,
+    },
+    Native {
+        name: "upper",
+        func: bytes_upper,
+    },
+    Native {
+        name: "lower",
+        func: bytes_lower,
+    },
+    Native {
+        name: "startswith",
+        func: bytes_startswith,
+    },
+    Native {
+        name: "endswith",
+        func: bytes_endswith,
+    },
+    Native {
+        name: "find",
+        func: bytes_find,
+    },
+    Native {
+        name: "rfind",
+        func: bytes_rfind,
+    },
+    Native {
+        name: "index",
+        func: bytes_index,
+    },
+    Native {
+        name: "rindex",
+        func: bytes_rindex,
+    },
+    Native {
+        name: "replace",
+        func: bytes_replace,
+    },
+    Native {
+        name: "count",
+        func: bytes_count,
+    },
+    Native {
+        name: "isdigit",
+        func: bytes_isdigit,
+    },
+    Native {
+        name: "isalpha",
+        func: bytes_isalpha,
+    },
+    Native {
+        name: "isspace",
+        func: bytes_isspace,
+    },
+    Native {
+        name: "isupper",
+        func: bytes_isupper,
+    },
+    Native {
+        name: "islower",
+        func: bytes_islower,
+    },
+    Native {
+        name: "splitlines",
+        func: bytes_splitlines,
+    },
+    Native {
+        name: "partition",
+        func: bytes_partition,
+    },
+    Native {
+        name: "rpartition",
+        func: bytes_rpartition,
+    },
+    Native {
+        name: "center",
+        func: bytes_center,
+    },
+    Native {
+        name: "ljust",
+        func: bytes_ljust,
+    },
+    Native {
+        name: "rjust",
+        func: bytes_rjust,
+    },
+    Native {
+        name: "zfill",
+        func: bytes_zfill,
+    },
+];
+
+const BYTEARRAY: &[Native] = &[
+    Native {
+        name: "append",
+        func: bytearray_append,
+    },
+    Native {
+        name: "extend",
+        func: bytearray_extend,
+    },
+];
 
 const LIST: &[Native] = &[
     Native {
@@ -1683,6 +2024,10 @@ pub fn register(vm: &mut Interp) {
     add_methods(vm, t.9, EXCEPTION);
     add_methods(vm, t.10, GENERATOR);
     add_methods(vm, t.11, ITERATOR);
+    let (bytearray, property) = (vm.types.bytearray, vm.types.property);
+    add_methods(vm, bytearray, BYTES);
+    add_methods(vm, bytearray, BYTEARRAY);
+    add_methods(vm, property, PROPERTY);
     // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
     let from_bytes = vm.natives.len() as u16;
     vm.natives.push(Native {

@@ -181,6 +181,12 @@ pub enum Op {
     WithExcept,
     /// `[exit] -> []` calls `exit(None, None, None)`.
     WithExit,
+    /// `[o] -> [awaitable iterator of o]` for `await`.
+    GetAwaitable,
+    /// `[exit] -> [exit(None, None, None)]` (the result not yet awaited: `async with`).
+    WithExitCall,
+    /// `[exit exc] -> [exc exit(type(exc), exc, None)]` (not yet awaited: `async with`).
+    WithExceptCall,
     /// Unused placeholder (a jump target at the end of a unit).
     Nop,
 }

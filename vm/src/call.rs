@@ -699,6 +699,28 @@ impl Interp {
         }
     }
 
+    /// What `await o` iterates: a coroutine (generator) itself, or `o.__await__()`.
+    pub(crate) fn awaitable(&mut self, o: Value) -> PResult<Value> {
+        if let Value::Obj(r) = o {
+            match self.heap.get(r) {
+                Obj::Generator(_) | Obj::Iter(_) => return Ok(o),
+                Obj::Instance(_) => {
+                    if let Some(it) = self.call_special(o, "__await__", &[])? {
+                        return self.iter(it);
+                    }
+                    if let Some(it) = self.call_special(o, "__iter__", &[])? {
+                        return Ok(it);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(PyErr::type_error(alloc::format!(
+            "'{}' object can't be used in 'await' expression",
+            self.type_name(o)
+        )))
+    }
+
     /// Raise `e` inside the frame at the top (for `generator.throw`).
     fn route_into(&mut self, e: PyErr, stop: usize) -> PResult<()> {
         let _ = stop;

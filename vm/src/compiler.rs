@@ -131,6 +131,8 @@ enum Unwind<'a> {
     Except,
     /// Leave a `with` body: the exit function is on the stack.
     With,
+    /// Leave an `async with` body: the exit coroutine must be awaited.
+    AsyncWith,
 }
 
 struct Compiler<'a, 'i> {
@@ -364,10 +366,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 is_async,
             } => {
                 if *is_async {
-                    return Err(CompileError::syntax(
-                        "async for is not supported yet",
-                        s.line,
-                    ));
+                    if !self.scope.is_async {
+                        return Err(CompileError::syntax(
+                            "'async for' outside async function",
+                            s.line,
+                        ));
+                    }
+                    return self.async_for(target, iter, body, orelse);
                 }
                 self.expr(iter)?;
                 self.emit(Op::GetIter);
@@ -502,12 +507,16 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 is_async,
             } => {
                 if *is_async {
-                    return Err(CompileError::syntax(
-                        "async with is not supported yet",
-                        s.line,
-                    ));
+                    if !self.scope.is_async {
+                        return Err(CompileError::syntax(
+                            "'async with' outside async function",
+                            s.line,
+                        ));
+                    }
+                    self.async_with(items, body)?;
+                } else {
+                    self.with(items, body)?;
                 }
-                self.with(items, body)?;
             }
             StmtKind::Import(names) => {
                 for n in names {
@@ -593,6 +602,15 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         self.emit(Op::Rot2);
                     }
                     self.emit(Op::WithExit);
+                }
+                Unwind::AsyncWith => {
+                    self.emit(Op::PopBlock);
+                    if keep_top {
+                        self.emit(Op::Rot2);
+                    }
+                    self.emit(Op::WithExitCall);
+                    self.await_top();
+                    self.emit(Op::Pop);
                 }
             }
         }
@@ -706,6 +724,111 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.patch(setup);
         // [exit exc] -> [exc suppress]
         self.emit(Op::WithExcept);
+        let reraise = self.emit(Op::PopJumpIfFalse(0));
+        self.emit(Op::PopExcept);
+        let done = self.emit(Op::Jump(0));
+        self.patch(reraise);
+        self.emit(Op::Reraise);
+        self.patch(to_end);
+        self.patch(done);
+        Ok(())
+    }
+
+    /// Await the value on the top of the stack.
+    fn await_top(&mut self) {
+        self.emit(Op::GetAwaitable);
+        self.emit(Op::LoadNone);
+        self.emit(Op::YieldFrom);
+    }
+
+    fn call_method0(&mut self, name: &str) {
+        let i = self.name_index(name);
+        self.emit(Op::LoadMethod(i));
+        self.emit(Op::CallMethod {
+            args: 0,
+            kwnames: NO_KW,
+        });
+    }
+
+    fn async_for(
+        &mut self,
+        target: &'a Expr,
+        iter: &'a Expr,
+        body: &'a [Stmt],
+        orelse: &'a [Stmt],
+    ) -> Result<(), CompileError> {
+        self.expr(iter)?;
+        self.call_method0("__aiter__");
+        let top = self.here();
+        let setup = self.emit(Op::SetupExcept(0));
+        self.emit(Op::Dup);
+        self.call_method0("__anext__");
+        self.await_top();
+        self.emit(Op::PopBlock);
+        self.store(target)?;
+        self.loops.push(Loop {
+            continue_to: top,
+            breaks: Vec::new(),
+            unwind_depth: self.unwind.len(),
+            is_for: true,
+        });
+        self.block(body)?;
+        self.emit(Op::Jump(top));
+        let done = self.loops.pop().expect("loop pushed above");
+        self.patch(setup);
+        // [aiter exc]: StopAsyncIteration ends the loop, anything else propagates.
+        self.emit(Op::Dup);
+        let i = self.name_index("StopAsyncIteration");
+        self.emit(Op::LoadGlobal(i));
+        self.emit(Op::ExcMatch);
+        let reraise = self.emit(Op::PopJumpIfFalse(0));
+        self.emit(Op::PopExcept);
+        self.emit(Op::Pop);
+        self.block(orelse)?;
+        let to_end = self.emit(Op::Jump(0));
+        self.patch(reraise);
+        self.emit(Op::Reraise);
+        self.patch(to_end);
+        for b in done.breaks {
+            self.patch(b);
+        }
+        Ok(())
+    }
+
+    fn async_with(
+        &mut self,
+        items: &'a [(Expr, Option<Expr>)],
+        body: &'a [Stmt],
+    ) -> Result<(), CompileError> {
+        let Some(((ctx, target), rest)) = items.split_first() else {
+            return self.block(body);
+        };
+        self.expr(ctx)?;
+        self.emit(Op::Dup);
+        let exit = self.name_index("__aexit__");
+        self.emit(Op::LoadAttr(exit));
+        self.emit(Op::Rot2);
+        self.call_method0("__aenter__");
+        self.await_top();
+        match target {
+            Some(t) => self.store(t)?,
+            None => {
+                self.emit(Op::Pop);
+            }
+        }
+        let setup = self.emit(Op::SetupFinally(0));
+        self.unwind.push(Unwind::AsyncWith);
+        self.async_with(rest, body)?;
+        self.unwind.pop();
+        self.emit(Op::PopBlock);
+        self.emit(Op::WithExitCall);
+        self.await_top();
+        self.emit(Op::Pop);
+        let to_end = self.emit(Op::Jump(0));
+        self.patch(setup);
+        // [exit exc] -> [exc awaited-result]
+        self.emit(Op::WithExceptCall);
+        self.await_top();
         let reraise = self.emit(Op::PopJumpIfFalse(0));
         self.emit(Op::PopExcept);
         let done = self.emit(Op::Jump(0));
@@ -1194,8 +1317,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.emit(Op::LoadNone);
                 self.emit(Op::YieldFrom);
             }
-            ExprKind::Await(_) => {
-                return Err(CompileError::syntax("await is not supported yet", e.line));
+            ExprKind::Await(v) => {
+                self.expr(v)?;
+                self.line = e.line;
+                self.await_top();
             }
             ExprKind::Walrus(name, value) => {
                 self.expr(value)?;

@@ -14,6 +14,7 @@ pub enum ErrKind {
     GeneratorExit,
     Exception,
     StopIteration,
+    StopAsyncIteration,
     ArithmeticError,
     OverflowError,
     ZeroDivisionError,
@@ -38,7 +39,7 @@ pub enum ErrKind {
 
 impl ErrKind {
     /// Every built-in exception, parents before children.
-    pub const ALL: [ErrKind; 26] = {
+    pub const ALL: [ErrKind; 27] = {
         use ErrKind::*;
         [
             BaseException,
@@ -47,6 +48,7 @@ impl ErrKind {
             GeneratorExit,
             Exception,
             StopIteration,
+            StopAsyncIteration,
             ArithmeticError,
             OverflowError,
             ZeroDivisionError,
@@ -79,6 +81,7 @@ impl ErrKind {
             GeneratorExit => "GeneratorExit",
             Exception => "Exception",
             StopIteration => "StopIteration",
+            StopAsyncIteration => "StopAsyncIteration",
             ArithmeticError => "ArithmeticError",
             OverflowError => "OverflowError",
             ZeroDivisionError => "ZeroDivisionError",

@@ -119,7 +119,9 @@ impl Interp {
             attrs: Attrs::default(),
             exc: None,
         })));
-        let name = self.new_str("copperhead");
+        // Code written for MicroPython tests `sys.implementation.name == "micropython"`;
+        // Copperhead answers as MicroPython does (its own name is in `sys.version`).
+        let name = self.new_str("micropython");
         self.set_attr_in(imp, "name", name);
         let version = self
             .tuple(alloc::vec![

@@ -27,6 +27,7 @@ pub struct Scope {
     pub is_function: bool,
     pub is_class: bool,
     pub is_generator: bool,
+    pub is_async: bool,
     /// Local names in slot order: parameters first.
     pub locals: Vec<String>,
     /// Names in `locals` that inner functions capture.
@@ -234,6 +235,7 @@ impl Builder {
         }
         if def.is_async {
             s.is_generator = true;
+            s.is_async = true;
         }
         self.block(&def.body)?;
         let uses_super = self.cur().uses_super;

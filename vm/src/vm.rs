@@ -1200,6 +1200,27 @@ impl Interp {
                     self.stack[n - 2] = exc;
                     self.stack[n - 1] = Value::Bool(suppress);
                 }
+                Op::GetAwaitable => {
+                    let o = self.top();
+                    sync!();
+                    let it = tri!(self.awaitable(o));
+                    *self.stack.last_mut().expect("operand") = it;
+                }
+                Op::WithExitCall => {
+                    let exit = self.top();
+                    sync!();
+                    let r = tri!(self.call_value(exit, &[Value::None, Value::None, Value::None]));
+                    *self.stack.last_mut().expect("operand") = r;
+                }
+                Op::WithExceptCall => {
+                    let n = self.stack.len();
+                    let (exit, exc) = (self.stack[n - 2], self.stack[n - 1]);
+                    sync!();
+                    let cls = Value::Obj(self.class_of(exc));
+                    let r = tri!(self.call_value(exit, &[cls, exc, Value::None]));
+                    self.stack[n - 2] = exc;
+                    self.stack[n - 1] = r;
+                }
                 Op::Nop => {}
             }
         }

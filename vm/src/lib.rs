@@ -13,6 +13,7 @@ mod call;
 pub mod compiler;
 pub mod error;
 mod format;
+mod frozen;
 pub mod gc;
 pub mod lexer;
 mod modules;

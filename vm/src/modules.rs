@@ -15,12 +15,10 @@ use crate::vm::{Args, Interp, Native, PResult};
 impl Interp {
     /// `import name` (returns the top package) or `from name import …` (returns the module).
     pub(crate) fn import(&mut self, name: u32, fromlist: Value, level: Value) -> PResult<Value> {
-        let full = String::from(self.interner.name(name));
-        if self.as_int(level).unwrap_or(0) > 0 {
-            return Err(PyErr::new(
-                ErrKind::ImportError,
-                "relative import outside a package",
-            ));
+        let mut full = String::from(self.interner.name(name));
+        let level = self.as_int(level).unwrap_or(0);
+        if level > 0 {
+            full = self.resolve_relative(&full, level)?;
         }
         let mut leaf = Value::None;
         let mut top = Value::None;
@@ -55,25 +53,174 @@ impl Interp {
                     attrs,
                 })))
             }
-            _ => {
-                return Err(PyErr::new(
-                    ErrKind::ImportError,
-                    alloc::format!("no module named '{name}'"),
-                ));
-            }
+            _ => return self.import_source(name),
         };
         self.modules.push((Rc::from(name), m));
         Ok(Value::Obj(m))
     }
 
-    /// `from module import name`.
+    /// `from .x import y` inside package `p.q`: the absolute name.
+    fn resolve_relative(&mut self, name: &str, level: i64) -> PResult<String> {
+        let module = self.frames.last().map_or(self.main, |f| f.module);
+        let name_id = self.interner.intern("__name__");
+        let path_id = self.interner.intern("__path__");
+        let current = self
+            .module_get(module, name_id)
+            .and_then(|v| self.as_str(v).map(String::from))
+            .unwrap_or_default();
+        let is_package = self.module_get(module, path_id).is_some();
+        let mut parts: Vec<&str> = current.split('.').collect();
+        if !is_package {
+            parts.pop();
+        }
+        for _ in 1..level {
+            parts.pop();
+        }
+        if parts.is_empty() || current == "__main__" {
+            return Err(PyErr::new(
+                ErrKind::ImportError,
+                "can't perform relative import",
+            ));
+        }
+        let mut full = parts.join(".");
+        if !name.is_empty() {
+            full.push('.');
+            full.push_str(name);
+        }
+        Ok(full)
+    }
+
+    /// Find `name` as frozen source or a file along `sys.path` (a submodule inside its
+    /// package's directory), and run it as a new module.
+    fn import_source(&mut self, name: &str) -> PResult<Value> {
+        let (parent, last) = match name.rsplit_once('.') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, name),
+        };
+        let dirs: Vec<String> = match parent {
+            Some(p) => {
+                let Some((_, pm)) = self.modules.iter().find(|(n, _)| &**n == p) else {
+                    return Err(no_module(name));
+                };
+                let path_id = self.interner.intern("__path__");
+                match self
+                    .module_get(*pm, path_id)
+                    .and_then(|v| self.as_str(v).map(String::from))
+                {
+                    Some(dir) => alloc::vec![dir],
+                    None => return Err(no_module(name)),
+                }
+            }
+            None => self.sys_path(),
+        };
+        let mut found: Option<(String, String, Option<String>)> = None;
+        let mut searched_frozen = false;
+        for dir in &dirs {
+            if dir == ".frozen" {
+                searched_frozen = true;
+                if let Some(src) = frozen_source(name) {
+                    found = Some((String::from(src), alloc::format!(".frozen/{name}.py"), None));
+                    break;
+                }
+                continue;
+            }
+            let base = if dir.is_empty() {
+                String::from(last)
+            } else {
+                alloc::format!("{dir}/{last}")
+            };
+            let init = alloc::format!("{base}/__init__.py");
+            if self.platform.is_dir(&base) {
+                let src = self.platform.read_file(&init).unwrap_or_default();
+                found = Some((String::from_utf8_lossy(&src).into_owned(), init, Some(base)));
+                break;
+            }
+            let file = alloc::format!("{base}.py");
+            if let Some(src) = self.platform.read_file(&file) {
+                found = Some((String::from_utf8_lossy(&src).into_owned(), file, None));
+                break;
+            }
+        }
+        if found.is_none()
+            && !searched_frozen
+            && let Some(src) = frozen_source(name)
+        {
+            found = Some((String::from(src), alloc::format!(".frozen/{name}.py"), None));
+        }
+        let Some((source, file, package_dir)) = found else {
+            return Err(no_module(name));
+        };
+        let mut attrs = Attrs::default();
+        let n = self.interner.intern("__name__");
+        let nv = self.str_value(name)?;
+        attrs.insert(n, nv);
+        let f = self.interner.intern("__file__");
+        let fv = self.str_value(&file)?;
+        attrs.insert(f, fv);
+        if let Some(dir) = package_dir {
+            let p = self.interner.intern("__path__");
+            let pv = self.str_value(&dir)?;
+            attrs.insert(p, pv);
+        }
+        let m = self.alloc(Obj::Module(Box::new(Module {
+            name: Rc::from(name),
+            attrs,
+        })))?;
+        let Value::Obj(mref) = m else {
+            unreachable!("modules are objects")
+        };
+        // Registered before it runs, so that circular imports see the partial module.
+        self.modules.push((Rc::from(name), mref));
+        if let Err(e) = self.run_source(&source, &file, crate::Mode::File, mref) {
+            self.modules.retain(|(n, _)| &**n != name);
+            return Err(e);
+        }
+        if let Some(p) = parent
+            && let Some((_, pm)) = self.modules.iter().find(|(n, _)| &**n == p)
+        {
+            let pm = *pm;
+            let id = self.interner.intern(last);
+            self.module_set(pm, id, m);
+        }
+        Ok(m)
+    }
+
+    /// The current `sys.path` as text.
+    fn sys_path(&mut self) -> Vec<String> {
+        let sys = match self.find_module("sys") {
+            Ok(Value::Obj(r)) => r,
+            _ => return Vec::new(),
+        };
+        let path_id = self.interner.intern("path");
+        let Some(list) = self.module_get(sys, path_id) else {
+            return Vec::new();
+        };
+        self.tuple_items(list)
+            .iter()
+            .filter_map(|v| self.as_str(*v).map(String::from))
+            .collect()
+    }
+
+    /// `from module import name`: an attribute, or a submodule of a package.
     pub(crate) fn import_from(&mut self, m: Value, name: u32) -> PResult<Value> {
         match self.getattr(m, name) {
             Ok(v) => Ok(v),
-            Err(e) if e.kind == ErrKind::AttributeError => Err(PyErr::new(
-                ErrKind::ImportError,
-                alloc::format!("cannot import name {}", self.interner.name(name)),
-            )),
+            Err(e) if e.kind == ErrKind::AttributeError => {
+                let path_id = self.interner.intern("__path__");
+                if let Value::Obj(r) = m
+                    && self.module_get(r, path_id).is_some()
+                    && let Obj::Module(module) = self.heap.get(r)
+                {
+                    let full = alloc::format!("{}.{}", module.name, self.interner.name(name));
+                    if let Ok(sub) = self.find_module(&full) {
+                        return Ok(sub);
+                    }
+                }
+                Err(PyErr::new(
+                    ErrKind::ImportError,
+                    alloc::format!("cannot import name {}", self.interner.name(name)),
+                ))
+            }
             Err(e) => Err(e),
         }
     }
@@ -134,10 +281,11 @@ impl Interp {
         self.set_attr_in(imp, "version", version);
         self.set_attr_in(imp, "_mpy", Value::Int(0));
         self.set_attr_str(m, "implementation", Value::Obj(imp));
-        for (list_name, items) in [("argv", Vec::new()), ("path", alloc::vec![""])] {
+        let path = self.platform.module_path();
+        for (list_name, items) in [("argv", Vec::new()), ("path", path)] {
             let mut values = Vec::new();
             for i in items {
-                values.push(self.new_str(i));
+                values.push(self.new_str(&i));
             }
             let l = self.alloc_root(Obj::List(values));
             self.set_attr_str(m, list_name, Value::Obj(l));
@@ -151,6 +299,20 @@ impl Interp {
             i.attrs.insert(id, v);
         }
     }
+}
+
+fn no_module(name: &str) -> PyErr {
+    PyErr::new(
+        ErrKind::ImportError,
+        alloc::format!("no module named '{name}'"),
+    )
+}
+
+fn frozen_source(name: &str) -> Option<&'static str> {
+    crate::frozen::MODULES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
 }
 
 fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {

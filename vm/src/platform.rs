@@ -30,6 +30,27 @@ pub trait Platform: core::any::Any {
         0.0
     }
 
+    /// The contents of a file, for `import` (paths are `/`-separated, relative to the
+    /// current directory unless absolute). `None` if there is no such file.
+    fn read_file(&mut self, path: &str) -> Option<alloc::vec::Vec<u8>> {
+        let _ = path;
+        None
+    }
+
+    /// Is there a directory at `path`? (Packages are directories.)
+    fn is_dir(&mut self, path: &str) -> bool {
+        let _ = path;
+        false
+    }
+
+    /// The initial `sys.path`.
+    fn module_path(&self) -> alloc::vec::Vec<alloc::string::String> {
+        alloc::vec![
+            alloc::string::String::new(),
+            alloc::string::String::from(".frozen")
+        ]
+    }
+
     /// `sys.platform`.
     fn sys_platform(&self) -> &str {
         "copperhead"

@@ -119,7 +119,12 @@ fn read_stdin() -> Result<String, String> {
 /// Run a program as the unix port does: output to stdout, traceback to stderr, exit 1.
 fn run_code(source: &str, file: &str, config: Config) -> ExitCode {
     let stdout = Arc::new(Mutex::new(std::io::stdout()));
-    let platform = host::HostPlatform::new(stdout, false, Arc::new(AtomicBool::new(false)));
+    let dir = match std::path::Path::new(file).parent() {
+        Some(d) if file != "<stdin>" => d.to_string_lossy().into_owned(),
+        _ => String::new(),
+    };
+    let platform = host::HostPlatform::new(stdout, false, Arc::new(AtomicBool::new(false)))
+        .with_script_dir(&dir);
     let mut vm = Vm::new(platform, config);
     match vm.exec(source, file, Mode::File) {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,11 +8,13 @@ pub mod pty;
 
 use crate::repl::{Action, BoardInfo, Repl};
 use copperhead_vm::{Config, Platform, Vm};
+use std::format;
 use std::io::{self, Read, Write};
 use std::string::String;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::vec;
 use std::vec::Vec;
 
 /// A shared, lockable output link.
@@ -24,6 +26,8 @@ pub struct HostPlatform {
     cook: bool,
     interrupt: Arc<AtomicBool>,
     started: std::time::Instant,
+    /// The initial `sys.path`.
+    path: Vec<String>,
 }
 
 impl HostPlatform {
@@ -34,8 +38,32 @@ impl HostPlatform {
             cook,
             interrupt,
             started: std::time::Instant::now(),
+            path: default_path(""),
         }
     }
+
+    /// Set `sys.path[0]`, the directory of the script being run (`""` for the current one).
+    pub fn with_script_dir(mut self, dir: &str) -> Self {
+        self.path = default_path(dir);
+        self
+    }
+}
+
+/// `sys.path` as MicroPython's unix port makes it: the script's directory, then
+/// `MICROPYPATH` (`:`-separated) or the default library folders.
+pub fn default_path(script_dir: &str) -> Vec<String> {
+    let mut path = vec![String::from(script_dir)];
+    match std::env::var("MICROPYPATH") {
+        Ok(p) => path.extend(p.split(':').map(String::from)),
+        Err(_) => {
+            path.push(String::from(".frozen"));
+            if let Ok(home) = std::env::var("HOME") {
+                path.push(format!("{home}/.micropython/lib"));
+            }
+            path.push(String::from("/usr/lib/micropython"));
+        }
+    }
+    path
 }
 
 impl Platform for HostPlatform {
@@ -72,6 +100,18 @@ impl Platform for HostPlatform {
 
     fn sys_platform(&self) -> &str {
         std::env::consts::OS
+    }
+
+    fn read_file(&mut self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
+    }
+
+    fn is_dir(&mut self, path: &str) -> bool {
+        std::path::Path::new(path).is_dir()
+    }
+
+    fn module_path(&self) -> Vec<String> {
+        self.path.clone()
     }
 }
 

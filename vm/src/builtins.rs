@@ -654,8 +654,12 @@ fn hasattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn hash(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "hash", 1, 1)?;
-    let h = vm.hash(vm.arg(a, 0))?;
-    Ok(Value::Int((h as i64) >> 2))
+    let v = vm.arg(a, 0);
+    if let Some(i) = vm.as_int(v) {
+        return Ok(Value::Int(i));
+    }
+    let h = vm.hash(v)?;
+    Ok(Value::Int((h >> 2) as i64))
 }
 
 fn id(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1242,12 +1246,21 @@ fn new_str(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn bytes_from(vm: &mut Interp, a: Args) -> PResult<Vec<u8>> {
+    vm.nargs(a, "bytes", 0, 3)?;
     if a.len == 0 {
         return Ok(Vec::new());
     }
     let v = vm.arg(a, 0);
     if let Some(s) = vm.as_str(v) {
+        if a.len < 2 && vm.kwarg(a, "encoding").is_none() {
+            return Err(PyErr::type_error("string argument without an encoding"));
+        }
         return Ok(s.as_bytes().to_vec());
+    }
+    if a.len > 1 {
+        return Err(PyErr::type_error(
+            "encoding or errors without a string argument",
+        ));
     }
     if let Some(b) = vm.as_bytes(v) {
         return Ok(b.to_vec());

@@ -133,6 +133,9 @@ enum Unwind<'a> {
     With,
     /// Leave an `async with` body: the exit coroutine must be awaited.
     AsyncWith,
+    /// A value kept on the stack (a `for` loop's iterator, a pending return value) that
+    /// leaving drops.
+    Value,
 }
 
 struct Compiler<'a, 'i> {
@@ -385,7 +388,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     unwind_depth: self.unwind.len(),
                     is_for: true,
                 });
+                // The iterator stays on the stack while the body runs.
+                self.unwind.push(Unwind::Value);
                 self.block(body)?;
+                self.unwind.pop();
                 self.line = s.line;
                 self.emit(Op::Jump(top));
                 let done = self.loops.pop().expect("loop pushed above");
@@ -407,14 +413,13 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     return Err(CompileError::syntax(what, s.line));
                 };
                 let (depth, is_for, to) = (l.unwind_depth, l.is_for, l.continue_to);
-                self.unwind_to(depth, false)?;
                 if is_break {
-                    if is_for {
-                        self.emit(Op::Pop);
-                    }
+                    // Down to the loop's own iterator, which `break` drops too.
+                    self.unwind_to(depth, false)?;
                     let at = self.emit(Op::Jump(0));
                     self.loops.last_mut().expect("checked").breaks.push(at);
                 } else {
+                    self.unwind_to(depth + usize::from(is_for), false)?;
                     self.emit(Op::Jump(to));
                 }
             }
@@ -582,8 +587,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 }
                 Unwind::Finally(body) => {
                     self.emit(Op::PopBlock);
-                    // The finally body runs with the unwind entries outside it in force.
+                    // The finally body runs with the unwind entries outside it in force,
+                    // and with the pending return value on the stack.
                     self.unwind = saved[..saved.len() - i - 1].to_vec();
+                    if keep_top {
+                        self.unwind.push(Unwind::Value);
+                    }
                     result = self.block(body);
                     self.unwind = saved[..depth].to_vec();
                     if result.is_err() {
@@ -610,6 +619,12 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     }
                     self.emit(Op::WithExitCall);
                     self.await_top();
+                    self.emit(Op::Pop);
+                }
+                Unwind::Value => {
+                    if keep_top {
+                        self.emit(Op::Rot2);
+                    }
                     self.emit(Op::Pop);
                 }
             }
@@ -772,7 +787,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
             unwind_depth: self.unwind.len(),
             is_for: true,
         });
+        self.unwind.push(Unwind::Value);
         self.block(body)?;
+        self.unwind.pop();
         self.emit(Op::Jump(top));
         let done = self.loops.pop().expect("loop pushed above");
         self.patch(setup);

@@ -203,6 +203,18 @@ impl Interp {
             return Ok(format_float(f, &spec));
         }
         let s = self.str_of(v)?;
+        if spec.align == Some('=') {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                "'=' alignment not allowed in string format specifier",
+            ));
+        }
+        if spec.sign.is_some() {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                "sign not allowed in string format specifier",
+            ));
+        }
         if !matches!(kind, None | Some('s')) {
             return Err(PyErr::new(
                 ErrKind::ValueError,
@@ -369,7 +381,13 @@ impl Interp {
                 None => (field.as_str(), ""),
             };
             let (name, conv) = match head.find('!') {
-                Some(k) => (&head[..k], head[k + 1..].chars().next()),
+                Some(k) => {
+                    let c = head[k + 1..].chars().next();
+                    if !matches!(c, Some('r' | 's' | 'a')) || head[k + 1..].chars().count() != 1 {
+                        return Err(PyErr::new(ErrKind::ValueError, "bad conversion specifier"));
+                    }
+                    (&head[..k], c)
+                }
                 None => (head, None),
             };
             let first_end = name.find(['.', '[']).unwrap_or(name.len());
@@ -496,9 +514,15 @@ fn format_float(f: f64, spec: &Spec) -> String {
 
 /// `template % args` for str and bytes.
 pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String> {
+    let is_bytes = vm.as_str(template).is_none();
     let text = match vm.as_str(template) {
         Some(s) => String::from(s),
-        None => String::from_utf8_lossy(vm.as_bytes(template).unwrap_or(&[])).into_owned(),
+        None => vm
+            .as_bytes(template)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&b| b as char)
+            .collect(),
     };
     let is_tuple = matches!(args, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)));
     let is_mapping = matches!(args, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)));
@@ -618,10 +642,17 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
         };
         let piece = match kind {
             's' | 'r' | 'a' => {
-                let s = if kind == 's' {
-                    vm.str_of(v)?
+                // In bytes formatting, %s of bytes inserts the bytes themselves.
+                let raw = if is_bytes && kind == 's' {
+                    vm.as_bytes(v)
+                        .map(|b| b.iter().map(|&c| c as char).collect::<String>())
                 } else {
-                    vm.repr(v)?
+                    None
+                };
+                let s = match raw {
+                    Some(s) => s,
+                    None if kind == 's' => vm.str_of(v)?,
+                    None => vm.repr(v)?,
                 };
                 let s: String = match spec.precision {
                     Some(p) => s.chars().take(p).collect(),

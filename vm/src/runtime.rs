@@ -469,6 +469,7 @@ impl Interp {
                 self.heap.resize(r);
                 Ok(())
             }
+            Obj::Class(_) if self.types.builtin.contains(&r) => Err(self.attr_error(obj, name)),
             Obj::Class(_) | Obj::Module(_) => {
                 self.module_set(r, name, v);
                 Ok(())
@@ -499,6 +500,9 @@ impl Interp {
                     self.call_value(f, &[obj, s])?;
                     return Ok(());
                 }
+            }
+            if self.types.builtin.contains(&r) {
+                return Err(self.attr_error(obj, name));
             }
             let removed = match self.heap.get_mut(r) {
                 Obj::Instance(i) => i.attrs.remove(&name),
@@ -939,7 +943,14 @@ impl Interp {
                 }
                 Ok(true)
             }
-            (Obj::Range(a1, b1, c1), Obj::Range(a2, b2, c2)) => Ok((a1, b1, c1) == (a2, b2, c2)),
+            (Obj::Range(a1, b1, c1), Obj::Range(a2, b2, c2)) => {
+                // Equal when they produce the same numbers.
+                let (n1, n2) = (range_len(*a1, *b1, *c1), range_len(*a2, *b2, *c2));
+                Ok(n1 == n2 && (n1 == 0 || (a1 == a2 && (n1 == 1 || c1 == c2))))
+            }
+            (Obj::BoundMethod(s1, f1), Obj::BoundMethod(s2, f2)) => {
+                Ok(identical(*s1, *s2) && identical(*f1, *f2))
+            }
             (Obj::Instance(_), _) => self.eq_special(a, b),
             (_, Obj::Instance(_)) => self.eq_special(b, a),
             _ => Ok(false),
@@ -1129,7 +1140,9 @@ impl Interp {
             }
             (BinOp::Mod, Obj::Bytes(_)) => {
                 let s = crate::format::percent(self, a, bv)?;
-                self.alloc(Obj::Bytes(s.into_bytes().into())).map(Some)
+                // Bytes formatting works on Latin-1 text: one char per byte.
+                let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+                self.alloc(Obj::Bytes(bytes.into())).map(Some)
             }
             (BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor, Obj::Set(_, frozen)) => {
                 let frozen = *frozen;
@@ -2333,7 +2346,10 @@ impl Interp {
                     }
                     let r = self.call_value(f, &args);
                     self.temp_roots.truncate(mark);
-                    r.map(Some)
+                    match r {
+                        Err(e) if e.kind == ErrKind::StopIteration => Ok(None),
+                        r => r.map(Some),
+                    }
                 }
                 Iter::Filter { func, iter } => {
                     let (f, inner) = (*func, *iter);
@@ -2357,7 +2373,10 @@ impl Interp {
                 }
                 Iter::Call { func, sentinel } => {
                     let (f, s) = (*func, *sentinel);
-                    let v = self.call_value(f, &[])?;
+                    let v = match self.call_value(f, &[]) {
+                        Err(e) if e.kind == ErrKind::StopIteration => return Ok(None),
+                        r => r?,
+                    };
                     if self.eq(v, s)? {
                         return Ok(None);
                     }

@@ -45,6 +45,8 @@ pub struct Types {
     pub ellipsis: ObjRef,
     pub not_implemented: ObjRef,
     pub empty_tuple: ObjRef,
+    /// Every built-in class: their attributes can't be changed from Python.
+    pub builtin: Vec<ObjRef>,
 }
 
 impl Types {
@@ -82,6 +84,7 @@ impl Types {
             ellipsis: n,
             not_implemented: n,
             empty_tuple: n,
+            builtin: Vec::new(),
         }
     }
 
@@ -197,6 +200,36 @@ pub fn init(interp: &mut Interp) {
     t.ellipsis = interp.alloc_root(instance(t.ellipsis_type));
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
+    t.builtin = alloc::vec![
+        t.object,
+        t.type_,
+        t.none,
+        t.int,
+        t.bool_,
+        t.float,
+        t.str_,
+        t.bytes,
+        t.bytearray,
+        t.list,
+        t.tuple,
+        t.dict,
+        t.set,
+        t.frozenset,
+        t.range,
+        t.slice,
+        t.function,
+        t.bound_method,
+        t.module,
+        t.generator,
+        t.iterator,
+        t.property,
+        t.classmethod,
+        t.staticmethod,
+        t.cell,
+        t.ellipsis_type,
+        t.not_implemented_type,
+    ];
+    t.builtin.extend_from_slice(&t.exc);
     interp.types = t;
     crate::objects::methods::register(interp);
 }

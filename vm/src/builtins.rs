@@ -506,7 +506,7 @@ fn make_iter(vm: &mut Interp, it: Iter) -> PResult<Value> {
 }
 
 fn enumerate(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "enumerate", 1, 2)?;
+    vm.nargs(a, "enumerate", 0, 2)?;
     let start = match vm
         .kwarg(a, "start")
         .or_else(|| (a.len > 1).then(|| vm.arg(a, 1)))
@@ -514,7 +514,16 @@ fn enumerate(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(v) => vm.int_arg(v)?,
         None => 0,
     };
-    let it = vm.iter(vm.arg(a, 0))?;
+    let source = match (a.len, vm.kwarg(a, "iterable")) {
+        (0, Some(v)) => v,
+        (0, None) => {
+            return Err(PyErr::type_error(
+                "enumerate() missing required argument 'iterable'",
+            ));
+        }
+        _ => vm.arg(a, 0),
+    };
+    let it = vm.iter(source)?;
     vm.stack.push(it);
     let r = make_iter(
         vm,
@@ -1360,6 +1369,9 @@ fn new_frozenset(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn new_range(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "range", 1, 3)?;
+    if a.n_kw > 0 {
+        return Err(PyErr::type_error("range() takes no keyword arguments"));
+    }
     let nums: Vec<i64> = (0..a.len)
         .map(|i| vm.int_arg(vm.arg(a, i)))
         .collect::<PResult<_>>()?;
@@ -1391,6 +1403,10 @@ fn new_type(vm: &mut Interp, a: Args) -> PResult<Value> {
         3 => {
             // type(name, bases, dict)
             let (name, bases, ns) = (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2));
+            let is = |vm: &Interp, v: Value, tuple: bool| matches!(v, Value::Obj(r) if matches!((vm.heap.get(r), tuple), (Obj::Tuple(_), true) | (Obj::Dict(_), false)));
+            if vm.as_str(name).is_none() || !is(vm, bases, true) || !is(vm, ns, false) {
+                return Err(PyErr::type_error("type() takes 1 or 3 arguments"));
+            }
             let class = vm.make_class_from_dict(name, bases, ns)?;
             Ok(class)
         }

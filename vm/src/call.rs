@@ -614,6 +614,32 @@ impl Interp {
         }
         let stop = self.frames.len() - 1;
         self.native_depth += 1;
+        // A generator suspended in `yield from` passes a thrown exception to its delegate.
+        let mut throw = throw;
+        if started
+            && throw.is_some()
+            && matches!(
+                self.frames[stop].code.ops.get(pc),
+                Some(crate::bytecode::Op::YieldFrom)
+            )
+        {
+            let sub = self.stack[self.stack.len() - 2];
+            if matches!(sub, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_))) {
+                self.stack.pop();
+                match self.gen_resume(sub, Value::None, throw.take()) {
+                    Ok(GenOut::Yield(v)) => {
+                        self.native_depth -= 1;
+                        self.suspend_generator();
+                        return Ok(GenOut::Yield(v));
+                    }
+                    Ok(GenOut::Return(r)) => {
+                        *self.stack.last_mut().expect("sub") = r;
+                        self.frames[stop].pc = pc + 1;
+                    }
+                    Err(e) => throw = Some(e),
+                }
+            }
+        }
         let r = match throw {
             Some(e) => match self.route_into(e, stop) {
                 Ok(()) => self.run(stop),

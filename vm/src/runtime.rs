@@ -177,7 +177,24 @@ impl Interp {
             return Ok(None);
         };
         let mut all = Vec::with_capacity(args.len() + 1);
-        all.push(v);
+        // Static methods get no `self`, class methods get the class.
+        let f = match f {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::StaticMethod(inner) => *inner,
+                Obj::ClassMethod(inner) => {
+                    all.push(Value::Obj(self.class_of(v)));
+                    *inner
+                }
+                _ => {
+                    all.push(v);
+                    f
+                }
+            },
+            _ => {
+                all.push(v);
+                f
+            }
+        };
         all.extend_from_slice(args);
         self.call_value(f, &all).map(Some)
     }
@@ -367,6 +384,17 @@ impl Interp {
                     self.temp_roots.pop();
                     Ok(Some(d))
                 }
+                _ => Ok(None),
+            },
+            "errno" | "strerror" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::Instance(i) if i.exc.is_some() => {
+                        let args = self.tuple_items(i.exc.as_ref().expect("checked").args);
+                        let k = usize::from(&*n == "strerror");
+                        Ok(Some(args.get(k).copied().unwrap_or(Value::None)))
+                    }
+                    _ => Ok(None),
+                },
                 _ => Ok(None),
             },
             "args" | "value" => match obj {

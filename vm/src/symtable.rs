@@ -50,6 +50,12 @@ impl Scope {
                 return Place::Cell(i as u32);
             }
         }
+        if self.is_class
+            && (!self.assigned.contains(name) || self.nonlocals.contains(name))
+            && let Some(i) = self.frees.iter().position(|n| n == name)
+        {
+            return Place::Cell((self.locals.len() + i) as u32);
+        }
         if !self.is_function {
             return Place::Name;
         }
@@ -105,12 +111,14 @@ pub fn analyze(module: &[Stmt]) -> Result<SymTable, CompileError> {
 fn resolve(scopes: &mut [Scope], index: usize, enclosing: &[usize]) -> Result<(), CompileError> {
     // Every name used or declared nonlocal here that isn't ours comes from an enclosing
     // function scope, if one has it.
-    if scopes[index].is_function {
-        let mut wanted: Vec<String> = scopes[index]
+    if scopes[index].is_function || (scopes[index].is_class && !enclosing.is_empty()) {
+        let s = &scopes[index];
+        let mut wanted: Vec<String> = s
             .used
             .iter()
-            .chain(scopes[index].nonlocals.iter())
-            .filter(|n| !scopes[index].locals.contains(*n) && !scopes[index].globals.contains(*n))
+            .chain(s.nonlocals.iter())
+            .filter(|n| !s.locals.contains(*n) && !s.globals.contains(*n))
+            .filter(|n| !s.is_class || !s.assigned.contains(*n) || s.nonlocals.contains(*n))
             .cloned()
             .collect();
         wanted.sort();
@@ -128,7 +136,8 @@ fn resolve(scopes: &mut [Scope], index: usize, enclosing: &[usize]) -> Result<()
                     // Intermediate functions pass it through as a free variable too.
                     let start = enclosing.iter().position(|&e| e == s).unwrap_or(0) + 1;
                     for &mid in &enclosing[start..] {
-                        if scopes[mid].is_function
+                        // Class bodies pass captured cells through to their methods too.
+                        if (scopes[mid].is_function || scopes[mid].is_class)
                             && !scopes[mid].frees.contains(&name)
                             && !scopes[mid].locals.contains(&name)
                         {
@@ -327,7 +336,7 @@ impl Builder {
                 }
             }
             StmtKind::Nonlocal(names) => {
-                if !self.cur().is_function {
+                if self.stack.len() == 1 {
                     return Err(CompileError::syntax(
                         "nonlocal not allowed at module level",
                         s.line,

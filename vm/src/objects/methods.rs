@@ -1461,6 +1461,70 @@ fn bytearray_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
+// ---- the special methods of the built-in types, callable by name ----
+
+fn dunder_getitem(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__getitem__", 2, 2)?;
+    vm.getitem(vm.arg(a, 0), vm.arg(a, 1))
+}
+
+fn dunder_setitem(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__setitem__", 3, 3)?;
+    vm.setitem(vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2))?;
+    Ok(Value::None)
+}
+
+fn dunder_delitem(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__delitem__", 2, 2)?;
+    vm.delitem(vm.arg(a, 0), vm.arg(a, 1))?;
+    Ok(Value::None)
+}
+
+fn dunder_contains(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__contains__", 2, 2)?;
+    Ok(Value::Bool(vm.contains(vm.arg(a, 0), vm.arg(a, 1))?))
+}
+
+fn dunder_len(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__len__", 1, 1)?;
+    Ok(Value::Int(vm.len(vm.arg(a, 0))? as i64))
+}
+
+fn dunder_iter(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__iter__", 1, 1)?;
+    vm.iter(vm.arg(a, 0))
+}
+
+const CONTAINER: &[Native] = &[
+    Native {
+        name: "__getitem__",
+        func: dunder_getitem,
+    },
+    Native {
+        name: "__contains__",
+        func: dunder_contains,
+    },
+    Native {
+        name: "__len__",
+        func: dunder_len,
+    },
+    Native {
+        name: "__iter__",
+        func: dunder_iter,
+    },
+];
+
+const MUTABLE: &[Native] = &[
+    Native {
+        name: "__setitem__",
+        func: dunder_setitem,
+    },
+    Native {
+        name: "__delitem__",
+        func: dunder_delitem,
+    },
+];
+
 const STR: &[Native] = &[
     Native {
         name: "join",
@@ -2028,6 +2092,25 @@ pub fn register(vm: &mut Interp) {
     add_methods(vm, bytearray, BYTES);
     add_methods(vm, bytearray, BYTEARRAY);
     add_methods(vm, property, PROPERTY);
+    let ty = &vm.types;
+    let containers = [
+        ty.str_,
+        ty.bytes,
+        ty.bytearray,
+        ty.list,
+        ty.tuple,
+        ty.dict,
+        ty.set,
+        ty.frozenset,
+        ty.range,
+    ];
+    let mutable = [ty.bytearray, ty.list, ty.dict];
+    for c in containers {
+        add_methods(vm, c, CONTAINER);
+    }
+    for c in mutable {
+        add_methods(vm, c, MUTABLE);
+    }
     // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
     let from_bytes = vm.natives.len() as u16;
     vm.natives.push(Native {

@@ -668,7 +668,7 @@ fn hash(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Ok(Value::Int(i));
     }
     let h = vm.hash(v)?;
-    Ok(Value::Int((h >> 2) as i64))
+    Ok(Value::Int(h as i64))
 }
 
 fn id(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -754,6 +754,13 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.type_name(it)
         )));
     }
+    if let Some(f) = vm.special(it, "__next__") {
+        // A Python iterator's own StopIteration (with its value) propagates as raised.
+        return match vm.call_value(f, &[it]) {
+            Err(e) if e.kind == ErrKind::StopIteration && a.len == 2 => Ok(vm.arg(a, 1)),
+            r => r,
+        };
+    }
     if matches!(it, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Generator(_))) {
         return match vm.gen_resume(it, Value::None, None)? {
             crate::call::GenOut::Yield(v) => Ok(v),
@@ -761,10 +768,14 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
             crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
         };
     }
+    vm.last_stop = None;
     match vm.next(it)? {
         Some(v) => Ok(v),
         None if a.len == 2 => Ok(vm.arg(a, 1)),
-        None => Err(PyErr::bare(ErrKind::StopIteration)),
+        None => Err(vm
+            .last_stop
+            .take()
+            .unwrap_or_else(|| PyErr::bare(ErrKind::StopIteration))),
     }
 }
 
@@ -832,7 +843,7 @@ fn min(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "pow", 2, 3)?;
     let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
-    if a.len == 3 {
+    if a.len == 3 && vm.arg(a, 2) != Value::None {
         let m = vm.arg(a, 2);
         let (Some(bx), Some(by), Some(bm)) = (big(vm, x), big(vm, y), big(vm, m)) else {
             return Err(PyErr::type_error(
@@ -851,17 +862,8 @@ fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
                 "pow() 2nd argument cannot be negative when 3rd argument specified",
             ));
         }
-        let r = bx.modpow(&by, &bm);
-        let r = if r < num_bigint::BigInt::from(0) {
-            r + &bm
-        } else {
-            r
-        };
-        let r = if bm < num_bigint::BigInt::from(0) && r > num_bigint::BigInt::from(0) {
-            r + bm
-        } else {
-            r
-        };
+        // The result takes the sign of the modulus, as `%` does.
+        let r = num_integer::Integer::mod_floor(&bx.modpow(&by, &bm), &bm);
         return vm.num_value(int::normalize(r));
     }
     vm.binary(BinOp::Pow, x, y, false)

@@ -101,6 +101,8 @@ fn pad(spec: &Spec, sign: &str, body: &str, numeric: bool) -> String {
     let n = spec.width - len;
     let (fill, align) = if spec.zero && spec.align.is_none() && numeric {
         ('0', '=')
+    } else if spec.zero && spec.fill == ' ' && !numeric {
+        ('0', spec.align.unwrap_or('<'))
     } else {
         (
             spec.fill,
@@ -117,10 +119,14 @@ fn pad(spec: &Spec, sign: &str, body: &str, numeric: bool) -> String {
 }
 
 fn group(digits: &str, sep: char) -> String {
+    group_by(digits, sep, 3)
+}
+
+fn group_by(digits: &str, sep: char, every: usize) -> String {
     let bytes: Vec<char> = digits.chars().collect();
     let mut out = String::new();
     for (i, c) in bytes.iter().enumerate() {
-        if i > 0 && (bytes.len() - i) % 3 == 0 {
+        if i > 0 && (bytes.len() - i) % every == 0 {
             out.push(sep);
         }
         out.push(*c);
@@ -249,7 +255,7 @@ impl Interp {
                     .as_int(v)
                     .and_then(|i| char::from_u32(i as u32))
                     .unwrap_or('\0');
-                return Ok(pad(spec, "", &c.to_string(), false));
+                return Ok(pad(spec, "", &c.to_string(), true));
             }
             _ => 10,
         };
@@ -263,18 +269,15 @@ impl Interp {
             body = body.to_uppercase();
         }
         if let Some(sep) = spec.grouping {
-            body = group(&body, sep);
+            body = group_by(&body, sep, if radix == 10 { 3 } else { 4 });
         }
-        if spec.alt {
-            let prefix = match spec.kind {
-                Some('b') => "0b",
-                Some('o') => "0o",
-                Some('x') => "0x",
-                Some('X') => "0X",
-                _ => "",
-            };
-            body = alloc::format!("{prefix}{body}");
-        }
+        let prefix = match (spec.alt, spec.kind) {
+            (true, Some('b')) => "0b",
+            (true, Some('o')) => "0o",
+            (true, Some('x')) => "0x",
+            (true, Some('X')) => "0X",
+            _ => "",
+        };
         let sign = if negative {
             "-"
         } else {
@@ -284,7 +287,8 @@ impl Interp {
                 _ => "",
             }
         };
-        Ok(pad(spec, sign, &body, true))
+        // The base prefix sits with the sign, before any zero padding.
+        Ok(pad(spec, &alloc::format!("{sign}{prefix}"), &body, true))
     }
 
     /// `FormatValue`: an f-string field.
@@ -325,9 +329,20 @@ impl Interp {
         args: &[Value],
         kwargs: &[(String, Value)],
     ) -> PResult<String> {
+        let mut auto = 0usize;
+        self.str_format_from(template, args, kwargs, &mut auto)
+    }
+
+    /// `str.format` with the automatic field counter shared with nested specs.
+    fn str_format_from(
+        &mut self,
+        template: &str,
+        args: &[Value],
+        kwargs: &[(String, Value)],
+        auto: &mut usize,
+    ) -> PResult<String> {
         let chars: Vec<char> = template.chars().collect();
         let mut out = String::new();
-        let mut auto = 0usize;
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
@@ -394,10 +409,10 @@ impl Interp {
             let first = &name[..first_end];
             let mut value = if first.is_empty() {
                 let v = args
-                    .get(auto)
+                    .get(*auto)
                     .copied()
                     .ok_or_else(|| PyErr::new(ErrKind::IndexError, "tuple index out of range"))?;
-                auto += 1;
+                *auto += 1;
                 v
             } else if let Ok(n) = first.parse::<usize>() {
                 args.get(n)
@@ -434,7 +449,7 @@ impl Interp {
                 }
             }
             let spec = if spec.contains('{') {
-                self.str_format(spec, args, kwargs)?
+                self.str_format_from(spec, args, kwargs, auto)?
             } else {
                 String::from(spec)
             };
@@ -672,6 +687,11 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                     };
                     pad(&spec, "", &c, false)
                 } else {
+                    let converted = match vm.num(v) {
+                        Some(_) => None,
+                        None => vm.call_special(v, "__int__", &[])?,
+                    };
+                    let v = converted.unwrap_or(v);
                     let iv = match vm.num(v) {
                         Some(NumRef::Float(f)) => Value::Int(f as i64),
                         Some(_) => v,
@@ -688,13 +708,43 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                         'o' => 'o',
                         _ => 'd',
                     });
-                    if let Some(p) = spec.precision.take()
-                        && p > 0
-                    {
-                        spec.zero = true;
-                        spec.width = spec.width.max(p);
+                    match spec.precision.take() {
+                        // A precision is a minimum number of digits, zero-filled, before
+                        // the field is padded to its width.
+                        Some(p) => {
+                            let digits_spec = Spec {
+                                fill: '0',
+                                zero: true,
+                                width: p,
+                                kind: spec.kind,
+                                alt: spec.alt,
+                                ..Spec::default()
+                            };
+                            let mut body = vm.format_int(iv, &digits_spec)?;
+                            if !body.starts_with('-') {
+                                match spec.sign {
+                                    Some('+') => body.insert(0, '+'),
+                                    Some(' ') => body.insert(0, ' '),
+                                    _ => {}
+                                }
+                            }
+                            let negative = body.starts_with('-');
+                            if negative && body.len() <= p {
+                                body.insert(1, '0');
+                            }
+                            if !spec.zero {
+                                spec.fill = ' ';
+                            }
+                            let (sign, digits) = match body.chars().next() {
+                                Some(c @ ('-' | '+' | ' ')) => {
+                                    (String::from(c), String::from(&body[1..]))
+                                }
+                                _ => (String::new(), body.clone()),
+                            };
+                            pad(&spec, &sign, &digits, true)
+                        }
+                        None => vm.format_int(iv, &spec)?,
                     }
-                    vm.format_int(iv, &spec)?
                 }
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {

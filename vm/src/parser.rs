@@ -298,6 +298,9 @@ impl Parser {
         let mut handlers = Vec::new();
         while self.at_kw("except") {
             let line = self.line();
+            if handlers.last().is_some_and(|h: &Handler| h.kind.is_none()) {
+                return Err(CompileError::syntax("default 'except' must be last", line));
+            }
             self.advance();
             let (kind, name) = if self.at_op(":") {
                 (None, None)

@@ -2422,7 +2422,10 @@ impl Interp {
                 };
                 match self.call_value(f, &[it]) {
                     Ok(v) => Ok(Some(v)),
-                    Err(e) if e.kind == ErrKind::StopIteration => Ok(None),
+                    Err(e) if e.kind == ErrKind::StopIteration => {
+                        self.last_stop = Some(e);
+                        Ok(None)
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -2487,13 +2490,15 @@ impl Interp {
 }
 
 pub fn range_len(start: i64, stop: i64, step: i64) -> usize {
-    if step > 0 && stop > start {
-        ((stop - start + step - 1) / step) as usize
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let n = if step > 0 && stop > start {
+        (stop - start + step - 1) / step
     } else if step < 0 && stop < start {
-        ((start - stop - step - 1) / -step) as usize
+        (start - stop - step - 1) / -step
     } else {
         0
-    }
+    };
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// `a is b`.

@@ -331,8 +331,13 @@ impl Builder {
                 self.pop_scope();
             }
             StmtKind::Global(names) => {
+                let line = s.line;
                 for n in names {
-                    self.cur().globals.insert(n.clone());
+                    let scope = self.cur();
+                    if scope.locals.contains(n) || scope.nonlocals.contains(n) {
+                        return Err(CompileError::syntax("name is parameter and global", line));
+                    }
+                    scope.globals.insert(n.clone());
                 }
             }
             StmtKind::Nonlocal(names) => {
@@ -342,8 +347,13 @@ impl Builder {
                         s.line,
                     ));
                 }
+                let line = s.line;
                 for n in names {
-                    self.cur().nonlocals.insert(n.clone());
+                    let scope = self.cur();
+                    if scope.locals.contains(n) || scope.globals.contains(n) {
+                        return Err(CompileError::syntax("name is parameter and nonlocal", line));
+                    }
+                    scope.nonlocals.insert(n.clone());
                 }
             }
             StmtKind::Del(targets) => {

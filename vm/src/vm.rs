@@ -152,6 +152,9 @@ pub struct Interp {
     pub(crate) temp_roots: Vec<Value>,
     /// Depth of nested native → Python runs, bounded like Python recursion.
     pub(crate) native_depth: usize,
+    /// The `StopIteration` that ended the last iterator written in Python, so that `next()`
+    /// can re-raise it with its value.
+    pub(crate) last_stop: Option<PyErr>,
 }
 
 impl Interp {
@@ -173,6 +176,7 @@ impl Interp {
             running: Vec::new(),
             temp_roots: Vec::new(),
             native_depth: 0,
+            last_stop: None,
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);

@@ -1103,6 +1103,7 @@ fn new_object(vm: &mut Interp, a: Args) -> PResult<Value> {
         class: vm.types.object,
         attrs: Default::default(),
         exc: None,
+        native: Value::Undef,
     })))
 }
 

@@ -450,18 +450,17 @@ impl Interp {
         n_kw: usize,
     ) -> PResult<Option<Value>> {
         let tag = self.tag_of(cref);
-        if !matches!(tag, Tag::User | Tag::Exc(_) | Tag::Object) {
-            // A built-in type (or a subclass of one): its constructor makes the value.
+        let args = Args {
+            start: callee_at + 1,
+            len: n_args,
+            kwnames,
+            n_kw,
+        };
+        let native_tag = !matches!(tag, Tag::User | Tag::Exc(_) | Tag::Object);
+        if native_tag && self.types.builtin.contains(&cref) {
+            // A built-in type: its constructor makes the value.
             return match crate::builtins::constructor(tag) {
-                Some(f) => {
-                    let args = Args {
-                        start: callee_at + 1,
-                        len: n_args,
-                        kwnames,
-                        n_kw,
-                    };
-                    f(self, args).map(Some)
-                }
+                Some(f) => f(self, args).map(Some),
                 None => Err(PyErr::type_error(alloc::format!(
                     "cannot create '{}' instances",
                     self.class_name(cref)
@@ -472,7 +471,10 @@ impl Interp {
         let init_id = self.interner.intern("__init__");
         let user_new = self
             .lookup(cref, new_id)
-            .filter(|v| !matches!(v, Value::Builtin(_)));
+            .filter(|v| self.is_python_callable(*v));
+        let user_init = self
+            .lookup(cref, init_id)
+            .filter(|v| self.is_python_callable(*v));
         let instance = match user_new {
             Some(new) => {
                 // __new__(cls, *args): a static method by convention.
@@ -496,49 +498,141 @@ impl Interp {
                 }
                 inst
             }
-            None if cref == self.types.object => {
-                if n_args > 0 || n_kw > 0 {
-                    return Err(PyErr::type_error("object() takes no arguments"));
-                }
-                self.alloc(Obj::Instance(Box::new(Instance {
-                    class: cref,
-                    attrs: Attrs::default(),
-                    exc: None,
-                })))?
-            }
             None => {
+                let native = if native_tag {
+                    // Mutable containers start empty when the subclass has its own
+                    // __init__ (which may take other arguments); values are made from the
+                    // arguments.
+                    let mutable = matches!(tag, Tag::List | Tag::Dict | Tag::Set | Tag::ByteArray);
+                    let f = crate::builtins::constructor(tag).ok_or_else(|| {
+                        PyErr::type_error(alloc::format!(
+                            "cannot create '{}' instances",
+                            self.class_name(cref)
+                        ))
+                    })?;
+                    let a = if mutable && user_init.is_some() {
+                        Args {
+                            len: 0,
+                            n_kw: 0,
+                            kwnames: Value::Undef,
+                            ..args
+                        }
+                    } else {
+                        args
+                    };
+                    f(self, a)?
+                } else {
+                    Value::Undef
+                };
+                self.temp_roots.push(native);
                 let exc = if let Tag::Exc(_) = tag {
-                    let args = self.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
-                    let t = self.tuple(args)?;
-                    Some(Box::new(ExcData {
-                        args: t,
-                        traceback: Vec::new(),
-                    }))
+                    let argv = self.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
+                    match self.tuple(argv) {
+                        Ok(t) => Some(Box::new(ExcData {
+                            args: t,
+                            traceback: Vec::new(),
+                        })),
+                        Err(e) => {
+                            self.temp_roots.pop();
+                            return Err(e);
+                        }
+                    }
                 } else {
                     None
                 };
-                self.alloc(Obj::Instance(Box::new(Instance {
+                let inst = self.alloc(Obj::Instance(Box::new(Instance {
                     class: cref,
                     attrs: Attrs::default(),
                     exc,
-                })))?
+                    native,
+                })));
+                self.temp_roots.pop();
+                let inst = inst?;
+                if user_init.is_none()
+                    && !native_tag
+                    && !matches!(tag, Tag::Exc(_))
+                    && (n_args > 0 || n_kw > 0)
+                {
+                    return Err(PyErr::type_error(alloc::format!(
+                        "{}() takes no arguments",
+                        self.class_name(cref)
+                    )));
+                }
+                inst
             }
         };
-        match self.lookup(cref, init_id) {
+        match user_init {
             Some(init @ Value::Obj(ir)) if matches!(self.heap.get(ir), Obj::Function(_)) => {
                 self.stack[callee_at] = init;
                 self.stack.insert(callee_at + 1, instance);
                 self.call_function(ir, callee_at, n_args + 1, kwnames, n_kw, FrameKind::Init)
             }
-            _ => {
-                if user_new.is_none() && (n_args > 0 || n_kw > 0) && !matches!(tag, Tag::Exc(_)) {
-                    return Err(PyErr::type_error(
-                        "function takes 0 positional arguments but 1 were given",
-                    ));
-                }
-                Ok(Some(instance))
-            }
+            _ => Ok(Some(instance)),
         }
+    }
+
+    /// Defined in Python (a function, or a static/class method wrapping one)?
+    fn is_python_callable(&self, v: Value) -> bool {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Function(_) => true,
+                Obj::StaticMethod(f) | Obj::ClassMethod(f) => self.is_python_callable(*f),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `object.__new__(cls)` and the `__new__` of built-in types: a bare instance of `cls`,
+    /// carrying a built-in value made from the arguments when `cls` derives from one.
+    pub(crate) fn new_instance_of(&mut self, cls: Value, args: Args) -> PResult<Value> {
+        let Value::Obj(cref) = cls else {
+            return Err(PyErr::type_error("__new__(X): X is not a type object"));
+        };
+        if !matches!(self.heap.get(cref), Obj::Class(_)) {
+            return Err(PyErr::type_error("__new__(X): X is not a type object"));
+        }
+        let tag = self.tag_of(cref);
+        let rest = Args {
+            start: args.start + 1,
+            len: args.len.saturating_sub(1),
+            ..args
+        };
+        let native = match tag {
+            Tag::User | Tag::Object | Tag::Exc(_) => Value::Undef,
+            t => match crate::builtins::constructor(t) {
+                Some(f) => f(self, rest)?,
+                None => Value::Undef,
+            },
+        };
+        if self.types.builtin.contains(&cref) && native != Value::Undef {
+            return Ok(native);
+        }
+        self.temp_roots.push(native);
+        let exc = if let Tag::Exc(_) = tag {
+            let argv = self.stack[rest.start..rest.start + rest.len].to_vec();
+            let t = self.tuple(argv);
+            match t {
+                Ok(t) => Some(Box::new(ExcData {
+                    args: t,
+                    traceback: Vec::new(),
+                })),
+                Err(e) => {
+                    self.temp_roots.pop();
+                    return Err(e);
+                }
+            }
+        } else {
+            None
+        };
+        let r = self.alloc(Obj::Instance(Box::new(Instance {
+            class: cref,
+            attrs: Attrs::default(),
+            exc,
+            native,
+        })));
+        self.temp_roots.pop();
+        r
     }
 
     // ---- generators ----
@@ -715,10 +809,35 @@ impl Interp {
                 }
             }
         } else {
-            match self.next(sub)? {
+            self.last_stop = None;
+            // A duck-typed delegate receives sent values through its own `send`.
+            let stepped = if sent != Value::None {
+                let send = self.interner.intern("send");
+                let f = self.getattr(sub, send)?;
+                match self.call_value(f, &[sent]) {
+                    Ok(v) => Some(v),
+                    Err(e) if e.kind == ErrKind::StopIteration => {
+                        self.last_stop = Some(e);
+                        None
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                self.next(sub)?
+            };
+            match stepped {
                 Some(v) => Ok(Some(v)),
                 None => {
-                    *self.stack.last_mut().expect("sub") = Value::None;
+                    // The value of a StopIteration raised by a Python iterator is the result.
+                    let result = match self.last_stop.take().and_then(|e| e.value) {
+                        Some(exc) => self
+                            .tuple_items(self.exc_args(exc))
+                            .first()
+                            .copied()
+                            .unwrap_or(Value::None),
+                        None => Value::None,
+                    };
+                    *self.stack.last_mut().expect("sub") = result;
                     Ok(None)
                 }
             }
@@ -814,6 +933,7 @@ impl Interp {
                 args,
                 traceback: Vec::new(),
             })),
+            native: Value::Undef,
         })))
     }
 

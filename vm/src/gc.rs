@@ -113,6 +113,7 @@ impl Obj {
             }
             Obj::Instance(i) => {
                 f(Value::Obj(i.class));
+                f(i.native);
                 i.attrs.values().for_each(|v| f(*v));
                 if let Some(e) = &i.exc {
                     f(e.args);

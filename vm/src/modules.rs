@@ -265,6 +265,7 @@ impl Interp {
             class: self.types.object,
             attrs: Attrs::default(),
             exc: None,
+            native: Value::Undef,
         })));
         // Code written for MicroPython tests `sys.implementation.name == "micropython"`;
         // Copperhead answers as MicroPython does (its own name is in `sys.version`).

@@ -199,6 +199,17 @@ impl Interp {
         self.call_value(f, &all).map(Some)
     }
 
+    /// The built-in value inside an instance of a subclass of a built-in type.
+    pub(crate) fn payload(&self, v: Value) -> Option<Value> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Instance(i) if i.native != Value::Undef => Some(i.native),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     // ---- attributes ----
 
     fn attr_error(&self, v: Value, name: u32) -> PyErr {
@@ -221,7 +232,11 @@ impl Interp {
     /// Bind a class attribute found for `obj` (an instance or any value) per its kind.
     fn bind(&mut self, attr: Value, obj: Value, class: ObjRef) -> PResult<Value> {
         match attr {
-            Value::Builtin(_) => self.alloc(Obj::BoundMethod(obj, attr)),
+            // Built-in methods work on the built-in value inside a subclass instance.
+            Value::Builtin(_) => {
+                let this = self.payload(obj).unwrap_or(obj);
+                self.alloc(Obj::BoundMethod(this, attr))
+            }
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Function(_) => self.alloc(Obj::BoundMethod(obj, attr)),
                 Obj::ClassMethod(f) => {
@@ -445,6 +460,11 @@ impl Interp {
     /// For `obj.name(…)`: the function and `self` when the class has a method, else the
     /// attribute and `Undef`, so that no bound method is allocated on the common path.
     pub(crate) fn load_method(&mut self, obj: Value, name: u32) -> PResult<(Value, Value)> {
+        if let Value::Obj(r) = obj
+            && matches!(self.heap.get(r), Obj::Super(..))
+        {
+            return Ok((self.getattr(obj, name)?, Value::Undef));
+        }
         let class = self.class_of(obj);
         let instance_has = match obj {
             Value::Obj(r) => match self.heap.get(r) {
@@ -461,7 +481,11 @@ impl Interp {
                 _ => false,
             };
             if plain {
-                return Ok((a, obj));
+                let this = match a {
+                    Value::Builtin(_) => self.payload(obj).unwrap_or(obj),
+                    _ => obj,
+                };
+                return Ok((a, this));
             }
         }
         Ok((self.getattr(obj, name)?, Value::Undef))
@@ -555,6 +579,7 @@ impl Interp {
             Value::Float(f) => Some(NumRef::Float(f)),
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::BigInt(b) => Some(NumRef::Big(b)),
+                Obj::Instance(i) if i.native != Value::Undef => self.num(i.native),
                 _ => None,
             },
             _ => None,
@@ -612,7 +637,10 @@ impl Interp {
                     if let Some(n) = self.call_special(v, "__len__", &[])? {
                         return Ok(self.as_int(n).unwrap_or(0) != 0);
                     }
-                    true
+                    match self.payload(v) {
+                        Some(p) => return self.truthy(p),
+                        None => true,
+                    }
                 }
                 _ => true,
             },
@@ -625,6 +653,7 @@ impl Interp {
         match v {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Str(s) => Some(s),
+                Obj::Instance(i) if i.native != Value::Undef => self.as_str(i.native),
                 _ => None,
             },
             _ => None,
@@ -637,6 +666,7 @@ impl Interp {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Bytes(b) => Some(b),
                 Obj::ByteArray(b) => Some(b),
+                Obj::Instance(i) if i.native != Value::Undef => self.as_bytes(i.native),
                 _ => None,
             },
             _ => None,
@@ -653,6 +683,9 @@ impl Interp {
                 Some(s) => Ok(String::from(s)),
                 None => Err(PyErr::type_error("__str__ returned non-string")),
             };
+        }
+        if let Some(p) = self.payload(v) {
+            return self.str_of(p);
         }
         if self.is_exception(v) {
             let args = self.exc_args(v);
@@ -819,6 +852,9 @@ impl Interp {
                             }
                             return Ok(());
                         }
+                        if let Some(p) = self.payload(v) {
+                            return self.write_repr(p, out, depth + 1);
+                        }
                         if self.is_exception(v) {
                             let name = String::from(self.type_name(v));
                             let args = self.exc_args(v);
@@ -910,7 +946,10 @@ impl Interp {
                             self.type_name(v)
                         )));
                     }
-                    obj_id(r)
+                    match self.payload(v) {
+                        Some(p) => return self.hash(p),
+                        None => obj_id(r),
+                    }
                 }
                 _ => obj_id(r),
             },
@@ -996,6 +1035,10 @@ impl Interp {
                 return self.truthy(r);
             }
         }
+        let (pa, pb) = (self.payload(a), self.payload(b));
+        if pa.is_some() || pb.is_some() {
+            return self.eq(pa.unwrap_or(a), pb.unwrap_or(b));
+        }
         Ok(identical(a, b))
     }
 
@@ -1045,6 +1088,10 @@ impl Interp {
         }
         if let Some(r) = self.builtin_binary(op, a, b, inplace)? {
             return Ok(r);
+        }
+        let (pa, pb) = (self.payload(a), self.payload(b));
+        if pa.is_some() || pb.is_some() {
+            return self.binary(op, pa.unwrap_or(a), pb.unwrap_or(b), false);
         }
         Err(PyErr::type_error(int::unsupported(
             op,
@@ -1308,6 +1355,10 @@ impl Interp {
                 _ => {}
             }
         }
+        let (pa, pb) = (self.payload(a), self.payload(b));
+        if pa.is_some() || pb.is_some() {
+            return self.order(op, pa.unwrap_or(a), pb.unwrap_or(b));
+        }
         Err(PyErr::type_error(alloc::format!(
             "unsupported types for {name}: '{}', '{}'",
             self.type_name(a),
@@ -1377,6 +1428,9 @@ impl Interp {
                     if let Some(r) = self.call_special(container, "__contains__", &[item])? {
                         return self.truthy(r);
                     }
+                    if let Some(p) = self.payload(container) {
+                        return self.contains(p, item);
+                    }
                 }
                 _ => {}
             }
@@ -1426,6 +1480,7 @@ impl Interp {
         match d {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d),
+                Obj::Instance(i) if i.native != Value::Undef => self.dict_ref(i.native),
                 _ => None,
             },
             _ => None,
@@ -1433,6 +1488,7 @@ impl Interp {
     }
 
     fn dict_mut(&mut self, d: Value) -> Option<&mut Dict> {
+        let d = self.payload(d).unwrap_or(d);
         match d {
             Value::Obj(r) => match self.heap.get_mut(r) {
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d),
@@ -1727,6 +1783,7 @@ impl Interp {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Tuple(items) => items.to_vec(),
                 Obj::List(items) => items.clone(),
+                Obj::Instance(i) if i.native != Value::Undef => self.tuple_items(i.native),
                 _ => Vec::new(),
             },
             _ => Vec::new(),
@@ -1876,6 +1933,9 @@ impl Interp {
             },
             Obj::Instance(_) => match self.call_special(o, "__getitem__", &[i])? {
                 Some(v) => Ok(v),
+                None if self.payload(o).is_some() => {
+                    self.getitem(self.payload(o).expect("checked"), i)
+                }
                 None => Err(PyErr::type_error(alloc::format!(
                     "'{}' object isn't subscriptable",
                     self.type_name(o)
@@ -1983,7 +2043,10 @@ impl Interp {
                 let s = self.alloc(Obj::Slice(a, b, c))?;
                 return match self.call_special(o, "__getitem__", &[s])? {
                     Some(v) => Ok(v),
-                    None => Err(PyErr::type_error("object isn't subscriptable")),
+                    None => match self.payload(o) {
+                        Some(p) => self.get_slice(p, a, b, c),
+                        None => Err(PyErr::type_error("object isn't subscriptable")),
+                    },
                 };
             }
             _ => {
@@ -2070,6 +2133,9 @@ impl Interp {
             Obj::Dict(_) => self.dict_set(o, i, v),
             Obj::Instance(_) => match self.call_special(o, "__setitem__", &[i, v])? {
                 Some(_) => Ok(()),
+                None if self.payload(o).is_some() => {
+                    self.setitem(self.payload(o).expect("checked"), i, v)
+                }
                 None => Err(PyErr::type_error(alloc::format!(
                     "'{}' object doesn't support item assignment",
                     self.type_name(o)
@@ -2206,6 +2272,9 @@ impl Interp {
             },
             Obj::Instance(_) => match self.call_special(o, "__delitem__", &[i])? {
                 Some(_) => Ok(()),
+                None if self.payload(o).is_some() => {
+                    self.delitem(self.payload(o).expect("checked"), i)
+                }
                 None => Err(PyErr::type_error(alloc::format!(
                     "'{}' object doesn't support item deletion",
                     self.type_name(o)
@@ -2249,6 +2318,9 @@ impl Interp {
                 if self.special(o, "__getitem__").is_some() {
                     // The old sequence protocol: o[0], o[1], … until IndexError.
                     return self.alloc(Obj::Iter(Box::new(Iter::Seq { seq: o, index: 0 })));
+                }
+                if let Some(p) = self.payload(o) {
+                    return self.iter(p);
                 }
                 return Err(not_iterable(self));
             }
@@ -2375,7 +2447,10 @@ impl Interp {
                     let r = self.call_value(f, &args);
                     self.temp_roots.truncate(mark);
                     match r {
-                        Err(e) if e.kind == ErrKind::StopIteration => Ok(None),
+                        Err(e) if e.kind == ErrKind::StopIteration => {
+                            self.last_stop = Some(e);
+                            Ok(None)
+                        }
                         r => r.map(Some),
                     }
                 }
@@ -2480,6 +2555,9 @@ impl Interp {
             }
             if let Some(n) = self.call_special(v, "__len__", &[])? {
                 return Ok(self.as_int(n).unwrap_or(0).max(0) as usize);
+            }
+            if let Some(p) = self.payload(v) {
+                return self.len(p);
             }
         }
         Err(PyErr::type_error(alloc::format!(

@@ -195,6 +195,7 @@ pub fn init(interp: &mut Interp) {
             class,
             attrs: Attrs::default(),
             exc: None,
+            native: Value::Undef,
         }))
     };
     t.ellipsis = interp.alloc_root(instance(t.ellipsis_type));

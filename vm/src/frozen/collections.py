@@ -132,6 +132,7 @@ if _TUPLE_SUBCLASS:
             return tuple.__new__(cls, _bind(cls, args, kw))
 
         __repr__ = _nt_repr
+        __str__ = _nt_repr
         _asdict = _nt_asdict
         _replace = _nt_replace
         _make = classmethod(_nt_make)
@@ -221,6 +222,7 @@ else:
             return self._tuple.index(value, *args)
 
         __repr__ = _nt_repr
+        __str__ = _nt_repr
         _asdict = _nt_asdict
         _replace = _nt_replace
         _make = classmethod(_nt_make)

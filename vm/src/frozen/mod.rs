@@ -3,4 +3,16 @@
 //! Rust live here.
 
 /// `(module name, source)`; a package's `__init__` is listed under the package name.
-pub const MODULES: &[(&str, &str)] = &[];
+/// MicroPython's `u`-prefixed names are aliases of the same source.
+pub const MODULES: &[(&str, &str)] = &[
+    ("collections", include_str!("collections.py")),
+    ("ucollections", include_str!("collections.py")),
+    ("struct", include_str!("struct.py")),
+    ("ustruct", include_str!("struct.py")),
+    ("io", include_str!("io.py")),
+    ("uio", include_str!("io.py")),
+    ("errno", include_str!("errno.py")),
+    ("uerrno", include_str!("errno.py")),
+    ("heapq", include_str!("heapq.py")),
+    ("uheapq", include_str!("heapq.py")),
+];

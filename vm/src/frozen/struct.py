@@ -202,12 +202,18 @@ def _object_id(obj):
 # ---- packing ----
 
 
+# Other buffer types (by name, as the VM may not have them).
+_BUFFER_TYPES = ("memoryview", "array")
+
+
 def _buffer(data):
     """Readable bytes of `data`."""
     if isinstance(data, (bytes, bytearray)):
         return data
     if isinstance(data, str):
         return data.encode()
+    if type(data).__name__ in _BUFFER_TYPES:
+        return bytes(data)
     raise TypeError("object with buffer protocol required")
 
 
@@ -259,7 +265,7 @@ def pack(fmt, *args):
 
 def pack_into(fmt, buffer, offset, *args):
     items, size, little = _parse(fmt)
-    if not isinstance(buffer, bytearray):
+    if not isinstance(buffer, bytearray) and type(buffer).__name__ not in _BUFFER_TYPES:
         raise TypeError("object with buffer protocol required")
     if offset < 0:
         offset += len(buffer)

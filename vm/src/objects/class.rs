@@ -69,6 +69,9 @@ pub struct Instance {
     pub class: ObjRef,
     pub attrs: Attrs,
     pub exc: Option<Box<ExcData>>,
+    /// For instances of subclasses of built-in types (`class L(list)`): the built-in value
+    /// that carries the data; `Undef` otherwise.
+    pub native: Value,
 }
 
 #[derive(Debug)]

@@ -1461,6 +1461,81 @@ fn bytearray_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
+// ---- construction ----
+
+fn type_new(vm: &mut Interp, a: Args) -> PResult<Value> {
+    if a.len == 0 {
+        return Err(PyErr::type_error(
+            "__new__() missing 1 required positional argument",
+        ));
+    }
+    vm.new_instance_of(vm.arg(a, 0), a)
+}
+
+/// `list.__init__(self, iterable)` and friends: refill the container in place.
+fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
+    if a.len == 0 {
+        return Err(PyErr::type_error(
+            "__init__() missing 1 required positional argument",
+        ));
+    }
+    let this = vm.payload(vm.arg(a, 0)).unwrap_or(vm.arg(a, 0));
+    let Value::Obj(r) = this else {
+        return Ok(Value::None);
+    };
+    let tag = match vm.heap.get(r) {
+        Obj::List(_) => Tag::List,
+        Obj::Dict(_) => Tag::Dict,
+        Obj::Set(_, false) => Tag::Set,
+        Obj::ByteArray(_) => Tag::ByteArray,
+        _ => return Ok(Value::None),
+    };
+    let Some(make) = crate::builtins::constructor(tag) else {
+        return Ok(Value::None);
+    };
+    let rest = Args {
+        start: a.start + 1,
+        len: a.len - 1,
+        ..a
+    };
+    let fresh = make(vm, rest)?;
+    let Value::Obj(fr) = fresh else {
+        return Ok(Value::None);
+    };
+    let new_obj = match vm.heap.get(fr) {
+        Obj::List(items) => Obj::List(items.clone()),
+        Obj::ByteArray(b) => Obj::ByteArray(b.clone()),
+        _ => {
+            // Dicts and sets: re-insert through the table (hashes are in the entries).
+            let entries: Vec<(u64, Value, Value)> = match vm.heap.get(fr) {
+                Obj::Dict(d) | Obj::Set(d, _) => {
+                    d.iter().map(|e| (e.hash, e.key, e.value)).collect()
+                }
+                _ => Vec::new(),
+            };
+            match vm.heap.get_mut(r) {
+                Obj::Dict(d) | Obj::Set(d, _) => {
+                    d.clear();
+                    for (h, k, v) in entries {
+                        d.push(h, k, v);
+                    }
+                }
+                _ => {}
+            }
+            vm.heap.resize(r);
+            return Ok(Value::None);
+        }
+    };
+    *vm.heap.get_mut(r) = new_obj;
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+const CONTAINER_INIT: &[Native] = &[Native {
+    name: "__init__",
+    func: container_init,
+}];
+
 // ---- the special methods of the built-in types, callable by name ----
 
 fn dunder_getitem(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -2110,6 +2185,42 @@ pub fn register(vm: &mut Interp) {
     }
     for c in mutable {
         add_methods(vm, c, MUTABLE);
+    }
+    let (list, dict, set, bytearray) = (
+        vm.types.list,
+        vm.types.dict,
+        vm.types.set,
+        vm.types.bytearray,
+    );
+    for c in [list, dict, set, bytearray] {
+        add_methods(vm, c, CONTAINER_INIT);
+    }
+    // `__new__` of object and of the built-in value types, as static methods.
+    let new_id = vm.natives.len() as u16;
+    vm.natives.push(Native {
+        name: "__new__",
+        func: type_new,
+    });
+    let new_name = vm.interner.intern("__new__");
+    let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(new_id)));
+    let ty = &vm.types;
+    let with_new = [
+        ty.object,
+        ty.int,
+        ty.float,
+        ty.str_,
+        ty.bytes,
+        ty.tuple,
+        ty.frozenset,
+        ty.list,
+        ty.dict,
+        ty.set,
+        ty.bytearray,
+    ];
+    for c in with_new {
+        if let Obj::Class(k) = vm.heap.get_mut(c) {
+            k.attrs.insert(new_name, Value::Obj(sm));
+        }
     }
     // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
     let from_bytes = vm.natives.len() as u16;

@@ -19,7 +19,10 @@ type Tier = (&'static str, fn() -> Result);
 const TIERS: &[Tier] = &[
     ("formatting (cargo fmt --check)", fmt_check),
     ("build the binaries", build_bins),
-    ("the VM and the board runtime build without std", no_std_build),
+    (
+        "the VM and the board runtime build without std",
+        no_std_build,
+    ),
     ("Rust tests", rust_tests),
     ("build the web page", web::build_web),
     ("Python corpus on the wasm VM (Node)", wasm_corpus),

@@ -155,6 +155,8 @@ pub struct Interp {
     /// The `StopIteration` that ended the last iterator written in Python, so that `next()`
     /// can re-raise it with its value.
     pub(crate) last_stop: Option<PyErr>,
+    /// State of the `random` module's generator.
+    pub(crate) rng: u64,
 }
 
 impl Interp {
@@ -177,6 +179,7 @@ impl Interp {
             temp_roots: Vec::new(),
             native_depth: 0,
             last_stop: None,
+            rng: 0x2545_f491_4f6c_dd1d,
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);

@@ -4,6 +4,8 @@
 # OrderedDict and defaultdict are real subclasses of them (probed once, below). Otherwise
 # they are plain classes that keep a tuple or dict inside and behave like one.
 
+__all__ = ["namedtuple", "deque", "OrderedDict", "defaultdict"]
+
 
 def _probe_tuple():
     try:
@@ -25,9 +27,17 @@ def _probe_dict():
             def __init__(self, extra, *args, **kw):
                 dict.__init__(self, *args, **kw)
                 self.extra = extra
+                self.inside = False
 
             def __getitem__(self, key):
-                return dict.__getitem__(self, key) + 1
+                # dict.__getitem__ must reach the built-in method, not come back here.
+                if self.inside:
+                    raise RuntimeError
+                self.inside = True
+                try:
+                    return dict.__getitem__(self, key) + 1
+                finally:
+                    self.inside = False
 
         d = _D(0, [(1, 2)])
         return (
@@ -35,7 +45,7 @@ def _probe_dict():
             and isinstance(d, dict)
             and d.extra == 0
             and d[1] == 3
-            and dict(d) == {1: 2}
+            and list(d.items()) == [(1, 2)]
         )
     except Exception:
         return False

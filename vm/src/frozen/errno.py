@@ -26,6 +26,14 @@ EALREADY = 114
 EINPROGRESS = 115
 
 
+__all__ = [
+    "EPERM", "ENOENT", "EIO", "EBADF", "EAGAIN", "ENOMEM", "EACCES", "EEXIST", "ENODEV",
+    "EISDIR", "EINVAL", "ENOSPC", "ENOTSUP", "EOPNOTSUPP", "EADDRINUSE", "ECONNABORTED",
+    "ECONNRESET", "ENOBUFS", "ENOTCONN", "ETIMEDOUT", "ECONNREFUSED", "EHOSTUNREACH",
+    "EALREADY", "EINPROGRESS", "errorcode",
+]
+
+
 class _FixedDict:
     """A read-only dict, like MicroPython's dicts in ROM: reading works, changing raises
     TypeError."""

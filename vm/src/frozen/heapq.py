@@ -4,6 +4,8 @@
 # back up, with the same comparisons (only `<`) and tie-breaks as CPython, so that heaps
 # come out laid out identically.
 
+__all__ = ["heappush", "heappop", "heapify"]
+
 
 def _check(heap):
     if not isinstance(heap, list):

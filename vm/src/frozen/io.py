@@ -4,11 +4,14 @@
 # and, as in MicroPython, its positions (tell, seek) count bytes while read(n) counts
 # characters.
 
+__all__ = ["IOBase", "StringIO", "BytesIO", "BufferedWriter"]
+
 _EINVAL = 22
 _EAGAIN = 11
 
 try:
     open = open
+    __all__.append("open")
 except NameError:
     pass
 

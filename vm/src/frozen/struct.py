@@ -8,10 +8,12 @@
 # longer than the format. Floats are converted to and from IEEE-754 bits with integer
 # arithmetic.
 
-import sys
+__all__ = ["calcsize", "pack", "pack_into", "unpack", "unpack_from", "error"]
+
+import sys as _sys
 
 # Pointer size: "P" and "O" (and native "l"/"L") fields.
-_PTR = 8 if sys.maxsize > 0xFFFFFFFF else 4
+_PTR = 8 if _sys.maxsize > 0xFFFFFFFF else 4
 
 _STANDARD = {
     "b": 1, "B": 1, "?": 1, "x": 1, "s": 1,

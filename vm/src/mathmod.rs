@@ -1,0 +1,438 @@
+//! The `math` module: MicroPython's double-precision functions over `libm`.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+
+use crate::error::{ErrKind, PyErr};
+use crate::gc::{Obj, ObjRef};
+use crate::objects::class::{Attrs, Module};
+use crate::objects::int::{self, Num, NumRef};
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+fn float_arg(vm: &Interp, v: Value) -> PResult<f64> {
+    match vm.num(v) {
+        Some(n) => int::to_f64(n),
+        None => Err(PyErr::type_error(alloc::format!(
+            "can't convert {} to float",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn domain() -> PyErr {
+    PyErr::new(ErrKind::ValueError, "math domain error")
+}
+
+/// A one-argument function; `None` from `f` is a domain error.
+fn unary(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> Option<f64>) -> PResult<Value> {
+    vm.nargs(a, name, 1, 1)?;
+    let x = float_arg(vm, vm.arg(a, 0))?;
+    f(x).map(Value::Float).ok_or_else(domain)
+}
+
+macro_rules! unary_fns {
+    ($($name:ident => $f:expr),* $(,)?) => {
+        $(fn $name(vm: &mut Interp, a: Args) -> PResult<Value> {
+            unary(vm, a, stringify!($name), $f)
+        })*
+    };
+}
+
+fn finite(x: f64) -> Option<f64> {
+    if x.is_nan() { None } else { Some(x) }
+}
+
+unary_fns! {
+    sqrt => |x| if x < 0.0 { None } else { Some(libm::sqrt(x)) },
+    exp => |x| Some(libm::exp(x)),
+    expm1 => |x| Some(libm::expm1(x)),
+    sin => |x| if x.is_infinite() { None } else { Some(libm::sin(x)) },
+    cos => |x| if x.is_infinite() { None } else { Some(libm::cos(x)) },
+    tan => |x| if x.is_infinite() { None } else { Some(libm::tan(x)) },
+    asin => |x| if !(-1.0..=1.0).contains(&x) { None } else { Some(libm::asin(x)) },
+    acos => |x| if !(-1.0..=1.0).contains(&x) { None } else { Some(libm::acos(x)) },
+    atan => |x| Some(libm::atan(x)),
+    sinh => |x| Some(libm::sinh(x)),
+    cosh => |x| Some(libm::cosh(x)),
+    tanh => |x| Some(libm::tanh(x)),
+    asinh => |x| Some(libm::asinh(x)),
+    acosh => |x| if x < 1.0 { None } else { Some(libm::acosh(x)) },
+    atanh => |x| if x <= -1.0 || x >= 1.0 { None } else { Some(libm::atanh(x)) },
+    log2 => |x| if x <= 0.0 { None } else { Some(libm::log2(x)) },
+    log10 => |x| if x <= 0.0 { None } else { Some(libm::log10(x)) },
+    log1p => |x| if x <= -1.0 { None } else { Some(libm::log1p(x)) },
+    fabs => |x| Some(libm::fabs(x)),
+    degrees => |x| Some(x * 180.0 / core::f64::consts::PI),
+    radians => |x| Some(x * core::f64::consts::PI / 180.0),
+    erf => |x| Some(libm::erf(x)),
+    erfc => |x| Some(libm::erfc(x)),
+    gamma => |x| if x <= 0.0 && libm::floor(x) == x { None } else { finite(libm::tgamma(x)) },
+    lgamma => |x| if x <= 0.0 && libm::floor(x) == x { None } else { finite(libm::lgamma(x)) },
+}
+
+fn log(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "log", 1, 2)?;
+    let x = float_arg(vm, vm.arg(a, 0))?;
+    if x <= 0.0 {
+        return Err(domain());
+    }
+    let mut r = libm::log(x);
+    if a.len == 2 {
+        let b = float_arg(vm, vm.arg(a, 1))?;
+        if b <= 0.0 || b == 1.0 {
+            return Err(if b == 1.0 {
+                PyErr::zero_division()
+            } else {
+                domain()
+            });
+        }
+        r /= libm::log(b);
+    }
+    Ok(Value::Float(r))
+}
+
+fn binary(vm: &mut Interp, a: Args, name: &str) -> PResult<(f64, f64)> {
+    vm.nargs(a, name, 2, 2)?;
+    Ok((float_arg(vm, vm.arg(a, 0))?, float_arg(vm, vm.arg(a, 1))?))
+}
+
+fn atan2(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (y, x) = binary(vm, a, "atan2")?;
+    Ok(Value::Float(libm::atan2(y, x)))
+}
+
+fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (x, y) = binary(vm, a, "pow")?;
+    if x == 0.0 && y < 0.0 || x < 0.0 && libm::floor(y) != y {
+        return Err(domain());
+    }
+    Ok(Value::Float(libm::pow(x, y)))
+}
+
+fn fmod(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (x, y) = binary(vm, a, "fmod")?;
+    if y == 0.0 || x.is_infinite() {
+        return Err(domain());
+    }
+    Ok(Value::Float(libm::fmod(x, y)))
+}
+
+fn copysign(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (x, y) = binary(vm, a, "copysign")?;
+    Ok(Value::Float(libm::copysign(x, y)))
+}
+
+fn hypot(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (x, y) = binary(vm, a, "hypot")?;
+    Ok(Value::Float(libm::hypot(x, y)))
+}
+
+fn ldexp(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ldexp", 2, 2)?;
+    let x = float_arg(vm, vm.arg(a, 0))?;
+    let e = vm.int_arg(vm.arg(a, 1))?;
+    Ok(Value::Float(libm::ldexp(
+        x,
+        e.clamp(-100_000, 100_000) as i32,
+    )))
+}
+
+fn frexp(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "frexp", 1, 1)?;
+    let x = float_arg(vm, vm.arg(a, 0))?;
+    let (m, e) = libm::frexp(x);
+    vm.tuple(alloc::vec![Value::Float(m), Value::Int(i64::from(e))])
+}
+
+fn modf(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "modf", 1, 1)?;
+    let x = float_arg(vm, vm.arg(a, 0))?;
+    let (frac, whole) = libm::modf(x);
+    vm.tuple(alloc::vec![Value::Float(frac), Value::Float(whole)])
+}
+
+/// floor, ceil and trunc return ints.
+fn to_int(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> f64) -> PResult<Value> {
+    vm.nargs(a, name, 1, 1)?;
+    let v = vm.arg(a, 0);
+    if matches!(vm.num(v), Some(NumRef::Int(_) | NumRef::Big(_))) {
+        return Ok(v);
+    }
+    let x = f(float_arg(vm, v)?);
+    if x.is_nan() {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "cannot convert float NaN to integer",
+        ));
+    }
+    if x.is_infinite() {
+        return Err(PyErr::new(
+            ErrKind::OverflowError,
+            "cannot convert float infinity to integer",
+        ));
+    }
+    let b: Option<num_bigint::BigInt> = num_traits::FromPrimitive::from_f64(x);
+    vm.num_value(b.map_or(Num::Int(0), int::normalize))
+}
+
+fn floor(vm: &mut Interp, a: Args) -> PResult<Value> {
+    to_int(vm, a, "floor", libm::floor)
+}
+
+fn ceil(vm: &mut Interp, a: Args) -> PResult<Value> {
+    to_int(vm, a, "ceil", libm::ceil)
+}
+
+fn trunc(vm: &mut Interp, a: Args) -> PResult<Value> {
+    to_int(vm, a, "trunc", libm::trunc)
+}
+
+fn test(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> bool) -> PResult<Value> {
+    vm.nargs(a, name, 1, 1)?;
+    Ok(Value::Bool(f(float_arg(vm, vm.arg(a, 0))?)))
+}
+
+fn isfinite(vm: &mut Interp, a: Args) -> PResult<Value> {
+    test(vm, a, "isfinite", f64::is_finite)
+}
+
+fn isinf(vm: &mut Interp, a: Args) -> PResult<Value> {
+    test(vm, a, "isinf", f64::is_infinite)
+}
+
+fn isnan(vm: &mut Interp, a: Args) -> PResult<Value> {
+    test(vm, a, "isnan", f64::is_nan)
+}
+
+fn isclose(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (x, y) = binary(vm, a, "isclose")?;
+    let rel = match vm.kwarg(a, "rel_tol") {
+        Some(v) => float_arg(vm, v)?,
+        None => 1e-9,
+    };
+    let abs = match vm.kwarg(a, "abs_tol") {
+        Some(v) => float_arg(vm, v)?,
+        None => 0.0,
+    };
+    if x == y {
+        return Ok(Value::Bool(true));
+    }
+    let d = libm::fabs(x - y);
+    Ok(Value::Bool(
+        d <= rel * libm::fabs(x).max(libm::fabs(y)) || d <= abs,
+    ))
+}
+
+fn factorial(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "factorial", 1, 1)?;
+    let n = vm.int_arg(vm.arg(a, 0))?;
+    if n < 0 {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "factorial() not defined for negative values",
+        ));
+    }
+    let mut r = num_bigint::BigInt::from(1);
+    for k in 2..=n {
+        r *= k;
+    }
+    vm.num_value(int::normalize(r))
+}
+
+const FUNCTIONS: &[Native] = &[
+    Native {
+        name: "sqrt",
+        func: sqrt,
+    },
+    Native {
+        name: "exp",
+        func: exp,
+    },
+    Native {
+        name: "expm1",
+        func: expm1,
+    },
+    Native {
+        name: "log",
+        func: log,
+    },
+    Native {
+        name: "log2",
+        func: log2,
+    },
+    Native {
+        name: "log10",
+        func: log10,
+    },
+    Native {
+        name: "log1p",
+        func: log1p,
+    },
+    Native {
+        name: "pow",
+        func: pow,
+    },
+    Native {
+        name: "sin",
+        func: sin,
+    },
+    Native {
+        name: "cos",
+        func: cos,
+    },
+    Native {
+        name: "tan",
+        func: tan,
+    },
+    Native {
+        name: "asin",
+        func: asin,
+    },
+    Native {
+        name: "acos",
+        func: acos,
+    },
+    Native {
+        name: "atan",
+        func: atan,
+    },
+    Native {
+        name: "atan2",
+        func: atan2,
+    },
+    Native {
+        name: "sinh",
+        func: sinh,
+    },
+    Native {
+        name: "cosh",
+        func: cosh,
+    },
+    Native {
+        name: "tanh",
+        func: tanh,
+    },
+    Native {
+        name: "asinh",
+        func: asinh,
+    },
+    Native {
+        name: "acosh",
+        func: acosh,
+    },
+    Native {
+        name: "atanh",
+        func: atanh,
+    },
+    Native {
+        name: "fabs",
+        func: fabs,
+    },
+    Native {
+        name: "fmod",
+        func: fmod,
+    },
+    Native {
+        name: "modf",
+        func: modf,
+    },
+    Native {
+        name: "frexp",
+        func: frexp,
+    },
+    Native {
+        name: "ldexp",
+        func: ldexp,
+    },
+    Native {
+        name: "floor",
+        func: floor,
+    },
+    Native {
+        name: "ceil",
+        func: ceil,
+    },
+    Native {
+        name: "trunc",
+        func: trunc,
+    },
+    Native {
+        name: "copysign",
+        func: copysign,
+    },
+    Native {
+        name: "hypot",
+        func: hypot,
+    },
+    Native {
+        name: "degrees",
+        func: degrees,
+    },
+    Native {
+        name: "radians",
+        func: radians,
+    },
+    Native {
+        name: "isfinite",
+        func: isfinite,
+    },
+    Native {
+        name: "isinf",
+        func: isinf,
+    },
+    Native {
+        name: "isnan",
+        func: isnan,
+    },
+    Native {
+        name: "isclose",
+        func: isclose,
+    },
+    Native {
+        name: "erf",
+        func: erf,
+    },
+    Native {
+        name: "erfc",
+        func: erfc,
+    },
+    Native {
+        name: "gamma",
+        func: gamma,
+    },
+    Native {
+        name: "lgamma",
+        func: lgamma,
+    },
+    Native {
+        name: "factorial",
+        func: factorial,
+    },
+];
+
+/// Build the `math` module.
+pub fn make(vm: &mut Interp) -> ObjRef {
+    let mut attrs = Attrs::default();
+    for f in FUNCTIONS {
+        let id = vm.natives.len() as u16;
+        vm.natives.push(*f);
+        attrs.insert(vm.interner.intern(f.name), Value::Builtin(id));
+    }
+    for (name, v) in [
+        ("pi", core::f64::consts::PI),
+        ("e", core::f64::consts::E),
+        ("tau", core::f64::consts::TAU),
+        ("inf", f64::INFINITY),
+        ("nan", f64::NAN),
+    ] {
+        attrs.insert(vm.interner.intern(name), Value::Float(v));
+    }
+    let n = vm.interner.intern("__name__");
+    let s = vm.new_str("math");
+    attrs.insert(n, s);
+    vm.alloc_root(Obj::Module(Box::new(Module {
+        name: Rc::from("math"),
+        attrs,
+    })))
+}

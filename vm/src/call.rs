@@ -415,6 +415,35 @@ impl Interp {
         {
             *c = class;
         }
+        // `__new__` is a static method even without the decorator.
+        let new_id = self.interner.intern("__new__");
+        let plain_new = match self.heap.get(cref) {
+            Obj::Class(c) => c.attrs.get(&new_id).copied().filter(
+                |v| matches!(v, Value::Obj(r) if matches!(self.heap.get(*r), Obj::Function(_))),
+            ),
+            _ => None,
+        };
+        if let Some(f) = plain_new {
+            let sm = self.alloc(Obj::StaticMethod(f))?;
+            self.module_set(cref, new_id, sm);
+        }
+        // Attributes that want to know their name and owner (`__set_name__`).
+        let attrs: Vec<(u32, Value)> = match self.heap.get(cref) {
+            Obj::Class(c) => c.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+            _ => Vec::new(),
+        };
+        self.temp_roots.push(class);
+        for (k, v) in attrs {
+            if self.special(v, "__set_name__").is_some() {
+                let name = self.interner.name_rc(k);
+                let n = self.str_value(&name)?;
+                if let Err(e) = self.call_special(v, "__set_name__", &[class, n]) {
+                    self.temp_roots.retain(|t| *t != class);
+                    return Err(e);
+                }
+            }
+        }
+        self.temp_roots.retain(|t| *t != class);
         Ok(class)
     }
 

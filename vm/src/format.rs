@@ -539,6 +539,10 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
             .map(|&b| b as char)
             .collect(),
     };
+    let args = match vm.payload(args) {
+        Some(p) if matches!(p, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_))) => p,
+        _ => args,
+    };
     let is_tuple = matches!(args, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)));
     let is_mapping = matches!(args, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)));
     let items: Vec<Value> = if is_tuple {

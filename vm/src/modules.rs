@@ -203,6 +203,38 @@ impl Interp {
             .collect()
     }
 
+    /// `from module import *`: the names in `__all__`, or every public name.
+    pub(crate) fn import_star(&mut self, m: Value, target: ObjRef) -> PResult<()> {
+        let Value::Obj(r) = m else { return Ok(()) };
+        let all_id = self.interner.intern("__all__");
+        let pairs: Vec<(u32, Value)> = match self.module_get(r, all_id) {
+            Some(all) => {
+                let mut out = Vec::new();
+                for n in self.collect_iterable(all)? {
+                    let Some(text) = self.as_str(n).map(String::from) else {
+                        continue;
+                    };
+                    let id = self.interner.intern(&text);
+                    out.push((id, self.getattr(m, id)?));
+                }
+                out
+            }
+            None => match self.heap.get(r) {
+                Obj::Module(module) => module
+                    .attrs
+                    .iter()
+                    .filter(|(k, _)| !self.interner.name(**k).starts_with('_'))
+                    .map(|(k, v)| (*k, *v))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        };
+        for (k, v) in pairs {
+            self.module_set(target, k, v);
+        }
+        Ok(())
+    }
+
     /// `from module import name`: an attribute, or a submodule of a package.
     pub(crate) fn import_from(&mut self, m: Value, name: u32) -> PResult<Value> {
         match self.getattr(m, name) {
@@ -302,6 +334,38 @@ impl Interp {
             i.attrs.insert(id, v);
         }
     }
+}
+
+/// MicroPython's errno names, for `OSError` messages.
+pub(crate) fn errno_name(code: i64) -> Option<&'static str> {
+    Some(match code {
+        1 => "EPERM",
+        2 => "ENOENT",
+        5 => "EIO",
+        9 => "EBADF",
+        11 => "EAGAIN",
+        12 => "ENOMEM",
+        13 => "EACCES",
+        17 => "EEXIST",
+        19 => "ENODEV",
+        20 => "ENOTDIR",
+        21 => "EISDIR",
+        22 => "EINVAL",
+        28 => "ENOSPC",
+        39 => "ENOTEMPTY",
+        95 => "EOPNOTSUPP",
+        98 => "EADDRINUSE",
+        103 => "ECONNABORTED",
+        104 => "ECONNRESET",
+        105 => "ENOBUFS",
+        107 => "ENOTCONN",
+        110 => "ETIMEDOUT",
+        111 => "ECONNREFUSED",
+        113 => "EHOSTUNREACH",
+        114 => "EALREADY",
+        115 => "EINPROGRESS",
+        _ => return None,
+    })
 }
 
 fn no_module(name: &str) -> PyErr {

@@ -270,12 +270,20 @@ impl Interp {
             match self.heap.get(r) {
                 Obj::Instance(i) => {
                     let class = i.class;
-                    // Data descriptors (properties) win over the instance dict.
+                    // Data descriptors (properties, objects with __set__) win over the
+                    // instance dict.
                     let from_class = self.lookup(class, name);
                     if let Some(a @ Value::Obj(ar)) = from_class
                         && matches!(self.heap.get(ar), Obj::Property(..))
                     {
                         return self.bind(a, obj, class).map(Some);
+                    }
+                    if let Some(a) = from_class
+                        && self.special(a, "__set__").is_some()
+                        && let Some(v) =
+                            self.call_special(a, "__get__", &[obj, Value::Obj(class)])?
+                    {
+                        return Ok(Some(v));
                     }
                     if let Obj::Instance(i) = self.heap.get(r)
                         && let Some(v) = i.attrs.get(&name)
@@ -283,6 +291,11 @@ impl Interp {
                         return Ok(Some(*v));
                     }
                     if let Some(a) = from_class {
+                        if let Some(v) =
+                            self.call_special(a, "__get__", &[obj, Value::Obj(class)])?
+                        {
+                            return Ok(Some(v));
+                        }
                         return self.bind(a, obj, class).map(Some);
                     }
                     if let Some(v) = self.special_attr(obj, name)? {
@@ -298,6 +311,9 @@ impl Interp {
                 }
                 Obj::Class(_) => {
                     if let Some(a) = self.lookup(r, name) {
+                        if let Some(v) = self.call_special(a, "__get__", &[Value::None, obj])? {
+                            return Ok(Some(v));
+                        }
                         return match a {
                             Value::Obj(ar) => match self.heap.get(ar) {
                                 Obj::ClassMethod(f) => {
@@ -508,6 +524,11 @@ impl Interp {
                     self.call_value(set, &[obj, v])?;
                     return Ok(());
                 }
+                if let Some(d) = self.lookup(class, name)
+                    && self.call_special(d, "__set__", &[obj, v])?.is_some()
+                {
+                    return Ok(());
+                }
                 let setattr_id = self.interner.intern("__setattr__");
                 if let Some(f @ Value::Obj(_)) = self.lookup(class, setattr_id) {
                     let n = self.interner.name_rc(name);
@@ -545,6 +566,24 @@ impl Interp {
         if let Value::Obj(r) = obj {
             let class = self.class_of(obj);
             if matches!(self.heap.get(r), Obj::Instance(_)) {
+                if let Some(d) = self.lookup(class, name) {
+                    if let Value::Obj(dr) = d
+                        && let Obj::Property(_, _, del) = self.heap.get(dr)
+                    {
+                        let del = *del;
+                        if del == Value::None {
+                            return Err(PyErr::new(
+                                ErrKind::AttributeError,
+                                "can't delete attribute",
+                            ));
+                        }
+                        self.call_value(del, &[obj])?;
+                        return Ok(());
+                    }
+                    if self.call_special(d, "__delete__", &[obj])?.is_some() {
+                        return Ok(());
+                    }
+                }
                 let delattr_id = self.interner.intern("__delattr__");
                 if let Some(f @ Value::Obj(_)) = self.lookup(class, delattr_id) {
                     let n = self.interner.name_rc(name);
@@ -685,9 +724,15 @@ impl Interp {
             };
         }
         if let Some(p) = self.payload(v) {
+            if self.special(v, "__repr__").is_some() {
+                return self.repr(v);
+            }
             return self.str_of(p);
         }
         if self.is_exception(v) {
+            if let Some(text) = self.oserror_text(v) {
+                return Ok(text);
+            }
             let args = self.exc_args(v);
             let items = self.tuple_items(args);
             return match items.len() {
@@ -697,6 +742,24 @@ impl Interp {
             };
         }
         self.repr(v)
+    }
+
+    /// `str(OSError(errno, …))` as MicroPython prints it: `[Errno 2] ENOENT`.
+    fn oserror_text(&mut self, v: Value) -> Option<String> {
+        let class = self.class_of(v);
+        if !self.is_subclass(class, self.types.exc(ErrKind::OSError)) {
+            return None;
+        }
+        let items = self.tuple_items(self.exc_args(v));
+        let code = self.as_int(*items.first()?)?;
+        let name = crate::modules::errno_name(code)?;
+        let mut text = alloc::format!("[Errno {code}] {name}");
+        if let Some(extra) = items.get(1) {
+            let extra = self.str_of(*extra).ok()?;
+            text.push_str(": ");
+            text.push_str(&extra);
+        }
+        Some(text)
     }
 
     pub(crate) fn repr(&mut self, v: Value) -> PResult<String> {

@@ -1166,19 +1166,8 @@ impl Interp {
                 Op::ImportStar => {
                     let m = self.pop();
                     let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
-                    if let Value::Obj(r) = m
-                        && let Obj::Module(module) = self.heap.get(r)
-                    {
-                        let pairs: Vec<(u32, Value)> = module
-                            .attrs
-                            .iter()
-                            .filter(|(k, _)| !self.interner.name(**k).starts_with('_'))
-                            .map(|(k, v)| (*k, *v))
-                            .collect();
-                        for (k, v) in pairs {
-                            self.module_set(target, k, v);
-                        }
-                    }
+                    sync!();
+                    tri!(self.import_star(m, target));
                 }
                 Op::SetupWith => {
                     let ctx = self.top();

@@ -1538,36 +1538,43 @@ const CONTAINER_INIT: &[Native] = &[Native {
 
 // ---- the special methods of the built-in types, callable by name ----
 
+/// The receiver of a built-in special method: the built-in value inside a subclass
+/// instance (so that `dict.__getitem__(self, k)` in an override doesn't call it again).
+fn receiver(vm: &Interp, a: Args) -> Value {
+    let this = vm.arg(a, 0);
+    vm.payload(this).unwrap_or(this)
+}
+
 fn dunder_getitem(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__getitem__", 2, 2)?;
-    vm.getitem(vm.arg(a, 0), vm.arg(a, 1))
+    vm.getitem(receiver(vm, a), vm.arg(a, 1))
 }
 
 fn dunder_setitem(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__setitem__", 3, 3)?;
-    vm.setitem(vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2))?;
+    vm.setitem(receiver(vm, a), vm.arg(a, 1), vm.arg(a, 2))?;
     Ok(Value::None)
 }
 
 fn dunder_delitem(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__delitem__", 2, 2)?;
-    vm.delitem(vm.arg(a, 0), vm.arg(a, 1))?;
+    vm.delitem(receiver(vm, a), vm.arg(a, 1))?;
     Ok(Value::None)
 }
 
 fn dunder_contains(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__contains__", 2, 2)?;
-    Ok(Value::Bool(vm.contains(vm.arg(a, 0), vm.arg(a, 1))?))
+    Ok(Value::Bool(vm.contains(receiver(vm, a), vm.arg(a, 1))?))
 }
 
 fn dunder_len(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__len__", 1, 1)?;
-    Ok(Value::Int(vm.len(vm.arg(a, 0))? as i64))
+    Ok(Value::Int(vm.len(receiver(vm, a))? as i64))
 }
 
 fn dunder_iter(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__iter__", 1, 1)?;
-    vm.iter(vm.arg(a, 0))
+    vm.iter(receiver(vm, a))
 }
 
 const CONTAINER: &[Native] = &[

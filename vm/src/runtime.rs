@@ -1997,7 +1997,17 @@ impl Interp {
             Obj::Instance(_) => match self.call_special(o, "__getitem__", &[i])? {
                 Some(v) => Ok(v),
                 None if self.payload(o).is_some() => {
-                    self.getitem(self.payload(o).expect("checked"), i)
+                    match self.getitem(self.payload(o).expect("checked"), i) {
+                        Err(e)
+                            if e.kind == ErrKind::KeyError
+                                && self.special(o, "__missing__").is_some() =>
+                        {
+                            Ok(self
+                                .call_special(o, "__missing__", &[i])?
+                                .unwrap_or(Value::None))
+                        }
+                        r => r,
+                    }
                 }
                 None => Err(PyErr::type_error(alloc::format!(
                     "'{}' object isn't subscriptable",

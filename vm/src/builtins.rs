@@ -251,6 +251,7 @@ pub fn constructor(tag: Tag) -> Option<NativeFn> {
         Tag::Int => new_int,
         Tag::Bool => new_bool,
         Tag::Float => new_float,
+        Tag::Complex => new_complex,
         Tag::Str => new_str,
         Tag::Bytes => new_bytes,
         Tag::ByteArray => new_bytearray,
@@ -284,6 +285,7 @@ pub fn init(interp: &mut Interp) {
         ("int", t.int),
         ("bool", t.bool_),
         ("float", t.float),
+        ("complex", t.complex),
         ("str", t.str_),
         ("bytes", t.bytes),
         ("bytearray", t.bytearray),
@@ -365,6 +367,11 @@ fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
     let v = vm.arg(a, 0);
     if let Some(r) = vm.call_special(v, "__abs__", &[])? {
         return Ok(r);
+    }
+    if let Value::Obj(r) = v
+        && let Obj::Complex(re, im) = vm.heap.get(r)
+    {
+        return Ok(Value::Float(libm::hypot(*re, *im)));
     }
     let r = match vm.num(v) {
         Some(NumRef::Float(f)) => Num::Float(f.abs()),
@@ -1235,6 +1242,57 @@ fn new_float(vm: &mut Interp, a: Args) -> PResult<Value> {
                 vm.type_name(v)
             )))
         }
+    }
+}
+
+fn new_complex(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "complex", 0, 2)?;
+    if a.len == 1
+        && let Some(text) = vm.as_str(vm.arg(a, 0))
+    {
+        let parsed = parse_complex(text).ok_or_else(|| {
+            PyErr::new(ErrKind::ValueError, "complex() arg is a malformed string")
+        })?;
+        return vm.alloc(Obj::Complex(parsed.0, parsed.1));
+    }
+    let part = |vm: &Interp, i: usize| -> PResult<(f64, f64)> {
+        if i >= a.len {
+            return Ok((0.0, 0.0));
+        }
+        vm.as_complex(vm.arg(a, i))?
+            .ok_or_else(|| PyErr::type_error("complex() argument must be a number"))
+    };
+    let (xr, xi) = part(vm, 0)?;
+    let (yr, yi) = part(vm, 1)?;
+    vm.alloc(Obj::Complex(xr - yi, xi + yr))
+}
+
+/// `"1+2j"`, `"-3j"`, `"(1.5-2j)"`, `"4"`.
+fn parse_complex(text: &str) -> Option<(f64, f64)> {
+    let t = text.trim();
+    let t = t
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(t)
+        .trim();
+    let Some(body) = t.strip_suffix(['j', 'J']) else {
+        return Some((t.parse().ok()?, 0.0));
+    };
+    // Split at the last sign that isn't the first character or an exponent's sign.
+    let bytes = body.as_bytes();
+    let split = (1..bytes.len())
+        .rev()
+        .find(|&i| (bytes[i] == b'+' || bytes[i] == b'-') && !matches!(bytes[i - 1], b'e' | b'E'));
+    let imag = |s: &str| -> Option<f64> {
+        match s {
+            "" | "+" => Some(1.0),
+            "-" => Some(-1.0),
+            s => s.parse().ok(),
+        }
+    };
+    match split {
+        Some(i) => Some((body[..i].parse().ok()?, imag(&body[i..])?)),
+        None => Some((0.0, imag(body)?)),
     }
 }
 

@@ -26,6 +26,8 @@ pub enum Const {
     /// A tuple of strings (keyword-argument names).
     Names(Vec<Rc<str>>),
     Ellipsis,
+    /// An imaginary literal, `2j`.
+    Imag(f64),
 }
 
 /// A compiled code object before its constants are materialised.
@@ -228,7 +230,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
     fn const_index(&mut self, c: Const) -> u32 {
         let same = |k: &Const| match (k, &c) {
             // Bitwise, so that 0.0 and -0.0 stay distinct.
-            (Const::Float(x), Const::Float(y)) => x.to_bits() == y.to_bits(),
+            (Const::Float(x), Const::Float(y)) | (Const::Imag(x), Const::Imag(y)) => {
+                x.to_bits() == y.to_bits()
+            }
             _ => *k == c,
         };
         match self.unit.consts.iter().position(same) {
@@ -1156,12 +1160,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 return Err(CompileError::syntax("invalid syntax for integer", e.line));
             }
             ExprKind::Float(f) => self.constant(Const::Float(*f)),
-            ExprKind::Imag(_) => {
-                return Err(CompileError::syntax(
-                    "complex numbers are not supported yet",
-                    e.line,
-                ));
-            }
+            ExprKind::Imag(f) => self.constant(Const::Imag(*f)),
             ExprKind::Str(s) => self.constant(Const::Str(Rc::from(s.as_str()))),
             ExprKind::Bytes(b) => self.constant(Const::Bytes(Rc::from(b.as_slice()))),
             ExprKind::FString(parts) => self.fstring(parts)?,

@@ -56,6 +56,8 @@ pub enum Obj {
     StaticMethod(Value),
     /// `super(class, obj)`: attribute lookup starts after `class` in `obj`'s MRO.
     Super(ObjRef, Value),
+    /// A complex number: real and imaginary parts.
+    Complex(f64, f64),
 }
 
 impl Obj {
@@ -86,7 +88,12 @@ impl Obj {
     /// Call `f` on every value this object refers to.
     fn trace(&self, f: &mut impl FnMut(Value)) {
         match self {
-            Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::BigInt(_) | Obj::Range(..) => {}
+            Obj::Str(_)
+            | Obj::Bytes(_)
+            | Obj::ByteArray(_)
+            | Obj::BigInt(_)
+            | Obj::Range(..)
+            | Obj::Complex(..) => {}
             Obj::List(items) => items.iter().for_each(|v| f(*v)),
             Obj::Tuple(items) => items.iter().for_each(|v| f(*v)),
             Obj::Dict(d) | Obj::Set(d, _) => d.values().for_each(f),

@@ -98,6 +98,7 @@ impl Interp {
                 Obj::ClassMethod(_) => t.classmethod,
                 Obj::StaticMethod(_) => t.staticmethod,
                 Obj::Super(..) => t.object,
+                Obj::Complex(..) => t.complex,
             },
         }
     }
@@ -417,6 +418,30 @@ impl Interp {
                 }
                 _ => Ok(None),
             },
+            "real" | "imag" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::Complex(re, im) => {
+                        Ok(Some(Value::Float(if &*n == "real" { *re } else { *im })))
+                    }
+                    _ => Ok(None),
+                },
+                v if self.num(v).is_some() => {
+                    if &*n == "real" {
+                        Ok(Some(if let Value::Bool(b) = v {
+                            Value::Int(i64::from(b))
+                        } else {
+                            v
+                        }))
+                    } else {
+                        Ok(Some(if matches!(v, Value::Float(_)) {
+                            Value::Float(0.0)
+                        } else {
+                            Value::Int(0)
+                        }))
+                    }
+                }
+                _ => Ok(None),
+            },
             "errno" | "strerror" => match obj {
                 Value::Obj(r) => match self.heap.get(r) {
                     Obj::Instance(i) if i.exc.is_some() => {
@@ -633,6 +658,23 @@ impl Interp {
         }
     }
 
+    pub(crate) fn is_complex(&self, v: Value) -> bool {
+        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Complex(..)))
+    }
+
+    /// A number as complex: `None` for non-numbers.
+    pub(crate) fn as_complex(&self, v: Value) -> PResult<Option<(f64, f64)>> {
+        if let Value::Obj(r) = v
+            && let Obj::Complex(re, im) = self.heap.get(r)
+        {
+            return Ok(Some((*re, *im)));
+        }
+        match self.num(v) {
+            Some(n) => Ok(Some((int::to_f64(n)?, 0.0))),
+            None => Ok(None),
+        }
+    }
+
     /// An int argument as `i64`.
     pub(crate) fn as_int(&self, v: Value) -> Option<i64> {
         match v {
@@ -665,6 +707,7 @@ impl Interp {
                 Obj::Bytes(b) => !b.is_empty(),
                 Obj::ByteArray(b) => !b.is_empty(),
                 Obj::BigInt(_) => true,
+                Obj::Complex(re, im) => *re != 0.0 || *im != 0.0,
                 Obj::List(l) => !l.is_empty(),
                 Obj::Tuple(t) => !t.is_empty(),
                 Obj::Dict(d) | Obj::Set(d, _) => !d.is_empty(),
@@ -944,6 +987,7 @@ impl Interp {
                     Obj::ClassMethod(_) => out.push_str("<classmethod>"),
                     Obj::StaticMethod(_) => out.push_str("<staticmethod>"),
                     Obj::Super(..) => out.push_str("<super>"),
+                    Obj::Complex(re, im) => crate::objects::complex::write_repr(*re, *im, out),
                 }
             }
         }
@@ -980,6 +1024,15 @@ impl Interp {
                 Obj::Str(s) => fnv(s.as_bytes()),
                 Obj::Bytes(b) => fnv(b),
                 Obj::BigInt(b) => fnv(&b.to_signed_bytes_le()),
+                Obj::Complex(re, im) => {
+                    let (re, im) = (*re, *im);
+                    let h = self.hash(Value::Float(re))?;
+                    if im == 0.0 {
+                        h
+                    } else {
+                        h ^ self.hash(Value::Float(im))?.wrapping_mul(1_000_003)
+                    }
+                }
                 Obj::Tuple(t) => {
                     let items = t.to_vec();
                     let mut h: u64 = 0x345678;
@@ -1022,6 +1075,11 @@ impl Interp {
     pub(crate) fn eq(&mut self, a: Value, b: Value) -> PResult<bool> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return Ok(int::compare(x, y) == Some(Ordering::Equal));
+        }
+        if (self.is_complex(a) || self.is_complex(b))
+            && let (Some(x), Some(y)) = (self.as_complex(a)?, self.as_complex(b)?)
+        {
+            return Ok(x == y);
         }
         if identical(a, b) {
             return Ok(true);
@@ -1129,6 +1187,12 @@ impl Interp {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             let r = int::arith(op, x, y)?;
             return self.num_value(r);
+        }
+        if self.is_complex(a) || self.is_complex(b) {
+            if let (Some(x), Some(y)) = (self.as_complex(a)?, self.as_complex(b)?) {
+                let (re, im) = crate::objects::complex::arith(op, x, y)?;
+                return self.alloc(Obj::Complex(re, im));
+            }
         }
         // Python classes first: __iop__, then __op__, then the reflected __rop__.
         let (name, rname, iname) = dunder(op);
@@ -1325,6 +1389,18 @@ impl Interp {
             return Ok(r);
         }
         let err = || alloc::format!("unsupported type for {name}: '{}'", self.type_name(a));
+        if let Value::Obj(r) = a
+            && let Obj::Complex(re, im) = self.heap.get(r)
+        {
+            let (re, im) = (*re, *im);
+            return match op {
+                UnaryOp::Neg => self.alloc(Obj::Complex(-re, -im)),
+                UnaryOp::Pos => Ok(a),
+                _ => Err(PyErr::type_error(
+                    "unsupported type for __invert__: 'complex'",
+                )),
+            };
+        }
         let Some(n) = self.num(a) else {
             return Err(PyErr::type_error(err()));
         };

@@ -19,6 +19,7 @@ pub struct Types {
     pub bool_: ObjRef,
     pub int: ObjRef,
     pub float: ObjRef,
+    pub complex: ObjRef,
     pub str_: ObjRef,
     pub bytes: ObjRef,
     pub bytearray: ObjRef,
@@ -59,6 +60,7 @@ impl Types {
             bool_: n,
             int: n,
             float: n,
+            complex: n,
             str_: n,
             bytes: n,
             bytearray: n,
@@ -161,6 +163,7 @@ pub fn init(interp: &mut Interp) {
     t.int = class(interp, "int", &o, Tag::Int);
     t.bool_ = class(interp, "bool", &[t.int], Tag::Bool);
     t.float = class(interp, "float", &o, Tag::Float);
+    t.complex = class(interp, "complex", &o, Tag::Complex);
     t.str_ = class(interp, "str", &o, Tag::Str);
     t.bytes = class(interp, "bytes", &o, Tag::Bytes);
     t.bytearray = class(interp, "bytearray", &o, Tag::ByteArray);
@@ -202,6 +205,7 @@ pub fn init(interp: &mut Interp) {
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
     t.builtin = alloc::vec![
+        t.complex,
         t.object,
         t.type_,
         t.none,

@@ -258,6 +258,7 @@ impl Interp {
                 Const::Str(s) => self.alloc(Obj::Str((**s).into()))?,
                 Const::Bytes(b) => self.alloc(Obj::Bytes((**b).into()))?,
                 Const::Ellipsis => Value::Obj(self.types.ellipsis),
+                Const::Imag(f) => self.alloc(Obj::Complex(0.0, *f))?,
                 Const::Names(names) => {
                     let start = self.stack.len();
                     for n in names {

@@ -22,6 +22,7 @@ pub enum Tag {
     Bool,
     Int,
     Float,
+    Complex,
     Str,
     Bytes,
     ByteArray,

@@ -2087,6 +2087,24 @@ const FROZENSET: &[Native] = &[
     },
 ];
 
+fn complex_conjugate(vm: &mut Interp, a: Args) -> PResult<Value> {
+    match vm.arg(a, 0) {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Complex(re, im) => {
+                let (re, im) = (*re, *im);
+                vm.alloc(Obj::Complex(re, -im))
+            }
+            _ => Err(PyErr::type_error("descriptor requires a 'complex' object")),
+        },
+        _ => Err(PyErr::type_error("descriptor requires a 'complex' object")),
+    }
+}
+
+const COMPLEX: &[Native] = &[Native {
+    name: "conjugate",
+    func: complex_conjugate,
+}];
+
 const INT: &[Native] = &[Native {
     name: "to_bytes",
     func: int_to_bytes,
@@ -2174,6 +2192,8 @@ pub fn register(vm: &mut Interp) {
     add_methods(vm, bytearray, BYTES);
     add_methods(vm, bytearray, BYTEARRAY);
     add_methods(vm, property, PROPERTY);
+    let complex = vm.types.complex;
+    add_methods(vm, complex, COMPLEX);
     let ty = &vm.types;
     let containers = [
         ty.str_,

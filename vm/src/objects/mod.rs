@@ -1,6 +1,7 @@
 //! The built-in types, one file each: their data, operations and formatting.
 
 pub mod class;
+pub mod complex;
 pub mod dict;
 pub mod float;
 pub mod function;

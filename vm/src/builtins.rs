@@ -255,6 +255,7 @@ pub fn constructor(tag: Tag) -> Option<NativeFn> {
         Tag::Str => new_str,
         Tag::Bytes => new_bytes,
         Tag::ByteArray => new_bytearray,
+        Tag::MemoryView => new_memoryview,
         Tag::List => new_list,
         Tag::Tuple => new_tuple,
         Tag::Dict => new_dict,
@@ -289,6 +290,7 @@ pub fn init(interp: &mut Interp) {
         ("str", t.str_),
         ("bytes", t.bytes),
         ("bytearray", t.bytearray),
+        ("memoryview", t.memoryview),
         ("list", t.list),
         ("tuple", t.tuple),
         ("dict", t.dict),
@@ -1362,6 +1364,21 @@ fn new_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn new_bytearray(vm: &mut Interp, a: Args) -> PResult<Value> {
     let b = bytes_from(vm, a)?;
     vm.alloc(Obj::ByteArray(b))
+}
+
+fn new_memoryview(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "memoryview", 1, 1)?;
+    let obj = vm.arg(a, 0);
+    let (base, start, len) = match obj {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::MemoryView(b, s, n) => (*b, *s, *n),
+            Obj::Bytes(b) => (obj, 0, b.len()),
+            Obj::ByteArray(b) => (obj, 0, b.len()),
+            _ => return Err(PyErr::type_error("object with buffer protocol required")),
+        },
+        _ => return Err(PyErr::type_error("object with buffer protocol required")),
+    };
+    vm.alloc(Obj::MemoryView(base, start, len))
 }
 
 fn new_list(vm: &mut Interp, a: Args) -> PResult<Value> {

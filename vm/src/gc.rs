@@ -58,6 +58,8 @@ pub enum Obj {
     Super(ObjRef, Value),
     /// A complex number: real and imaginary parts.
     Complex(f64, f64),
+    /// A view of `len` bytes of a bytes or bytearray object from `start`.
+    MemoryView(Value, usize, usize),
 }
 
 impl Obj {
@@ -109,6 +111,7 @@ impl Obj {
                 f(*b);
             }
             Obj::Cell(v) | Obj::ClassMethod(v) | Obj::StaticMethod(v) => f(*v),
+            Obj::MemoryView(base, _, _) => f(*base),
             Obj::Super(c, v) => {
                 f(Value::Obj(*c));
                 f(*v);

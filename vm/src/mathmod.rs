@@ -436,3 +436,156 @@ pub fn make(vm: &mut Interp) -> ObjRef {
         attrs,
     })))
 }
+
+// ---- cmath ----
+
+fn complex_arg(vm: &Interp, v: Value) -> PResult<(f64, f64)> {
+    vm.as_complex(v)?.ok_or_else(|| {
+        PyErr::type_error(alloc::format!(
+            "can't convert {} to complex",
+            vm.type_name(v)
+        ))
+    })
+}
+
+fn complex_value(vm: &mut Interp, z: (f64, f64)) -> PResult<Value> {
+    vm.alloc(Obj::Complex(z.0, z.1))
+}
+
+fn c_exp(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "exp", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let m = libm::exp(re);
+    complex_value(vm, (m * libm::cos(im), m * libm::sin(im)))
+}
+
+fn c_log(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "log", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    complex_value(vm, (libm::log(libm::hypot(re, im)), libm::atan2(im, re)))
+}
+
+fn c_log10(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "log10", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let l = core::f64::consts::LN_10;
+    complex_value(
+        vm,
+        (libm::log(libm::hypot(re, im)) / l, libm::atan2(im, re) / l),
+    )
+}
+
+fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sqrt", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let m = libm::sqrt(libm::hypot(re, im));
+    let t = libm::atan2(im, re) / 2.0;
+    complex_value(vm, (m * libm::cos(t), m * libm::sin(t)))
+}
+
+fn c_phase(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "phase", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    Ok(Value::Float(libm::atan2(im, re)))
+}
+
+fn c_polar(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "polar", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    vm.tuple(alloc::vec![
+        Value::Float(libm::hypot(re, im)),
+        Value::Float(libm::atan2(im, re))
+    ])
+}
+
+fn c_rect(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "rect", 2, 2)?;
+    let r = float_arg(vm, vm.arg(a, 0))?;
+    let phi = float_arg(vm, vm.arg(a, 1))?;
+    complex_value(vm, (r * libm::cos(phi), r * libm::sin(phi)))
+}
+
+fn c_cos(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "cos", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    complex_value(
+        vm,
+        (
+            libm::cos(re) * libm::cosh(im),
+            -libm::sin(re) * libm::sinh(im),
+        ),
+    )
+}
+
+fn c_sin(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "sin", 1, 1)?;
+    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    complex_value(
+        vm,
+        (
+            libm::sin(re) * libm::cosh(im),
+            libm::cos(re) * libm::sinh(im),
+        ),
+    )
+}
+
+const CMATH: &[Native] = &[
+    Native {
+        name: "exp",
+        func: c_exp,
+    },
+    Native {
+        name: "log",
+        func: c_log,
+    },
+    Native {
+        name: "log10",
+        func: c_log10,
+    },
+    Native {
+        name: "sqrt",
+        func: c_sqrt,
+    },
+    Native {
+        name: "phase",
+        func: c_phase,
+    },
+    Native {
+        name: "polar",
+        func: c_polar,
+    },
+    Native {
+        name: "rect",
+        func: c_rect,
+    },
+    Native {
+        name: "cos",
+        func: c_cos,
+    },
+    Native {
+        name: "sin",
+        func: c_sin,
+    },
+];
+
+/// Build the `cmath` module.
+pub fn make_cmath(vm: &mut Interp) -> ObjRef {
+    let mut attrs = Attrs::default();
+    for f in CMATH {
+        let id = vm.natives.len() as u16;
+        vm.natives.push(*f);
+        attrs.insert(vm.interner.intern(f.name), Value::Builtin(id));
+    }
+    attrs.insert(
+        vm.interner.intern("pi"),
+        Value::Float(core::f64::consts::PI),
+    );
+    attrs.insert(vm.interner.intern("e"), Value::Float(core::f64::consts::E));
+    let n = vm.interner.intern("__name__");
+    let s = vm.new_str("cmath");
+    attrs.insert(n, s);
+    vm.alloc_root(Obj::Module(Box::new(Module {
+        name: Rc::from("cmath"),
+        attrs,
+    })))
+}

@@ -47,6 +47,7 @@ impl Interp {
             "micropython" => self.native_module("micropython", MICROPYTHON),
             "time" | "utime" => self.native_module("time", TIME),
             "math" => crate::mathmod::make(self),
+            "cmath" => crate::mathmod::make_cmath(self),
             "random" | "urandom" => self.native_module("random", RANDOM),
             "builtins" => {
                 let attrs = self.builtins.clone();

@@ -99,6 +99,7 @@ impl Interp {
                 Obj::StaticMethod(_) => t.staticmethod,
                 Obj::Super(..) => t.object,
                 Obj::Complex(..) => t.complex,
+                Obj::MemoryView(..) => t.memoryview,
             },
         }
     }
@@ -748,6 +749,10 @@ impl Interp {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Bytes(b) => Some(b),
                 Obj::ByteArray(b) => Some(b),
+                Obj::MemoryView(base, start, len) => {
+                    let (start, len) = (*start, *len);
+                    self.as_bytes(*base).and_then(|b| b.get(start..start + len))
+                }
                 Obj::Instance(i) if i.native != Value::Undef => self.as_bytes(i.native),
                 _ => None,
             },
@@ -988,6 +993,9 @@ impl Interp {
                     Obj::StaticMethod(_) => out.push_str("<staticmethod>"),
                     Obj::Super(..) => out.push_str("<super>"),
                     Obj::Complex(re, im) => crate::objects::complex::write_repr(*re, *im, out),
+                    Obj::MemoryView(..) => {
+                        let _ = write!(out, "<memoryview at 0x{:x}>", obj_id(r));
+                    }
                 }
             }
         }
@@ -1095,9 +1103,10 @@ impl Interp {
         };
         match (self.heap.get(ra), self.heap.get(rb)) {
             (Obj::Str(x), Obj::Str(y)) => Ok(x == y),
-            (Obj::Bytes(_) | Obj::ByteArray(_), Obj::Bytes(_) | Obj::ByteArray(_)) => {
-                Ok(self.as_bytes(a) == self.as_bytes(b))
-            }
+            (
+                Obj::Bytes(_) | Obj::ByteArray(_) | Obj::MemoryView(..),
+                Obj::Bytes(_) | Obj::ByteArray(_) | Obj::MemoryView(..),
+            ) => Ok(self.as_bytes(a) == self.as_bytes(b)),
             (Obj::List(x), Obj::List(y)) => {
                 let (x, y) = (x.clone(), y.clone());
                 self.seq_eq(&x, &y)
@@ -1994,6 +2003,10 @@ impl Interp {
                 self.type_name(o)
             )));
         };
+        if let Obj::MemoryView(base, start, len) = self.heap.get(r) {
+            let (base, start, len) = (*base, *start, *len);
+            return self.memoryview_get(base, start, len, i);
+        }
         if let Value::Obj(ir) = i
             && let Obj::Slice(a, b, c) = self.heap.get(ir)
         {
@@ -2240,6 +2253,10 @@ impl Interp {
                 self.type_name(o)
             )));
         };
+        if let Obj::MemoryView(base, start, len) = self.heap.get(r) {
+            let (base, start, len) = (*base, *start, *len);
+            return self.memoryview_set(base, start, len, i, v);
+        }
         if let Value::Obj(ir) = i
             && let Obj::Slice(a, b, c) = self.heap.get(ir)
             && matches!(self.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
@@ -2446,9 +2463,12 @@ impl Interp {
             return Err(not_iterable(self));
         };
         let it = match self.heap.get(r) {
-            Obj::List(_) | Obj::Tuple(_) | Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
-                Iter::Seq { seq: o, index: 0 }
-            }
+            Obj::List(_)
+            | Obj::Tuple(_)
+            | Obj::Str(_)
+            | Obj::Bytes(_)
+            | Obj::ByteArray(_)
+            | Obj::MemoryView(..) => Iter::Seq { seq: o, index: 0 },
             Obj::Range(start, stop, step) => Iter::Range {
                 next: *start,
                 stop: *stop,
@@ -2668,6 +2688,10 @@ impl Interp {
             Obj::Tuple(items) => Ok(items.get(i).copied()),
             Obj::Bytes(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),
             Obj::ByteArray(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),
+            Obj::MemoryView(..) => Ok(self
+                .as_bytes(seq)
+                .and_then(|b| b.get(i))
+                .map(|x| Value::Int(i64::from(*x)))),
             Obj::Str(s) => {
                 // `i` counts characters; walk from the start (strings are short on boards).
                 let Some(c) = s.chars().nth(i) else {
@@ -2693,6 +2717,7 @@ impl Interp {
                 Obj::Str(s) => Some(s.chars().count()),
                 Obj::Bytes(b) => Some(b.len()),
                 Obj::ByteArray(b) => Some(b.len()),
+                Obj::MemoryView(_, _, n) => Some(*n),
                 Obj::List(l) => Some(l.len()),
                 Obj::Tuple(t) => Some(t.len()),
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d.len()),
@@ -2713,6 +2738,93 @@ impl Interp {
             "object of type '{}' has no len()",
             self.type_name(v)
         )))
+    }
+}
+
+impl Interp {
+    /// `view[i]` and `view[a:b]` of a memoryview over `base[start..start + len]`.
+    fn memoryview_get(
+        &mut self,
+        base: Value,
+        start: usize,
+        len: usize,
+        i: Value,
+    ) -> PResult<Value> {
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let (s, e, step) = self.slice_indices(a, b, c, len)?;
+            if step != 1 {
+                return Err(PyErr::new(
+                    ErrKind::NotImplementedError,
+                    "only slices with step=1 (aka None) are supported",
+                ));
+            }
+            let n = (e - s).max(0) as usize;
+            return self.alloc(Obj::MemoryView(base, start + s.max(0) as usize, n));
+        }
+        let idx = self.index_arg(i)?;
+        let k = norm_index(idx, len)
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "index out of range"))?;
+        let byte = self
+            .as_bytes(base)
+            .and_then(|b| b.get(start + k))
+            .copied()
+            .unwrap_or(0);
+        Ok(Value::Int(i64::from(byte)))
+    }
+
+    /// `view[i] = v` and `view[a:b] = bytes`, writing through to a bytearray.
+    fn memoryview_set(
+        &mut self,
+        base: Value,
+        start: usize,
+        len: usize,
+        i: Value,
+        v: Value,
+    ) -> PResult<()> {
+        let Value::Obj(br) = base else {
+            unreachable!("views are of objects")
+        };
+        if !matches!(self.heap.get(br), Obj::ByteArray(_)) {
+            return Err(PyErr::type_error(
+                "'memoryview' object doesn't support item assignment",
+            ));
+        }
+        let (at, data): (usize, Vec<u8>) = if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let (s, e, _) = self.slice_indices(a, b, c, len)?;
+            let n = (e - s).max(0) as usize;
+            let src = self
+                .as_bytes(v)
+                .ok_or_else(|| PyErr::type_error("object with buffer protocol required"))?
+                .to_vec();
+            if src.len() != n {
+                return Err(PyErr::new(
+                    ErrKind::ValueError,
+                    "memoryview slice assignment size mismatch",
+                ));
+            }
+            (start + s.max(0) as usize, src)
+        } else {
+            let idx = self.index_arg(i)?;
+            let k = norm_index(idx, len)
+                .ok_or_else(|| PyErr::new(ErrKind::IndexError, "index out of range"))?;
+            let byte = self
+                .as_int(v)
+                .filter(|x| (0..256).contains(x))
+                .ok_or_else(|| PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)"))?;
+            (start + k, alloc::vec![byte as u8])
+        };
+        if let Obj::ByteArray(b) = self.heap.get_mut(br)
+            && let Some(dst) = b.get_mut(at..at + data.len())
+        {
+            dst.copy_from_slice(&data);
+        }
+        Ok(())
     }
 }
 

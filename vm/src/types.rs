@@ -23,6 +23,7 @@ pub struct Types {
     pub str_: ObjRef,
     pub bytes: ObjRef,
     pub bytearray: ObjRef,
+    pub memoryview: ObjRef,
     pub list: ObjRef,
     pub tuple: ObjRef,
     pub dict: ObjRef,
@@ -64,6 +65,7 @@ impl Types {
             str_: n,
             bytes: n,
             bytearray: n,
+            memoryview: n,
             list: n,
             tuple: n,
             dict: n,
@@ -167,6 +169,7 @@ pub fn init(interp: &mut Interp) {
     t.str_ = class(interp, "str", &o, Tag::Str);
     t.bytes = class(interp, "bytes", &o, Tag::Bytes);
     t.bytearray = class(interp, "bytearray", &o, Tag::ByteArray);
+    t.memoryview = class(interp, "memoryview", &o, Tag::MemoryView);
     t.list = class(interp, "list", &o, Tag::List);
     t.tuple = class(interp, "tuple", &o, Tag::Tuple);
     t.dict = class(interp, "dict", &o, Tag::Dict);
@@ -205,6 +208,7 @@ pub fn init(interp: &mut Interp) {
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
     t.builtin = alloc::vec![
+        t.memoryview,
         t.complex,
         t.object,
         t.type_,

@@ -26,6 +26,7 @@ pub enum Tag {
     Str,
     Bytes,
     ByteArray,
+    MemoryView,
     List,
     Tuple,
     Dict,

@@ -2100,6 +2100,16 @@ fn complex_conjugate(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
 }
 
+fn memoryview_tobytes(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let b = vm.as_bytes(vm.arg(a, 0)).unwrap_or(&[]).to_vec();
+    vm.alloc(Obj::Bytes(b.into()))
+}
+
+const MEMORYVIEW: &[Native] = &[Native {
+    name: "tobytes",
+    func: memoryview_tobytes,
+}];
+
 const COMPLEX: &[Native] = &[Native {
     name: "conjugate",
     func: complex_conjugate,
@@ -2194,6 +2204,10 @@ pub fn register(vm: &mut Interp) {
     add_methods(vm, property, PROPERTY);
     let complex = vm.types.complex;
     add_methods(vm, complex, COMPLEX);
+    let memoryview = vm.types.memoryview;
+    add_methods(vm, memoryview, MEMORYVIEW);
+    add_methods(vm, memoryview, CONTAINER);
+    add_methods(vm, memoryview, MUTABLE);
     let ty = &vm.types;
     let containers = [
         ty.str_,

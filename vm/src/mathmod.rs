@@ -478,9 +478,19 @@ fn c_log10(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sqrt", 1, 1)?;
     let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
-    let m = libm::sqrt(libm::hypot(re, im));
-    let t = libm::atan2(im, re) / 2.0;
-    complex_value(vm, (m * libm::cos(t), m * libm::sin(t)))
+    // The numerically stable form: exact for perfect squares and the imaginary axis.
+    let m = libm::hypot(re, im);
+    if m == 0.0 {
+        return complex_value(vm, (0.0, im));
+    }
+    let z = if re >= 0.0 {
+        let t = libm::sqrt((m + re) / 2.0);
+        (t, im / (2.0 * t))
+    } else {
+        let t = libm::sqrt((m - re) / 2.0);
+        (libm::fabs(im) / (2.0 * t), libm::copysign(t, im))
+    };
+    complex_value(vm, z)
 }
 
 fn c_phase(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -243,6 +243,14 @@ const FUNCTIONS: &[Native] = &[
         name: "eval",
         func: eval,
     },
+    Native {
+        name: "const",
+        func: const_,
+    },
+    Native {
+        name: "__import__",
+        func: import_,
+    },
 ];
 
 /// Constructors of the built-in types, registered as their classes' `__new__`.
@@ -306,6 +314,7 @@ pub fn init(interp: &mut Interp) {
     .map(|(n, r)| (n, Value::Obj(r)))
     .collect();
     named.push(("NotImplemented", Value::Obj(t.not_implemented)));
+    named.push(("__debug__", Value::Bool(true)));
     named.push(("Ellipsis", Value::Obj(t.ellipsis)));
     for kind in ErrKind::ALL {
         named.push((kind.name(), Value::Obj(t.exc(kind))));
@@ -1093,6 +1102,34 @@ fn exec(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn eval(vm: &mut Interp, a: Args) -> PResult<Value> {
     run_text(vm, a, crate::Mode::Eval)
+}
+
+/// `const(x)`: MicroPython's compile-time constant marker; the value itself.
+fn const_(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "const", 1, 1)?;
+    Ok(vm.arg(a, 0))
+}
+
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`.
+fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__import__", 1, 5)?;
+    let name = match vm.as_str(vm.arg(a, 0)) {
+        Some(s) => String::from(s),
+        None => return Err(PyErr::type_error("__import__() argument 1 must be str")),
+    };
+    let id = vm.interner.intern(&name);
+    let fromlist = if a.len > 3 { vm.arg(a, 3) } else { Value::None };
+    let fromlist = if vm.truthy(fromlist)? {
+        fromlist
+    } else {
+        Value::None
+    };
+    let level = if a.len > 4 {
+        vm.arg(a, 4)
+    } else {
+        Value::Int(0)
+    };
+    vm.import(id, fromlist, level)
 }
 
 fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {

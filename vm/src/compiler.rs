@@ -78,6 +78,15 @@ impl Interner {
         &self.names[id as usize]
     }
 
+    /// How many names are interned.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     pub fn name_rc(&self, id: u32) -> Rc<str> {
         self.names[id as usize].clone()
     }
@@ -442,11 +451,17 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.emit(Op::Return);
             }
             StmtKind::FunctionDef { def, decorators } => {
-                for d in decorators {
+                // `@micropython.native` and `@micropython.viper` select MicroPython's
+                // machine-code emitters; here the function runs as bytecode.
+                let decorators: Vec<&Expr> = decorators
+                    .iter()
+                    .filter(|d| !is_emitter_decorator(d))
+                    .collect();
+                for d in &decorators {
                     self.expr(d)?;
                 }
                 self.function(def)?;
-                for _ in decorators {
+                for _ in &decorators {
                     self.emit(Op::Call {
                         args: 1,
                         kwnames: NO_KW,
@@ -1600,6 +1615,14 @@ impl<'a, 'i> Compiler<'a, 'i> {
         self.patch(exit);
         Ok(())
     }
+}
+
+/// `micropython.native`, `micropython.viper` or `micropython.asm_thumb`, written as a
+/// decorator (no import needed, as in MicroPython).
+fn is_emitter_decorator(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Attribute(obj, attr)
+        if matches!(&obj.kind, ExprKind::Name(n) if n == "micropython")
+            && matches!(attr.as_str(), "native" | "viper"))
 }
 
 /// Fold a numeric constant expression, or `None` if it isn't one (or would raise: the error

@@ -430,6 +430,65 @@ fn mp_const(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(vm.arg(a, 0))
 }
 
+/// `@micropython.native` / `@micropython.viper`: accepted; the function runs as bytecode.
+fn mp_identity(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "native", 1, 1)?;
+    Ok(vm.arg(a, 0))
+}
+
+fn mp_heap_lock(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    vm.heap_locked += 1;
+    Ok(Value::None)
+}
+
+fn mp_heap_unlock(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    vm.heap_locked = vm.heap_locked.saturating_sub(1);
+    Ok(Value::Int(vm.heap_locked as i64))
+}
+
+fn mp_heap_locked(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(vm.heap_locked as i64))
+}
+
+fn mp_mem_info(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (used, total) = (vm.heap.used(), vm.heap.limit());
+    let text = alloc::format!(
+        "mem: total={used}, current={used}, peak={used}\nstack: {} out of {}\nGC: total: {total}, used: {used}, free: {}\n",
+        vm.frames.len() * 64,
+        vm.config.max_depth * 64,
+        total.saturating_sub(used)
+    );
+    let _ = a;
+    vm.platform.write_stdout(text.as_bytes());
+    Ok(Value::None)
+}
+
+fn mp_qstr_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let n = vm.interner.len();
+    let text = alloc::format!(
+        "qstr pool: n_pool=1, n_qstr={n}, n_str_data_bytes={}, n_total_bytes={}\n",
+        n * 8,
+        n * 16
+    );
+    vm.platform.write_stdout(text.as_bytes());
+    Ok(Value::None)
+}
+
+fn mp_stack_use(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int((vm.frames.len() * 64) as i64))
+}
+
+fn mp_kbd_intr(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::None)
+}
+
+fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "schedule", 2, 2)?;
+    // Runs at once: the host port has no interrupt context to defer from.
+    vm.call_value(vm.arg(a, 0), &[vm.arg(a, 1)])?;
+    Ok(Value::None)
+}
+
 fn mp_opt_level(_vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(0))
 }
@@ -742,6 +801,50 @@ const GC: &[Native] = &[
 ];
 
 const MICROPYTHON: &[Native] = &[
+    Native {
+        name: "native",
+        func: mp_identity,
+    },
+    Native {
+        name: "viper",
+        func: mp_identity,
+    },
+    Native {
+        name: "heap_lock",
+        func: mp_heap_lock,
+    },
+    Native {
+        name: "heap_unlock",
+        func: mp_heap_unlock,
+    },
+    Native {
+        name: "heap_locked",
+        func: mp_heap_locked,
+    },
+    Native {
+        name: "mem_info",
+        func: mp_mem_info,
+    },
+    Native {
+        name: "qstr_info",
+        func: mp_qstr_info,
+    },
+    Native {
+        name: "stack_use",
+        func: mp_stack_use,
+    },
+    Native {
+        name: "kbd_intr",
+        func: mp_kbd_intr,
+    },
+    Native {
+        name: "schedule",
+        func: mp_schedule,
+    },
+    Native {
+        name: "alloc_emergency_exception_buf",
+        func: mp_kbd_intr,
+    },
     Native {
         name: "const",
         func: mp_const,

@@ -157,6 +157,8 @@ pub struct Interp {
     pub(crate) last_stop: Option<PyErr>,
     /// State of the `random` module's generator.
     pub(crate) rng: u64,
+    /// `micropython.heap_lock()` depth: allocation raises `MemoryError` while locked.
+    pub(crate) heap_locked: usize,
 }
 
 impl Interp {
@@ -180,6 +182,7 @@ impl Interp {
             native_depth: 0,
             last_stop: None,
             rng: 0x2545_f491_4f6c_dd1d,
+            heap_locked: 0,
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);
@@ -207,6 +210,7 @@ impl Interp {
         self.handling.clear();
         self.temp_roots.clear();
         self.native_depth = 0;
+        self.heap_locked = 0;
         result.map(|_| ()).map_err(|e| self.exception(e))
     }
 
@@ -337,6 +341,12 @@ impl Interp {
     /// Allocate on the GC heap, collecting first if the budget is exhausted. Every value the
     /// caller still needs must be reachable from the roots (normally: on the stack).
     pub(crate) fn alloc(&mut self, obj: Obj) -> PResult<Value> {
+        if self.heap_locked > 0 {
+            return Err(PyErr::new(
+                ErrKind::MemoryError,
+                "memory allocation failed, heap is locked",
+            ));
+        }
         if !self.heap.fits(&obj) {
             self.collect();
         }

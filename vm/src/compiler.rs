@@ -1663,6 +1663,18 @@ fn fold(e: &Expr) -> Option<Const> {
             if *op == BinOp::MatMul {
                 return None;
             }
+            // Powers and shifts of ints fold only when the result is a small int: a huge
+            // constant must not be computed at compile time.
+            if let (Const::Int(a), Const::Int(b), BinOp::Pow | BinOp::LShift) = (&x, &y, op) {
+                let small = match op {
+                    BinOp::Pow => u32::try_from(*b).ok().and_then(|e| a.checked_pow(e)),
+                    _ => u32::try_from(*b)
+                        .ok()
+                        .filter(|s| *s < 63)
+                        .and_then(|s| a.checked_mul(1i64 << s)),
+                };
+                return small.map(Const::Int);
+            }
             // Keep big results (e.g. 2**10000) out of the constant table: compute at run time.
             match int::arith(*op, num(&x)?, num(&y)?).ok()? {
                 Num::Int(i) => Some(Const::Int(i)),

@@ -659,6 +659,41 @@ impl Interp {
         }
     }
 
+    /// Refuse `x ** y` and `x << y` whose result could not fit in the heap, before spending
+    /// time computing it.
+    fn check_int_growth(&self, op: BinOp, x: NumRef, y: NumRef) -> PResult<()> {
+        let bits = |n: NumRef| -> u64 {
+            match n {
+                NumRef::Int(i) => 64 - i.unsigned_abs().leading_zeros() as u64,
+                NumRef::Big(b) => b.bits(),
+                NumRef::Float(_) => 0,
+            }
+        };
+        let amount = match y {
+            NumRef::Int(i) if i > 0 => i as u64,
+            NumRef::Big(b) if b.sign() == num_bigint::Sign::Plus => u64::MAX,
+            _ => return Ok(()),
+        };
+        let result_bits = match (op, x) {
+            (_, NumRef::Float(_)) => return Ok(()),
+            (BinOp::Pow, _) if bits(x) <= 1 => return Ok(()),
+            (BinOp::Pow, _) => bits(x).saturating_mul(amount),
+            (BinOp::LShift, _) if bits(x) == 0 => return Ok(()),
+            (BinOp::LShift, _) => bits(x).saturating_add(amount),
+            _ => return Ok(()),
+        };
+        if result_bits / 8 > self.heap.limit() as u64 {
+            return Err(PyErr::new(
+                ErrKind::MemoryError,
+                alloc::format!(
+                    "memory allocation failed, allocating {} bytes",
+                    result_bits / 8
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     pub(crate) fn is_complex(&self, v: Value) -> bool {
         matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Complex(..)))
     }
@@ -1194,6 +1229,7 @@ impl Interp {
         inplace: bool,
     ) -> PResult<Value> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            self.check_int_growth(op, x, y)?;
             let r = int::arith(op, x, y)?;
             return self.num_value(r);
         }

@@ -264,6 +264,7 @@ pub fn constructor(tag: Tag) -> Option<NativeFn> {
         Tag::Bytes => new_bytes,
         Tag::ByteArray => new_bytearray,
         Tag::MemoryView => new_memoryview,
+        Tag::Array => new_array,
         Tag::List => new_list,
         Tag::Tuple => new_tuple,
         Tag::Dict => new_dict,
@@ -1416,6 +1417,32 @@ fn new_memoryview(vm: &mut Interp, a: Args) -> PResult<Value> {
         _ => return Err(PyErr::type_error("object with buffer protocol required")),
     };
     vm.alloc(Obj::MemoryView(base, start, len))
+}
+
+fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "array", 1, 2)?;
+    let code = match vm.as_str(vm.arg(a, 0)) {
+        Some(s) if s.len() == 1 && crate::objects::array::item_size(s.as_bytes()[0]).is_some() => {
+            s.as_bytes()[0]
+        }
+        _ => return Err(PyErr::new(ErrKind::ValueError, "bad typecode")),
+    };
+    let data = if a.len == 2 {
+        let init = vm.arg(a, 1);
+        match vm.as_bytes(init) {
+            // A buffer is copied as raw items.
+            Some(b) if !matches!(init, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Array(..))) => {
+                b.to_vec()
+            }
+            _ => {
+                let items = vm.collect_iterable(init)?;
+                vm.array_pack(code, &items)?
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    vm.alloc(Obj::Array(code, data))
 }
 
 fn new_list(vm: &mut Interp, a: Args) -> PResult<Value> {

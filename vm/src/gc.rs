@@ -60,6 +60,8 @@ pub enum Obj {
     Complex(f64, f64),
     /// A view of `len` bytes of a bytes or bytearray object from `start`.
     MemoryView(Value, usize, usize),
+    /// `array.array`: typecode and packed items.
+    Array(u8, Vec<u8>),
 }
 
 impl Obj {
@@ -69,7 +71,7 @@ impl Obj {
         let payload = match self {
             Obj::Str(s) => s.len(),
             Obj::Bytes(b) => b.len(),
-            Obj::ByteArray(b) => b.capacity(),
+            Obj::ByteArray(b) | Obj::Array(_, b) => b.capacity(),
             Obj::BigInt(b) => core::mem::size_of::<BigInt>() + b.bits().div_ceil(8) as usize,
             Obj::List(l) => l.capacity() * v,
             Obj::Tuple(t) => t.len() * v,
@@ -95,7 +97,8 @@ impl Obj {
             | Obj::ByteArray(_)
             | Obj::BigInt(_)
             | Obj::Range(..)
-            | Obj::Complex(..) => {}
+            | Obj::Complex(..)
+            | Obj::Array(..) => {}
             Obj::List(items) => items.iter().for_each(|v| f(*v)),
             Obj::Tuple(items) => items.iter().for_each(|v| f(*v)),
             Obj::Dict(d) | Obj::Set(d, _) => d.values().for_each(f),

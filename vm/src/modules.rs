@@ -48,6 +48,12 @@ impl Interp {
             "time" | "utime" => self.native_module("time", TIME),
             "math" => crate::mathmod::make(self),
             "cmath" => crate::mathmod::make_cmath(self),
+            "array" | "uarray" => {
+                let m = self.native_module("array", &[]);
+                let id = self.interner.intern("array");
+                self.module_set(m, id, Value::Obj(self.types.array));
+                m
+            }
             "random" | "urandom" => self.native_module("random", RANDOM),
             "builtins" => {
                 let attrs = self.builtins.clone();

@@ -100,6 +100,7 @@ impl Interp {
                 Obj::Super(..) => t.object,
                 Obj::Complex(..) => t.complex,
                 Obj::MemoryView(..) => t.memoryview,
+                Obj::Array(..) => t.array,
             },
         }
     }
@@ -143,17 +144,28 @@ impl Interp {
 
     /// Look a name up along a class's MRO.
     pub(crate) fn lookup(&self, class: ObjRef, name: u32) -> Option<Value> {
+        if let Some(hit) = self.type_cache.borrow().get(&(class, name)) {
+            return *hit;
+        }
         let Obj::Class(c) = self.heap.get(class) else {
             return None;
         };
+        let mut found = None;
         for k in &c.mro {
             if let Obj::Class(kc) = self.heap.get(*k)
                 && let Some(v) = kc.attrs.get(&name)
             {
-                return Some(*v);
+                found = Some(*v);
+                break;
             }
         }
-        None
+        self.type_cache.borrow_mut().insert((class, name), found);
+        found
+    }
+
+    /// Forget cached class lookups: a class's attributes changed (or classes were freed).
+    pub(crate) fn invalidate_type_cache(&self) {
+        self.type_cache.borrow_mut().clear();
     }
 
     /// A special method defined in Python on the value's class (not a built-in one).
@@ -623,7 +635,11 @@ impl Interp {
             }
             let removed = match self.heap.get_mut(r) {
                 Obj::Instance(i) => i.attrs.remove(&name),
-                Obj::Class(c) => c.attrs.remove(&name),
+                Obj::Class(c) => {
+                    let removed = c.attrs.remove(&name);
+                    self.invalidate_type_cache();
+                    removed
+                }
                 Obj::Module(m) => m.attrs.remove(&name),
                 _ => None,
             };
@@ -744,6 +760,7 @@ impl Interp {
                 Obj::ByteArray(b) => !b.is_empty(),
                 Obj::BigInt(_) => true,
                 Obj::Complex(re, im) => *re != 0.0 || *im != 0.0,
+                Obj::Array(_, data) => !data.is_empty(),
                 Obj::List(l) => !l.is_empty(),
                 Obj::Tuple(t) => !t.is_empty(),
                 Obj::Dict(d) | Obj::Set(d, _) => !d.is_empty(),
@@ -788,6 +805,7 @@ impl Interp {
                     let (start, len) = (*start, *len);
                     self.as_bytes(*base).and_then(|b| b.get(start..start + len))
                 }
+                Obj::Array(_, data) => Some(data),
                 Obj::Instance(i) if i.native != Value::Undef => self.as_bytes(i.native),
                 _ => None,
             },
@@ -1031,6 +1049,33 @@ impl Interp {
                     Obj::MemoryView(..) => {
                         let _ = write!(out, "<memoryview at 0x{:x}>", obj_id(r));
                     }
+                    Obj::Array(code, data) => {
+                        let code = *code;
+                        let n = crate::objects::array::len(code, data);
+                        let _ = write!(out, "array('{}'", code as char);
+                        if n > 0 {
+                            out.push_str(", [");
+                            for k in 0..n {
+                                if k > 0 {
+                                    out.push_str(", ");
+                                }
+                                match crate::objects::array::big_item(code, data, k) {
+                                    Some(u) => {
+                                        let _ = write!(out, "{u}");
+                                    }
+                                    None => match crate::objects::array::get(code, data, k) {
+                                        Value::Int(i) => {
+                                            let _ = write!(out, "{i}");
+                                        }
+                                        Value::Float(f) => float::write_repr(f, out),
+                                        _ => {}
+                                    },
+                                }
+                            }
+                            out.push(']');
+                        }
+                        out.push(')');
+                    }
                 }
             }
         }
@@ -1180,6 +1225,14 @@ impl Interp {
                 let (n1, n2) = (range_len(*a1, *b1, *c1), range_len(*a2, *b2, *c2));
                 Ok(n1 == n2 && (n1 == 0 || (a1 == a2 && (n1 == 1 || c1 == c2))))
             }
+            (Obj::Array(..), Obj::Array(..)) => {
+                let (x, y) = (self.collect_iterable(a)?, self.collect_iterable(b)?);
+                self.seq_eq(&x, &y)
+            }
+            (Obj::Array(..), Obj::Array(..)) => {
+                let (x, y) = (self.collect_iterable(a)?, self.collect_iterable(b)?);
+                self.seq_eq(&x, &y)
+            }
             (Obj::BoundMethod(s1, f1), Obj::BoundMethod(s2, f2)) => {
                 Ok(identical(*s1, *s2) && identical(*f1, *f2))
             }
@@ -1321,6 +1374,22 @@ impl Interp {
                     Obj::Bytes(joined.into())
                 };
                 self.alloc(obj).map(Some)
+            }
+            (BinOp::Add, Obj::Array(code, x)) => {
+                let code = *code;
+                let Some(y) = self.as_bytes(bv) else {
+                    return Ok(None);
+                };
+                let mut joined = x.clone();
+                joined.extend_from_slice(y);
+                if inplace {
+                    if let Obj::Array(_, data) = self.heap.get_mut(ra) {
+                        *data = joined;
+                    }
+                    self.heap.resize(ra);
+                    return Ok(Some(a));
+                }
+                self.alloc(Obj::Array(code, joined)).map(Some)
             }
             (BinOp::Add, Obj::List(x)) => {
                 if inplace {
@@ -1520,6 +1589,10 @@ impl Interp {
                 }
                 (Obj::List(x), Obj::List(y)) => {
                     let (x, y) = (x.clone(), y.clone());
+                    return self.seq_order(op, &x, &y);
+                }
+                (Obj::Array(..), Obj::Array(..)) => {
+                    let (x, y) = (self.collect_iterable(a)?, self.collect_iterable(b)?);
                     return self.seq_order(op, &x, &y);
                 }
                 (Obj::Tuple(x), Obj::Tuple(y)) => {
@@ -2039,6 +2112,10 @@ impl Interp {
                 self.type_name(o)
             )));
         };
+        if let Obj::Array(code, _) = self.heap.get(r) {
+            let code = *code;
+            return self.array_get(r, code, i);
+        }
         if let Obj::MemoryView(base, start, len) = self.heap.get(r) {
             let (base, start, len) = (*base, *start, *len);
             return self.memoryview_get(base, start, len, i);
@@ -2289,6 +2366,10 @@ impl Interp {
                 self.type_name(o)
             )));
         };
+        if let Obj::Array(code, _) = self.heap.get(r) {
+            let code = *code;
+            return self.array_set(r, code, i, v);
+        }
         if let Obj::MemoryView(base, start, len) = self.heap.get(r) {
             let (base, start, len) = (*base, *start, *len);
             return self.memoryview_set(base, start, len, i, v);
@@ -2504,7 +2585,8 @@ impl Interp {
             | Obj::Str(_)
             | Obj::Bytes(_)
             | Obj::ByteArray(_)
-            | Obj::MemoryView(..) => Iter::Seq { seq: o, index: 0 },
+            | Obj::MemoryView(..)
+            | Obj::Array(..) => Iter::Seq { seq: o, index: 0 },
             Obj::Range(start, stop, step) => Iter::Range {
                 next: *start,
                 stop: *stop,
@@ -2724,6 +2806,13 @@ impl Interp {
             Obj::Tuple(items) => Ok(items.get(i).copied()),
             Obj::Bytes(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),
             Obj::ByteArray(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),
+            Obj::Array(code, data) => {
+                let (code, n) = (*code, crate::objects::array::len(*code, data));
+                if i >= n {
+                    return Ok(None);
+                }
+                self.array_value(r, code, i).map(Some)
+            }
             Obj::MemoryView(..) => Ok(self
                 .as_bytes(seq)
                 .and_then(|b| b.get(i))
@@ -2754,6 +2843,7 @@ impl Interp {
                 Obj::Bytes(b) => Some(b.len()),
                 Obj::ByteArray(b) => Some(b.len()),
                 Obj::MemoryView(_, _, n) => Some(*n),
+                Obj::Array(code, data) => Some(crate::objects::array::len(*code, data)),
                 Obj::List(l) => Some(l.len()),
                 Obj::Tuple(t) => Some(t.len()),
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d.len()),
@@ -2778,6 +2868,125 @@ impl Interp {
 }
 
 impl Interp {
+    /// Check and split a value for storing in an array of `code`.
+    pub(crate) fn array_item(&self, code: u8, v: Value) -> PResult<(i64, f64, bool)> {
+        match self.num(v) {
+            Some(NumRef::Int(i)) => Ok((i, 0.0, false)),
+            Some(NumRef::Big(b)) => {
+                use num_traits::ToPrimitive;
+                Ok((
+                    b.to_i64()
+                        .unwrap_or_else(|| (b.to_u64().unwrap_or(0)) as i64),
+                    0.0,
+                    false,
+                ))
+            }
+            Some(NumRef::Float(f)) if matches!(code, b'f' | b'd') => Ok((0, f, true)),
+            _ => Err(PyErr::type_error(alloc::format!(
+                "can't convert {} to int",
+                self.type_name(v)
+            ))),
+        }
+    }
+
+    /// Pack the items of an iterable for an array of `code`.
+    pub(crate) fn array_pack(&mut self, code: u8, items: &[Value]) -> PResult<Vec<u8>> {
+        let mut data =
+            Vec::with_capacity(items.len() * crate::objects::array::item_size(code).unwrap_or(1));
+        for v in items {
+            let (i, f, is_float) = self.array_item(code, *v)?;
+            crate::objects::array::put(code, i, f, is_float, &mut data);
+        }
+        Ok(data)
+    }
+
+    /// Item `k` of an array as a value (a big int for large unsigned 64-bit items).
+    fn array_value(&mut self, r: ObjRef, code: u8, k: usize) -> PResult<Value> {
+        let Obj::Array(_, data) = self.heap.get(r) else {
+            unreachable!("checked by caller")
+        };
+        match crate::objects::array::big_item(code, data, k) {
+            Some(u) => self.num_value(Num::Big(alloc::boxed::Box::new(num_bigint::BigInt::from(
+                u,
+            )))),
+            None => Ok(crate::objects::array::get(code, data, k)),
+        }
+    }
+
+    fn array_get(&mut self, r: ObjRef, code: u8, i: Value) -> PResult<Value> {
+        let Obj::Array(_, data) = self.heap.get(r) else {
+            unreachable!("checked by caller")
+        };
+        let n = crate::objects::array::len(code, data);
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let pos = self.slice_positions(a, b, c, n)?;
+            let size = crate::objects::array::item_size(code).unwrap_or(1);
+            let Obj::Array(_, data) = self.heap.get(r) else {
+                unreachable!("checked")
+            };
+            let mut out = Vec::with_capacity(pos.len() * size);
+            for p in pos {
+                out.extend_from_slice(&data[p * size..p * size + size]);
+            }
+            return self.alloc(Obj::Array(code, out));
+        }
+        let idx = self.index_arg(i)?;
+        let k = norm_index(idx, n)
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "array index out of range"))?;
+        self.array_value(r, code, k)
+    }
+
+    fn array_set(&mut self, r: ObjRef, code: u8, i: Value, v: Value) -> PResult<()> {
+        let size = crate::objects::array::item_size(code).unwrap_or(1);
+        let n = match self.heap.get(r) {
+            Obj::Array(_, data) => crate::objects::array::len(code, data),
+            _ => 0,
+        };
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let (start, stop, step) = self.slice_indices(a, b, c, n)?;
+            if step != 1 {
+                return Err(PyErr::new(
+                    ErrKind::NotImplementedError,
+                    "only slices with step=1 (aka None) are supported",
+                ));
+            }
+            let new: Vec<u8> = match v {
+                Value::Obj(vr) if matches!(self.heap.get(vr), Obj::Array(..)) => {
+                    self.as_bytes(v).unwrap_or(&[]).to_vec()
+                }
+                _ => {
+                    let items = self.collect_iterable(v)?;
+                    self.array_pack(code, &items)?
+                }
+            };
+            let (lo, hi) = (
+                start.max(0) as usize * size,
+                stop.max(start).max(0) as usize * size,
+            );
+            if let Obj::Array(_, data) = self.heap.get_mut(r) {
+                data.splice(lo..hi, new);
+            }
+            self.heap.resize(r);
+            return Ok(());
+        }
+        let idx = self.index_arg(i)?;
+        let k = norm_index(idx, n)
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "array index out of range"))?;
+        let (iv, fv, is_float) = self.array_item(code, v)?;
+        let mut bytes = Vec::with_capacity(size);
+        crate::objects::array::put(code, iv, fv, is_float, &mut bytes);
+        if let Obj::Array(_, data) = self.heap.get_mut(r) {
+            data[k * size..k * size + size].copy_from_slice(&bytes);
+        }
+        Ok(())
+    }
+
     /// `view[i]` and `view[a:b]` of a memoryview over `base[start..start + len]`.
     fn memoryview_get(
         &mut self,

@@ -24,6 +24,7 @@ pub struct Types {
     pub bytes: ObjRef,
     pub bytearray: ObjRef,
     pub memoryview: ObjRef,
+    pub array: ObjRef,
     pub list: ObjRef,
     pub tuple: ObjRef,
     pub dict: ObjRef,
@@ -66,6 +67,7 @@ impl Types {
             bytes: n,
             bytearray: n,
             memoryview: n,
+            array: n,
             list: n,
             tuple: n,
             dict: n,
@@ -170,6 +172,7 @@ pub fn init(interp: &mut Interp) {
     t.bytes = class(interp, "bytes", &o, Tag::Bytes);
     t.bytearray = class(interp, "bytearray", &o, Tag::ByteArray);
     t.memoryview = class(interp, "memoryview", &o, Tag::MemoryView);
+    t.array = class(interp, "array", &o, Tag::Array);
     t.list = class(interp, "list", &o, Tag::List);
     t.tuple = class(interp, "tuple", &o, Tag::Tuple);
     t.dict = class(interp, "dict", &o, Tag::Dict);
@@ -208,6 +211,7 @@ pub fn init(interp: &mut Interp) {
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
     t.builtin = alloc::vec![
+        t.array,
         t.memoryview,
         t.complex,
         t.object,

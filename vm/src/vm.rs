@@ -159,6 +159,9 @@ pub struct Interp {
     pub(crate) rng: u64,
     /// `micropython.heap_lock()` depth: allocation raises `MemoryError` while locked.
     pub(crate) heap_locked: usize,
+    /// Results of attribute lookups along class MROs, by (class, name); cleared whenever a
+    /// class's attributes change and at every collection.
+    pub(crate) type_cache: core::cell::RefCell<hashbrown::HashMap<(ObjRef, u32), Option<Value>>>,
 }
 
 impl Interp {
@@ -183,6 +186,7 @@ impl Interp {
             last_stop: None,
             rng: 0x2545_f491_4f6c_dd1d,
             heap_locked: 0,
+            type_cache: Default::default(),
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);
@@ -195,6 +199,7 @@ impl Interp {
             attrs,
         })));
         interp.modules.push((Rc::from("__main__"), interp.main));
+        interp.invalidate_type_cache();
         interp
     }
 
@@ -397,6 +402,8 @@ impl Interp {
             code_roots(c, &mut roots);
         }
         self.types.roots(&mut roots);
+        // Freed class slots may be reused: cached lookups must not outlive them.
+        self.invalidate_type_cache();
         self.heap.collect(roots.into_iter())
     }
 
@@ -1258,6 +1265,7 @@ impl Interp {
             }
             Obj::Class(c) => {
                 c.attrs.insert(name, v);
+                self.invalidate_type_cache();
             }
             _ => {}
         }
@@ -1269,6 +1277,7 @@ impl Interp {
             Obj::Class(c) => c.attrs.remove(&name),
             _ => None,
         };
+        self.invalidate_type_cache();
         match removed {
             Some(_) => Ok(()),
             None => Err(self.name_error(name)),

@@ -27,6 +27,7 @@ pub enum Tag {
     Bytes,
     ByteArray,
     MemoryView,
+    Array,
     List,
     Tuple,
     Dict,

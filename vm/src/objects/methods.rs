@@ -2105,6 +2105,64 @@ fn memoryview_tobytes(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.alloc(Obj::Bytes(b.into()))
 }
 
+fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "append", 2, 2)?;
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let Obj::Array(code, _) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let code = *code;
+    let (i, f, is_float) = vm.array_item(code, vm.arg(a, 1))?;
+    if let Obj::Array(_, data) = vm.heap.get_mut(r) {
+        crate::objects::array::put(code, i, f, is_float, data);
+    }
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "extend", 2, 2)?;
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let Obj::Array(code, _) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let code = *code;
+    let src = vm.arg(a, 1);
+    let bytes = match src {
+        Value::Obj(sr) if matches!(vm.heap.get(sr), Obj::Array(..)) => {
+            vm.as_bytes(src).unwrap_or(&[]).to_vec()
+        }
+        _ => {
+            let items = vm.collect_iterable(src)?;
+            vm.array_pack(code, &items)?
+        }
+    };
+    if let Obj::Array(_, data) = vm.heap.get_mut(r) {
+        data.extend_from_slice(&bytes);
+    }
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+const ARRAY: &[Native] = &[
+    Native {
+        name: "append",
+        func: array_append,
+    },
+    Native {
+        name: "extend",
+        func: array_extend,
+    },
+    Native {
+        name: "decode",
+        func: bytes_decode,
+    },
+];
+
 const MEMORYVIEW: &[Native] = &[Native {
     name: "tobytes",
     func: memoryview_tobytes,
@@ -2206,6 +2264,10 @@ pub fn register(vm: &mut Interp) {
     add_methods(vm, complex, COMPLEX);
     let memoryview = vm.types.memoryview;
     add_methods(vm, memoryview, MEMORYVIEW);
+    let array = vm.types.array;
+    add_methods(vm, array, ARRAY);
+    add_methods(vm, array, CONTAINER);
+    add_methods(vm, array, MUTABLE);
     add_methods(vm, memoryview, CONTAINER);
     add_methods(vm, memoryview, MUTABLE);
     let ty = &vm.types;

@@ -1,5 +1,6 @@
 //! The built-in types, one file each: their data, operations and formatting.
 
+pub mod array;
 pub mod class;
 pub mod complex;
 pub mod dict;

@@ -1229,10 +1229,6 @@ impl Interp {
                 let (x, y) = (self.collect_iterable(a)?, self.collect_iterable(b)?);
                 self.seq_eq(&x, &y)
             }
-            (Obj::Array(..), Obj::Array(..)) => {
-                let (x, y) = (self.collect_iterable(a)?, self.collect_iterable(b)?);
-                self.seq_eq(&x, &y)
-            }
             (Obj::BoundMethod(s1, f1), Obj::BoundMethod(s2, f2)) => {
                 Ok(identical(*s1, *s2) && identical(*f1, *f2))
             }

@@ -341,6 +341,27 @@ fn print(vm: &mut Interp, a: Args) -> PResult<Value> {
     let sep = text_kw(vm, "sep", " ")?;
     let end = text_kw(vm, "end", "\n")?;
     let file = vm.kwarg(a, "file").filter(|f| *f != Value::None);
+    if let Some(f) = file {
+        // To a stream: each piece is its own write, as on MicroPython.
+        let write = vm.interner.intern("write");
+        let w = vm.getattr(f, write)?;
+        vm.stack.push(w);
+        for i in 0..a.len {
+            if i > 0 && !sep.is_empty() {
+                let s = vm.str_value(&sep)?;
+                vm.call_value(w, &[s])?;
+            }
+            let text = vm.str_of(vm.arg(a, i))?;
+            let s = vm.str_value(&text)?;
+            vm.call_value(w, &[s])?;
+        }
+        if !end.is_empty() {
+            let s = vm.str_value(&end)?;
+            vm.call_value(w, &[s])?;
+        }
+        vm.stack.pop();
+        return Ok(Value::None);
+    }
     let mut line = String::new();
     for i in 0..a.len {
         if i > 0 {
@@ -350,15 +371,7 @@ fn print(vm: &mut Interp, a: Args) -> PResult<Value> {
         line.push_str(&vm.str_of(v)?);
     }
     line.push_str(&end);
-    match file {
-        Some(f) => {
-            let write = vm.interner.intern("write");
-            let w = vm.getattr(f, write)?;
-            let s = vm.str_value(&line)?;
-            vm.call_value(w, &[s])?;
-        }
-        None => vm.platform.write_stdout(line.as_bytes()),
-    }
+    vm.platform.write_stdout(line.as_bytes());
     Ok(Value::None)
 }
 
@@ -591,6 +604,7 @@ fn iters_of(vm: &mut Interp, a: Args, from: usize) -> PResult<Vec<Value>> {
 }
 
 fn map(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let tr_mark = vm.temp_roots.len();
     if a.len < 2 {
         return Err(PyErr::type_error("map must have at least 2 arguments"));
     }
@@ -602,14 +616,15 @@ fn map(vm: &mut Interp, a: Args) -> PResult<Value> {
             iters: its,
         },
     );
-    vm.temp_roots.clear();
+    vm.temp_roots.truncate(tr_mark);
     r
 }
 
 fn zip(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let tr_mark = vm.temp_roots.len();
     let its = iters_of(vm, a, 0)?;
     let r = make_iter(vm, Iter::Zip(its));
-    vm.temp_roots.clear();
+    vm.temp_roots.truncate(tr_mark);
     r
 }
 
@@ -799,6 +814,7 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PResult<Value> {
+    let tr_mark = vm.temp_roots.len();
     let items = if a.len == 1 {
         vm.collect_iterable(vm.arg(a, 0))?
     } else {
@@ -837,7 +853,7 @@ fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PRe
             },
         }
     }
-    vm.temp_roots.clear();
+    vm.temp_roots.truncate(tr_mark);
     result?;
     match best {
         Some((v, _)) => Ok(v),
@@ -1232,8 +1248,16 @@ fn parse_int(vm: &mut Interp, text: &str, base: i64) -> PResult<Value> {
             "int() arg 2 must be >= 2 and <= 36",
         ));
     }
-    let digits: String = digits.chars().filter(|c| *c != '_').collect();
-    if digits.is_empty() {
+    // Underscores only between digits (after a base prefix, one may lead).
+    let inner = digits
+        .strip_prefix('_')
+        .filter(|_| base != 10 && digits.len() < t.len())
+        .unwrap_or(digits);
+    if inner.starts_with('_') || inner.ends_with('_') || inner.contains("__") {
+        return Err(bad());
+    }
+    let digits: String = inner.chars().filter(|c| *c != '_').collect();
+    if digits.is_empty() || digits.contains(char::is_whitespace) {
         return Err(bad());
     }
     let b = num_bigint::BigInt::parse_bytes(digits.as_bytes(), base as u32).ok_or_else(bad)?;

@@ -33,6 +33,8 @@ pub enum Op {
     LoadDeref(u32),
     /// `[v] -> []`, cell in slot i gets v.
     StoreDeref(u32),
+    /// Unbind the variable held in the cell in slot i.
+    DeleteDeref(u32),
     /// `[] -> [the cell object in slot i]` (to build a closure).
     LoadClosure(u32),
     /// `[] -> [globals[names[i]] or builtins]`; `NameError` if absent.

@@ -136,6 +136,7 @@ impl Interp {
         n_kw: usize,
         kind: FrameKind,
     ) -> PResult<Option<Value>> {
+        let tr_mark = self.temp_roots.len();
         let Obj::Function(func) = self.heap.get(fref) else {
             unreachable!("checked by the caller")
         };
@@ -159,7 +160,7 @@ impl Interp {
             let slots = self.bind_slow(fref, &code, base, n_args, kwnames, n_kw)?;
             self.stack.truncate(base);
             self.stack.extend_from_slice(&slots);
-            self.temp_roots.clear();
+            self.temp_roots.truncate(tr_mark);
         }
         // Captured variables: fresh cells for our own, the closure's for the outer ones.
         for &s in &code.cell_slots {
@@ -553,16 +554,20 @@ impl Interp {
                 } else {
                     Value::Undef
                 };
+                let roots_mark = self.temp_roots.len();
                 self.temp_roots.push(native);
                 let exc = if let Tag::Exc(_) = tag {
                     let argv = self.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
                     match self.tuple(argv) {
-                        Ok(t) => Some(Box::new(ExcData {
-                            args: t,
-                            traceback: Vec::new(),
-                        })),
+                        Ok(t) => {
+                            self.temp_roots.push(t);
+                            Some(Box::new(ExcData {
+                                args: t,
+                                traceback: Vec::new(),
+                            }))
+                        }
                         Err(e) => {
-                            self.temp_roots.pop();
+                            self.temp_roots.truncate(roots_mark);
                             return Err(e);
                         }
                     }
@@ -575,7 +580,7 @@ impl Interp {
                     exc,
                     native,
                 })));
-                self.temp_roots.pop();
+                self.temp_roots.truncate(roots_mark);
                 let inst = inst?;
                 if user_init.is_none()
                     && !native_tag
@@ -637,17 +642,21 @@ impl Interp {
         if self.types.builtin.contains(&cref) && native != Value::Undef {
             return Ok(native);
         }
+        let roots_mark = self.temp_roots.len();
         self.temp_roots.push(native);
         let exc = if let Tag::Exc(_) = tag {
             let argv = self.stack[rest.start..rest.start + rest.len].to_vec();
             let t = self.tuple(argv);
             match t {
-                Ok(t) => Some(Box::new(ExcData {
-                    args: t,
-                    traceback: Vec::new(),
-                })),
+                Ok(t) => {
+                    self.temp_roots.push(t);
+                    Some(Box::new(ExcData {
+                        args: t,
+                        traceback: Vec::new(),
+                    }))
+                }
                 Err(e) => {
-                    self.temp_roots.pop();
+                    self.temp_roots.truncate(roots_mark);
                     return Err(e);
                 }
             }
@@ -660,7 +669,7 @@ impl Interp {
             exc,
             native,
         })));
-        self.temp_roots.pop();
+        self.temp_roots.truncate(roots_mark);
         r
     }
 
@@ -917,6 +926,13 @@ impl Interp {
     }
 
     pub(crate) fn stop_iteration(&mut self, v: Value) -> PyErr {
+        self.temp_roots.push(v);
+        let e = self.stop_iteration_inner(v);
+        self.temp_roots.pop();
+        e
+    }
+
+    fn stop_iteration_inner(&mut self, v: Value) -> PyErr {
         let class = self.types.exc(ErrKind::StopIteration);
         let args = if v == Value::None {
             Vec::new()
@@ -955,7 +971,8 @@ impl Interp {
     }
 
     pub(crate) fn instantiate_exc(&mut self, class: ObjRef, args: Value) -> PResult<Value> {
-        self.alloc(Obj::Instance(Box::new(Instance {
+        self.temp_roots.push(args);
+        let r = self.alloc(Obj::Instance(Box::new(Instance {
             class,
             attrs: Attrs::default(),
             exc: Some(Box::new(ExcData {
@@ -963,7 +980,9 @@ impl Interp {
                 traceback: Vec::new(),
             })),
             native: Value::Undef,
-        })))
+        })));
+        self.temp_roots.pop();
+        r
     }
 
     /// The built-in exception kind a class derives from.
@@ -979,6 +998,7 @@ impl Interp {
     /// The exception object for a `PyErr` (made now if the VM raised it as kind + message),
     /// with its traceback stored in it.
     pub(crate) fn materialize(&mut self, e: PyErr) -> PResult<Value> {
+        let tr_mark = self.temp_roots.len();
         let v = match e.value {
             Some(v) => v,
             None => {
@@ -988,9 +1008,10 @@ impl Interp {
                 };
                 self.temp_roots.extend_from_slice(&msg);
                 let args = self.tuple(msg);
-                self.temp_roots.clear();
                 let class = self.types.exc(e.kind);
-                self.instantiate_exc(class, args?)?
+                let inst = args.and_then(|a| self.instantiate_exc(class, a));
+                self.temp_roots.truncate(tr_mark);
+                inst?
             }
         };
         if let Value::Obj(r) = v

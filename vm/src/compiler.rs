@@ -290,12 +290,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
     fn delete_name(&mut self, name: &str) {
         let op = match self.scope.place(name) {
             Place::Local(i) => Op::DeleteFast(i),
-            Place::Cell(i) => {
-                // Deleting a cell variable: store the unbound marker through the cell.
-                self.emit(Op::LoadDeref(i));
-                self.emit(Op::Pop);
-                Op::Nop
-            }
+            Place::Cell(i) => Op::DeleteDeref(i),
             Place::Global => Op::DeleteGlobal(self.name_index(name)),
             Place::Name => Op::DeleteName(self.name_index(name)),
         };
@@ -702,6 +697,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     // `except E as e` unbinds e at the end of the clause.
                     self.emit(Op::LoadNone);
                     self.store_name(name);
+                    self.delete_name(name);
                 }
                 ends.push(self.emit(Op::Jump(0)));
                 match next {

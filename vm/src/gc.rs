@@ -90,7 +90,7 @@ impl Obj {
     }
 
     /// Call `f` on every value this object refers to.
-    fn trace(&self, f: &mut impl FnMut(Value)) {
+    pub(crate) fn trace(&self, f: &mut impl FnMut(Value)) {
         match self {
             Obj::Str(_)
             | Obj::Bytes(_)
@@ -154,6 +154,9 @@ struct Slot {
     obj: Option<Obj>,
     size: usize,
     marked: bool,
+    /// Lives as long as the heap (built-in types, built-in modules): never freed, and a
+    /// root of every collection.
+    permanent: bool,
 }
 
 /// The allocation would not fit even after a collection.
@@ -201,6 +204,7 @@ impl Heap {
             obj: Some(obj),
             size,
             marked: false,
+            permanent: false,
         };
         if let Some(i) = self.free.pop() {
             self.slots[i as usize] = slot;
@@ -218,6 +222,7 @@ impl Heap {
             obj: Some(obj),
             size,
             marked: false,
+            permanent: true,
         });
         Value::Obj(ObjRef(self.slots.len() as u32 - 1))
     }
@@ -252,6 +257,11 @@ impl Heap {
                 pending.push(r);
             }
         }
+        for (i, slot) in self.slots.iter().enumerate() {
+            if slot.permanent {
+                pending.push(ObjRef(i as u32));
+            }
+        }
         while let Some(r) = pending.pop() {
             let slot = &mut self.slots[r.0 as usize];
             if slot.marked {
@@ -270,7 +280,7 @@ impl Heap {
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if slot.marked {
                 slot.marked = false;
-            } else if slot.obj.is_some() {
+            } else if slot.obj.is_some() && !slot.permanent {
                 slot.obj = None;
                 self.used -= slot.size;
                 self.free.push(i as u32);
@@ -296,6 +306,19 @@ mod tests {
         // The freed slot is reused.
         let c = heap.alloc(Obj::Str("new".into())).unwrap();
         assert_eq!(c, ObjRef(1));
+    }
+
+    #[test]
+    fn permanent_objects_survive_and_keep_their_children() {
+        let mut heap = Heap::new(10_000);
+        let child = heap.alloc(Obj::Str("child".into())).unwrap();
+        let Value::Obj(holder) = heap.alloc_permanent(Obj::List(alloc::vec![Value::Obj(child)]))
+        else {
+            panic!()
+        };
+        heap.collect(core::iter::empty());
+        assert!(matches!(heap.get(holder), Obj::List(_)));
+        assert!(matches!(heap.get(child), Obj::Str(s) if &**s == "child"));
     }
 
     #[test]

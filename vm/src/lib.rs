@@ -39,6 +39,9 @@ pub struct Config {
     pub heap_size: usize,
     /// Python call depth beyond which `RuntimeError: maximum recursion depth exceeded` is raised.
     pub max_depth: usize,
+    /// Collect before every allocation: slow, but any value that native code forgets to
+    /// root is freed at once, so rooting bugs show up in tests instead of on a board.
+    pub gc_stress: bool,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
         Config {
             heap_size: 2 * 1024 * 1024,
             max_depth: 200,
+            gc_stress: false,
         }
     }
 }

@@ -423,12 +423,19 @@ fn gc_mem_alloc(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(vm.heap.used() as i64))
 }
 
-fn nothing(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_isenabled(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Bool(!vm.gc_disabled))
+}
+
+fn gc_enable(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    vm.gc_disabled = false;
     Ok(Value::None)
 }
 
-fn gc_isenabled(_vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Bool(true))
+fn gc_disable(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    // Collection still runs when the heap is full, as on MicroPython.
+    vm.gc_disabled = true;
+    Ok(Value::None)
 }
 
 fn mp_const(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -794,11 +801,11 @@ const GC: &[Native] = &[
     },
     Native {
         name: "enable",
-        func: nothing,
+        func: gc_enable,
     },
     Native {
         name: "disable",
-        func: nothing,
+        func: gc_disable,
     },
     Native {
         name: "isenabled",

@@ -1170,6 +1170,10 @@ impl Interp {
             return Ok(x == y);
         }
         if identical(a, b) {
+            // A class's own __eq__ decides even for the same object.
+            if self.special(a, "__eq__").is_some() {
+                return self.eq_special(a, b);
+            }
             return Ok(true);
         }
         let (Value::Obj(ra), Value::Obj(rb)) = (a, b) else {
@@ -1712,7 +1716,8 @@ impl Interp {
 
     fn any_eq(&mut self, items: &[Value], item: Value) -> PResult<bool> {
         for v in items {
-            if self.eq(*v, item)? {
+            // Containment tests identity first, as CPython does.
+            if identical(*v, item) || self.eq(*v, item)? {
                 return Ok(true);
             }
         }
@@ -1807,6 +1812,7 @@ impl Interp {
     }
 
     pub(crate) fn dict_items(&mut self, d: Value) -> PResult<Vec<(Value, Value)>> {
+        let tr_mark = self.temp_roots.len();
         if let Some(t) = self.dict_ref(d) {
             return Ok(t.iter().map(|e| (e.key, e.value)).collect());
         }
@@ -1824,16 +1830,17 @@ impl Interp {
             match self.getitem(d, *k) {
                 Ok(v) => out.push((*k, v)),
                 Err(e) => {
-                    self.temp_roots.clear();
+                    self.temp_roots.truncate(tr_mark);
                     return Err(e);
                 }
             }
         }
-        self.temp_roots.clear();
+        self.temp_roots.truncate(tr_mark);
         Ok(out)
     }
 
     pub(crate) fn dict_update(&mut self, d: Value, other: Value) -> PResult<()> {
+        let tr_mark = self.temp_roots.len();
         let is_mapping = self.dict_ref(other).is_some()
             && !matches!(other, Value::Obj(r) if matches!(self.heap.get(r), Obj::Set(..)))
             || matches!(other, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(_)));
@@ -1865,7 +1872,7 @@ impl Interp {
                 }
             }
         }
-        self.temp_roots.clear();
+        self.temp_roots.truncate(tr_mark);
         result
     }
 
@@ -1911,6 +1918,7 @@ impl Interp {
     }
 
     pub(crate) fn set_update(&mut self, s: Value, it: Value) -> PResult<()> {
+        let tr_mark = self.temp_roots.len();
         let items = self.collect_iterable(it)?;
         self.temp_roots.extend_from_slice(&items);
         let mut result = Ok(());
@@ -1920,7 +1928,7 @@ impl Interp {
                 break;
             }
         }
-        self.temp_roots.clear();
+        self.temp_roots.truncate(tr_mark);
         result
     }
 

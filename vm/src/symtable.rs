@@ -280,8 +280,9 @@ impl Builder {
             StmtKind::AnnAssign { target, value } => {
                 if let Some(v) = value {
                     self.expr(v)?;
-                    self.target(target)?;
                 }
+                // An annotated name is local to its function even without a value.
+                self.target(target)?;
             }
             StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
                 self.expr(test)?;

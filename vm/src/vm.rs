@@ -159,6 +159,8 @@ pub struct Interp {
     pub(crate) rng: u64,
     /// `micropython.heap_lock()` depth: allocation raises `MemoryError` while locked.
     pub(crate) heap_locked: usize,
+    /// `gc.disable()` was called (reported by `gc.isenabled()`).
+    pub(crate) gc_disabled: bool,
     /// Results of attribute lookups along class MROs, by (class, name); cleared whenever a
     /// class's attributes change and at every collection.
     pub(crate) type_cache: core::cell::RefCell<hashbrown::HashMap<(ObjRef, u32), Option<Value>>>,
@@ -186,6 +188,7 @@ impl Interp {
             last_stop: None,
             rng: 0x2545_f491_4f6c_dd1d,
             heap_locked: 0,
+            gc_disabled: false,
             type_cache: Default::default(),
         };
         crate::types::init(&mut interp);
@@ -274,8 +277,11 @@ impl Interp {
                         let s = self.alloc(Obj::Str((**n).into()))?;
                         self.stack.push(s);
                     }
-                    let items: Box<[Value]> = self.stack.drain(start..).collect();
-                    self.alloc(Obj::Tuple(items))?
+                    // The strings stay on the stack (rooted) until the tuple holds them.
+                    let items: Box<[Value]> = self.stack[start..].into();
+                    let t = self.alloc(Obj::Tuple(items))?;
+                    self.stack.truncate(start);
+                    t
                 }
             };
             self.stack.push(v);
@@ -352,8 +358,14 @@ impl Interp {
                 "memory allocation failed, heap is locked",
             ));
         }
-        if !self.heap.fits(&obj) {
+        if self.config.gc_stress || !self.heap.fits(&obj) {
+            // The new object's contents are roots too: they may be held nowhere else yet.
+            let mark = self.temp_roots.len();
+            let mut children = Vec::new();
+            obj.trace(&mut |v| children.push(v));
+            self.temp_roots.extend(children);
             self.collect();
+            self.temp_roots.truncate(mark);
         }
         let size = obj.size();
         self.heap.alloc(obj).map(Value::Obj).map_err(|_| {
@@ -519,6 +531,7 @@ impl Interp {
     }
 
     fn run_inner(&mut self, stop: usize) -> PResult<Exit> {
+        let tr_mark = self.temp_roots.len();
         let mut fi = self.frames.len() - 1;
         let mut code = self.frames[fi].code.clone();
         let mut base = self.frames[fi].base;
@@ -596,6 +609,19 @@ impl Interp {
                         && let Obj::Cell(c) = self.heap.get_mut(r)
                     {
                         *c = v;
+                    }
+                }
+                Op::DeleteDeref(i) => {
+                    let mut was_bound = false;
+                    if let Value::Obj(r) = self.stack[base + i as usize]
+                        && let Obj::Cell(c) = self.heap.get_mut(r)
+                    {
+                        was_bound = *c != Value::Undef;
+                        *c = Value::Undef;
+                    }
+                    if !was_bound {
+                        sync!();
+                        return Err(self.unbound_local(&code, i));
                     }
                 }
                 Op::LoadClosure(i) => {
@@ -1024,7 +1050,7 @@ impl Interp {
                     } else {
                         self.temp_roots.extend_from_slice(&names);
                         let t = self.tuple(names);
-                        self.temp_roots.clear();
+                        self.temp_roots.truncate(tr_mark);
                         tri!(t)
                     };
                     self.temp_roots.push(kwv);
@@ -1130,8 +1156,13 @@ impl Interp {
                             tri!(self.make_raise(exc))
                         }
                         _ => {
-                            let _cause = self.pop();
+                            let cause = self.pop();
                             let exc = self.pop();
+                            if cause != Value::None {
+                                // As MicroPython: the cause is not kept.
+                                self.platform
+                                    .write_stdout(b"Warning: exception chaining not supported\n");
+                            }
                             tri!(self.make_raise(exc))
                         }
                     };

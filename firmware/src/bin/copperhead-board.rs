@@ -20,6 +20,7 @@ usage: copperhead-board [options] [-c CODE | FILE | -]
   --pty             virtual board: serve the board REPL on a new pseudo-terminal and print its path
   -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
   -X emit=MODE      accepted for MicroPython compatibility; code always runs as bytecode
+  -X gcstress       collect before every allocation (finds GC rooting bugs; slow)
   -h, --help        this help";
 
 enum Job {
@@ -86,6 +87,9 @@ fn run() -> Result<ExitCode, String> {
 fn apply_x_option(opt: &str, config: &mut Config) -> Result<(), String> {
     if let Some(size) = opt.strip_prefix("heapsize=") {
         config.heap_size = parse_size(size).ok_or_else(|| format!("bad heapsize '{size}'"))?;
+    } else if opt == "gcstress" {
+        // Collect before every allocation (a testing aid for the VM's GC rooting).
+        config.gc_stress = true;
     } else if opt.starts_with("emit=") {
         // Native and viper emitters are not separate here: everything runs as bytecode.
     } else {

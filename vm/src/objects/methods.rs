@@ -1335,6 +1335,7 @@ fn via_text(
 }
 
 fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
+    let tr_mark = vm.temp_roots.len();
     if let Some(b) = vm.as_bytes(v) {
         let t = bytes_to_text(b);
         return vm.str_value(&t);
@@ -1355,7 +1356,7 @@ fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
             out.push(c);
         }
         let t = vm.tuple(out);
-        vm.temp_roots.clear();
+        vm.temp_roots.truncate(tr_mark);
         return t;
     }
     if vm.as_str(v).is_some() {
@@ -1367,6 +1368,7 @@ fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
 }
 
 fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult<Value> {
+    let tr_mark = vm.temp_roots.len();
     if let Some(s) = vm.as_str(v) {
         let b = text_to_bytes(s);
         return vm.alloc(if bytearray {
@@ -1393,7 +1395,7 @@ fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult<Value> {
     } else {
         vm.tuple(out)
     };
-    vm.temp_roots.clear();
+    vm.temp_roots.truncate(tr_mark);
     r
 }
 

@@ -20,11 +20,16 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Run one case; `Err` holds a readable diff.
 fn run_case(board: &Path, case: &Path) -> Result<(), String> {
+    run_case_with(board, case, &[])
+}
+
+fn run_case_with(board: &Path, case: &Path, options: &[&str]) -> Result<(), String> {
     let exp_path = case.with_extension("py.exp");
     let expected = std::fs::read_to_string(&exp_path)
         .map_err(|e| format!("{}: no expected output: {e}", exp_path.display()))?;
     let source = std::fs::read(case).expect("read case");
     let mut child = Command::new(board)
+        .args(options)
         .arg("-")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -56,5 +61,25 @@ fn python_corpus_on_copperhead_board() {
         .filter_map(|case| run_case(&board, case).err())
         .collect();
     println!("{} cases, {} failed", all.len(), failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The same corpus with a collection before every allocation: a value that the VM's Rust
+/// code forgets to root is freed at once and the case fails (or the VM panics).
+#[test]
+fn python_corpus_under_gc_stress() {
+    let board = bin_path("copperhead-board");
+    let mut all = Vec::new();
+    cases(&repo_root().join("tests/python"), &mut all);
+    all.sort();
+    let failures: Vec<String> = all
+        .iter()
+        .filter_map(|case| run_case_with(&board, case, &["-X", "gcstress"]).err())
+        .collect();
+    println!(
+        "{} cases under GC stress, {} failed",
+        all.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

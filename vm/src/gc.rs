@@ -62,6 +62,8 @@ pub enum Obj {
     MemoryView(Value, usize, usize),
     /// `array.array`: typecode and packed items.
     Array(u8, Vec<u8>),
+    /// A live view of a dict: keys (0), values (1) or items (2).
+    DictView(Value, u8),
 }
 
 impl Obj {
@@ -114,7 +116,7 @@ impl Obj {
                 f(*b);
             }
             Obj::Cell(v) | Obj::ClassMethod(v) | Obj::StaticMethod(v) => f(*v),
-            Obj::MemoryView(base, _, _) => f(*base),
+            Obj::MemoryView(base, _, _) | Obj::DictView(base, _) => f(*base),
             Obj::Super(c, v) => {
                 f(Value::Obj(*c));
                 f(*v);

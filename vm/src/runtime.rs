@@ -101,6 +101,7 @@ impl Interp {
                 Obj::Complex(..) => t.complex,
                 Obj::MemoryView(..) => t.memoryview,
                 Obj::Array(..) => t.array,
+                Obj::DictView(_, kind) => t.dict_views[usize::from(*kind).min(2)],
             },
         }
     }
@@ -761,6 +762,7 @@ impl Interp {
                 Obj::BigInt(_) => true,
                 Obj::Complex(re, im) => *re != 0.0 || *im != 0.0,
                 Obj::Array(_, data) => !data.is_empty(),
+                Obj::DictView(d, _) => self.dict_ref(*d).is_some_and(|t| !t.is_empty()),
                 Obj::List(l) => !l.is_empty(),
                 Obj::Tuple(t) => !t.is_empty(),
                 Obj::Dict(d) | Obj::Set(d, _) => !d.is_empty(),
@@ -1049,6 +1051,36 @@ impl Interp {
                     Obj::MemoryView(..) => {
                         let _ = write!(out, "<memoryview at 0x{:x}>", obj_id(r));
                     }
+                    Obj::DictView(d, kind) => {
+                        let (d, kind) = (*d, *kind);
+                        out.push_str(
+                            ["dict_keys([", "dict_values([", "dict_items(["]
+                                [usize::from(kind).min(2)],
+                        );
+                        let view = v;
+                        let it = self.iter(view)?;
+                        self.temp_roots.push(it);
+                        let mut first = true;
+                        let result = loop {
+                            match self.next(it) {
+                                Ok(Some(item)) => {
+                                    if !first {
+                                        out.push_str(", ");
+                                    }
+                                    first = false;
+                                    if let Err(e) = self.write_repr(item, out, depth + 1) {
+                                        break Err(e);
+                                    }
+                                }
+                                Ok(None) => break Ok(()),
+                                Err(e) => break Err(e),
+                            }
+                        };
+                        self.temp_roots.pop();
+                        result?;
+                        let _ = d;
+                        out.push_str("])");
+                    }
                     Obj::Array(code, data) => {
                         let code = *code;
                         let n = crate::objects::array::len(code, data);
@@ -1134,7 +1166,11 @@ impl Interp {
                     keys.into_iter()
                         .fold(0x1234, |a, h| a ^ h.wrapping_mul(0x9e37_79b9_7f4a_7c15))
                 }
-                Obj::List(_) | Obj::Dict(_) | Obj::Set(_, false) | Obj::ByteArray(_) => {
+                Obj::DictView(_, 0 | 2)
+                | Obj::List(_)
+                | Obj::Dict(_)
+                | Obj::Set(_, false)
+                | Obj::ByteArray(_) => {
                     return Err(PyErr::type_error(alloc::format!(
                         "unhashable type: '{}'",
                         self.type_name(v)
@@ -2601,6 +2637,11 @@ impl Interp {
                 pos: 0,
                 kind: 0,
             },
+            Obj::DictView(d, kind) => Iter::Dict {
+                dict: *d,
+                pos: 0,
+                kind: *kind,
+            },
             Obj::Iter(_) | Obj::Generator(_) => return Ok(o),
             Obj::Instance(_) => {
                 if let Some(it) = self.call_special(o, "__iter__", &[])? {
@@ -2848,6 +2889,7 @@ impl Interp {
                 Obj::ByteArray(b) => Some(b.len()),
                 Obj::MemoryView(_, _, n) => Some(*n),
                 Obj::Array(code, data) => Some(crate::objects::array::len(*code, data)),
+                Obj::DictView(d, _) => self.dict_ref(*d).map(|t| t.len()),
                 Obj::List(l) => Some(l.len()),
                 Obj::Tuple(t) => Some(t.len()),
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d.len()),

@@ -25,6 +25,8 @@ pub struct Types {
     pub bytearray: ObjRef,
     pub memoryview: ObjRef,
     pub array: ObjRef,
+    /// dict_keys, dict_values, dict_items
+    pub dict_views: [ObjRef; 3],
     pub list: ObjRef,
     pub tuple: ObjRef,
     pub dict: ObjRef,
@@ -68,6 +70,7 @@ impl Types {
             bytearray: n,
             memoryview: n,
             array: n,
+            dict_views: [n; 3],
             list: n,
             tuple: n,
             dict: n,
@@ -173,6 +176,11 @@ pub fn init(interp: &mut Interp) {
     t.bytearray = class(interp, "bytearray", &o, Tag::ByteArray);
     t.memoryview = class(interp, "memoryview", &o, Tag::MemoryView);
     t.array = class(interp, "array", &o, Tag::Array);
+    t.dict_views = [
+        class(interp, "dict_keys", &o, Tag::DictView),
+        class(interp, "dict_values", &o, Tag::DictView),
+        class(interp, "dict_items", &o, Tag::DictView),
+    ];
     t.list = class(interp, "list", &o, Tag::List);
     t.tuple = class(interp, "tuple", &o, Tag::Tuple);
     t.dict = class(interp, "dict", &o, Tag::Dict);
@@ -211,6 +219,9 @@ pub fn init(interp: &mut Interp) {
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
     t.builtin = alloc::vec![
+        t.dict_views[0],
+        t.dict_views[1],
+        t.dict_views[2],
         t.array,
         t.memoryview,
         t.complex,

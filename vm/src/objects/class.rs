@@ -28,6 +28,7 @@ pub enum Tag {
     ByteArray,
     MemoryView,
     Array,
+    DictView,
     List,
     Tuple,
     Dict,

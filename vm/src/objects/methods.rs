@@ -777,21 +777,11 @@ fn dict_get(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(vm.dict_get(vm.arg(a, 0), vm.arg(a, 1))?.unwrap_or(default))
 }
 
+/// `keys()`, `values()`, `items()`: live views of the dict.
 fn dict_view(vm: &mut Interp, a: Args, kind: u8) -> PResult<Value> {
     dict_arg(vm, vm.arg(a, 0))?;
-    let pairs = vm.dict_items(vm.arg(a, 0))?;
-    let list = vm.alloc(Obj::List(Vec::with_capacity(pairs.len())))?;
-    vm.stack.push(list);
-    for (k, v) in pairs {
-        let item = match kind {
-            0 => k,
-            1 => v,
-            _ => vm.tuple(alloc::vec![k, v])?,
-        };
-        vm.list_append(list, item)?;
-    }
-    vm.stack.pop();
-    Ok(list)
+    let d = vm.payload(vm.arg(a, 0)).unwrap_or(vm.arg(a, 0));
+    vm.alloc(Obj::DictView(d, kind))
 }
 
 fn dict_keys(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -1433,14 +1433,21 @@ fn new_memoryview(vm: &mut Interp, a: Args) -> PResult<Value> {
     let obj = vm.arg(a, 0);
     let (base, start, len) = match obj {
         Value::Obj(r) => match vm.heap.get(r) {
-            Obj::MemoryView(b, s, n) => (*b, *s, *n),
+            Obj::MemoryView(b, s, n, code) => {
+                let (b, s, n, code) = (*b, *s, *n, *code);
+                return vm.alloc(Obj::MemoryView(b, s, n, code));
+            }
+            Obj::Array(code, data) => {
+                let (code, n) = (*code, crate::objects::array::len(*code, data));
+                return vm.alloc(Obj::MemoryView(obj, 0, n, code));
+            }
             Obj::Bytes(b) => (obj, 0, b.len()),
             Obj::ByteArray(b) => (obj, 0, b.len()),
             _ => return Err(PyErr::type_error("object with buffer protocol required")),
         },
         _ => return Err(PyErr::type_error("object with buffer protocol required")),
     };
-    vm.alloc(Obj::MemoryView(base, start, len))
+    vm.alloc(Obj::MemoryView(base, start, len, b'B'))
 }
 
 fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -59,7 +59,8 @@ pub enum Obj {
     /// A complex number: real and imaginary parts.
     Complex(f64, f64),
     /// A view of `len` bytes of a bytes or bytearray object from `start`.
-    MemoryView(Value, usize, usize),
+    /// (Items of `typecode` from byte `start`; `len` counts items.)
+    MemoryView(Value, usize, usize, u8),
     /// `array.array`: typecode and packed items.
     Array(u8, Vec<u8>),
     /// A live view of a dict: keys (0), values (1) or items (2).
@@ -116,7 +117,7 @@ impl Obj {
                 f(*b);
             }
             Obj::Cell(v) | Obj::ClassMethod(v) | Obj::StaticMethod(v) => f(*v),
-            Obj::MemoryView(base, _, _) | Obj::DictView(base, _) => f(*base),
+            Obj::MemoryView(base, ..) | Obj::DictView(base, _) => f(*base),
             Obj::Super(c, v) => {
                 f(Value::Obj(*c));
                 f(*v);

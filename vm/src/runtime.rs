@@ -432,6 +432,15 @@ impl Interp {
                 }
                 _ => Ok(None),
             },
+            "itemsize" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::MemoryView(_, _, _, code) | Obj::Array(code, _) => Ok(Some(Value::Int(
+                        crate::objects::array::item_size(*code).unwrap_or(1) as i64,
+                    ))),
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
             "real" | "imag" => match obj {
                 Value::Obj(r) => match self.heap.get(r) {
                     Obj::Complex(re, im) => {
@@ -803,9 +812,11 @@ impl Interp {
             Value::Obj(r) => match self.heap.get(r) {
                 Obj::Bytes(b) => Some(b),
                 Obj::ByteArray(b) => Some(b),
-                Obj::MemoryView(base, start, len) => {
-                    let (start, len) = (*start, *len);
-                    self.as_bytes(*base).and_then(|b| b.get(start..start + len))
+                Obj::MemoryView(base, start, len, code) => {
+                    let bytes = len * crate::objects::array::item_size(*code).unwrap_or(1);
+                    let start = *start;
+                    self.as_bytes(*base)
+                        .and_then(|b| b.get(start..start + bytes))
                 }
                 Obj::Array(_, data) => Some(data),
                 Obj::Instance(i) if i.native != Value::Undef => self.as_bytes(i.native),
@@ -1048,9 +1059,7 @@ impl Interp {
                     Obj::StaticMethod(_) => out.push_str("<staticmethod>"),
                     Obj::Super(..) => out.push_str("<super>"),
                     Obj::Complex(re, im) => crate::objects::complex::write_repr(*re, *im, out),
-                    Obj::MemoryView(..) => {
-                        let _ = write!(out, "<memoryview at 0x{:x}>", obj_id(r));
-                    }
+                    Obj::MemoryView(..) => out.push_str("<memoryview>"),
                     Obj::DictView(d, kind) => {
                         let (d, kind) = (*d, *kind);
                         out.push_str(
@@ -2156,9 +2165,9 @@ impl Interp {
             let code = *code;
             return self.array_get(r, code, i);
         }
-        if let Obj::MemoryView(base, start, len) = self.heap.get(r) {
-            let (base, start, len) = (*base, *start, *len);
-            return self.memoryview_get(base, start, len, i);
+        if let Obj::MemoryView(base, start, len, code) = self.heap.get(r) {
+            let (base, start, len, code) = (*base, *start, *len, *code);
+            return self.memoryview_get(base, start, len, code, i);
         }
         if let Value::Obj(ir) = i
             && let Obj::Slice(a, b, c) = self.heap.get(ir)
@@ -2410,9 +2419,9 @@ impl Interp {
             let code = *code;
             return self.array_set(r, code, i, v);
         }
-        if let Obj::MemoryView(base, start, len) = self.heap.get(r) {
-            let (base, start, len) = (*base, *start, *len);
-            return self.memoryview_set(base, start, len, i, v);
+        if let Obj::MemoryView(base, start, len, code) = self.heap.get(r) {
+            let (base, start, len, code) = (*base, *start, *len, *code);
+            return self.memoryview_set(base, start, len, code, i, v);
         }
         if let Value::Obj(ir) = i
             && let Obj::Slice(a, b, c) = self.heap.get(ir)
@@ -2858,10 +2867,12 @@ impl Interp {
                 }
                 self.array_value(r, code, i).map(Some)
             }
-            Obj::MemoryView(..) => Ok(self
-                .as_bytes(seq)
-                .and_then(|b| b.get(i))
-                .map(|x| Value::Int(i64::from(*x)))),
+            Obj::MemoryView(_, _, len, _) => {
+                if i >= *len {
+                    return Ok(None);
+                }
+                self.getitem(seq, Value::Int(i as i64)).map(Some)
+            }
             Obj::Str(s) => {
                 // `i` counts characters; walk from the start (strings are short on boards).
                 let Some(c) = s.chars().nth(i) else {
@@ -2887,7 +2898,7 @@ impl Interp {
                 Obj::Str(s) => Some(s.chars().count()),
                 Obj::Bytes(b) => Some(b.len()),
                 Obj::ByteArray(b) => Some(b.len()),
-                Obj::MemoryView(_, _, n) => Some(*n),
+                Obj::MemoryView(_, _, n, _) => Some(*n),
                 Obj::Array(code, data) => Some(crate::objects::array::len(*code, data)),
                 Obj::DictView(d, _) => self.dict_ref(*d).map(|t| t.len()),
                 Obj::List(l) => Some(l.len()),
@@ -3033,14 +3044,17 @@ impl Interp {
         Ok(())
     }
 
-    /// `view[i]` and `view[a:b]` of a memoryview over `base[start..start + len]`.
+    /// `view[i]` and `view[a:b]` of a memoryview: `len` items of type `code` from byte
+    /// `start` of `base`.
     fn memoryview_get(
         &mut self,
         base: Value,
         start: usize,
         len: usize,
+        code: u8,
         i: Value,
     ) -> PResult<Value> {
+        let size = crate::objects::array::item_size(code).unwrap_or(1);
         if let Value::Obj(ir) = i
             && let Obj::Slice(a, b, c) = self.heap.get(ir)
         {
@@ -3053,32 +3067,43 @@ impl Interp {
                 ));
             }
             let n = (e - s).max(0) as usize;
-            return self.alloc(Obj::MemoryView(base, start + s.max(0) as usize, n));
+            return self.alloc(Obj::MemoryView(
+                base,
+                start + s.max(0) as usize * size,
+                n,
+                code,
+            ));
         }
         let idx = self.index_arg(i)?;
         let k = norm_index(idx, len)
             .ok_or_else(|| PyErr::new(ErrKind::IndexError, "index out of range"))?;
-        let byte = self
-            .as_bytes(base)
-            .and_then(|b| b.get(start + k))
-            .copied()
-            .unwrap_or(0);
-        Ok(Value::Int(i64::from(byte)))
+        let bytes = self.as_bytes(base).unwrap_or(&[]);
+        let Some(item) = bytes.get(start + k * size..start + k * size + size) else {
+            return Err(PyErr::new(ErrKind::IndexError, "index out of range"));
+        };
+        if let Some(u) = crate::objects::array::big_item(code, item, 0) {
+            return self.num_value(Num::Big(alloc::boxed::Box::new(num_bigint::BigInt::from(
+                u,
+            ))));
+        }
+        Ok(crate::objects::array::get(code, item, 0))
     }
 
-    /// `view[i] = v` and `view[a:b] = bytes`, writing through to a bytearray.
+    /// `view[i] = v` and `view[a:b] = buffer`, writing through to a bytearray or array.
     fn memoryview_set(
         &mut self,
         base: Value,
         start: usize,
         len: usize,
+        code: u8,
         i: Value,
         v: Value,
     ) -> PResult<()> {
+        let size = crate::objects::array::item_size(code).unwrap_or(1);
         let Value::Obj(br) = base else {
             unreachable!("views are of objects")
         };
-        if !matches!(self.heap.get(br), Obj::ByteArray(_)) {
+        if !matches!(self.heap.get(br), Obj::ByteArray(_) | Obj::Array(..)) {
             return Err(PyErr::type_error(
                 "'memoryview' object doesn't support item assignment",
             ));
@@ -3093,27 +3118,35 @@ impl Interp {
                 .as_bytes(v)
                 .ok_or_else(|| PyErr::type_error("object with buffer protocol required"))?
                 .to_vec();
-            if src.len() != n {
+            if src.len() != n * size {
                 return Err(PyErr::new(
                     ErrKind::ValueError,
                     "memoryview slice assignment size mismatch",
                 ));
             }
-            (start + s.max(0) as usize, src)
+            (start + s.max(0) as usize * size, src)
         } else {
             let idx = self.index_arg(i)?;
             let k = norm_index(idx, len)
                 .ok_or_else(|| PyErr::new(ErrKind::IndexError, "index out of range"))?;
-            let byte = self
-                .as_int(v)
-                .filter(|x| (0..256).contains(x))
-                .ok_or_else(|| PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)"))?;
-            (start + k, alloc::vec![byte as u8])
+            let (iv, fv, is_float) = self.array_item(code, v)?;
+            if code == b'B' && !is_float && !(0..256).contains(&iv) {
+                return Err(PyErr::new(
+                    ErrKind::ValueError,
+                    "byte must be in range(0, 256)",
+                ));
+            }
+            let mut bytes = Vec::with_capacity(size);
+            crate::objects::array::put(code, iv, fv, is_float, &mut bytes);
+            (start + k * size, bytes)
         };
-        if let Obj::ByteArray(b) = self.heap.get_mut(br)
-            && let Some(dst) = b.get_mut(at..at + data.len())
-        {
-            dst.copy_from_slice(&data);
+        match self.heap.get_mut(br) {
+            Obj::ByteArray(b) | Obj::Array(_, b) => {
+                if let Some(dst) = b.get_mut(at..at + data.len()) {
+                    dst.copy_from_slice(&data);
+                }
+            }
+            _ => {}
         }
         Ok(())
     }

@@ -111,6 +111,10 @@ pub enum Op {
     MapAdd(u32),
     /// `[dict … m] -> [dict …]` updated from mapping `m`.
     MapUpdate(u32),
+    /// As `MapAdd` / `MapUpdate`, but a key already present is an error (keyword
+    /// arguments of a call: `f(a=1, **{'a': 2})`).
+    MapAddKw(u32),
+    MapUpdateKw(u32),
     /// `[list] -> [tuple]`
     ListToTuple,
     /// `[seq] -> [item n-1 … item 0]` (first item on top).

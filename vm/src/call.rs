@@ -786,6 +786,14 @@ impl Interp {
                 self.stack.truncate(callee_at);
                 Ok(GenOut::Return(v))
             }
+            // PEP 479: a StopIteration escaping a generator's body becomes a RuntimeError.
+            Err(e) if e.kind == ErrKind::StopIteration => {
+                self.stack.truncate(callee_at);
+                Err(PyErr::new(
+                    ErrKind::RuntimeError,
+                    "generator raised StopIteration",
+                ))
+            }
             Err(e) => {
                 self.stack.truncate(callee_at);
                 Err(e)

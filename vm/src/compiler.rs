@@ -1491,11 +1491,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     Arg::Kw(name, e) => {
                         self.constant(Const::Str(Rc::from(name.as_str())));
                         self.expr(e)?;
-                        self.emit(Op::MapAdd(2));
+                        self.emit(Op::MapAddKw(2));
                     }
                     Arg::StarStar(e) => {
                         self.expr(e)?;
-                        self.emit(Op::MapUpdate(1));
+                        self.emit(Op::MapUpdateKw(1));
                     }
                     _ => {}
                 }

@@ -391,6 +391,11 @@ impl Interp {
                     Value::Obj(r) => match self.heap.get(r) {
                         Obj::Class(c) => Some(String::from(&*c.name)),
                         Obj::Function(f) => Some(f.code.name.clone()),
+                        Obj::Generator(g) => Some(g.code.name.clone()),
+                        Obj::BoundMethod(_, f) => {
+                            let f = *f;
+                            return self.special_attr(f, name);
+                        }
                         Obj::Module(m) => Some(String::from(&*m.name)),
                         _ => None,
                     },
@@ -2125,6 +2130,10 @@ impl Interp {
                     // Keep what we collected rooted: the iterator may allocate.
                     self.temp_roots.push(x);
                     out.push(x);
+                    // A list this long could not fit in the heap: stop before memory runs out.
+                    if out.len() * core::mem::size_of::<Value>() > self.heap.limit() {
+                        break Err(PyErr::new(ErrKind::MemoryError, "memory allocation failed"));
+                    }
                 }
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e),

@@ -945,6 +945,39 @@ impl Interp {
                     tri!(self.dict_update(d, m));
                     self.pop();
                 }
+                Op::MapAddKw(depth) => {
+                    let n = self.stack.len();
+                    let (k, v) = (self.stack[n - 2], self.stack[n - 1]);
+                    let d = self.stack[n - 1 - depth as usize];
+                    sync!();
+                    if tri!(self.dict_get(d, k)).is_some() {
+                        let name = tri!(self.str_of(k));
+                        tri!(Err(PyErr::type_error(alloc::format!(
+                            "function got multiple values for keyword argument '{name}'"
+                        ))));
+                    }
+                    tri!(self.dict_set(d, k, v));
+                    self.stack.truncate(n - 2);
+                }
+                Op::MapUpdateKw(depth) => {
+                    let m = self.top();
+                    let d = self.stack[self.stack.len() - 1 - depth as usize];
+                    sync!();
+                    let pairs = tri!(self.dict_items(m));
+                    for (k, v) in pairs {
+                        if self.as_str(k).is_none() {
+                            tri!(Err(PyErr::type_error("keywords must be strings")));
+                        }
+                        if tri!(self.dict_get(d, k)).is_some() {
+                            let name = tri!(self.str_of(k));
+                            tri!(Err(PyErr::type_error(alloc::format!(
+                                "function got multiple values for keyword argument '{name}'"
+                            ))));
+                        }
+                        tri!(self.dict_set(d, k, v));
+                    }
+                    self.pop();
+                }
                 Op::ListToTuple => {
                     let l = self.top();
                     let items = match l {

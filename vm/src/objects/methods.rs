@@ -1317,6 +1317,8 @@ fn via_text(
     };
     let r = f(vm, args);
     let r = match r {
+        // A method that returned its receiver unchanged returns the original object.
+        Ok(v) if converted.first() == Some(&v) => Ok(vm.arg(a, 0)),
         Ok(v) => convert_out(vm, v, bytearray),
         Err(e) => Err(e),
     };
@@ -1420,10 +1422,15 @@ fn bytes_hex(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn bytearray_append(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "append", 2, 2)?;
-    let byte = vm
-        .as_int(vm.arg(a, 1))
-        .filter(|x| (0..256).contains(x))
-        .ok_or_else(|| PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)"))?;
+    let Some(byte) = vm.as_int(vm.arg(a, 1)) else {
+        return Err(PyErr::type_error("an integer is required"));
+    };
+    if !(0..256).contains(&byte) {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "byte must be in range(0, 256)",
+        ));
+    }
     if let Value::Obj(r) = vm.arg(a, 0)
         && let Obj::ByteArray(b) = vm.heap.get_mut(r)
     {

@@ -1155,6 +1155,15 @@ fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(c) = class else {
         return Err(PyErr::type_error("super() argument 1 must be type"));
     };
+    if !matches!(vm.heap.get(c), Obj::Class(_)) {
+        return Err(PyErr::type_error("super() argument 1 must be type"));
+    }
+    let is_subclass = matches!(obj, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Class(_)) && vm.is_subclass(r, c));
+    if !vm.is_instance(obj, c) && !is_subclass {
+        return Err(PyErr::type_error(
+            "super(type, obj): obj must be an instance or subtype of type",
+        ));
+    }
     vm.alloc(Obj::Super(c, obj))
 }
 

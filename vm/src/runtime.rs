@@ -1180,7 +1180,8 @@ impl Interp {
                     keys.into_iter()
                         .fold(0x1234, |a, h| a ^ h.wrapping_mul(0x9e37_79b9_7f4a_7c15))
                 }
-                Obj::DictView(_, 0 | 2)
+                Obj::Slice(..)
+                | Obj::DictView(_, 0 | 2)
                 | Obj::List(_)
                 | Obj::Dict(_)
                 | Obj::Set(_, false)

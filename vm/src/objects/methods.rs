@@ -1299,13 +1299,34 @@ fn via_text(
     a: Args,
     f: fn(&mut Interp, Args) -> PResult<Value>,
 ) -> PResult<Value> {
+    via_text_opt(vm, a, f, false)
+}
+
+/// As [`via_text`]; with `needle`, an int first argument is a single byte (`b.find(98)`).
+fn via_text_opt(
+    vm: &mut Interp,
+    a: Args,
+    f: fn(&mut Interp, Args) -> PResult<Value>,
+    needle: bool,
+) -> PResult<Value> {
     let mark = vm.stack.len();
     let bytearray =
         matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::ByteArray(_)));
     let mut converted = Vec::with_capacity(a.len + a.n_kw);
     for i in 0..a.len + a.n_kw {
         let v = vm.stack[a.start + i];
-        let v = convert_in(vm, v)?;
+        let v = match (needle && i == 1, vm.as_int(v)) {
+            (true, Some(b)) if (0..256).contains(&b) => {
+                vm.str_value(&String::from(b as u8 as char))?
+            }
+            (true, Some(_)) => {
+                return Err(PyErr::new(
+                    ErrKind::ValueError,
+                    "byte must be in range(0, 256)",
+                ));
+            }
+            _ => convert_in(vm, v)?,
+        };
         vm.stack.push(v);
         converted.push(v);
     }
@@ -1397,13 +1418,24 @@ macro_rules! bytes_methods {
     };
 }
 
+macro_rules! bytes_needle_methods {
+    ($($name:ident => $f:ident),* $(,)?) => {
+        $(fn $name(vm: &mut Interp, a: Args) -> PResult<Value> { via_text_opt(vm, a, $f, true) })*
+    };
+}
+
+bytes_needle_methods! {
+    bytes_find => str_find, bytes_rfind => str_rfind, bytes_index => str_index,
+    bytes_rindex => str_rindex, bytes_count => str_count,
+}
+
 bytes_methods! {
     bytes_join => str_join, bytes_split => str_split, bytes_rsplit => str_rsplit,
     bytes_strip => str_strip, bytes_lstrip => str_lstrip, bytes_rstrip => str_rstrip,
     bytes_upper => str_upper, bytes_lower => str_lower, bytes_startswith => str_startswith,
-    bytes_endswith => str_endswith, bytes_find => str_find, bytes_rfind => str_rfind,
-    bytes_index => str_index, bytes_rindex => str_rindex, bytes_replace => str_replace,
-    bytes_count => str_count, bytes_isdigit => str_isdigit, bytes_isalpha => str_isalpha,
+    bytes_endswith => str_endswith,
+    bytes_replace => str_replace,
+    bytes_isdigit => str_isdigit, bytes_isalpha => str_isalpha,
     bytes_isspace => str_isspace, bytes_isupper => str_isupper, bytes_islower => str_islower,
     bytes_splitlines => str_splitlines, bytes_partition => str_partition,
     bytes_rpartition => str_rpartition, bytes_center => str_center, bytes_ljust => str_ljust,

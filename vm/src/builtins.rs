@@ -1228,6 +1228,7 @@ fn new_int(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn parse_int(vm: &mut Interp, text: &str, base: i64) -> PResult<Value> {
+    let requested_base = base;
     let bad = || {
         PyErr::new(
             ErrKind::ValueError,
@@ -1267,6 +1268,18 @@ fn parse_int(vm: &mut Interp, text: &str, base: i64) -> PResult<Value> {
     }
     let digits: String = inner.chars().filter(|c| *c != '_').collect();
     if digits.is_empty() || digits.contains(char::is_whitespace) {
+        return Err(bad());
+    }
+    // With base 0, a decimal literal can't have leading zeros (as in source code).
+    if base == 10
+        && lower
+            .get(..2)
+            .is_none_or(|p| !matches!(p, "0x" | "0o" | "0b"))
+        && requested_base == 0
+        && digits.len() > 1
+        && digits.starts_with('0')
+        && digits.bytes().any(|b| b != b'0')
+    {
         return Err(bad());
     }
     let b = num_bigint::BigInt::parse_bytes(digits.as_bytes(), base as u32).ok_or_else(bad)?;

@@ -1158,6 +1158,15 @@ impl Interp {
                 Obj::Str(s) => fnv(s.as_bytes()),
                 Obj::Bytes(b) => fnv(b),
                 Obj::BigInt(b) => fnv(&b.to_signed_bytes_le()),
+                Obj::BoundMethod(this, func) => {
+                    // Equal bound methods (same object, same function) hash alike.
+                    let part = |v: Value| match v {
+                        Value::Obj(r) => obj_id(r),
+                        Value::Builtin(id) => 0x1000 + u64::from(id),
+                        other => other_hash(other),
+                    };
+                    part(*this).wrapping_mul(1_000_003) ^ part(*func)
+                }
                 Obj::Complex(re, im) => {
                     let (re, im) = (*re, *im);
                     let h = self.hash(Value::Float(re))?;
@@ -1193,7 +1202,13 @@ impl Interp {
                 }
                 Obj::Instance(_) => {
                     if let Some(h) = self.call_special(v, "__hash__", &[])? {
-                        return Ok(self.as_int(h).unwrap_or(0) as u64);
+                        return match self.num(h) {
+                            Some(NumRef::Int(i)) => Ok(i as u64),
+                            Some(NumRef::Big(b)) => Ok(fnv(&b.to_signed_bytes_le())),
+                            _ => Err(PyErr::type_error(
+                                "__hash__ method should return an integer",
+                            )),
+                        };
                     }
                     if self.special(v, "__eq__").is_some() {
                         return Err(PyErr::type_error(alloc::format!(
@@ -3185,6 +3200,16 @@ pub fn identical(a: Value, b: Value) -> bool {
 /// A stable identity for `id()` and default reprs.
 pub fn obj_id(r: ObjRef) -> u64 {
     0x7f00_0000 + u64::from(r.index()) * 16
+}
+
+/// A hash for an unboxed value (for identity-like hashing of a bound method's receiver).
+fn other_hash(v: Value) -> u64 {
+    match v {
+        Value::Int(i) => i as u64,
+        Value::Bool(b) => u64::from(b),
+        Value::Float(f) => f.to_bits(),
+        _ => 0x9e37_79b9,
+    }
 }
 
 fn fnv(bytes: &[u8]) -> u64 {

@@ -142,6 +142,8 @@ impl Interp {
         };
         let code = func.code.clone();
         let module = func.module;
+        // Every call polls the interrupt flag: recursion has no backward jumps.
+        self.check_interrupt()?;
         if self.frames.len() >= self.config.max_depth {
             return Err(PyErr::new(
                 ErrKind::RuntimeError,

@@ -182,6 +182,17 @@ pub fn general(f: f64, prec: usize, alt: bool, upper: bool) -> String {
 }
 
 impl Interp {
+    /// Text of `n` characters could not fit in the heap: `MemoryError` before building it.
+    pub(crate) fn check_text_size(&self, n: usize) -> PResult<()> {
+        if n > self.heap.limit() {
+            return Err(PyErr::new(
+                ErrKind::MemoryError,
+                alloc::format!("memory allocation failed, allocating {n} bytes"),
+            ));
+        }
+        Ok(())
+    }
+
     /// `format(v, spec)`.
     pub(crate) fn format_with(&mut self, v: Value, spec_text: &str) -> PResult<String> {
         if let Some(r) = self.special(v, "__format__") {
@@ -193,6 +204,8 @@ impl Interp {
             return self.str_of(v);
         }
         let spec = parse_spec(spec_text)?;
+        self.check_text_size(spec.width)?;
+        self.check_text_size(spec.precision.unwrap_or(0))?;
         let kind = spec.kind;
         if let Some(n) = self.num(v) {
             let is_int = !matches!(n, NumRef::Float(_));
@@ -643,6 +656,8 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                 spec.fill = '0';
             }
         }
+        vm.check_text_size(spec.width)?;
+        vm.check_text_size(spec.precision.unwrap_or(0))?;
         let Some(&kind) = chars.get(i) else {
             return Err(PyErr::new(ErrKind::ValueError, "incomplete format"));
         };

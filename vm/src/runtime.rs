@@ -2697,6 +2697,7 @@ impl Interp {
 
     /// The next item, or `None` when the iterator is exhausted.
     pub(crate) fn next(&mut self, it: Value) -> PResult<Option<Value>> {
+        self.tick()?;
         let Value::Obj(r) = it else {
             return Err(PyErr::type_error(alloc::format!(
                 "'{}' object isn't an iterator",

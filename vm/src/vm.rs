@@ -161,6 +161,9 @@ pub struct Interp {
     pub(crate) heap_locked: usize,
     /// `gc.disable()` was called (reported by `gc.isenabled()`).
     pub(crate) gc_disabled: bool,
+    /// Counts calls and native iteration steps; every so often the interrupt flag is
+    /// polled there too, so that Ctrl-C stops recursion and long built-in loops.
+    pub(crate) ticks: u32,
     /// Results of attribute lookups along class MROs, by (class, name); cleared whenever a
     /// class's attributes change and at every collection.
     pub(crate) type_cache: core::cell::RefCell<hashbrown::HashMap<(ObjRef, u32), Option<Value>>>,
@@ -189,6 +192,7 @@ impl Interp {
             rng: 0x2545_f491_4f6c_dd1d,
             heap_locked: 0,
             gc_disabled: false,
+            ticks: 0,
             type_cache: Default::default(),
         };
         crate::types::init(&mut interp);
@@ -522,8 +526,17 @@ impl Interp {
         }
     }
 
+    /// Poll the interrupt flag every 1024 calls of this (Python calls, native iteration).
+    pub(crate) fn tick(&mut self) -> PResult<()> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks & 1023 == 0 {
+            return self.check_interrupt();
+        }
+        Ok(())
+    }
+
     /// The interrupt flag, polled on backward jumps.
-    fn check_interrupt(&mut self) -> PResult<()> {
+    pub(crate) fn check_interrupt(&mut self) -> PResult<()> {
         if self.platform.interrupt_requested() {
             return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
         }

@@ -81,7 +81,8 @@ impl Platform for HostPlatform {
     }
 
     fn interrupt_requested(&mut self) -> bool {
-        self.interrupt.swap(false, Ordering::Relaxed)
+        // A plain load first: this is polled on every call and backward jump.
+        self.interrupt.load(Ordering::Relaxed) && self.interrupt.swap(false, Ordering::Relaxed)
     }
 
     fn ticks_us(&mut self) -> u64 {

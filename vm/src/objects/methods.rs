@@ -450,6 +450,7 @@ fn justify(vm: &mut Interp, a: Args, how: char) -> PResult<Value> {
     vm.nargs(a, "center", 2, 3)?;
     let s = this_str(vm, a)?;
     let width = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
+    vm.check_text_size(width)?;
     let fill = match opt_arg(vm, a, 2) {
         Some(v) => str_arg(vm, v)?.chars().next().unwrap_or(' '),
         None => ' ',
@@ -486,6 +487,7 @@ fn str_rjust(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn str_zfill(vm: &mut Interp, a: Args) -> PResult<Value> {
     let s = this_str(vm, a)?;
     let width = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
+    vm.check_text_size(width)?;
     let n = s.chars().count();
     if n >= width {
         return Ok(vm.arg(a, 0));

@@ -1,0 +1,1 @@
+dict.fromkeys(range(10**9))

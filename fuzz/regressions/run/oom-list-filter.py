@@ -1,0 +1,1 @@
+list(filter(None, range(10**12)))

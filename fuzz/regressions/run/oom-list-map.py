@@ -1,0 +1,1 @@
+list(map(abs, range(10**12)))

@@ -1,0 +1,1 @@
+tuple(range(10**9))

@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use core::any::Any;
 use core::marker::PhantomData;
 
-use crate::ast::BinOp;
+use crate::ast::{BinOp, CmpOp};
 use crate::bytecode::{Code, NO_KW, Op};
 use crate::compiler::{self, Const, Interner, Unit};
 use crate::error::{CompileError, ErrKind, PyErr, TraceEntry};
@@ -761,6 +761,32 @@ impl Interp {
                         {
                             Value::Int(r)
                         }
+                        (BinOp::Mul, Value::Int(x), Value::Int(y))
+                            if let Some(r) = x.checked_mul(y) =>
+                        {
+                            Value::Int(r)
+                        }
+                        (BinOp::FloorDiv, Value::Int(x), Value::Int(y)) if x >= 0 && y > 0 => {
+                            Value::Int(x / y)
+                        }
+                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if x >= 0 && y > 0 => {
+                            Value::Int(x % y)
+                        }
+                        (BinOp::And, Value::Int(x), Value::Int(y)) => Value::Int(x & y),
+                        (BinOp::Or, Value::Int(x), Value::Int(y)) => Value::Int(x | y),
+                        (BinOp::Xor, Value::Int(x), Value::Int(y)) => Value::Int(x ^ y),
+                        (BinOp::Add, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
+                        (BinOp::Sub, Value::Float(x), Value::Float(y)) => Value::Float(x - y),
+                        (BinOp::Mul, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
+                        (BinOp::TrueDiv, Value::Float(x), Value::Float(y)) if y != 0.0 => {
+                            Value::Float(x / y)
+                        }
+                        (BinOp::Add, Value::Float(x), Value::Int(y)) => Value::Float(x + y as f64),
+                        (BinOp::Add, Value::Int(x), Value::Float(y)) => Value::Float(x as f64 + y),
+                        (BinOp::Mul, Value::Float(x), Value::Int(y)) => Value::Float(x * y as f64),
+                        (BinOp::Mul, Value::Int(x), Value::Float(y)) => Value::Float(x as f64 * y),
+                        (BinOp::Sub, Value::Float(x), Value::Int(y)) => Value::Float(x - y as f64),
+                        (BinOp::Sub, Value::Int(x), Value::Float(y)) => Value::Float(x as f64 - y),
                         _ => {
                             sync!();
                             let inplace = matches!(op_kind(&code.ops[pc - 1]), true);
@@ -781,6 +807,21 @@ impl Interp {
                     let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
                     let r = match (a, b) {
                         (Value::Int(x), Value::Int(y)) => crate::runtime::compare_ints(op, x, y),
+                        (Value::Float(x), Value::Float(y))
+                            if !matches!(
+                                op,
+                                CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot
+                            ) =>
+                        {
+                            Value::Bool(match op {
+                                CmpOp::Lt => x < y,
+                                CmpOp::Le => x <= y,
+                                CmpOp::Gt => x > y,
+                                CmpOp::Ge => x >= y,
+                                CmpOp::Eq => x == y,
+                                _ => x != y,
+                            })
+                        }
                         _ => {
                             sync!();
                             tri!(self.compare(op, a, b))

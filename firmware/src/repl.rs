@@ -232,10 +232,8 @@ impl Repl {
                 out.extend_from_slice(b"\r\n");
                 return self.end_of_line(out);
             }
-            0x08 | 0x7f => {
-                if self.line.pop().is_some() {
-                    out.extend_from_slice(b"\x08\x1b[K");
-                }
+            0x08 | 0x7f if self.line.pop().is_some() => {
+                out.extend_from_slice(b"\x08\x1b[K");
             }
             0x20..=0x7e | 0x80..=0xff | b'\t' => {
                 self.line.push(byte);

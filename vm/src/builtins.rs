@@ -721,7 +721,7 @@ fn class_arg(vm: &Interp, v: Value, out: &mut Vec<crate::gc::ObjRef>) -> PResult
                 Ok(())
             }
             Obj::Tuple(items) => {
-                for i in items.to_vec() {
+                for i in items.iter().copied() {
                     class_arg(vm, i, out)?;
                 }
                 Ok(())
@@ -1388,11 +1388,11 @@ fn new_str(vm: &mut Interp, a: Args) -> PResult<Value> {
         return vm.str_value("");
     }
     let v = vm.arg(a, 0);
-    if a.len >= 2 || vm.kwarg(a, "encoding").is_some() {
-        if let Some(b) = vm.as_bytes(v) {
-            let s = String::from_utf8_lossy(b).into_owned();
-            return vm.str_value(&s);
-        }
+    if (a.len >= 2 || vm.kwarg(a, "encoding").is_some())
+        && let Some(b) = vm.as_bytes(v)
+    {
+        let s = String::from_utf8_lossy(b).into_owned();
+        return vm.str_value(&s);
     }
     if vm.as_str(v).is_some() {
         return Ok(v);

@@ -1409,7 +1409,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         if let (ExprKind::Name(n), true) = (&func.kind, args.is_empty())
             && n == "super"
             && let Some(cell) = self.class_cell
-            && self.scope.locals.first().is_some()
+            && !self.scope.locals.is_empty()
         {
             self.load_name("super");
             self.emit(Op::LoadDeref(cell));

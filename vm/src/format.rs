@@ -126,7 +126,7 @@ fn group_by(digits: &str, sep: char, every: usize) -> String {
     let bytes: Vec<char> = digits.chars().collect();
     let mut out = String::new();
     for (i, c) in bytes.iter().enumerate() {
-        if i > 0 && (bytes.len() - i) % every == 0 {
+        if i > 0 && (bytes.len() - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(*c);

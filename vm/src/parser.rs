@@ -475,8 +475,7 @@ impl Parser {
     fn class_rest(&mut self, decorators: Vec<Expr>) -> PResult<StmtKind> {
         let name = self.name()?;
         let bases = if self.eat_op("(") {
-            let args = self.call_arguments()?;
-            args
+            self.call_arguments()?
         } else {
             Vec::new()
         };
@@ -1471,7 +1470,7 @@ fn fstring_parts(text: &str, raw: bool, line: u32) -> PResult<Vec<FPart>> {
             ));
         } else if c == '{' {
             flush(&mut lit, &mut parts)?;
-            let (field, next) = fstring_field(&chars, i + 1, raw, line)?;
+            let (field, next) = fstring_field(&chars, i + 1, line)?;
             parts.push(field);
             i = next;
         } else {
@@ -1484,7 +1483,7 @@ fn fstring_parts(text: &str, raw: bool, line: u32) -> PResult<Vec<FPart>> {
 }
 
 /// Parse one `{…}` field starting just after `{`; returns the field and the index after `}`.
-fn fstring_field(chars: &[char], start: usize, raw: bool, line: u32) -> PResult<(FPart, usize)> {
+fn fstring_field(chars: &[char], start: usize, line: u32) -> PResult<(FPart, usize)> {
     let mut depth = 0;
     let mut i = start;
     let mut quote: Option<char> = None;
@@ -1544,7 +1543,7 @@ fn fstring_field(chars: &[char], start: usize, raw: bool, line: u32) -> PResult<
                 if !lit.is_empty() {
                     spec.push(FPart::Lit(core::mem::take(&mut lit)));
                 }
-                let (f, next) = fstring_field(chars, i + 1, raw, line)?;
+                let (f, next) = fstring_field(chars, i + 1, line)?;
                 spec.push(f);
                 i = next;
             } else {

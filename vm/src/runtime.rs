@@ -1309,15 +1309,15 @@ impl Interp {
     }
 
     fn eq_special(&mut self, a: Value, b: Value) -> PResult<bool> {
-        if let Some(r) = self.call_special(a, "__eq__", &[b])? {
-            if r != Value::Obj(self.types.not_implemented) {
-                return self.truthy(r);
-            }
+        if let Some(r) = self.call_special(a, "__eq__", &[b])?
+            && r != Value::Obj(self.types.not_implemented)
+        {
+            return self.truthy(r);
         }
-        if let Some(r) = self.call_special(b, "__eq__", &[a])? {
-            if r != Value::Obj(self.types.not_implemented) {
-                return self.truthy(r);
-            }
+        if let Some(r) = self.call_special(b, "__eq__", &[a])?
+            && r != Value::Obj(self.types.not_implemented)
+        {
+            return self.truthy(r);
         }
         let (pa, pb) = (self.payload(a), self.payload(b));
         if pa.is_some() || pb.is_some() {
@@ -1352,11 +1352,11 @@ impl Interp {
             let r = int::arith(op, x, y)?;
             return self.num_value(r);
         }
-        if self.is_complex(a) || self.is_complex(b) {
-            if let (Some(x), Some(y)) = (self.as_complex(a)?, self.as_complex(b)?) {
-                let (re, im) = crate::objects::complex::arith(op, x, y)?;
-                return self.alloc(Obj::Complex(re, im));
-            }
+        if (self.is_complex(a) || self.is_complex(b))
+            && let (Some(x), Some(y)) = (self.as_complex(a)?, self.as_complex(b)?)
+        {
+            let (re, im) = crate::objects::complex::arith(op, x, y)?;
+            return self.alloc(Obj::Complex(re, im));
         }
         // Python classes first: __iop__, then __op__, then the reflected __rop__.
         let (name, rname, iname) = dunder(op);

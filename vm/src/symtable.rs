@@ -45,10 +45,11 @@ pub struct Scope {
 
 impl Scope {
     pub fn place(&self, name: &str) -> Place {
-        if self.is_class && name == "__class__" {
-            if let Some(i) = self.locals.iter().position(|n| n == name) {
-                return Place::Cell(i as u32);
-            }
+        if self.is_class
+            && name == "__class__"
+            && let Some(i) = self.locals.iter().position(|n| n == name)
+        {
+            return Place::Cell(i as u32);
         }
         if self.is_class
             && (!self.assigned.contains(name) || self.nonlocals.contains(name))

@@ -3,8 +3,9 @@
 
 use crate::gc::ObjRef;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Value {
+    #[default]
     None,
     Bool(bool),
     /// A small int. Results that leave the `i64` range become heap big ints.

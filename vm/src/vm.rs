@@ -789,7 +789,7 @@ impl Interp {
                         (BinOp::Sub, Value::Int(x), Value::Float(y)) => Value::Float(x as f64 - y),
                         _ => {
                             sync!();
-                            let inplace = matches!(op_kind(&code.ops[pc - 1]), true);
+                            let inplace = op_kind(&code.ops[pc - 1]);
                             tri!(self.binary(op, a, b, inplace))
                         }
                     };
@@ -1218,15 +1218,12 @@ impl Interp {
                 }
                 Op::YieldFrom => {
                     sync!();
-                    match tri!(self.yield_from_step()) {
-                        Some(v) => {
-                            // Stay on this instruction: re-run it when resumed.
-                            pc -= 1;
-                            sync!();
-                            self.suspend_generator();
-                            return Ok(Exit::Yield(v));
-                        }
-                        None => {}
+                    if let Some(v) = tri!(self.yield_from_step()) {
+                        // Stay on this instruction: re-run it when resumed.
+                        pc -= 1;
+                        sync!();
+                        self.suspend_generator();
+                        return Ok(Exit::Yield(v));
                     }
                 }
                 Op::Raise(n) => {

@@ -83,9 +83,3 @@ pub struct Module {
     pub name: Rc<str>,
     pub attrs: Attrs,
 }
-
-impl Default for Value {
-    fn default() -> Self {
-        Value::None
-    }
-}

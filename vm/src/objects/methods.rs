@@ -49,9 +49,9 @@ fn str_join(vm: &mut Interp, a: Args) -> PResult<Value> {
         match vm.as_str(*item) {
             Some(s) => out.push_str(s),
             None => {
-                return Err(PyErr::type_error(alloc::format!(
-                    "join expects a list of str/bytes objects consistent with self object"
-                )));
+                return Err(PyErr::type_error(
+                    "join expects a list of str/bytes objects consistent with self object",
+                ));
             }
         }
     }

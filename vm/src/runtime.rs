@@ -2222,11 +2222,14 @@ impl Interp {
             }
             Obj::Str(s) => {
                 let idx = self.index_arg(i)?;
-                let s = s.clone();
-                let n = s.chars().count();
-                match norm_index(idx, n) {
-                    Some(k) => {
-                        let c = s.chars().nth(k).expect("in range");
+                // ASCII text (the common case) indexes by byte.
+                let c = if s.is_ascii() {
+                    norm_index(idx, s.len()).map(|k| s.as_bytes()[k] as char)
+                } else {
+                    norm_index(idx, s.chars().count()).and_then(|k| s.chars().nth(k))
+                };
+                match c {
+                    Some(c) => {
                         let mut buf = [0u8; 4];
                         self.str_value(c.encode_utf8(&mut buf))
                     }
@@ -2716,6 +2719,21 @@ impl Interp {
                 }
                 Iter::Seq { seq, index } => {
                     let (seq, i) = (*seq, *index);
+                    // Strings iterate by byte offset, one character at a time.
+                    if let Value::Obj(sr) = seq
+                        && let Obj::Str(text) = self.heap.get(sr)
+                    {
+                        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                            return Ok(None);
+                        };
+                        if let Obj::Iter(iter) = self.heap.get_mut(r)
+                            && let Iter::Seq { index, .. } = &mut **iter
+                        {
+                            *index = i + c.len_utf8();
+                        }
+                        let mut buf = [0u8; 4];
+                        return self.str_value(c.encode_utf8(&mut buf)).map(Some);
+                    }
                     let item = self.seq_item(seq, i)?;
                     if item.is_some()
                         && let Obj::Iter(iter) = self.heap.get_mut(r)

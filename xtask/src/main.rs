@@ -4,8 +4,13 @@
 //! - `build-web`: the wasm VM, its JavaScript bindings, and the bundled page in `web/dist/`.
 //! - `run`: build-web, build the server and the virtual board, start the IDE.
 //! - `test`: every test tier in order, stopping at the first failure.
+//! - `bench`: the Python benchmarks on copperhead-board, MicroPython and CPython.
 
+#[cfg(unix)]
+mod bench;
 mod ide;
+#[cfg(unix)]
+mod measure;
 mod test;
 mod tools;
 mod web;
@@ -18,7 +23,10 @@ usage: cargo xtask <command>
 commands:
   build-web                                   build the wasm VM and the IDE page into web/dist/
   run [--debug] [--listen ADDR] [--no-open]   build everything and start the IDE (default 127.0.0.1:7878)
-  test                                        run every test tier, stopping at the first failure";
+  test                                        run every test tier, stopping at the first failure
+  bench [--rounds N] [FILTER]                 time bench/python/*.py (names containing FILTER) on
+                                              copperhead-board, micropython and python3 (default 3 rounds;
+                                              MICROPY_MICROPYTHON names a micropython binary)";
 
 /// Errors are one readable line each; `main` prints them.
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -29,6 +37,10 @@ fn main() -> ExitCode {
         Some("build-web") if args.len() == 1 => web::build_web(),
         Some("run") => ide::RunOptions::parse(&args[1..]).and_then(|options| ide::run(&options)),
         Some("test") if args.len() == 1 => test::run_all(),
+        #[cfg(unix)]
+        Some("bench") => bench::BenchOptions::parse(&args[1..]).and_then(|o| bench::run(&o)),
+        #[cfg(not(unix))]
+        Some("bench") => Err("bench measures with wait4, so it needs a Unix host".into()),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test tier, cheapest first, stopping at the first failure.
 //!
-//! 1. formatting, 2. the workspace's binaries build, 3. the VM and the board runtime build for a no_std target,
+//! 1. formatting, 1b. lints, 2. the workspace's binaries build, 3. the VM and the board runtime build for a no_std target,
 //! 4. the Rust tests, 5. the page builds, 6. the Python corpus through the wasm VM in Node,
 //! 7. the IDE in a real browser (system Chromium, driven by playwright-core).
 
@@ -18,6 +18,7 @@ type Tier = (&'static str, fn() -> Result);
 
 const TIERS: &[Tier] = &[
     ("formatting (cargo fmt --check)", fmt_check),
+    ("lints (cargo clippy -D warnings)", clippy),
     ("build the binaries", build_bins),
     (
         "the VM and the board runtime build without std",
@@ -47,6 +48,17 @@ pub fn run_all() -> Result {
 
 fn fmt_check() -> Result {
     tools::run(cargo().args(["fmt", "--all", "--check"]))
+}
+
+fn clippy() -> Result {
+    tools::run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 fn build_bins() -> Result {

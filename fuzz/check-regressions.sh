@@ -22,7 +22,7 @@ for t in "${targets[@]}"; do
         for f in "$d"/*; do
             [ -f "$f" ] || continue
             # Given a file, libFuzzer runs just that input once.
-            if out=$(timeout 60 "$dir/$t" -timeout=5 -rss_limit_mb=1024 "$f" 2>&1); then
+            if out=$(timeout -s KILL 60 "$dir/$t" -timeout=5 -rss_limit_mb=1024 "$f" 2>&1); then
                 pass=$((pass + 1))
             else
                 fail=$((fail + 1))

@@ -814,22 +814,40 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PResult<Value> {
-    let tr_mark = vm.temp_roots.len();
-    let items = if a.len == 1 {
-        vm.collect_iterable(vm.arg(a, 0))?
-    } else {
-        vm.args_vec(a)
-    };
     if a.len == 0 {
         return Err(PyErr::type_error(alloc::format!(
             "{name} expected 1 argument, got 0"
         )));
     }
+    let tr_mark = vm.temp_roots.len();
+    // One iterable is streamed, never collected: `max(range(10**6))` needs no memory.
+    let (iter, items) = if a.len == 1 {
+        (Some(vm.iter(vm.arg(a, 0))?), Vec::new())
+    } else {
+        (None, vm.args_vec(a))
+    };
     let key = vm.kwarg(a, "key").filter(|k| *k != Value::None);
-    vm.temp_roots.extend_from_slice(&items);
+    // Roots: the iterator, then the best item and its key (overwritten as they change).
+    vm.temp_roots.push(iter.unwrap_or(Value::None));
+    vm.temp_roots.extend_from_slice(&[Value::None, Value::None]);
     let mut best: Option<(Value, Value)> = None;
     let mut result = Ok(());
-    for item in items {
+    let mut index = 0;
+    loop {
+        let item = match iter {
+            Some(it) => match vm.next(it) {
+                Ok(Some(x)) => x,
+                Ok(None) => break,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            },
+            None if index < items.len() => items[index],
+            None => break,
+        };
+        index += 1;
+        vm.temp_roots.push(item);
         let k = match key {
             Some(f) => match vm.call_value(f, &[item]) {
                 Ok(k) => k,
@@ -841,17 +859,23 @@ fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PRe
             None => item,
         };
         vm.temp_roots.push(k);
-        match best {
-            None => best = Some((item, k)),
+        let better = match best {
+            None => true,
             Some((_, bk)) => match vm.compare(want, k, bk) {
-                Ok(Value::Bool(true)) => best = Some((item, k)),
-                Ok(_) => {}
+                Ok(Value::Bool(b)) => b,
+                Ok(_) => false,
                 Err(e) => {
                     result = Err(e);
                     break;
                 }
             },
+        };
+        if better {
+            best = Some((item, k));
+            vm.temp_roots[tr_mark + 1] = item;
+            vm.temp_roots[tr_mark + 2] = k;
         }
+        vm.temp_roots.truncate(tr_mark + 3);
     }
     vm.temp_roots.truncate(tr_mark);
     result?;

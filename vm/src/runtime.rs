@@ -2699,6 +2699,26 @@ impl Interp {
     }
 
     /// The next item, or `None` when the iterator is exhausted.
+    /// The next item of every iterator in `its` (for `zip` and `map`), kept in `temp_roots`
+    /// above `mark` until the caller truncates; `None` when any is exhausted. On `None` or an
+    /// error the roots are already truncated to `mark`.
+    fn next_of_each(&mut self, its: &[Value], mark: usize) -> PResult<Option<Vec<Value>>> {
+        let mut items = Vec::with_capacity(its.len());
+        for &i in its {
+            match self.next(i) {
+                Ok(Some(v)) => {
+                    self.temp_roots.push(v);
+                    items.push(v);
+                }
+                other => {
+                    self.temp_roots.truncate(mark);
+                    return other.map(|_| None);
+                }
+            }
+        }
+        Ok(Some(items))
+    }
+
     pub(crate) fn next(&mut self, it: Value) -> PResult<Option<Value>> {
         self.tick()?;
         let Value::Obj(r) = it else {
@@ -2787,48 +2807,20 @@ impl Interp {
                     if its.is_empty() {
                         return Ok(None);
                     }
-                    let mut items = Vec::with_capacity(its.len());
                     let mark = self.temp_roots.len();
-                    for i in its {
-                        match self.next(i) {
-                            Ok(Some(v)) => {
-                                self.temp_roots.push(v);
-                                items.push(v);
-                            }
-                            Ok(None) => {
-                                self.temp_roots.truncate(mark);
-                                return Ok(None);
-                            }
-                            Err(e) => {
-                                self.temp_roots.truncate(mark);
-                                return Err(e);
-                            }
-                        }
-                    }
+                    let Some(items) = self.next_of_each(&its, mark)? else {
+                        return Ok(None);
+                    };
                     let t = self.tuple(items);
                     self.temp_roots.truncate(mark);
                     t.map(Some)
                 }
                 Iter::Map { func, iters } => {
                     let (f, its) = (*func, iters.clone());
-                    let mut args = Vec::with_capacity(its.len());
                     let mark = self.temp_roots.len();
-                    for i in its {
-                        match self.next(i) {
-                            Ok(Some(v)) => {
-                                self.temp_roots.push(v);
-                                args.push(v);
-                            }
-                            Ok(None) => {
-                                self.temp_roots.truncate(mark);
-                                return Ok(None);
-                            }
-                            Err(e) => {
-                                self.temp_roots.truncate(mark);
-                                return Err(e);
-                            }
-                        }
-                    }
+                    let Some(args) = self.next_of_each(&its, mark)? else {
+                        return Ok(None);
+                    };
                     let r = self.call_value(f, &args);
                     self.temp_roots.truncate(mark);
                     match r {

@@ -560,19 +560,7 @@ impl Interp {
                 self.temp_roots.push(native);
                 let exc = if let Tag::Exc(_) = tag {
                     let argv = self.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
-                    match self.tuple(argv) {
-                        Ok(t) => {
-                            self.temp_roots.push(t);
-                            Some(Box::new(ExcData {
-                                args: t,
-                                traceback: Vec::new(),
-                            }))
-                        }
-                        Err(e) => {
-                            self.temp_roots.truncate(roots_mark);
-                            return Err(e);
-                        }
-                    }
+                    Some(self.exc_data(argv, roots_mark)?)
                 } else {
                     None
                 };
@@ -648,20 +636,7 @@ impl Interp {
         self.temp_roots.push(native);
         let exc = if let Tag::Exc(_) = tag {
             let argv = self.stack[rest.start..rest.start + rest.len].to_vec();
-            let t = self.tuple(argv);
-            match t {
-                Ok(t) => {
-                    self.temp_roots.push(t);
-                    Some(Box::new(ExcData {
-                        args: t,
-                        traceback: Vec::new(),
-                    }))
-                }
-                Err(e) => {
-                    self.temp_roots.truncate(roots_mark);
-                    return Err(e);
-                }
-            }
+            Some(self.exc_data(argv, roots_mark)?)
         } else {
             None
         };
@@ -673,6 +648,24 @@ impl Interp {
         })));
         self.temp_roots.truncate(roots_mark);
         r
+    }
+
+    /// The exception state of a new exception instance: `args` as a tuple, kept in
+    /// `temp_roots` until the instance exists. On error the roots go back to `roots_mark`.
+    fn exc_data(&mut self, args: Vec<Value>, roots_mark: usize) -> PResult<Box<ExcData>> {
+        match self.tuple(args) {
+            Ok(t) => {
+                self.temp_roots.push(t);
+                Ok(Box::new(ExcData {
+                    args: t,
+                    traceback: Vec::new(),
+                }))
+            }
+            Err(e) => {
+                self.temp_roots.truncate(roots_mark);
+                Err(e)
+            }
+        }
     }
 
     // ---- generators ----

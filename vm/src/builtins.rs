@@ -83,174 +83,48 @@ impl Interp {
 }
 
 const FUNCTIONS: &[Native] = &[
-    Native {
-        name: "print",
-        func: print,
-    },
-    Native {
-        name: "len",
-        func: len,
-    },
-    Native {
-        name: "repr",
-        func: repr,
-    },
-    Native {
-        name: "abs",
-        func: abs,
-    },
-    Native {
-        name: "all",
-        func: all,
-    },
-    Native {
-        name: "any",
-        func: any,
-    },
-    Native {
-        name: "bin",
-        func: bin,
-    },
-    Native {
-        name: "oct",
-        func: oct,
-    },
-    Native {
-        name: "hex",
-        func: hex,
-    },
-    Native {
-        name: "callable",
-        func: callable,
-    },
-    Native {
-        name: "chr",
-        func: chr,
-    },
-    Native {
-        name: "ord",
-        func: ord,
-    },
-    Native {
-        name: "divmod",
-        func: divmod,
-    },
-    Native {
-        name: "enumerate",
-        func: enumerate,
-    },
-    Native {
-        name: "filter",
-        func: filter,
-    },
-    Native {
-        name: "map",
-        func: map,
-    },
-    Native {
-        name: "zip",
-        func: zip,
-    },
-    Native {
-        name: "reversed",
-        func: reversed,
-    },
-    Native {
-        name: "getattr",
-        func: getattr,
-    },
-    Native {
-        name: "setattr",
-        func: setattr,
-    },
-    Native {
-        name: "delattr",
-        func: delattr,
-    },
-    Native {
-        name: "hasattr",
-        func: hasattr,
-    },
-    Native {
-        name: "hash",
-        func: hash,
-    },
-    Native {
-        name: "id",
-        func: id,
-    },
-    Native {
-        name: "isinstance",
-        func: isinstance,
-    },
-    Native {
-        name: "issubclass",
-        func: issubclass,
-    },
-    Native {
-        name: "iter",
-        func: iter,
-    },
-    Native {
-        name: "next",
-        func: next,
-    },
-    Native {
-        name: "max",
-        func: max,
-    },
-    Native {
-        name: "min",
-        func: min,
-    },
-    Native {
-        name: "pow",
-        func: pow,
-    },
-    Native {
-        name: "round",
-        func: round,
-    },
-    Native {
-        name: "sorted",
-        func: sorted,
-    },
-    Native {
-        name: "sum",
-        func: sum,
-    },
-    Native {
-        name: "globals",
-        func: globals,
-    },
-    Native {
-        name: "locals",
-        func: globals,
-    },
-    Native {
-        name: "dir",
-        func: dir,
-    },
-    Native {
-        name: "super",
-        func: super_,
-    },
-    Native {
-        name: "exec",
-        func: exec,
-    },
-    Native {
-        name: "eval",
-        func: eval,
-    },
-    Native {
-        name: "const",
-        func: const_,
-    },
-    Native {
-        name: "__import__",
-        func: import_,
-    },
+    Native::new("print", print),
+    Native::new("len", len),
+    Native::new("repr", repr),
+    Native::new("abs", abs),
+    Native::new("all", all),
+    Native::new("any", any),
+    Native::new("bin", bin),
+    Native::new("oct", oct),
+    Native::new("hex", hex),
+    Native::new("callable", callable),
+    Native::new("chr", chr),
+    Native::new("ord", ord),
+    Native::new("divmod", divmod),
+    Native::new("enumerate", enumerate),
+    Native::new("filter", filter),
+    Native::new("map", map),
+    Native::new("zip", zip),
+    Native::new("reversed", reversed),
+    Native::new("getattr", getattr),
+    Native::new("setattr", setattr),
+    Native::new("delattr", delattr),
+    Native::new("hasattr", hasattr),
+    Native::new("hash", hash),
+    Native::new("id", id),
+    Native::new("isinstance", isinstance),
+    Native::new("issubclass", issubclass),
+    Native::new("iter", iter),
+    Native::new("next", next),
+    Native::new("max", max),
+    Native::new("min", min),
+    Native::new("pow", pow),
+    Native::new("round", round),
+    Native::new("sorted", sorted),
+    Native::new("sum", sum),
+    Native::new("globals", globals),
+    Native::new("locals", globals),
+    Native::new("dir", dir),
+    Native::new("super", super_),
+    Native::new("exec", exec),
+    Native::new("eval", eval),
+    Native::new("const", const_),
+    Native::new("__import__", import_),
 ];
 
 /// Constructors of the built-in types, registered as their classes' `__new__`.

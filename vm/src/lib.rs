@@ -16,7 +16,6 @@ mod format;
 mod frozen;
 pub mod gc;
 pub mod lexer;
-mod mathmod;
 mod modules;
 pub mod objects;
 pub mod parser;

@@ -119,6 +119,12 @@ pub struct Native {
     pub func: NativeFn,
 }
 
+impl Native {
+    pub const fn new(name: &'static str, func: NativeFn) -> Native {
+        Native { name, func }
+    }
+}
+
 /// Where a native call's arguments are on the stack.
 #[derive(Clone, Copy, Debug)]
 pub struct Args {

@@ -1270,18 +1270,9 @@ fn property_deleter(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const PROPERTY: &[Native] = &[
-    Native {
-        name: "getter",
-        func: property_getter,
-    },
-    Native {
-        name: "setter",
-        func: property_setter,
-    },
-    Native {
-        name: "deleter",
-        func: property_deleter,
-    },
+    Native::new("getter", property_getter),
+    Native::new("setter", property_setter),
+    Native::new("deleter", property_deleter),
 ];
 
 // ---- bytes and bytearray: the text methods, applied byte for byte ----
@@ -1564,10 +1555,7 @@ fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
-const CONTAINER_INIT: &[Native] = &[Native {
-    name: "__init__",
-    func: container_init,
-}];
+const CONTAINER_INIT: &[Native] = &[Native::new("__init__", container_init)];
 
 // ---- the special methods of the built-in types, callable by name ----
 
@@ -1611,513 +1599,156 @@ fn dunder_iter(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const CONTAINER: &[Native] = &[
-    Native {
-        name: "__getitem__",
-        func: dunder_getitem,
-    },
-    Native {
-        name: "__contains__",
-        func: dunder_contains,
-    },
-    Native {
-        name: "__len__",
-        func: dunder_len,
-    },
-    Native {
-        name: "__iter__",
-        func: dunder_iter,
-    },
+    Native::new("__getitem__", dunder_getitem),
+    Native::new("__contains__", dunder_contains),
+    Native::new("__len__", dunder_len),
+    Native::new("__iter__", dunder_iter),
 ];
 
 const MUTABLE: &[Native] = &[
-    Native {
-        name: "__setitem__",
-        func: dunder_setitem,
-    },
-    Native {
-        name: "__delitem__",
-        func: dunder_delitem,
-    },
+    Native::new("__setitem__", dunder_setitem),
+    Native::new("__delitem__", dunder_delitem),
 ];
 
 const STR: &[Native] = &[
-    Native {
-        name: "join",
-        func: str_join,
-    },
-    Native {
-        name: "split",
-        func: str_split,
-    },
-    Native {
-        name: "rsplit",
-        func: str_rsplit,
-    },
-    Native {
-        name: "strip",
-        func: str_strip,
-    },
-    Native {
-        name: "lstrip",
-        func: str_lstrip,
-    },
-    Native {
-        name: "rstrip",
-        func: str_rstrip,
-    },
-    Native {
-        name: "upper",
-        func: str_upper,
-    },
-    Native {
-        name: "lower",
-        func: str_lower,
-    },
-    Native {
-        name: "startswith",
-        func: str_startswith,
-    },
-    Native {
-        name: "endswith",
-        func: str_endswith,
-    },
-    Native {
-        name: "find",
-        func: str_find,
-    },
-    Native {
-        name: "rfind",
-        func: str_rfind,
-    },
-    Native {
-        name: "index",
-        func: str_index,
-    },
-    Native {
-        name: "rindex",
-        func: str_rindex,
-    },
-    Native {
-        name: "replace",
-        func: str_replace,
-    },
-    Native {
-        name: "count",
-        func: str_count,
-    },
-    Native {
-        name: "format",
-        func: str_format,
-    },
-    Native {
-        name: "isdigit",
-        func: str_isdigit,
-    },
-    Native {
-        name: "isalpha",
-        func: str_isalpha,
-    },
-    Native {
-        name: "isalnum",
-        func: str_isalnum,
-    },
-    Native {
-        name: "isspace",
-        func: str_isspace,
-    },
-    Native {
-        name: "isupper",
-        func: str_isupper,
-    },
-    Native {
-        name: "islower",
-        func: str_islower,
-    },
-    Native {
-        name: "encode",
-        func: str_encode,
-    },
-    Native {
-        name: "splitlines",
-        func: str_splitlines,
-    },
-    Native {
-        name: "partition",
-        func: str_partition,
-    },
-    Native {
-        name: "rpartition",
-        func: str_rpartition,
-    },
-    Native {
-        name: "center",
-        func: str_center,
-    },
-    Native {
-        name: "ljust",
-        func: str_ljust,
-    },
-    Native {
-        name: "rjust",
-        func: str_rjust,
-    },
-    Native {
-        name: "zfill",
-        func: str_zfill,
-    },
-    Native {
-        name: "title",
-        func: str_title,
-    },
-    Native {
-        name: "capitalize",
-        func: str_capitalize,
-    },
+    Native::new("join", str_join),
+    Native::new("split", str_split),
+    Native::new("rsplit", str_rsplit),
+    Native::new("strip", str_strip),
+    Native::new("lstrip", str_lstrip),
+    Native::new("rstrip", str_rstrip),
+    Native::new("upper", str_upper),
+    Native::new("lower", str_lower),
+    Native::new("startswith", str_startswith),
+    Native::new("endswith", str_endswith),
+    Native::new("find", str_find),
+    Native::new("rfind", str_rfind),
+    Native::new("index", str_index),
+    Native::new("rindex", str_rindex),
+    Native::new("replace", str_replace),
+    Native::new("count", str_count),
+    Native::new("format", str_format),
+    Native::new("isdigit", str_isdigit),
+    Native::new("isalpha", str_isalpha),
+    Native::new("isalnum", str_isalnum),
+    Native::new("isspace", str_isspace),
+    Native::new("isupper", str_isupper),
+    Native::new("islower", str_islower),
+    Native::new("encode", str_encode),
+    Native::new("splitlines", str_splitlines),
+    Native::new("partition", str_partition),
+    Native::new("rpartition", str_rpartition),
+    Native::new("center", str_center),
+    Native::new("ljust", str_ljust),
+    Native::new("rjust", str_rjust),
+    Native::new("zfill", str_zfill),
+    Native::new("title", str_title),
+    Native::new("capitalize", str_capitalize),
 ];
 
 const BYTES: &[Native] = &[
-    Native {
-        name: "decode",
-        func: bytes_decode,
-    },
-    Native {
-        name: "hex",
-        func: bytes_hex,
-    },
-    Native {
-        name: "join",
-        func: bytes_join,
-    },
-    Native {
-        name: "split",
-        func: bytes_split,
-    },
-    Native {
-        name: "rsplit",
-        func: bytes_rsplit,
-    },
-    Native {
-        name: "strip",
-        func: bytes_strip,
-    },
-    Native {
-        name: "lstrip",
-        func: bytes_lstrip,
-    },
-    Native {
-        name: "rstrip",
-        func: bytes_rstrip,
-    },
-    Native {
-        name: "upper",
-        func: bytes_upper,
-    },
-    Native {
-        name: "lower",
-        func: bytes_lower,
-    },
-    Native {
-        name: "startswith",
-        func: bytes_startswith,
-    },
-    Native {
-        name: "endswith",
-        func: bytes_endswith,
-    },
-    Native {
-        name: "find",
-        func: bytes_find,
-    },
-    Native {
-        name: "rfind",
-        func: bytes_rfind,
-    },
-    Native {
-        name: "index",
-        func: bytes_index,
-    },
-    Native {
-        name: "rindex",
-        func: bytes_rindex,
-    },
-    Native {
-        name: "replace",
-        func: bytes_replace,
-    },
-    Native {
-        name: "count",
-        func: bytes_count,
-    },
-    Native {
-        name: "isdigit",
-        func: bytes_isdigit,
-    },
-    Native {
-        name: "isalpha",
-        func: bytes_isalpha,
-    },
-    Native {
-        name: "isspace",
-        func: bytes_isspace,
-    },
-    Native {
-        name: "isupper",
-        func: bytes_isupper,
-    },
-    Native {
-        name: "islower",
-        func: bytes_islower,
-    },
-    Native {
-        name: "splitlines",
-        func: bytes_splitlines,
-    },
-    Native {
-        name: "partition",
-        func: bytes_partition,
-    },
-    Native {
-        name: "rpartition",
-        func: bytes_rpartition,
-    },
-    Native {
-        name: "center",
-        func: bytes_center,
-    },
-    Native {
-        name: "ljust",
-        func: bytes_ljust,
-    },
-    Native {
-        name: "rjust",
-        func: bytes_rjust,
-    },
-    Native {
-        name: "zfill",
-        func: bytes_zfill,
-    },
+    Native::new("decode", bytes_decode),
+    Native::new("hex", bytes_hex),
+    Native::new("join", bytes_join),
+    Native::new("split", bytes_split),
+    Native::new("rsplit", bytes_rsplit),
+    Native::new("strip", bytes_strip),
+    Native::new("lstrip", bytes_lstrip),
+    Native::new("rstrip", bytes_rstrip),
+    Native::new("upper", bytes_upper),
+    Native::new("lower", bytes_lower),
+    Native::new("startswith", bytes_startswith),
+    Native::new("endswith", bytes_endswith),
+    Native::new("find", bytes_find),
+    Native::new("rfind", bytes_rfind),
+    Native::new("index", bytes_index),
+    Native::new("rindex", bytes_rindex),
+    Native::new("replace", bytes_replace),
+    Native::new("count", bytes_count),
+    Native::new("isdigit", bytes_isdigit),
+    Native::new("isalpha", bytes_isalpha),
+    Native::new("isspace", bytes_isspace),
+    Native::new("isupper", bytes_isupper),
+    Native::new("islower", bytes_islower),
+    Native::new("splitlines", bytes_splitlines),
+    Native::new("partition", bytes_partition),
+    Native::new("rpartition", bytes_rpartition),
+    Native::new("center", bytes_center),
+    Native::new("ljust", bytes_ljust),
+    Native::new("rjust", bytes_rjust),
+    Native::new("zfill", bytes_zfill),
 ];
 
 const BYTEARRAY: &[Native] = &[
-    Native {
-        name: "append",
-        func: bytearray_append,
-    },
-    Native {
-        name: "extend",
-        func: bytearray_extend,
-    },
+    Native::new("append", bytearray_append),
+    Native::new("extend", bytearray_extend),
 ];
 
 const LIST: &[Native] = &[
-    Native {
-        name: "append",
-        func: list_append,
-    },
-    Native {
-        name: "extend",
-        func: list_extend,
-    },
-    Native {
-        name: "insert",
-        func: list_insert,
-    },
-    Native {
-        name: "pop",
-        func: list_pop,
-    },
-    Native {
-        name: "remove",
-        func: list_remove,
-    },
-    Native {
-        name: "index",
-        func: seq_index,
-    },
-    Native {
-        name: "count",
-        func: seq_count,
-    },
-    Native {
-        name: "clear",
-        func: list_clear,
-    },
-    Native {
-        name: "copy",
-        func: list_copy,
-    },
-    Native {
-        name: "reverse",
-        func: list_reverse,
-    },
-    Native {
-        name: "sort",
-        func: list_sort,
-    },
+    Native::new("append", list_append),
+    Native::new("extend", list_extend),
+    Native::new("insert", list_insert),
+    Native::new("pop", list_pop),
+    Native::new("remove", list_remove),
+    Native::new("index", seq_index),
+    Native::new("count", seq_count),
+    Native::new("clear", list_clear),
+    Native::new("copy", list_copy),
+    Native::new("reverse", list_reverse),
+    Native::new("sort", list_sort),
 ];
 
 const TUPLE: &[Native] = &[
-    Native {
-        name: "index",
-        func: seq_index,
-    },
-    Native {
-        name: "count",
-        func: seq_count,
-    },
+    Native::new("index", seq_index),
+    Native::new("count", seq_count),
 ];
 
 const DICT: &[Native] = &[
-    Native {
-        name: "get",
-        func: dict_get,
-    },
-    Native {
-        name: "keys",
-        func: dict_keys,
-    },
-    Native {
-        name: "values",
-        func: dict_values,
-    },
-    Native {
-        name: "items",
-        func: dict_items,
-    },
-    Native {
-        name: "pop",
-        func: dict_pop,
-    },
-    Native {
-        name: "popitem",
-        func: dict_popitem,
-    },
-    Native {
-        name: "setdefault",
-        func: dict_setdefault,
-    },
-    Native {
-        name: "update",
-        func: dict_update,
-    },
-    Native {
-        name: "clear",
-        func: dict_clear,
-    },
-    Native {
-        name: "copy",
-        func: dict_copy,
-    },
-    Native {
-        name: "fromkeys",
-        func: dict_fromkeys,
-    },
+    Native::new("get", dict_get),
+    Native::new("keys", dict_keys),
+    Native::new("values", dict_values),
+    Native::new("items", dict_items),
+    Native::new("pop", dict_pop),
+    Native::new("popitem", dict_popitem),
+    Native::new("setdefault", dict_setdefault),
+    Native::new("update", dict_update),
+    Native::new("clear", dict_clear),
+    Native::new("copy", dict_copy),
+    Native::new("fromkeys", dict_fromkeys),
 ];
 
 const SET: &[Native] = &[
-    Native {
-        name: "add",
-        func: set_add,
-    },
-    Native {
-        name: "remove",
-        func: set_remove,
-    },
-    Native {
-        name: "discard",
-        func: set_discard,
-    },
-    Native {
-        name: "pop",
-        func: set_pop,
-    },
-    Native {
-        name: "clear",
-        func: set_clear,
-    },
-    Native {
-        name: "copy",
-        func: set_copy,
-    },
-    Native {
-        name: "update",
-        func: set_update,
-    },
-    Native {
-        name: "union",
-        func: set_union,
-    },
-    Native {
-        name: "intersection",
-        func: set_intersection,
-    },
-    Native {
-        name: "difference",
-        func: set_difference,
-    },
-    Native {
-        name: "symmetric_difference",
-        func: set_symmetric_difference,
-    },
-    Native {
-        name: "intersection_update",
-        func: set_intersection_update,
-    },
-    Native {
-        name: "difference_update",
-        func: set_difference_update,
-    },
-    Native {
-        name: "symmetric_difference_update",
-        func: set_symmetric_difference_update,
-    },
-    Native {
-        name: "issubset",
-        func: set_issubset,
-    },
-    Native {
-        name: "issuperset",
-        func: set_issuperset,
-    },
-    Native {
-        name: "isdisjoint",
-        func: set_isdisjoint,
-    },
+    Native::new("add", set_add),
+    Native::new("remove", set_remove),
+    Native::new("discard", set_discard),
+    Native::new("pop", set_pop),
+    Native::new("clear", set_clear),
+    Native::new("copy", set_copy),
+    Native::new("update", set_update),
+    Native::new("union", set_union),
+    Native::new("intersection", set_intersection),
+    Native::new("difference", set_difference),
+    Native::new("symmetric_difference", set_symmetric_difference),
+    Native::new("intersection_update", set_intersection_update),
+    Native::new("difference_update", set_difference_update),
+    Native::new(
+        "symmetric_difference_update",
+        set_symmetric_difference_update,
+    ),
+    Native::new("issubset", set_issubset),
+    Native::new("issuperset", set_issuperset),
+    Native::new("isdisjoint", set_isdisjoint),
 ];
 
 const FROZENSET: &[Native] = &[
-    Native {
-        name: "copy",
-        func: set_copy,
-    },
-    Native {
-        name: "union",
-        func: set_union,
-    },
-    Native {
-        name: "intersection",
-        func: set_intersection,
-    },
-    Native {
-        name: "difference",
-        func: set_difference,
-    },
-    Native {
-        name: "symmetric_difference",
-        func: set_symmetric_difference,
-    },
-    Native {
-        name: "issubset",
-        func: set_issubset,
-    },
-    Native {
-        name: "issuperset",
-        func: set_issuperset,
-    },
-    Native {
-        name: "isdisjoint",
-        func: set_isdisjoint,
-    },
+    Native::new("copy", set_copy),
+    Native::new("union", set_union),
+    Native::new("intersection", set_intersection),
+    Native::new("difference", set_difference),
+    Native::new("symmetric_difference", set_symmetric_difference),
+    Native::new("issubset", set_issubset),
+    Native::new("issuperset", set_issuperset),
+    Native::new("isdisjoint", set_isdisjoint),
 ];
 
 fn complex_conjugate(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -2182,83 +1813,35 @@ fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const ARRAY: &[Native] = &[
-    Native {
-        name: "append",
-        func: array_append,
-    },
-    Native {
-        name: "extend",
-        func: array_extend,
-    },
-    Native {
-        name: "decode",
-        func: bytes_decode,
-    },
+    Native::new("append", array_append),
+    Native::new("extend", array_extend),
+    Native::new("decode", bytes_decode),
 ];
 
-const MEMORYVIEW: &[Native] = &[Native {
-    name: "tobytes",
-    func: memoryview_tobytes,
-}];
+const MEMORYVIEW: &[Native] = &[Native::new("tobytes", memoryview_tobytes)];
 
-const COMPLEX: &[Native] = &[Native {
-    name: "conjugate",
-    func: complex_conjugate,
-}];
+const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate)];
 
-const INT: &[Native] = &[Native {
-    name: "to_bytes",
-    func: int_to_bytes,
-}];
+const INT: &[Native] = &[Native::new("to_bytes", int_to_bytes)];
 
 const OBJECT: &[Native] = &[
-    Native {
-        name: "__init__",
-        func: object_init,
-    },
-    Native {
-        name: "__setattr__",
-        func: object_setattr,
-    },
+    Native::new("__init__", object_init),
+    Native::new("__setattr__", object_setattr),
 ];
 
-const EXCEPTION: &[Native] = &[Native {
-    name: "__init__",
-    func: exc_init,
-}];
+const EXCEPTION: &[Native] = &[Native::new("__init__", exc_init)];
 
 const GENERATOR: &[Native] = &[
-    Native {
-        name: "send",
-        func: gen_send,
-    },
-    Native {
-        name: "throw",
-        func: gen_throw,
-    },
-    Native {
-        name: "close",
-        func: gen_close,
-    },
-    Native {
-        name: "__next__",
-        func: iter_next,
-    },
-    Native {
-        name: "__iter__",
-        func: iter_self,
-    },
+    Native::new("send", gen_send),
+    Native::new("throw", gen_throw),
+    Native::new("close", gen_close),
+    Native::new("__next__", iter_next),
+    Native::new("__iter__", iter_self),
 ];
 
 const ITERATOR: &[Native] = &[
-    Native {
-        name: "__next__",
-        func: iter_next,
-    },
-    Native {
-        name: "__iter__",
-        func: iter_self,
-    },
+    Native::new("__next__", iter_next),
+    Native::new("__iter__", iter_self),
 ];
 
 pub fn register(vm: &mut Interp) {
@@ -2333,10 +1916,7 @@ pub fn register(vm: &mut Interp) {
     }
     // `__new__` of object and of the built-in value types, as static methods.
     let new_id = vm.natives.len() as u16;
-    vm.natives.push(Native {
-        name: "__new__",
-        func: type_new,
-    });
+    vm.natives.push(Native::new("__new__", type_new));
     let new_name = vm.interner.intern("__new__");
     let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(new_id)));
     let ty = &vm.types;
@@ -2360,10 +1940,7 @@ pub fn register(vm: &mut Interp) {
     }
     // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
     let from_bytes = vm.natives.len() as u16;
-    vm.natives.push(Native {
-        name: "from_bytes",
-        func: int_from_bytes,
-    });
+    vm.natives.push(Native::new("from_bytes", int_from_bytes));
     let name = vm.interner.intern("from_bytes");
     let cm = vm.alloc_root(Obj::ClassMethod(Value::Builtin(from_bytes)));
     if let Obj::Class(c) = vm.heap.get_mut(t.7) {

@@ -241,174 +241,48 @@ fn factorial(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const FUNCTIONS: &[Native] = &[
-    Native {
-        name: "sqrt",
-        func: sqrt,
-    },
-    Native {
-        name: "exp",
-        func: exp,
-    },
-    Native {
-        name: "expm1",
-        func: expm1,
-    },
-    Native {
-        name: "log",
-        func: log,
-    },
-    Native {
-        name: "log2",
-        func: log2,
-    },
-    Native {
-        name: "log10",
-        func: log10,
-    },
-    Native {
-        name: "log1p",
-        func: log1p,
-    },
-    Native {
-        name: "pow",
-        func: pow,
-    },
-    Native {
-        name: "sin",
-        func: sin,
-    },
-    Native {
-        name: "cos",
-        func: cos,
-    },
-    Native {
-        name: "tan",
-        func: tan,
-    },
-    Native {
-        name: "asin",
-        func: asin,
-    },
-    Native {
-        name: "acos",
-        func: acos,
-    },
-    Native {
-        name: "atan",
-        func: atan,
-    },
-    Native {
-        name: "atan2",
-        func: atan2,
-    },
-    Native {
-        name: "sinh",
-        func: sinh,
-    },
-    Native {
-        name: "cosh",
-        func: cosh,
-    },
-    Native {
-        name: "tanh",
-        func: tanh,
-    },
-    Native {
-        name: "asinh",
-        func: asinh,
-    },
-    Native {
-        name: "acosh",
-        func: acosh,
-    },
-    Native {
-        name: "atanh",
-        func: atanh,
-    },
-    Native {
-        name: "fabs",
-        func: fabs,
-    },
-    Native {
-        name: "fmod",
-        func: fmod,
-    },
-    Native {
-        name: "modf",
-        func: modf,
-    },
-    Native {
-        name: "frexp",
-        func: frexp,
-    },
-    Native {
-        name: "ldexp",
-        func: ldexp,
-    },
-    Native {
-        name: "floor",
-        func: floor,
-    },
-    Native {
-        name: "ceil",
-        func: ceil,
-    },
-    Native {
-        name: "trunc",
-        func: trunc,
-    },
-    Native {
-        name: "copysign",
-        func: copysign,
-    },
-    Native {
-        name: "hypot",
-        func: hypot,
-    },
-    Native {
-        name: "degrees",
-        func: degrees,
-    },
-    Native {
-        name: "radians",
-        func: radians,
-    },
-    Native {
-        name: "isfinite",
-        func: isfinite,
-    },
-    Native {
-        name: "isinf",
-        func: isinf,
-    },
-    Native {
-        name: "isnan",
-        func: isnan,
-    },
-    Native {
-        name: "isclose",
-        func: isclose,
-    },
-    Native {
-        name: "erf",
-        func: erf,
-    },
-    Native {
-        name: "erfc",
-        func: erfc,
-    },
-    Native {
-        name: "gamma",
-        func: gamma,
-    },
-    Native {
-        name: "lgamma",
-        func: lgamma,
-    },
-    Native {
-        name: "factorial",
-        func: factorial,
-    },
+    Native::new("sqrt", sqrt),
+    Native::new("exp", exp),
+    Native::new("expm1", expm1),
+    Native::new("log", log),
+    Native::new("log2", log2),
+    Native::new("log10", log10),
+    Native::new("log1p", log1p),
+    Native::new("pow", pow),
+    Native::new("sin", sin),
+    Native::new("cos", cos),
+    Native::new("tan", tan),
+    Native::new("asin", asin),
+    Native::new("acos", acos),
+    Native::new("atan", atan),
+    Native::new("atan2", atan2),
+    Native::new("sinh", sinh),
+    Native::new("cosh", cosh),
+    Native::new("tanh", tanh),
+    Native::new("asinh", asinh),
+    Native::new("acosh", acosh),
+    Native::new("atanh", atanh),
+    Native::new("fabs", fabs),
+    Native::new("fmod", fmod),
+    Native::new("modf", modf),
+    Native::new("frexp", frexp),
+    Native::new("ldexp", ldexp),
+    Native::new("floor", floor),
+    Native::new("ceil", ceil),
+    Native::new("trunc", trunc),
+    Native::new("copysign", copysign),
+    Native::new("hypot", hypot),
+    Native::new("degrees", degrees),
+    Native::new("radians", radians),
+    Native::new("isfinite", isfinite),
+    Native::new("isinf", isinf),
+    Native::new("isnan", isnan),
+    Native::new("isclose", isclose),
+    Native::new("erf", erf),
+    Native::new("erfc", erfc),
+    Native::new("gamma", gamma),
+    Native::new("lgamma", lgamma),
+    Native::new("factorial", factorial),
 ];
 
 /// Build the `math` module.
@@ -540,42 +414,15 @@ fn c_sin(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const CMATH: &[Native] = &[
-    Native {
-        name: "exp",
-        func: c_exp,
-    },
-    Native {
-        name: "log",
-        func: c_log,
-    },
-    Native {
-        name: "log10",
-        func: c_log10,
-    },
-    Native {
-        name: "sqrt",
-        func: c_sqrt,
-    },
-    Native {
-        name: "phase",
-        func: c_phase,
-    },
-    Native {
-        name: "polar",
-        func: c_polar,
-    },
-    Native {
-        name: "rect",
-        func: c_rect,
-    },
-    Native {
-        name: "cos",
-        func: c_cos,
-    },
-    Native {
-        name: "sin",
-        func: c_sin,
-    },
+    Native::new("exp", c_exp),
+    Native::new("log", c_log),
+    Native::new("log10", c_log10),
+    Native::new("sqrt", c_sqrt),
+    Native::new("phase", c_phase),
+    Native::new("polar", c_polar),
+    Native::new("rect", c_rect),
+    Native::new("cos", c_cos),
+    Native::new("sin", c_sin),
 ];
 
 /// Build the `cmath` module.

@@ -1,0 +1,89 @@
+//! `micropython`: MicroPython's own module (heap lock, memory info, decorators the
+//! compiler accepts).
+
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+fn mp_const(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "const", 1, 1)?;
+    Ok(vm.arg(a, 0))
+}
+
+/// `@micropython.native` / `@micropython.viper`: accepted; the function runs as bytecode.
+fn mp_identity(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "native", 1, 1)?;
+    Ok(vm.arg(a, 0))
+}
+
+fn mp_heap_lock(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    vm.heap_locked += 1;
+    Ok(Value::None)
+}
+
+fn mp_heap_unlock(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    vm.heap_locked = vm.heap_locked.saturating_sub(1);
+    Ok(Value::Int(vm.heap_locked as i64))
+}
+
+fn mp_heap_locked(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(vm.heap_locked as i64))
+}
+
+fn mp_mem_info(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (used, total) = (vm.heap.used(), vm.heap.limit());
+    let text = alloc::format!(
+        "mem: total={used}, current={used}, peak={used}\nstack: {} out of {}\nGC: total: {total}, used: {used}, free: {}\n",
+        vm.frames.len() * 64,
+        vm.config.max_depth * 64,
+        total.saturating_sub(used)
+    );
+    let _ = a;
+    vm.platform.write_stdout(text.as_bytes());
+    Ok(Value::None)
+}
+
+fn mp_qstr_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let n = vm.interner.len();
+    let text = alloc::format!(
+        "qstr pool: n_pool=1, n_qstr={n}, n_str_data_bytes={}, n_total_bytes={}\n",
+        n * 8,
+        n * 16
+    );
+    vm.platform.write_stdout(text.as_bytes());
+    Ok(Value::None)
+}
+
+fn mp_stack_use(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int((vm.frames.len() * 64) as i64))
+}
+
+fn mp_kbd_intr(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::None)
+}
+
+fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "schedule", 2, 2)?;
+    // Runs at once: the host port has no interrupt context to defer from.
+    vm.call_value(vm.arg(a, 0), &[vm.arg(a, 1)])?;
+    Ok(Value::None)
+}
+
+fn mp_opt_level(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(0))
+}
+
+pub(super) const FUNCTIONS: &[Native] = &[
+    Native::new("native", mp_identity),
+    Native::new("viper", mp_identity),
+    Native::new("heap_lock", mp_heap_lock),
+    Native::new("heap_unlock", mp_heap_unlock),
+    Native::new("heap_locked", mp_heap_locked),
+    Native::new("mem_info", mp_mem_info),
+    Native::new("qstr_info", mp_qstr_info),
+    Native::new("stack_use", mp_stack_use),
+    Native::new("kbd_intr", mp_kbd_intr),
+    Native::new("schedule", mp_schedule),
+    Native::new("alloc_emergency_exception_buf", mp_kbd_intr),
+    Native::new("const", mp_const),
+    Native::new("opt_level", mp_opt_level),
+];

@@ -18,6 +18,22 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// A new empty directory for one run of `case`.
+fn scratch_dir(case: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUN: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "copperhead-corpus-{}-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, Ordering::Relaxed),
+        case.file_stem().unwrap_or_default().to_string_lossy()
+    );
+    let dir = std::env::temp_dir().join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
 /// Run one case; `Err` holds a readable diff.
 fn run_case(board: &Path, case: &Path) -> Result<(), String> {
     run_case_with(board, case, &[])
@@ -28,7 +44,10 @@ fn run_case_with(board: &Path, case: &Path, options: &[&str]) -> Result<(), Stri
     let expected = std::fs::read_to_string(&exp_path)
         .map_err(|e| format!("{}: no expected output: {e}", exp_path.display()))?;
     let source = std::fs::read(case).expect("read case");
+    // Each case runs in a directory of its own, where it may create files.
+    let cwd = scratch_dir(case);
     let mut child = Command::new(board)
+        .current_dir(&cwd)
         .args(options)
         .arg("-")
         .stdin(Stdio::piped())
@@ -38,6 +57,7 @@ fn run_case_with(board: &Path, case: &Path, options: &[&str]) -> Result<(), Stri
         .expect("spawn copperhead-board");
     child.stdin.take().unwrap().write_all(&source).unwrap();
     let out = child.wait_with_output().expect("wait");
+    let _ = std::fs::remove_dir_all(&cwd);
     let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
     got.push_str(&String::from_utf8_lossy(&out.stderr));
     if got == expected {

@@ -120,6 +120,8 @@ const FUNCTIONS: &[Native] = &[
     Native::new("globals", globals),
     Native::new("locals", globals),
     Native::new("dir", dir),
+    Native::new("open", crate::modules::io::open),
+    Native::new("input", input),
     Native::new("super", super_),
     Native::new("exec", exec),
     Native::new("eval", eval),
@@ -200,6 +202,19 @@ pub fn init(interp: &mut Interp) {
     }
 }
 
+/// `input(prompt='')`: a line from the console, `EOFError` when the input has ended.
+fn input(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "input", 0, 1)?;
+    if a.len == 1 {
+        let prompt = vm.str_of(vm.arg(a, 0))?;
+        vm.platform.write_stdout(prompt.as_bytes());
+    }
+    match vm.platform.read_line() {
+        Some(line) => vm.str_value(&line),
+        None => Err(PyErr::bare(ErrKind::EOFError)),
+    }
+}
+
 fn print(vm: &mut Interp, a: Args) -> PResult<Value> {
     let text_kw = |vm: &mut Interp, name: &str, default: &str| -> PResult<String> {
         match vm.kwarg(a, name) {
@@ -217,23 +232,16 @@ fn print(vm: &mut Interp, a: Args) -> PResult<Value> {
     let file = vm.kwarg(a, "file").filter(|f| *f != Value::None);
     if let Some(f) = file {
         // To a stream: each piece is its own write, as on MicroPython.
-        let write = vm.interner.intern("write");
-        let w = vm.getattr(f, write)?;
-        vm.stack.push(w);
         for i in 0..a.len {
             if i > 0 && !sep.is_empty() {
-                let s = vm.str_value(&sep)?;
-                vm.call_value(w, &[s])?;
+                vm.stream_write_str(f, &sep)?;
             }
             let text = vm.str_of(vm.arg(a, i))?;
-            let s = vm.str_value(&text)?;
-            vm.call_value(w, &[s])?;
+            vm.stream_write_str(f, &text)?;
         }
         if !end.is_empty() {
-            let s = vm.str_value(&end)?;
-            vm.call_value(w, &[s])?;
+            vm.stream_write_str(f, &end)?;
         }
-        vm.stack.pop();
         return Ok(Value::None);
     }
     let mut line = String::new();
@@ -1069,12 +1077,9 @@ fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn new_object(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "object", 0, 0)?;
-    vm.alloc(Obj::Instance(Box::new(crate::objects::class::Instance {
-        class: vm.types.object,
-        attrs: Default::default(),
-        exc: None,
-        native: Value::Undef,
-    })))
+    vm.alloc(Obj::Instance(Box::new(
+        crate::objects::class::Instance::new(vm.types.object),
+    )))
 }
 
 fn new_int(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -382,6 +382,8 @@ impl Interp {
             mro: Vec::new(),
             attrs: Attrs::default(),
             tag,
+            builtin: false,
+            make: None,
         })))?;
         let Value::Obj(cref) = class else {
             unreachable!("alloc gives objects")
@@ -489,9 +491,9 @@ impl Interp {
             n_kw,
         };
         let native_tag = !matches!(tag, Tag::User | Tag::Exc(_) | Tag::Object);
-        if native_tag && self.types.builtin.contains(&cref) {
+        if native_tag && self.is_builtin_class(cref) {
             // A built-in type: its constructor makes the value.
-            return match crate::builtins::constructor(tag) {
+            return match self.constructor_of(cref, tag) {
                 Some(f) => f(self, args).map(Some),
                 None => Err(PyErr::type_error(alloc::format!(
                     "cannot create '{}' instances",
@@ -530,13 +532,39 @@ impl Interp {
                 }
                 inst
             }
+            None if tag == Tag::Data => {
+                // The data object the native constructor makes becomes the instance.
+                let f = self.constructor_of(cref, tag).ok_or_else(|| {
+                    PyErr::type_error(alloc::format!(
+                        "cannot create '{}' instances",
+                        self.class_name(cref)
+                    ))
+                })?;
+                let a = if user_init.is_some() {
+                    Args {
+                        len: 0,
+                        n_kw: 0,
+                        kwnames: Value::Undef,
+                        ..args
+                    }
+                } else {
+                    args
+                };
+                let inst = f(self, a)?;
+                if let Value::Obj(r) = inst
+                    && let Obj::Instance(i) = self.heap.get_mut(r)
+                {
+                    i.class = cref;
+                }
+                inst
+            }
             None => {
                 let native = if native_tag {
                     // Mutable containers start empty when the subclass has its own
                     // __init__ (which may take other arguments); values are made from the
                     // arguments.
                     let mutable = matches!(tag, Tag::List | Tag::Dict | Tag::Set | Tag::ByteArray);
-                    let f = crate::builtins::constructor(tag).ok_or_else(|| {
+                    let f = self.constructor_of(cref, tag).ok_or_else(|| {
                         PyErr::type_error(alloc::format!(
                             "cannot create '{}' instances",
                             self.class_name(cref)
@@ -569,6 +597,7 @@ impl Interp {
                     attrs: Attrs::default(),
                     exc,
                     native,
+                    data: None,
                 })));
                 self.temp_roots.truncate(roots_mark);
                 let inst = inst?;
@@ -592,6 +621,14 @@ impl Interp {
                 self.call_function(ir, callee_at, n_args + 1, kwnames, n_kw, FrameKind::Init)
             }
             _ => Ok(Some(instance)),
+        }
+    }
+
+    /// The native constructor of a built-in class or of the built-in base of a class.
+    fn constructor_of(&self, class: ObjRef, tag: Tag) -> Option<crate::vm::NativeFn> {
+        match tag {
+            Tag::Data => self.data_constructor(class),
+            t => crate::builtins::constructor(t),
         }
     }
 
@@ -629,7 +666,7 @@ impl Interp {
                 None => Value::Undef,
             },
         };
-        if self.types.builtin.contains(&cref) && native != Value::Undef {
+        if self.is_builtin_class(cref) && native != Value::Undef {
             return Ok(native);
         }
         let roots_mark = self.temp_roots.len();
@@ -645,6 +682,7 @@ impl Interp {
             attrs: Attrs::default(),
             exc,
             native,
+            data: None,
         })));
         self.temp_roots.truncate(roots_mark);
         r
@@ -983,6 +1021,7 @@ impl Interp {
                 traceback: Vec::new(),
             })),
             native: Value::Undef,
+            data: None,
         })));
         self.temp_roots.pop();
         r
@@ -1109,7 +1148,6 @@ impl Interp {
         let items = self.tuple_items(args);
         let message = match items.len() {
             0 if self.special(v, "__str__").is_none() => None,
-            1 if e.kind == ErrKind::KeyError => self.repr(items[0]).ok(),
             _ => self.str_of(v).ok(),
         };
         (name, message)

@@ -83,7 +83,13 @@ impl Obj {
                 core::mem::size_of::<Function>() + (f.defaults.len() + f.closure.len()) * v
             }
             Obj::Class(c) => core::mem::size_of::<Class>() + c.attrs.len() * 2 * v,
-            Obj::Instance(i) => core::mem::size_of::<Instance>() + i.attrs.len() * 2 * v,
+            Obj::Instance(i) => {
+                core::mem::size_of::<Instance>()
+                    + i.attrs.len() * 2 * v
+                    + i.data
+                        .as_deref()
+                        .map_or(0, |d| core::mem::size_of_val(d) + d.extra_size())
+            }
             Obj::Module(m) => 64 + m.attrs.len() * 2 * v,
             Obj::Iter(_) => core::mem::size_of::<Iter>(),
             Obj::Generator(g) => core::mem::size_of::<Generator>() + g.saved.len() * v,
@@ -133,6 +139,9 @@ impl Obj {
                 i.attrs.values().for_each(|v| f(*v));
                 if let Some(e) = &i.exc {
                     f(e.args);
+                }
+                if let Some(d) = &i.data {
+                    d.trace(f);
                 }
             }
             Obj::Module(m) => m.attrs.values().for_each(|v| f(*v)),

@@ -16,6 +16,7 @@ mod format;
 mod frozen;
 pub mod gc;
 pub mod lexer;
+pub mod memfs;
 mod modules;
 pub mod objects;
 pub mod parser;

@@ -1,13 +1,67 @@
 //! The one door between the VM and the world it runs in.
 //!
 //! An embedder (the host board, the browser simulator, a microcontroller port) implements
-//! [`Platform`]; the VM never does I/O any other way.
+//! [`Platform`]; the VM never does I/O any other way. The board's filesystem is a
+//! [`Filesystem`] the platform lends out.
+
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// What the VM needs from the machine it runs on.
 pub trait Platform: core::any::Any {
     /// Write program output (already encoded as UTF-8). The VM writes `\n` line ends; a port
     /// that talks to a serial line cooks them into `\r\n`.
     fn write_stdout(&mut self, bytes: &[u8]);
+
+    /// Write bytes to the console unchanged (`sys.stdout.buffer`): no `\n` → `\r\n`.
+    fn write_stdout_raw(&mut self, bytes: &[u8]) {
+        self.write_stdout(bytes);
+    }
+
+    /// Write error output (`sys.stderr`); a board has one console for both.
+    fn write_stderr(&mut self, bytes: &[u8]) {
+        self.write_stdout(bytes);
+    }
+
+    /// Read console input into `buf`, waiting for at least one byte; 0 means the input has
+    /// ended. A port without input returns 0.
+    fn read_stdin(&mut self, buf: &mut [u8]) -> usize {
+        let _ = buf;
+        0
+    }
+
+    /// One line of console input for `input()`, without its line end; `None` when the
+    /// input has ended. The default reads bytes without echo; a port with a terminal
+    /// echoes and edits the line as its REPL does.
+    fn read_line(&mut self) -> Option<String> {
+        let mut line = Vec::new();
+        let mut byte = [0u8];
+        loop {
+            if self.read_stdin(&mut byte) == 0 {
+                if line.is_empty() {
+                    return None;
+                }
+                break;
+            }
+            match byte[0] {
+                b'\n' => break,
+                b'\r' => break,
+                b => line.push(b),
+            }
+        }
+        Some(String::from_utf8_lossy(&line).into_owned())
+    }
+
+    /// Is console input waiting, so that [`Platform::read_stdin`] would not block?
+    fn stdin_ready(&mut self) -> bool {
+        false
+    }
+
+    /// The console byte that interrupts a running program (3, Ctrl-C), or -1 for none
+    /// (`micropython.kbd_intr`): while it is -1 that byte is ordinary input.
+    fn set_interrupt_char(&mut self, c: i32) {
+        let _ = c;
+    }
 
     /// Polled by the interpreter loop: return `true` once to raise `KeyboardInterrupt` in the
     /// running program (Ctrl-C on a board, Stop in the IDE).
@@ -30,29 +84,173 @@ pub trait Platform: core::any::Any {
         0.0
     }
 
-    /// The contents of a file, for `import` (paths are `/`-separated, relative to the
-    /// current directory unless absolute). `None` if there is no such file.
-    fn read_file(&mut self, path: &str) -> Option<alloc::vec::Vec<u8>> {
-        let _ = path;
+    /// The filesystem mounted at `/` when the VM starts, if the port has one.
+    fn fs(&mut self) -> Option<&mut dyn Filesystem> {
         None
     }
 
-    /// Is there a directory at `path`? (Packages are directories.)
-    fn is_dir(&mut self, path: &str) -> bool {
-        let _ = path;
-        false
+    /// The working directory the VM starts in (absolute, `/`-separated).
+    fn initial_cwd(&self) -> String {
+        String::from("/")
+    }
+
+    /// `sys.argv`.
+    fn argv(&self) -> Vec<String> {
+        Vec::new()
     }
 
     /// The initial `sys.path`.
-    fn module_path(&self) -> alloc::vec::Vec<alloc::string::String> {
-        alloc::vec![
-            alloc::string::String::new(),
-            alloc::string::String::from(".frozen")
-        ]
+    fn module_path(&self) -> Vec<String> {
+        alloc::vec![String::new(), String::from(".frozen"), String::from("/lib")]
     }
 
     /// `sys.platform`.
     fn sys_platform(&self) -> &str {
         "copperhead"
+    }
+
+    /// `os.uname()`.
+    fn uname(&self) -> Uname {
+        let name = String::from(self.sys_platform());
+        Uname {
+            sysname: name.clone(),
+            nodename: name,
+            release: String::from(env!("CARGO_PKG_VERSION")),
+            version: alloc::format!("Copperhead v{}", env!("CARGO_PKG_VERSION")),
+            machine: String::from("Copperhead"),
+        }
+    }
+
+    /// `os.urandom`: fill `buf` with random bytes. The default is a seeded generator, not
+    /// a source of entropy; a port with a hardware RNG should override it.
+    fn random_bytes(&mut self, buf: &mut [u8]) {
+        let mut x = self.ticks_us() ^ 0x9e37_79b9_7f4a_7c15;
+        for b in buf {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+    }
+}
+
+/// What `os.uname()` tells: the port (`sysname`, `nodename`), the firmware (`release`,
+/// `version`) and the board (`machine`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Uname {
+    pub sysname: String,
+    pub nodename: String,
+    pub release: String,
+    pub version: String,
+    pub machine: String,
+}
+
+/// An error from a [`Filesystem`]: an errno value, as MicroPython reports them.
+pub type FsResult<T> = Result<T, i32>;
+
+/// errno values of the filesystem (the same numbers as MicroPython's `errno`).
+pub mod errno {
+    pub const EPERM: i32 = 1;
+    pub const ENOENT: i32 = 2;
+    pub const EIO: i32 = 5;
+    pub const EBADF: i32 = 9;
+    pub const EACCES: i32 = 13;
+    pub const EEXIST: i32 = 17;
+    pub const ENODEV: i32 = 19;
+    pub const ENOTDIR: i32 = 20;
+    pub const EISDIR: i32 = 21;
+    pub const EINVAL: i32 = 22;
+    pub const ENOSPC: i32 = 28;
+    pub const ESPIPE: i32 = 29;
+    pub const EROFS: i32 = 30;
+    pub const ENOTEMPTY: i32 = 39;
+    pub const EOPNOTSUPP: i32 = 95;
+}
+
+/// How a file is opened (from `open`'s mode string).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenMode {
+    pub read: bool,
+    pub write: bool,
+    /// Create the file if it does not exist.
+    pub create: bool,
+    /// Empty the file first (`w`).
+    pub truncate: bool,
+    /// Every write goes to the end (`a`).
+    pub append: bool,
+    /// Fail if the file exists (`x`).
+    pub exclusive: bool,
+}
+
+/// Where a seek is measured from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeekFrom {
+    Start(u64),
+    Current(i64),
+    End(i64),
+}
+
+/// What `stat` tells about a path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub is_dir: bool,
+    pub size: u64,
+    /// Modification time, seconds since the epoch.
+    pub mtime: i64,
+}
+
+/// One entry of a directory listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub is_dir: bool,
+    pub size: u64,
+}
+
+/// Sizes of a filesystem, as `os.statvfs` reports them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatVfs {
+    pub block_size: u64,
+    pub blocks: u64,
+    pub blocks_free: u64,
+    pub max_name: u64,
+}
+
+/// A filesystem behind `open` and `os`. Paths are absolute within the filesystem,
+/// normalised by the VM (`/`-separated, no `.` or `..` parts, no trailing `/`; the root is
+/// `/`). Open files are small integer handles of the filesystem's choosing.
+pub trait Filesystem {
+    fn open(&mut self, path: &str, mode: OpenMode) -> FsResult<u32>;
+    /// Read up to `buf.len()` bytes; 0 at the end of the file.
+    fn read(&mut self, fd: u32, buf: &mut [u8]) -> FsResult<usize>;
+    fn write(&mut self, fd: u32, data: &[u8]) -> FsResult<usize>;
+    /// Move the file position; returns the new position.
+    fn seek(&mut self, fd: u32, pos: SeekFrom) -> FsResult<u64>;
+    /// Make written data durable.
+    fn flush(&mut self, fd: u32) -> FsResult<()> {
+        let _ = fd;
+        Ok(())
+    }
+    fn close(&mut self, fd: u32) -> FsResult<()>;
+    fn stat(&mut self, path: &str) -> FsResult<Stat>;
+    fn list_dir(&mut self, path: &str) -> FsResult<Vec<DirEntry>>;
+    fn mkdir(&mut self, path: &str) -> FsResult<()>;
+    /// Remove an empty directory.
+    fn rmdir(&mut self, path: &str) -> FsResult<()>;
+    /// Remove a file.
+    fn remove(&mut self, path: &str) -> FsResult<()>;
+    /// Rename a file or directory, replacing a file at `to`.
+    fn rename(&mut self, from: &str, to: &str) -> FsResult<()>;
+    fn statvfs(&mut self, path: &str) -> FsResult<StatVfs> {
+        let _ = path;
+        Ok(StatVfs {
+            block_size: 4096,
+            max_name: 255,
+            ..StatVfs::default()
+        })
+    }
+    /// Make everything written durable (`os.sync`).
+    fn sync(&mut self) -> FsResult<()> {
+        Ok(())
     }
 }

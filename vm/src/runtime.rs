@@ -124,6 +124,11 @@ impl Interp {
         }
     }
 
+    /// A class of the VM's own (not defined in Python)?
+    pub(crate) fn is_builtin_class(&self, r: ObjRef) -> bool {
+        matches!(self.heap.get(r), Obj::Class(c) if c.builtin)
+    }
+
     pub(crate) fn tag_of(&self, class: ObjRef) -> Tag {
         match self.heap.get(class) {
             Obj::Class(c) => c.tag,
@@ -177,8 +182,10 @@ impl Interp {
         }
         let id = self.interner.intern(name);
         let class = self.class_of(v);
+        // Built-in methods of built-in types are applied natively to the payload of a
+        // subclass instance; those of data objects are the only implementation.
         self.lookup(class, id)
-            .filter(|f| !matches!(f, Value::Builtin(_)))
+            .filter(|f| !matches!(f, Value::Builtin(_)) || self.tag_of(class) == Tag::Data)
     }
 
     /// Call a special method with `self` and `args`, if the class has it.
@@ -595,7 +602,7 @@ impl Interp {
                 self.heap.resize(r);
                 Ok(())
             }
-            Obj::Class(_) if self.types.builtin.contains(&r) => Err(self.attr_error(obj, name)),
+            Obj::Class(c) if c.builtin => Err(self.attr_error(obj, name)),
             Obj::Class(_) | Obj::Module(_) => {
                 self.module_set(r, name, v);
                 Ok(())
@@ -645,7 +652,7 @@ impl Interp {
                     return Ok(());
                 }
             }
-            if self.types.builtin.contains(&r) {
+            if self.is_builtin_class(r) {
                 return Err(self.attr_error(obj, name));
             }
             let removed = match self.heap.get_mut(r) {
@@ -843,7 +850,7 @@ impl Interp {
             };
         }
         if let Some(p) = self.payload(v) {
-            if self.special(v, "__repr__").is_some() {
+            if self.special(v, "__repr__").is_some() || self.class_of(v) == self.types.attrtuple {
                 return self.repr(v);
             }
             return self.str_of(p);
@@ -1034,6 +1041,9 @@ impl Interp {
                             }
                             return Ok(());
                         }
+                        if self.class_of(v) == self.types.attrtuple {
+                            return self.write_attr_tuple(v, out);
+                        }
                         if let Some(p) = self.payload(v) {
                             return self.write_repr(p, out, depth + 1);
                         }
@@ -1041,14 +1051,8 @@ impl Interp {
                             let name = String::from(self.type_name(v));
                             let args = self.exc_args(v);
                             out.push_str(&name);
-                            let items = self.tuple_items(args);
-                            if items.len() == 1 {
-                                out.push('(');
-                                self.write_repr(items[0], out, depth + 1)?;
-                                out.push(')');
-                            } else {
-                                self.write_repr(args, out, depth + 1)?;
-                            }
+                            // The args tuple, as MicroPython prints it: `E('x',)`.
+                            self.write_repr(args, out, depth + 1)?;
                             return Ok(());
                         }
                         let _ = write!(out, "<{} object at 0x{:x}>", self.type_name(v), obj_id(r));
@@ -3223,7 +3227,7 @@ fn other_hash(v: Value) -> u64 {
     }
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

@@ -45,13 +45,13 @@ pub struct Types {
     pub cell: ObjRef,
     pub ellipsis_type: ObjRef,
     pub not_implemented_type: ObjRef,
+    /// Tuples with named items (`os.uname()`, `sys.implementation`).
+    pub attrtuple: ObjRef,
     /// The built-in exception classes, by `ErrKind as usize`.
     pub exc: Vec<ObjRef>,
     pub ellipsis: ObjRef,
     pub not_implemented: ObjRef,
     pub empty_tuple: ObjRef,
-    /// Every built-in class: their attributes can't be changed from Python.
-    pub builtin: Vec<ObjRef>,
 }
 
 impl Types {
@@ -89,11 +89,11 @@ impl Types {
             cell: n,
             ellipsis_type: n,
             not_implemented_type: n,
+            attrtuple: n,
             exc: Vec::new(),
             ellipsis: n,
             not_implemented: n,
             empty_tuple: n,
-            builtin: Vec::new(),
         }
     }
 
@@ -132,7 +132,8 @@ pub fn c3_mro(interp: &Interp, me: Option<ObjRef>, bases: &[ObjRef]) -> Option<V
     }
 }
 
-fn class(interp: &mut Interp, name: &str, bases: &[ObjRef], tag: Tag) -> ObjRef {
+/// A built-in class (its attributes are read-only from Python).
+pub(crate) fn class(interp: &mut Interp, name: &str, bases: &[ObjRef], tag: Tag) -> ObjRef {
     let mut mro = c3_mro(interp, None, bases).unwrap_or_default();
     let r = interp.alloc_root(Obj::Class(Box::new(Class {
         name: Rc::from(name),
@@ -140,6 +141,8 @@ fn class(interp: &mut Interp, name: &str, bases: &[ObjRef], tag: Tag) -> ObjRef 
         mro: Vec::new(),
         attrs: Attrs::default(),
         tag,
+        builtin: true,
+        make: None,
     })));
     mro.insert(0, r);
     if let Obj::Class(c) = interp.heap.get_mut(r) {
@@ -199,6 +202,7 @@ pub fn init(interp: &mut Interp) {
     t.cell = class(interp, "cell", &o, Tag::Cell);
     t.ellipsis_type = class(interp, "ellipsis", &o, Tag::Ellipsis);
     t.not_implemented_type = class(interp, "NotImplementedType", &o, Tag::Object);
+    t.attrtuple = class(interp, "tuple", &[t.tuple], Tag::Tuple);
     for kind in ErrKind::ALL {
         let bases = match kind.parent() {
             Some(p) => alloc::vec![t.exc[p as usize]],
@@ -207,53 +211,10 @@ pub fn init(interp: &mut Interp) {
         let c = class(interp, kind.name(), &bases, Tag::Exc(kind));
         t.exc.push(c);
     }
-    let instance = |class| {
-        Obj::Instance(Box::new(Instance {
-            class,
-            attrs: Attrs::default(),
-            exc: None,
-            native: Value::Undef,
-        }))
-    };
+    let instance = |class| Obj::Instance(Box::new(Instance::new(class)));
     t.ellipsis = interp.alloc_root(instance(t.ellipsis_type));
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
-    t.builtin = alloc::vec![
-        t.dict_views[0],
-        t.dict_views[1],
-        t.dict_views[2],
-        t.array,
-        t.memoryview,
-        t.complex,
-        t.object,
-        t.type_,
-        t.none,
-        t.int,
-        t.bool_,
-        t.float,
-        t.str_,
-        t.bytes,
-        t.bytearray,
-        t.list,
-        t.tuple,
-        t.dict,
-        t.set,
-        t.frozenset,
-        t.range,
-        t.slice,
-        t.function,
-        t.bound_method,
-        t.module,
-        t.generator,
-        t.iterator,
-        t.property,
-        t.classmethod,
-        t.staticmethod,
-        t.cell,
-        t.ellipsis_type,
-        t.not_implemented_type,
-    ];
-    t.builtin.extend_from_slice(&t.exc);
     interp.types = t;
     crate::objects::methods::register(interp);
 }

@@ -70,6 +70,19 @@ impl<P: Platform + 'static> Vm<P> {
     pub fn exec(&mut self, source: &str, filename: &str, mode: Mode) -> Result<(), Exception> {
         self.interp.exec(source, filename, mode)
     }
+
+    /// Run the function registered with `sys.atexit`, if any (when the program ends).
+    pub fn run_atexit(&mut self) -> Result<(), Exception> {
+        let f = core::mem::replace(&mut self.interp.atexit, Value::None);
+        if f == Value::None {
+            return Ok(());
+        }
+        let base = self.interp.stack.len();
+        self.interp.stack.push(f);
+        let r = self.interp.call_value(f, &[]);
+        self.interp.stack.truncate(base);
+        r.map(|_| ()).map_err(|e| self.interp.exception(e))
+    }
 }
 
 /// A runtime `try` region (see [`Op::SetupExcept`]).
@@ -144,8 +157,17 @@ pub struct Interp {
     pub(crate) natives: Vec<Native>,
     pub(crate) types: Types,
     pub(crate) main: ObjRef,
-    /// `sys.modules`: name → module.
-    pub(crate) modules: Vec<(Rc<str>, ObjRef)>,
+    /// `sys.modules`: a dict of name → module (permanent, so a root), for modules made from
+    /// source (files, frozen code).
+    pub(crate) modules: Value,
+    /// The built-in modules made so far, and the `u`-prefixed names imported.
+    pub(crate) builtin_modules: Vec<(Rc<str>, ObjRef)>,
+    /// The mount table behind `open`, `os` and `import`.
+    pub(crate) vfs: crate::modules::vfs::MountTable,
+    /// The stream given to `os.dupterm`.
+    pub(crate) dupterm: Value,
+    /// The function given to `sys.atexit`.
+    pub(crate) atexit: Value,
     /// The value stack of every running frame: all of it is a GC root.
     pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
@@ -173,6 +195,8 @@ pub struct Interp {
     /// Results of attribute lookups along class MROs, by (class, name); cleared whenever a
     /// class's attributes change and at every collection.
     pub(crate) type_cache: core::cell::RefCell<hashbrown::HashMap<(ObjRef, u32), Option<Value>>>,
+    /// The classes made from each [`crate::objects::data::ClassSpec`], by its address.
+    pub(crate) data_classes: hashbrown::HashMap<usize, ObjRef>,
 }
 
 impl Interp {
@@ -186,7 +210,11 @@ impl Interp {
             natives: Vec::new(),
             types: Types::placeholder(),
             main: ObjRef::NULL,
-            modules: Vec::new(),
+            modules: Value::None,
+            builtin_modules: Vec::new(),
+            vfs: Default::default(),
+            dupterm: Value::None,
+            atexit: Value::None,
             stack: Vec::new(),
             frames: Vec::new(),
             blocks: Vec::new(),
@@ -200,6 +228,7 @@ impl Interp {
             gc_disabled: false,
             ticks: 0,
             type_cache: Default::default(),
+            data_classes: Default::default(),
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);
@@ -211,7 +240,8 @@ impl Interp {
             name: Rc::from("__main__"),
             attrs,
         })));
-        interp.modules.push((Rc::from("__main__"), interp.main));
+        interp.modules =
+            Value::Obj(interp.alloc_root(Obj::Dict(Box::new(crate::objects::dict::Dict::new()))));
         interp.invalidate_type_cache();
         interp
     }
@@ -401,9 +431,11 @@ impl Interp {
         roots.extend_from_slice(&self.handling);
         roots.extend_from_slice(&self.temp_roots);
         roots.extend(self.builtins.values().copied());
-        for (_, m) in &self.modules {
-            roots.push(Value::Obj(*m));
-        }
+        roots.push(self.modules);
+        roots.extend(self.builtin_modules.iter().map(|(_, m)| Value::Obj(*m)));
+        roots.push(self.dupterm);
+        roots.push(self.atexit);
+        self.vfs.roots(&mut roots);
         fn code_roots(code: &Code, roots: &mut Vec<Value>) {
             roots.extend_from_slice(&code.consts);
             for c in &code.children {

@@ -5,6 +5,8 @@
 //! exception's traceback follows it. This is the only crate in the workspace that knows
 //! JavaScript.
 
+use copperhead_vm::memfs::MemFs;
+use copperhead_vm::platform::Filesystem;
 use copperhead_vm::{Config, Mode, Platform, Vm};
 use wasm_bindgen::prelude::*;
 
@@ -31,13 +33,19 @@ struct JsConsole {
     write: js_sys::Function,
     /// The first bytes of a UTF-8 character whose remaining bytes have not been written yet.
     pending: Utf8Tail,
+    /// The simulated board's filesystem.
+    fs: MemFs,
 }
+
+/// Bytes the simulator's filesystem holds.
+const FS_CAPACITY: usize = 1 << 20;
 
 impl JsConsole {
     fn new(write: js_sys::Function) -> Self {
         JsConsole {
             write,
             pending: Utf8Tail::default(),
+            fs: MemFs::new(FS_CAPACITY),
         }
     }
 
@@ -63,6 +71,10 @@ impl Platform for JsConsole {
     fn write_stdout(&mut self, bytes: &[u8]) {
         let text = self.pending.decode(bytes);
         self.emit(&text);
+    }
+
+    fn fs(&mut self) -> Option<&mut dyn Filesystem> {
+        Some(&mut self.fs)
     }
 }
 

@@ -18,13 +18,15 @@ usage: copperhead-board [options] [-c CODE | FILE | -]
   FILE              run a script file
   -                 run a script read from stdin (also when stdin is not a terminal)
   --pty             virtual board: serve the board REPL on a new pseudo-terminal and print its path
+  --fs DIR          the virtual board's filesystem (default: ~/.local/share/copperhead/board)
   -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
   -X emit=MODE      accepted for MicroPython compatibility; code always runs as bytecode
   -X gcstress       collect before every allocation (finds GC rooting bugs; slow)
   -h, --help        this help";
 
 enum Job {
-    Code(String, String),
+    /// Source, file name for tracebacks, `sys.argv`.
+    Code(String, String, Vec<String>),
     Repl,
     Pty,
 }
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode, String> {
     let mut config = Config::default();
     let mut job = None;
+    let mut fs_dir = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -55,19 +58,26 @@ fn run() -> Result<ExitCode, String> {
             }
             "-c" => {
                 let code = args.next().ok_or("-c needs code")?;
-                job = Some(Job::Code(code, "<stdin>".into()));
+                let argv = std::iter::once("-c".to_string()).chain(args).collect();
+                job = Some(Job::Code(code, "<stdin>".into(), argv));
                 break;
             }
             "--pty" => job = Some(Job::Pty),
+            "--fs" => {
+                fs_dir = Some(std::path::PathBuf::from(
+                    args.next().ok_or("--fs needs a directory")?,
+                ))
+            }
             "-" => {
-                job = Some(Job::Code(read_stdin()?, "<stdin>".into()));
+                job = Some(Job::Code(read_stdin()?, "<stdin>".into(), Vec::new()));
                 break;
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
             path => {
                 let source = std::fs::read_to_string(path)
                     .map_err(|e| format!("can't open file '{path}': {e}"))?;
-                job = Some(Job::Code(source, path.to_string()));
+                let argv = std::iter::once(path.to_string()).chain(args).collect();
+                job = Some(Job::Code(source, path.to_string(), argv));
                 break;
             }
         }
@@ -75,12 +85,12 @@ fn run() -> Result<ExitCode, String> {
     let job = match job {
         Some(job) => job,
         None if std::io::stdin().is_terminal() => Job::Repl,
-        None => Job::Code(read_stdin()?, "<stdin>".into()),
+        None => Job::Code(read_stdin()?, "<stdin>".into(), Vec::new()),
     };
     match job {
-        Job::Code(source, file) => Ok(run_code(&source, &file, config)),
+        Job::Code(source, file, argv) => Ok(run_code(&source, &file, argv, config)),
         Job::Repl => terminal_repl(config),
-        Job::Pty => virtual_board(config),
+        Job::Pty => virtual_board(config, fs_dir.unwrap_or_else(host::fs::default_board_dir)),
     }
 }
 
@@ -121,16 +131,22 @@ fn read_stdin() -> Result<String, String> {
 }
 
 /// Run a program as the unix port does: output to stdout, traceback to stderr, exit 1.
-fn run_code(source: &str, file: &str, config: Config) -> ExitCode {
+fn run_code(source: &str, file: &str, argv: Vec<String>, config: Config) -> ExitCode {
     let stdout = Arc::new(Mutex::new(std::io::stdout()));
     let dir = match std::path::Path::new(file).parent() {
         Some(d) if file != "<stdin>" => d.to_string_lossy().into_owned(),
         _ => String::new(),
     };
-    let platform = host::HostPlatform::new(stdout, false, Arc::new(AtomicBool::new(false)))
-        .with_script_dir(&dir);
+    let platform = host::HostPlatform::new(stdout, Arc::new(AtomicBool::new(false)))
+        .with_script_dir(&dir)
+        .with_argv(argv);
     let mut vm = Vm::new(platform, config);
-    match vm.exec(source, file, Mode::File) {
+    let result = vm.exec(source, file, Mode::File);
+    if let Err(e) = vm.run_atexit() {
+        let _ = std::io::stdout().flush();
+        eprint!("{}", e.traceback);
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_system_exit() => {
             // `raise SystemExit(n)` / `sys.exit(n)`: leave quietly with that status.
@@ -157,7 +173,7 @@ fn terminal_repl(config: Config) -> Result<ExitCode, String> {
     use std::os::fd::AsRawFd;
     let fd = std::io::stdin().as_raw_fd();
     let saved = pty::make_raw(fd).map_err(|e| format!("can't set up the terminal: {e}"))?;
-    let mut options = BoardOptions::virtual_board(config);
+    let mut options = BoardOptions::virtual_board(config, None);
     options.exit_on_reset = true;
     let mut banner = Vec::new();
     let repl = copperhead_firmware::repl::Repl::new(options.info.clone());
@@ -173,13 +189,18 @@ fn terminal_repl(config: Config) -> Result<ExitCode, String> {
 }
 
 /// A virtual board on a pseudo-terminal.
-fn virtual_board(config: Config) -> Result<ExitCode, String> {
+fn virtual_board(config: Config, fs_dir: std::path::PathBuf) -> Result<ExitCode, String> {
     let pty = pty::Pty::open().map_err(|e| format!("can't open a pseudo-terminal: {e}"))?;
     println!("{}", pty.path);
     let _ = std::io::stdout().flush();
     let input = pty.master.try_clone().map_err(|e| e.to_string())?;
     let output = pty.master.try_clone().map_err(|e| e.to_string())?;
-    host::serve(input, output, BoardOptions::virtual_board(config)).map_err(|e| e.to_string())?;
+    host::serve(
+        input,
+        output,
+        BoardOptions::virtual_board(config, Some(fs_dir)),
+    )
+    .map_err(|e| e.to_string())?;
     drop(pty);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,50 +1,202 @@
 //! The host port: the board runtime on Linux/macOS, behind the `copperhead-board` binary.
 //!
 //! [`serve`] runs the REPL state machine over any byte link (a pseudo-terminal for the
-//! virtual board, the user's terminal), with one reader thread so that Ctrl-C reaches the
-//! running program through the VM's interrupt flag.
+//! virtual board, the user's terminal), with one reader thread that queues input bytes and
+//! turns the interrupt character into the VM's interrupt flag while code runs. A running
+//! program reads the same queue through `sys.stdin`, so input typed while it runs reaches it,
+//! and what it leaves goes back to the REPL.
 
+pub mod fs;
 pub mod pty;
 
 use crate::repl::{Action, BoardInfo, Repl};
+use copperhead_vm::platform::{Filesystem, Uname};
 use copperhead_vm::{Config, Platform, Vm};
+use std::collections::VecDeque;
 use std::format;
 use std::io::{self, Read, Write};
 use std::string::String;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::vec;
 use std::vec::Vec;
+
+pub use fs::HostFs;
 
 /// A shared, lockable output link.
 pub type Link = Arc<Mutex<dyn Write + Send>>;
 
-/// The VM's view of the host: output to a link (cooked or not) and the interrupt flag.
+/// Console input, filled by a reader thread and drained by the REPL or the running program.
+pub struct Console {
+    queue: Mutex<VecDeque<u8>>,
+    arrived: Condvar,
+    ended: AtomicBool,
+    /// Set when the interrupt character arrives while code runs.
+    interrupt: AtomicBool,
+    /// Code is running (the interrupt character interrupts instead of being input).
+    running: AtomicBool,
+    /// The interrupt character (`micropython.kbd_intr`), -1 for none.
+    intr_char: AtomicI32,
+}
+
+impl Console {
+    pub fn new() -> Arc<Console> {
+        Arc::new(Console {
+            queue: Mutex::new(VecDeque::new()),
+            arrived: Condvar::new(),
+            ended: AtomicBool::new(false),
+            interrupt: AtomicBool::new(false),
+            running: AtomicBool::new(false),
+            intr_char: AtomicI32::new(3),
+        })
+    }
+
+    /// Read `input` on a thread of its own until it ends.
+    pub fn start_reader(self: &Arc<Self>, mut input: impl Read + Send + 'static) {
+        let console = self.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                match input.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => console.push(&buf[..n]),
+                }
+            }
+            console.ended.store(true, Ordering::Relaxed);
+            console.arrived.notify_all();
+        });
+    }
+
+    fn push(&self, bytes: &[u8]) {
+        let intr = self.intr_char.load(Ordering::Relaxed);
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        for &b in bytes {
+            if i32::from(b) == intr && self.running.load(Ordering::Relaxed) {
+                // Ctrl-C while code runs is an interrupt, not input.
+                self.interrupt.store(true, Ordering::Relaxed);
+                queue.clear();
+            } else {
+                queue.push_back(b);
+            }
+        }
+        drop(queue);
+        self.arrived.notify_all();
+    }
+
+    /// Wait for input; moves up to `buf.len()` bytes into `buf`. 0 when the input ended
+    /// (or, while code runs, when it was interrupted).
+    fn read(&self, buf: &mut [u8]) -> usize {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if !queue.is_empty() {
+                let n = buf.len().min(queue.len());
+                for (slot, b) in buf.iter_mut().zip(queue.drain(..n)) {
+                    *slot = b;
+                }
+                return n;
+            }
+            if self.ended.load(Ordering::Relaxed)
+                || (self.running.load(Ordering::Relaxed) && self.interrupt.load(Ordering::Relaxed))
+            {
+                return 0;
+            }
+            queue = self.arrived.wait(queue).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Put bytes back at the front of the queue.
+    fn unread(&self, bytes: &[u8]) {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        for &b in bytes.iter().rev() {
+            queue.push_front(b);
+        }
+    }
+
+    fn ready(&self) -> bool {
+        !self
+            .queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+}
+
+/// Where `sys.stdin` reads from.
+enum Input {
+    /// The process's own stdin (the script runner).
+    Process,
+    /// A board console's queue.
+    Board(Arc<Console>),
+}
+
+/// The VM's view of the host: output to a link (cooked or not), input, the interrupt flag,
+/// and a filesystem.
 pub struct HostPlatform {
     out: Link,
     cook: bool,
+    input: Input,
     interrupt: Arc<AtomicBool>,
     started: std::time::Instant,
     /// The initial `sys.path`.
     path: Vec<String>,
+    argv: Vec<String>,
+    fs: HostFs,
+    cwd: String,
+    board: String,
 }
 
 impl HostPlatform {
-    /// `cook` turns `\n` into `\r\n`, as a board's console does.
-    pub fn new(out: Link, cook: bool, interrupt: Arc<AtomicBool>) -> Self {
+    /// The script runner's platform: output to `out` unchanged, the process's stdin and
+    /// the host's filesystem, starting in the process's current directory.
+    pub fn new(out: Link, interrupt: Arc<AtomicBool>) -> Self {
+        let cwd = Self::process_cwd();
         HostPlatform {
             out,
-            cook,
+            cook: false,
+            input: Input::Process,
             interrupt,
             started: std::time::Instant::now(),
             path: default_path(""),
+            argv: Vec::new(),
+            fs: HostFs::host(),
+            cwd,
+            board: String::from("Copperhead host"),
         }
+    }
+
+    /// A board's platform: output cooked (`\n` → `\r\n`), input from the console, and
+    /// `fs` as the board's filesystem, starting at `/`.
+    pub fn board(out: Link, console: Arc<Console>, fs: HostFs, board: &str) -> Self {
+        let interrupt = Arc::new(AtomicBool::new(false));
+        HostPlatform {
+            out,
+            cook: true,
+            input: Input::Board(console),
+            interrupt,
+            started: std::time::Instant::now(),
+            path: vec![String::new(), String::from(".frozen"), String::from("/lib")],
+            argv: Vec::new(),
+            fs,
+            cwd: String::from("/"),
+            board: String::from(board),
+        }
+    }
+
+    fn process_cwd() -> String {
+        std::env::current_dir()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| String::from("/"))
     }
 
     /// Set `sys.path[0]`, the directory of the script being run (`""` for the current one).
     pub fn with_script_dir(mut self, dir: &str) -> Self {
         self.path = default_path(dir);
+        self
+    }
+
+    /// Set `sys.argv`.
+    pub fn with_argv(mut self, argv: Vec<String>) -> Self {
+        self.argv = argv;
         self
     }
 }
@@ -66,11 +218,11 @@ pub fn default_path(script_dir: &str) -> Vec<String> {
     path
 }
 
-impl Platform for HostPlatform {
-    fn write_stdout(&mut self, bytes: &[u8]) {
+impl HostPlatform {
+    fn emit(&mut self, bytes: &[u8], cook: bool) {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         // Output is best effort: a host that went away must not stop the program.
-        let _ = if self.cook {
+        let _ = if cook {
             let mut cooked = Vec::with_capacity(bytes.len() + 8);
             crate::repl::cook_into(bytes, &mut cooked);
             out.write_all(&cooked)
@@ -79,10 +231,54 @@ impl Platform for HostPlatform {
         };
         let _ = out.flush();
     }
+}
+
+impl Platform for HostPlatform {
+    fn write_stdout(&mut self, bytes: &[u8]) {
+        self.emit(bytes, self.cook);
+    }
+
+    fn write_stdout_raw(&mut self, bytes: &[u8]) {
+        self.emit(bytes, false);
+    }
+
+    fn write_stderr(&mut self, bytes: &[u8]) {
+        match self.input {
+            // The script runner has a separate stderr, as MicroPython's unix port.
+            Input::Process => {
+                let _ = io::stderr().write_all(bytes);
+            }
+            Input::Board(_) => self.emit(bytes, self.cook),
+        }
+    }
+
+    fn read_stdin(&mut self, buf: &mut [u8]) -> usize {
+        match &self.input {
+            Input::Process => io::stdin().read(buf).unwrap_or(0),
+            Input::Board(console) => console.read(buf),
+        }
+    }
+
+    fn stdin_ready(&mut self) -> bool {
+        match &self.input {
+            Input::Process => false,
+            Input::Board(console) => console.ready(),
+        }
+    }
+
+    fn set_interrupt_char(&mut self, c: i32) {
+        if let Input::Board(console) = &self.input {
+            console.intr_char.store(c, Ordering::Relaxed);
+        }
+    }
 
     fn interrupt_requested(&mut self) -> bool {
+        let flag = match &self.input {
+            Input::Process => &*self.interrupt,
+            Input::Board(console) => &console.interrupt,
+        };
         // A plain load first: this is polled on every call and backward jump.
-        self.interrupt.load(Ordering::Relaxed) && self.interrupt.swap(false, Ordering::Relaxed)
+        flag.load(Ordering::Relaxed) && flag.swap(false, Ordering::Relaxed)
     }
 
     fn ticks_us(&mut self) -> u64 {
@@ -99,35 +295,67 @@ impl Platform for HostPlatform {
             .map_or(0.0, |d| d.as_secs_f64())
     }
 
+    fn fs(&mut self) -> Option<&mut dyn Filesystem> {
+        Some(&mut self.fs)
+    }
+
+    fn initial_cwd(&self) -> String {
+        self.cwd.clone()
+    }
+
+    fn argv(&self) -> Vec<String> {
+        self.argv.clone()
+    }
+
     fn sys_platform(&self) -> &str {
         std::env::consts::OS
     }
 
-    fn read_file(&mut self, path: &str) -> Option<Vec<u8>> {
-        std::fs::read(path).ok()
-    }
-
-    fn is_dir(&mut self, path: &str) -> bool {
-        std::path::Path::new(path).is_dir()
+    fn uname(&self) -> Uname {
+        Uname {
+            sysname: String::from(std::env::consts::OS),
+            nodename: String::from(std::env::consts::OS),
+            release: String::from(env!("CARGO_PKG_VERSION")),
+            version: format!("{} on {}", crate::VERSION, env!("COPPERHEAD_BUILD_DATE")),
+            machine: self.board.clone(),
+        }
     }
 
     fn module_path(&self) -> Vec<String> {
         self.path.clone()
     }
+
+    fn random_bytes(&mut self, buf: &mut [u8]) {
+        if let Ok(mut f) = std::fs::File::open("/dev/urandom")
+            && f.read_exact(buf).is_ok()
+        {
+            return;
+        }
+        let mut x = self.ticks_us() | 1;
+        for b in buf {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+    }
 }
 
-/// What a board is: its name in the banner and the VM's size.
+/// What a board is: its name in the banner, the VM's size, and its filesystem.
 #[derive(Clone, Debug)]
 pub struct BoardOptions {
     pub info: BoardInfo,
     pub config: Config,
+    /// The host directory holding the board's files; `None` for the host's own files (the
+    /// terminal REPL, like MicroPython's unix port).
+    pub fs_dir: Option<std::path::PathBuf>,
     /// Leave [`serve`] on a soft reset instead of restarting the VM (the terminal REPL of
     /// the unix port exits on Ctrl-D, too).
     pub exit_on_reset: bool,
 }
 
 impl BoardOptions {
-    pub fn virtual_board(config: Config) -> Self {
+    pub fn virtual_board(config: Config, fs_dir: Option<std::path::PathBuf>) -> Self {
         BoardOptions {
             info: BoardInfo {
                 version: crate::VERSION,
@@ -136,6 +364,7 @@ impl BoardOptions {
                 mcu: String::from(std::env::consts::ARCH),
             },
             config,
+            fs_dir,
             exit_on_reset: false,
         }
     }
@@ -143,70 +372,77 @@ impl BoardOptions {
 
 /// Serve the board REPL over a byte link until the input ends.
 pub fn serve(
-    mut input: impl Read + Send + 'static,
+    input: impl Read + Send + 'static,
     output: impl Write + Send + 'static,
     options: BoardOptions,
 ) -> io::Result<()> {
     let output: Link = Arc::new(Mutex::new(output));
-    let interrupt = Arc::new(AtomicBool::new(false));
-    let running = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::channel::<Vec<u8>>();
-    {
-        let interrupt = interrupt.clone();
-        let running = running.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            loop {
-                let n = match input.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => n,
-                };
-                let mut chunk = Vec::with_capacity(n);
-                for &b in &buf[..n] {
-                    // Ctrl-C while code runs is an interrupt, not input.
-                    if b == 0x03 && running.load(Ordering::Relaxed) {
-                        interrupt.store(true, Ordering::Relaxed);
-                    } else {
-                        chunk.push(b);
-                    }
-                }
-                if tx.send(chunk).is_err() {
-                    break;
-                }
+    let console = Console::new();
+    console.start_reader(input);
+    let board_name = format!("{} with {}", options.info.board, options.info.mcu);
+    let new_vm = || -> io::Result<Vm<HostPlatform>> {
+        let mut platform = match &options.fs_dir {
+            Some(dir) => HostPlatform::board(
+                output.clone(),
+                console.clone(),
+                HostFs::confined(dir)?,
+                &board_name,
+            ),
+            None => {
+                let mut p = HostPlatform::board(
+                    output.clone(),
+                    console.clone(),
+                    HostFs::host(),
+                    &board_name,
+                );
+                p.cwd = HostPlatform::process_cwd();
+                p
             }
-        });
-    }
-
-    let new_vm = || {
-        Vm::new(
-            HostPlatform::new(output.clone(), true, interrupt.clone()),
-            options.config.clone(),
-        )
+        };
+        platform.path = match &options.fs_dir {
+            Some(_) => platform.path,
+            None => default_path(""),
+        };
+        Ok(Vm::new(platform, options.config.clone()))
     };
-    let mut vm = new_vm();
+    let mut vm = new_vm()?;
     let mut repl = Repl::new(options.info.clone());
     let mut out = Vec::new();
-    while let Ok(chunk) = rx.recv() {
-        for byte in chunk {
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = console.read(&mut chunk);
+        if n == 0 {
+            break;
+        }
+        for (i, &byte) in chunk[..n].iter().enumerate() {
             let mut action = repl.feed(byte, &mut out);
+            let acts = action.is_some();
+            if acts {
+                // What follows is the program's input (or the REPL's again afterwards):
+                // back to the queue, where `sys.stdin` reads too.
+                console.unread(&chunk[i + 1..n]);
+            }
             while let Some(act) = action.take() {
                 flush(&output, &mut out)?;
                 match act {
                     Action::Exec { source, mode } => {
-                        interrupt.store(false, Ordering::Relaxed);
-                        running.store(true, Ordering::Relaxed);
+                        console.interrupt.store(false, Ordering::Relaxed);
+                        console.running.store(true, Ordering::Relaxed);
                         let result = vm.exec(&source, "<stdin>", mode);
-                        running.store(false, Ordering::Relaxed);
+                        console.running.store(false, Ordering::Relaxed);
                         action = repl.exec_done(&result, &mut out);
                     }
                     Action::SoftReset if options.exit_on_reset => {
                         return flush(&output, &mut out);
                     }
                     Action::SoftReset => {
-                        vm = new_vm();
+                        vm = new_vm()?;
                         repl.reset_done(&mut out);
                     }
                 }
+            }
+            if acts {
+                break;
             }
         }
         flush(&output, &mut out)?;

@@ -2,11 +2,14 @@
 //! file each.
 
 mod gc;
+pub(crate) mod io;
 pub(crate) mod math;
 mod micropython;
+mod os;
 mod random;
 mod sys;
 mod time;
+pub(crate) mod vfs;
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -45,23 +48,43 @@ impl Interp {
     }
 
     fn find_module(&mut self, name: &str) -> PResult<Value> {
-        if let Some((_, m)) = self.modules.iter().find(|(n, _)| &**n == name) {
+        if let Some((_, m)) = self.builtin_modules.iter().find(|(n, _)| &**n == name) {
             return Ok(Value::Obj(*m));
         }
+        if let Some(m) = self.loaded_module(name) {
+            return Ok(Value::Obj(m));
+        }
+        if let Some(real) = name.strip_prefix('u').filter(|n| U_ALIASES.contains(n)) {
+            // MicroPython's `u`-prefixed names: the same module object (not listed in
+            // `sys.modules` under the alias, as on MicroPython).
+            let m = self.find_module(real)?;
+            if let Value::Obj(r) = m {
+                self.builtin_modules.push((Rc::from(name), r));
+            }
+            return Ok(m);
+        }
         let m = match name {
-            "sys" => self.make_sys(),
+            "sys" => self.make_sys()?,
             "gc" => self.native_module("gc", gc::FUNCTIONS),
             "micropython" => self.native_module("micropython", micropython::FUNCTIONS),
-            "time" | "utime" => self.native_module("time", time::FUNCTIONS),
+            "time" => self.native_module("time", time::FUNCTIONS),
             "math" => math::make(self),
             "cmath" => math::make_cmath(self),
-            "array" | "uarray" => {
+            "io" => io::make(self)?,
+            "os" => os::make(self)?,
+            "vfs" => {
+                let m = self.native_module("vfs", vfs::FUNCTIONS);
+                let c = self.data_class(&vfs::VFS_POSIX);
+                self.set_attr_str(m, "VfsPosix", Value::Obj(c));
+                m
+            }
+            "array" => {
                 let m = self.native_module("array", &[]);
                 let id = self.interner.intern("array");
                 self.module_set(m, id, Value::Obj(self.types.array));
                 m
             }
-            "random" | "urandom" => self.native_module("random", random::FUNCTIONS),
+            "random" => self.native_module("random", random::FUNCTIONS),
             "builtins" => {
                 let attrs = self.builtins.clone();
                 self.alloc_root(Obj::Module(Box::new(Module {
@@ -71,7 +94,8 @@ impl Interp {
             }
             _ => return self.import_source(name),
         };
-        self.modules.push((Rc::from(name), m));
+        // Built-in modules stay out of `sys.modules`, as on MicroPython.
+        self.builtin_modules.push((Rc::from(name), m));
         Ok(Value::Obj(m))
     }
 
@@ -115,12 +139,12 @@ impl Interp {
         };
         let dirs: Vec<String> = match parent {
             Some(p) => {
-                let Some((_, pm)) = self.modules.iter().find(|(n, _)| &**n == p) else {
+                let Some(pm) = self.loaded_module(p) else {
                     return Err(no_module(name));
                 };
                 let path_id = self.interner.intern("__path__");
                 match self
-                    .module_get(*pm, path_id)
+                    .module_get(pm, path_id)
                     .and_then(|v| self.as_str(v).map(String::from))
                 {
                     Some(dir) => alloc::vec![dir],
@@ -129,14 +153,105 @@ impl Interp {
             }
             None => self.sys_path(),
         };
-        let mut found: Option<(String, String, Option<String>)> = None;
-        let mut searched_frozen = false;
-        for dir in &dirs {
-            if dir == ".frozen" {
-                searched_frozen = true;
-                if let Some(src) = frozen_source(name) {
-                    found = Some((String::from(src), alloc::format!(".frozen/{name}.py"), None));
-                    break;
+        let Some(found) = self.locate(name, last, &dirs)? else {
+            return Err(no_module(name));
+        };
+        let Located {
+            source,
+            file,
+            package_dir,
+        } = found;
+        let mut attrs = Attrs::default();
+        let base = self.temp_roots.len();
+        let mut set = |vm: &mut Interp, key: &str, text: &str| -> PResult<()> {
+            let v = vm.str_value(text)?;
+            vm.temp_roots.push(v);
+            attrs.insert(vm.interner.intern(key), v);
+            Ok(())
+        };
+        let filled = set(self, "__name__", name)
+            .and_then(|()| set(self, "__file__", &file))
+            .and_then(|()| match &package_dir {
+                Some(dir) => set(self, "__path__", dir),
+                None => Ok(()),
+            });
+        let m = filled.and_then(|()| {
+            self.alloc(Obj::Module(Box::new(Module {
+                name: Rc::from(name),
+                attrs,
+            })))
+        });
+        self.temp_roots.truncate(base);
+        let m = m?;
+        let Value::Obj(mref) = m else {
+            unreachable!("modules are objects")
+        };
+        // Registered before it runs, so that circular imports see the partial module.
+        let roots = self.temp_roots.len();
+        self.temp_roots.push(m);
+        let ran = self
+            .register_module(name, mref)
+            .and_then(|()| self.run_source(&source, &file, crate::Mode::File, mref));
+        self.temp_roots.truncate(roots);
+        if let Err(e) = ran {
+            self.unregister_module(name)?;
+            return Err(e);
+        }
+        if let Some(p) = parent
+            && let Some(pm) = self.loaded_module(p)
+        {
+            let id = self.interner.intern(last);
+            self.module_set(pm, id, m);
+        }
+        Ok(m)
+    }
+
+    /// A module already in `sys.modules`.
+    pub(crate) fn loaded_module(&self, name: &str) -> Option<ObjRef> {
+        let Obj::Dict(d) = self.heap.get(self.modules_ref()) else {
+            return None;
+        };
+        let pos = d.find_with(crate::runtime::fnv(name.as_bytes()), |k| {
+            self.as_str(k) == Some(name)
+        })?;
+        match d.entry(pos)?.value {
+            Value::Obj(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn modules_ref(&self) -> ObjRef {
+        match self.modules {
+            Value::Obj(r) => r,
+            _ => unreachable!("sys.modules is made with the VM"),
+        }
+    }
+
+    /// Add a module to `sys.modules`.
+    pub(crate) fn register_module(&mut self, name: &str, m: ObjRef) -> PResult<()> {
+        let key = self.str_value(name)?;
+        self.temp_roots.push(key);
+        let r = self.dict_set(self.modules, key, Value::Obj(m));
+        self.temp_roots.pop();
+        r
+    }
+
+    fn unregister_module(&mut self, name: &str) -> PResult<()> {
+        let key = self.str_value(name)?;
+        self.temp_roots.push(key);
+        let r = self.dict_remove(self.modules, key);
+        self.temp_roots.pop();
+        r.map(|_| ())
+    }
+
+    /// Where module `name` (whose last part is `last`) comes from: frozen source, or a file
+    /// or package directory in one of `dirs` (looked up through the mount table, so modules
+    /// on a mounted filesystem import too).
+    fn locate(&mut self, name: &str, last: &str, dirs: &[String]) -> PResult<Option<Located>> {
+        for dir in dirs {
+            if is_frozen_dir(dir) {
+                if let Some(found) = frozen_located(name) {
+                    return Ok(Some(found));
                 }
                 continue;
             }
@@ -145,60 +260,54 @@ impl Interp {
             } else {
                 alloc::format!("{dir}/{last}")
             };
-            let init = alloc::format!("{base}/__init__.py");
-            if self.platform.is_dir(&base) {
-                let src = self.platform.read_file(&init).unwrap_or_default();
-                found = Some((String::from_utf8_lossy(&src).into_owned(), init, Some(base)));
-                break;
+            if self.import_stat(&base) == Some(true) {
+                let init = alloc::format!("{base}/__init__.py");
+                // A directory without `__init__.py` is a namespace package.
+                let source = match self.import_stat(&init) {
+                    Some(false) => self.read_source(&init)?,
+                    _ => String::new(),
+                };
+                return Ok(Some(Located {
+                    source,
+                    file: init,
+                    package_dir: Some(base),
+                }));
             }
             let file = alloc::format!("{base}.py");
-            if let Some(src) = self.platform.read_file(&file) {
-                found = Some((String::from_utf8_lossy(&src).into_owned(), file, None));
-                break;
+            if self.import_stat(&file) == Some(false) {
+                let source = self.read_source(&file)?;
+                return Ok(Some(Located {
+                    source,
+                    file,
+                    package_dir: None,
+                }));
+            }
+            let mpy = alloc::format!("{base}.mpy");
+            if self.import_stat(&mpy) == Some(false) {
+                let _ = self.read_source(&mpy)?;
+                return Err(PyErr::new(ErrKind::ValueError, "incompatible .mpy file"));
             }
         }
-        if found.is_none()
-            && !searched_frozen
-            && let Some(src) = frozen_source(name)
-        {
-            found = Some((String::from(src), alloc::format!(".frozen/{name}.py"), None));
+        // Frozen modules are found even when `.frozen` was taken off `sys.path`.
+        if !dirs.iter().any(|d| is_frozen_dir(d)) {
+            return Ok(frozen_located(name));
         }
-        let Some((source, file, package_dir)) = found else {
-            return Err(no_module(name));
-        };
-        let mut attrs = Attrs::default();
-        let n = self.interner.intern("__name__");
-        let nv = self.str_value(name)?;
-        attrs.insert(n, nv);
-        let f = self.interner.intern("__file__");
-        let fv = self.str_value(&file)?;
-        attrs.insert(f, fv);
-        if let Some(dir) = package_dir {
-            let p = self.interner.intern("__path__");
-            let pv = self.str_value(&dir)?;
-            attrs.insert(p, pv);
-        }
-        let m = self.alloc(Obj::Module(Box::new(Module {
-            name: Rc::from(name),
-            attrs,
-        })))?;
-        let Value::Obj(mref) = m else {
-            unreachable!("modules are objects")
-        };
-        // Registered before it runs, so that circular imports see the partial module.
-        self.modules.push((Rc::from(name), mref));
-        if let Err(e) = self.run_source(&source, &file, crate::Mode::File, mref) {
-            self.modules.retain(|(n, _)| &**n != name);
-            return Err(e);
-        }
-        if let Some(p) = parent
-            && let Some((_, pm)) = self.modules.iter().find(|(n, _)| &**n == p)
-        {
-            let pm = *pm;
-            let id = self.interner.intern(last);
-            self.module_set(pm, id, m);
-        }
-        Ok(m)
+        Ok(None)
+    }
+
+    /// The text of a file, read through the mount table.
+    fn read_source(&mut self, path: &str) -> PResult<String> {
+        let p = self.str_value(path)?;
+        self.temp_roots.push(p);
+        let r = self.str_value("rb").and_then(|mode| {
+            self.temp_roots.push(mode);
+            let f = self.vfs_open(p, mode);
+            self.temp_roots.pop();
+            f
+        });
+        self.temp_roots.pop();
+        let bytes = self.read_all_and_close(r?)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// The current `sys.path` as text.
@@ -293,16 +402,36 @@ impl Interp {
             attrs,
         })))
     }
-
-    pub(crate) fn set_attr_in(&mut self, inst: ObjRef, name: &str, v: Value) {
-        let id = self.interner.intern(name);
-        if let Obj::Instance(i) = self.heap.get_mut(inst) {
-            i.attrs.insert(id, v);
-        }
-    }
 }
 
-/// MicroPython's errno names, for `OSError` messages.
+/// Modules that MicroPython also offers under a `u`-prefixed name (`utime`, `uos` …).
+const U_ALIASES: &[&str] = &[
+    "array",
+    "asyncio",
+    "binascii",
+    "collections",
+    "cryptolib",
+    "errno",
+    "hashlib",
+    "heapq",
+    "io",
+    "json",
+    "machine",
+    "os",
+    "platform",
+    "random",
+    "re",
+    "select",
+    "socket",
+    "ssl",
+    "struct",
+    "sys",
+    "time",
+    "websocket",
+];
+
+/// The errno names MicroPython knows, for `OSError` messages (`[Errno 2] ENOENT`); other
+/// numbers print bare, as there.
 pub(crate) fn errno_name(code: i64) -> Option<&'static str> {
     Some(match code {
         1 => "EPERM",
@@ -314,11 +443,8 @@ pub(crate) fn errno_name(code: i64) -> Option<&'static str> {
         13 => "EACCES",
         17 => "EEXIST",
         19 => "ENODEV",
-        20 => "ENOTDIR",
         21 => "EISDIR",
         22 => "EINVAL",
-        28 => "ENOSPC",
-        39 => "ENOTEMPTY",
         95 => "EOPNOTSUPP",
         98 => "EADDRINUSE",
         103 => "ECONNABORTED",
@@ -339,6 +465,45 @@ fn no_module(name: &str) -> PyErr {
         ErrKind::ImportError,
         alloc::format!("no module named '{name}'"),
     )
+}
+
+/// A module found by [`Interp::locate`].
+struct Located {
+    source: String,
+    /// `__file__`.
+    file: String,
+    /// `__path__`, for a package.
+    package_dir: Option<String>,
+}
+
+fn is_frozen_dir(dir: &str) -> bool {
+    dir == ".frozen" || dir.starts_with(".frozen/")
+}
+
+/// Frozen module `name`, as [`Interp::locate`] reports it.
+fn frozen_located(name: &str) -> Option<Located> {
+    let source = String::from(frozen_source(name)?);
+    let path = name.replace('.', "/");
+    Some(if frozen_is_package(name) {
+        Located {
+            source,
+            file: alloc::format!(".frozen/{path}/__init__.py"),
+            package_dir: Some(alloc::format!(".frozen/{path}")),
+        }
+    } else {
+        Located {
+            source,
+            file: alloc::format!(".frozen/{path}.py"),
+            package_dir: None,
+        }
+    })
+}
+
+/// Is frozen module `name` a package (are there frozen modules inside it)?
+fn frozen_is_package(name: &str) -> bool {
+    crate::frozen::MODULES.iter().any(|(n, _)| {
+        n.len() > name.len() && n.starts_with(name) && n.as_bytes()[name.len()] == b'.'
+    })
 }
 
 fn frozen_source(name: &str) -> Option<&'static str> {

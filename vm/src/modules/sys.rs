@@ -1,62 +1,97 @@
 //! `sys`: the interpreter's own module.
 
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
-use crate::objects::class::{Attrs, Instance};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
+/// The MicroPython version Copperhead answers as in `sys.implementation.version`: the
+/// language and library level it implements.
+const MICROPYTHON_VERSION: (i64, i64, i64) = (1, 24, 0);
+
 impl Interp {
-    pub(crate) fn make_sys(&mut self) -> ObjRef {
+    pub(crate) fn make_sys(&mut self) -> PResult<ObjRef> {
         let m = self.native_module("sys", FUNCTIONS);
         let platform = String::from(self.platform.sys_platform());
-        let s = self.new_str(&platform);
-        self.set_attr_str(m, "platform", s);
-        let s = self.new_str(concat!("3.4.0; Copperhead v", env!("CARGO_PKG_VERSION")));
-        self.set_attr_str(m, "version", s);
-        let vi = self
-            .tuple(alloc::vec![Value::Int(3), Value::Int(4), Value::Int(0)])
-            .unwrap_or(Value::None);
+        let texts = [
+            ("platform", platform.as_str()),
+            (
+                "version",
+                concat!("3.4.0; Copperhead v", env!("CARGO_PKG_VERSION")),
+            ),
+            ("byteorder", "little"),
+        ];
+        for (name, text) in texts {
+            let s = self.str_value(text)?;
+            self.set_attr_str(m, name, s);
+        }
+        let vi = self.tuple(alloc::vec![Value::Int(3), Value::Int(4), Value::Int(0)])?;
         self.set_attr_str(m, "version_info", vi);
         self.set_attr_str(m, "maxsize", Value::Int(i64::MAX));
-        let s = self.new_str("little");
-        self.set_attr_str(m, "byteorder", s);
-        // sys.implementation: name, version and the fields MicroPython's tools read.
-        let imp = self.alloc_root(Obj::Instance(Box::new(Instance {
-            class: self.types.object,
-            attrs: Attrs::default(),
-            exc: None,
-            native: Value::Undef,
-        })));
-        // Code written for MicroPython tests `sys.implementation.name == "micropython"`;
-        // Copperhead answers as MicroPython does (its own name is in `sys.version`).
-        let name = self.new_str("micropython");
-        self.set_attr_in(imp, "name", name);
-        let version = self
-            .tuple(alloc::vec![
-                Value::Int(0),
-                Value::Int(1),
-                Value::Int(0),
-                Value::None
-            ])
-            .unwrap_or(Value::None);
-        self.set_attr_in(imp, "version", version);
-        self.set_attr_in(imp, "_mpy", Value::Int(0));
-        self.set_attr_str(m, "implementation", Value::Obj(imp));
+        self.set_attr_str(m, "modules", self.modules);
+        let imp = self.make_implementation()?;
+        self.set_attr_str(m, "implementation", imp);
         let path = self.platform.module_path();
-        for (list_name, items) in [("argv", Vec::new()), ("path", path)] {
-            let mut values = Vec::new();
+        let argv = self.platform.argv();
+        for (list_name, items) in [("argv", argv), ("path", path)] {
+            let l = self.alloc(Obj::List(Vec::new()))?;
+            self.set_attr_str(m, list_name, l);
             for i in items {
-                values.push(self.new_str(&i));
+                let s = self.str_value(&i)?;
+                self.list_append(l, s)?;
             }
-            let l = self.alloc_root(Obj::List(values));
-            self.set_attr_str(m, list_name, Value::Obj(l));
         }
-        m
+        for (name, fd) in [("stdin", 0), ("stdout", 1), ("stderr", 2)] {
+            let text = crate::modules::io::console_stream(self, fd, true)?;
+            self.set_attr_str(m, name, text);
+            let binary = crate::modules::io::console_stream(self, fd, false)?;
+            let id = self.interner.intern("buffer");
+            self.setattr_plain(text, id, binary)?;
+        }
+        Ok(m)
+    }
+
+    /// `sys.implementation`: Code written for MicroPython tests `name == "micropython"`,
+    /// so Copperhead answers as MicroPython does (its own name is in `sys.version` and
+    /// `_machine`).
+    fn make_implementation(&mut self) -> PResult<Value> {
+        let base = self.temp_roots.len();
+        let r = (|| {
+            let name = self.str_value("micropython")?;
+            self.temp_roots.push(name);
+            let empty = self.str_value("")?;
+            self.temp_roots.push(empty);
+            let (a, b, c) = MICROPYTHON_VERSION;
+            let version = self.tuple(alloc::vec![
+                Value::Int(a),
+                Value::Int(b),
+                Value::Int(c),
+                empty
+            ])?;
+            self.temp_roots.push(version);
+            let machine = alloc::format!(
+                "Copperhead v{} on {}",
+                env!("CARGO_PKG_VERSION"),
+                self.platform.uname().machine
+            );
+            let machine = self.str_value(&machine)?;
+            self.temp_roots.push(machine);
+            self.attr_tuple(
+                &["name", "version", "_machine", "_mpy"],
+                alloc::vec![name, version, machine, Value::Int(0)],
+            )
+        })();
+        self.temp_roots.truncate(base);
+        r
+    }
+
+    /// The traceback text of an exception object, as MicroPython prints it.
+    pub(crate) fn traceback_text(&mut self, exc: Value) -> String {
+        let err = self.reraise_value(exc);
+        self.exception(err).traceback
     }
 }
 
@@ -79,4 +114,46 @@ fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {
     })
 }
 
-pub(super) const FUNCTIONS: &[Native] = &[Native::new("exit", sys_exit)];
+/// `sys.print_exception(exc, file=sys.stdout)`.
+fn print_exception(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "print_exception", 1, 2)?;
+    let exc = vm.arg(a, 0);
+    if !vm.is_exception(exc) {
+        return Err(PyErr::type_error("print_exception expects an exception"));
+    }
+    let text = vm.traceback_text(exc);
+    let file = (a.len > 1)
+        .then(|| vm.arg(a, 1))
+        .or_else(|| vm.kwarg(a, "file"))
+        .filter(|f| *f != Value::None);
+    match file {
+        Some(f) => vm.stream_write_str(f, &text)?,
+        None => vm.platform.write_stdout(text.as_bytes()),
+    }
+    Ok(Value::None)
+}
+
+/// `sys.exc_info()`: `(type, value, None)` of the exception being handled.
+fn exc_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    match vm.handling.last().copied() {
+        Some(e) => {
+            let class = Value::Obj(vm.class_of(e));
+            vm.tuple(alloc::vec![class, e, Value::None])
+        }
+        None => vm.tuple(alloc::vec![Value::None, Value::None, Value::None]),
+    }
+}
+
+/// `sys.atexit(func)`: `func` runs when the program ends; returns the previous one.
+fn atexit(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "atexit", 1, 1)?;
+    let f = vm.arg(a, 0);
+    Ok(core::mem::replace(&mut vm.atexit, f))
+}
+
+pub(super) const FUNCTIONS: &[Native] = &[
+    Native::new("exit", sys_exit),
+    Native::new("print_exception", print_exception),
+    Native::new("exc_info", exc_info),
+    Native::new("atexit", atexit),
+];

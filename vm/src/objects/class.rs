@@ -6,7 +6,9 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, TraceEntry};
 use crate::gc::ObjRef;
+use crate::objects::data::Data;
 use crate::value::Value;
+use crate::vm::NativeFn;
 
 /// Attributes by interned name.
 pub type Attrs = hashbrown::HashMap<u32, Value>;
@@ -46,6 +48,8 @@ pub enum Tag {
     StaticMethod,
     Cell,
     Ellipsis,
+    /// A built-in object whose state is a Rust value ([`Data`]).
+    Data,
     Exc(ErrKind),
 }
 
@@ -58,6 +62,10 @@ pub struct Class {
     pub attrs: Attrs,
     /// The built-in type this class is or derives from.
     pub tag: Tag,
+    /// A built-in class: its attributes can't be changed from Python.
+    pub builtin: bool,
+    /// For classes of [`Data`] objects: the native constructor (`Tag::Data`).
+    pub make: Option<NativeFn>,
 }
 
 /// The payload of an exception instance.
@@ -76,6 +84,21 @@ pub struct Instance {
     /// For instances of subclasses of built-in types (`class L(list)`): the built-in value
     /// that carries the data; `Undef` otherwise.
     pub native: Value,
+    /// The Rust state of a built-in object such as a file or a compiled regex (`Tag::Data`).
+    pub data: Option<Box<dyn Data>>,
+}
+
+impl Instance {
+    /// A plain instance of `class`, with no attributes yet.
+    pub fn new(class: ObjRef) -> Instance {
+        Instance {
+            class,
+            attrs: Attrs::default(),
+            exc: None,
+            native: Value::Undef,
+            data: None,
+        }
+    }
 }
 
 #[derive(Debug)]

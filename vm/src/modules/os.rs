@@ -1,0 +1,180 @@
+//! `os`: MicroPython's filesystem functions (over the mount table of [`super::vfs`]),
+//! `uname`, `urandom` and `dupterm`.
+
+use alloc::vec::Vec;
+
+use crate::error::{ErrKind, PyErr};
+use crate::gc::{Obj, ObjRef};
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+const FUNCTIONS: &[Native] = &[
+    Native::new("uname", uname),
+    Native::new("listdir", listdir),
+    Native::new("ilistdir", ilistdir),
+    Native::new("mkdir", mkdir),
+    Native::new("rmdir", rmdir),
+    Native::new("remove", remove),
+    Native::new("unlink", remove),
+    Native::new("rename", rename),
+    Native::new("stat", stat),
+    Native::new("statvfs", statvfs),
+    Native::new("getcwd", getcwd),
+    Native::new("chdir", chdir),
+    Native::new("sync", sync),
+    Native::new("urandom", urandom),
+    Native::new("dupterm", dupterm),
+    Native::new("dupterm_notify", dupterm_notify),
+];
+
+pub(super) fn make(vm: &mut Interp) -> PResult<ObjRef> {
+    let m = vm.native_module("os", FUNCTIONS);
+    for f in super::vfs::FUNCTIONS {
+        let id = vm.natives.len() as u16;
+        vm.natives.push(*f);
+        vm.set_attr_str(m, f.name, Value::Builtin(id));
+    }
+    let c = vm.data_class(&super::vfs::VFS_POSIX);
+    vm.set_attr_str(m, "VfsPosix", Value::Obj(c));
+    let sep = vm.str_value("/")?;
+    vm.set_attr_str(m, "sep", sep);
+    Ok(m)
+}
+
+/// The optional path argument of `listdir` and `ilistdir` (the current directory).
+fn dir_arg(vm: &mut Interp, a: Args, name: &str) -> PResult<Value> {
+    vm.nargs(a, name, 0, 1)?;
+    if a.len == 1 {
+        Ok(vm.arg(a, 0))
+    } else {
+        vm.str_value("")
+    }
+}
+
+fn ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let p = dir_arg(vm, a, "ilistdir")?;
+    vm.temp_roots.push(p);
+    let r = vm.vfs_ilistdir(p);
+    vm.temp_roots.pop();
+    r
+}
+
+fn listdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let it = ilistdir(vm, a)?;
+    vm.temp_roots.push(it);
+    let r = vm.collect_iterable(it).and_then(|entries| {
+        let names: Vec<Value> = entries
+            .iter()
+            .map(|e| vm.tuple_items(*e).first().copied().unwrap_or(Value::None))
+            .collect();
+        vm.alloc(Obj::List(names))
+    });
+    vm.temp_roots.pop();
+    r
+}
+
+fn path_op(vm: &mut Interp, a: Args, name: &str) -> PResult<Value> {
+    vm.nargs(a, name, 1, 1)?;
+    vm.vfs_simple(vm.arg(a, 0), name)?;
+    Ok(Value::None)
+}
+
+fn mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    path_op(vm, a, "mkdir")
+}
+
+fn rmdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    path_op(vm, a, "rmdir")
+}
+
+fn remove(vm: &mut Interp, a: Args) -> PResult<Value> {
+    path_op(vm, a, "remove")
+}
+
+fn rename(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "rename", 2, 2)?;
+    vm.vfs_rename(vm.arg(a, 0), vm.arg(a, 1))?;
+    Ok(Value::None)
+}
+
+fn stat(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "stat", 1, 1)?;
+    vm.vfs_stat(vm.arg(a, 0))
+}
+
+fn statvfs(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "statvfs", 1, 1)?;
+    vm.vfs_statvfs(vm.arg(a, 0))
+}
+
+fn getcwd(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "getcwd", 0, 0)?;
+    vm.vfs_getcwd()
+}
+
+fn chdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "chdir", 1, 1)?;
+    vm.vfs_chdir(vm.arg(a, 0))?;
+    Ok(Value::None)
+}
+
+fn sync(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    if vm.platform.fs().is_some() {
+        vm.with_fs(|fs| fs.sync())?;
+    }
+    Ok(Value::None)
+}
+
+fn urandom(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "urandom", 1, 1)?;
+    let n = vm.int_arg(vm.arg(a, 0))?;
+    if n < 0 {
+        return Err(PyErr::new(ErrKind::ValueError, "negative length"));
+    }
+    let mut buf = alloc::vec![0u8; n as usize];
+    vm.platform.random_bytes(&mut buf);
+    vm.alloc(Obj::Bytes(buf.into()))
+}
+
+/// `os.dupterm(stream, index=0)`: a second console. The consoles of Copperhead's ports
+/// are their own; this keeps the stream so that the previous one can be returned.
+fn dupterm(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "dupterm", 0, 2)?;
+    let new = if a.len > 0 { vm.arg(a, 0) } else { Value::None };
+    let old = core::mem::replace(&mut vm.dupterm, new);
+    Ok(old)
+}
+
+fn dupterm_notify(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let _ = vm;
+    Ok(Value::None)
+}
+
+/// `os.uname()`: a tuple with field names, as MicroPython's.
+fn uname(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "uname", 0, 0)?;
+    let u = vm.platform.uname();
+    let fields = [
+        ("sysname", u.sysname),
+        ("nodename", u.nodename),
+        ("release", u.release),
+        ("version", u.version),
+        ("machine", u.machine),
+    ];
+    let base = vm.temp_roots.len();
+    let mut names: Vec<&'static str> = Vec::new();
+    let mut r = Ok(());
+    for (name, text) in &fields {
+        names.push(name);
+        r = vm.str_value(text).map(|v| vm.temp_roots.push(v));
+        if r.is_err() {
+            break;
+        }
+    }
+    let t = r.and_then(|()| {
+        let items = vm.temp_roots[base..].to_vec();
+        vm.attr_tuple(&names, items)
+    });
+    vm.temp_roots.truncate(base);
+    t
+}

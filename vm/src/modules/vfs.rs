@@ -1,0 +1,720 @@
+//! `vfs` and the mount table behind `open`, `os` and `import`.
+//!
+//! This follows MicroPython's model: filesystems are objects mounted at points of one
+//! tree; a path resolves to a mount and a path within it, and every operation is a method
+//! call on the mounted object (`open`, `stat`, `ilistdir`, `chdir` …). The current
+//! directory is a current mount plus that filesystem's own current directory, and relative
+//! paths go to the current mount unchanged. Python objects with these methods can be
+//! mounted (mpremote's `mount` does so); the platform's own filesystem is one of them,
+//! mounted at `/` when the VM starts: a `VfsPosix` object, whose methods are natives.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
+use crate::objects::data::{ClassSpec, Data};
+use crate::platform::{Filesystem, errno};
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+/// The mount table and the current directory of one VM.
+#[derive(Debug, Default)]
+pub(crate) struct MountTable {
+    /// Mount point (`/` or `/name`) and the filesystem object. A filesystem mounted at `/`
+    /// stays last, so that the other mount points are found first.
+    mounts: Vec<(String, Value)>,
+    /// The current mount (an index into `mounts`); `None` is the virtual root directory,
+    /// which lists the mount points.
+    cur: Option<usize>,
+    /// The platform's filesystem has been mounted (once, on first use).
+    started: bool,
+}
+
+impl MountTable {
+    pub(crate) fn roots(&self, out: &mut Vec<Value>) {
+        out.extend(self.mounts.iter().map(|(_, fs)| *fs));
+    }
+}
+
+/// Where a path leads.
+enum Found {
+    /// The virtual root directory (`/` with nothing mounted there).
+    Root,
+    /// Mount `index`, and the path within it.
+    Mount(usize, String),
+}
+
+/// The platform's filesystem as a mountable object: paths below `root` of the platform's
+/// filesystem, with a current directory of its own.
+#[derive(Debug)]
+pub(crate) struct PlatformFs {
+    /// The platform directory this object shows as its `/` (empty: the whole filesystem).
+    root: String,
+    /// The current directory within this filesystem (absolute, normalised).
+    cwd: String,
+}
+
+impl Data for PlatformFs {}
+
+pub(crate) static VFS_POSIX: ClassSpec = ClassSpec {
+    name: "VfsPosix",
+    base: None,
+    methods: &[
+        Native::new("mount", fs_mount),
+        Native::new("umount", fs_umount),
+        Native::new("open", fs_open),
+        Native::new("ilistdir", fs_ilistdir),
+        Native::new("chdir", fs_chdir),
+        Native::new("getcwd", fs_getcwd),
+        Native::new("mkdir", fs_mkdir),
+        Native::new("rmdir", fs_rmdir),
+        Native::new("remove", fs_remove),
+        Native::new("rename", fs_rename),
+        Native::new("stat", fs_stat),
+        Native::new("statvfs", fs_statvfs),
+    ],
+    make: Some(fs_new),
+};
+
+pub(super) const FUNCTIONS: &[Native] = &[
+    Native::new("mount", vfs_mount),
+    Native::new("umount", vfs_umount),
+];
+
+/// `S_IFDIR` and `S_IFREG`, as `stat` and `ilistdir` report them.
+pub(crate) const S_IFDIR: i64 = 0x4000;
+pub(crate) const S_IFREG: i64 = 0x8000;
+
+/// `path` made absolute against `cwd` and normalised: no `.`, `..`, empty parts or
+/// trailing `/`.
+pub(crate) fn normalize(cwd: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let start = if path.starts_with('/') { "" } else { cwd };
+    for p in start.split('/').chain(path.split('/')) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = String::new();
+    for p in parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+impl Interp {
+    /// An `OSError` with an errno value, printed as MicroPython does (`[Errno 2] ENOENT`).
+    pub(crate) fn os_error(&mut self, code: i32) -> PyErr {
+        let made = self
+            .tuple(alloc::vec![Value::Int(code as i64)])
+            .and_then(|args| {
+                let class = self.types.exc(ErrKind::OSError);
+                self.instantiate_exc(class, args)
+            });
+        match made {
+            Ok(e) => PyErr {
+                kind: ErrKind::OSError,
+                message: None,
+                traceback: Vec::new(),
+                value: Some(e),
+                reraise: false,
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// The mount table, with the platform's filesystem mounted at `/` on first use.
+    fn mounts(&mut self) -> PResult<&mut MountTable> {
+        if !self.vfs.started {
+            self.vfs.started = true;
+            if self.platform.fs().is_some() {
+                let cwd = self.platform.initial_cwd();
+                let fs = self.new_data(
+                    &VFS_POSIX,
+                    PlatformFs {
+                        root: String::new(),
+                        cwd: normalize("/", &cwd),
+                    },
+                )?;
+                self.vfs.mounts.push((String::from("/"), fs));
+                self.vfs.cur = Some(0);
+            }
+        }
+        Ok(&mut self.vfs)
+    }
+
+    /// Which mount `path` belongs to, and the path within it.
+    fn lookup_path(&mut self, path: &str) -> PResult<Option<Found>> {
+        let table = self.mounts()?;
+        let Some(rest) = path
+            .strip_prefix('/')
+            .or(table.cur.is_none().then_some(path))
+        else {
+            // A relative path within the current mount.
+            return Ok(table.cur.map(|i| Found::Mount(i, String::from(path))));
+        };
+        if rest.is_empty() {
+            return Ok(Some(Found::Root));
+        }
+        for (i, (point, _)) in table.mounts.iter().enumerate() {
+            let name = &point[1..];
+            if name.is_empty() {
+                return Ok(Some(Found::Mount(i, alloc::format!("/{rest}"))));
+            }
+            if let Some(after) = rest.strip_prefix(name) {
+                if after.is_empty() {
+                    return Ok(Some(Found::Mount(i, String::from("/"))));
+                }
+                if after.starts_with('/') {
+                    return Ok(Some(Found::Mount(i, String::from(after))));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The filesystem object of mount `i`.
+    fn mount_fs(&self, i: usize) -> Value {
+        self.vfs.mounts[i].1
+    }
+
+    /// Call `method(path_within, *extra)` on the filesystem that `path` belongs to.
+    /// `ENODEV` if nothing is mounted there, `EPERM` for the virtual root.
+    fn vfs_call(&mut self, path: Value, method: &str, extra: &[Value]) -> PResult<Value> {
+        let text = self.path_text(path)?;
+        match self.lookup_path(&text)? {
+            None => Err(self.os_error(errno::ENODEV)),
+            Some(Found::Root) => Err(self.os_error(errno::EPERM)),
+            Some(Found::Mount(i, within)) => {
+                let fs = self.mount_fs(i);
+                let p = self.path_value(path, &within)?;
+                let mut args = alloc::vec![p];
+                args.extend_from_slice(extra);
+                self.call_method(fs, method, &args)
+            }
+        }
+    }
+
+    /// A path argument as text (str or bytes).
+    pub(crate) fn path_text(&self, v: Value) -> PResult<String> {
+        if let Some(s) = self.as_str(v) {
+            return Ok(String::from(s));
+        }
+        if let Value::Obj(r) = v
+            && let Obj::Bytes(b) = self.heap.get(r)
+        {
+            return Ok(String::from_utf8_lossy(b).into_owned());
+        }
+        Err(PyErr::type_error(alloc::format!(
+            "can't convert '{}' object to str implicitly",
+            self.type_name(v)
+        )))
+    }
+
+    /// `text` as the same type as the path argument `like` (str or bytes).
+    fn path_value(&mut self, like: Value, text: &str) -> PResult<Value> {
+        if let Value::Obj(r) = like
+            && let Obj::Bytes(_) = self.heap.get(r)
+        {
+            return self.alloc(Obj::Bytes(text.as_bytes().into()));
+        }
+        self.str_value(text)
+    }
+
+    /// `obj.name(*args)`. `obj` and `args` stay rooted while the method is looked up.
+    pub(crate) fn call_method(&mut self, obj: Value, name: &str, args: &[Value]) -> PResult<Value> {
+        let id = self.interner.intern(name);
+        let base = self.temp_roots.len();
+        self.temp_roots.push(obj);
+        self.temp_roots.extend_from_slice(args);
+        let r = self.getattr(obj, id).and_then(|f| {
+            self.temp_roots.push(f);
+            self.call_value(f, args)
+        });
+        self.temp_roots.truncate(base);
+        r
+    }
+
+    // ---- the operations of `os` and `open` ----
+
+    pub(crate) fn vfs_open(&mut self, path: Value, mode: Value) -> PResult<Value> {
+        self.vfs_call(path, "open", &[mode])
+    }
+
+    pub(crate) fn vfs_stat(&mut self, path: Value) -> PResult<Value> {
+        let text = self.path_text(path)?;
+        if let Some(Found::Root) = self.lookup_path(&text)? {
+            let mut items = alloc::vec![Value::Int(0); 10];
+            items[0] = Value::Int(S_IFDIR);
+            return self.tuple(items);
+        }
+        self.vfs_call(path, "stat", &[])
+    }
+
+    pub(crate) fn vfs_statvfs(&mut self, path: Value) -> PResult<Value> {
+        let text = self.path_text(path)?;
+        if let Some(Found::Root) = self.lookup_path(&text)? {
+            let at_root = self.vfs.mounts.iter().position(|(p, _)| p == "/");
+            return match at_root {
+                Some(i) => {
+                    let fs = self.mount_fs(i);
+                    let slash = self.str_value("/")?;
+                    self.call_method(fs, "statvfs", &[slash])
+                }
+                None => {
+                    let mut items = alloc::vec![Value::Int(0); 10];
+                    items[9] = Value::Int(256);
+                    self.tuple(items)
+                }
+            };
+        }
+        self.vfs_call(path, "statvfs", &[])
+    }
+
+    /// `os.ilistdir`: an iterator of `(name, type, inode[, size])` tuples.
+    pub(crate) fn vfs_ilistdir(&mut self, path: Value) -> PResult<Value> {
+        let text = self.path_text(path)?;
+        if let Some(Found::Root) = self.lookup_path(&text)? {
+            let base = self.temp_roots.len();
+            let r = self.root_entries(path);
+            let list = r.and_then(|()| self.list_from_roots(base));
+            self.temp_roots.truncate(base);
+            return self.iter(list?);
+        }
+        self.vfs_call(path, "ilistdir", &[])
+    }
+
+    /// The virtual root's entries, pushed on `temp_roots`: the mount points, then what is
+    /// mounted at `/`, if anything.
+    fn root_entries(&mut self, path: Value) -> PResult<()> {
+        let points: Vec<String> = self.vfs.mounts.iter().map(|(p, _)| p.clone()).collect();
+        for (i, point) in points.iter().enumerate() {
+            if point == "/" {
+                let fs = self.mount_fs(i);
+                let slash = self.path_value(path, "/")?;
+                let it = self.call_method(fs, "ilistdir", &[slash])?;
+                self.temp_roots.push(it);
+                let entries = self.collect_iterable(it)?;
+                self.temp_roots.pop();
+                self.temp_roots.extend(entries);
+                break;
+            }
+            let name = self.path_value(path, &point[1..])?;
+            self.temp_roots.push(name);
+            let t = self.tuple(alloc::vec![name, Value::Int(S_IFDIR), Value::Int(0)])?;
+            *self.temp_roots.last_mut().expect("pushed") = t;
+        }
+        Ok(())
+    }
+
+    /// A list of the values pushed on `temp_roots` since `base` (which stay there).
+    pub(crate) fn list_from_roots(&mut self, base: usize) -> PResult<Value> {
+        let items = self.temp_roots[base..].to_vec();
+        self.alloc(Obj::List(items))
+    }
+
+    pub(crate) fn vfs_simple(&mut self, path: Value, method: &str) -> PResult<Value> {
+        if method == "mkdir" {
+            let text = self.path_text(path)?;
+            if let Some(Found::Root) | Some(Found::Mount(_, _)) = self.lookup_path(&text)?
+                && self.is_mount_root(&text)?
+            {
+                return Err(self.os_error(errno::EEXIST));
+            }
+        }
+        self.vfs_call(path, method, &[])
+    }
+
+    /// Is `path` the virtual root or the root of a mount?
+    fn is_mount_root(&mut self, path: &str) -> PResult<bool> {
+        Ok(match self.lookup_path(path)? {
+            Some(Found::Root) => true,
+            Some(Found::Mount(_, within)) => within == "/",
+            None => false,
+        })
+    }
+
+    pub(crate) fn vfs_rename(&mut self, from: Value, to: Value) -> PResult<Value> {
+        let (a, b) = (self.path_text(from)?, self.path_text(to)?);
+        let (fa, fb) = (self.lookup_path(&a)?, self.lookup_path(&b)?);
+        match (fa, fb) {
+            (Some(Found::Mount(i, wa)), Some(Found::Mount(j, wb))) if i == j => {
+                let fs = self.mount_fs(i);
+                let pa = self.path_value(from, &wa)?;
+                self.temp_roots.push(pa);
+                let pb = self.path_value(to, &wb);
+                self.temp_roots.pop();
+                let pb = pb?;
+                self.call_method(fs, "rename", &[pa, pb])
+            }
+            (None, _) | (_, None) => Err(self.os_error(errno::ENODEV)),
+            // Across filesystems (EXDEV) or onto the virtual root.
+            _ => Err(self.os_error(errno::EPERM)),
+        }
+    }
+
+    pub(crate) fn vfs_chdir(&mut self, path: Value) -> PResult<()> {
+        let text = self.path_text(path)?;
+        match self.lookup_path(&text)? {
+            None => Err(self.os_error(errno::ENODEV)),
+            Some(Found::Root) => {
+                // Into the virtual root: a filesystem mounted at `/` starts there too.
+                if let Some(i) = self.vfs.mounts.iter().position(|(p, _)| p == "/") {
+                    let fs = self.mount_fs(i);
+                    let slash = self.str_value("/")?;
+                    self.call_method(fs, "chdir", &[slash])?;
+                }
+                self.vfs.cur = None;
+                Ok(())
+            }
+            Some(Found::Mount(i, within)) => {
+                let fs = self.mount_fs(i);
+                let p = self.path_value(path, &within)?;
+                self.call_method(fs, "chdir", &[p])?;
+                self.vfs.cur = Some(i);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn vfs_getcwd(&mut self) -> PResult<Value> {
+        let Some(i) = self.mounts()?.cur else {
+            return self.str_value("/");
+        };
+        let (point, fs) = self.vfs.mounts[i].clone();
+        let cwd = self.call_method(fs, "getcwd", &[])?;
+        if point == "/" {
+            return Ok(cwd);
+        }
+        let inner = self.path_text(cwd)?;
+        if inner == "/" {
+            return self.str_value(&point);
+        }
+        self.str_value(&alloc::format!("{point}{inner}"))
+    }
+
+    /// `vfs.mount()` with no arguments: `[(fs, mount_point), …]`.
+    fn mount_list(&mut self) -> PResult<Value> {
+        self.mounts()?;
+        let mounts = self.vfs.mounts.clone();
+        let base = self.temp_roots.len();
+        let mut r = Ok(());
+        for (point, fs) in mounts {
+            r = self.str_value(&point).and_then(|p| {
+                self.temp_roots.push(p);
+                let t = self.tuple(alloc::vec![fs, p])?;
+                *self.temp_roots.last_mut().expect("pushed") = t;
+                Ok(())
+            });
+            if r.is_err() {
+                break;
+            }
+        }
+        let list = r.and_then(|()| self.list_from_roots(base));
+        self.temp_roots.truncate(base);
+        list
+    }
+
+    /// What a path names, for `import`: `Some(true)` a directory, `Some(false)` a file.
+    pub(crate) fn import_stat(&mut self, path: &str) -> Option<bool> {
+        let p = self.str_value(path).ok()?;
+        let st = self.vfs_stat(p).ok()?;
+        let mode = self.tuple_items(st).first().and_then(|m| self.as_int(*m))?;
+        Some(mode & S_IFDIR != 0)
+    }
+}
+
+/// The mode argument of `open` and `vfs.mount`'s flags.
+fn flag(vm: &mut Interp, a: Args, i: usize, name: &str) -> PResult<bool> {
+    match (a.len > i)
+        .then(|| vm.arg(a, i))
+        .or_else(|| vm.kwarg(a, name))
+    {
+        Some(v) => vm.truthy(v),
+        None => Ok(false),
+    }
+}
+
+fn vfs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
+    if a.len == 0 && a.n_kw == 0 {
+        return vm.mount_list();
+    }
+    vm.nargs(a, "mount", 2, 4)?;
+    let fs = vm.arg(a, 0);
+    let point = vm.path_text(vm.arg(a, 1))?;
+    let readonly = flag(vm, a, 2, "readonly")?;
+    let mkfs = flag(vm, a, 3, "mkfs")?;
+    let point = normalize("/", &point);
+    vm.mounts()?;
+    if vm.vfs.mounts.iter().any(|(p, _)| *p == point) {
+        return Err(vm.os_error(errno::EPERM));
+    }
+    vm.call_method(fs, "mount", &[Value::Bool(readonly), Value::Bool(mkfs)])?;
+    let cur_point = vm.vfs.cur.map(|i| vm.vfs.mounts[i].0.clone());
+    if point == "/" {
+        vm.vfs.mounts.push((point, fs));
+    } else {
+        let at = vm
+            .vfs
+            .mounts
+            .iter()
+            .position(|(p, _)| p == "/")
+            .unwrap_or(vm.vfs.mounts.len());
+        vm.vfs.mounts.insert(at, (point, fs));
+    }
+    vm.vfs.cur = cur_point.and_then(|c| vm.vfs.mounts.iter().position(|(p, _)| *p == c));
+    Ok(Value::None)
+}
+
+fn vfs_umount(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "umount", 1, 1)?;
+    let target = vm.arg(a, 0);
+    vm.mounts()?;
+    let index = match vm.path_text(target) {
+        Ok(p) => {
+            let p = normalize("/", &p);
+            vm.vfs.mounts.iter().position(|(m, _)| *m == p)
+        }
+        // By the filesystem object itself.
+        Err(_) => vm
+            .vfs
+            .mounts
+            .iter()
+            .position(|(_, fs)| crate::runtime::identical(*fs, target)),
+    };
+    let Some(i) = index else {
+        return Err(vm.os_error(errno::EINVAL));
+    };
+    let (_, fs) = vm.vfs.mounts.remove(i);
+    vm.vfs.cur = match vm.vfs.cur {
+        Some(c) if c == i => None,
+        Some(c) if c > i => Some(c - 1),
+        c => c,
+    };
+    vm.temp_roots.push(fs);
+    let r = vm.call_method(fs, "umount", &[]);
+    vm.temp_roots.pop();
+    r?;
+    Ok(Value::None)
+}
+
+// ---- VfsPosix: the platform's filesystem ----
+
+fn fs_new(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "VfsPosix", 0, 1)?;
+    let root = match (a.len > 0).then(|| vm.arg(a, 0)) {
+        Some(v) if v != Value::None => {
+            let p = vm.path_text(v)?;
+            // Relative to the current directory of the filesystem mounted at `/`.
+            let cwd = vm.platform_cwd()?;
+            normalize(&cwd, &p)
+        }
+        _ => String::new(),
+    };
+    let root = if root == "/" { String::new() } else { root };
+    vm.new_data(
+        &VFS_POSIX,
+        PlatformFs {
+            root,
+            cwd: String::from("/"),
+        },
+    )
+}
+
+impl Interp {
+    /// The current directory of the platform's filesystem (where relative host paths go).
+    fn platform_cwd(&mut self) -> PResult<String> {
+        self.mounts()?;
+        for (point, fs) in &self.vfs.mounts {
+            if point == "/"
+                && let Some(p) = self.data_ref::<PlatformFs>(*fs)
+            {
+                return Ok(alloc::format!("{}{}", p.root, p.cwd));
+            }
+        }
+        Ok(String::from("/"))
+    }
+
+    /// The platform filesystem's path for `path` as given to a `VfsPosix` method.
+    fn fs_path(&mut self, a: Args, i: usize) -> PResult<String> {
+        let v = self.arg(a, i);
+        let text = self.path_text(v)?;
+        let this = self.this::<PlatformFs>(a)?;
+        let within = normalize(&this.cwd, &text);
+        Ok(if this.root.is_empty() {
+            within
+        } else if within == "/" {
+            this.root.clone()
+        } else {
+            alloc::format!("{}{within}", this.root)
+        })
+    }
+
+    /// The platform's filesystem, or `ENODEV`.
+    pub(crate) fn platform_fs(&mut self) -> PResult<&mut dyn Filesystem> {
+        if self.platform.fs().is_none() {
+            return Err(self.os_error(errno::ENODEV));
+        }
+        Ok(self.platform.fs().expect("checked above"))
+    }
+
+    /// Run a filesystem operation, turning its errno into `OSError`.
+    pub(crate) fn with_fs<T>(
+        &mut self,
+        op: impl FnOnce(&mut dyn Filesystem) -> Result<T, i32>,
+    ) -> PResult<T> {
+        let r = op(self.platform_fs()?);
+        r.map_err(|code| self.os_error(code))
+    }
+}
+
+fn fs_mount(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let _ = vm;
+    Ok(Value::None)
+}
+
+fn fs_umount(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    let _ = vm;
+    Ok(Value::None)
+}
+
+fn fs_open(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "open", 3, 3)?;
+    let path = vm.fs_path(a, 1)?;
+    let mode = vm.path_text(vm.arg(a, 2))?;
+    crate::modules::io::open_platform_file(vm, &path, &mode)
+}
+
+fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ilistdir", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    let like = vm.arg(a, 1);
+    let entries = vm.with_fs(|fs| fs.list_dir(&path))?;
+    let base = vm.temp_roots.len();
+    let mut r = Ok(());
+    for e in entries {
+        let kind = if e.is_dir { S_IFDIR } else { S_IFREG };
+        r = vm.path_value(like, &e.name).and_then(|name| {
+            vm.temp_roots.push(name);
+            let items = alloc::vec![
+                name,
+                Value::Int(kind),
+                Value::Int(0),
+                Value::Int(e.size as i64)
+            ];
+            let t = vm.tuple(items)?;
+            *vm.temp_roots.last_mut().expect("pushed") = t;
+            Ok(())
+        });
+        if r.is_err() {
+            break;
+        }
+    }
+    let list = r.and_then(|()| vm.list_from_roots(base));
+    vm.temp_roots.truncate(base);
+    vm.iter(list?)
+}
+
+fn fs_chdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "chdir", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    let st = vm.with_fs(|fs| fs.stat(&path))?;
+    if !st.is_dir {
+        return Err(vm.os_error(errno::ENOTDIR));
+    }
+    let text = vm.path_text(vm.arg(a, 1))?;
+    let this = vm.this::<PlatformFs>(a)?;
+    this.cwd = normalize(&this.cwd, &text);
+    Ok(Value::None)
+}
+
+fn fs_getcwd(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let cwd = vm.this::<PlatformFs>(a)?.cwd.clone();
+    vm.str_value(&cwd)
+}
+
+fn fs_mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "mkdir", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    vm.with_fs(|fs| fs.mkdir(&path))?;
+    Ok(Value::None)
+}
+
+fn fs_rmdir(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "rmdir", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    vm.with_fs(|fs| fs.rmdir(&path))?;
+    Ok(Value::None)
+}
+
+fn fs_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "remove", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    vm.with_fs(|fs| fs.remove(&path))?;
+    Ok(Value::None)
+}
+
+fn fs_rename(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "rename", 3, 3)?;
+    let from = vm.fs_path(a, 1)?;
+    let to = vm.fs_path(a, 2)?;
+    vm.with_fs(|fs| fs.rename(&from, &to))?;
+    Ok(Value::None)
+}
+
+fn fs_stat(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "stat", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    let st = vm.with_fs(|fs| fs.stat(&path))?;
+    let mode = if st.is_dir { S_IFDIR } else { S_IFREG };
+    let t = Value::Int(st.mtime);
+    let mut items = alloc::vec![Value::Int(0); 10];
+    items[0] = Value::Int(mode);
+    items[6] = Value::Int(st.size as i64);
+    items[7] = t;
+    items[8] = t;
+    items[9] = t;
+    vm.tuple(items)
+}
+
+fn fs_statvfs(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "statvfs", 2, 2)?;
+    let path = vm.fs_path(a, 1)?;
+    let s = vm.with_fs(|fs| fs.statvfs(&path))?;
+    let n = |x: u64| Value::Int(x as i64);
+    vm.tuple(alloc::vec![
+        n(s.block_size),
+        n(s.block_size),
+        n(s.blocks),
+        n(s.blocks_free),
+        n(s.blocks_free),
+        Value::Int(0),
+        Value::Int(0),
+        Value::Int(0),
+        Value::Int(0),
+        n(s.max_name),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn paths_are_normalised_against_the_current_directory() {
+        assert_eq!(normalize("/", "a/b"), "/a/b");
+        assert_eq!(normalize("/x/y", "../z/./w/"), "/x/z/w");
+        assert_eq!(normalize("/x", "/abs//p"), "/abs/p");
+        assert_eq!(normalize("/", "../.."), "/");
+        assert_eq!(normalize("/x", ""), "/x");
+    }
+}

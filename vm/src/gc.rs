@@ -261,8 +261,13 @@ impl Heap {
         slot.size = new;
     }
 
-    /// Mark everything reachable from `roots`, free the rest. Returns bytes freed.
-    pub fn collect(&mut self, roots: impl Iterator<Item = Value>) -> usize {
+    /// Mark everything reachable from `roots`, free the rest. Returns bytes freed; the state
+    /// of freed data objects that have a finaliser (open files) goes to `finalize`.
+    pub fn collect(
+        &mut self,
+        roots: impl Iterator<Item = Value>,
+        finalize: &mut Vec<Box<dyn crate::objects::data::Data>>,
+    ) -> usize {
         let mut pending: Vec<ObjRef> = Vec::new();
         for v in roots {
             if let Value::Obj(r) = v {
@@ -293,6 +298,12 @@ impl Heap {
             if slot.marked {
                 slot.marked = false;
             } else if slot.obj.is_some() && !slot.permanent {
+                if let Some(Obj::Instance(i)) = &mut slot.obj
+                    && i.data.as_ref().is_some_and(|d| d.has_finalizer())
+                    && let Some(d) = i.data.take()
+                {
+                    finalize.push(d);
+                }
                 slot.obj = None;
                 self.used -= slot.size;
                 self.free.push(i as u32);
@@ -312,7 +323,7 @@ mod tests {
         let a = heap.alloc(Obj::Str("kept".into())).unwrap();
         let _b = heap.alloc(Obj::Str("garbage".into())).unwrap();
         let used = heap.used();
-        let freed = heap.collect([Value::Obj(a), Value::Int(3)].into_iter());
+        let freed = heap.collect([Value::Obj(a), Value::Int(3)].into_iter(), &mut Vec::new());
         assert!(freed > 0 && heap.used() < used);
         assert!(matches!(heap.get(a), Obj::Str(s) if &**s == "kept"));
         // The freed slot is reused.
@@ -328,7 +339,7 @@ mod tests {
         else {
             panic!()
         };
-        heap.collect(core::iter::empty());
+        heap.collect(core::iter::empty(), &mut Vec::new());
         assert!(matches!(heap.get(holder), Obj::List(_)));
         assert!(matches!(heap.get(child), Obj::Str(s) if &**s == "child"));
     }

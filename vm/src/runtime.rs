@@ -1013,7 +1013,18 @@ impl Interp {
                         let _ = write!(out, "<class '{}'>", c.name);
                     }
                     Obj::Module(m) => {
-                        let _ = write!(out, "<module '{}'>", m.name);
+                        let file = self
+                            .interner
+                            .lookup("__file__")
+                            .and_then(|id| m.attrs.get(&id));
+                        match file.and_then(|f| self.as_str(*f)) {
+                            Some(f) => {
+                                let _ = write!(out, "<module '{}' from '{f}'>", m.name);
+                            }
+                            None => {
+                                let _ = write!(out, "<module '{}'>", m.name);
+                            }
+                        }
                     }
                     Obj::Generator(g) => {
                         let _ = write!(

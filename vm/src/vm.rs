@@ -458,7 +458,12 @@ impl Interp {
         self.types.roots(&mut roots);
         // Freed class slots may be reused: cached lookups must not outlive them.
         self.invalidate_type_cache();
-        self.heap.collect(roots.into_iter())
+        let mut finalize = Vec::new();
+        let freed = self.heap.collect(roots.into_iter(), &mut finalize);
+        for mut d in finalize {
+            d.finalize(&mut *self.platform);
+        }
+        freed
     }
 
     pub(crate) fn new_str(&mut self, s: &str) -> Value {

@@ -15,7 +15,6 @@ pub struct HostFs {
     /// The host directory shown as `/`; `None` for the host's own root.
     root: Option<PathBuf>,
     files: HashMap<u32, fs::File>,
-    next: u32,
 }
 
 /// The errno of a host I/O error (Linux and MicroPython share the numbers).
@@ -29,7 +28,6 @@ impl HostFs {
         HostFs {
             root: None,
             files: HashMap::new(),
-            next: 0,
         }
     }
 
@@ -39,7 +37,6 @@ impl HostFs {
         Ok(HostFs {
             root: Some(dir.canonicalize()?),
             files: HashMap::new(),
-            next: 0,
         })
     }
 
@@ -81,8 +78,8 @@ impl Filesystem for HostFs {
             .truncate(mode.truncate)
             .open(real)
             .map_err(code)?;
-        let fd = self.next;
-        self.next = self.next.wrapping_add(1);
+        // The lowest free handle, as a POSIX system hands out descriptors.
+        let fd = (0..).find(|n| !self.files.contains_key(n)).unwrap_or(0);
         self.files.insert(fd, file);
         Ok(fd)
     }

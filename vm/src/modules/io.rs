@@ -42,6 +42,18 @@ impl Data for File {
     fn extra_size(&self) -> usize {
         self.ahead.capacity()
     }
+
+    fn has_finalizer(&self) -> bool {
+        !self.closed && matches!(self.target, Target::Fs(_))
+    }
+
+    /// A file collected while open is closed, as MicroPython's finaliser does.
+    fn finalize(&mut self, platform: &mut dyn crate::Platform) {
+        if let (Target::Fs(fd), Some(fs)) = (self.target, platform.fs()) {
+            let _ = fs.close(fd);
+        }
+        self.closed = true;
+    }
 }
 
 /// `StringIO` and `BytesIO`: a byte buffer and a position.

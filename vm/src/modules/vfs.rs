@@ -29,6 +29,10 @@ pub(crate) struct MountTable {
     cur: Option<usize>,
     /// The platform's filesystem has been mounted (once, on first use).
     started: bool,
+    /// The current directory on the platform's filesystem (absolute): shared by every
+    /// `VfsPosix` object, as a process's one current directory is on MicroPython's unix
+    /// port.
+    platform_cwd: String,
 }
 
 impl MountTable {
@@ -45,14 +49,12 @@ enum Found {
     Mount(usize, String),
 }
 
-/// The platform's filesystem as a mountable object: paths below `root` of the platform's
-/// filesystem, with a current directory of its own.
+/// The platform's filesystem as a mountable object: absolute paths are below `root` of the
+/// platform's filesystem; relative ones start at the platform's current directory.
 #[derive(Debug)]
 pub(crate) struct PlatformFs {
     /// The platform directory this object shows as its `/` (empty: the whole filesystem).
     root: String,
-    /// The current directory within this filesystem (absolute, normalised).
-    cwd: String,
 }
 
 impl Data for PlatformFs {}
@@ -138,11 +140,11 @@ impl Interp {
             self.vfs.started = true;
             if self.platform.fs().is_some() {
                 let cwd = self.platform.initial_cwd();
+                self.vfs.platform_cwd = normalize("/", &cwd);
                 let fs = self.new_data(
                     &VFS_POSIX,
                     PlatformFs {
                         root: String::new(),
-                        cwd: normalize("/", &cwd),
                     },
                 )?;
                 self.vfs.mounts.push((String::from("/"), fs));
@@ -168,7 +170,8 @@ impl Interp {
         for (i, (point, _)) in table.mounts.iter().enumerate() {
             let name = &point[1..];
             if name.is_empty() {
-                return Ok(Some(Found::Mount(i, alloc::format!("/{rest}"))));
+                // Mounted at `/`: the path as given (relative ones stay relative).
+                return Ok(Some(Found::Mount(i, String::from(path))));
             }
             if let Some(after) = rest.strip_prefix(name) {
                 if after.is_empty() {
@@ -455,10 +458,10 @@ fn vfs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
     let mkfs = flag(vm, a, 3, "mkfs")?;
     let point = normalize("/", &point);
     vm.mounts()?;
+    vm.call_method(fs, "mount", &[Value::Bool(readonly), Value::Bool(mkfs)])?;
     if vm.vfs.mounts.iter().any(|(p, _)| *p == point) {
         return Err(vm.os_error(errno::EPERM));
     }
-    vm.call_method(fs, "mount", &[Value::Bool(readonly), Value::Bool(mkfs)])?;
     let cur_point = vm.vfs.cur.map(|i| vm.vfs.mounts[i].0.clone());
     if point == "/" {
         vm.vfs.mounts.push((point, fs));
@@ -511,51 +514,47 @@ fn vfs_umount(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fs_new(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "VfsPosix", 0, 1)?;
+    // The root is resolved against the current directory, which must exist.
+    let cwd = vm.platform_cwd()?;
     let root = match (a.len > 0).then(|| vm.arg(a, 0)) {
-        Some(v) if v != Value::None => {
-            let p = vm.path_text(v)?;
-            // Relative to the current directory of the filesystem mounted at `/`.
-            let cwd = vm.platform_cwd()?;
-            normalize(&cwd, &p)
-        }
+        Some(v) if v != Value::None => normalize(&cwd, &vm.path_text(v)?),
         _ => String::new(),
     };
     let root = if root == "/" { String::new() } else { root };
-    vm.new_data(
-        &VFS_POSIX,
-        PlatformFs {
-            root,
-            cwd: String::from("/"),
-        },
-    )
+    vm.new_data(&VFS_POSIX, PlatformFs { root })
 }
 
 impl Interp {
-    /// The current directory of the platform's filesystem (where relative host paths go).
+    /// The current directory on the platform's filesystem; `ENOENT` if it was removed.
     fn platform_cwd(&mut self) -> PResult<String> {
         self.mounts()?;
-        for (point, fs) in &self.vfs.mounts {
-            if point == "/"
-                && let Some(p) = self.data_ref::<PlatformFs>(*fs)
-            {
-                return Ok(alloc::format!("{}{}", p.root, p.cwd));
+        let cwd = self.vfs.platform_cwd.clone();
+        if self.platform.fs().is_some() {
+            let st = self.with_fs(|fs| fs.stat(&cwd))?;
+            if !st.is_dir {
+                return Err(self.os_error(errno::ENOTDIR));
             }
         }
-        Ok(String::from("/"))
+        Ok(cwd)
     }
 
-    /// The platform filesystem's path for `path` as given to a `VfsPosix` method.
+    /// The platform filesystem's path for `path` as given to a `VfsPosix` method:
+    /// absolute paths are below the object's root, relative ones start at the platform's
+    /// current directory.
     fn fs_path(&mut self, a: Args, i: usize) -> PResult<String> {
         let v = self.arg(a, i);
         let text = self.path_text(v)?;
-        let this = self.this::<PlatformFs>(a)?;
-        let within = normalize(&this.cwd, &text);
-        Ok(if this.root.is_empty() {
+        let root = self.this::<PlatformFs>(a)?.root.clone();
+        if !text.starts_with('/') {
+            return Ok(normalize(&self.vfs.platform_cwd, &text));
+        }
+        let within = normalize("/", &text);
+        Ok(if root.is_empty() {
             within
         } else if within == "/" {
-            this.root.clone()
+            root
         } else {
-            alloc::format!("{}{within}", this.root)
+            alloc::format!("{root}{within}")
         })
     }
 
@@ -631,15 +630,21 @@ fn fs_chdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     if !st.is_dir {
         return Err(vm.os_error(errno::ENOTDIR));
     }
-    let text = vm.path_text(vm.arg(a, 1))?;
-    let this = vm.this::<PlatformFs>(a)?;
-    this.cwd = normalize(&this.cwd, &text);
+    vm.vfs.platform_cwd = path;
     Ok(Value::None)
 }
 
+/// The platform's current directory as this object shows it (below its root).
 fn fs_getcwd(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let cwd = vm.this::<PlatformFs>(a)?.cwd.clone();
-    vm.str_value(&cwd)
+    let root = vm.this::<PlatformFs>(a)?.root.clone();
+    let cwd = vm.platform_cwd()?;
+    let shown = match cwd.strip_prefix(root.as_str()) {
+        _ if root.is_empty() => cwd.as_str(),
+        Some("") => "/",
+        Some(rest) if rest.starts_with('/') => rest,
+        _ => cwd.as_str(),
+    };
+    vm.str_value(shown)
 }
 
 fn fs_mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -27,6 +27,17 @@ pub trait Data: Any + Debug {
     fn extra_size(&self) -> usize {
         0
     }
+
+    /// Must [`Data::finalize`] run when the object is collected?
+    fn has_finalizer(&self) -> bool {
+        false
+    }
+
+    /// Release what the object holds outside the heap (an open file) when it is collected
+    /// without having been closed.
+    fn finalize(&mut self, platform: &mut dyn crate::Platform) {
+        let _ = platform;
+    }
 }
 
 /// A built-in class of [`Data`] objects.

@@ -1039,21 +1039,26 @@ impl Interp {
 
     /// The exception object for a `PyErr` (made now if the VM raised it as kind + message),
     /// with its traceback stored in it.
+    /// The exception object of a raised exception, made now if the VM raised it as a kind
+    /// and a message. This never fails: when the heap is locked or full, the object is made
+    /// outside the heap's budget (MicroPython's emergency exception), so that `except
+    /// MemoryError` works.
     pub(crate) fn materialize(&mut self, e: PyErr) -> PResult<Value> {
-        let tr_mark = self.temp_roots.len();
         let v = match e.value {
             Some(v) => v,
             None => {
-                let msg = match &e.message {
-                    Some(m) => alloc::vec![self.str_value(m)?],
-                    None => Vec::new(),
-                };
-                self.temp_roots.extend_from_slice(&msg);
-                let args = self.tuple(msg);
-                let class = self.types.exc(e.kind);
-                let inst = args.and_then(|a| self.instantiate_exc(class, a));
-                self.temp_roots.truncate(tr_mark);
-                inst?
+                let made = self.new_exception(e.kind, e.message.as_deref());
+                match made {
+                    Ok(v) => v,
+                    Err(_) => {
+                        let locked = core::mem::replace(&mut self.heap_locked, 0);
+                        self.heap.over_budget(true);
+                        let made = self.new_exception(e.kind, e.message.as_deref());
+                        self.heap.over_budget(false);
+                        self.heap_locked = locked;
+                        made?
+                    }
+                }
             }
         };
         if let Value::Obj(r) = v
@@ -1063,6 +1068,23 @@ impl Interp {
             data.traceback = e.traceback;
         }
         Ok(v)
+    }
+
+    /// A new instance of a built-in exception with an optional message.
+    fn new_exception(&mut self, kind: ErrKind, message: Option<&str>) -> PResult<Value> {
+        let tr_mark = self.temp_roots.len();
+        let made = (|| {
+            let msg = match message {
+                Some(m) => alloc::vec![self.str_value(m)?],
+                None => Vec::new(),
+            };
+            self.temp_roots.extend_from_slice(&msg);
+            let args = self.tuple(msg)?;
+            let class = self.types.exc(kind);
+            self.instantiate_exc(class, args)
+        })();
+        self.temp_roots.truncate(tr_mark);
+        made
     }
 
     /// An exception object being raised again (bare `raise`, end of `finally`).
@@ -1104,14 +1126,10 @@ impl Interp {
                 "exceptions must derive from BaseException",
             ));
         }
-        let class = self.class_of(inst);
-        Ok(PyErr {
-            kind: self.kind_of_class(class),
-            message: None,
-            traceback: Vec::new(),
-            value: Some(inst),
-            reraise: false,
-        })
+        // An exception raised again keeps its traceback and grows it from here.
+        let mut err = self.reraise_value(inst);
+        err.reraise = false;
+        Ok(err)
     }
 
     /// `except cls:` — does the exception match?

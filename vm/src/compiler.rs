@@ -446,12 +446,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.emit(Op::Return);
             }
             StmtKind::FunctionDef { def, decorators } => {
-                // `@micropython.native` and `@micropython.viper` select MicroPython's
-                // machine-code emitters; here the function runs as bytecode.
-                let decorators: Vec<&Expr> = decorators
-                    .iter()
-                    .filter(|d| !is_emitter_decorator(d))
-                    .collect();
+                // `@micropython.bytecode`, `native` and `viper` select MicroPython's
+                // emitters (no import needed); here every function runs as bytecode.
+                let mut plain = Vec::new();
+                for d in decorators {
+                    match emitter_decorator(d) {
+                        Some(true) => {}
+                        Some(false) => {
+                            return Err(CompileError::syntax(
+                                "invalid micropython decorator",
+                                s.line,
+                            ));
+                        }
+                        None => plain.push(d),
+                    }
+                }
+                let decorators = plain;
                 for d in &decorators {
                     self.expr(d)?;
                 }
@@ -1613,12 +1623,23 @@ impl<'a, 'i> Compiler<'a, 'i> {
     }
 }
 
-/// `micropython.native`, `micropython.viper` or `micropython.asm_thumb`, written as a
-/// decorator (no import needed, as in MicroPython).
-fn is_emitter_decorator(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Attribute(obj, attr)
-        if matches!(&obj.kind, ExprKind::Name(n) if n == "micropython")
-            && matches!(attr.as_str(), "native" | "viper"))
+/// A decorator `@micropython.…`, which MicroPython's compiler reads as an emitter choice:
+/// `Some(true)` for `bytecode`, `native` and `viper`, `Some(false)` for any other (a syntax
+/// error), `None` for an ordinary decorator.
+fn emitter_decorator(e: &Expr) -> Option<bool> {
+    let ExprKind::Attribute(obj, attr) = &e.kind else {
+        return None;
+    };
+    let mut root = obj;
+    let mut direct = true;
+    while let ExprKind::Attribute(inner, _) = &root.kind {
+        root = inner;
+        direct = false;
+    }
+    if !matches!(&root.kind, ExprKind::Name(n) if n == "micropython") {
+        return None;
+    }
+    Some(direct && matches!(attr.as_str(), "bytecode" | "native" | "viper"))
 }
 
 /// Fold a numeric constant expression, or `None` if it isn't one (or would raise: the error

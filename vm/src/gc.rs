@@ -180,6 +180,8 @@ pub struct Heap {
     free: Vec<u32>,
     used: usize,
     limit: usize,
+    /// Allocations ignore the budget (the few objects of an emergency exception).
+    over_budget: bool,
 }
 
 impl Heap {
@@ -189,6 +191,7 @@ impl Heap {
             free: Vec::new(),
             used: 0,
             limit,
+            over_budget: false,
         }
     }
 
@@ -202,13 +205,19 @@ impl Heap {
 
     /// Would an object of this kind fit without a collection?
     pub fn fits(&self, obj: &Obj) -> bool {
-        self.used + obj.size() <= self.limit
+        self.over_budget || self.used + obj.size() <= self.limit
+    }
+
+    /// Let allocations exceed the budget (or stop doing so). Only for the handful of
+    /// objects that report running out of memory.
+    pub fn over_budget(&mut self, on: bool) {
+        self.over_budget = on;
     }
 
     /// Store `obj`, or fail when the budget is exhausted (the caller collects and retries).
     pub fn alloc(&mut self, obj: Obj) -> Result<ObjRef, OutOfMemory> {
         let size = obj.size();
-        if self.used + size > self.limit {
+        if self.used + size > self.limit && !self.over_budget {
             return Err(OutOfMemory);
         }
         self.used += size;

@@ -354,6 +354,18 @@ impl Interp {
                     if let Some(v) = m.attrs.get(&name) {
                         return Ok(Some(*v));
                     }
+                    // A module's own `__getattr__` answers for names it lacks (PEP 562).
+                    let hook = self
+                        .interner
+                        .lookup("__getattr__")
+                        .and_then(|id| m.attrs.get(&id).copied());
+                    if let Some(f) = hook
+                        && self.interner.name(name) != "__getattr__"
+                    {
+                        let n = self.interner.name_rc(name);
+                        let s = self.str_value(&n)?;
+                        return self.call_value(f, &[s]).map(Some);
+                    }
                     return self.special_attr(obj, name);
                 }
                 Obj::Super(start, this) => {

@@ -117,6 +117,13 @@ pub(crate) struct Frame {
     pub kind: FrameKind,
 }
 
+/// Traceback entries kept per exception (an exception raised again and again in a loop
+/// would otherwise grow without bound).
+const MAX_TRACEBACK: usize = 64;
+
+/// How many callbacks `micropython.schedule` can hold, as on MicroPython.
+pub(crate) const SCHEDULE_DEPTH: usize = 4;
+
 /// How a run of the loop ended.
 pub(crate) enum Exit {
     Return(Value),
@@ -168,6 +175,10 @@ pub struct Interp {
     pub(crate) dupterm: Value,
     /// The function given to `sys.atexit`.
     pub(crate) atexit: Value,
+    /// Callbacks from `micropython.schedule` waiting to run: (function, argument).
+    pub(crate) scheduled: alloc::collections::VecDeque<(Value, Value)>,
+    /// A scheduled callback is running: others wait until it returns.
+    pub(crate) in_scheduled: bool,
     /// The value stack of every running frame: all of it is a GC root.
     pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
@@ -215,6 +226,8 @@ impl Interp {
             vfs: Default::default(),
             dupterm: Value::None,
             atexit: Value::None,
+            scheduled: Default::default(),
+            in_scheduled: false,
             stack: Vec::new(),
             frames: Vec::new(),
             blocks: Vec::new(),
@@ -242,6 +255,11 @@ impl Interp {
         })));
         interp.modules =
             Value::Obj(interp.alloc_root(Obj::Dict(Box::new(crate::objects::dict::Dict::new()))));
+        // `import __main__` finds the program's module (not listed in `sys.modules`, as on
+        // MicroPython).
+        interp
+            .builtin_modules
+            .push((Rc::from("__main__"), interp.main));
         interp.invalidate_type_cache();
         interp
     }
@@ -435,6 +453,10 @@ impl Interp {
         roots.extend(self.builtin_modules.iter().map(|(_, m)| Value::Obj(*m)));
         roots.push(self.dupterm);
         roots.push(self.atexit);
+        for (f, arg) in &self.scheduled {
+            roots.push(*f);
+            roots.push(*arg);
+        }
         self.vfs.roots(&mut roots);
         fn code_roots(code: &Code, roots: &mut Vec<Value>) {
             roots.extend_from_slice(&code.consts);
@@ -536,7 +558,7 @@ impl Interp {
             let at = frame.pc.saturating_sub(1);
             if e.reraise {
                 e.reraise = false;
-            } else {
+            } else if e.traceback.len() < MAX_TRACEBACK {
                 e.traceback.insert(
                     0,
                     TraceEntry {
@@ -579,11 +601,39 @@ impl Interp {
     }
 
     /// The interrupt flag, polled on backward jumps.
+    /// Polled on calls, backward jumps and sleeps: Ctrl-C, then callbacks scheduled with
+    /// `micropython.schedule`.
     pub(crate) fn check_interrupt(&mut self) -> PResult<()> {
         if self.platform.interrupt_requested() {
             return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
         }
+        if !self.scheduled.is_empty() && !self.in_scheduled {
+            return self.run_scheduled();
+        }
         Ok(())
+    }
+
+    /// Run the scheduled callbacks, one after the other; one scheduled while they run waits
+    /// for the next poll. An exception from a callback is raised where the program was.
+    fn run_scheduled(&mut self) -> PResult<()> {
+        self.in_scheduled = true;
+        let mut result = Ok(());
+        let n = self.scheduled.len();
+        for _ in 0..n {
+            let Some((f, arg)) = self.scheduled.pop_front() else {
+                break;
+            };
+            let base = self.stack.len();
+            self.stack.push(f);
+            self.stack.push(arg);
+            result = self.call_value(f, &[arg]).map(|_| ());
+            self.stack.truncate(base);
+            if result.is_err() {
+                break;
+            }
+        }
+        self.in_scheduled = false;
+        result
     }
 
     fn run_inner(&mut self, stop: usize) -> PResult<Exit> {

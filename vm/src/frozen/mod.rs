@@ -8,4 +8,5 @@ pub const MODULES: &[(&str, &str)] = &[
     ("struct", include_str!("struct.py")),
     ("errno", include_str!("errno.py")),
     ("heapq", include_str!("heapq.py")),
+    ("asyncio", include_str!("asyncio.py")),
 ];

@@ -104,6 +104,7 @@ const MEM_METHODS: &[Native] = &[
     Native::new("__iter__", stream_enter),
     Native::new("__next__", stream_next),
     Native::new("getvalue", mem_getvalue),
+    Native::new("__repr__", mem_repr),
 ];
 
 pub(crate) static FILE_IO: ClassSpec = ClassSpec {
@@ -360,7 +361,12 @@ impl Interp {
                 let f = self.data_ref::<File>(v).expect("kind checked");
                 !f.closed && if write { f.writable } else { f.readable }
             }
-            Some(Kind::Mem) => !self.data_ref::<Mem>(v).expect("kind checked").closed,
+            Some(Kind::Mem) => {
+                if self.data_ref::<Mem>(v).expect("kind checked").closed {
+                    return Err(closed_buffer());
+                }
+                true
+            }
             None => {
                 return Err(PyErr::type_error(alloc::format!(
                     "'{}' object isn't a stream",
@@ -688,6 +694,12 @@ impl Interp {
     }
 }
 
+/// A closed `StringIO` or `BytesIO` raises `ValueError` (files raise `OSError`), as on
+/// MicroPython.
+fn closed_buffer() -> PyErr {
+    PyErr::new(ErrKind::ValueError, "I/O operation on closed file")
+}
+
 /// An optional size argument: `None` for absent, `None` or negative.
 fn size_arg(vm: &Interp, a: Args, i: usize) -> PResult<Option<usize>> {
     match (a.len > i).then(|| vm.arg(a, i)) {
@@ -798,7 +810,10 @@ fn stream_seek(vm: &mut Interp, a: Args) -> PResult<Value> {
         None => return Err(PyErr::type_error("not a stream")),
     };
     if closed {
-        return Err(vm.os_error(errno::EBADF));
+        return Err(match kind {
+            Some(Kind::Mem) => closed_buffer(),
+            _ => vm.os_error(errno::EBADF),
+        });
     }
     let pos = match whence {
         0 if offset < 0 => return Err(vm.os_error(errno::EINVAL)),
@@ -891,10 +906,20 @@ fn mem_getvalue(vm: &mut Interp, a: Args) -> PResult<Value> {
     let this = vm.arg(a, 0);
     let m = vm.this::<Mem>(a)?;
     if m.closed {
-        return Err(vm.os_error(errno::EBADF));
+        return Err(closed_buffer());
     }
     let bytes = m.buf.clone();
     vm.read_result(this, bytes)
+}
+
+fn mem_repr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let this = vm.arg(a, 0);
+    let name = String::from(vm.type_name(this));
+    let Value::Obj(r) = this else {
+        return Err(PyErr::type_error("not a buffer"));
+    };
+    let id = crate::runtime::obj_id(r);
+    vm.str_value(&alloc::format!("<io.{name} 0x{id:x}>"))
 }
 
 fn file_fileno(vm: &mut Interp, a: Args) -> PResult<Value> {

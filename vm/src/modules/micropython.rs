@@ -1,6 +1,7 @@
 //! `micropython`: MicroPython's own module (heap lock, memory info, decorators the
 //! compiler accepts).
 
+use crate::error::{ErrKind, PyErr};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -57,14 +58,29 @@ fn mp_stack_use(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int((vm.frames.len() * 64) as i64))
 }
 
-fn mp_kbd_intr(_vm: &mut Interp, _a: Args) -> PResult<Value> {
+/// `micropython.kbd_intr(c)`: the console character that raises `KeyboardInterrupt`
+/// (3, Ctrl-C), or -1 so that it is ordinary input (mpremote's `mount` does this).
+fn mp_kbd_intr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "kbd_intr", 1, 1)?;
+    let c = vm.int_arg(vm.arg(a, 0))?;
+    vm.platform.set_interrupt_char(c.clamp(-1, 255) as i32);
     Ok(Value::None)
 }
 
+fn mp_alloc_emergency_exception_buf(vm: &mut Interp, a: Args) -> PResult<Value> {
+    // Exceptions never need a buffer here: they are made outside the heap's budget.
+    vm.nargs(a, "alloc_emergency_exception_buf", 1, 1)?;
+    Ok(Value::None)
+}
+
+/// `micropython.schedule(func, arg)`: run `func(arg)` soon, at the next point where the VM
+/// polls for Ctrl-C (a call, a backward jump, a sleep), not inside the current operation.
 fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "schedule", 2, 2)?;
-    // Runs at once: the host port has no interrupt context to defer from.
-    vm.call_value(vm.arg(a, 0), &[vm.arg(a, 1)])?;
+    if vm.scheduled.len() >= crate::vm::SCHEDULE_DEPTH {
+        return Err(PyErr::new(ErrKind::RuntimeError, "schedule queue full"));
+    }
+    vm.scheduled.push_back((vm.arg(a, 0), vm.arg(a, 1)));
     Ok(Value::None)
 }
 
@@ -83,7 +99,10 @@ pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("stack_use", mp_stack_use),
     Native::new("kbd_intr", mp_kbd_intr),
     Native::new("schedule", mp_schedule),
-    Native::new("alloc_emergency_exception_buf", mp_kbd_intr),
+    Native::new(
+        "alloc_emergency_exception_buf",
+        mp_alloc_emergency_exception_buf,
+    ),
     Native::new("const", mp_const),
     Native::new("opt_level", mp_opt_level),
 ];

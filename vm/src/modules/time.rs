@@ -30,28 +30,29 @@ fn time_ticks_diff(vm: &mut Interp, a: Args) -> PResult<Value> {
     }))
 }
 
+/// `ticks_add(t, delta)`: a delta that `ticks_diff` could not give back is an error.
 fn time_ticks_add(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "ticks_add", 2, 2)?;
     let (x, y) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
-    Ok(Value::Int((x + y).rem_euclid(TICKS_PERIOD)))
-}
-
-fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
-    if us < 0.0 {
+    if y <= -TICKS_PERIOD / 2 || y >= TICKS_PERIOD / 2 {
         return Err(PyErr::new(
-            ErrKind::ValueError,
-            "sleep length must be non-negative",
+            ErrKind::OverflowError,
+            "ticks interval overflow",
         ));
     }
-    // Sleep in slices so that Ctrl-C interrupts a long sleep.
-    let mut left = us as u64;
+    Ok(Value::Int(x.wrapping_add(y).rem_euclid(TICKS_PERIOD)))
+}
+
+/// Sleep for `us` microseconds (nothing for a negative time, as on MicroPython), in slices,
+/// so that Ctrl-C interrupts a long sleep and scheduled callbacks run during it.
+fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
+    let mut left = if us > 0.0 { us as u64 } else { 0 };
+    vm.check_interrupt()?;
     while left > 0 {
         let step = left.min(10_000);
         vm.platform.sleep_us(step);
         left -= step;
-        if vm.platform.interrupt_requested() {
-            return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
-        }
+        vm.check_interrupt()?;
     }
     Ok(Value::None)
 }
@@ -90,6 +91,72 @@ fn time_time_ns(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(ns as i64))
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (months and days may overflow).
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    // Normalise the month into 1..=12, carrying years.
+    let year = year + (month - 1).div_euclid(12);
+    let month = (month - 1).rem_euclid(12) + 1;
+    // Count from March, so the leap day ends the year.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day counted from 1970-01-01: (year, month, day).
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `gmtime`/`localtime`: `(year, month, mday, hour, minute, second, weekday, yearday)`,
+/// weekday 0 for Monday, yearday from 1. The VM keeps time in UTC.
+fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "gmtime", 0, 1)?;
+    let secs = match (a.len == 1).then(|| vm.arg(a, 0)) {
+        None | Some(Value::None) => vm.platform.epoch_seconds() as i64,
+        Some(v) => match vm.as_int(v) {
+            Some(i) => i,
+            None => libm::floor(number(vm, v)?) as i64,
+        },
+    };
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let yday = days - days_from_civil(y, 1, 1) + 1;
+    let wday = (days + 3).rem_euclid(7); // 1970-01-01 was a Thursday
+    let items = [y, m, d, rem / 3600, rem / 60 % 60, rem % 60, wday, yday];
+    vm.tuple(items.iter().map(|v| Value::Int(*v)).collect())
+}
+
+/// `mktime(tuple)`: seconds since the epoch; out-of-range fields carry over.
+fn time_mktime(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "mktime", 1, 1)?;
+    let t = vm.arg(a, 0);
+    let items = vm.collect_iterable(t)?;
+    if items.len() < 6 {
+        return Err(PyErr::type_error("mktime needs a tuple of length 8 or 9"));
+    }
+    let mut f = [0i64; 6];
+    for (slot, v) in f.iter_mut().zip(&items) {
+        *slot = vm.int_arg(*v)?;
+    }
+    let days = days_from_civil(f[0], f[1], 1) + f[2] - 1;
+    let secs = days * 86_400 + f[3] * 3600 + f[4] * 60 + f[5];
+    Ok(Value::Int(secs))
+}
+
 pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("ticks_us", time_ticks_us),
     Native::new("ticks_ms", time_ticks_ms),
@@ -101,4 +168,7 @@ pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("sleep_us", time_sleep_us),
     Native::new("time", time_time),
     Native::new("time_ns", time_time_ns),
+    Native::new("gmtime", time_gmtime),
+    Native::new("localtime", time_gmtime),
+    Native::new("mktime", time_mktime),
 ];

@@ -33,6 +33,27 @@ impl Interp {
             .map(|i| self.stack[a.start + a.len + i])
     }
 
+    /// Argument `i`, given by position or by keyword `name`; `None` if absent.
+    pub(crate) fn arg_or_kw(&self, a: Args, i: usize, name: &str) -> Option<Value> {
+        if a.len > i {
+            Some(self.arg(a, i))
+        } else {
+            self.kwarg(a, name)
+        }
+    }
+
+    /// The bytes of a buffer argument (bytes, bytearray, memoryview, array, and str, which
+    /// has the buffer protocol on MicroPython), copied.
+    pub(crate) fn buffer_arg(&self, v: Value) -> PResult<Vec<u8>> {
+        if let Some(s) = self.as_str(v) {
+            return Ok(s.as_bytes().to_vec());
+        }
+        match self.as_bytes(v) {
+            Some(b) => Ok(b.to_vec()),
+            None => Err(PyErr::type_error("object with buffer protocol required")),
+        }
+    }
+
     pub(crate) fn kwargs_vec(&self, a: Args) -> Vec<(String, Value)> {
         let names = self.tuple_items(a.kwnames);
         names

@@ -1,8 +1,11 @@
 //! Modules: `import` (built-in, frozen and file modules), and the built-in modules, one
 //! file each.
 
+mod binascii;
 mod gc;
+mod hashlib;
 pub(crate) mod io;
+mod json;
 pub(crate) mod math;
 mod micropython;
 mod os;
@@ -71,6 +74,9 @@ impl Interp {
             "math" => math::make(self),
             "cmath" => math::make_cmath(self),
             "io" => io::make(self)?,
+            "binascii" => self.native_module("binascii", binascii::FUNCTIONS),
+            "hashlib" => hashlib::make(self),
+            "json" => self.native_module("json", json::FUNCTIONS),
             "os" => os::make(self)?,
             "vfs" => {
                 let m = self.native_module("vfs", vfs::FUNCTIONS);

@@ -164,7 +164,11 @@ pub(crate) fn crc32_update(crc: u32, data: &[u8]) -> u32 {
     for &b in data {
         c ^= u32::from(b);
         for _ in 0..8 {
-            c = if c & 1 != 0 { c >> 1 ^ 0xedb8_8320 } else { c >> 1 };
+            c = if c & 1 != 0 {
+                c >> 1 ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -198,6 +202,9 @@ mod tests {
     fn crc32_matches_the_standard_check_value() {
         assert_eq!(crc32_update(0, b"123456789"), 0xcbf4_3926);
         let whole = crc32_update(0, b"The quick brown fox");
-        assert_eq!(crc32_update(crc32_update(0, b"The quick"), b" brown fox"), whole);
+        assert_eq!(
+            crc32_update(crc32_update(0, b"The quick"), b" brown fox"),
+            whole
+        );
     }
 }

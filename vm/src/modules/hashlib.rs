@@ -29,10 +29,7 @@ impl core::fmt::Debug for Hash {
 
 impl Data for Hash {}
 
-const METHODS: &[Native] = &[
-    Native::new("update", update),
-    Native::new("digest", digest),
-];
+const METHODS: &[Native] = &[Native::new("update", update), Native::new("digest", digest)];
 
 static SHA256: ClassSpec = ClassSpec {
     name: "sha256",

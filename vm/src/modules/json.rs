@@ -40,7 +40,8 @@ fn separators(vm: &mut Interp, a: Args) -> PResult<(String, String)> {
         None | Some(Value::None) => return Ok((String::from(", "), String::from(": "))),
         Some(v) => v,
     };
-    let is_seq = matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_) | Obj::List(_)));
+    let is_seq =
+        matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_) | Obj::List(_)));
     if !is_seq {
         return Err(PyErr::type_error("separators must be a tuple or list"));
     }
@@ -73,7 +74,13 @@ fn write_str(s: &str, out: &mut String) {
 }
 
 impl Interp {
-    fn json_write(&mut self, v: Value, seps: &(String, String), depth: usize, out: &mut String) -> PResult<()> {
+    fn json_write(
+        &mut self,
+        v: Value,
+        seps: &(String, String),
+        depth: usize,
+        out: &mut String,
+    ) -> PResult<()> {
         if depth > MAX_DEPTH {
             return Err(too_deep());
         }
@@ -242,7 +249,8 @@ impl Parser<'_> {
                         b'u' => {
                             let mut n = self.hex4()?;
                             // A surrogate pair written as two escapes is one character.
-                            if (0xd800..0xdc00).contains(&n) && self.s[self.i..].starts_with(b"\\u") {
+                            if (0xd800..0xdc00).contains(&n) && self.s[self.i..].starts_with(b"\\u")
+                            {
                                 let save = self.i;
                                 self.i += 2;
                                 let low = self.hex4()?;
@@ -282,7 +290,10 @@ impl Parser<'_> {
         }
         let text = core::str::from_utf8(&self.s[start..self.i]).map_err(|_| syntax_error())?;
         if float {
-            return text.parse::<f64>().map(Value::Float).map_err(|_| syntax_error());
+            return text
+                .parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| syntax_error());
         }
         if let Ok(i) = text.parse::<i64>() {
             return Ok(Value::Int(i));

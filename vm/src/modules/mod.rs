@@ -10,6 +10,7 @@ pub(crate) mod math;
 mod micropython;
 mod os;
 mod random;
+mod re;
 mod sys;
 mod time;
 pub(crate) mod vfs;
@@ -77,6 +78,7 @@ impl Interp {
             "binascii" => self.native_module("binascii", binascii::FUNCTIONS),
             "hashlib" => hashlib::make(self),
             "json" => self.native_module("json", json::FUNCTIONS),
+            "re" => re::make(self),
             "os" => os::make(self)?,
             "vfs" => {
                 let m = self.native_module("vfs", vfs::FUNCTIONS);

@@ -939,3 +939,27 @@ fn file_repr(vm: &mut Interp, a: Args) -> PResult<Value> {
     let name = String::from(vm.type_name(this));
     vm.str_value(&alloc::format!("<io.{name} {fd}>"))
 }
+
+/// `MP_STREAM_POLL` readiness of a native stream for `select.poll`: `None` if `v` is not
+/// one. Files and memory buffers are always ready; the console is readable when input
+/// waits.
+pub(crate) fn native_poll(vm: &mut Interp, v: Value, events: u32) -> Option<u32> {
+    const POLLIN: u32 = 1;
+    const POLLOUT: u32 = 4;
+    if vm.data_ref::<Mem>(v).is_some() {
+        return Some(events & (POLLIN | POLLOUT));
+    }
+    let f = vm.data_ref::<File>(v)?;
+    let (target, readable, writable) = (f.target, f.readable, f.writable);
+    let mut ready = 0;
+    if events & POLLIN != 0 && readable {
+        let waiting = f.at < f.ahead.len();
+        if target != Target::Stdin || waiting || vm.platform.stdin_ready() {
+            ready |= POLLIN;
+        }
+    }
+    if events & POLLOUT != 0 && writable {
+        ready |= POLLOUT;
+    }
+    Some(ready)
+}

@@ -11,6 +11,7 @@ mod micropython;
 mod os;
 mod random;
 mod re;
+mod select;
 mod sys;
 mod time;
 pub(crate) mod vfs;
@@ -79,6 +80,8 @@ impl Interp {
             "hashlib" => hashlib::make(self),
             "json" => self.native_module("json", json::FUNCTIONS),
             "re" => re::make(self),
+            "select" => select::make(self),
+            "platform" => self.native_module("platform", PLATFORM),
             "os" => os::make(self)?,
             "vfs" => {
                 let m = self.native_module("vfs", vfs::FUNCTIONS);
@@ -410,6 +413,31 @@ impl Interp {
             attrs,
         })))
     }
+}
+
+/// `platform`: what this build is.
+const PLATFORM: &[Native] = &[
+    Native::new("platform", platform_platform),
+    Native::new("python_compiler", platform_compiler),
+    Native::new("libc_ver", platform_libc_ver),
+];
+
+fn platform_platform(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {
+    let u = vm.platform.uname();
+    let text = alloc::format!("{}-{}-{}", u.sysname, u.release, u.machine);
+    vm.str_value(&text)
+}
+
+fn platform_compiler(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {
+    vm.str_value("rustc")
+}
+
+fn platform_libc_ver(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {
+    let e = vm.str_value("")?;
+    vm.temp_roots.push(e);
+    let t = vm.tuple(alloc::vec![e, e]);
+    vm.temp_roots.pop();
+    t
 }
 
 /// Modules that MicroPython also offers under a `u`-prefixed name (`utime`, `uos` …).

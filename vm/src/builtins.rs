@@ -948,7 +948,13 @@ fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
         if let Value::Obj(r) = v {
             match vm.heap.get(r) {
                 Obj::Instance(i) => names.extend(i.attrs.keys()),
-                Obj::Module(m) => names.extend(m.attrs.keys()),
+                Obj::Module(m) => {
+                    // A module's own names only: those of the module type can't be
+                    // fetched from it.
+                    names.extend(m.attrs.keys());
+                    names.push(vm.interner.intern("__class__"));
+                    return names_list(vm, names);
+                }
                 _ => {}
             }
         }
@@ -962,6 +968,11 @@ fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
             }
         }
     }
+    names_list(vm, names)
+}
+
+/// The sorted, deduplicated list of names for `dir`.
+fn names_list(vm: &mut Interp, names: Vec<u32>) -> PResult<Value> {
     let mut texts: Vec<String> = names
         .iter()
         .map(|n| String::from(vm.interner.name(*n)))
@@ -1389,6 +1400,11 @@ fn new_memoryview(vm: &mut Interp, a: Args) -> PResult<Value> {
             }
             Obj::Bytes(b) => (obj, 0, b.len()),
             Obj::ByteArray(b) => (obj, 0, b.len()),
+            Obj::Instance(i) => match i.data.as_ref().and_then(|d| d.buffer()) {
+                // An object over a buffer (a FrameBuffer): a view of that buffer.
+                Some(b) => return vm.call_value(Value::Obj(vm.types.memoryview), &[b]),
+                None => return Err(PyErr::type_error("object with buffer protocol required")),
+            },
             _ => return Err(PyErr::type_error("object with buffer protocol required")),
         },
         _ => return Err(PyErr::type_error("object with buffer protocol required")),

@@ -248,6 +248,13 @@ impl Heap {
         Value::Obj(ObjRef(self.slots.len() as u32 - 1))
     }
 
+    /// Is `r` a live object (not freed by a collection)?
+    pub fn is_live(&self, r: ObjRef) -> bool {
+        self.slots
+            .get(r.0 as usize)
+            .is_some_and(|s| s.obj.is_some())
+    }
+
     pub fn get(&self, r: ObjRef) -> &Obj {
         self.slots[r.0 as usize]
             .obj

@@ -602,7 +602,12 @@ impl Interp {
                     return Ok(());
                 }
                 let setattr_id = self.interner.intern("__setattr__");
-                if let Some(f @ Value::Obj(_)) = self.lookup(class, setattr_id) {
+                // A data class's own native `__setattr__` (not object's) runs too.
+                let native_hook = self.tag_of(class) == Tag::Data
+                    && self.lookup(class, setattr_id) != self.lookup(self.types.object, setattr_id);
+                if let Some(f) = self.lookup(class, setattr_id)
+                    && (matches!(f, Value::Obj(_)) || native_hook)
+                {
                     let n = self.interner.name_rc(name);
                     let s = self.str_value(&n)?;
                     self.call_value(f, &[obj, s, v])?;
@@ -844,6 +849,7 @@ impl Interp {
                 }
                 Obj::Array(_, data) => Some(data),
                 Obj::Instance(i) if i.native != Value::Undef => self.as_bytes(i.native),
+                Obj::Instance(i) => self.as_bytes(i.data.as_ref()?.buffer()?),
                 _ => None,
             },
             _ => None,

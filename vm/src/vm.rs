@@ -173,6 +173,8 @@ pub struct Interp {
     pub(crate) vfs: crate::modules::vfs::MountTable,
     /// The stream given to `os.dupterm`.
     pub(crate) dupterm: Value,
+    /// Where buffers are in the address space of `uctypes` and `machine.mem*`.
+    pub(crate) addresses: crate::modules::uctypes::AddressSpace,
     /// The function given to `sys.atexit`.
     pub(crate) atexit: Value,
     /// Callbacks from `micropython.schedule` waiting to run: (function, argument).
@@ -226,6 +228,7 @@ impl Interp {
             vfs: Default::default(),
             dupterm: Value::None,
             atexit: Value::None,
+            addresses: Default::default(),
             scheduled: Default::default(),
             in_scheduled: false,
             stack: Vec::new(),
@@ -482,6 +485,7 @@ impl Interp {
         self.invalidate_type_cache();
         let mut finalize = Vec::new();
         let freed = self.heap.collect(roots.into_iter(), &mut finalize);
+        self.addresses.sweep(&self.heap);
         for mut d in finalize {
             d.finalize(&mut *self.platform);
         }

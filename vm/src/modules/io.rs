@@ -674,6 +674,11 @@ impl Interp {
                     target = *base;
                 }
                 Obj::Instance(i) if i.native != Value::Undef => target = i.native,
+                Obj::Instance(i) => {
+                    if let Some(b) = i.data.as_ref().and_then(|d| d.buffer()) {
+                        return self.buffer_mut(b);
+                    }
+                }
                 _ => {}
             }
         }

@@ -2,6 +2,8 @@
 //! file each.
 
 mod binascii;
+mod font8x8;
+mod framebuf;
 mod gc;
 mod hashlib;
 pub(crate) mod io;
@@ -14,6 +16,7 @@ mod re;
 mod select;
 mod sys;
 mod time;
+pub(crate) mod uctypes;
 pub(crate) mod vfs;
 
 use alloc::boxed::Box;
@@ -81,6 +84,8 @@ impl Interp {
             "json" => self.native_module("json", json::FUNCTIONS),
             "re" => re::make(self),
             "select" => select::make(self),
+            "uctypes" => uctypes::make(self),
+            "framebuf" => framebuf::make(self),
             "platform" => self.native_module("platform", PLATFORM),
             "os" => os::make(self)?,
             "vfs" => {

@@ -28,6 +28,12 @@ pub trait Data: Any + Debug {
         0
     }
 
+    /// The object whose bytes this object exposes through the buffer protocol (a
+    /// `FrameBuffer`'s buffer), if any.
+    fn buffer(&self) -> Option<Value> {
+        None
+    }
+
     /// Must [`Data::finalize`] run when the object is collected?
     fn has_finalizer(&self) -> bool {
         false

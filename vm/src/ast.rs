@@ -163,12 +163,16 @@ pub struct FuncDef {
     pub body: Vec<Stmt>,
     pub is_async: bool,
     pub line: u32,
+    /// The return annotation when it is a plain name (`-> int`), for viper functions.
+    pub returns: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
     pub name: String,
     pub default: Option<Expr>,
+    /// The annotation when it is a plain name (`x: ptr8`), for viper functions.
+    pub annotation: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -179,7 +179,7 @@ pub fn constructor(tag: Tag) -> Option<NativeFn> {
 }
 
 pub fn init(interp: &mut Interp) {
-    for f in FUNCTIONS {
+    for f in FUNCTIONS.iter().chain(crate::modules::viper::CASTS) {
         let id = interp.natives.len() as u16;
         interp.natives.push(*f);
         let name = interp.interner.intern(f.name);

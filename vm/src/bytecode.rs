@@ -90,6 +90,17 @@ pub enum Op {
     GetIter,
     /// `[it] -> [it next(it)]`, or `[it] -> []` and jump when it is exhausted.
     ForIter(u32),
+    /// `[o] -> [a b c]`: the three-slot state of a `for` loop over `o`, made without
+    /// allocating for ranges, tuples, lists, bytes, bytearrays, dicts and sets (see
+    /// [`Op::ForNext`]); other iterables get an iterator object.
+    ForStart,
+    /// `[start stop step] -> [a b c]`: the state of `for x in range(start, stop, step)`,
+    /// with no range object.
+    ForRange,
+    /// `[a b c] -> [a' b c next]`, or `[a b c] -> []` and jump when the loop is done.
+    /// States: `[int i, int stop, int step]` a range; `[seq, int index, Undef]` a built-in
+    /// sequence, dict or set by position; `[iterator, Undef, Undef]` anything else.
+    ForNext(u32),
     /// `[items…] -> [tuple]` of the top n.
     BuildTuple(u32),
     BuildList(u32),

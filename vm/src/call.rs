@@ -586,19 +586,28 @@ impl Interp {
                 };
                 let roots_mark = self.temp_roots.len();
                 self.temp_roots.push(native);
-                let exc = if let Tag::Exc(_) = tag {
-                    let argv = self.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
-                    Some(self.exc_data(argv, roots_mark)?)
-                } else {
-                    None
+                let is_exc = matches!(tag, Tag::Exc(_));
+                let make = |vm: &mut Interp| {
+                    let exc = if is_exc {
+                        let argv = vm.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
+                        Some(vm.exc_data(argv, roots_mark + 1)?)
+                    } else {
+                        None
+                    };
+                    vm.alloc(Obj::Instance(Box::new(Instance {
+                        class: cref,
+                        attrs: Attrs::default(),
+                        exc,
+                        native,
+                        data: None,
+                    })))
                 };
-                let inst = self.alloc(Obj::Instance(Box::new(Instance {
-                    class: cref,
-                    attrs: Attrs::default(),
-                    exc,
-                    native,
-                    data: None,
-                })));
+                // An exception can always be made, even with the heap locked or full.
+                let inst = if is_exc {
+                    self.or_emergency(make)
+                } else {
+                    make(self)
+                };
                 self.temp_roots.truncate(roots_mark);
                 let inst = inst?;
                 if user_init.is_none()
@@ -1013,18 +1022,40 @@ impl Interp {
 
     pub(crate) fn instantiate_exc(&mut self, class: ObjRef, args: Value) -> PResult<Value> {
         self.temp_roots.push(args);
-        let r = self.alloc(Obj::Instance(Box::new(Instance {
-            class,
-            attrs: Attrs::default(),
-            exc: Some(Box::new(ExcData {
-                args,
-                traceback: Vec::new(),
-            })),
-            native: Value::Undef,
-            data: None,
-        })));
+        let r = self.or_emergency(|vm| {
+            vm.alloc(Obj::Instance(Box::new(Instance {
+                class,
+                attrs: Attrs::default(),
+                exc: Some(Box::new(ExcData {
+                    args,
+                    traceback: Vec::new(),
+                })),
+                native: Value::Undef,
+                data: None,
+            })))
+        });
         self.temp_roots.pop();
         r
+    }
+
+    /// Run `make`; if it runs out of memory (the heap locked or full), run it again allowed
+    /// past the budget: the few objects of an exception, which must always be possible to
+    /// raise, as MicroPython's emergency exception is.
+    pub(crate) fn or_emergency(
+        &mut self,
+        mut make: impl FnMut(&mut Interp) -> PResult<Value>,
+    ) -> PResult<Value> {
+        match make(self) {
+            Err(e) if e.kind == ErrKind::MemoryError && e.value.is_none() => {
+                let locked = core::mem::replace(&mut self.heap_locked, 0);
+                self.heap.over_budget(true);
+                let r = make(self);
+                self.heap.over_budget(false);
+                self.heap_locked = locked;
+                r
+            }
+            other => other,
+        }
     }
 
     /// The built-in exception kind a class derives from.
@@ -1047,18 +1078,8 @@ impl Interp {
         let v = match e.value {
             Some(v) => v,
             None => {
-                let made = self.new_exception(e.kind, e.message.as_deref());
-                match made {
-                    Ok(v) => v,
-                    Err(_) => {
-                        let locked = core::mem::replace(&mut self.heap_locked, 0);
-                        self.heap.over_budget(true);
-                        let made = self.new_exception(e.kind, e.message.as_deref());
-                        self.heap.over_budget(false);
-                        self.heap_locked = locked;
-                        made?
-                    }
-                }
+                let (kind, message) = (e.kind, e.message.clone());
+                self.or_emergency(|vm| vm.new_exception(kind, message.as_deref()))?
             }
         };
         if let Value::Obj(r) = v

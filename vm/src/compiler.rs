@@ -28,6 +28,35 @@ pub enum Const {
     Ellipsis,
     /// An imaginary literal, `2j`.
     Imag(f64),
+    None,
+    Bool(bool),
+    /// A tuple of constants, made once and shared by every evaluation.
+    Tuple(Vec<Const>),
+}
+
+impl Const {
+    fn has_float(&self) -> bool {
+        match self {
+            Const::Float(_) | Const::Imag(_) => true,
+            Const::Tuple(items) => items.iter().any(Const::has_float),
+            _ => false,
+        }
+    }
+}
+
+/// The constant an expression always evaluates to, if it is one (numbers, strings, bytes,
+/// `None`, booleans, `...`, and tuples of those).
+fn const_of(e: &Expr) -> Option<Const> {
+    Some(match &e.kind {
+        ExprKind::None => Const::None,
+        ExprKind::True => Const::Bool(true),
+        ExprKind::False => Const::Bool(false),
+        ExprKind::Ellipsis => Const::Ellipsis,
+        ExprKind::Str(s) => Const::Str(Rc::from(s.as_str())),
+        ExprKind::Bytes(b) => Const::Bytes(Rc::from(b.as_slice())),
+        ExprKind::Tuple(items) => Const::Tuple(items.iter().map(const_of).collect::<Option<_>>()?),
+        _ => fold(e)?,
+    })
 }
 
 /// A compiled code object before its constants are materialised.
@@ -144,9 +173,10 @@ enum Unwind<'a> {
     With,
     /// Leave an `async with` body: the exit coroutine must be awaited.
     AsyncWith,
-    /// A value kept on the stack (a `for` loop's iterator, a pending return value) that
-    /// leaving drops.
+    /// A value kept on the stack (a pending return value) that leaving drops.
     Value,
+    /// The three stack slots of a `for` loop's state.
+    ForState,
 }
 
 struct Compiler<'a, 'i> {
@@ -160,6 +190,49 @@ struct Compiler<'a, 'i> {
     line: u32,
     /// Slot of the `__class__` cell visible here (for zero-argument `super()`).
     class_cell: Option<u32>,
+    /// Compiling a `@micropython.viper` function: its return annotation, if any.
+    viper: Option<Option<&'a str>>,
+    /// In a viper function, the locals known to hold machine words (`int` or `uint`), so
+    /// that arithmetic on them wraps as a machine word does.
+    viper_words: Vec<(&'a str, &'static str)>,
+}
+
+/// The names viper functions give a meaning (casts), and the builtin each one becomes.
+const VIPER_NAMES: &[(&str, &str)] = &[
+    ("ptr", "micropython.ptr"),
+    ("ptr8", "micropython.ptr8"),
+    ("ptr16", "micropython.ptr16"),
+    ("ptr32", "micropython.ptr32"),
+    ("uint", "micropython.uint"),
+    ("int", "micropython.int"),
+];
+
+/// The arguments of `range(…)` when a `for` loop iterates over a plain call of it.
+fn range_args(e: &Expr) -> Option<Vec<&Expr>> {
+    let ExprKind::Call { func, args } = &e.kind else {
+        return None;
+    };
+    if !matches!(&func.kind, ExprKind::Name(n) if n == "range") || args.is_empty() || args.len() > 3
+    {
+        return None;
+    }
+    args.iter()
+        .map(|a| match a {
+            Arg::Pos(x) => Some(x),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cast of a viper annotation (`None` for `object` and unknown names: no cast).
+fn viper_cast(annotation: &str) -> Option<&'static str> {
+    if annotation == "bool" {
+        return Some("micropython.bool");
+    }
+    VIPER_NAMES
+        .iter()
+        .find(|(n, _)| *n == annotation)
+        .map(|(_, b)| *b)
 }
 
 impl<'a, 'i> Compiler<'a, 'i> {
@@ -196,6 +269,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
             unwind: Vec::new(),
             line: 1,
             class_cell,
+            viper: None,
+            viper_words: Vec::new(),
         }
     }
 
@@ -219,6 +294,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
             | Op::JumpIfFalseOrPop(t)
             | Op::JumpIfTrueOrPop(t)
             | Op::ForIter(t)
+            | Op::ForNext(t)
             | Op::SetupExcept(t)
             | Op::SetupFinally(t) => *t = target,
             other => unreachable!("patching a non-jump {other:?}"),
@@ -242,6 +318,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
             (Const::Float(x), Const::Float(y)) | (Const::Imag(x), Const::Imag(y)) => {
                 x.to_bits() == y.to_bits()
             }
+            // Tuples with floats are not merged (0.0 and -0.0 compare equal).
+            (Const::Tuple(_), _) if c.has_float() => false,
             _ => *k == c,
         };
         match self.unit.consts.iter().position(same) {
@@ -271,6 +349,14 @@ impl<'a, 'i> Compiler<'a, 'i> {
         let op = match self.scope.place(name) {
             Place::Local(i) => Op::LoadFast(i),
             Place::Cell(i) => Op::LoadDeref(i),
+            // Inside a viper function, `ptr8`, `uint`, `int` … are its casts.
+            Place::Global if self.viper.is_some() => {
+                let real = VIPER_NAMES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(name, |(_, b)| *b);
+                Op::LoadGlobal(self.name_index(real))
+            }
             Place::Global => Op::LoadGlobal(self.name_index(name)),
             Place::Name => Op::LoadName(self.name_index(name)),
         };
@@ -324,6 +410,19 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 );
             }
             StmtKind::Assign { targets, value } => {
+                if self.viper.is_some()
+                    && let [
+                        Expr {
+                            kind: ExprKind::Name(n),
+                            ..
+                        },
+                    ] = targets.as_slice()
+                {
+                    match self.viper_word(value) {
+                        Some(t) => self.viper_words.push((n, t)),
+                        None => self.viper_words.retain(|(v, _)| v != n),
+                    }
+                }
                 self.expr(value)?;
                 for (i, t) in targets.iter().enumerate() {
                     if i + 1 < targets.len() {
@@ -385,10 +484,37 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     }
                     return self.async_for(target, iter, body, orelse);
                 }
-                self.expr(iter)?;
-                self.emit(Op::GetIter);
+                match range_args(iter) {
+                    // `for x in range(…)` counts without a range object, as MicroPython's
+                    // compiler does (it goes by the name).
+                    Some(args) => {
+                        match args.as_slice() {
+                            [stop] => {
+                                self.constant(Const::Int(0));
+                                self.expr(stop)?;
+                                self.constant(Const::Int(1));
+                            }
+                            [start, stop] => {
+                                self.expr(start)?;
+                                self.expr(stop)?;
+                                self.constant(Const::Int(1));
+                            }
+                            _ => {
+                                for a in args {
+                                    self.expr(a)?;
+                                }
+                            }
+                        }
+                        self.line = iter.line;
+                        self.emit(Op::ForRange);
+                    }
+                    None => {
+                        self.expr(iter)?;
+                        self.emit(Op::ForStart);
+                    }
+                }
                 let top = self.here();
-                let exit = self.emit(Op::ForIter(0));
+                let exit = self.emit(Op::ForNext(0));
                 self.store(target)?;
                 self.loops.push(Loop {
                     continue_to: top,
@@ -396,8 +522,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     unwind_depth: self.unwind.len(),
                     is_for: true,
                 });
-                // The iterator stays on the stack while the body runs.
-                self.unwind.push(Unwind::Value);
+                // The loop's state stays on the stack while the body runs.
+                self.unwind.push(Unwind::ForState);
                 self.block(body)?;
                 self.unwind.pop();
                 self.line = s.line;
@@ -435,11 +561,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 if !self.scope.is_function || self.scope.is_class {
                     return Err(CompileError::syntax("'return' outside function", s.line));
                 }
+                let cast = self.return_cast();
+                if let Some(c) = cast {
+                    let i = self.name_index(c);
+                    self.emit(Op::LoadGlobal(i));
+                }
                 match value {
                     Some(v) => self.expr(v)?,
                     None => {
                         self.emit(Op::LoadNone);
                     }
+                }
+                if cast.is_some() {
+                    self.emit(Op::Call {
+                        args: 1,
+                        kwnames: NO_KW,
+                    });
                 }
                 self.unwind_to(0, true)?;
                 self.line = s.line;
@@ -449,10 +586,11 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 // `@micropython.bytecode`, `native` and `viper` select MicroPython's
                 // emitters (no import needed); here every function runs as bytecode.
                 let mut plain = Vec::new();
+                let mut viper = false;
                 for d in decorators {
                     match emitter_decorator(d) {
-                        Some(true) => {}
-                        Some(false) => {
+                        Some(Some(emitter)) => viper |= emitter == "viper",
+                        Some(None) => {
                             return Err(CompileError::syntax(
                                 "invalid micropython decorator",
                                 s.line,
@@ -465,7 +603,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 for d in &decorators {
                     self.expr(d)?;
                 }
-                self.function(def)?;
+                self.function(def, viper)?;
                 for _ in &decorators {
                     self.emit(Op::Call {
                         args: 1,
@@ -650,6 +788,14 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         self.emit(Op::Rot2);
                     }
                     self.emit(Op::Pop);
+                }
+                Unwind::ForState => {
+                    for _ in 0..3 {
+                        if keep_top {
+                            self.emit(Op::Rot2);
+                        }
+                        self.emit(Op::Pop);
+                    }
                 }
             }
         }
@@ -889,10 +1035,21 @@ impl<'a, 'i> Compiler<'a, 'i> {
     ) -> Result<(), CompileError> {
         match &target.kind {
             ExprKind::Name(n) => {
+                let cast = self.word_cast(target);
+                if let Some(c) = cast {
+                    let i = self.name_index(c);
+                    self.emit(Op::LoadGlobal(i));
+                }
                 self.load_name(n);
                 self.expr(value)?;
                 self.line = target.line;
                 self.emit(Op::InPlace(op));
+                if cast.is_some() {
+                    self.emit(Op::Call {
+                        args: 1,
+                        kwnames: NO_KW,
+                    });
+                }
                 self.store_name(n);
             }
             ExprKind::Attribute(obj, attr) => {
@@ -1036,7 +1193,73 @@ impl<'a, 'i> Compiler<'a, 'i> {
         true
     }
 
-    fn function(&mut self, def: &'a FuncDef) -> Result<(), CompileError> {
+    /// The cast a viper function applies to what it returns (a pointer returns as its
+    /// address).
+    fn return_cast(&self) -> Option<&'static str> {
+        match self.viper {
+            Some(Some(a)) if a.starts_with("ptr") => Some("micropython.uint"),
+            Some(Some(annotation)) => viper_cast(annotation),
+            _ => None,
+        }
+    }
+
+    /// The machine-word type (`"int"` or `"uint"`) of an expression in a viper function.
+    fn viper_word(&self, e: &Expr) -> Option<&'static str> {
+        self.viper?;
+        match &e.kind {
+            ExprKind::Name(n) => self
+                .viper_words
+                .iter()
+                .rev()
+                .find(|(v, _)| v == n)
+                .map(|(_, t)| *t),
+            ExprKind::Int(_) => Some("int"),
+            ExprKind::Unary(UnaryOp::Neg | UnaryOp::Invert, a) => self.viper_word(a),
+            ExprKind::Binary(_, a, b) => match (self.viper_word(a), self.viper_word(b)) {
+                (Some("uint"), _) | (_, Some("uint")) => Some("uint"),
+                (Some(_), Some(_)) => Some("int"),
+                _ => None,
+            },
+            ExprKind::Call { func, .. } => match &func.kind {
+                ExprKind::Name(n) if n == "uint" => Some("uint"),
+                ExprKind::Name(n) if n == "int" => Some("int"),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The cast that keeps a machine-word result in range, for viper arithmetic.
+    fn word_cast(&self, e: &Expr) -> Option<&'static str> {
+        match self.viper_word(e)? {
+            "uint" => Some("micropython.uint"),
+            _ => Some("micropython.int"),
+        }
+    }
+
+    /// Viper functions convert annotated arguments on entry (`x: ptr8`, `n: uint`).
+    fn viper_prologue(&mut self, def: &'a FuncDef) {
+        for p in def.params.iter().chain(def.kwonly.iter()) {
+            match p.annotation.as_deref() {
+                Some("int") => self.viper_words.push((&p.name, "int")),
+                Some("uint") => self.viper_words.push((&p.name, "uint")),
+                _ => {}
+            }
+            let Some(cast) = p.annotation.as_deref().and_then(viper_cast) else {
+                continue;
+            };
+            let i = self.name_index(cast);
+            self.emit(Op::LoadGlobal(i));
+            self.load_name(&p.name);
+            self.emit(Op::Call {
+                args: 1,
+                kwnames: NO_KW,
+            });
+            self.store_name(&p.name);
+        }
+    }
+
+    fn function(&mut self, def: &'a FuncDef, viper: bool) -> Result<(), CompileError> {
         let mut flags = 0u8;
         let defaults: Vec<&Expr> = def
             .params
@@ -1077,8 +1300,23 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 .map(|p| c.interner.intern(&p.name))
                 .collect();
             c.unit.param_names = names;
+            if viper {
+                c.viper = Some(def.returns.as_deref());
+                c.viper_prologue(def);
+            }
             c.block(&def.body)?;
+            let cast = c.return_cast();
+            if let Some(cast) = cast {
+                let i = c.name_index(cast);
+                c.emit(Op::LoadGlobal(i));
+            }
             c.emit(Op::LoadNone);
+            if cast.is_some() {
+                c.emit(Op::Call {
+                    args: 1,
+                    kwnames: NO_KW,
+                });
+            }
             c.emit(Op::Return);
             Ok(())
         })?;
@@ -1187,10 +1425,22 @@ impl<'a, 'i> Compiler<'a, 'i> {
             ExprKind::FString(parts) => self.fstring(parts)?,
             ExprKind::Name(n) => self.load_name(n),
             ExprKind::Binary(op, a, b) => {
+                // Viper arithmetic on machine words wraps.
+                let cast = self.word_cast(e);
+                if let Some(c) = cast {
+                    let i = self.name_index(c);
+                    self.emit(Op::LoadGlobal(i));
+                }
                 self.expr(a)?;
                 self.expr(b)?;
                 self.line = e.line;
                 self.emit(Op::Binary(*op));
+                if cast.is_some() {
+                    self.emit(Op::Call {
+                        args: 1,
+                        kwnames: NO_KW,
+                    });
+                }
             }
             ExprKind::Unary(op, a) => {
                 self.expr(a)?;
@@ -1273,7 +1523,10 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 }
             }
             ExprKind::Tuple(items) => {
-                if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
+                if let Some(c @ Const::Tuple(_)) = const_of(e) {
+                    // A constant tuple is one shared object, not rebuilt each time.
+                    self.constant(c);
+                } else if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
                     self.starred_list(items)?;
                     self.emit(Op::ListToTuple);
                 } else {
@@ -1330,7 +1583,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     e.line,
                 ));
             }
-            ExprKind::Lambda(def) => self.function(def)?,
+            ExprKind::Lambda(def) => self.function(def, false)?,
             ExprKind::Comp {
                 kind,
                 elt,
@@ -1624,9 +1877,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
 }
 
 /// A decorator `@micropython.…`, which MicroPython's compiler reads as an emitter choice:
-/// `Some(true)` for `bytecode`, `native` and `viper`, `Some(false)` for any other (a syntax
-/// error), `None` for an ordinary decorator.
-fn emitter_decorator(e: &Expr) -> Option<bool> {
+/// `Some(Some(name))` for `bytecode`, `native` and `viper`, `Some(None)` for any other (a
+/// syntax error), `None` for an ordinary decorator.
+fn emitter_decorator(e: &Expr) -> Option<Option<&str>> {
     let ExprKind::Attribute(obj, attr) = &e.kind else {
         return None;
     };
@@ -1639,7 +1892,10 @@ fn emitter_decorator(e: &Expr) -> Option<bool> {
     if !matches!(&root.kind, ExprKind::Name(n) if n == "micropython") {
         return None;
     }
-    Some(direct && matches!(attr.as_str(), "bytecode" | "native" | "viper"))
+    Some(
+        (direct && matches!(attr.as_str(), "bytecode" | "native" | "viper"))
+            .then_some(attr.as_str()),
+    )
 }
 
 /// Fold a numeric constant expression, or `None` if it isn't one (or would raise: the error

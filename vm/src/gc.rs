@@ -208,6 +208,11 @@ impl Heap {
         self.over_budget || self.used + obj.size() <= self.limit
     }
 
+    /// Could objects grow by `extra` bytes within the budget?
+    pub fn has_room(&self, extra: usize) -> bool {
+        self.over_budget || self.used + extra <= self.limit
+    }
+
     /// Let allocations exceed the budget (or stop doing so). Only for the handful of
     /// objects that report running out of memory.
     pub fn over_budget(&mut self, on: bool) {

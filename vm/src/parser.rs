@@ -379,7 +379,7 @@ impl Parser {
         let mut def = self.parameters(")", name, line)?;
         self.expect_op(")")?;
         if self.eat_op("->") {
-            self.test()?;
+            def.returns = annotation_name(&self.test()?);
         }
         self.expect_op(":")?;
         def.body = self.block()?;
@@ -401,6 +401,7 @@ impl Parser {
             body: Vec::new(),
             is_async: false,
             line,
+            returns: None,
         };
         let lambda = end == ":";
         let mut seen_default = false;
@@ -424,8 +425,9 @@ impl Parser {
                     return Err(self.error());
                 }
                 let pname = self.name()?;
+                let mut annotation = None;
                 if !lambda && self.eat_op(":") {
-                    self.test()?;
+                    annotation = annotation_name(&self.test()?);
                 }
                 let default = if self.eat_op("=") {
                     Some(self.test()?)
@@ -447,6 +449,7 @@ impl Parser {
                 let param = Param {
                     name: pname,
                     default,
+                    annotation,
                 };
                 if def.varargs.is_some() {
                     def.kwonly.push(param);
@@ -465,9 +468,6 @@ impl Parser {
             if !self.eat_op(",") {
                 break;
             }
-        }
-        if def.varargs.as_deref() == Some("") && def.kwonly.is_empty() {
-            return Err(self.error());
         }
         Ok(def)
     }
@@ -1617,6 +1617,14 @@ fn check_target(e: &Expr, del_: bool) -> PResult<()> {
         | ExprKind::Lambda(_)
         | ExprKind::Comp { .. } => Err(CompileError::syntax("can't assign to expression", e.line)),
         _ => Err(CompileError::syntax("can't assign to literal", e.line)),
+    }
+}
+
+/// An annotation that is a plain name (`int`, `ptr8`), as viper functions read them.
+fn annotation_name(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        _ => None,
     }
 }
 

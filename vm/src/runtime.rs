@@ -422,7 +422,7 @@ impl Interp {
                     _ => None,
                 };
                 match text {
-                    Some(t) => self.str_value(&t).map(Some),
+                    Some(t) => Ok(Some(self.name_str(&t))),
                     None => Ok(None),
                 }
             }
@@ -1456,11 +1456,14 @@ impl Interp {
                 let (Some(x), Some(y)) = (self.as_bytes(a), self.as_bytes(bv)) else {
                     return Ok(None);
                 };
-                let mut joined = Vec::with_capacity(x.len() + y.len());
+                let (xl, yl) = (x.len(), y.len());
+                let mut joined = Vec::with_capacity(xl + yl);
                 joined.extend_from_slice(x);
                 joined.extend_from_slice(y);
                 let bytearray = matches!(self.heap.get(ra), Obj::ByteArray(_));
                 if bytearray && inplace {
+                    let extra = crate::vm::growth(xl, xl, yl, 1);
+                    self.make_room(extra, &[a, bv])?;
                     if let Obj::ByteArray(v) = self.heap.get_mut(ra) {
                         *v = joined;
                     }
@@ -1891,6 +1894,8 @@ impl Interp {
             }
             None => self.hash(key)?,
         };
+        let extra = self.dict_ref(d).map_or(0, |t| t.growth());
+        self.make_room(extra, &[d, key, value])?;
         if let Some(t) = self.dict_mut(d) {
             t.push(hash, key, value);
         }
@@ -1989,6 +1994,8 @@ impl Interp {
             return Ok(());
         }
         let hash = self.hash(item)?;
+        let extra = self.dict_ref(s).map_or(0, |t| t.growth());
+        self.make_room(extra, &[s, item])?;
         if let Some(t) = self.dict_mut(s) {
             t.push(hash, item, Value::None);
         }
@@ -2116,8 +2123,13 @@ impl Interp {
 
     pub(crate) fn list_append(&mut self, l: Value, v: Value) -> PResult<()> {
         if let Value::Obj(r) = l
-            && let Obj::List(items) = self.heap.get_mut(r)
+            && let Obj::List(items) = self.heap.get(r)
         {
+            let extra = crate::vm::growth(items.len(), items.capacity(), 1, VALUE_SIZE);
+            self.make_room(extra, &[l, v])?;
+            let Obj::List(items) = self.heap.get_mut(r) else {
+                unreachable!("checked above")
+            };
             items.push(v);
             if items.len() == items.capacity() || items.len() < 8 {
                 self.heap.resize(r);
@@ -2130,9 +2142,17 @@ impl Interp {
     pub(crate) fn list_extend(&mut self, l: Value, it: Value) -> PResult<()> {
         let items = self.collect_iterable(it)?;
         if let Value::Obj(r) = l
-            && let Obj::List(v) = self.heap.get_mut(r)
+            && let Obj::List(v) = self.heap.get(r)
         {
-            v.extend(items);
+            let extra = crate::vm::growth(v.len(), v.capacity(), items.len(), VALUE_SIZE);
+            let mark = self.temp_roots.len();
+            self.temp_roots.extend_from_slice(&items);
+            let room = self.make_room(extra, &[l]);
+            self.temp_roots.truncate(mark);
+            room?;
+            if let Obj::List(v) = self.heap.get_mut(r) {
+                v.extend(items);
+            }
             self.heap.resize(r);
         }
         Ok(())
@@ -2579,6 +2599,17 @@ impl Interp {
         }
         let start = start.max(0) as usize;
         let stop = (stop.max(start as i64)) as usize;
+        let (cap, elem) = match self.heap.get(r) {
+            Obj::List(x) => (x.capacity(), VALUE_SIZE),
+            Obj::ByteArray(x) => (x.capacity(), 1),
+            _ => (0, 0),
+        };
+        let add = new.len().saturating_sub(stop.min(len) - start.min(len));
+        let mark = self.temp_roots.len();
+        self.temp_roots.extend_from_slice(&new);
+        let room = self.make_room(crate::vm::growth(len, cap, add, elem), &[o]);
+        self.temp_roots.truncate(mark);
+        room?;
         match self.heap.get_mut(r) {
             Obj::List(items) => {
                 items.splice(start..stop, new);
@@ -2681,6 +2712,58 @@ impl Interp {
     }
 
     // ---- iteration ----
+
+    /// The state of a `for` loop over `o` (see [`crate::bytecode::Op::ForNext`]): built-in
+    /// sequences, dicts and sets are walked by position, with nothing allocated.
+    pub(crate) fn for_start(&mut self, o: Value) -> PResult<[Value; 3]> {
+        if let Value::Obj(r) = o {
+            match self.heap.get(r) {
+                Obj::Range(a, b, c) => return Ok([Value::Int(*a), Value::Int(*b), Value::Int(*c)]),
+                Obj::Tuple(_)
+                | Obj::List(_)
+                | Obj::Bytes(_)
+                | Obj::ByteArray(_)
+                | Obj::Array(..)
+                | Obj::Dict(_)
+                | Obj::Set(..) => return Ok([o, Value::Int(0), Value::Undef]),
+                _ => {}
+            }
+        }
+        Ok([self.iter(o)?, Value::Undef, Value::Undef])
+    }
+
+    /// The next item of the `for` loop whose state is at `stack[at..at + 3]`.
+    pub(crate) fn for_next(&mut self, at: usize) -> PResult<Option<Value>> {
+        let (seq, pos) = (self.stack[at], self.stack[at + 1]);
+        let Value::Int(i) = pos else {
+            return self.next(seq);
+        };
+        let i = i as usize;
+        let Value::Obj(r) = seq else {
+            return Ok(None);
+        };
+        let (item, next) = match self.heap.get(r) {
+            Obj::Tuple(items) => (items.get(i).copied(), i + 1),
+            Obj::List(items) => (items.get(i).copied(), i + 1),
+            Obj::Bytes(b) => (b.get(i).map(|x| Value::Int(i64::from(*x))), i + 1),
+            Obj::ByteArray(b) => (b.get(i).map(|x| Value::Int(i64::from(*x))), i + 1),
+            Obj::Dict(d) | Obj::Set(d, _) => match d.next_from(i) {
+                Some((p, e)) => (Some(e.key), p + 1),
+                None => (None, i),
+            },
+            Obj::Array(code, data) => {
+                if i >= crate::objects::array::len(*code, data) {
+                    (None, i)
+                } else {
+                    let v = self.getitem(seq, Value::Int(i as i64))?;
+                    (Some(v), i + 1)
+                }
+            }
+            _ => (None, i),
+        };
+        self.stack[at + 1] = Value::Int(next as i64);
+        Ok(item)
+    }
 
     pub(crate) fn iter(&mut self, o: Value) -> PResult<Value> {
         let not_iterable = |s: &Self| {
@@ -3255,6 +3338,9 @@ fn other_hash(v: Value) -> u64 {
         _ => 0x9e37_79b9,
     }
 }
+
+/// Bytes of one value in a container.
+pub(crate) const VALUE_SIZE: usize = core::mem::size_of::<Value>();
 
 pub(crate) fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -117,6 +117,19 @@ pub(crate) struct Frame {
     pub kind: FrameKind,
 }
 
+/// The bytes a vector of `elem`-byte items grows by when `add` items join `len` in a
+/// buffer of `cap` (0 while they fit; otherwise the buffer doubles, as `Vec` does).
+pub(crate) fn growth(len: usize, cap: usize, add: usize, elem: usize) -> usize {
+    let want = len.saturating_add(add);
+    if want <= cap {
+        return 0;
+    }
+    want.max(cap.saturating_mul(2))
+        .max(4)
+        .saturating_sub(cap)
+        .saturating_mul(elem)
+}
+
 /// Traceback entries kept per exception (an exception raised again and again in a loop
 /// would otherwise grow without bound).
 const MAX_TRACEBACK: usize = 64;
@@ -177,6 +190,8 @@ pub struct Interp {
     pub(crate) addresses: crate::modules::uctypes::AddressSpace,
     /// The function given to `sys.atexit`.
     pub(crate) atexit: Value,
+    /// Strs of names made by [`Interp::name_str`] (permanent objects).
+    pub(crate) name_strs: hashbrown::HashMap<u32, Value>,
     /// Callbacks from `micropython.schedule` waiting to run: (function, argument).
     pub(crate) scheduled: alloc::collections::VecDeque<(Value, Value)>,
     /// A scheduled callback is running: others wait until it returns.
@@ -228,6 +243,7 @@ impl Interp {
             vfs: Default::default(),
             dupterm: Value::None,
             atexit: Value::None,
+            name_strs: Default::default(),
             addresses: Default::default(),
             scheduled: Default::default(),
             in_scheduled: false,
@@ -320,31 +336,42 @@ impl Interp {
         }
     }
 
+    /// The value of a constant, made in the heap (its parts rooted on the stack meanwhile).
+    fn const_value(&mut self, c: &Const) -> PResult<Value> {
+        Ok(match c {
+            Const::Int(i) => Value::Int(*i),
+            Const::Float(f) => Value::Float(*f),
+            Const::None => Value::None,
+            Const::Bool(b) => Value::Bool(*b),
+            Const::Big(b) => self.alloc(Obj::BigInt(b.clone()))?,
+            Const::Str(s) => self.alloc(Obj::Str((**s).into()))?,
+            Const::Bytes(b) => self.alloc(Obj::Bytes((**b).into()))?,
+            Const::Ellipsis => Value::Obj(self.types.ellipsis),
+            Const::Imag(f) => self.alloc(Obj::Complex(0.0, *f))?,
+            Const::Names(names) => {
+                let items: Vec<Const> = names.iter().map(|n| Const::Str(n.clone())).collect();
+                self.const_value(&Const::Tuple(items))?
+            }
+            Const::Tuple(items) => {
+                let start = self.stack.len();
+                for item in items {
+                    let v = self.const_value(item)?;
+                    self.stack.push(v);
+                }
+                // The items stay on the stack (rooted) until the tuple holds them.
+                let items: Box<[Value]> = self.stack[start..].into();
+                let t = self.alloc(Obj::Tuple(items))?;
+                self.stack.truncate(start);
+                t
+            }
+        })
+    }
+
     /// Place a compiled unit's constants in the heap (rooted on the stack while it happens).
     fn load(&mut self, unit: Unit, file: &Rc<str>) -> PResult<Rc<Code>> {
         let base = self.stack.len();
         for c in &unit.consts {
-            let v = match c {
-                Const::Int(i) => Value::Int(*i),
-                Const::Float(f) => Value::Float(*f),
-                Const::Big(b) => self.alloc(Obj::BigInt(b.clone()))?,
-                Const::Str(s) => self.alloc(Obj::Str((**s).into()))?,
-                Const::Bytes(b) => self.alloc(Obj::Bytes((**b).into()))?,
-                Const::Ellipsis => Value::Obj(self.types.ellipsis),
-                Const::Imag(f) => self.alloc(Obj::Complex(0.0, *f))?,
-                Const::Names(names) => {
-                    let start = self.stack.len();
-                    for n in names {
-                        let s = self.alloc(Obj::Str((**n).into()))?;
-                        self.stack.push(s);
-                    }
-                    // The strings stay on the stack (rooted) until the tuple holds them.
-                    let items: Box<[Value]> = self.stack[start..].into();
-                    let t = self.alloc(Obj::Tuple(items))?;
-                    self.stack.truncate(start);
-                    t
-                }
-            };
+            let v = self.const_value(c)?;
             self.stack.push(v);
         }
         let mut children = Vec::with_capacity(unit.children.len());
@@ -435,6 +462,46 @@ impl Interp {
                 alloc::format!("memory allocation failed, allocating {size} bytes"),
             )
         })
+    }
+
+    /// The str of a name (a class's or function's `__name__`), made once and kept, as
+    /// MicroPython's interned strings: reading it allocates nothing.
+    pub(crate) fn name_str(&mut self, name: &str) -> Value {
+        let id = self.interner.intern(name);
+        if let Some(v) = self.name_strs.get(&id) {
+            return *v;
+        }
+        let v = Value::Obj(self.alloc_root(Obj::Str(name.into())));
+        self.name_strs.insert(id, v);
+        v
+    }
+
+    /// Make room in the budget before an object grows by `extra` bytes (a list append that
+    /// outgrows its capacity, a bytearray extended): collect if it is short; `MemoryError`
+    /// if it stays short or the heap is locked. `keep` stays rooted during the collection.
+    pub(crate) fn make_room(&mut self, extra: usize, keep: &[Value]) -> PResult<()> {
+        if extra == 0 {
+            return Ok(());
+        }
+        if self.heap_locked > 0 {
+            return Err(PyErr::new(
+                ErrKind::MemoryError,
+                "memory allocation failed, heap is locked",
+            ));
+        }
+        if self.config.gc_stress || !self.heap.has_room(extra) {
+            let mark = self.temp_roots.len();
+            self.temp_roots.extend_from_slice(keep);
+            self.collect();
+            self.temp_roots.truncate(mark);
+        }
+        if !self.heap.has_room(extra) {
+            return Err(PyErr::new(
+                ErrKind::MemoryError,
+                alloc::format!("memory allocation failed, allocating {extra} bytes"),
+            ));
+        }
+        Ok(())
     }
 
     /// Allocate an object that lives as long as the VM (types, modules).
@@ -980,6 +1047,53 @@ impl Interp {
                     sync!();
                     let it = tri!(self.iter(o));
                     *self.stack.last_mut().expect("operand") = it;
+                }
+                Op::ForStart => {
+                    let o = self.top();
+                    sync!();
+                    let [a, b, c] = tri!(self.for_start(o));
+                    *self.stack.last_mut().expect("operand") = a;
+                    self.stack.push(b);
+                    self.stack.push(c);
+                }
+                Op::ForRange => {
+                    sync!();
+                    let n = self.stack.len();
+                    let step = tri!(self.int_arg(self.stack[n - 1]));
+                    let start = tri!(self.int_arg(self.stack[n - 3]));
+                    let stop = tri!(self.int_arg(self.stack[n - 2]));
+                    if step == 0 {
+                        tri!(Err(PyErr::new(
+                            ErrKind::ValueError,
+                            "arg 3 must not be zero"
+                        )));
+                    }
+                    self.stack[n - 3] = Value::Int(start);
+                    self.stack[n - 2] = Value::Int(stop);
+                    self.stack[n - 1] = Value::Int(step);
+                }
+                Op::ForNext(target) => {
+                    let n = self.stack.len();
+                    // The common case inline: a range loop.
+                    if let [Value::Int(i), Value::Int(stop), Value::Int(step)] = self.stack[n - 3..]
+                    {
+                        if (step > 0 && i < stop) || (step < 0 && i > stop) {
+                            self.stack[n - 3] = Value::Int(i.checked_add(step).unwrap_or(stop));
+                            self.stack.push(Value::Int(i));
+                        } else {
+                            self.stack.truncate(n - 3);
+                            pc = target as usize;
+                        }
+                        continue;
+                    }
+                    sync!();
+                    match tri!(self.for_next(n - 3)) {
+                        Some(v) => self.stack.push(v),
+                        None => {
+                            self.stack.truncate(n - 3);
+                            pc = target as usize;
+                        }
+                    }
                 }
                 Op::ForIter(target) => {
                     let it = self.top();

@@ -537,8 +537,16 @@ impl Interp {
                 Ok(data.len())
             }
             Kind::Mem => {
-                let m = self.data_mut::<Mem>(v).expect("a buffer");
+                let m = self.data_ref::<Mem>(v).expect("a buffer");
                 let end = m.pos + data.len();
+                let extra = crate::vm::growth(
+                    m.buf.len(),
+                    m.buf.capacity(),
+                    end.saturating_sub(m.buf.len()),
+                    1,
+                );
+                self.make_room(extra, &[v])?;
+                let m = self.data_mut::<Mem>(v).expect("a buffer");
                 if m.buf.len() < end {
                     m.buf.resize(end, 0);
                 }

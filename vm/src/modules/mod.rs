@@ -18,6 +18,7 @@ mod sys;
 mod time;
 pub(crate) mod uctypes;
 pub(crate) mod vfs;
+pub(crate) mod viper;
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;

@@ -419,6 +419,11 @@ impl Interp {
         })
     }
 
+    /// An int from an unsigned 64-bit word (a big int above `i64::MAX`).
+    pub(crate) fn int_from_u64_value(&mut self, v: u64) -> PResult<Value> {
+        self.int_from_u64(v)
+    }
+
     fn int_from_u64(&mut self, v: u64) -> PResult<Value> {
         match i64::try_from(v) {
             Ok(i) => Ok(Value::Int(i)),

@@ -58,6 +58,12 @@ impl Dict {
         }
     }
 
+    /// The bytes one more entry costs when the table must grow for it (0 while it has
+    /// room).
+    pub fn growth(&self) -> usize {
+        crate::vm::growth(self.entries.len(), self.entries.capacity(), 1, 3 * 16)
+    }
+
     /// Append a key known to be absent.
     pub fn push(&mut self, hash: u64, key: Value, value: Value) {
         let pos = self.entries.len() as u32;

@@ -575,6 +575,9 @@ fn list_insert(vm: &mut Interp, a: Args) -> PResult<Value> {
     let i = vm.int_arg(vm.arg(a, 1))?;
     let v = vm.arg(a, 2);
     let items = list_items(vm, r);
+    let extra = crate::vm::growth(items.len(), items.capacity(), 1, crate::runtime::VALUE_SIZE);
+    vm.make_room(extra, &[vm.arg(a, 0), v])?;
+    let items = list_items(vm, r);
     let n = items.len() as i64;
     let at = if i < 0 { (i + n).max(0) } else { i.min(n) };
     items.insert(at as usize, v);
@@ -1456,12 +1459,7 @@ fn bytearray_append(vm: &mut Interp, a: Args) -> PResult<Value> {
             "byte must be in range(0, 256)",
         ));
     }
-    if let Value::Obj(r) = vm.arg(a, 0)
-        && let Obj::ByteArray(b) = vm.heap.get_mut(r)
-    {
-        b.push(byte as u8);
-    }
-    Ok(Value::None)
+    grow_bytearray(vm, vm.arg(a, 0), &[byte as u8])
 }
 
 fn bytearray_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1477,11 +1475,23 @@ fn bytearray_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
                 .collect()
         }
     };
-    if let Value::Obj(r) = vm.arg(a, 0)
-        && let Obj::ByteArray(b) = vm.heap.get_mut(r)
-    {
-        b.extend_from_slice(&bytes);
+    grow_bytearray(vm, vm.arg(a, 0), &bytes)
+}
+
+/// Append bytes to a bytearray, within the heap's budget.
+fn grow_bytearray(vm: &mut Interp, this: Value, bytes: &[u8]) -> PResult<Value> {
+    let Value::Obj(r) = vm.payload(this).unwrap_or(this) else {
+        return Err(PyErr::type_error("bytearray required"));
+    };
+    let Obj::ByteArray(b) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("bytearray required"));
+    };
+    let extra = crate::vm::growth(b.len(), b.capacity(), bytes.len(), 1);
+    vm.make_room(extra, &[this])?;
+    if let Obj::ByteArray(b) = vm.heap.get_mut(r) {
+        b.extend_from_slice(bytes);
     }
+    vm.heap.resize(r);
     Ok(Value::None)
 }
 
@@ -1779,6 +1789,11 @@ fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     let code = *code;
     let (i, f, is_float) = vm.array_item(code, vm.arg(a, 1))?;
+    if let Obj::Array(_, data) = vm.heap.get(r) {
+        let size = crate::objects::array::item_size(code).unwrap_or(1);
+        let extra = crate::vm::growth(data.len(), data.capacity(), size, 1);
+        vm.make_room(extra, &[vm.arg(a, 0)])?;
+    }
     if let Obj::Array(_, data) = vm.heap.get_mut(r) {
         crate::objects::array::put(code, i, f, is_float, data);
     }
@@ -1805,6 +1820,11 @@ fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.array_pack(code, &items)?
         }
     };
+    let Obj::Array(_, data) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let extra = crate::vm::growth(data.len(), data.capacity(), bytes.len(), 1);
+    vm.make_room(extra, &[vm.arg(a, 0)])?;
     if let Obj::Array(_, data) = vm.heap.get_mut(r) {
         data.extend_from_slice(&bytes);
     }

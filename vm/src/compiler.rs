@@ -45,17 +45,24 @@ impl Const {
 }
 
 /// The constant an expression always evaluates to, if it is one (numbers, strings, bytes,
-/// `None`, booleans, `...`, and tuples of those).
-fn const_of(e: &Expr) -> Option<Const> {
+/// `None`, booleans, `...`, and tuples of those), given the values of names known at
+/// compile time (`micropython.const`).
+fn const_of_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
     Some(match &e.kind {
+        ExprKind::Name(n) => env(n)?,
         ExprKind::None => Const::None,
         ExprKind::True => Const::Bool(true),
         ExprKind::False => Const::Bool(false),
         ExprKind::Ellipsis => Const::Ellipsis,
         ExprKind::Str(s) => Const::Str(Rc::from(s.as_str())),
         ExprKind::Bytes(b) => Const::Bytes(Rc::from(b.as_slice())),
-        ExprKind::Tuple(items) => Const::Tuple(items.iter().map(const_of).collect::<Option<_>>()?),
-        _ => fold(e)?,
+        ExprKind::Tuple(items) => Const::Tuple(
+            items
+                .iter()
+                .map(|i| const_of_env(i, env))
+                .collect::<Option<_>>()?,
+        ),
+        _ => fold_env(e, env)?,
     })
 }
 
@@ -122,9 +129,22 @@ impl Interner {
 }
 
 pub fn compile(body: &[Stmt], mode: Mode, interner: &mut Interner) -> Result<Unit, CompileError> {
+    compile_at_level(body, mode, interner, 0)
+}
+
+/// [`compile`] at one of MicroPython's optimisation levels (`micropython.opt_level`): from 1,
+/// `__debug__` is false and `assert` statements are left out; from 3, no line numbers are
+/// kept (every line is line 1).
+pub fn compile_at_level(
+    body: &[Stmt],
+    mode: Mode,
+    interner: &mut Interner,
+    opt_level: u8,
+) -> Result<Unit, CompileError> {
     let table = symtable::analyze(body)?;
     let module_scope = &table.scopes[0];
     let mut c = Compiler::new(&table, module_scope, interner, mode, "<module>");
+    c.opt_level = opt_level;
     c.unit.uses_names = true;
     if mode == Mode::Eval {
         let [
@@ -192,6 +212,11 @@ struct Compiler<'a, 'i> {
     class_cell: Option<u32>,
     /// Compiling a `@micropython.viper` function: its return annotation, if any.
     viper: Option<Option<&'a str>>,
+    /// Names given a value by `X = const(…)`, substituted from then on in this compilation,
+    /// as MicroPython's compiler does.
+    consts: Rc<core::cell::RefCell<Vec<(Rc<str>, Const)>>>,
+    /// MicroPython's optimisation level (see [`compile_at_level`]).
+    opt_level: u8,
     /// In a viper function, the locals known to hold machine words (`int` or `uint`), so
     /// that arithmetic on them wraps as a machine word does.
     viper_words: Vec<(&'a str, &'static str)>,
@@ -206,6 +231,26 @@ const VIPER_NAMES: &[(&str, &str)] = &[
     ("uint", "micropython.uint"),
     ("int", "micropython.int"),
 ];
+
+/// `NAME = const(expr)`: the name and the expression.
+fn const_call<'e>(targets: &'e [Expr], value: &'e Expr) -> Option<(&'e str, &'e Expr)> {
+    let [
+        Expr {
+            kind: ExprKind::Name(name),
+            ..
+        },
+    ] = targets
+    else {
+        return None;
+    };
+    let ExprKind::Call { func, args } = &value.kind else {
+        return None;
+    };
+    match (&func.kind, args.as_slice()) {
+        (ExprKind::Name(f), [Arg::Pos(arg)]) if f == "const" => Some((name, arg)),
+        _ => None,
+    }
+}
 
 /// The arguments of `range(…)` when a `for` loop iterates over a plain call of it.
 fn range_args(e: &Expr) -> Option<Vec<&Expr>> {
@@ -271,12 +316,16 @@ impl<'a, 'i> Compiler<'a, 'i> {
             class_cell,
             viper: None,
             viper_words: Vec::new(),
+            consts: Rc::default(),
+            opt_level: 0,
         }
     }
 
     fn emit(&mut self, op: Op) -> usize {
         self.unit.ops.push(op);
-        self.unit.lines.push(self.line);
+        self.unit
+            .lines
+            .push(if self.opt_level >= 3 { 1 } else { self.line });
         self.unit.ops.len() - 1
     }
 
@@ -408,6 +457,32 @@ impl<'a, 'i> Compiler<'a, 'i> {
                         Op::Pop
                     },
                 );
+            }
+            StmtKind::Assign { targets, value } if const_call(targets, value).is_some() => {
+                let (name, arg) = const_call(targets, value).expect("checked by the guard");
+                let c = {
+                    let consts = self.consts.borrow();
+                    if consts.iter().any(|(k, _)| &**k == name) {
+                        return Err(CompileError::syntax("constant redefined", s.line));
+                    }
+                    let env = |n: &str| {
+                        consts
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| &**k == n)
+                            .map(|(_, c)| c.clone())
+                    };
+                    const_of_env(arg, &env)
+                };
+                let Some(c) = c else {
+                    return Err(CompileError::syntax("constant must be an integer", s.line));
+                };
+                self.consts.borrow_mut().push((Rc::from(name), c.clone()));
+                // A private name (`_X`) is not created at all; others are also assigned.
+                if !name.starts_with('_') {
+                    self.constant(c);
+                    self.store_name(name);
+                }
             }
             StmtKind::Assign { targets, value } => {
                 if self.viper.is_some()
@@ -636,6 +711,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     self.delete(t)?;
                 }
             }
+            StmtKind::Assert { .. } if self.opt_level >= 1 => {}
             StmtKind::Assert { test, msg } => {
                 let ok = self.jump_if_true(test)?;
                 self.load_name("AssertionError");
@@ -1164,6 +1240,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
         let scope = self.table.scope_of(node);
         let mut inner = Compiler::new(self.table, scope, self.interner, self.mode, name);
         inner.line = self.line;
+        inner.consts = self.consts.clone();
+        inner.opt_level = self.opt_level;
         if inner.class_cell.is_none() && !scope.is_function {
             inner.class_cell = None;
         }
@@ -1395,7 +1473,25 @@ impl<'a, 'i> Compiler<'a, 'i> {
 
     fn expr(&mut self, e: &'a Expr) -> Result<(), CompileError> {
         self.line = e.line;
-        if let Some(c) = fold(e) {
+        let folded = {
+            let consts = self.consts.borrow();
+            let env = |n: &str| {
+                consts
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| &**k == n)
+                    .map(|(_, c)| c.clone())
+            };
+            match &e.kind {
+                // A name given a value by `const()` is that value.
+                ExprKind::Name(n) if n == "__debug__" && self.opt_level >= 1 => {
+                    Some(Const::Bool(false))
+                }
+                ExprKind::Name(n) => env(n),
+                _ => fold_env(e, &env),
+            }
+        };
+        if let Some(c) = folded {
             match c {
                 Const::Int(i) if i32::try_from(i).is_ok() => {
                     self.emit(Op::LoadSmallInt(i as i32));
@@ -1523,7 +1619,18 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 }
             }
             ExprKind::Tuple(items) => {
-                if let Some(c @ Const::Tuple(_)) = const_of(e) {
+                let c = {
+                    let consts = self.consts.borrow();
+                    let env = |n: &str| {
+                        consts
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| &**k == n)
+                            .map(|(_, c)| c.clone())
+                    };
+                    const_of_env(e, &env)
+                };
+                if let Some(c @ Const::Tuple(_)) = c {
                     // A constant tuple is one shared object, not rebuilt each time.
                     self.constant(c);
                 } else if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
@@ -1898,10 +2005,19 @@ fn emitter_decorator(e: &Expr) -> Option<Option<&str>> {
     )
 }
 
+/// Folded ints are at most this many bits; bigger ones are computed at run time.
+const MAX_FOLDED_BITS: u64 = 1024;
+
 /// Fold a numeric constant expression, or `None` if it isn't one (or would raise: the error
-/// must happen at run time, on its line).
-fn fold(e: &Expr) -> Option<Const> {
+/// must happen at run time, on its line). `env` gives the values of names known at compile
+/// time (`micropython.const`).
+fn fold_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
+    let fold = |x: &Expr| fold_env(x, env);
     match &e.kind {
+        ExprKind::Name(n) => match env(n)? {
+            c @ (Const::Int(_) | Const::Float(_) | Const::Big(_)) => Some(c),
+            _ => None,
+        },
         ExprKind::Int(digits) => Some(match int::parse_literal(digits)? {
             Num::Int(i) => Const::Int(i),
             Num::Big(b) => Const::Big(b),
@@ -1928,30 +2044,42 @@ fn fold(e: &Expr) -> Option<Const> {
         ExprKind::Binary(op, a, b) => {
             let x = fold(a)?;
             let y = fold(b)?;
-            let num = |c: &Const| match c {
-                Const::Int(i) => Some(NumRef::Int(*i)),
-                Const::Float(f) => Some(NumRef::Float(*f)),
-                _ => None,
-            };
+            fn num(c: &Const) -> Option<NumRef<'_>> {
+                match c {
+                    Const::Int(i) => Some(NumRef::Int(*i)),
+                    Const::Float(f) => Some(NumRef::Float(*f)),
+                    Const::Big(b) => Some(NumRef::Big(b)),
+                    _ => None,
+                }
+            }
             if *op == BinOp::MatMul {
                 return None;
             }
-            // Powers and shifts of ints fold only when the result is a small int: a huge
+            let bits = |c: &Const| match c {
+                Const::Int(i) => u64::from(64 - i.unsigned_abs().leading_zeros()),
+                Const::Big(b) => b.bits(),
+                _ => 0,
+            };
+            // Powers and shifts of ints fold only when the result stays modest: a huge
             // constant must not be computed at compile time.
-            if let (Const::Int(a), Const::Int(b), BinOp::Pow | BinOp::LShift) = (&x, &y, op) {
-                let small = match op {
-                    BinOp::Pow => u32::try_from(*b).ok().and_then(|e| a.checked_pow(e)),
-                    _ => u32::try_from(*b)
-                        .ok()
-                        .filter(|s| *s < 63)
-                        .and_then(|s| a.checked_mul(1i64 << s)),
+            if let (Const::Int(_) | Const::Big(_), Const::Int(b), BinOp::Pow | BinOp::LShift) =
+                (&x, &y, op)
+            {
+                let result_bits = match op {
+                    BinOp::Pow if *b < 0 => 0,
+                    BinOp::Pow => bits(&x).saturating_mul(*b as u64),
+                    _ if *b < 0 => return None,
+                    _ => bits(&x).saturating_add(*b as u64),
                 };
-                return small.map(Const::Int);
+                if result_bits > MAX_FOLDED_BITS {
+                    return None;
+                }
             }
             // Keep big results (e.g. 2**10000) out of the constant table: compute at run time.
             match int::arith(*op, num(&x)?, num(&y)?).ok()? {
                 Num::Int(i) => Some(Const::Int(i)),
                 Num::Float(f) => Some(Const::Float(f)),
+                Num::Big(b) if b.bits() <= MAX_FOLDED_BITS => Some(Const::Big(b)),
                 Num::Big(_) => None,
             }
         }

@@ -553,6 +553,17 @@ impl Interp {
         {
             return Ok((self.getattr(obj, name)?, Value::Undef));
         }
+        // A class method or a static method called on a class: no bound method is made.
+        if let Value::Obj(r) = obj
+            && matches!(self.heap.get(r), Obj::Class(_))
+            && let Some(Value::Obj(ar)) = self.lookup(r, name)
+        {
+            match self.heap.get(ar) {
+                Obj::ClassMethod(f) => return Ok((*f, obj)),
+                Obj::StaticMethod(f) => return Ok((*f, Value::Undef)),
+                _ => {}
+            }
+        }
         let class = self.class_of(obj);
         let instance_has = match obj {
             Value::Obj(r) => match self.heap.get(r) {
@@ -1447,6 +1458,15 @@ impl Interp {
                 let Some(y) = self.as_str(bv) else {
                     return Ok(None);
                 };
+                // Adding an empty str gives the other one, as on MicroPython (no allocation).
+                if y.is_empty() {
+                    return Ok(Some(a));
+                }
+                if x.is_empty()
+                    && matches!(bv, Value::Obj(r) if matches!(self.heap.get(r), Obj::Str(_)))
+                {
+                    return Ok(Some(bv));
+                }
                 let mut s = String::with_capacity(x.len() + y.len());
                 s.push_str(x);
                 s.push_str(y);
@@ -1456,6 +1476,16 @@ impl Interp {
                 let (Some(x), Some(y)) = (self.as_bytes(a), self.as_bytes(bv)) else {
                     return Ok(None);
                 };
+                // bytes + empty bytes: the other one (no allocation), as on MicroPython.
+                let is_bytes = |v: Value| matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Bytes(_)));
+                if is_bytes(a) && is_bytes(bv) {
+                    if y.is_empty() {
+                        return Ok(Some(a));
+                    }
+                    if x.is_empty() {
+                        return Ok(Some(bv));
+                    }
+                }
                 let (xl, yl) = (x.len(), y.len());
                 let mut joined = Vec::with_capacity(xl + yl);
                 joined.extend_from_slice(x);

@@ -190,12 +190,16 @@ pub struct Interp {
     pub(crate) addresses: crate::modules::uctypes::AddressSpace,
     /// The function given to `sys.atexit`.
     pub(crate) atexit: Value,
+    /// `micropython.opt_level`.
+    pub(crate) opt_level: u8,
     /// Strs of names made by [`Interp::name_str`] (permanent objects).
     pub(crate) name_strs: hashbrown::HashMap<u32, Value>,
     /// Callbacks from `micropython.schedule` waiting to run: (function, argument).
     pub(crate) scheduled: alloc::collections::VecDeque<(Value, Value)>,
     /// A scheduled callback is running: others wait until it returns.
     pub(crate) in_scheduled: bool,
+    /// A KeyboardInterrupt was scheduled (`micropython.schedule(kbd_intr, None)`).
+    pub(crate) pending_interrupt: bool,
     /// The value stack of every running frame: all of it is a GC root.
     pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
@@ -244,9 +248,11 @@ impl Interp {
             dupterm: Value::None,
             atexit: Value::None,
             name_strs: Default::default(),
+            opt_level: 0,
             addresses: Default::default(),
             scheduled: Default::default(),
             in_scheduled: false,
+            pending_interrupt: false,
             stack: Vec::new(),
             frames: Vec::new(),
             blocks: Vec::new(),
@@ -320,7 +326,8 @@ impl Interp {
         };
         let tokens = lexer::tokenize(source).map_err(compile_error)?;
         let ast = parser::parse(tokens).map_err(compile_error)?;
-        let unit = compiler::compile(&ast, mode, &mut self.interner).map_err(compile_error)?;
+        let unit = compiler::compile_at_level(&ast, mode, &mut self.interner, self.opt_level)
+            .map_err(compile_error)?;
         drop(ast);
         let file: Rc<str> = Rc::from(filename);
         let code = self.load(unit, &file)?;
@@ -678,7 +685,15 @@ impl Interp {
         if self.platform.interrupt_requested() {
             return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
         }
-        if !self.scheduled.is_empty() && !self.in_scheduled {
+        if self.in_scheduled {
+            return Ok(());
+        }
+        if self.pending_interrupt {
+            // `micropython.schedule(kbd_intr, None)`: a KeyboardInterrupt raised from here.
+            self.pending_interrupt = false;
+            return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
+        }
+        if !self.scheduled.is_empty() {
             return self.run_scheduled();
         }
         Ok(())

@@ -77,6 +77,16 @@ fn mp_alloc_emergency_exception_buf(vm: &mut Interp, a: Args) -> PResult<Value> 
 /// polls for Ctrl-C (a call, a backward jump, a sleep), not inside the current operation.
 fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "schedule", 2, 2)?;
+    if let Value::Builtin(id) = vm.arg(a, 0)
+        && core::ptr::fn_addr_eq(
+            vm.natives[id as usize].func,
+            mp_kbd_intr as crate::vm::NativeFn,
+        )
+    {
+        // Scheduling `kbd_intr` schedules a KeyboardInterrupt, once however often it is.
+        vm.pending_interrupt = true;
+        return Ok(Value::None);
+    }
     if vm.scheduled.len() >= crate::vm::SCHEDULE_DEPTH {
         return Err(PyErr::new(ErrKind::RuntimeError, "schedule queue full"));
     }
@@ -84,8 +94,14 @@ fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
-fn mp_opt_level(_vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(0))
+/// `micropython.opt_level([level])`: the level code compiled from now on uses.
+fn mp_opt_level(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "opt_level", 0, 1)?;
+    if a.len == 0 {
+        return Ok(Value::Int(i64::from(vm.opt_level)));
+    }
+    vm.opt_level = vm.int_arg(vm.arg(a, 0))?.clamp(0, 3) as u8;
+    Ok(Value::None)
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[

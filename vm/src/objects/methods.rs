@@ -302,6 +302,13 @@ fn str_replace(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(v) => vm.int_arg(v)?,
         None => -1,
     };
+    // Nothing to replace: the same str (no allocation), as on MicroPython.
+    if count == 0 || (!old.is_empty() && !s.contains(old.as_str())) {
+        let this = vm.arg(a, 0);
+        if matches!(this, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Str(_))) {
+            return Ok(this);
+        }
+    }
     let out = if count < 0 {
         s.replace(old.as_str(), &new)
     } else {

@@ -214,13 +214,16 @@ struct Compiler<'a, 'i> {
     viper: Option<Option<&'a str>>,
     /// Names given a value by `X = const(…)`, substituted from then on in this compilation,
     /// as MicroPython's compiler does.
-    consts: Rc<core::cell::RefCell<Vec<(Rc<str>, Const)>>>,
+    consts: SharedConsts,
     /// MicroPython's optimisation level (see [`compile_at_level`]).
     opt_level: u8,
     /// In a viper function, the locals known to hold machine words (`int` or `uint`), so
     /// that arithmetic on them wraps as a machine word does.
     viper_words: Vec<(&'a str, &'static str)>,
 }
+
+/// The names given values by `const()`, shared by a compilation's nested scopes.
+type SharedConsts = Rc<core::cell::RefCell<Vec<(Rc<str>, Const)>>>;
 
 /// The names viper functions give a meaning (casts), and the builtin each one becomes.
 const VIPER_NAMES: &[(&str, &str)] = &[

@@ -396,10 +396,15 @@ fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn chr(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "chr", 1, 1)?;
     let i = vm.int_arg(vm.arg(a, 0))?;
-    let c = u32::try_from(i)
-        .ok()
-        .and_then(char::from_u32)
-        .ok_or_else(|| PyErr::new(ErrKind::ValueError, "chr() arg not in range(0x110000)"))?;
+    if !(0..0x110000).contains(&i) {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "char not in range(0x110000)",
+        ));
+    }
+    // Text is UTF-8 here, so a lone surrogate has no representation.
+    let c = char::from_u32(i as u32)
+        .ok_or_else(|| PyErr::new(ErrKind::ValueError, "surrogates not allowed"))?;
     let mut buf = [0u8; 4];
     vm.str_value(c.encode_utf8(&mut buf))
 }
@@ -848,25 +853,7 @@ fn round(vm: &mut Interp, a: Args) -> PResult<Value> {
         None
     };
     match vm.num(v) {
-        Some(NumRef::Float(f)) => {
-            let Some(n) = ndigits else {
-                if !f.is_finite() {
-                    return Err(PyErr::new(
-                        ErrKind::OverflowError,
-                        "cannot convert float infinity to integer",
-                    ));
-                }
-                let r = libm::rint(f);
-                return vm.num_value(match num_traits::FromPrimitive::from_f64(r) {
-                    Some(b) => int::normalize(b),
-                    None => Num::Int(0),
-                });
-            };
-            let m = libm::pow(10.0, n as f64);
-            let scaled = f * m;
-            let r = libm::rint(scaled) / m;
-            Ok(Value::Float(if r.is_finite() { r } else { f }))
-        }
+        Some(NumRef::Float(f)) => round_float(vm, f, ndigits),
         Some(NumRef::Int(i)) => {
             let Some(n) = ndigits.filter(|n| *n < 0) else {
                 return Ok(Value::Int(i));
@@ -876,11 +863,23 @@ fn round(vm: &mut Interp, a: Args) -> PResult<Value> {
             Ok(Value::Int(q.saturating_mul(m)))
         }
         Some(NumRef::Big(_)) => Ok(v),
-        None => Err(PyErr::type_error(alloc::format!(
-            "type {} doesn't define __round__",
-            vm.type_name(v)
-        ))),
+        // Anything else rounds as its float value (MicroPython has no `__round__`).
+        None => {
+            let f = vm.float_arg(v)?;
+            round_float(vm, f, ndigits)
+        }
     }
+}
+
+/// `round(f)` (an int) or `round(f, ndigits)` (a float).
+fn round_float(vm: &mut Interp, f: f64, ndigits: Option<i64>) -> PResult<Value> {
+    let Some(n) = ndigits else {
+        return vm.num_value(int::from_float(libm::rint(f))?);
+    };
+    let m = libm::pow(10.0, n as f64);
+    let scaled = f * m;
+    let r = libm::rint(scaled) / m;
+    Ok(Value::Float(if r.is_finite() { r } else { f }))
 }
 
 fn sorted(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1139,17 +1138,7 @@ fn new_int(vm: &mut Interp, a: Args) -> PResult<Value> {
     match vm.num(v) {
         Some(NumRef::Int(i)) => Ok(Value::Int(i)),
         Some(NumRef::Big(_)) => Ok(v),
-        Some(NumRef::Float(f)) => {
-            if !f.is_finite() {
-                return Err(PyErr::new(
-                    ErrKind::OverflowError,
-                    "can't convert inf to int",
-                ));
-            }
-            let t = libm::trunc(f);
-            let b: Option<num_bigint::BigInt> = num_traits::FromPrimitive::from_f64(t);
-            vm.num_value(int::normalize(b.unwrap_or_default()))
-        }
+        Some(NumRef::Float(f)) => vm.num_value(int::from_float(f)?),
         None => {
             if let Some(r) = vm.call_special(v, "__int__", &[])? {
                 return Ok(r);
@@ -1235,35 +1224,24 @@ fn new_float(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Ok(Value::Float(0.0));
     }
     let v = vm.arg(a, 0);
-    if let Some(s) = vm.as_str(v) {
-        let t = s.trim().to_ascii_lowercase();
-        let parsed = match t.as_str() {
-            "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
-            "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
-            "nan" | "+nan" | "-nan" => Some(f64::NAN),
-            _ => t.replace('_', "").parse::<f64>().ok(),
-        };
-        return parsed.map(Value::Float).ok_or_else(|| {
-            let mut r = String::new();
-            crate::objects::str::write_repr(s, &mut r);
-            PyErr::new(
-                ErrKind::ValueError,
-                alloc::format!("could not convert string to float: {r}"),
-            )
-        });
+    // Text, or any buffer holding it (`float(b"1.5")`).
+    let text = match vm.as_str(v) {
+        Some(s) => Some(String::from(s)),
+        None => vm
+            .as_bytes(v)
+            .map(|b| String::from_utf8_lossy(b).into_owned()),
+    };
+    if let Some(text) = text {
+        return crate::objects::float::parse(&text)
+            .map(Value::Float)
+            .ok_or_else(bad_number);
     }
-    match vm.num(v) {
-        Some(n) => Ok(Value::Float(int::to_f64(n)?)),
-        None => {
-            if let Some(r) = vm.call_special(v, "__float__", &[])? {
-                return Ok(r);
-            }
-            Err(PyErr::type_error(alloc::format!(
-                "can't convert {} to float",
-                vm.type_name(v)
-            )))
-        }
-    }
+    vm.float_arg(v).map(Value::Float)
+}
+
+/// MicroPython's error for text that is not a number.
+fn bad_number() -> PyErr {
+    PyErr::new(ErrKind::ValueError, "invalid syntax for number")
 }
 
 fn new_complex(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1271,17 +1249,14 @@ fn new_complex(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.len == 1
         && let Some(text) = vm.as_str(vm.arg(a, 0))
     {
-        let parsed = parse_complex(text).ok_or_else(|| {
-            PyErr::new(ErrKind::ValueError, "complex() arg is a malformed string")
-        })?;
+        let parsed = parse_complex(text).ok_or_else(bad_number)?;
         return vm.alloc(Obj::Complex(parsed.0, parsed.1));
     }
-    let part = |vm: &Interp, i: usize| -> PResult<(f64, f64)> {
+    let part = |vm: &mut Interp, i: usize| -> PResult<(f64, f64)> {
         if i >= a.len {
             return Ok((0.0, 0.0));
         }
-        vm.as_complex(vm.arg(a, i))?
-            .ok_or_else(|| PyErr::type_error("complex() argument must be a number"))
+        vm.complex_arg(vm.arg(a, i))
     };
     let (xr, xi) = part(vm, 0)?;
     let (yr, yi) = part(vm, 1)?;
@@ -1290,6 +1265,7 @@ fn new_complex(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `"1+2j"`, `"-3j"`, `"(1.5-2j)"`, `"4"`.
 fn parse_complex(text: &str) -> Option<(f64, f64)> {
+    use crate::objects::float;
     let t = text.trim();
     let t = t
         .strip_prefix('(')
@@ -1297,7 +1273,7 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
         .unwrap_or(t)
         .trim();
     let Some(body) = t.strip_suffix(['j', 'J']) else {
-        return Some((t.parse().ok()?, 0.0));
+        return Some((float::parse(t)?, 0.0));
     };
     // Split at the last sign that isn't the first character or an exponent's sign.
     let bytes = body.as_bytes();
@@ -1308,11 +1284,11 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
         match s {
             "" | "+" => Some(1.0),
             "-" => Some(-1.0),
-            s => s.parse().ok(),
+            s => float::parse(s),
         }
     };
     match split {
-        Some(i) => Some((body[..i].parse().ok()?, imag(&body[i..])?)),
+        Some(i) => Some((float::parse(&body[..i])?, imag(&body[i..])?)),
         None => Some((0.0, imag(body)?)),
     }
 }
@@ -1323,10 +1299,10 @@ fn new_str(vm: &mut Interp, a: Args) -> PResult<Value> {
         return vm.str_value("");
     }
     let v = vm.arg(a, 0);
-    if (a.len >= 2 || vm.kwarg(a, "encoding").is_some())
-        && let Some(b) = vm.as_bytes(v)
-    {
-        let s = String::from_utf8_lossy(b).into_owned();
+    if (a.len >= 2 || vm.kwarg(a, "encoding").is_some()) && vm.as_bytes(v).is_some() {
+        let (encoding, errors) = crate::objects::methods::codec_args(vm, a, 1)?;
+        let b = vm.as_bytes(v).unwrap_or(&[]);
+        let s = crate::objects::str::decode(b, encoding, errors)?;
         return vm.str_value(&s);
     }
     if vm.as_str(v).is_some() {
@@ -1346,7 +1322,9 @@ fn bytes_from(vm: &mut Interp, a: Args) -> PResult<Vec<u8>> {
         if a.len < 2 && vm.kwarg(a, "encoding").is_none() {
             return Err(PyErr::type_error("string argument without an encoding"));
         }
-        return Ok(s.as_bytes().to_vec());
+        let s = String::from(s);
+        let (encoding, errors) = crate::objects::methods::codec_args(vm, a, 1)?;
+        return crate::objects::str::encode(&s, encoding, errors);
     }
     if a.len > 1 {
         return Err(PyErr::type_error(

@@ -2078,8 +2078,12 @@ fn fold_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
                     return None;
                 }
             }
+            let (a, b) = (num(&x)?, num(&y)?);
+            if *op == BinOp::Pow && int::pow_is_complex(a, b) {
+                return None; // complex: computed at run time
+            }
             // Keep big results (e.g. 2**10000) out of the constant table: compute at run time.
-            match int::arith(*op, num(&x)?, num(&y)?).ok()? {
+            match int::arith(*op, a, b).ok()? {
                 Num::Int(i) => Some(Const::Int(i)),
                 Num::Float(f) => Some(Const::Float(f)),
                 Num::Big(b) if b.bits() <= MAX_FOLDED_BITS => Some(Const::Big(b)),

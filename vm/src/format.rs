@@ -139,6 +139,29 @@ pub fn fixed(f: f64, prec: usize) -> String {
     alloc::format!("{:.*}", prec, f)
 }
 
+/// The widest fixed-notation float MicroPython formats, sign included: its formatting
+/// buffer's size.
+const MAX_FIXED_WIDTH: i32 = 33;
+
+/// `f` formatting of a non-negative finite `f` as MicroPython does it: fixed notation, unless
+/// the integer digits and `prec` decimals would not fit in [`MAX_FIXED_WIDTH`], when it is
+/// `g` with `prec + 1` significant digits (`'%.2f' % 8.888e32` is `8.89e+32`).
+fn fixed_or_general(f: f64, prec: usize, signed: bool) -> String {
+    let e = if f > 0.0 {
+        libm::floor(libm::log10(f)) as i32
+    } else {
+        0
+    };
+    let width = e
+        .saturating_add(prec.min(i32::MAX as usize) as i32)
+        .saturating_add(2 + i32::from(signed));
+    if e > 0 && width > MAX_FIXED_WIDTH {
+        general(f, prec.saturating_add(1), false, false)
+    } else {
+        fixed(f, prec)
+    }
+}
+
 /// `e` with `prec` decimals: `1.500000e+03`.
 pub fn exp(f: f64, prec: usize, upper: bool) -> String {
     let s = alloc::format!("{:.*e}", prec, f);
@@ -181,6 +204,14 @@ pub fn general(f: f64, prec: usize, alt: bool, upper: bool) -> String {
     out
 }
 
+/// A format spec's type `code` that `type_name` has no formatting for.
+fn unknown_code(code: char, type_name: &str) -> PyErr {
+    PyErr::new(
+        ErrKind::ValueError,
+        alloc::format!("unknown format code '{code}' for object of type '{type_name}'"),
+    )
+}
+
 impl Interp {
     /// Text of `n` characters could not fit in the heap: `MemoryError` before building it.
     pub(crate) fn check_text_size(&self, n: usize) -> PResult<()> {
@@ -209,14 +240,11 @@ impl Interp {
         let kind = spec.kind;
         if let Some(n) = self.num(v) {
             let is_int = !matches!(n, NumRef::Float(_));
-            if matches!(kind, Some('s')) {
-                return Err(PyErr::new(
-                    ErrKind::ValueError,
-                    "Unknown format code 's' for object of type 'int'",
-                ));
-            }
             if is_int && matches!(kind, None | Some('d' | 'n' | 'b' | 'o' | 'x' | 'X' | 'c')) {
                 return self.format_int(v, &spec);
+            }
+            if let Some(k) = kind.filter(|k| !"eEfFgGn%".contains(*k)) {
+                return Err(unknown_code(k, self.type_name(v)));
             }
             let f = crate::objects::int::to_f64(n)?;
             return Ok(format_float(f, &spec));
@@ -234,15 +262,8 @@ impl Interp {
                 "sign not allowed in string format specifier",
             ));
         }
-        if !matches!(kind, None | Some('s')) {
-            return Err(PyErr::new(
-                ErrKind::ValueError,
-                alloc::format!(
-                    "Unknown format code '{}' for object of type '{}'",
-                    kind.unwrap_or('?'),
-                    self.type_name(v)
-                ),
-            ));
+        if let Some(k) = kind.filter(|k| *k != 's') {
+            return Err(unknown_code(k, self.type_name(v)));
         }
         let s = match spec.precision {
             Some(p) => s.chars().take(p).collect(),
@@ -264,10 +285,7 @@ impl Interp {
             Some('o') => 8,
             Some('x' | 'X') => 16,
             Some('c') => {
-                let c = self
-                    .as_int(v)
-                    .and_then(|i| char::from_u32(i as u32))
-                    .unwrap_or('\0');
+                let c = self.format_char(v)?;
                 return Ok(pad(spec, "", &c.to_string(), true));
             }
             _ => 10,
@@ -302,6 +320,29 @@ impl Interp {
         };
         // The base prefix sits with the sign, before any zero padding.
         Ok(pad(spec, &alloc::format!("{sign}{prefix}"), &body, true))
+    }
+
+    /// The character `%c` and `{:c}` format for the int `v`.
+    fn format_char(&self, v: Value) -> PResult<char> {
+        let code = match self.num(v) {
+            Some(NumRef::Int(i)) => i,
+            Some(NumRef::Big(_)) => {
+                return Err(PyErr::new(
+                    ErrKind::OverflowError,
+                    "overflow converting long int to machine word",
+                ));
+            }
+            _ => return Err(PyErr::type_error("integer needed")),
+        };
+        if !(0..0x110000).contains(&code) {
+            return Err(PyErr::new(
+                ErrKind::OverflowError,
+                "char not in range(0x110000)",
+            ));
+        }
+        // Text is UTF-8 here, so a lone surrogate has no representation.
+        char::from_u32(code as u32)
+            .ok_or_else(|| PyErr::new(ErrKind::ValueError, "surrogates not allowed"))
     }
 
     /// `FormatValue`: an f-string field.
@@ -491,16 +532,17 @@ fn format_float(f: f64, spec: &Spec) -> String {
     let negative = f.is_sign_negative() && !(f.is_nan());
     let a = f.abs();
     let upper = matches!(spec.kind, Some('E' | 'F' | 'G'));
+    let signed = negative || matches!(spec.sign, Some('+' | ' '));
     let mut body = if a.is_infinite() {
         String::from("inf")
     } else if a.is_nan() {
         String::from("nan")
     } else {
         match spec.kind {
-            Some('f' | 'F') => fixed(a, spec.precision.unwrap_or(6)),
+            Some('f' | 'F') => fixed_or_general(a, spec.precision.unwrap_or(6), signed),
             Some('e' | 'E') => exp(a, spec.precision.unwrap_or(6), upper),
-            Some('g' | 'G') => general(a, spec.precision.unwrap_or(6), spec.alt, upper),
-            Some('%') => fixed(a * 100.0, spec.precision.unwrap_or(6)) + "%",
+            Some('g' | 'G' | 'n') => general(a, spec.precision.unwrap_or(6), spec.alt, upper),
+            Some('%') => fixed_or_general(a * 100.0, spec.precision.unwrap_or(6), signed) + "%",
             _ => match spec.precision {
                 Some(p) => {
                     let g = general(a, p, spec.alt, false);
@@ -697,12 +739,9 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
             'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'c' => {
                 if kind == 'c' {
                     let c = match vm.as_str(v) {
-                        Some(s) => String::from(s),
-                        None => vm
-                            .as_int(v)
-                            .and_then(|n| char::from_u32(n as u32))
-                            .map(String::from)
-                            .unwrap_or_default(),
+                        Some(s) if s.chars().count() == 1 => String::from(s),
+                        Some(_) => return Err(PyErr::type_error("%c needs int or char")),
+                        None => String::from(vm.format_char(v)?),
                     };
                     pad(&spec, "", &c, false)
                 } else {
@@ -712,11 +751,17 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                     };
                     let v = converted.unwrap_or(v);
                     let iv = match vm.num(v) {
-                        Some(NumRef::Float(f)) => Value::Int(f as i64),
+                        // `%d` truncates a float; `%x` and `%o` refuse one.
+                        Some(NumRef::Float(f)) if matches!(kind, 'd' | 'i' | 'u') => {
+                            vm.num_value(crate::objects::int::from_float(f)?)?
+                        }
+                        Some(NumRef::Float(_)) => {
+                            return Err(PyErr::type_error("can't convert float to int"));
+                        }
                         Some(_) => v,
                         None => {
                             return Err(PyErr::type_error(alloc::format!(
-                                "%{kind} format: a number is required, not {}",
+                                "can't convert {} to int",
                                 vm.type_name(v)
                             )));
                         }
@@ -767,10 +812,7 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                 }
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
-                let Some(n) = vm.num(v) else {
-                    return Err(PyErr::type_error("can't convert to float"));
-                };
-                let f = crate::objects::int::to_f64(n)?;
+                let f = vm.float_arg(v)?;
                 spec.kind = Some(kind);
                 format_float(f, &spec)
             }

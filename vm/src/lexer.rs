@@ -282,7 +282,7 @@ impl Lexer<'_> {
         {
             is_float = true;
             self.pos += 2;
-            while self.peek(0).is_ascii_digit() {
+            while self.peek(0).is_ascii_digit() || self.peek(0) == b'_' {
                 self.pos += 1;
             }
         }
@@ -432,6 +432,9 @@ impl Lexer<'_> {
             }
             b'U' if !bytes => {
                 let v = self.hex_digits(8)?;
+                if v > 0x10ffff {
+                    return Err(self.syntax("invalid syntax"));
+                }
                 push_code(out, v, false);
                 return Ok(());
             }
@@ -587,8 +590,17 @@ mod tests {
     }
 
     #[test]
+    fn underscores_in_exponents() {
+        assert_eq!(
+            show("1e1_0 1_0.5_0"),
+            "1:float(10000000000) 1:float(10.5) 1:NL 1:EOF"
+        );
+    }
+
+    #[test]
     fn errors() {
         assert_eq!(tokenize("'abc").unwrap_err().message, "invalid syntax");
+        assert!(tokenize("'\\U00110000'").is_err());
         let e = tokenize("if x:\n    a\n  b\n").unwrap_err();
         assert_eq!(
             (e.kind, e.line),

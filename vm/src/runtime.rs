@@ -777,6 +777,56 @@ impl Interp {
         }
     }
 
+    /// `v` as a float, as MicroPython converts arguments: a number, or an object whose
+    /// `__float__` returns a float; `None` for anything else.
+    pub(crate) fn float_of(&mut self, v: Value) -> PResult<Option<f64>> {
+        if let Some(n) = self.num(v) {
+            return int::to_f64(n).map(Some);
+        }
+        Ok(match self.call_special(v, "__float__", &[])? {
+            Some(r) => match self.num(r) {
+                Some(NumRef::Float(f)) => Some(f),
+                _ => None,
+            },
+            None => None,
+        })
+    }
+
+    /// `v` as a float, or MicroPython's TypeError.
+    pub(crate) fn float_arg(&mut self, v: Value) -> PResult<f64> {
+        self.float_of(v)?.ok_or_else(|| {
+            PyErr::type_error(alloc::format!(
+                "can't convert {} to float",
+                self.type_name(v)
+            ))
+        })
+    }
+
+    /// `v` as a complex: a complex, anything [`Interp::float_of`] takes, or an object whose
+    /// `__complex__` returns a complex; `None` for anything else.
+    pub(crate) fn complex_of(&mut self, v: Value) -> PResult<Option<(f64, f64)>> {
+        if let Some(z) = self.as_complex(v)? {
+            return Ok(Some(z));
+        }
+        if let Some(f) = self.float_of(v)? {
+            return Ok(Some((f, 0.0)));
+        }
+        Ok(match self.call_special(v, "__complex__", &[])? {
+            Some(r) if self.is_complex(r) => self.as_complex(r)?,
+            _ => None,
+        })
+    }
+
+    /// `v` as a complex, or MicroPython's TypeError.
+    pub(crate) fn complex_arg(&mut self, v: Value) -> PResult<(f64, f64)> {
+        self.complex_of(v)?.ok_or_else(|| {
+            PyErr::type_error(alloc::format!(
+                "can't convert {} to complex",
+                self.type_name(v)
+            ))
+        })
+    }
+
     /// An int argument as `i64`.
     pub(crate) fn as_int(&self, v: Value) -> Option<i64> {
         match v {
@@ -1392,6 +1442,12 @@ impl Interp {
         inplace: bool,
     ) -> PResult<Value> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            if op == BinOp::Pow && int::pow_is_complex(x, y) {
+                // A negative base to a fractional power: the principal complex root.
+                let (x, y) = ((int::to_f64(x)?, 0.0), (int::to_f64(y)?, 0.0));
+                let (re, im) = crate::objects::complex::arith(op, x, y)?;
+                return self.alloc(Obj::Complex(re, im));
+            }
             self.check_int_growth(op, x, y)?;
             let r = int::arith(op, x, y)?;
             return self.num_value(r);

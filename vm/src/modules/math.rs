@@ -6,19 +6,9 @@ use alloc::rc::Rc;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
 use crate::objects::class::{Attrs, Module};
-use crate::objects::int::{self, Num, NumRef};
+use crate::objects::int::{self, NumRef};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
-
-fn float_arg(vm: &Interp, v: Value) -> PResult<f64> {
-    match vm.num(v) {
-        Some(n) => int::to_f64(n),
-        None => Err(PyErr::type_error(alloc::format!(
-            "can't convert {} to float",
-            vm.type_name(v)
-        ))),
-    }
-}
 
 fn domain() -> PyErr {
     PyErr::new(ErrKind::ValueError, "math domain error")
@@ -27,7 +17,7 @@ fn domain() -> PyErr {
 /// A one-argument function; `None` from `f` is a domain error.
 fn unary(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> Option<f64>) -> PResult<Value> {
     vm.nargs(a, name, 1, 1)?;
-    let x = float_arg(vm, vm.arg(a, 0))?;
+    let x = vm.float_arg(vm.arg(a, 0))?;
     f(x).map(Value::Float).ok_or_else(domain)
 }
 
@@ -39,8 +29,20 @@ macro_rules! unary_fns {
     };
 }
 
-fn finite(x: f64) -> Option<f64> {
-    if x.is_nan() { None } else { Some(x) }
+/// The poles of the gamma function: zero, the negative integers and `-inf`.
+fn is_pole(x: f64) -> bool {
+    x <= 0.0 && libm::floor(x) == x
+}
+
+/// `lgamma`: `log|gamma(x)|`, which is `inf` (not a domain error) at `-inf`.
+fn log_gamma(x: f64) -> Option<f64> {
+    if x == f64::NEG_INFINITY {
+        Some(f64::INFINITY)
+    } else if is_pole(x) {
+        None
+    } else {
+        Some(libm::lgamma(x))
+    }
 }
 
 unary_fns! {
@@ -50,8 +52,8 @@ unary_fns! {
     sin => |x| if x.is_infinite() { None } else { Some(libm::sin(x)) },
     cos => |x| if x.is_infinite() { None } else { Some(libm::cos(x)) },
     tan => |x| if x.is_infinite() { None } else { Some(libm::tan(x)) },
-    asin => |x| if !(-1.0..=1.0).contains(&x) { None } else { Some(libm::asin(x)) },
-    acos => |x| if !(-1.0..=1.0).contains(&x) { None } else { Some(libm::acos(x)) },
+    asin => |x| if libm::fabs(x) > 1.0 { None } else { Some(libm::asin(x)) },
+    acos => |x| if libm::fabs(x) > 1.0 { None } else { Some(libm::acos(x)) },
     atan => |x| Some(libm::atan(x)),
     sinh => |x| Some(libm::sinh(x)),
     cosh => |x| Some(libm::cosh(x)),
@@ -67,19 +69,19 @@ unary_fns! {
     radians => |x| Some(x * core::f64::consts::PI / 180.0),
     erf => |x| Some(libm::erf(x)),
     erfc => |x| Some(libm::erfc(x)),
-    gamma => |x| if x <= 0.0 && libm::floor(x) == x { None } else { finite(libm::tgamma(x)) },
-    lgamma => |x| if x <= 0.0 && libm::floor(x) == x { None } else { finite(libm::lgamma(x)) },
+    gamma => |x| if is_pole(x) { None } else { Some(libm::tgamma(x)) },
+    lgamma => log_gamma,
 }
 
 fn log(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "log", 1, 2)?;
-    let x = float_arg(vm, vm.arg(a, 0))?;
+    let x = vm.float_arg(vm.arg(a, 0))?;
     if x <= 0.0 {
         return Err(domain());
     }
     let mut r = libm::log(x);
     if a.len == 2 {
-        let b = float_arg(vm, vm.arg(a, 1))?;
+        let b = vm.float_arg(vm.arg(a, 1))?;
         if b <= 0.0 || b == 1.0 {
             return Err(if b == 1.0 {
                 PyErr::zero_division()
@@ -94,7 +96,7 @@ fn log(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn binary(vm: &mut Interp, a: Args, name: &str) -> PResult<(f64, f64)> {
     vm.nargs(a, name, 2, 2)?;
-    Ok((float_arg(vm, vm.arg(a, 0))?, float_arg(vm, vm.arg(a, 1))?))
+    Ok((vm.float_arg(vm.arg(a, 0))?, vm.float_arg(vm.arg(a, 1))?))
 }
 
 fn atan2(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -104,7 +106,10 @@ fn atan2(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (x, y) = binary(vm, a, "pow")?;
-    if x == 0.0 && y < 0.0 || x < 0.0 && libm::floor(y) != y {
+    // Zero to a finite negative power, and a negative base to a fractional power, have no
+    // real value; `pow(0.0, -inf)` is `inf`.
+    let fractional = y.is_finite() && libm::floor(y) != y;
+    if x == 0.0 && y < 0.0 && y.is_finite() || x < 0.0 && fractional {
         return Err(domain());
     }
     Ok(Value::Float(libm::pow(x, y)))
@@ -112,7 +117,8 @@ fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fmod(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (x, y) = binary(vm, a, "fmod")?;
-    if y == 0.0 || x.is_infinite() {
+    // A NaN operand gives NaN before any domain check.
+    if (y == 0.0 || x.is_infinite()) && !y.is_nan() && !x.is_nan() {
         return Err(domain());
     }
     Ok(Value::Float(libm::fmod(x, y)))
@@ -130,7 +136,7 @@ fn hypot(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn ldexp(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "ldexp", 2, 2)?;
-    let x = float_arg(vm, vm.arg(a, 0))?;
+    let x = vm.float_arg(vm.arg(a, 0))?;
     let e = vm.int_arg(vm.arg(a, 1))?;
     Ok(Value::Float(libm::ldexp(
         x,
@@ -140,14 +146,14 @@ fn ldexp(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn frexp(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "frexp", 1, 1)?;
-    let x = float_arg(vm, vm.arg(a, 0))?;
+    let x = vm.float_arg(vm.arg(a, 0))?;
     let (m, e) = libm::frexp(x);
     vm.tuple(alloc::vec![Value::Float(m), Value::Int(i64::from(e))])
 }
 
 fn modf(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "modf", 1, 1)?;
-    let x = float_arg(vm, vm.arg(a, 0))?;
+    let x = vm.float_arg(vm.arg(a, 0))?;
     let (frac, whole) = libm::modf(x);
     vm.tuple(alloc::vec![Value::Float(frac), Value::Float(whole)])
 }
@@ -159,21 +165,8 @@ fn to_int(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> f64) -> PResult<Va
     if matches!(vm.num(v), Some(NumRef::Int(_) | NumRef::Big(_))) {
         return Ok(v);
     }
-    let x = f(float_arg(vm, v)?);
-    if x.is_nan() {
-        return Err(PyErr::new(
-            ErrKind::ValueError,
-            "cannot convert float NaN to integer",
-        ));
-    }
-    if x.is_infinite() {
-        return Err(PyErr::new(
-            ErrKind::OverflowError,
-            "cannot convert float infinity to integer",
-        ));
-    }
-    let b: Option<num_bigint::BigInt> = num_traits::FromPrimitive::from_f64(x);
-    vm.num_value(b.map_or(Num::Int(0), int::normalize))
+    let x = f(vm.float_arg(v)?);
+    vm.num_value(int::from_float(x)?)
 }
 
 fn floor(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -190,7 +183,7 @@ fn trunc(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn test(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> bool) -> PResult<Value> {
     vm.nargs(a, name, 1, 1)?;
-    Ok(Value::Bool(f(float_arg(vm, vm.arg(a, 0))?)))
+    Ok(Value::Bool(f(vm.float_arg(vm.arg(a, 0))?)))
 }
 
 fn isfinite(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -208,17 +201,24 @@ fn isnan(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn isclose(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (x, y) = binary(vm, a, "isclose")?;
     let rel = match vm.kwarg(a, "rel_tol") {
-        Some(v) => float_arg(vm, v)?,
+        Some(v) => vm.float_arg(v)?,
         None => 1e-9,
     };
     let abs = match vm.kwarg(a, "abs_tol") {
-        Some(v) => float_arg(vm, v)?,
+        Some(v) => vm.float_arg(v)?,
         None => 0.0,
     };
+    if rel < 0.0 || abs < 0.0 {
+        return Err(domain());
+    }
     if x == y {
         return Ok(Value::Bool(true));
     }
     let d = libm::fabs(x - y);
+    // An infinity is close only to itself (and a NaN to nothing).
+    if d.is_infinite() {
+        return Ok(Value::Bool(false));
+    }
     Ok(Value::Bool(
         d <= rel * libm::fabs(x).max(libm::fabs(y)) || d <= abs,
     ))
@@ -313,35 +313,26 @@ pub fn make(vm: &mut Interp) -> ObjRef {
 
 // ---- cmath ----
 
-fn complex_arg(vm: &Interp, v: Value) -> PResult<(f64, f64)> {
-    vm.as_complex(v)?.ok_or_else(|| {
-        PyErr::type_error(alloc::format!(
-            "can't convert {} to complex",
-            vm.type_name(v)
-        ))
-    })
-}
-
 fn complex_value(vm: &mut Interp, z: (f64, f64)) -> PResult<Value> {
     vm.alloc(Obj::Complex(z.0, z.1))
 }
 
 fn c_exp(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "exp", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     let m = libm::exp(re);
     complex_value(vm, (m * libm::cos(im), m * libm::sin(im)))
 }
 
 fn c_log(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "log", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     complex_value(vm, (libm::log(libm::hypot(re, im)), libm::atan2(im, re)))
 }
 
 fn c_log10(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "log10", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     let l = core::f64::consts::LN_10;
     complex_value(
         vm,
@@ -351,7 +342,7 @@ fn c_log10(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sqrt", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     // The numerically stable form: exact for perfect squares and the imaginary axis.
     let m = libm::hypot(re, im);
     if m == 0.0 {
@@ -369,13 +360,13 @@ fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn c_phase(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "phase", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     Ok(Value::Float(libm::atan2(im, re)))
 }
 
 fn c_polar(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "polar", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     vm.tuple(alloc::vec![
         Value::Float(libm::hypot(re, im)),
         Value::Float(libm::atan2(im, re))
@@ -384,14 +375,14 @@ fn c_polar(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn c_rect(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "rect", 2, 2)?;
-    let r = float_arg(vm, vm.arg(a, 0))?;
-    let phi = float_arg(vm, vm.arg(a, 1))?;
+    let r = vm.float_arg(vm.arg(a, 0))?;
+    let phi = vm.float_arg(vm.arg(a, 1))?;
     complex_value(vm, (r * libm::cos(phi), r * libm::sin(phi)))
 }
 
 fn c_cos(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "cos", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     complex_value(
         vm,
         (
@@ -403,7 +394,7 @@ fn c_cos(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn c_sin(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sin", 1, 1)?;
-    let (re, im) = complex_arg(vm, vm.arg(a, 0))?;
+    let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     complex_value(
         vm,
         (

@@ -461,8 +461,8 @@ impl Interp {
     fn set_scalar(&mut self, t: i64, addr: u64, big: bool, v: Value) -> PResult<()> {
         let size = scalar_size(t);
         let raw = match t {
-            FLOAT32 => u64::from((self.float_of(v)? as f32).to_bits()),
-            FLOAT64 => self.float_of(v)?.to_bits(),
+            FLOAT32 => u64::from((self.float_arg(v)? as f32).to_bits()),
+            FLOAT64 => self.float_arg(v)?.to_bits(),
             _ => self.int_truncated(v)?,
         };
         let mut b = raw.to_le_bytes()[..size].to_vec();
@@ -470,13 +470,6 @@ impl Interp {
             b.reverse();
         }
         self.mem_write(addr, &b)
-    }
-
-    fn float_of(&self, v: Value) -> PResult<f64> {
-        match self.num(v) {
-            Some(n) => crate::objects::int::to_f64(n),
-            None => Err(PyErr::type_error("can't convert to float")),
-        }
     }
 
     fn read_pointer(&self, addr: u64) -> PResult<u64> {

@@ -61,6 +61,25 @@ pub fn write_repr(f: f64, out: &mut String) {
     }
 }
 
+/// `float(text)`: surrounding whitespace, a sign, `inf`/`infinity`/`nan` in any case, and
+/// underscores between digits (`1_000.5`) are accepted; `None` for anything else.
+pub fn parse(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let bytes = t.as_bytes();
+    let is_digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let underscores_ok = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'_')
+        .all(|(i, _)| is_digit(i.checked_sub(1)) && is_digit(Some(i + 1)));
+    if !underscores_ok {
+        return None;
+    }
+    // Otherwise Rust's grammar is Python's (case-insensitive `inf`, `infinity`, `nan`).
+    let digits: String = t.chars().filter(|c| *c != '_').collect();
+    digits.parse::<f64>().ok()
+}
+
 /// Python's `%` on floats: the result has the sign of the divisor.
 pub fn py_mod(a: f64, b: f64) -> f64 {
     let r = libm::fmod(a, b);
@@ -73,10 +92,14 @@ pub fn py_mod(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Python's `//` on floats.
+/// Python's `//` on floats. A zero quotient takes the sign of `a / b` (so `-1.5 // -2.0` is
+/// `0.0`, not `-0.0`).
 pub fn py_floordiv(a: f64, b: f64) -> f64 {
     let m = py_mod(a, b);
     let d = (a - m) / b;
+    if d == 0.0 {
+        return libm::copysign(0.0, a / b);
+    }
     let f = libm::floor(d);
     if d - f > 0.5 { f + 1.0 } else { f }
 }
@@ -117,10 +140,26 @@ mod tests {
     }
 
     #[test]
+    fn parses_as_python() {
+        assert_eq!(parse(" 1_000.5 "), Some(1000.5));
+        assert_eq!(parse("-1e1_0"), Some(-1e10));
+        assert_eq!(parse("+.5"), Some(0.5));
+        assert_eq!(parse("-InFiNiTy"), Some(f64::NEG_INFINITY));
+        assert!(parse("nan").is_some_and(f64::is_nan));
+        for bad in [
+            "", "1_", "_1", "1__0", "1_.5", "1e", "1e+", "1z", "0x10", ".",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn modulo_and_floor_division_follow_python() {
         assert_eq!(py_mod(-7.0, 2.0), 1.0);
         assert_eq!(py_mod(7.0, -2.0), -1.0);
         assert_eq!(py_floordiv(-7.0, 2.0), -4.0);
         assert_eq!(py_floordiv(7.5, 2.0), 3.0);
+        assert!(py_floordiv(-1.5, -2.0).is_sign_positive());
+        assert!(py_floordiv(1.5, -2.0) == -1.0);
     }
 }

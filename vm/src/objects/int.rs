@@ -59,6 +59,38 @@ pub fn to_f64(n: NumRef) -> Result<f64, PyErr> {
     }
 }
 
+/// `int(f)`: the float truncated toward zero, exactly (`int(1e30)` is a big int).
+pub fn from_float(f: f64) -> Result<Num, PyErr> {
+    if f.is_nan() {
+        return Err(PyErr::new(ErrKind::ValueError, "can't convert NaN to int"));
+    }
+    if f.is_infinite() {
+        return Err(PyErr::new(
+            ErrKind::OverflowError,
+            "can't convert inf to int",
+        ));
+    }
+    let t = libm::trunc(f);
+    if libm::fabs(t) < 9.0e18 {
+        return Ok(Num::Int(t as i64));
+    }
+    let b: Option<BigInt> = num_traits::FromPrimitive::from_f64(t);
+    Ok(normalize(b.unwrap_or_default()))
+}
+
+/// Whether `a ** b` is complex: a negative finite base to a finite non-integer float power.
+pub fn pow_is_complex(a: NumRef, b: NumRef) -> bool {
+    let NumRef::Float(y) = b else {
+        return false;
+    };
+    let x = match a {
+        NumRef::Int(i) => i as f64,
+        NumRef::Float(f) => f,
+        NumRef::Big(b) => b.to_f64().unwrap_or(0.0),
+    };
+    x < 0.0 && x.is_finite() && y.is_finite() && y != libm::trunc(y)
+}
+
 /// `a op b` for two numbers.
 pub fn arith(op: BinOp, a: NumRef, b: NumRef) -> Result<Num, PyErr> {
     if op == BinOp::MatMul {
@@ -196,7 +228,8 @@ fn float_arith(op: BinOp, x: f64, y: f64) -> Result<Num, PyErr> {
         BinOp::FloorDiv => super::float::py_floordiv(x, y),
         BinOp::Mod => super::float::py_mod(x, y),
         BinOp::Pow => {
-            if x == 0.0 && y < 0.0 {
+            // Zero to a finite negative power divides by zero; to `-inf` it is `inf`.
+            if x == 0.0 && y < 0.0 && y.is_finite() {
                 return Err(PyErr::zero_division());
             }
             libm::pow(x, y)
@@ -349,6 +382,20 @@ mod tests {
                 NumRef::Float(9007199254740992.0)
             ),
             Some(Ordering::Greater)
+        );
+    }
+
+    #[test]
+    fn floats_convert_exactly() {
+        assert_eq!(from_float(-2.9).unwrap(), Num::Int(-2));
+        let Num::Big(b) = from_float(1e30).unwrap() else {
+            panic!()
+        };
+        assert_eq!(b.to_string(), "1000000000000000019884624838656");
+        assert_eq!(from_float(f64::NAN).unwrap_err().kind, ErrKind::ValueError);
+        assert_eq!(
+            from_float(f64::NEG_INFINITY).unwrap_err().kind,
+            ErrKind::OverflowError
         );
     }
 

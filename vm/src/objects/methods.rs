@@ -9,6 +9,7 @@ use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::objects::class::Tag;
 use crate::objects::function::GenState;
+use crate::objects::str::{Encoding, Errors};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -381,8 +382,10 @@ fn str_islower(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn str_encode(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let (encoding, errors) = codec_args(vm, a, 1)?;
     let s = this_str(vm, a)?;
-    vm.alloc(Obj::Bytes(s.into_bytes().into()))
+    let b = crate::objects::str::encode(&s, encoding, errors)?;
+    vm.alloc(Obj::Bytes(b.into()))
 }
 
 fn str_splitlines(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -538,12 +541,25 @@ fn str_capitalize(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 // ---- bytes ----
 
+/// The `encoding` and `errors` arguments of an encode or decode, at positions `first` and
+/// `first + 1` or by keyword: UTF-8 and strict by default.
+pub(crate) fn codec_args(vm: &Interp, a: Args, first: usize) -> PResult<(Encoding, Errors)> {
+    let encoding = match opt_arg(vm, a, first).or_else(|| vm.kwarg(a, "encoding")) {
+        Some(v) => Encoding::named(&str_arg(vm, v)?)?,
+        None => Encoding::Utf8,
+    };
+    let errors = match opt_arg(vm, a, first + 1).or_else(|| vm.kwarg(a, "errors")) {
+        Some(v) => Errors::named(&str_arg(vm, v)?),
+        None => Errors::Strict,
+    };
+    Ok((encoding, errors))
+}
+
 fn bytes_decode(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let b = vm.as_bytes(vm.arg(a, 0)).unwrap_or(&[]).to_vec();
-    match String::from_utf8(b) {
-        Ok(s) => vm.str_value(&s),
-        Err(_) => Err(PyErr::new(ErrKind::UnicodeError, "invalid utf-8")),
-    }
+    let (encoding, errors) = codec_args(vm, a, 1)?;
+    let b = vm.as_bytes(vm.arg(a, 0)).unwrap_or(&[]);
+    let s = crate::objects::str::decode(b, encoding, errors)?;
+    vm.str_value(&s)
 }
 
 // ---- list ----

@@ -33,7 +33,7 @@ b = bytearray(8)
 fill(b, 0x41, 6)
 print(b)
 print(hex(sum16(b"\x01\x02\x03\x04", 2)))
-print(hex(load32(b"\x00\x00\x00\x00\xff\xff\xff\xff")))
+print(hex(load32(b"\x00\x00\x00\x00\xff\xff\x00\x00")))
 store32(b, 0x11223344)
 print(b)
 

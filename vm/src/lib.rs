@@ -22,6 +22,7 @@ pub mod objects;
 pub mod parser;
 pub mod platform;
 mod runtime;
+pub mod simhw;
 pub mod symtable;
 mod types;
 pub mod value;

@@ -2,7 +2,7 @@
 //!
 //! An embedder (the host board, the browser simulator, a microcontroller port) implements
 //! [`Platform`]; the VM never does I/O any other way. The board's filesystem is a
-//! [`Filesystem`] the platform lends out.
+//! [`Filesystem`] the platform lends out, and its peripherals a [`Hardware`].
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -86,6 +86,11 @@ pub trait Platform: core::any::Any {
 
     /// The filesystem mounted at `/` when the VM starts, if the port has one.
     fn fs(&mut self) -> Option<&mut dyn Filesystem> {
+        None
+    }
+
+    /// The board's peripherals, behind `machine`, if the port has any.
+    fn hardware(&mut self) -> Option<&mut dyn Hardware> {
         None
     }
 
@@ -253,4 +258,97 @@ pub trait Filesystem {
     fn sync(&mut self) -> FsResult<()> {
         Ok(())
     }
+}
+
+/// How a pin is driven (`machine.Pin.IN` …, MicroPython's numbers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PinMode {
+    #[default]
+    In,
+    Out,
+    OpenDrain,
+    Alt,
+}
+
+/// A pin's pull resistor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pull {
+    #[default]
+    None,
+    Up,
+    Down,
+}
+
+/// The peripherals behind `machine`: what a port's chip has. Pins, buses and UARTs are
+/// numbered by the port (`pin_by_name` maps board names such as `"LED"` to numbers).
+/// Errors are errno values (`ENODEV` for a device that does not answer); a method whose
+/// hardware a port lacks keeps its default, `EOPNOTSUPP`.
+pub trait Hardware {
+    fn pin_by_name(&self, name: &str) -> Option<u32> {
+        let _ = name;
+        None
+    }
+    fn pin_init(&mut self, pin: u32, mode: PinMode, pull: Pull) -> FsResult<()>;
+    fn pin_read(&mut self, pin: u32) -> bool;
+    fn pin_write(&mut self, pin: u32, value: bool);
+    /// The pins whose level changed since the last call, with their new level (for
+    /// `Pin.irq`).
+    fn pin_events(&mut self) -> Vec<(u32, bool)> {
+        Vec::new()
+    }
+    /// Drive `pin` with PWM; a frequency of 0 stops it.
+    fn pwm(&mut self, pin: u32, freq: u32, duty_u16: u16) -> FsResult<()> {
+        let _ = (pin, freq, duty_u16);
+        Err(errno::EOPNOTSUPP)
+    }
+    /// An ADC reading of `pin`, scaled to 16 bits.
+    fn adc_read(&mut self, pin: u32) -> FsResult<u16> {
+        let _ = pin;
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Write to an I2C device; how many bytes it acknowledged.
+    fn i2c_write(&mut self, bus: i32, addr: u8, data: &[u8], stop: bool) -> FsResult<usize> {
+        let _ = (bus, addr, data, stop);
+        Err(errno::EOPNOTSUPP)
+    }
+    fn i2c_read(&mut self, bus: i32, addr: u8, buf: &mut [u8], stop: bool) -> FsResult<()> {
+        let _ = (bus, addr, buf, stop);
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Clock `out` out on an SPI bus while reading as many bytes into `inp`.
+    fn spi_transfer(&mut self, bus: i32, out: &[u8], inp: &mut [u8]) -> FsResult<()> {
+        let _ = (bus, out, inp);
+        Err(errno::EOPNOTSUPP)
+    }
+    fn uart_write(&mut self, id: u32, data: &[u8]) -> FsResult<usize> {
+        let _ = (id, data);
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Read what has arrived on a UART (at most `buf.len()` bytes; 0 if nothing).
+    fn uart_read(&mut self, id: u32, buf: &mut [u8]) -> FsResult<usize> {
+        let _ = (id, buf);
+        Err(errno::EOPNOTSUPP)
+    }
+    fn uart_any(&mut self, id: u32) -> usize {
+        let _ = id;
+        0
+    }
+    fn unique_id(&self) -> Vec<u8> {
+        alloc::vec![0; 6]
+    }
+    /// The CPU frequency in Hz.
+    fn freq(&self) -> u32 {
+        160_000_000
+    }
+    fn set_freq(&mut self, hz: u32) -> FsResult<()> {
+        let _ = hz;
+        Err(errno::EOPNOTSUPP)
+    }
+    /// `machine.reset()`: the port restarts the board once the VM has unwound.
+    fn reset(&mut self) {}
+    fn wdt_start(&mut self, timeout_ms: u32) -> FsResult<()> {
+        let _ = timeout_ms;
+        Err(errno::EOPNOTSUPP)
+    }
+    fn wdt_feed(&mut self) {}
 }

@@ -190,6 +190,10 @@ pub struct Interp {
     pub(crate) addresses: crate::modules::uctypes::AddressSpace,
     /// The function given to `sys.atexit`.
     pub(crate) atexit: Value,
+    /// `machine`'s timers, pin interrupts and RTC.
+    pub(crate) machine: crate::modules::machine::MachineState,
+    /// `machine.disable_irq()` depth.
+    pub(crate) irq_disabled: usize,
     /// `micropython.opt_level`.
     pub(crate) opt_level: u8,
     /// Strs of names made by [`Interp::name_str`] (permanent objects).
@@ -249,6 +253,8 @@ impl Interp {
             atexit: Value::None,
             name_strs: Default::default(),
             opt_level: 0,
+            machine: Default::default(),
+            irq_disabled: 0,
             addresses: Default::default(),
             scheduled: Default::default(),
             in_scheduled: false,
@@ -530,6 +536,7 @@ impl Interp {
         roots.extend(self.builtin_modules.iter().map(|(_, m)| Value::Obj(*m)));
         roots.push(self.dupterm);
         roots.push(self.atexit);
+        self.machine.roots(&mut roots);
         for (f, arg) in &self.scheduled {
             roots.push(*f);
             roots.push(*arg);
@@ -687,6 +694,9 @@ impl Interp {
         }
         if self.in_scheduled {
             return Ok(());
+        }
+        if self.machine.active() {
+            self.poll_machine()?;
         }
         if self.pending_interrupt {
             // `micropython.schedule(kbd_intr, None)`: a KeyboardInterrupt raised from here.

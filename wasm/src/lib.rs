@@ -6,7 +6,8 @@
 //! JavaScript.
 
 use copperhead_vm::memfs::MemFs;
-use copperhead_vm::platform::Filesystem;
+use copperhead_vm::platform::{Filesystem, Hardware};
+use copperhead_vm::simhw::SimHardware;
 use copperhead_vm::{Config, Mode, Platform, Vm};
 use wasm_bindgen::prelude::*;
 
@@ -35,6 +36,8 @@ struct JsConsole {
     pending: Utf8Tail,
     /// The simulated board's filesystem.
     fs: MemFs,
+    /// The simulated board's peripherals.
+    hw: SimHardware,
 }
 
 /// Bytes the simulator's filesystem holds.
@@ -46,6 +49,7 @@ impl JsConsole {
             write,
             pending: Utf8Tail::default(),
             fs: MemFs::new(FS_CAPACITY),
+            hw: SimHardware::new(),
         }
     }
 
@@ -75,6 +79,25 @@ impl Platform for JsConsole {
 
     fn fs(&mut self) -> Option<&mut dyn Filesystem> {
         Some(&mut self.fs)
+    }
+
+    fn hardware(&mut self) -> Option<&mut dyn Hardware> {
+        Some(&mut self.hw)
+    }
+
+    /// The page's clock (millisecond resolution).
+    fn ticks_us(&mut self) -> u64 {
+        (js_sys::Date::now() * 1000.0) as u64
+    }
+
+    /// The simulator runs in a worker, where waiting in a loop blocks nothing else.
+    fn sleep_us(&mut self, us: u64) {
+        let until = js_sys::Date::now() + us as f64 / 1000.0;
+        while js_sys::Date::now() < until {}
+    }
+
+    fn epoch_seconds(&mut self) -> f64 {
+        js_sys::Date::now() / 1000.0
     }
 }
 

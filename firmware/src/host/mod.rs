@@ -10,7 +10,8 @@ pub mod fs;
 pub mod pty;
 
 use crate::repl::{Action, BoardInfo, Repl};
-use copperhead_vm::platform::{Filesystem, Uname};
+use copperhead_vm::platform::{Filesystem, Hardware, Uname};
+use copperhead_vm::simhw::SimHardware;
 use copperhead_vm::{Config, Platform, Vm};
 use std::collections::VecDeque;
 use std::format;
@@ -143,6 +144,8 @@ pub struct HostPlatform {
     fs: HostFs,
     cwd: String,
     board: String,
+    /// The simulated peripherals behind `machine`.
+    pub hw: SimHardware,
 }
 
 impl HostPlatform {
@@ -161,6 +164,7 @@ impl HostPlatform {
             fs: HostFs::host(),
             cwd,
             board: String::from("Copperhead host"),
+            hw: SimHardware::new(),
         }
     }
 
@@ -179,6 +183,7 @@ impl HostPlatform {
             fs,
             cwd: String::from("/"),
             board: String::from(board),
+            hw: SimHardware::new(),
         }
     }
 
@@ -297,6 +302,10 @@ impl Platform for HostPlatform {
 
     fn fs(&mut self) -> Option<&mut dyn Filesystem> {
         Some(&mut self.fs)
+    }
+
+    fn hardware(&mut self) -> Option<&mut dyn Hardware> {
+        Some(&mut self.hw)
     }
 
     fn initial_cwd(&self) -> String {

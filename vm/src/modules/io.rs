@@ -558,6 +558,14 @@ impl Interp {
         }
     }
 
+    /// Up to `n` bytes read from a native stream; `None` if `stream` is not one.
+    pub(crate) fn native_read(&mut self, stream: Value, n: usize) -> PResult<Option<Vec<u8>>> {
+        if self.stream_kind(stream).is_none() {
+            return Ok(None);
+        }
+        self.read_bytes(stream, Some(n)).map(Some)
+    }
+
     /// `stream.write(text)` for any stream: natives directly, Python streams by a call —
     /// with a `bytearray` for subclasses of `io.IOBase` (MicroPython's stream protocol),
     /// with a `str` for other objects that have a `write` method.

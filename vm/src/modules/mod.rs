@@ -1,13 +1,15 @@
 //! Modules: `import` (built-in, frozen and file modules), and the built-in modules, one
 //! file each.
 
-mod binascii;
+pub(crate) mod binascii;
+mod deflate;
 mod font8x8;
 mod framebuf;
 mod gc;
 mod hashlib;
 pub(crate) mod io;
 mod json;
+pub(crate) mod machine;
 pub(crate) mod math;
 mod micropython;
 mod os;
@@ -15,7 +17,7 @@ mod random;
 mod re;
 mod select;
 mod sys;
-mod time;
+pub(crate) mod time;
 pub(crate) mod uctypes;
 pub(crate) mod vfs;
 pub(crate) mod viper;
@@ -87,6 +89,8 @@ impl Interp {
             "select" => select::make(self),
             "uctypes" => uctypes::make(self),
             "framebuf" => framebuf::make(self),
+            "machine" => machine::make(self)?,
+            "deflate" => deflate::make(self),
             "platform" => self.native_module("platform", PLATFORM),
             "os" => os::make(self)?,
             "vfs" => {
@@ -448,6 +452,7 @@ fn platform_libc_ver(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {
 
 /// Modules that MicroPython also offers under a `u`-prefixed name (`utime`, `uos` …).
 const U_ALIASES: &[&str] = &[
+    "deflate",
     "array",
     "asyncio",
     "binascii",

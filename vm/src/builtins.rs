@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
-use crate::gc::Obj;
+use crate::gc::{Obj, ObjRef};
 use crate::objects::class::Tag;
 use crate::objects::int::{self, Num, NumRef};
 use crate::objects::iter::Iter;
@@ -31,6 +31,20 @@ impl Interp {
             .iter()
             .position(|n| self.as_str(*n) == Some(name))
             .map(|i| self.stack[a.start + a.len + i])
+    }
+
+    /// Check that every keyword argument is one of `allowed`.
+    pub(crate) fn check_kwargs(&self, a: Args, allowed: &[&str]) -> PResult<()> {
+        let names = self.tuple_items(a.kwnames);
+        for n in names.iter().take(a.n_kw) {
+            let text = self.as_str(*n).unwrap_or("");
+            if !allowed.contains(&text) {
+                return Err(PyErr::type_error(alloc::format!(
+                    "unexpected keyword argument '{text}'"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Argument `i`, given by position or by keyword `name`; `None` if absent.
@@ -117,11 +131,6 @@ const FUNCTIONS: &[Native] = &[
     Native::new("chr", chr),
     Native::new("ord", ord),
     Native::new("divmod", divmod),
-    Native::new("enumerate", enumerate),
-    Native::new("filter", filter),
-    Native::new("map", map),
-    Native::new("zip", zip),
-    Native::new("reversed", reversed),
     Native::new("getattr", getattr),
     Native::new("setattr", setattr),
     Native::new("delattr", delattr),
@@ -139,7 +148,7 @@ const FUNCTIONS: &[Native] = &[
     Native::new("sorted", sorted),
     Native::new("sum", sum),
     Native::new("globals", globals),
-    Native::new("locals", globals),
+    Native::new("locals", locals),
     Native::new("dir", dir),
     Native::new("open", crate::modules::io::open),
     Native::new("input", input),
@@ -148,6 +157,7 @@ const FUNCTIONS: &[Native] = &[
     Native::new("eval", eval),
     Native::new("const", const_),
     Native::new("__import__", import_),
+    Native::new("__build_class__", build_class),
 ];
 
 /// Constructors of the built-in types, registered as their classes' `__new__`.
@@ -179,11 +189,12 @@ pub fn constructor(tag: Tag) -> Option<NativeFn> {
 }
 
 pub fn init(interp: &mut Interp) {
+    let mut attrs = crate::objects::class::Attrs::default();
     for f in FUNCTIONS.iter().chain(crate::modules::viper::CASTS) {
         let id = interp.natives.len() as u16;
         interp.natives.push(*f);
         let name = interp.interner.intern(f.name);
-        interp.builtins.insert(name, Value::Builtin(id));
+        attrs.insert(name, Value::Builtin(id));
     }
     let t = &interp.types;
     let mut named: Vec<(&str, Value)> = [
@@ -219,8 +230,27 @@ pub fn init(interp: &mut Interp) {
     }
     for (n, v) in named {
         let id = interp.interner.intern(n);
-        interp.builtins.insert(id, v);
+        attrs.insert(id, v);
     }
+    // The lazy iterators are classes (so Python classes can derive from them) whose
+    // native constructor makes the iterator.
+    let object = interp.types.object;
+    let iterators: [(&str, NativeFn); 5] = [
+        ("enumerate", enumerate),
+        ("filter", filter),
+        ("map", map),
+        ("zip", zip),
+        ("reversed", reversed),
+    ];
+    for (name, make) in iterators {
+        let class = crate::types::class(interp, name, &[object], Tag::Iterator);
+        if let Obj::Class(c) = interp.heap.get_mut(class) {
+            c.make = Some(make);
+        }
+        attrs.insert(interp.interner.intern(name), Value::Obj(class));
+    }
+    let module = crate::objects::class::Module::new("builtins", attrs);
+    interp.builtins = interp.alloc_root(Obj::Module(Box::new(module)));
 }
 
 /// `input(prompt='')`: a line from the console, `EOFError` when the input has ended.
@@ -854,21 +884,44 @@ fn round(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     match vm.num(v) {
         Some(NumRef::Float(f)) => round_float(vm, f, ndigits),
-        Some(NumRef::Int(i)) => {
-            let Some(n) = ndigits.filter(|n| *n < 0) else {
-                return Ok(Value::Int(i));
+        Some(n @ (NumRef::Int(_) | NumRef::Big(_))) => {
+            let Some(digits) = ndigits.filter(|d| *d < 0) else {
+                // An int (`round(True)` is `1`).
+                return Ok(match n {
+                    NumRef::Int(i) => Value::Int(i),
+                    _ => v,
+                });
             };
-            let m = 10i64.checked_pow((-n) as u32).unwrap_or(i64::MAX);
-            let q = libm::rint(i as f64 / m as f64) as i64;
-            Ok(Value::Int(q.saturating_mul(m)))
+            let n = match n {
+                NumRef::Int(i) => num_bigint::BigInt::from(i),
+                NumRef::Big(b) => b.clone(),
+                NumRef::Float(_) => unreachable!("matched ints"),
+            };
+            let r = round_int(&n, digits.unsigned_abs());
+            vm.num_value(int::normalize(r))
         }
-        Some(NumRef::Big(_)) => Ok(v),
         // Anything else rounds as its float value (MicroPython has no `__round__`).
         None => {
             let f = vm.float_arg(v)?;
             round_float(vm, f, ndigits)
         }
     }
+}
+
+/// `n` rounded to a multiple of `10**places`, halves to the even multiple.
+fn round_int(n: &num_bigint::BigInt, places: u64) -> num_bigint::BigInt {
+    use num_integer::Integer;
+    // Past the number's own digits every multiple but zero is farther away.
+    if places > n.bits() {
+        return num_bigint::BigInt::default();
+    }
+    let m = num_bigint::BigInt::from(10u32).pow(places as u32);
+    let (mut q, r) = n.div_mod_floor(&m);
+    let twice = r * 2u32;
+    if twice > m || (twice == m && q.is_odd()) {
+        q += 1u32;
+    }
+    q * m
 }
 
 /// `round(f)` (an int) or `round(f, ndigits)` (a float).
@@ -928,10 +981,25 @@ fn sum(vm: &mut Interp, a: Args) -> PResult<Value> {
     result.map(|()| total)
 }
 
+/// `globals()`: the caller's global namespace as a dict (the namespace itself).
 fn globals(vm: &mut Interp, _a: Args) -> PResult<Value> {
     let module = vm.frames.last().map_or(vm.main, |f| f.module);
-    let name = vm.interner.intern("__dict__");
-    vm.getattr(Value::Obj(module), name)
+    vm.module_dict(module)
+}
+
+/// `locals()`: a class body's namespace (a copy), the dict given to `exec` as locals, or,
+/// in functions and at module level, the globals (as on MicroPython).
+fn locals(vm: &mut Interp, a: Args) -> PResult<Value> {
+    match vm.frames.last().and_then(|f| f.ns) {
+        Some(ns) => {
+            let name = vm.interner.intern("__dict__");
+            match vm.heap.get(ns) {
+                Obj::Dict(_) => Ok(Value::Obj(ns)),
+                _ => vm.getattr(Value::Obj(ns), name),
+            }
+        }
+        None => globals(vm, a),
+    }
 }
 
 fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -939,18 +1007,20 @@ fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
     let mut names: Vec<u32> = Vec::new();
     if a.len == 0 {
         let module = vm.frames.last().map_or(vm.main, |f| f.module);
-        if let Obj::Module(m) = vm.heap.get(module) {
-            names.extend(m.attrs.keys());
-        }
+        names.extend(vm.namespace_items(module).into_iter().map(|(k, _)| k));
     } else {
         let v = vm.arg(a, 0);
+        // An instance's own `__dir__` (defined in Python) gives the list.
+        if let Some(r) = vm.call_special(v, "__dir__", &[])? {
+            return Ok(r);
+        }
         if let Value::Obj(r) = v {
             match vm.heap.get(r) {
                 Obj::Instance(i) => names.extend(i.attrs.keys()),
-                Obj::Module(m) => {
+                Obj::Module(_) => {
                     // A module's own names only: those of the module type can't be
                     // fetched from it.
-                    names.extend(m.attrs.keys());
+                    names.extend(vm.namespace_items(r).into_iter().map(|(k, _)| k));
                     names.push(vm.interner.intern("__class__"));
                     return names_list(vm, names);
                 }
@@ -1008,46 +1078,30 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
             None => return Err(PyErr::type_error("exec() arg 1 must be a string or bytes")),
         },
     };
-    let globals = if a.len > 1 {
-        Some(vm.arg(a, 1)).filter(|g| *g != Value::None)
-    } else {
-        None
+    let (module, ns) = match vm.frames.last() {
+        Some(f) => (f.module, f.ns),
+        None => (vm.main, None),
     };
-    let Some(g) = globals else {
-        let module = vm.frames.last().map_or(vm.main, |f| f.module);
-        return vm.run_source(&text, "<string>", mode, module);
+    // The code runs with the dicts given as its namespaces, not copies of them.
+    let globals = match namespace_arg(vm, a, 1, "globals")? {
+        Some(g) => g,
+        None if a.len > 2 => module,
+        None => return vm.run_source_in(&text, "<string>", mode, module, ns),
     };
-    // A dict of globals: run in a scratch module seeded from it, then write names back.
-    let pairs = vm.dict_items(g)?;
-    let mut attrs = crate::objects::class::Attrs::default();
-    for (k, v) in &pairs {
-        if let Some(name) = vm.as_str(*k) {
-            let name = String::from(name);
-            attrs.insert(vm.interner.intern(&name), *v);
-        }
+    let locals = namespace_arg(vm, a, 2, "locals")?.filter(|l| *l != globals);
+    vm.run_source_in(&text, "<string>", mode, globals, locals)
+}
+
+/// The `globals` or `locals` argument of `exec`/`eval`: a dict, or `None` when absent.
+fn namespace_arg(vm: &Interp, a: Args, i: usize, what: &str) -> PResult<Option<ObjRef>> {
+    if a.len <= i || vm.arg(a, i) == Value::None {
+        return Ok(None);
     }
-    let builtins_name = vm.interner.intern("__builtins__");
-    attrs.remove(&builtins_name);
-    let module = vm.alloc(Obj::Module(Box::new(crate::objects::class::Module {
-        name: alloc::rc::Rc::from("__main__"),
-        attrs,
-    })))?;
-    let Value::Obj(mref) = module else {
-        unreachable!("modules are objects")
-    };
-    vm.stack.push(module);
-    let result = vm.run_source(&text, "<string>", mode, mref);
-    let names: Vec<(u32, Value)> = match vm.heap.get(mref) {
-        Obj::Module(m) => m.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
-        _ => Vec::new(),
-    };
-    for (k, v) in names {
-        let name = vm.interner.name_rc(k);
-        let key = vm.str_value(&name)?;
-        vm.dict_set(g, key, v)?;
+    let v = vm.arg(a, i);
+    match vm.payload(v).unwrap_or(v) {
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)) => Ok(Some(r)),
+        _ => Err(PyErr::type_error(alloc::format!("{what} must be a dict"))),
     }
-    vm.stack.pop();
-    result
 }
 
 fn exec(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1065,13 +1119,13 @@ fn const_(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 /// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`.
-fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
+pub(crate) fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "__import__", 1, 5)?;
     let name = match vm.as_str(vm.arg(a, 0)) {
         Some(s) => String::from(s),
         None => return Err(PyErr::type_error("__import__() argument 1 must be str")),
     };
-    let id = vm.interner.intern(&name);
+
     let fromlist = if a.len > 3 { vm.arg(a, 3) } else { Value::None };
     let fromlist = if vm.truthy(fromlist)? {
         fromlist
@@ -1079,11 +1133,91 @@ fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
         Value::None
     };
     let level = if a.len > 4 {
-        vm.arg(a, 4)
+        vm.int_arg(vm.arg(a, 4))?
     } else {
-        Value::Int(0)
+        0
     };
-    vm.import(id, fromlist, level)
+    if level < 0 {
+        return Err(PyErr::new(ErrKind::ValueError, "level must be >= 0"));
+    }
+    // (`from . import x` imports the package itself: no name, level 1.)
+    if name.is_empty() && level == 0 {
+        return Err(PyErr::new(ErrKind::ValueError, "empty module name"));
+    }
+    // The globals (whose `__name__` is the importing module) matter only for relative
+    // imports; without them the import is relative to the caller's module.
+    let caller = vm.frames.last().map_or(vm.main, |f| f.module);
+    let importer = if level > 0 {
+        namespace_arg(vm, a, 1, "globals")?.unwrap_or(caller)
+    } else {
+        caller
+    };
+    let id = vm.interner.intern(&name);
+    vm.import(id, fromlist, Value::Int(level), importer)
+}
+
+/// `__build_class__(body, name, *bases)`: what a `class` statement calls.
+pub(crate) fn build_class(vm: &mut Interp, a: Args) -> PResult<Value> {
+    if a.len < 2 {
+        return Err(PyErr::type_error("__build_class__: not enough arguments"));
+    }
+    let bases = vm.stack[a.start + 2..a.start + a.len].to_vec();
+    let bases = vm.tuple(bases)?;
+    vm.temp_roots.push(bases);
+    let r = vm.make_class(vm.arg(a, 0), vm.arg(a, 1), bases);
+    vm.temp_roots.pop();
+    r
+}
+
+impl Interp {
+    /// The builtin `name` if Python code replaced it (`builtins.__import__ = f`): `None`
+    /// while it is still the native `original`.
+    pub(crate) fn overridden_builtin(&mut self, name: &str, original: NativeFn) -> Option<Value> {
+        let id = self.interner.intern(name);
+        match self.module_get(self.builtins, id)? {
+            Value::Builtin(n) if core::ptr::fn_addr_eq(self.natives[n as usize].func, original) => {
+                None
+            }
+            v => Some(v),
+        }
+    }
+
+    /// A `class` statement: `__build_class__(body, name, *bases)`.
+    pub(crate) fn class_statement(
+        &mut self,
+        body: Value,
+        name: Value,
+        bases: Value,
+    ) -> PResult<Value> {
+        match self.overridden_builtin("__build_class__", build_class) {
+            None => self.make_class(body, name, bases),
+            Some(f) => {
+                let mut args = alloc::vec![body, name];
+                args.extend(self.tuple_items(bases));
+                self.call_value(f, &args)
+            }
+        }
+    }
+
+    /// An `import` statement: the built-in import, or the `__import__` put in its place,
+    /// called as `__import__(name, globals, None, fromlist, level)`.
+    pub(crate) fn import_statement(
+        &mut self,
+        name: u32,
+        fromlist: Value,
+        level: Value,
+        module: ObjRef,
+    ) -> PResult<Value> {
+        match self.overridden_builtin("__import__", import_) {
+            None => self.import(name, fromlist, level, module),
+            Some(f) => {
+                let text = self.interner.name_rc(name);
+                let name = self.name_str(&text);
+                let globals = self.module_dict(module)?;
+                self.call_value(f, &[name, globals, Value::None, fromlist, level])
+            }
+        }
+    }
 }
 
 fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1141,7 +1275,13 @@ fn new_int(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(NumRef::Float(f)) => vm.num_value(int::from_float(f)?),
         None => {
             if let Some(r) = vm.call_special(v, "__int__", &[])? {
-                return Ok(r);
+                return match vm.num(r) {
+                    Some(NumRef::Int(_) | NumRef::Big(_)) => Ok(r),
+                    _ => Err(PyErr::type_error(alloc::format!(
+                        "__int__ returned non-int (type {})",
+                        vm.type_name(r)
+                    ))),
+                };
             }
             Err(PyErr::type_error(alloc::format!(
                 "can't convert {} to int",
@@ -1334,10 +1474,12 @@ fn bytes_from(vm: &mut Interp, a: Args) -> PResult<Vec<u8>> {
     if let Some(b) = vm.as_bytes(v) {
         return Ok(b.to_vec());
     }
-    if let Some(n) = vm.as_int(v) {
+    if let Some(NumRef::Int(_) | NumRef::Big(_)) = vm.num(v) {
+        let n = vm.int_arg(v)?;
         if n < 0 {
             return Err(PyErr::new(ErrKind::ValueError, "negative count"));
         }
+        vm.check_text_size(n as usize)?;
         return Ok(alloc::vec![0u8; n as usize]);
     }
     let items = vm.collect_iterable(v)?;
@@ -1516,8 +1658,11 @@ fn new_type(vm: &mut Interp, a: Args) -> PResult<Value> {
         3 => {
             // type(name, bases, dict)
             let (name, bases, ns) = (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2));
-            let is = |vm: &Interp, v: Value, tuple: bool| matches!(v, Value::Obj(r) if matches!((vm.heap.get(r), tuple), (Obj::Tuple(_), true) | (Obj::Dict(_), false)));
-            if vm.as_str(name).is_none() || !is(vm, bases, true) || !is(vm, ns, false) {
+            let is_tuple =
+                matches!(bases, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)));
+            // The namespace may be any dict, an OrderedDict too.
+            let is_dict = vm.is_instance(ns, vm.types.dict);
+            if vm.as_str(name).is_none() || !is_tuple || !is_dict {
                 return Err(PyErr::type_error("type() takes 1 or 3 arguments"));
             }
             let class = vm.make_class_from_dict(name, bases, ns)?;

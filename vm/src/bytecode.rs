@@ -118,12 +118,13 @@ pub enum Op {
     SetAdd(u32),
     /// `[set … it] -> [set …]` updated from `it`.
     SetUpdate(u32),
-    /// `[dict … k v] -> [dict …]`
+    /// `[dict … v k] -> [dict …]` (the value is evaluated before the key, as on
+    /// MicroPython)
     MapAdd(u32),
     /// `[dict … m] -> [dict …]` updated from mapping `m`.
     MapUpdate(u32),
-    /// As `MapAdd` / `MapUpdate`, but a key already present is an error (keyword
-    /// arguments of a call: `f(a=1, **{'a': 2})`).
+    /// As `MapAdd` (but `[dict … k v]`) / `MapUpdate`, where a key already present is an
+    /// error (keyword arguments of a call: `f(a=1, **{'a': 2})`).
     MapAddKw(u32),
     MapUpdateKw(u32),
     /// `[list] -> [tuple]`

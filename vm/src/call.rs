@@ -15,12 +15,22 @@ use crate::value::Value;
 use crate::vm::{Args, Block, Exit, FrameKind, Interp, PResult};
 
 /// How deep native code may nest calls back into Python.
-const MAX_NATIVE_DEPTH: usize = 48;
+pub(crate) const MAX_NATIVE_DEPTH: usize = 48;
 
 /// What a resumed generator did.
 pub(crate) enum GenOut {
     Yield(Value),
     Return(Value),
+}
+
+/// What a `yield from` delegate did with a thrown exception.
+enum Delegated {
+    /// It yielded: the delegating generator yields that too.
+    Yield(Value),
+    /// It finished: the value of the `yield from`.
+    Return(Value),
+    /// Raise this in the delegating generator.
+    Raise(PyErr),
 }
 
 impl Interp {
@@ -361,16 +371,7 @@ impl Interp {
         if base_refs.is_empty() {
             base_refs.push(self.types.object);
         }
-        let mut tag = Tag::User;
-        for b in &base_refs {
-            match self.tag_of(*b) {
-                Tag::Object | Tag::User => {}
-                t => {
-                    tag = t;
-                    break;
-                }
-            }
-        }
+        let tag = self.base_layout(&base_refs)?;
         let Some(mro) = crate::types::c3_mro(self, None, &base_refs) else {
             return Err(PyErr::type_error(
                 "Cannot create a consistent method resolution order (MRO)",
@@ -453,6 +454,39 @@ impl Interp {
     }
 
     /// `type(name, bases, dict)`.
+    /// The built-in type whose layout a new class's instances take from its bases: at most
+    /// one, and one that can make instances (not `function` or `bound_method`).
+    fn base_layout(&self, bases: &[ObjRef]) -> PResult<Tag> {
+        let mut layout = Tag::User;
+        for b in bases {
+            let tag = self.tag_of(*b);
+            let constructible = match tag {
+                Tag::Object | Tag::User | Tag::Exc(_) | Tag::Data => true,
+                Tag::Iterator => self.data_constructor(*b).is_some(),
+                t => crate::builtins::constructor(t).is_some(),
+            };
+            if !constructible {
+                return Err(PyErr::type_error(alloc::format!(
+                    "type '{}' isn't an acceptable base type",
+                    self.class_name(*b)
+                )));
+            }
+            let same =
+                |a: Tag, b: Tag| a == b || (matches!(a, Tag::Exc(_)) && matches!(b, Tag::Exc(_)));
+            match tag {
+                Tag::Object | Tag::User => {}
+                t if layout == Tag::User => layout = t,
+                t if same(layout, t) => {}
+                _ => {
+                    return Err(PyErr::type_error(
+                        "multiple bases have instance lay-out conflict",
+                    ));
+                }
+            }
+        }
+        Ok(layout)
+    }
+
     pub(crate) fn make_class_from_dict(
         &mut self,
         name: Value,
@@ -636,7 +670,8 @@ impl Interp {
     /// The native constructor of a built-in class or of the built-in base of a class.
     fn constructor_of(&self, class: ObjRef, tag: Tag) -> Option<crate::vm::NativeFn> {
         match tag {
-            Tag::Data => self.data_constructor(class),
+            // Data objects and the lazy iterators (`map`) have their constructor in the class.
+            Tag::Data | Tag::Iterator => self.data_constructor(class),
             t => crate::builtins::constructor(t),
         }
     }
@@ -718,11 +753,14 @@ impl Interp {
     // ---- generators ----
 
     /// Resume a generator with `sent` (or by raising `throw` at its yield point).
+    /// Resume a generator with `sent` (the value of its `yield`), or with `throw`: what
+    /// `throw()` was given (an exception class or instance; a delegate's own `throw`
+    /// receives anything as it is).
     pub(crate) fn gen_resume(
         &mut self,
         g: Value,
         sent: Value,
-        throw: Option<PyErr>,
+        throw: Option<Value>,
     ) -> PResult<GenOut> {
         let Value::Obj(gr) = g else {
             unreachable!("generators are objects")
@@ -739,7 +777,7 @@ impl Interp {
             }
             GenState::Done => {
                 return match throw {
-                    Some(e) => Err(e),
+                    Some(v) => Err(self.make_raise(v)?),
                     None => Ok(GenOut::Return(Value::None)),
                 };
             }
@@ -788,33 +826,32 @@ impl Interp {
         }
         let stop = self.frames.len() - 1;
         self.native_depth += 1;
-        // A generator suspended in `yield from` passes a thrown exception to its delegate.
-        let mut throw = throw;
-        if started
-            && throw.is_some()
-            && matches!(
-                self.frames[stop].code.ops.get(pc),
-                Some(crate::bytecode::Op::YieldFrom)
-            )
-        {
-            let sub = self.stack[self.stack.len() - 2];
-            if matches!(sub, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_))) {
-                self.stack.pop();
-                match self.gen_resume(sub, Value::None, throw.take()) {
-                    Ok(GenOut::Yield(v)) => {
+        let mut throw_err = None;
+        if let Some(v) = throw {
+            let in_yield_from = started
+                && matches!(
+                    self.frames[stop].code.ops.get(pc),
+                    Some(crate::bytecode::Op::YieldFrom)
+                );
+            if in_yield_from {
+                // A generator suspended in `yield from` passes the throw to its delegate.
+                match self.throw_to_delegate(v) {
+                    Delegated::Yield(y) => {
                         self.native_depth -= 1;
                         self.suspend_generator();
-                        return Ok(GenOut::Yield(v));
+                        return Ok(GenOut::Yield(y));
                     }
-                    Ok(GenOut::Return(r)) => {
+                    Delegated::Return(r) => {
                         *self.stack.last_mut().expect("sub") = r;
                         self.frames[stop].pc = pc + 1;
                     }
-                    Err(e) => throw = Some(e),
+                    Delegated::Raise(e) => throw_err = Some(e),
                 }
+            } else {
+                throw_err = Some(self.make_raise(v).unwrap_or_else(|e| e));
             }
         }
-        let r = match throw {
+        let r = match throw_err {
             Some(e) => match self.route_into(e, stop) {
                 Ok(()) => self.run(stop),
                 Err(e) => Err(e),
@@ -841,6 +878,96 @@ impl Interp {
                 Err(e)
             }
         }
+    }
+
+    /// `throw(v)` reaching a generator suspended in `yield from` (the stack holds
+    /// `[sub sent]`): GeneratorExit closes the delegate and is raised here; anything else
+    /// goes to the delegate's `throw` (raised here if it has none).
+    fn throw_to_delegate(&mut self, v: Value) -> Delegated {
+        self.stack.pop();
+        let sub = *self.stack.last().expect("sub-iterator");
+        let raise =
+            |vm: &mut Interp, v: Value| Delegated::Raise(vm.make_raise(v).unwrap_or_else(|e| e));
+        let exit = self.types.exc(ErrKind::GeneratorExit);
+        let is_exit = match v {
+            Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => self.is_subclass(r, exit),
+            _ => self.is_instance(v, exit),
+        };
+        if is_exit {
+            return match self.close_iterator(sub) {
+                Ok(()) => raise(self, v),
+                Err(e) => Delegated::Raise(e),
+            };
+        }
+        if matches!(sub, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_))) {
+            return match self.gen_resume(sub, Value::None, Some(v)) {
+                Ok(GenOut::Yield(y)) => Delegated::Yield(y),
+                Ok(GenOut::Return(r)) => Delegated::Return(r),
+                Err(e) => Delegated::Raise(e),
+            };
+        }
+        let throw_id = self.interner.intern("throw");
+        match self.getattr_opt(sub, throw_id) {
+            Ok(Some(f)) => match self.call_value(f, &[v]) {
+                Ok(y) => Delegated::Yield(y),
+                Err(e) if e.kind == ErrKind::StopIteration => {
+                    Delegated::Return(self.stop_iteration_value(&e))
+                }
+                Err(e) => Delegated::Raise(e),
+            },
+            Ok(None) => raise(self, v),
+            Err(e) => Delegated::Raise(e),
+        }
+    }
+
+    /// The value a `StopIteration` carries (the result of the iterator that raised it).
+    fn stop_iteration_value(&self, e: &PyErr) -> Value {
+        match e.value {
+            Some(exc) => self
+                .tuple_items(self.exc_args(exc))
+                .first()
+                .copied()
+                .unwrap_or(Value::None),
+            None => Value::None,
+        }
+    }
+
+    /// `close()` an iterator: a generator, or any object with a `close` method.
+    fn close_iterator(&mut self, it: Value) -> PResult<()> {
+        if matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_))) {
+            return self.close_generator(it);
+        }
+        let close_id = self.interner.intern("close");
+        if let Some(f) = self.getattr_opt(it, close_id)? {
+            self.call_value(f, &[])?;
+        }
+        Ok(())
+    }
+
+    /// `generator.close()`: raise GeneratorExit inside it, if it is suspended.
+    pub(crate) fn close_generator(&mut self, g: Value) -> PResult<()> {
+        let Value::Obj(r) = g else {
+            return Err(PyErr::type_error("not a generator"));
+        };
+        let Obj::Generator(gen_obj) = self.heap.get(r) else {
+            return Err(PyErr::type_error("not a generator"));
+        };
+        if gen_obj.state == GenState::Suspended {
+            let exit = Value::Obj(self.types.exc(ErrKind::GeneratorExit));
+            match self.gen_resume(g, Value::None, Some(exit)) {
+                Ok(GenOut::Yield(_)) => {
+                    return Err(PyErr::new(
+                        ErrKind::RuntimeError,
+                        "generator ignored GeneratorExit",
+                    ));
+                }
+                Ok(GenOut::Return(_)) => {}
+                Err(e) if e.kind == ErrKind::GeneratorExit || e.kind == ErrKind::StopIteration => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.generator_finished(r);
+        Ok(())
     }
 
     /// `next(generator)`: `None` once it is exhausted.
@@ -917,12 +1044,8 @@ impl Interp {
                 Some(v) => Ok(Some(v)),
                 None => {
                     // The value of a StopIteration raised by a Python iterator is the result.
-                    let result = match self.last_stop.take().and_then(|e| e.value) {
-                        Some(exc) => self
-                            .tuple_items(self.exc_args(exc))
-                            .first()
-                            .copied()
-                            .unwrap_or(Value::None),
+                    let result = match self.last_stop.take() {
+                        Some(e) => self.stop_iteration_value(&e),
                         None => Value::None,
                     };
                     *self.stack.last_mut().expect("sub") = result;

@@ -1676,8 +1676,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 for (k, v) in items {
                     match k {
                         Some(k) => {
-                            self.expr(k)?;
                             self.expr(v)?;
+                            self.expr(k)?;
                             self.emit(Op::MapAdd(2));
                         }
                         None => {
@@ -1966,8 +1966,8 @@ impl<'a, 'i> Compiler<'a, 'i> {
                     self.emit(Op::SetAdd(below));
                 }
                 CompKind::Dict => {
-                    self.expr(elt)?;
                     self.expr(value.expect("dict comprehension value"))?;
+                    self.expr(elt)?;
                     self.emit(Op::MapAdd(below + 1));
                 }
                 CompKind::Generator => {

@@ -134,6 +134,19 @@ fn group_by(digits: &str, sep: char, every: usize) -> String {
     out
 }
 
+/// `digits` with leading zeros: the fewest digits that, once grouped in runs of `every`,
+/// fill at least `width` characters.
+fn zero_fill_grouped(digits: &str, every: usize, width: usize) -> String {
+    let grouped_len = |d: usize| d + d.saturating_sub(1) / every;
+    let mut n = digits.len();
+    while grouped_len(n) < width {
+        n += 1;
+    }
+    let mut out: String = core::iter::repeat_n('0', n - digits.len()).collect();
+    out.push_str(digits);
+    out
+}
+
 /// `f` with `prec` decimals.
 pub fn fixed(f: f64, prec: usize) -> String {
     alloc::format!("{:.*}", prec, f)
@@ -285,6 +298,12 @@ impl Interp {
             Some('o') => 8,
             Some('x' | 'X') => 16,
             Some('c') => {
+                if spec.sign.is_some() {
+                    return Err(PyErr::new(
+                        ErrKind::ValueError,
+                        "sign not allowed with integer format specifier 'c'",
+                    ));
+                }
                 let c = self.format_char(v)?;
                 return Ok(pad(spec, "", &c.to_string(), true));
             }
@@ -298,9 +317,6 @@ impl Interp {
         };
         if spec.kind == Some('X') {
             body = body.to_uppercase();
-        }
-        if let Some(sep) = spec.grouping {
-            body = group_by(&body, sep, if radix == 10 { 3 } else { 4 });
         }
         let prefix = match (spec.alt, spec.kind) {
             (true, Some('b')) => "0b",
@@ -318,6 +334,15 @@ impl Interp {
                 _ => "",
             }
         };
+        if let Some(sep) = spec.grouping {
+            let every = if radix == 10 { 3 } else { 4 };
+            if spec.zero && spec.align.is_none() {
+                // Zero padding is made of digits, so it is grouped too.
+                let room = spec.width.saturating_sub(sign.len() + prefix.len());
+                body = zero_fill_grouped(&body, every, room);
+            }
+            body = group_by(&body, sep, every);
+        }
         // The base prefix sits with the sign, before any zero padding.
         Ok(pad(spec, &alloc::format!("{sign}{prefix}"), &body, true))
     }
@@ -383,7 +408,7 @@ impl Interp {
         args: &[Value],
         kwargs: &[(String, Value)],
     ) -> PResult<String> {
-        let mut auto = 0usize;
+        let mut auto = Numbering::default();
         self.str_format_from(template, args, kwargs, &mut auto)
     }
 
@@ -393,7 +418,7 @@ impl Interp {
         template: &str,
         args: &[Value],
         kwargs: &[(String, Value)],
-        auto: &mut usize,
+        auto: &mut Numbering,
     ) -> PResult<String> {
         let chars: Vec<char> = template.chars().collect();
         let mut out = String::new();
@@ -462,13 +487,11 @@ impl Interp {
             let first_end = name.find(['.', '[']).unwrap_or(name.len());
             let first = &name[..first_end];
             let mut value = if first.is_empty() {
-                let v = args
-                    .get(*auto)
+                args.get(auto.automatic()?)
                     .copied()
-                    .ok_or_else(|| PyErr::new(ErrKind::IndexError, "tuple index out of range"))?;
-                *auto += 1;
-                v
+                    .ok_or_else(|| PyErr::new(ErrKind::IndexError, "tuple index out of range"))?
             } else if let Ok(n) = first.parse::<usize>() {
+                auto.manual()?;
                 args.get(n)
                     .copied()
                     .ok_or_else(|| PyErr::new(ErrKind::IndexError, "tuple index out of range"))?
@@ -525,6 +548,42 @@ impl Interp {
             out.push_str(&piece?);
         }
         Ok(out)
+    }
+}
+
+/// How `str.format` numbers its positional fields: automatically (`{}`) or by index
+/// (`{0}`); one string may not mix the two.
+#[derive(Default)]
+struct Numbering {
+    next: usize,
+    /// `Some(true)` once a field was numbered by hand, `Some(false)` once automatically.
+    manual: Option<bool>,
+}
+
+impl Numbering {
+    /// The index of the next automatically numbered field.
+    fn automatic(&mut self) -> PResult<usize> {
+        if self.manual == Some(true) {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                "can't switch from manual field specification to automatic field numbering",
+            ));
+        }
+        self.manual = Some(false);
+        self.next += 1;
+        Ok(self.next - 1)
+    }
+
+    /// A field numbered by hand.
+    fn manual(&mut self) -> PResult<()> {
+        if self.manual == Some(false) {
+            return Err(PyErr::new(
+                ErrKind::ValueError,
+                "can't switch from automatic field numbering to manual field specification",
+            ));
+        }
+        self.manual = Some(true);
+        Ok(())
     }
 }
 
@@ -632,9 +691,14 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                 .position(|c| *c == ')')
                 .map(|p| p + i)
                 .ok_or_else(|| PyErr::new(ErrKind::ValueError, "incomplete format key"))?;
+            if !is_mapping {
+                return Err(PyErr::type_error("format needs a dict"));
+            }
             let key: String = chars[i + 1..end].iter().collect();
             let k = vm.str_value(&key)?;
             key_value = Some(vm.getitem(args, k)?);
+            // The dict was the one argument: nothing is left for unnamed conversions.
+            next = 1;
             i = end + 1;
         }
         let mut spec = Spec {
@@ -707,13 +771,9 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
         let v = match key_value {
             Some(v) => v,
             None => {
-                if is_mapping && !is_tuple {
-                    args
-                } else {
-                    let v = *items.get(next).ok_or_else(not_enough)?;
-                    next += 1;
-                    v
-                }
+                let v = *items.get(next).ok_or_else(not_enough)?;
+                next += 1;
+                v
             }
         };
         let piece = match kind {

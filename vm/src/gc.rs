@@ -144,7 +144,12 @@ impl Obj {
                     d.trace(f);
                 }
             }
-            Obj::Module(m) => m.attrs.values().for_each(|v| f(*v)),
+            Obj::Module(m) => {
+                m.attrs.values().for_each(|v| f(*v));
+                if let Some(d) = m.dict {
+                    f(Value::Obj(d));
+                }
+            }
             Obj::Slice(a, b, c) | Obj::Property(a, b, c) => {
                 f(*a);
                 f(*b);

@@ -378,26 +378,21 @@ impl Lexer<'_> {
         let line = self.line;
         let quote = self.peek(0);
         let triple = self.peek(1) == quote && self.peek(2) == quote;
-        self.pos += if triple { 3 } else { 1 };
-        let start = self.pos;
-        loop {
-            if self.pos >= self.src.len() {
-                return Err(CompileError::syntax("invalid syntax", line));
-            }
-            let c = self.peek(0);
-            if c == quote && (!triple || (self.peek(1) == quote && self.peek(2) == quote)) {
-                break;
-            }
-            match c {
-                b'\n' if !triple => return Err(CompileError::syntax("invalid syntax", line)),
-                b'\n' => self.line += 1,
-                b'\\' => self.pos += 1,
-                _ => {}
-            }
-            self.pos += 1;
+        let quotes = if triple { 3 } else { 1 };
+        let Some(end) = skip_string(self.src, self.pos, true) else {
+            return Err(CompileError::syntax("invalid syntax", line));
+        };
+        let (start, body_end) = (self.pos + quotes, end - quotes);
+        let newlines = self.src[start..body_end]
+            .iter()
+            .filter(|c| **c == b'\n')
+            .count();
+        if newlines > 0 && !triple {
+            return Err(CompileError::syntax("invalid syntax", line));
         }
-        let body = String::from(&self.text[start..self.pos]);
-        self.pos += if triple { 3 } else { 1 };
+        self.line += newlines as u32;
+        let body = String::from(&self.text[start..body_end]);
+        self.pos = end;
         self.push(Tok::FStr(body, raw), line);
         Ok(())
     }
@@ -438,6 +433,14 @@ impl Lexer<'_> {
                 push_code(out, v, false);
                 return Ok(());
             }
+            // MicroPython has no table of character names.
+            b'N' if !bytes => {
+                return Err(CompileError {
+                    kind: crate::error::ErrKind::NotImplementedError,
+                    message: "unicode name escapes".into(),
+                    line: self.line,
+                });
+            }
             b'0'..=b'7' => {
                 let mut v = u32::from(c - b'0');
                 for _ in 0..2 {
@@ -470,6 +473,67 @@ impl Lexer<'_> {
         }
         Ok(v)
     }
+}
+
+/// Where the string literal whose opening quote is at `s[at]` ends: the index after its
+/// closing quote (`None` if it doesn't). The replacement fields of an f-string may hold any
+/// expression, strings with the same quote included (`f"a{f"b"}"`, PEP 701). Works on the
+/// bytes of the source and on the characters of an f-string's text alike.
+pub fn skip_string<T: Copy + Into<u32>>(s: &[T], at: usize, fstring: bool) -> Option<usize> {
+    let ch = |i: usize| s.get(i).map_or(0, |c| (*c).into());
+    let quote = ch(at);
+    let triple = ch(at + 1) == quote && ch(at + 2) == quote;
+    let mut i = at + if triple { 3 } else { 1 };
+    while i < s.len() {
+        let c = ch(i);
+        if c == u32::from(b'\\') {
+            i += 2;
+        } else if c == quote && (!triple || (ch(i + 1) == quote && ch(i + 2) == quote)) {
+            return Some(i + if triple { 3 } else { 1 });
+        } else if fstring && c == u32::from(b'{') && ch(i + 1) == u32::from(b'{') {
+            i += 2;
+        } else if fstring && c == u32::from(b'{') {
+            i = skip_field(s, i + 1)?;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The index after the `}` closing an f-string field whose expression starts at `at`.
+pub fn skip_field<T: Copy + Into<u32>>(s: &[T], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < s.len() {
+        let c = s[i].into();
+        match char::from_u32(c) {
+            Some('\'' | '"') => {
+                i = skip_string(s, i, has_f_prefix(s, i))?;
+                continue;
+            }
+            Some('(' | '[' | '{') => depth += 1,
+            Some(')' | ']') => depth = depth.saturating_sub(1),
+            Some('}') if depth == 0 => return Some(i + 1),
+            Some('}') => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Is the quote at `s[at]` preceded by a string prefix with `f` in it (`f"`, `rf'`)?
+pub fn has_f_prefix<T: Copy + Into<u32>>(s: &[T], at: usize) -> bool {
+    let is = |i: usize, set: &str| char::from_u32(s[i].into()).is_some_and(|c| set.contains(c));
+    let mut start = at;
+    while start > 0 && at - start < 2 && is(start - 1, "rRbBfFuU") {
+        start -= 1;
+    }
+    // The prefix must be a word of its own (not the end of a name such as `elif`).
+    let word = start == 0
+        || !char::from_u32(s[start - 1].into()).is_some_and(|c| c == '_' || c.is_alphanumeric());
+    word && (start..at).any(|i| is(i, "fF"))
 }
 
 /// Process the escapes of string-literal text (the literal parts of an f-string).

@@ -824,16 +824,17 @@ impl Parser {
 
     /// A comma-separated list that may contain `*x`; more than one item (or a trailing
     /// comma) makes a tuple.
+    /// An unparenthesized `x := v` is not allowed here (statements, `return`, `eval`).
     fn testlist_star(&mut self) -> PResult<Expr> {
         let line = self.line();
-        let first = self.test_or_star()?;
+        let first = self.star_or_plain_test()?;
         if !self.at_op(",") {
             return Ok(first);
         }
         let mut items = alloc::vec![first];
         while self.eat_op(",") {
             if self.starts_expression() {
-                items.push(self.test_or_star()?);
+                items.push(self.star_or_plain_test()?);
             } else {
                 break;
             }
@@ -861,12 +862,24 @@ impl Parser {
 
     fn test_or_star(&mut self) -> PResult<Expr> {
         if self.at_op("*") {
-            let line = self.line();
-            self.advance();
-            let e = self.binary_expr(0)?;
-            return Ok(expr(ExprKind::Starred(Box::new(e)), line));
+            return self.starred();
         }
         self.named_test()
+    }
+
+    /// As [`Self::test_or_star`], without an assignment expression.
+    fn star_or_plain_test(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            return self.starred();
+        }
+        self.test()
+    }
+
+    fn starred(&mut self) -> PResult<Expr> {
+        let line = self.line();
+        self.expect_op("*")?;
+        let e = self.binary_expr(0)?;
+        Ok(expr(ExprKind::Starred(Box::new(e)), line))
     }
 
     /// `test` or `name := test`.
@@ -1175,12 +1188,23 @@ impl Parser {
     fn call_arguments(&mut self) -> PResult<Vec<Arg>> {
         let mut args: Vec<Arg> = Vec::new();
         let mut seen_kw = false;
+        let mut seen_starstar = false;
         while !self.at_op(")") {
             let line = self.line();
             if self.eat_op("**") {
                 args.push(Arg::StarStar(self.test()?));
                 seen_kw = true;
+                seen_starstar = true;
             } else if self.eat_op("*") {
+                // MicroPython passes `*args` before all keywords.
+                if seen_kw {
+                    let message = if seen_starstar {
+                        "* arg after **"
+                    } else {
+                        "* arg after kwarg"
+                    };
+                    return Err(CompileError::syntax(message, line));
+                }
                 args.push(Arg::Star(self.test()?));
             } else if matches!(self.tok(), Tok::Name(_)) && matches!(self.peek_tok(1), Tok::Op("="))
             {
@@ -1486,23 +1510,20 @@ fn fstring_parts(text: &str, raw: bool, line: u32) -> PResult<Vec<FPart>> {
 fn fstring_field(chars: &[char], start: usize, line: u32) -> PResult<(FPart, usize)> {
     let mut depth = 0;
     let mut i = start;
-    let mut quote: Option<char> = None;
-    // Find the end of the expression: `!`, `:` or `}` at bracket depth 0, outside strings.
+    // Find the end of the expression: `!`, `:` or `}` at bracket depth 0, outside strings
+    // (which may be f-strings with fields of their own).
     while i < chars.len() {
-        let c = chars[i];
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
+        match chars[i] {
+            '\'' | '"' => {
+                let fstring = lexer::has_f_prefix(chars, i);
+                i = lexer::skip_string(chars, i, fstring).unwrap_or(chars.len());
+                continue;
             }
-        } else {
-            match c {
-                '\'' | '"' => quote = Some(c),
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' if depth > 0 => depth -= 1,
-                '}' | ':' if depth == 0 => break,
-                '!' if depth == 0 && chars.get(i + 1) != Some(&'=') => break,
-                _ => {}
-            }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth > 0 => depth -= 1,
+            '}' | ':' if depth == 0 => break,
+            '!' if depth == 0 && chars.get(i + 1) != Some(&'=') => break,
+            _ => {}
         }
         i += 1;
     }
@@ -1588,6 +1609,18 @@ fn fstring_field(chars: &[char], start: usize, line: u32) -> PResult<(FPart, usi
 fn check_target(e: &Expr, del_: bool) -> PResult<()> {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => Ok(()),
+        // `()` is no target (MicroPython, as Python 3.4); `[]` is one, except for `del`.
+        ExprKind::Tuple(items) if items.is_empty() => Err(CompileError::syntax(
+            if del_ {
+                "can't delete expression"
+            } else {
+                "can't assign to expression"
+            },
+            e.line,
+        )),
+        ExprKind::List(items) if items.is_empty() && del_ => {
+            Err(CompileError::syntax("can't delete expression", e.line))
+        }
         ExprKind::Tuple(items) | ExprKind::List(items) => {
             let mut stars = 0;
             for item in items {

@@ -255,7 +255,7 @@ impl Interp {
     fn bind(&mut self, attr: Value, obj: Value, class: ObjRef) -> PResult<Value> {
         match attr {
             // Built-in methods work on the built-in value inside a subclass instance.
-            Value::Builtin(_) => {
+            Value::Builtin(id) if self.natives[id as usize].method => {
                 let this = self.payload(obj).unwrap_or(obj);
                 self.alloc(Obj::BoundMethod(this, attr))
             }
@@ -350,15 +350,15 @@ impl Interp {
                     }
                     return self.special_attr(obj, name);
                 }
-                Obj::Module(m) => {
-                    if let Some(v) = m.attrs.get(&name) {
-                        return Ok(Some(*v));
+                Obj::Module(_) => {
+                    if let Some(v) = self.module_get(r, name) {
+                        return Ok(Some(v));
                     }
                     // A module's own `__getattr__` answers for names it lacks (PEP 562).
                     let hook = self
                         .interner
                         .lookup("__getattr__")
-                        .and_then(|id| m.attrs.get(&id).copied());
+                        .and_then(|id| self.module_get(r, id));
                     if let Some(f) = hook
                         && self.interner.name(name) != "__getattr__"
                     {
@@ -440,7 +440,7 @@ impl Interp {
                 Value::Obj(r) => {
                     let pairs: Vec<(u32, Value)> = match self.heap.get(r) {
                         Obj::Instance(i) => i.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
-                        Obj::Module(m) => m.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+                        Obj::Module(_) => return self.module_dict(r).map(Some),
                         Obj::Class(c) => c.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
                         _ => return Ok(None),
                     };
@@ -575,7 +575,7 @@ impl Interp {
         };
         if !instance_has && let Some(a) = self.lookup(class, name) {
             let plain = match a {
-                Value::Builtin(_) => true,
+                Value::Builtin(id) => self.natives[id as usize].method,
                 Value::Obj(r) => matches!(self.heap.get(r), Obj::Function(_)),
                 _ => false,
             };
@@ -631,12 +631,25 @@ impl Interp {
                 Ok(())
             }
             Obj::Class(c) if c.builtin => Err(self.attr_error(obj, name)),
+            Obj::Module(m) if m.readonly && !self.settable_builtin_attr(&m.name, name) => {
+                Err(self.attr_error(obj, name))
+            }
             Obj::Class(_) | Obj::Module(_) => {
                 self.module_set(r, name, v);
                 Ok(())
             }
             _ => Err(self.attr_error(obj, name)),
         }
+    }
+
+    /// The attributes of built-in modules that Python code may set: `sys.path`, the REPL
+    /// prompts and `sys.tracebacklimit` (as on MicroPython).
+    fn settable_builtin_attr(&self, module: &str, name: u32) -> bool {
+        module == "sys"
+            && matches!(
+                self.interner.name(name),
+                "path" | "ps1" | "ps2" | "tracebacklimit"
+            )
     }
 
     /// `object.__setattr__`: store in the instance dict, bypassing `__setattr__`.
@@ -683,6 +696,11 @@ impl Interp {
             if self.is_builtin_class(r) {
                 return Err(self.attr_error(obj, name));
             }
+            if matches!(self.heap.get(r), Obj::Module(m) if !m.readonly) {
+                return self
+                    .module_delete(r, name)
+                    .map_err(|_| self.attr_error(obj, name));
+            }
             let removed = match self.heap.get_mut(r) {
                 Obj::Instance(i) => i.attrs.remove(&name),
                 Obj::Class(c) => {
@@ -690,7 +708,6 @@ impl Interp {
                     self.invalidate_type_cache();
                     removed
                 }
-                Obj::Module(m) => m.attrs.remove(&name),
                 _ => None,
             };
             if removed.is_some() {
@@ -956,6 +973,10 @@ impl Interp {
             return None;
         }
         let items = self.tuple_items(self.exc_args(v));
+        // Only `OSError(errno)` and `OSError(errno, text)`; more args print as a tuple.
+        if items.len() > 2 {
+            return None;
+        }
         let code = self.as_int(*items.first()?)?;
         let name = crate::modules::errno_name(code)?;
         let mut text = alloc::format!("[Errno {code}] {name}");
@@ -1156,7 +1177,14 @@ impl Interp {
                     }
                     Obj::ClassMethod(_) => out.push_str("<classmethod>"),
                     Obj::StaticMethod(_) => out.push_str("<staticmethod>"),
-                    Obj::Super(..) => out.push_str("<super>"),
+                    Obj::Super(class, obj) => {
+                        let (class, obj) = (*class, *obj);
+                        out.push_str("<super: ");
+                        self.write_repr(Value::Obj(class), out, depth + 1)?;
+                        out.push_str(", ");
+                        self.write_repr(obj, out, depth + 1)?;
+                        out.push('>');
+                    }
                     Obj::Complex(re, im) => crate::objects::complex::write_repr(*re, *im, out),
                     Obj::MemoryView(..) => out.push_str("<memoryview>"),
                     Obj::DictView(d, kind) => {
@@ -1393,6 +1421,10 @@ impl Interp {
                 let (x, y) = (self.collect_iterable(a)?, self.collect_iterable(b)?);
                 self.seq_eq(&x, &y)
             }
+            (Obj::Slice(a1, b1, c1), Obj::Slice(a2, b2, c2)) => {
+                let (x, y) = ([*a1, *b1, *c1], [*a2, *b2, *c2]);
+                self.seq_eq(&x, &y)
+            }
             (Obj::BoundMethod(s1, f1), Obj::BoundMethod(s2, f2)) => {
                 Ok(identical(*s1, *s2) && identical(*f1, *f2))
             }
@@ -1413,6 +1445,12 @@ impl Interp {
         {
             return self.truthy(r);
         }
+        self.eq_payload(a, b)
+    }
+
+    /// Equality when special methods didn't decide: the payloads of subclass instances of
+    /// built-in types, else identity.
+    fn eq_payload(&mut self, a: Value, b: Value) -> PResult<bool> {
         let (pa, pb) = (self.payload(a), self.payload(b));
         if pa.is_some() || pb.is_some() {
             return self.eq(pa.unwrap_or(a), pb.unwrap_or(b));
@@ -1719,26 +1757,84 @@ impl Interp {
     }
 
     pub(crate) fn compare(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<Value> {
+        let instances = self.is_py_instance(a) || self.is_py_instance(b);
+        if instances && let Some(r) = self.rich_compare(op, a, b)? {
+            return Ok(r);
+        }
+        // Neither operand's special methods decided: compare the built-in way (the payloads
+        // of subclass instances, else identity), without calling them again.
         let r = match op {
+            CmpOp::Eq | CmpOp::Ne if instances => self.eq_payload(a, b)? == (op == CmpOp::Eq),
             CmpOp::Eq => self.eq(a, b)?,
-            CmpOp::Ne => {
-                if let Some(r) = self.call_special(a, "__ne__", &[b])?
-                    && r != Value::Obj(self.types.not_implemented)
-                {
-                    return Ok(Value::Bool(self.truthy(r)?));
-                }
-                !self.eq(a, b)?
-            }
+            CmpOp::Ne => !self.eq(a, b)?,
             CmpOp::Is => identical(a, b),
             CmpOp::IsNot => !identical(a, b),
             CmpOp::In => self.contains(b, a)?,
             CmpOp::NotIn => !self.contains(b, a)?,
             _ => {
-                let o = self.order(op, a, b)?;
+                let o = self.order_builtin(op, a, b)?;
                 return Ok(Value::Bool(o));
             }
         };
         Ok(Value::Bool(r))
+    }
+
+    /// A dict, or an instance of a subclass of dict.
+    pub(crate) fn is_dict(&self, v: Value) -> bool {
+        matches!(self.payload(v).unwrap_or(v), Value::Obj(r) if matches!(self.heap.get(r), Obj::Dict(_)))
+    }
+
+    fn is_py_instance(&self, v: Value) -> bool {
+        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(_)))
+    }
+
+    /// A comparison operator defined in Python on either operand (the left one first, then
+    /// the reflected one on the right), whose result is returned as it is, not made a bool.
+    /// `None` when neither operand defines it (or both return `NotImplemented`).
+    fn rich_compare(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<Option<Value>> {
+        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            let ne = op == CmpOp::Ne;
+            if let Some(r) = self.rich_eq(ne, a, b)? {
+                return Ok(Some(r));
+            }
+            return self.rich_eq(ne, b, a);
+        }
+        let (name, reflected) = match op {
+            CmpOp::Lt => ("__lt__", "__gt__"),
+            CmpOp::Le => ("__le__", "__ge__"),
+            CmpOp::Gt => ("__gt__", "__lt__"),
+            CmpOp::Ge => ("__ge__", "__le__"),
+            _ => return Ok(None),
+        };
+        let ni = Value::Obj(self.types.not_implemented);
+        if let Some(r) = self.call_special(a, name, &[b])?
+            && r != ni
+        {
+            return Ok(Some(r));
+        }
+        if let Some(r) = self.call_special(b, reflected, &[a])?
+            && r != ni
+        {
+            return Ok(Some(r));
+        }
+        Ok(None)
+    }
+
+    /// `x == y` or `x != y` by `x`'s special methods: `__ne__` for `!=` if it has one,
+    /// else `__eq__` (its result made a bool and negated for `!=`).
+    fn rich_eq(&mut self, ne: bool, x: Value, y: Value) -> PResult<Option<Value>> {
+        let ni = Value::Obj(self.types.not_implemented);
+        if ne
+            && let Some(r) = self.call_special(x, "__ne__", &[y])?
+            && r != ni
+        {
+            return Ok(Some(r));
+        }
+        match self.call_special(x, "__eq__", &[y])? {
+            Some(r) if r != ni && ne => Ok(Some(Value::Bool(!self.truthy(r)?))),
+            Some(r) if r != ni => Ok(Some(r)),
+            _ => Ok(None),
+        }
     }
 
     /// `<`, `<=`, `>`, `>=`.
@@ -1768,6 +1864,26 @@ impl Interp {
             && r != ni
         {
             return self.truthy(r);
+        }
+        self.order_builtin(op, a, b)
+    }
+
+    /// `<`, `<=`, `>`, `>=` on built-in values (and the payloads of subclass instances).
+    fn order_builtin(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<bool> {
+        let name = match op {
+            CmpOp::Lt => "__lt__",
+            CmpOp::Le => "__le__",
+            CmpOp::Gt => "__gt__",
+            _ => "__ge__",
+        };
+        let from = |o: Ordering| match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            _ => o != Ordering::Less,
+        };
+        if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
+            return Ok(int::compare(x, y).is_some_and(from));
         }
         if let (Value::Obj(ra), Value::Obj(rb)) = (a, b) {
             match (self.heap.get(ra), self.heap.get(rb)) {
@@ -1946,6 +2062,11 @@ impl Interp {
 
     /// Position of `key` in a dict or set.
     pub(crate) fn dict_find(&mut self, d: Value, key: Value) -> PResult<Option<(usize, u64)>> {
+        // Nothing is found in an empty table, whether or not the key is hashable (so
+        // `{}[:]` is a KeyError, as on MicroPython).
+        if self.dict_ref(d).is_some_and(|t| t.is_empty()) {
+            return Ok(None);
+        }
         let hash = self.hash(key)?;
         let candidates: Vec<usize> = match self.dict_ref(d) {
             Some(table) => table.candidates(hash).collect(),
@@ -2333,8 +2454,10 @@ impl Interp {
             let (base, start, len, code) = (*base, *start, *len, *code);
             return self.memoryview_get(base, start, len, code, i);
         }
+        // (A dict takes a slice as a key like any other.)
         if let Value::Obj(ir) = i
             && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && !self.is_dict(o)
         {
             let (a, b, c) = (*a, *b, *c);
             return self.get_slice(o, a, b, c);
@@ -2907,7 +3030,7 @@ impl Interp {
     fn next_of_each(&mut self, its: &[Value], mark: usize) -> PResult<Option<Vec<Value>>> {
         let mut items = Vec::with_capacity(its.len());
         for &i in its {
-            match self.next(i) {
+            match self.next_nested(i) {
                 Ok(Some(v)) => {
                     self.temp_roots.push(v);
                     items.push(v);
@@ -2919,6 +3042,22 @@ impl Interp {
             }
         }
         Ok(Some(items))
+    }
+
+    /// `next()` of the iterator inside a built-in one (`enumerate`, `zip`, `map`,
+    /// `filter`): such chains nest on the native stack, so their depth is bounded as native
+    /// calls into Python are (a RuntimeError, not a native stack overflow).
+    fn next_nested(&mut self, it: Value) -> PResult<Option<Value>> {
+        if self.native_depth >= crate::call::MAX_NATIVE_DEPTH {
+            return Err(PyErr::new(
+                ErrKind::RuntimeError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        self.native_depth += 1;
+        let r = self.next(it);
+        self.native_depth -= 1;
+        r
     }
 
     pub(crate) fn next(&mut self, it: Value) -> PResult<Option<Value>> {
@@ -2991,7 +3130,7 @@ impl Interp {
                 }
                 Iter::Enumerate { iter, count } => {
                     let (inner, n) = (*iter, *count);
-                    let Some(v) = self.next(inner)? else {
+                    let Some(v) = self.next_nested(inner)? else {
                         return Ok(None);
                     };
                     if let Obj::Iter(iter) = self.heap.get_mut(r)
@@ -3036,7 +3175,7 @@ impl Interp {
                 Iter::Filter { func, iter } => {
                     let (f, inner) = (*func, *iter);
                     loop {
-                        let Some(v) = self.next(inner)? else {
+                        let Some(v) = self.next_nested(inner)? else {
                             return Ok(None);
                         };
                         let keep = if f == Value::None {

@@ -415,6 +415,10 @@ impl Builder {
                 }
             }
             StmtKind::ImportFrom { names, .. } => {
+                // (`from m import *` has no names.)
+                if self.stack.len() > 1 && names.is_empty() {
+                    return Err(CompileError::syntax("import * not at module level", s.line));
+                }
                 for (n, alias) in names {
                     self.assign(alias.as_ref().unwrap_or(n));
                 }
@@ -547,6 +551,14 @@ impl Builder {
             }
             ExprKind::Walrus(name, value) => {
                 self.expr(value)?;
+                let here = *self.stack.last().expect("scope");
+                // A comprehension's own variables are all it assigns to itself.
+                if self.is_comprehension(here) && self.scopes[here].assigned.contains(name) {
+                    return Err(CompileError::syntax(
+                        "assignment expression cannot rebind comprehension iteration variable",
+                        e.line,
+                    ));
+                }
                 // In a comprehension the name binds in the enclosing function or module.
                 let mut at = self.stack.len() - 1;
                 while at > 0 && self.is_comprehension(self.stack[at]) {
@@ -554,11 +566,14 @@ impl Builder {
                 }
                 let target = self.stack[at];
                 self.scopes[target].assigned.insert(name.clone());
-                if target != *self.stack.last().expect("scope") {
-                    self.cur().nonlocals.insert(name.clone());
-                    if !self.scopes[target].is_function {
+                if target != here {
+                    // Global there (module level, or declared `global`): global here too.
+                    if !self.scopes[target].is_function
+                        || self.scopes[target].globals.contains(name)
+                    {
                         self.cur().globals.insert(name.clone());
-                        self.cur().nonlocals.remove(name);
+                    } else {
+                        self.cur().nonlocals.insert(name.clone());
                     }
                 }
                 self.use_name(name);

@@ -155,7 +155,7 @@ pub(crate) fn class(interp: &mut Interp, name: &str, bases: &[ObjRef], tag: Tag)
 pub fn add_methods(interp: &mut Interp, class: ObjRef, methods: &[Native]) {
     for m in methods {
         let id = interp.natives.len() as u16;
-        interp.natives.push(*m);
+        interp.natives.push(Native { method: true, ..*m });
         let name = interp.interner.intern(m.name);
         if let Obj::Class(c) = interp.heap.get_mut(class) {
             c.attrs.insert(name, Value::Builtin(id));

@@ -150,11 +150,18 @@ pub type NativeFn = fn(&mut Interp, Args) -> PResult<Value>;
 pub struct Native {
     pub name: &'static str,
     pub func: NativeFn,
+    /// A method of a built-in class: it binds `self` when fetched through an instance.
+    /// Free functions (`abs`, `math.sqrt`) don't, even when stored in a class.
+    pub method: bool,
 }
 
 impl Native {
     pub const fn new(name: &'static str, func: NativeFn) -> Native {
-        Native { name, func }
+        Native {
+            name,
+            func,
+            method: false,
+        }
     }
 }
 
@@ -173,7 +180,8 @@ pub struct Interp {
     pub(crate) config: Config,
     pub(crate) heap: Heap,
     pub(crate) interner: Interner,
-    pub(crate) builtins: Attrs,
+    /// The `builtins` module (permanent): names found after a module's globals.
+    pub(crate) builtins: ObjRef,
     pub(crate) natives: Vec<Native>,
     pub(crate) types: Types,
     pub(crate) main: ObjRef,
@@ -242,7 +250,7 @@ impl Interp {
             heap: Heap::new(config.heap_size),
             config,
             interner: Interner::default(),
-            builtins: Attrs::default(),
+            builtins: ObjRef::NULL,
             natives: Vec::new(),
             types: Types::placeholder(),
             main: ObjRef::NULL,
@@ -280,10 +288,7 @@ impl Interp {
         let main_name = interp.new_str("__main__");
         let mut attrs = Attrs::default();
         attrs.insert(name, main_name);
-        interp.main = interp.alloc_root(Obj::Module(Box::new(Module {
-            name: Rc::from("__main__"),
-            attrs,
-        })));
+        interp.main = interp.alloc_root(Obj::Module(Box::new(Module::new("__main__", attrs))));
         interp.modules =
             Value::Obj(interp.alloc_root(Obj::Dict(Box::new(crate::objects::dict::Dict::new()))));
         // `import __main__` finds the program's module (not listed in `sys.modules`, as on
@@ -319,6 +324,19 @@ impl Interp {
         mode: Mode,
         module: ObjRef,
     ) -> PResult<Value> {
+        self.run_source_in(source, filename, mode, module, None)
+    }
+
+    /// Compile `source` and run it with `globals` (a module or a dict) and, if given, a
+    /// separate namespace for its names (a class body's, or the locals dict of `exec`).
+    pub(crate) fn run_source_in(
+        &mut self,
+        source: &str,
+        filename: &str,
+        mode: Mode,
+        module: ObjRef,
+        ns: Option<ObjRef>,
+    ) -> PResult<Value> {
         let compile_error = |e: CompileError| PyErr {
             kind: e.kind,
             message: Some(e.message),
@@ -341,7 +359,7 @@ impl Interp {
         // The module body runs as a frame with no slots; the "callee" slot holds None.
         self.stack.push(Value::None);
         let base = self.stack.len();
-        self.push_frame(code, base, module, None, FrameKind::Normal);
+        self.push_frame(code, base, module, ns, FrameKind::Normal);
         let result = self.run(self.frames.len() - 1);
         self.running.pop();
         match result? {
@@ -531,7 +549,6 @@ impl Interp {
         roots.extend_from_slice(&self.stack);
         roots.extend_from_slice(&self.handling);
         roots.extend_from_slice(&self.temp_roots);
-        roots.extend(self.builtins.values().copied());
         roots.push(self.modules);
         roots.extend(self.builtin_modules.iter().map(|(_, m)| Value::Obj(*m)));
         roots.push(self.dupterm);
@@ -995,7 +1012,12 @@ impl Interp {
                     let n = self.stack.len();
                     let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
                     let r = match (a, b) {
-                        (Value::Int(x), Value::Int(y)) => crate::runtime::compare_ints(op, x, y),
+                        // (`in` with an int container is a TypeError, raised by `compare`.)
+                        (Value::Int(x), Value::Int(y))
+                            if !matches!(op, CmpOp::In | CmpOp::NotIn) =>
+                        {
+                            crate::runtime::compare_ints(op, x, y)
+                        }
                         (Value::Float(x), Value::Float(y))
                             if !matches!(
                                 op,
@@ -1222,7 +1244,7 @@ impl Interp {
                 }
                 Op::MapAdd(depth) => {
                     let n = self.stack.len();
-                    let (k, v) = (self.stack[n - 2], self.stack[n - 1]);
+                    let (v, k) = (self.stack[n - 2], self.stack[n - 1]);
                     let d = self.stack[n - 1 - depth as usize];
                     sync!();
                     tri!(self.dict_set(d, k, v));
@@ -1401,7 +1423,7 @@ impl Interp {
                     let (body, name, bases) =
                         (self.stack[n - 3], self.stack[n - 2], self.stack[n - 1]);
                     sync!();
-                    let class = tri!(self.make_class(body, name, bases));
+                    let class = tri!(self.class_statement(body, name, bases));
                     self.stack.truncate(n - 3);
                     self.stack.push(class);
                 }
@@ -1520,8 +1542,9 @@ impl Interp {
                     let n = self.stack.len();
                     let (fromlist, level) = (self.stack[n - 2], self.stack[n - 1]);
                     let name = code.names[i as usize];
+                    let module = self.frames[fi].module;
                     sync!();
-                    let m = tri!(self.import(name, fromlist, level));
+                    let m = tri!(self.import_statement(name, fromlist, level, module));
                     self.stack.truncate(n - 2);
                     self.stack.push(m);
                     reload!();
@@ -1601,38 +1624,160 @@ impl Interp {
 
     // ---- modules and globals ----
 
+    /// A name in a namespace: a module, a class body, or a dict (the globals or locals
+    /// given to `exec`, a module whose `__dict__` was asked for).
+    #[inline]
     pub(crate) fn module_get(&self, m: ObjRef, name: u32) -> Option<Value> {
         match self.heap.get(m) {
-            Obj::Module(module) => module.attrs.get(&name).copied(),
+            Obj::Module(module) if module.dict.is_none() => module.attrs.get(&name).copied(),
             Obj::Class(c) => c.attrs.get(&name).copied(),
+            _ => self.namespace_dict_get(m, name),
+        }
+    }
+
+    /// [`Self::module_get`] in a namespace kept in a dict (rare: off the fast path).
+    #[inline(never)]
+    fn namespace_dict_get(&self, m: ObjRef, name: u32) -> Option<Value> {
+        match self.heap.get(m) {
+            Obj::Module(module) => self.dict_name_get(module.dict?, name),
+            Obj::Dict(_) => self.dict_name_get(m, name),
             _ => None,
         }
     }
 
     pub(crate) fn module_set(&mut self, m: ObjRef, name: u32, v: Value) {
         match self.heap.get_mut(m) {
-            Obj::Module(module) => {
-                module.attrs.insert(name, v);
-            }
+            Obj::Module(module) => match module.dict {
+                None => {
+                    module.attrs.insert(name, v);
+                }
+                Some(d) => self.dict_name_set(d, name, v),
+            },
             Obj::Class(c) => {
                 c.attrs.insert(name, v);
                 self.invalidate_type_cache();
             }
+            Obj::Dict(_) => self.dict_name_set(m, name, v),
             _ => {}
         }
     }
 
-    fn module_delete(&mut self, m: ObjRef, name: u32) -> PResult<()> {
-        let removed = match self.heap.get_mut(m) {
-            Obj::Module(module) => module.attrs.remove(&name),
-            Obj::Class(c) => c.attrs.remove(&name),
+    pub(crate) fn module_delete(&mut self, m: ObjRef, name: u32) -> PResult<()> {
+        let dict = match self.heap.get(m) {
+            Obj::Module(module) => module.dict,
+            Obj::Dict(_) => Some(m),
             _ => None,
+        };
+        let removed = match dict {
+            Some(d) => self
+                .dict_name_pos(d, name)
+                .and_then(|pos| match self.heap.get_mut(d) {
+                    Obj::Dict(t) => t.remove_at(pos).map(|e| e.value),
+                    _ => None,
+                }),
+            None => match self.heap.get_mut(m) {
+                Obj::Module(module) => module.attrs.remove(&name),
+                Obj::Class(c) => c.attrs.remove(&name),
+                _ => None,
+            },
         };
         self.invalidate_type_cache();
         match removed {
             Some(_) => Ok(()),
             None => Err(self.name_error(name)),
         }
+    }
+
+    /// Where the str key `name` is in the dict `d` (keys that aren't strs never match).
+    fn dict_name_pos(&self, d: ObjRef, name: u32) -> Option<usize> {
+        let Obj::Dict(table) = self.heap.get(d) else {
+            return None;
+        };
+        let text = self.interner.name(name);
+        table.find_with(crate::runtime::fnv(text.as_bytes()), |k| {
+            matches!(k, Value::Obj(r) if matches!(self.heap.get(r), Obj::Str(s) if **s == *text))
+        })
+    }
+
+    fn dict_name_get(&self, d: ObjRef, name: u32) -> Option<Value> {
+        let pos = self.dict_name_pos(d, name)?;
+        match self.heap.get(d) {
+            Obj::Dict(table) => table.entry(pos).map(|e| e.value),
+            _ => None,
+        }
+    }
+
+    /// Store `name` in the dict `d` (its key a permanent str, so storing can't fail).
+    fn dict_name_set(&mut self, d: ObjRef, name: u32, v: Value) {
+        if let Some(pos) = self.dict_name_pos(d, name) {
+            if let Obj::Dict(table) = self.heap.get_mut(d) {
+                table.set_value(pos, v);
+            }
+            return;
+        }
+        let text = self.interner.name_rc(name);
+        let key = self.name_str(&text);
+        if let Obj::Dict(table) = self.heap.get_mut(d) {
+            table.push(crate::runtime::fnv(text.as_bytes()), key, v);
+        }
+        self.heap.resize(d);
+    }
+
+    /// The names of a module (or class, or namespace dict) with their values.
+    pub(crate) fn namespace_items(&mut self, m: ObjRef) -> Vec<(u32, Value)> {
+        let dict = match self.heap.get(m) {
+            Obj::Module(module) => match module.dict {
+                None => return module.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+                Some(d) => d,
+            },
+            Obj::Class(c) => return c.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
+            Obj::Dict(_) => m,
+            _ => return Vec::new(),
+        };
+        let pairs: Vec<(Value, Value)> = match self.heap.get(dict) {
+            Obj::Dict(t) => t.iter().map(|e| (e.key, e.value)).collect(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            if let Some(text) = self.as_str(k).map(String::from) {
+                out.push((self.interner.intern(&text), v));
+            }
+        }
+        out
+    }
+
+    /// A module's namespace as a dict. For a module Python code may change, the dict is the
+    /// namespace itself from now on (made on first use); for a built-in one, a copy.
+    pub(crate) fn module_dict(&mut self, m: ObjRef) -> PResult<Value> {
+        match self.heap.get(m) {
+            Obj::Dict(_) => return Ok(Value::Obj(m)),
+            Obj::Module(module) if module.dict.is_some() => {
+                return Ok(Value::Obj(module.dict.expect("checked")));
+            }
+            _ => {}
+        }
+        let live = matches!(self.heap.get(m), Obj::Module(module) if !module.readonly);
+        let pairs = self.namespace_items(m);
+        let d = self.new_dict()?;
+        self.temp_roots.push(d);
+        let mut filled = Ok(());
+        for (k, v) in pairs {
+            let text = self.interner.name_rc(k);
+            let key = self.name_str(&text);
+            filled = self.dict_set(d, key, v);
+            if filled.is_err() {
+                break;
+            }
+        }
+        self.temp_roots.pop();
+        filled?;
+        if live && let (Value::Obj(dr), Obj::Module(module)) = (d, self.heap.get_mut(m)) {
+            module.attrs = Attrs::default();
+            module.dict = Some(dr);
+            self.heap.resize(m);
+        }
+        Ok(d)
     }
 
     pub(crate) fn name_error(&self, name: u32) -> PyErr {
@@ -1646,8 +1791,8 @@ impl Interp {
         if let Some(v) = self.module_get(module, id) {
             return Ok(v);
         }
-        match self.builtins.get(&id) {
-            Some(v) => Ok(*v),
+        match self.module_get(self.builtins, id) {
+            Some(v) => Ok(v),
             None => Err(self.name_error(id)),
         }
     }
@@ -1717,7 +1862,7 @@ mod tests {
 
     #[test]
     fn garbage_is_collected_and_a_full_heap_raises_memory_error() {
-        let mut vm = vm(16 * 1024);
+        let mut vm = vm(32 * 1024);
         // Far more allocation than the heap holds, but little of it live at once.
         vm.exec(
             "i = 0\nwhile i < 2000:\n    s = 'x' * 100\n    i += 1",
@@ -1725,7 +1870,7 @@ mod tests {
             Mode::File,
         )
         .unwrap();
-        assert!(vm.heap_usage().0 < 16 * 1024);
+        assert!(vm.heap_usage().0 < 32 * 1024);
         let e = vm
             .exec("s = 'x' * 100000", "<stdin>", Mode::File)
             .unwrap_err();

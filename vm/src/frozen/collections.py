@@ -479,7 +479,7 @@ class OrderedDict(_DictBase):
         if not self:
             raise KeyError("popitem(): dictionary is empty")
         if last:
-            return _DictBase.popitem(self)
+            return super().popitem()
         key = next(iter(self))
         return (key, self.pop(key))
 

@@ -335,6 +335,11 @@ enum Kind {
 }
 
 impl Interp {
+    /// A file or memory buffer of this module's own?
+    pub(crate) fn is_native_stream(&self, v: Value) -> bool {
+        self.stream_kind(v).is_some()
+    }
+
     fn stream_kind(&self, v: Value) -> Option<Kind> {
         if self.data_ref::<File>(v).is_some() {
             Some(Kind::File)

@@ -362,8 +362,12 @@ fn signal_value(vm: &mut Interp, a: Args) -> PResult<Value> {
     let s = vm.this::<SignalData>(a)?;
     let (pin, invert) = (s.pin, s.invert);
     let v = vm.call_method(pin, "value", &[])?;
-    let level = vm.truthy(v)?;
-    Ok(Value::Int(i64::from(level != invert)))
+    // The pin's level as an int, XOR the inversion (as MicroPython reads a virtual pin).
+    let level = match vm.as_int(v) {
+        Some(n) => n,
+        None => i64::from(vm.truthy(v)?),
+    };
+    Ok(Value::Int(level ^ i64::from(invert)))
 }
 
 fn signal_on(vm: &mut Interp, a: Args) -> PResult<Value> {

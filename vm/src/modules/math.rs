@@ -1,7 +1,6 @@
 //! The `math` module: MicroPython's double-precision functions over `libm`.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
@@ -305,10 +304,7 @@ pub fn make(vm: &mut Interp) -> ObjRef {
     let n = vm.interner.intern("__name__");
     let s = vm.new_str("math");
     attrs.insert(n, s);
-    vm.alloc_root(Obj::Module(Box::new(Module {
-        name: Rc::from("math"),
-        attrs,
-    })))
+    vm.alloc_root(Obj::Module(Box::new(Module::new("math", attrs))))
 }
 
 // ---- cmath ----
@@ -432,8 +428,5 @@ pub fn make_cmath(vm: &mut Interp) -> ObjRef {
     let n = vm.interner.intern("__name__");
     let s = vm.new_str("cmath");
     attrs.insert(n, s);
-    vm.alloc_root(Obj::Module(Box::new(Module {
-        name: Rc::from("cmath"),
-        attrs,
-    })))
+    vm.alloc_root(Obj::Module(Box::new(Module::new("cmath", attrs))))
 }

@@ -35,11 +35,19 @@ use crate::vm::{Interp, Native, PResult};
 
 impl Interp {
     /// `import name` (returns the top package) or `from name import …` (returns the module).
-    pub(crate) fn import(&mut self, name: u32, fromlist: Value, level: Value) -> PResult<Value> {
+    /// `import name` (relative to the package of `importer`, the importing module or
+    /// globals dict, when `level` > 0).
+    pub(crate) fn import(
+        &mut self,
+        name: u32,
+        fromlist: Value,
+        level: Value,
+        importer: ObjRef,
+    ) -> PResult<Value> {
         let mut full = String::from(self.interner.name(name));
         let level = self.as_int(level).unwrap_or(0);
         if level > 0 {
-            full = self.resolve_relative(&full, level)?;
+            full = self.resolve_relative(&full, level, importer)?;
         }
         let mut leaf = Value::None;
         let mut top = Value::None;
@@ -106,23 +114,22 @@ impl Interp {
                 m
             }
             "random" => self.native_module("random", random::FUNCTIONS),
-            "builtins" => {
-                let attrs = self.builtins.clone();
-                self.alloc_root(Obj::Module(Box::new(Module {
-                    name: Rc::from("builtins"),
-                    attrs,
-                })))
-            }
+            "builtins" => self.builtins,
             _ => return self.import_source(name),
         };
-        // Built-in modules stay out of `sys.modules`, as on MicroPython.
+        // Built-in modules stay out of `sys.modules`, as on MicroPython, and only
+        // `builtins` can be changed from Python.
+        if name != "builtins"
+            && let Obj::Module(module) = self.heap.get_mut(m)
+        {
+            module.readonly = true;
+        }
         self.builtin_modules.push((Rc::from(name), m));
         Ok(Value::Obj(m))
     }
 
     /// `from .x import y` inside package `p.q`: the absolute name.
-    fn resolve_relative(&mut self, name: &str, level: i64) -> PResult<String> {
-        let module = self.frames.last().map_or(self.main, |f| f.module);
+    fn resolve_relative(&mut self, name: &str, level: i64, module: ObjRef) -> PResult<String> {
         let name_id = self.interner.intern("__name__");
         let path_id = self.interner.intern("__path__");
         let current = self
@@ -196,12 +203,7 @@ impl Interp {
                 Some(dir) => set(self, "__path__", dir),
                 None => Ok(()),
             });
-        let m = filled.and_then(|()| {
-            self.alloc(Obj::Module(Box::new(Module {
-                name: Rc::from(name),
-                attrs,
-            })))
-        });
+        let m = filled.and_then(|()| self.alloc(Obj::Module(Box::new(Module::new(name, attrs)))));
         self.temp_roots.truncate(base);
         let m = m?;
         let Value::Obj(mref) = m else {
@@ -347,14 +349,23 @@ impl Interp {
             .collect()
     }
 
-    /// `from module import *`: the names in `__all__`, or every public name.
+    /// `from module import *`: the names in `__all__`, or every public name. The "module"
+    /// may be any object put in `sys.modules` (a class, an instance): then its `__dict__`.
     pub(crate) fn import_star(&mut self, m: Value, target: ObjRef) -> PResult<()> {
-        let Value::Obj(r) = m else { return Ok(()) };
         let all_id = self.interner.intern("__all__");
-        let pairs: Vec<(u32, Value)> = match self.module_get(r, all_id) {
+        // A module's `__getattr__` is asked for `__all__` too (PEP 562).
+        let all = match self.getattr(m, all_id) {
+            Ok(all) => Some(all),
+            Err(e) if e.kind == ErrKind::AttributeError => None,
+            Err(e) => return Err(e),
+        };
+        let pairs: Vec<(u32, Value)> = match all {
             Some(all) => {
+                self.temp_roots.push(all);
+                let names = self.collect_iterable(all);
+                self.temp_roots.pop();
                 let mut out = Vec::new();
-                for n in self.collect_iterable(all)? {
+                for n in names? {
                     let Some(text) = self.as_str(n).map(String::from) else {
                         continue;
                     };
@@ -363,15 +374,26 @@ impl Interp {
                 }
                 out
             }
-            None => match self.heap.get(r) {
-                Obj::Module(module) => module
-                    .attrs
-                    .iter()
-                    .filter(|(k, _)| !self.interner.name(**k).starts_with('_'))
-                    .map(|(k, v)| (*k, *v))
-                    .collect(),
-                _ => Vec::new(),
-            },
+            None => {
+                let mut items = match m {
+                    Value::Obj(r) if matches!(self.heap.get(r), Obj::Module(_)) => {
+                        self.namespace_items(r)
+                    }
+                    _ => {
+                        let dict_id = self.interner.intern("__dict__");
+                        let d = self.getattr(m, dict_id)?;
+                        let mut out = Vec::new();
+                        for (k, v) in self.dict_items(d)? {
+                            if let Some(text) = self.as_str(k).map(String::from) {
+                                out.push((self.interner.intern(&text), v));
+                            }
+                        }
+                        out
+                    }
+                };
+                items.retain(|(k, _)| !self.interner.name(*k).starts_with('_'));
+                items
+            }
         };
         for (k, v) in pairs {
             self.module_set(target, k, v);
@@ -418,10 +440,7 @@ impl Interp {
         let n = self.interner.intern("__name__");
         let s = self.new_str(name);
         attrs.insert(n, s);
-        self.alloc_root(Obj::Module(Box::new(Module {
-            name: Rc::from(name),
-            attrs,
-        })))
+        self.alloc_root(Obj::Module(Box::new(Module::new(name, attrs))))
     }
 }
 

@@ -118,14 +118,27 @@ fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn print_exception(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "print_exception", 1, 2)?;
     let exc = vm.arg(a, 0);
-    if !vm.is_exception(exc) {
-        return Err(PyErr::type_error("print_exception expects an exception"));
-    }
-    let text = vm.traceback_text(exc);
     let file = (a.len > 1)
         .then(|| vm.arg(a, 1))
         .or_else(|| vm.kwarg(a, "file"))
         .filter(|f| *f != Value::None);
+    if let Some(f) = file {
+        let write = vm.interner.intern("write");
+        if !vm.is_native_stream(f) && vm.getattr_opt(f, write)?.is_none() {
+            return Err(PyErr::new(
+                ErrKind::OSError,
+                "stream operation not supported",
+            ));
+        }
+    }
+    // Anything but an exception prints as its repr.
+    let text = if vm.is_exception(exc) {
+        vm.traceback_text(exc)
+    } else {
+        let mut text = vm.repr(exc)?;
+        text.push('\n');
+        text
+    };
     match file {
         Some(f) => vm.stream_write_str(f, &text)?,
         None => vm.platform.write_stdout(text.as_bytes()),

@@ -318,11 +318,6 @@ pub(super) fn make(vm: &mut Interp) -> ObjRef {
 }
 
 impl Interp {
-    fn is_dict(&self, v: Value) -> bool {
-        let v = self.payload(v).unwrap_or(v);
-        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Dict(_)))
-    }
-
     fn is_tuple(&self, v: Value) -> bool {
         matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Tuple(_)))
     }

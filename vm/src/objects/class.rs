@@ -105,4 +105,21 @@ impl Instance {
 pub struct Module {
     pub name: Rc<str>,
     pub attrs: Attrs,
+    /// A built-in module (other than `builtins`): Python code can't change its attributes.
+    pub readonly: bool,
+    /// Once Python code has asked for the module's `__dict__` (or `globals()`), the
+    /// namespace lives in this dict instead of `attrs` (then empty), so that writes through
+    /// the dict are writes to the module.
+    pub dict: Option<ObjRef>,
+}
+
+impl Module {
+    pub fn new(name: &str, attrs: Attrs) -> Module {
+        Module {
+            name: Rc::from(name),
+            attrs,
+            readonly: false,
+            dict: None,
+        }
+    }
 }

@@ -128,7 +128,8 @@ impl Interp {
         }
     }
 
-    /// The native constructor of a class of data objects (its own or a base's).
+    /// The native constructor of a class of data objects or of a lazy iterator (`map`):
+    /// its own or a base's.
     pub(crate) fn data_constructor(&self, class: ObjRef) -> Option<NativeFn> {
         let Obj::Class(c) = self.heap.get(class) else {
             return None;

@@ -8,7 +8,6 @@ use crate::ast::CmpOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::objects::class::Tag;
-use crate::objects::function::GenState;
 use crate::objects::str::{Encoding, Errors};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
@@ -695,6 +694,7 @@ fn list_reverse(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn list_sort(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sort", 1, 1)?;
+    vm.check_kwargs(a, &["key", "reverse"])?;
     let l = vm.arg(a, 0);
     list_ref(vm, l)?;
     sort_list(vm, l, vm.kwarg(a, "key"), vm.kwarg(a, "reverse"))?;
@@ -1141,34 +1141,50 @@ fn int_to_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "to_bytes", 1, 3)?;
     let v = vm.arg(a, 0);
     let length = match opt_arg(vm, a, 1).or_else(|| vm.kwarg(a, "length")) {
-        Some(l) => vm.int_arg(l)?.max(0) as usize,
+        Some(l) => vm.int_arg(l)?,
         None => 1,
+    };
+    let Ok(length) = usize::try_from(length) else {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "length argument must be non-negative",
+        ));
     };
     let order = opt_arg(vm, a, 2)
         .or_else(|| vm.kwarg(a, "byteorder"))
         .unwrap_or(Value::None);
     let little = vm.as_str(order) == Some("little");
+    let signed = match vm.kwarg(a, "signed") {
+        Some(s) => vm.truthy(s)?,
+        None => false,
+    };
     let n = match vm.num(v) {
         Some(crate::objects::int::NumRef::Int(i)) => num_bigint::BigInt::from(i),
         Some(crate::objects::int::NumRef::Big(b)) => b.clone(),
         _ => return Err(PyErr::type_error("can't convert to int")),
     };
-    let mut bytes = n.to_signed_bytes_le();
-    if n.sign() != num_bigint::Sign::Minus {
-        while bytes.len() > 1 && bytes.last() == Some(&0) {
-            bytes.pop();
-        }
+    let negative = n.sign() == num_bigint::Sign::Minus;
+    if negative && !signed {
+        return Err(PyErr::new(
+            ErrKind::OverflowError,
+            "can't convert negative int to unsigned",
+        ));
     }
-    if bytes.len() > length && !(bytes.len() == length + 1 && bytes.last() == Some(&0)) {
-        return Err(PyErr::new(ErrKind::OverflowError, "int too big to convert"));
-    }
-    bytes.truncate(length);
-    let fill = if n.sign() == num_bigint::Sign::Minus {
-        0xff
+    // Unsigned values need their bits; signed ones a sign bit too (two's complement).
+    let bits = if signed {
+        let magnitude = if negative { -(&n) - 1u32 } else { n.clone() };
+        magnitude.bits() + 1
     } else {
-        0
+        n.bits()
     };
-    bytes.resize(length, fill);
+    if bits > 8 * length as u64 && n.sign() != num_bigint::Sign::NoSign {
+        return Err(PyErr::new(
+            ErrKind::OverflowError,
+            alloc::format!("value would overflow a {length} byte buffer"),
+        ));
+    }
+    let mut bytes = n.to_signed_bytes_le();
+    bytes.resize(length, if negative { 0xff } else { 0 });
     if !little {
         bytes.reverse();
     }
@@ -1190,6 +1206,34 @@ fn object_setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
     let id = vm.interner.intern(&name);
     vm.setattr_plain(vm.arg(a, 0), id, vm.arg(a, 2))?;
     Ok(Value::None)
+}
+
+/// `object.__delattr__(obj, name)`: remove from the instance dict, bypassing
+/// `__delattr__`.
+fn object_delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__delattr__", 2, 2)?;
+    let name = match vm.as_str(vm.arg(a, 1)) {
+        Some(s) => String::from(s),
+        None => return Err(PyErr::type_error("attribute name must be string")),
+    };
+    let id = vm.interner.intern(&name);
+    let removed = match vm.arg(a, 0) {
+        Value::Obj(r) => match vm.heap.get_mut(r) {
+            Obj::Instance(i) => i.attrs.remove(&id),
+            _ => None,
+        },
+        _ => None,
+    };
+    match removed {
+        Some(_) => Ok(Value::None),
+        None => Err(PyErr::new(
+            ErrKind::AttributeError,
+            alloc::format!(
+                "'{}' object has no attribute '{name}'",
+                vm.type_name(vm.arg(a, 0))
+            ),
+        )),
+    }
 }
 
 fn exc_init(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1220,39 +1264,14 @@ fn gen_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
     } else {
         vm.arg(a, 1)
     };
-    let err = vm.make_raise(exc)?;
-    match vm.gen_resume(vm.arg(a, 0), Value::None, Some(err))? {
+    match vm.gen_resume(vm.arg(a, 0), Value::None, Some(exc))? {
         crate::call::GenOut::Yield(v) => Ok(v),
         crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
     }
 }
 
 fn gen_close(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let g = vm.arg(a, 0);
-    let state = match g {
-        Value::Obj(r) => match vm.heap.get(r) {
-            Obj::Generator(gen_obj) => gen_obj.state,
-            _ => return Err(PyErr::type_error("not a generator")),
-        },
-        _ => return Err(PyErr::type_error("not a generator")),
-    };
-    if matches!(state, GenState::Suspended) {
-        let err = PyErr::bare(ErrKind::GeneratorExit);
-        match vm.gen_resume(g, Value::None, Some(err)) {
-            Ok(crate::call::GenOut::Yield(_)) => {
-                return Err(PyErr::new(
-                    ErrKind::RuntimeError,
-                    "generator ignored GeneratorExit",
-                ));
-            }
-            Ok(crate::call::GenOut::Return(_)) => {}
-            Err(e) if e.kind == ErrKind::GeneratorExit || e.kind == ErrKind::StopIteration => {}
-            Err(e) => return Err(e),
-        }
-    }
-    if let Value::Obj(r) = g {
-        vm.generator_finished(r);
-    }
+    vm.close_generator(vm.arg(a, 0))?;
     Ok(Value::None)
 }
 
@@ -1519,6 +1538,22 @@ fn grow_bytearray(vm: &mut Interp, this: Value, bytes: &[u8]) -> PResult<Value> 
 }
 
 // ---- construction ----
+
+/// `object.__new__(cls)`: an uninitialised instance of a class defined in Python.
+fn object_new(vm: &mut Interp, a: Args) -> PResult<Value> {
+    if a.len == 0 {
+        return Err(PyErr::type_error(
+            "__new__() missing 1 required positional argument",
+        ));
+    }
+    let cls = vm.arg(a, 0);
+    let user_type = matches!(cls, Value::Obj(r)
+        if matches!(vm.heap.get(r), Obj::Class(_)) && !vm.is_builtin_class(r));
+    if !user_type {
+        return Err(PyErr::type_error("arg must be user-type"));
+    }
+    vm.new_instance_of(cls, a)
+}
 
 fn type_new(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.len == 0 {
@@ -1861,7 +1896,10 @@ const ARRAY: &[Native] = &[
     Native::new("decode", bytes_decode),
 ];
 
-const MEMORYVIEW: &[Native] = &[Native::new("tobytes", memoryview_tobytes)];
+const MEMORYVIEW: &[Native] = &[
+    Native::new("tobytes", memoryview_tobytes),
+    Native::new("hex", bytes_hex),
+];
 
 const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate)];
 
@@ -1870,6 +1908,7 @@ const INT: &[Native] = &[Native::new("to_bytes", int_to_bytes)];
 const OBJECT: &[Native] = &[
     Native::new("__init__", object_init),
     Native::new("__setattr__", object_setattr),
+    Native::new("__delattr__", object_delattr),
 ];
 
 const EXCEPTION: &[Native] = &[Native::new("__init__", exc_init)];
@@ -1964,7 +2003,6 @@ pub fn register(vm: &mut Interp) {
     let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(new_id)));
     let ty = &vm.types;
     let with_new = [
-        ty.object,
         ty.int,
         ty.float,
         ty.str_,
@@ -1980,6 +2018,13 @@ pub fn register(vm: &mut Interp) {
         if let Obj::Class(k) = vm.heap.get_mut(c) {
             k.attrs.insert(new_name, Value::Obj(sm));
         }
+    }
+    let object_new_id = vm.natives.len() as u16;
+    vm.natives.push(Native::new("__new__", object_new));
+    let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(object_new_id)));
+    let object = vm.types.object;
+    if let Obj::Class(k) = vm.heap.get_mut(object) {
+        k.attrs.insert(new_name, Value::Obj(sm));
     }
     // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
     let from_bytes = vm.natives.len() as u16;

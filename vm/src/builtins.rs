@@ -154,6 +154,8 @@ const FUNCTIONS: &[Native] = &[
     Native::new("input", input),
     Native::new("super", super_),
     Native::new("exec", exec),
+    Native::new("compile", compile),
+    Native::new("help", help),
     Native::new("eval", eval),
     Native::new("const", const_),
     Native::new("__import__", import_),
@@ -1071,7 +1073,9 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
         3,
     )?;
     let src = vm.arg(a, 0);
+    let compiled = vm.data_ref::<CodeObject>(src).map(|c| c.code.clone());
     let text = match vm.as_str(src) {
+        _ if compiled.is_some() => String::new(),
         Some(s) => String::from(s),
         None => match vm.as_bytes(src) {
             Some(b) => String::from_utf8_lossy(b).into_owned(),
@@ -1083,13 +1087,137 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
         None => (vm.main, None),
     };
     // The code runs with the dicts given as its namespaces, not copies of them.
-    let globals = match namespace_arg(vm, a, 1, "globals")? {
-        Some(g) => g,
-        None if a.len > 2 => module,
-        None => return vm.run_source_in(&text, "<string>", mode, module, ns),
+    let (globals, locals) = match namespace_arg(vm, a, 1, "globals")? {
+        Some(g) => (g, namespace_arg(vm, a, 2, "locals")?.filter(|l| *l != g)),
+        None if a.len > 2 => (module, namespace_arg(vm, a, 2, "locals")?),
+        None => (module, ns),
     };
-    let locals = namespace_arg(vm, a, 2, "locals")?.filter(|l| *l != globals);
-    vm.run_source_in(&text, "<string>", mode, globals, locals)
+    let code = match compiled {
+        Some(code) => code,
+        None => vm.compile_source(&text, "<string>", mode)?,
+    };
+    vm.run_code_in(code, globals, locals)
+}
+
+/// What `compile` makes: code ready to run with `exec` or `eval`.
+#[derive(Debug)]
+struct CodeObject {
+    code: alloc::rc::Rc<crate::bytecode::Code>,
+}
+
+impl crate::objects::data::Data for CodeObject {
+    fn trace(&self, f: &mut dyn FnMut(Value)) {
+        self.code.trace(f);
+    }
+}
+
+static CODE: crate::objects::data::ClassSpec = crate::objects::data::ClassSpec {
+    name: "code",
+    base: None,
+    methods: &[],
+    make: None,
+};
+
+/// `compile(source, filename, mode)`: `mode` is `'exec'`, `'eval'` or `'single'` (an
+/// interactive statement, whose expression values are printed).
+fn compile(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "compile", 3, 6)?;
+    let src = vm.arg(a, 0);
+    let text = match vm.as_str(src) {
+        Some(s) => String::from(s),
+        None => match vm.as_bytes(src) {
+            Some(b) => String::from_utf8_lossy(b).into_owned(),
+            None => {
+                return Err(PyErr::type_error(alloc::format!(
+                    "can't convert '{}' object to str implicitly",
+                    vm.type_name(src)
+                )));
+            }
+        },
+    };
+    let Some(filename) = vm.as_str(vm.arg(a, 1)).map(String::from) else {
+        return Err(PyErr::type_error("compile() arg 2 must be a string"));
+    };
+    let mode = match vm.as_str(vm.arg(a, 2)) {
+        Some("exec") => crate::Mode::File,
+        Some("eval") => crate::Mode::Eval,
+        Some("single") => crate::Mode::Single,
+        _ => return Err(PyErr::new(ErrKind::ValueError, "bad compile mode")),
+    };
+    let code = vm.compile_source(&text, &filename, mode)?;
+    // The constants are rooted through the running list until the code object holds them.
+    vm.running.push(code.clone());
+    let made = vm.new_data(&CODE, CodeObject { code });
+    vm.running.pop();
+    made
+}
+
+/// `help()`: how to use the REPL; `help(obj)`: an object's type and the names of its
+/// module or class; `help('modules')`: the modules built in.
+fn help(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "help", 0, 1)?;
+    let mut out = String::new();
+    if a.len == 0 {
+        out.push_str(HELP_TEXT);
+    } else if vm.as_str(vm.arg(a, 0)) == Some("modules") {
+        let mut names = Interp::builtin_module_names();
+        names.sort_unstable();
+        names.dedup();
+        help_columns(&mut out, &names);
+        out.push_str("Plus any modules on the filesystem\n");
+    } else {
+        let obj = vm.arg(a, 0);
+        let text = vm.str_of(obj)?;
+        let class = vm.class_of(obj);
+        let type_name = String::from(vm.class_name(class));
+        out.push_str(&alloc::format!("object {text} is of type {type_name}\n"));
+        let namespace = match obj {
+            Value::Obj(r) if matches!(vm.heap.get(r), Obj::Module(_) | Obj::Class(_)) => r,
+            _ => class,
+        };
+        let mut items: Vec<(String, Value)> = vm
+            .namespace_items(namespace)
+            .into_iter()
+            .map(|(name, value)| (String::from(vm.interner.name(name)), value))
+            .collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, value) in items {
+            let value = vm.str_of(value)?;
+            out.push_str(&alloc::format!("  {name} -- {value}\n"));
+        }
+    }
+    vm.platform.write_stdout(out.as_bytes());
+    Ok(Value::None)
+}
+
+const HELP_TEXT: &str = "Welcome to Copperhead, a MicroPython-compatible Python!
+
+Control commands:
+  CTRL-A        -- on a blank line, enter raw REPL mode
+  CTRL-B        -- on a blank line, enter normal REPL mode
+  CTRL-C        -- interrupt a running program
+  CTRL-D        -- on a blank line, exit or do a soft reset
+  CTRL-E        -- on a blank line, enter paste mode
+
+For help on an object, type help(obj); for the modules built in, help('modules').
+";
+
+/// `names` in four columns, filled column by column, 18 characters wide.
+fn help_columns(out: &mut String, names: &[&str]) {
+    const COLUMNS: usize = 4;
+    const WIDTH: usize = 18;
+    let rows = names.len().div_ceil(COLUMNS);
+    for row in 0..rows {
+        for (i, name) in names.iter().skip(row).step_by(rows).enumerate() {
+            out.push_str(name);
+            // The next column starts at the next multiple of the width past this name.
+            if row + (i + 1) * rows < names.len() {
+                let gap = WIDTH - name.chars().count() % WIDTH;
+                out.extend(core::iter::repeat_n(' ', gap));
+            }
+        }
+        out.push('\n');
+    }
 }
 
 /// The `globals` or `locals` argument of `exec`/`eval`: a dict, or `None` when absent.

@@ -239,3 +239,14 @@ pub struct Code {
     /// Module level or class body: names live in a namespace, not in slots.
     pub uses_names: bool,
 }
+
+impl Code {
+    /// Call `f` on every heap value this code holds: its constants and those of the code
+    /// nested in it (which a function made later from that code will need).
+    pub fn trace(&self, f: &mut dyn FnMut(Value)) {
+        self.consts.iter().for_each(|v| f(*v));
+        for child in &self.children {
+            child.trace(f);
+        }
+    }
+}

@@ -1418,6 +1418,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
     ) -> Result<(), CompileError> {
         let (index, scope) = self.child(stmt, name, |c| {
             c.unit.uses_names = true;
+            let (module, name_of_module) = (c.name_index("__module__"), c.name_index("__name__"));
+            c.emit(Op::LoadName(name_of_module));
+            c.emit(Op::StoreName(module));
             let qual = c.name_index("__qualname__");
             c.constant(Const::Str(Rc::from(name)));
             c.emit(Op::StoreName(qual));

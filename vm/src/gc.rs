@@ -116,7 +116,7 @@ impl Obj {
                 func.defaults.iter().for_each(|v| f(*v));
                 func.kwdefaults.iter().for_each(|(_, v)| f(*v));
                 func.closure.iter().for_each(|v| f(*v));
-                func.code.consts.iter().for_each(|v| f(*v));
+                func.code.trace(f);
             }
             Obj::BoundMethod(a, b) => {
                 f(*a);
@@ -160,7 +160,7 @@ impl Obj {
                 f(g.func);
                 f(Value::Obj(g.module));
                 g.saved.iter().for_each(|v| f(*v));
-                g.code.consts.iter().for_each(|v| f(*v));
+                g.code.trace(f);
             }
         }
     }

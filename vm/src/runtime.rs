@@ -426,6 +426,16 @@ impl Interp {
                     None => Ok(None),
                 }
             }
+            "__globals__" => match obj {
+                Value::Obj(r) => match self.heap.get(r) {
+                    Obj::Function(f) => {
+                        let module = f.module;
+                        self.module_dict(module).map(Some)
+                    }
+                    _ => Ok(None),
+                },
+                _ => Ok(None),
+            },
             "__bases__" => match obj {
                 Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => {
                     let Obj::Class(c) = self.heap.get(r) else {
@@ -1010,11 +1020,9 @@ impl Interp {
             }
             Value::Float(f) => float::write_repr(f, out),
             Value::Builtin(id) => {
-                let _ = write!(
-                    out,
-                    "<built-in function {}>",
-                    self.natives[id as usize].name
-                );
+                // MicroPython prints every built-in function alike.
+                let _ = id;
+                out.push_str("<function>");
             }
             Value::Undef => out.push_str("<undefined>"),
             Value::Obj(r) => {
@@ -1129,7 +1137,7 @@ impl Interp {
                     Obj::Generator(g) => {
                         let _ = write!(
                             out,
-                            "<generator object '{}' at 0x{:x}>",
+                            "<generator object '{}' at {:x}>",
                             g.code.name,
                             obj_id(r)
                         );
@@ -1166,15 +1174,18 @@ impl Interp {
                             self.write_repr(args, out, depth + 1)?;
                             return Ok(());
                         }
-                        let _ = write!(out, "<{} object at 0x{:x}>", self.type_name(v), obj_id(r));
+                        if self.class_of(v) == self.types.object {
+                            out.push_str("<object>");
+                            return Ok(());
+                        }
+                        // (MicroPython prints these addresses without `0x`.)
+                        let _ = write!(out, "<{} object at {:x}>", self.type_name(v), obj_id(r));
                     }
                     Obj::Cell(_) => out.push_str("<cell>"),
                     Obj::Iter(_) => {
-                        let _ = write!(out, "<iterator object at 0x{:x}>", obj_id(r));
+                        let _ = write!(out, "<{}>", self.type_name(v));
                     }
-                    Obj::Property(..) => {
-                        let _ = write!(out, "<property object at 0x{:x}>", obj_id(r));
-                    }
+                    Obj::Property(..) => out.push_str("<property>"),
                     Obj::ClassMethod(_) => out.push_str("<classmethod>"),
                     Obj::StaticMethod(_) => out.push_str("<staticmethod>"),
                     Obj::Super(class, obj) => {

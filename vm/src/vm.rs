@@ -337,6 +337,18 @@ impl Interp {
         module: ObjRef,
         ns: Option<ObjRef>,
     ) -> PResult<Value> {
+        let code = self.compile_source(source, filename, mode)?;
+        self.run_code_in(code, module, ns)
+    }
+
+    /// Compile `source` to code whose constants are in the heap. A syntax error is the
+    /// Python exception, with `filename` and the line in its traceback.
+    pub(crate) fn compile_source(
+        &mut self,
+        source: &str,
+        filename: &str,
+        mode: Mode,
+    ) -> PResult<Rc<Code>> {
         let compile_error = |e: CompileError| PyErr {
             kind: e.kind,
             message: Some(e.message),
@@ -354,7 +366,16 @@ impl Interp {
             .map_err(compile_error)?;
         drop(ast);
         let file: Rc<str> = Rc::from(filename);
-        let code = self.load(unit, &file)?;
+        self.load(unit, &file)
+    }
+
+    /// Run compiled top-level code as the body of `module` (or with the namespace `ns`).
+    pub(crate) fn run_code_in(
+        &mut self,
+        code: Rc<Code>,
+        module: ObjRef,
+        ns: Option<ObjRef>,
+    ) -> PResult<Value> {
         self.running.push(code.clone());
         // The module body runs as a frame with no slots; the "callee" slot holds None.
         self.stack.push(Value::None);
@@ -559,14 +580,8 @@ impl Interp {
             roots.push(*arg);
         }
         self.vfs.roots(&mut roots);
-        fn code_roots(code: &Code, roots: &mut Vec<Value>) {
-            roots.extend_from_slice(&code.consts);
-            for c in &code.children {
-                code_roots(c, roots);
-            }
-        }
         for f in &self.frames {
-            code_roots(&f.code, &mut roots);
+            f.code.trace(&mut |v| roots.push(v));
             roots.push(Value::Obj(f.module));
             if let Some(ns) = f.ns {
                 roots.push(Value::Obj(ns));
@@ -576,7 +591,7 @@ impl Interp {
             }
         }
         for c in &self.running {
-            code_roots(c, &mut roots);
+            c.trace(&mut |v| roots.push(v));
         }
         self.types.roots(&mut roots);
         // Freed class slots may be reused: cached lookups must not outlive them.

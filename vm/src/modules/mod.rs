@@ -33,6 +33,32 @@ use crate::objects::class::{Attrs, Module};
 use crate::value::Value;
 use crate::vm::{Interp, Native, PResult};
 
+/// The modules made in Rust by [`Interp::find_module`].
+const NATIVE_MODULES: &[&str] = &[
+    "sys",
+    "gc",
+    "micropython",
+    "time",
+    "math",
+    "cmath",
+    "io",
+    "binascii",
+    "hashlib",
+    "json",
+    "re",
+    "select",
+    "uctypes",
+    "framebuf",
+    "machine",
+    "deflate",
+    "platform",
+    "os",
+    "vfs",
+    "array",
+    "random",
+    "builtins",
+];
+
 impl Interp {
     /// `import name` (returns the top package) or `from name import …` (returns the module).
     /// `import name` (relative to the package of `importer`, the importing module or
@@ -64,6 +90,15 @@ impl Interp {
             leaf = m;
         }
         Ok(if fromlist == Value::None { top } else { leaf })
+    }
+
+    /// The names of every module built into the VM, native and frozen (for
+    /// `help('modules')`).
+    pub(crate) fn builtin_module_names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = NATIVE_MODULES.to_vec();
+        names.extend(crate::frozen::MODULES.iter().map(|(n, _)| *n));
+        names.push("__main__");
+        names
     }
 
     fn find_module(&mut self, name: &str) -> PResult<Value> {

@@ -187,6 +187,8 @@ pub struct Heap {
     limit: usize,
     /// Allocations ignore the budget (the few objects of an emergency exception).
     over_budget: bool,
+    /// Bytes allocated since the last collection (for `gc.threshold`).
+    since_collect: usize,
 }
 
 impl Heap {
@@ -197,6 +199,7 @@ impl Heap {
             used: 0,
             limit,
             over_budget: false,
+            since_collect: 0,
         }
     }
 
@@ -206,6 +209,11 @@ impl Heap {
 
     pub fn limit(&self) -> usize {
         self.limit
+    }
+
+    /// Bytes allocated since the last collection.
+    pub fn allocated_since_collect(&self) -> usize {
+        self.since_collect
     }
 
     /// Would an object of this kind fit without a collection?
@@ -231,6 +239,7 @@ impl Heap {
             return Err(OutOfMemory);
         }
         self.used += size;
+        self.since_collect += size;
         let slot = Slot {
             obj: Some(obj),
             size,
@@ -294,6 +303,7 @@ impl Heap {
         roots: impl Iterator<Item = Value>,
         finalize: &mut Vec<Box<dyn crate::objects::data::Data>>,
     ) -> usize {
+        self.since_collect = 0;
         let mut pending: Vec<ObjRef> = Vec::new();
         for v in roots {
             if let Value::Obj(r) = v {

@@ -42,6 +42,7 @@ pub struct Config {
     pub max_depth: usize,
     /// Collect before every allocation: slow, but any value that native code forgets to
     /// root is freed at once, so rooting bugs show up in tests instead of on a board.
+    /// (Not while `gc.disable()` is in force, which a program may rely on.)
     pub gc_stress: bool,
 }
 

@@ -282,7 +282,18 @@ impl Interp {
     pub(crate) fn getattr(&mut self, obj: Value, name: u32) -> PResult<Value> {
         match self.getattr_opt(obj, name)? {
             Some(v) => Ok(v),
-            None => Err(self.attr_error(obj, name)),
+            None => match obj {
+                // (Storing into a module that can't change keeps the generic wording.)
+                Value::Obj(r) if let Obj::Module(m) = self.heap.get(r) => Err(PyErr::new(
+                    ErrKind::AttributeError,
+                    alloc::format!(
+                        "module '{}' has no attribute '{}'",
+                        m.name,
+                        self.interner.name(name)
+                    ),
+                )),
+                _ => Err(self.attr_error(obj, name)),
+            },
         }
     }
 

@@ -233,6 +233,9 @@ pub struct Interp {
     pub(crate) heap_locked: usize,
     /// `gc.disable()` was called (reported by `gc.isenabled()`).
     pub(crate) gc_disabled: bool,
+    /// `gc.threshold`: collect once this many bytes were allocated since the last
+    /// collection (while collection is enabled).
+    pub(crate) gc_threshold: Option<usize>,
     /// Counts calls and native iteration steps; every so often the interrupt flag is
     /// polled there too, so that Ctrl-C stops recursion and long built-in loops.
     pub(crate) ticks: u32,
@@ -278,6 +281,7 @@ impl Interp {
             rng: 0x2545_f491_4f6c_dd1d,
             heap_locked: 0,
             gc_disabled: false,
+            gc_threshold: None,
             ticks: 0,
             type_cache: Default::default(),
             data_classes: Default::default(),
@@ -461,8 +465,12 @@ impl Interp {
     /// Render an exception that escaped to the embedder.
     pub(crate) fn exception(&mut self, e: PyErr) -> Exception {
         let (type_name, message) = self.exc_name_and_message(&e);
-        let mut traceback = String::from("Traceback (most recent call last):\n");
+        // An exception that was never raised has no traceback, and prints without one.
         let entries = self.exc_traceback(&e);
+        let mut traceback = String::new();
+        if !entries.is_empty() {
+            traceback.push_str("Traceback (most recent call last):\n");
+        }
         for t in &entries {
             traceback.push_str(&alloc::format!("  File \"{}\", line {}", t.file, t.line));
             if let Some(scope) = &t.scope {
@@ -498,7 +506,14 @@ impl Interp {
                 "memory allocation failed, heap is locked",
             ));
         }
-        if self.config.gc_stress || !self.heap.fits(&obj) {
+        // Stress testing collects wherever a collection could run: not while the program
+        // has turned automatic collection off.
+        let early = !self.gc_disabled
+            && (self.config.gc_stress
+                || self
+                    .gc_threshold
+                    .is_some_and(|t| self.heap.allocated_since_collect() >= t));
+        if early || !self.heap.fits(&obj) {
             // The new object's contents are roots too: they may be held nowhere else yet.
             let mark = self.temp_roots.len();
             let mut children = Vec::new();
@@ -541,7 +556,7 @@ impl Interp {
                 "memory allocation failed, heap is locked",
             ));
         }
-        if self.config.gc_stress || !self.heap.has_room(extra) {
+        if (self.config.gc_stress && !self.gc_disabled) || !self.heap.has_room(extra) {
             let mark = self.temp_roots.len();
             self.temp_roots.extend_from_slice(keep);
             self.collect();
@@ -742,10 +757,10 @@ impl Interp {
     }
 
     /// Run the scheduled callbacks, one after the other; one scheduled while they run waits
-    /// for the next poll. An exception from a callback is raised where the program was.
+    /// for the next poll. An exception from a callback is printed, with its traceback, and
+    /// the program goes on (as MicroPython's scheduler does).
     fn run_scheduled(&mut self) -> PResult<()> {
         self.in_scheduled = true;
-        let mut result = Ok(());
         let n = self.scheduled.len();
         for _ in 0..n {
             let Some((f, arg)) = self.scheduled.pop_front() else {
@@ -754,14 +769,15 @@ impl Interp {
             let base = self.stack.len();
             self.stack.push(f);
             self.stack.push(arg);
-            result = self.call_value(f, &[arg]).map(|_| ());
+            let result = self.call_value(f, &[arg]);
             self.stack.truncate(base);
-            if result.is_err() {
-                break;
+            if let Err(e) = result {
+                let text = self.exception(e).traceback;
+                self.platform.write_stdout(text.as_bytes());
             }
         }
         self.in_scheduled = false;
-        result
+        Ok(())
     }
 
     fn run_inner(&mut self, stop: usize) -> PResult<Exit> {

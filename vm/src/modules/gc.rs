@@ -33,6 +33,21 @@ fn gc_disable(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
+/// `gc.threshold()`: the allocation amount that triggers a collection (-1: only a full
+/// heap does); `gc.threshold(n)` sets it (-1 turns it off). Counted in MicroPython's
+/// 16-byte blocks.
+fn gc_threshold(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "threshold", 0, 1)?;
+    if a.len == 0 {
+        return Ok(Value::Int(vm.gc_threshold.map_or(-1, |t| t as i64)));
+    }
+    let n = vm.int_arg(vm.arg(a, 0))?;
+    vm.gc_threshold = (n >= 0).then(|| (n as usize) / BLOCK * BLOCK);
+    Ok(Value::None)
+}
+
+const BLOCK: usize = 16;
+
 pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("collect", gc_collect),
     Native::new("mem_free", gc_mem_free),
@@ -40,4 +55,5 @@ pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("enable", gc_enable),
     Native::new("disable", gc_disable),
     Native::new("isenabled", gc_isenabled),
+    Native::new("threshold", gc_threshold),
 ];

@@ -1194,16 +1194,7 @@ fn reset(vm: &mut Interp, _a: Args) -> PResult<Value> {
 /// `soft_reset()`: as `sys.exit()`, which makes a board soft-reset.
 fn soft_reset(vm: &mut Interp, _a: Args) -> PResult<Value> {
     vm.machine.soft_reset = true;
-    let args = vm.tuple(Vec::new())?;
-    let class = vm.types.exc(ErrKind::SystemExit);
-    let e = vm.instantiate_exc(class, args)?;
-    Err(PyErr {
-        kind: ErrKind::SystemExit,
-        message: None,
-        traceback: Vec::new(),
-        value: Some(e),
-        reraise: false,
-    })
+    Err(vm.system_exit(Vec::new()))
 }
 
 fn reset_cause(vm: &mut Interp, _a: Args) -> PResult<Value> {

@@ -23,6 +23,8 @@ impl Interp {
                 concat!("3.4.0; Copperhead v", env!("CARGO_PKG_VERSION")),
             ),
             ("byteorder", "little"),
+            ("ps1", ">>> "),
+            ("ps2", "... "),
         ];
         for (name, text) in texts {
             let s = self.str_value(text)?;
@@ -89,6 +91,24 @@ impl Interp {
     }
 
     /// The traceback text of an exception object, as MicroPython prints it.
+    /// The `SystemExit(*args)` that `sys.exit` raises (a `MemoryError` if it can't be made).
+    pub(crate) fn system_exit(&mut self, args: Vec<Value>) -> PyErr {
+        let made = self.tuple(args).and_then(|t| {
+            let class = self.types.exc(ErrKind::SystemExit);
+            self.instantiate_exc(class, t)
+        });
+        match made {
+            Ok(e) => PyErr {
+                kind: ErrKind::SystemExit,
+                message: None,
+                traceback: Vec::new(),
+                value: Some(e),
+                reraise: false,
+            },
+            Err(e) => e,
+        }
+    }
+
     pub(crate) fn traceback_text(&mut self, exc: Value) -> String {
         let err = self.reraise_value(exc);
         self.exception(err).traceback
@@ -102,16 +122,7 @@ fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {
     } else {
         Vec::new()
     };
-    let t = vm.tuple(args)?;
-    let class = vm.types.exc(ErrKind::SystemExit);
-    let e = vm.instantiate_exc(class, t)?;
-    Err(PyErr {
-        kind: ErrKind::SystemExit,
-        message: None,
-        traceback: Vec::new(),
-        value: Some(e),
-        reraise: false,
-    })
+    Err(vm.system_exit(args))
 }
 
 /// `sys.print_exception(exc, file=sys.stdout)`.

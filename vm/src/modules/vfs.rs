@@ -55,6 +55,8 @@ enum Found {
 pub(crate) struct PlatformFs {
     /// The platform directory this object shows as its `/` (empty: the whole filesystem).
     root: String,
+    /// Mounted read-only: every change is `EROFS`.
+    readonly: bool,
 }
 
 impl Data for PlatformFs {}
@@ -145,6 +147,7 @@ impl Interp {
                     &VFS_POSIX,
                     PlatformFs {
                         root: String::new(),
+                        readonly: false,
                     },
                 )?;
                 self.vfs.mounts.push((String::from("/"), fs));
@@ -521,7 +524,13 @@ fn fs_new(vm: &mut Interp, a: Args) -> PResult<Value> {
         _ => String::new(),
     };
     let root = if root == "/" { String::new() } else { root };
-    vm.new_data(&VFS_POSIX, PlatformFs { root })
+    vm.new_data(
+        &VFS_POSIX,
+        PlatformFs {
+            root,
+            readonly: false,
+        },
+    )
 }
 
 impl Interp {
@@ -545,6 +554,11 @@ impl Interp {
         let v = self.arg(a, i);
         let text = self.path_text(v)?;
         let root = self.this::<PlatformFs>(a)?.root.clone();
+        // An empty path names nothing (as for POSIX calls): `rmdir("")` must not remove
+        // the current directory.
+        if text.is_empty() {
+            return Err(self.os_error(errno::ENOENT));
+        }
         if !text.starts_with('/') {
             return Ok(normalize(&self.vfs.platform_cwd, &text));
         }
@@ -576,9 +590,22 @@ impl Interp {
     }
 }
 
-fn fs_mount(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    let _ = vm;
+/// `mount(readonly, mkfs)`: called by `vfs.mount`.
+fn fs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "mount", 3, 3)?;
+    let readonly = vm.truthy(vm.arg(a, 1))?;
+    vm.data_mut::<PlatformFs>(vm.arg(a, 0))
+        .ok_or_else(|| PyErr::type_error("VfsPosix expected"))?
+        .readonly = readonly;
     Ok(Value::None)
+}
+
+/// `EROFS` if this filesystem was mounted read-only.
+fn writable(vm: &mut Interp, a: Args) -> PResult<()> {
+    if vm.this::<PlatformFs>(a)?.readonly {
+        return Err(vm.os_error(errno::EROFS));
+    }
+    Ok(())
 }
 
 fn fs_umount(vm: &mut Interp, _a: Args) -> PResult<Value> {
@@ -590,12 +617,19 @@ fn fs_open(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "open", 3, 3)?;
     let path = vm.fs_path(a, 1)?;
     let mode = vm.path_text(vm.arg(a, 2))?;
+    if mode.contains(['w', 'a', 'x', '+']) {
+        writable(vm, a)?;
+    }
     crate::modules::io::open_platform_file(vm, &path, &mode)
 }
 
 fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "ilistdir", 2, 2)?;
-    let path = vm.fs_path(a, 1)?;
+    // (`listdir("")` lists the current directory.)
+    let path = match vm.path_text(vm.arg(a, 1))?.as_str() {
+        "" => vm.vfs.platform_cwd.clone(),
+        _ => vm.fs_path(a, 1)?,
+    };
     let like = vm.arg(a, 1);
     let entries = vm.with_fs(|fs| fs.list_dir(&path))?;
     let base = vm.temp_roots.len();
@@ -649,6 +683,7 @@ fn fs_getcwd(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fs_mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "mkdir", 2, 2)?;
+    writable(vm, a)?;
     let path = vm.fs_path(a, 1)?;
     vm.with_fs(|fs| fs.mkdir(&path))?;
     Ok(Value::None)
@@ -656,6 +691,7 @@ fn fs_mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fs_rmdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "rmdir", 2, 2)?;
+    writable(vm, a)?;
     let path = vm.fs_path(a, 1)?;
     vm.with_fs(|fs| fs.rmdir(&path))?;
     Ok(Value::None)
@@ -663,6 +699,7 @@ fn fs_rmdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fs_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "remove", 2, 2)?;
+    writable(vm, a)?;
     let path = vm.fs_path(a, 1)?;
     vm.with_fs(|fs| fs.remove(&path))?;
     Ok(Value::None)
@@ -670,6 +707,7 @@ fn fs_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fs_rename(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "rename", 3, 3)?;
+    writable(vm, a)?;
     let from = vm.fs_path(a, 1)?;
     let to = vm.fs_path(a, 2)?;
     vm.with_fs(|fs| fs.rename(&from, &to))?;

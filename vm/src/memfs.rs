@@ -53,9 +53,20 @@ impl MemFs {
             .sum()
     }
 
+    /// The node at `path`: `ENOTDIR` if a file stands where a directory of the path should
+    /// be, `ENOENT` if it is missing.
     fn node(&self, path: &str) -> FsResult<&Node> {
-        let i = *self.paths.get(path).ok_or(errno::ENOENT)?;
-        self.nodes[i].as_ref().ok_or(errno::ENOENT)
+        if let Some(node) = self.paths.get(path).and_then(|i| self.nodes[*i].as_ref()) {
+            return Ok(node);
+        }
+        let mut dir = path;
+        while dir != "/" {
+            dir = parent(dir);
+            if let Some(Some(Node::File(_))) = self.paths.get(dir).map(|i| &self.nodes[*i]) {
+                return Err(errno::ENOTDIR);
+            }
+        }
+        Err(errno::ENOENT)
     }
 
     fn parent_is_dir(&self, path: &str) -> FsResult<()> {
@@ -391,5 +402,15 @@ mod tests {
         assert_eq!(fs.write(fd, b"0123456789"), Ok(10));
         assert_eq!(fs.write(fd, b"x"), Err(errno::ENOSPC));
         assert_eq!(fs.open("/missing/f", write_mode()), Err(errno::ENOENT));
+    }
+
+    #[test]
+    fn a_file_inside_a_path_is_not_a_directory() {
+        let mut fs = MemFs::new(1 << 16);
+        fs.open("/file", write_mode()).unwrap();
+        assert_eq!(fs.stat("/file/x"), Err(errno::ENOTDIR));
+        assert_eq!(fs.open("/file/x/y", write_mode()), Err(errno::ENOTDIR));
+        assert_eq!(fs.mkdir("/file/d"), Err(errno::ENOTDIR));
+        assert_eq!(fs.stat("/missing/x"), Err(errno::ENOENT));
     }
 }

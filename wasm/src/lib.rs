@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 /// Runs `source` as a file named `<stdin>`, calling `write(text)` with each chunk of output and
 /// then with the traceback of an uncaught exception. Returns `true` when the program finished
-/// without one.
+/// without one (`SystemExit` is a normal end).
 #[wasm_bindgen]
 pub fn run(source: &str, write: &js_sys::Function) -> bool {
     let mut vm = Vm::new(JsConsole::new(write.clone()), Config::default());
@@ -22,6 +22,8 @@ pub fn run(source: &str, write: &js_sys::Function) -> bool {
     console.flush();
     match result {
         Ok(()) => true,
+        // `sys.exit()` ends the program quietly, as on a board.
+        Err(exception) if exception.is_system_exit() => true,
         Err(exception) => {
             console.emit(&exception.traceback);
             false

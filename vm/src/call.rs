@@ -200,6 +200,7 @@ impl Interp {
                 pc: 0,
                 state: GenState::Created,
                 handlers: Vec::new(),
+                pending: Value::None,
             }));
             let g = self.alloc(gen_obj)?;
             self.stack.truncate(callee_at);
@@ -767,6 +768,13 @@ impl Interp {
         };
         let Obj::Generator(gen_obj) = self.heap.get_mut(gr) else {
             return Err(PyErr::type_error("not a generator"));
+        };
+        // An exception from `pend_throw` takes the place of the value sent.
+        let throw = match throw {
+            None if gen_obj.pending != Value::None && gen_obj.state != GenState::Running => {
+                Some(core::mem::replace(&mut gen_obj.pending, Value::None))
+            }
+            throw => throw,
         };
         match gen_obj.state {
             GenState::Running => {

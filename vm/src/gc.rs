@@ -160,6 +160,7 @@ impl Obj {
                 f(g.func);
                 f(Value::Obj(g.module));
                 g.saved.iter().for_each(|v| f(*v));
+                f(g.pending);
                 g.code.trace(f);
             }
         }
@@ -189,6 +190,10 @@ pub struct Heap {
     over_budget: bool,
     /// Bytes allocated since the last collection (for `gc.threshold`).
     since_collect: usize,
+    /// Bytes ever allocated, and the most ever in use (`micropython.mem_total`,
+    /// `mem_peak`).
+    total: usize,
+    peak: usize,
 }
 
 impl Heap {
@@ -200,6 +205,8 @@ impl Heap {
             limit,
             over_budget: false,
             since_collect: 0,
+            total: 0,
+            peak: 0,
         }
     }
 
@@ -214,6 +221,24 @@ impl Heap {
     /// Bytes allocated since the last collection.
     pub fn allocated_since_collect(&self) -> usize {
         self.since_collect
+    }
+
+    /// Bytes ever allocated (growth of objects included).
+    pub fn total_allocated(&self) -> usize {
+        self.total
+    }
+
+    /// The most bytes ever in use at once.
+    pub fn peak(&self) -> usize {
+        self.peak
+    }
+
+    /// Account for `size` more bytes in use.
+    fn grow(&mut self, size: usize) {
+        self.used += size;
+        self.total += size;
+        self.since_collect += size;
+        self.peak = self.peak.max(self.used);
     }
 
     /// Would an object of this kind fit without a collection?
@@ -238,8 +263,7 @@ impl Heap {
         if self.used + size > self.limit && !self.over_budget {
             return Err(OutOfMemory);
         }
-        self.used += size;
-        self.since_collect += size;
+        self.grow(size);
         let slot = Slot {
             obj: Some(obj),
             size,
@@ -257,7 +281,7 @@ impl Heap {
     /// Store an object for the VM's whole life (types, modules), outside the budget check.
     pub fn alloc_permanent(&mut self, obj: Obj) -> Value {
         let size = obj.size();
-        self.used += size;
+        self.grow(size);
         self.slots.push(Slot {
             obj: Some(obj),
             size,
@@ -291,9 +315,12 @@ impl Heap {
     /// Account for an object that grew (a list append) or shrank.
     pub fn resize(&mut self, r: ObjRef) {
         let slot = &mut self.slots[r.0 as usize];
-        let new = slot.obj.as_ref().map_or(0, Obj::size);
-        self.used = self.used - slot.size + new;
+        let (old, new) = (slot.size, slot.obj.as_ref().map_or(0, Obj::size));
         slot.size = new;
+        self.used -= old;
+        self.grow(new);
+        self.total -= old.min(new);
+        self.since_collect -= old.min(new);
     }
 
     /// Mark everything reachable from `roots`, free the rest. Returns bytes freed; the state

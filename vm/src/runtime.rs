@@ -2617,7 +2617,7 @@ impl Interp {
             v => self.index_arg(v)?,
         };
         if step == 0 {
-            return Err(PyErr::new(ErrKind::ValueError, "slice step cannot be zero"));
+            return Err(PyErr::new(ErrKind::ValueError, "slice step can't be zero"));
         }
         let len = len as i64;
         let clamp = |v: Value, default: i64| -> PResult<i64> {

@@ -309,7 +309,16 @@ impl Interp {
     pub fn exec(&mut self, source: &str, filename: &str, mode: Mode) -> Result<(), Exception> {
         let base = self.stack.len();
         let depth = self.frames.len();
-        let result = self.run_source(source, filename, mode, self.main);
+        // A whole file run in `__main__` is that module's `__file__` (`<stdin>` for code the
+        // REPL is given), as on MicroPython.
+        let result = match mode {
+            Mode::File => self.str_value(filename).map(|name| {
+                let key = self.interner.intern("__file__");
+                self.module_set(self.main, key, name);
+            }),
+            _ => Ok(()),
+        }
+        .and_then(|()| self.run_source(source, filename, mode, self.main));
         self.stack.truncate(base);
         self.frames.truncate(depth);
         self.blocks.clear();

@@ -133,8 +133,20 @@ fn read_stdin() -> Result<String, String> {
 /// Run a program as the unix port does: output to stdout, traceback to stderr, exit 1.
 fn run_code(source: &str, file: &str, argv: Vec<String>, config: Config) -> ExitCode {
     let stdout = Arc::new(Mutex::new(std::io::stdout()));
+    // The script's directory, resolved to an absolute path as the unix port does (so the
+    // `__file__` of modules imported from it is absolute too).
     let dir = match std::path::Path::new(file).parent() {
-        Some(d) if file != "<stdin>" => d.to_string_lossy().into_owned(),
+        Some(d) if file != "<stdin>" => {
+            let d = if d.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                d
+            };
+            std::fs::canonicalize(d)
+                .unwrap_or_else(|_| d.to_path_buf())
+                .to_string_lossy()
+                .into_owned()
+        }
         _ => String::new(),
     };
     let platform = host::HostPlatform::new(stdout, Arc::new(AtomicBool::new(false)))

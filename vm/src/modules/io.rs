@@ -975,6 +975,9 @@ pub(crate) fn native_poll(vm: &mut Interp, v: Value, events: u32) -> Option<u32>
     if vm.data_ref::<Mem>(v).is_some() {
         return Some(events & (POLLIN | POLLOUT));
     }
+    if let Some(ready) = super::ringio::ring_poll(vm, v, events) {
+        return Some(ready);
+    }
     let f = vm.data_ref::<File>(v)?;
     let (target, readable, writable) = (f.target, f.readable, f.writable);
     let mut ready = 0;

@@ -32,8 +32,9 @@ fn mp_heap_locked(vm: &mut Interp, _a: Args) -> PResult<Value> {
 
 fn mp_mem_info(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (used, total) = (vm.heap.used(), vm.heap.limit());
+    let (ever, peak) = (vm.heap.total_allocated(), vm.heap.peak());
     let text = alloc::format!(
-        "mem: total={used}, current={used}, peak={used}\nstack: {} out of {}\nGC: total: {total}, used: {used}, free: {}\n",
+        "mem: total={ever}, current={used}, peak={peak}\nstack: {} out of {}\nGC: total: {total}, used: {used}, free: {}\n",
         vm.frames.len() * 64,
         vm.config.max_depth * 64,
         total.saturating_sub(used)
@@ -41,6 +42,20 @@ fn mp_mem_info(vm: &mut Interp, a: Args) -> PResult<Value> {
     let _ = a;
     vm.platform.write_stdout(text.as_bytes());
     Ok(Value::None)
+}
+
+/// `mem_total()`: bytes ever allocated; `mem_current()`: in use; `mem_peak()`: the most in
+/// use at once.
+fn mp_mem_total(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(vm.heap.total_allocated() as i64))
+}
+
+fn mp_mem_current(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(vm.heap.used() as i64))
+}
+
+fn mp_mem_peak(vm: &mut Interp, _a: Args) -> PResult<Value> {
+    Ok(Value::Int(vm.heap.peak() as i64))
 }
 
 fn mp_qstr_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
@@ -111,6 +126,9 @@ pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("heap_unlock", mp_heap_unlock),
     Native::new("heap_locked", mp_heap_locked),
     Native::new("mem_info", mp_mem_info),
+    Native::new("mem_total", mp_mem_total),
+    Native::new("mem_current", mp_mem_current),
+    Native::new("mem_peak", mp_mem_peak),
     Native::new("qstr_info", mp_qstr_info),
     Native::new("stack_use", mp_stack_use),
     Native::new("kbd_intr", mp_kbd_intr),

@@ -15,6 +15,7 @@ mod micropython;
 mod os;
 mod random;
 mod re;
+mod ringio;
 mod select;
 mod sys;
 pub(crate) mod time;
@@ -120,7 +121,12 @@ impl Interp {
         let m = match name {
             "sys" => self.make_sys()?,
             "gc" => self.native_module("gc", gc::FUNCTIONS),
-            "micropython" => self.native_module("micropython", micropython::FUNCTIONS),
+            "micropython" => {
+                let m = self.native_module("micropython", micropython::FUNCTIONS);
+                let c = self.data_class(&ringio::RINGIO);
+                self.set_attr_str(m, "RingIO", Value::Obj(c));
+                m
+            }
             "time" => self.native_module("time", time::FUNCTIONS),
             "math" => math::make(self),
             "cmath" => math::make_cmath(self),

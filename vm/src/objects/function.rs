@@ -39,4 +39,6 @@ pub struct Generator {
     pub state: GenState,
     /// Depth of the handler stack entries saved with the frame.
     pub handlers: Vec<(u32, u32)>,
+    /// What `pend_throw` asked to raise at the next resume (`None`: nothing).
+    pub pending: Value,
 }

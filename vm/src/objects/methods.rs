@@ -1270,6 +1270,23 @@ fn gen_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
 }
 
+/// `gen.pend_throw(exc)` (MicroPython's): raise `exc` in the generator when it is next
+/// resumed, in place of the value sent; `None` cancels. Returns what was pending before.
+fn gen_pend_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "pend_throw", 2, 2)?;
+    let exc = vm.arg(a, 1);
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("generator expected"));
+    };
+    match vm.heap.get_mut(r) {
+        Obj::Generator(g) if g.state == crate::objects::function::GenState::Running => Err(
+            PyErr::new(ErrKind::ValueError, "generator already executing"),
+        ),
+        Obj::Generator(g) => Ok(core::mem::replace(&mut g.pending, exc)),
+        _ => Err(PyErr::type_error("generator expected")),
+    }
+}
+
 fn gen_close(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.close_generator(vm.arg(a, 0))?;
     Ok(Value::None)
@@ -1916,6 +1933,7 @@ const EXCEPTION: &[Native] = &[Native::new("__init__", exc_init)];
 const GENERATOR: &[Native] = &[
     Native::new("send", gen_send),
     Native::new("throw", gen_throw),
+    Native::new("pend_throw", gen_pend_throw),
     Native::new("close", gen_close),
     Native::new("__next__", iter_next),
     Native::new("__iter__", iter_self),
@@ -2026,13 +2044,71 @@ pub fn register(vm: &mut Interp) {
     if let Obj::Class(k) = vm.heap.get_mut(object) {
         k.attrs.insert(new_name, Value::Obj(sm));
     }
-    // Class-level methods: int.from_bytes and dict.fromkeys bind to the class.
-    let from_bytes = vm.natives.len() as u16;
-    vm.natives.push(Native::new("from_bytes", int_from_bytes));
-    let name = vm.interner.intern("from_bytes");
-    let cm = vm.alloc_root(Obj::ClassMethod(Value::Builtin(from_bytes)));
-    if let Obj::Class(c) = vm.heap.get_mut(t.7) {
-        c.attrs.insert(name, Value::Obj(cm));
-    }
+    // Class-level methods bind to the class they are called on.
+    let (bytes, bytearray, slice) = (vm.types.bytes, vm.types.bytearray, vm.types.slice);
+    add_classmethod(vm, &[t.7], Native::new("from_bytes", int_from_bytes));
+    add_classmethod(
+        vm,
+        &[bytes, bytearray],
+        Native::new("fromhex", bytes_fromhex),
+    );
+    add_methods(vm, slice, SLICE);
     let _ = Tag::Int;
 }
+
+/// Store `f` as a class method of each of `classes`.
+fn add_classmethod(vm: &mut Interp, classes: &[crate::gc::ObjRef], f: Native) {
+    let id = vm.natives.len() as u16;
+    vm.natives.push(f);
+    let name = vm.interner.intern(f.name);
+    let cm = vm.alloc_root(Obj::ClassMethod(Value::Builtin(id)));
+    for class in classes {
+        if let Obj::Class(c) = vm.heap.get_mut(*class) {
+            c.attrs.insert(name, Value::Obj(cm));
+        }
+    }
+}
+
+/// `bytes.fromhex(s)` / `bytearray.fromhex(s)`: pairs of hex digits, with whitespace
+/// allowed between the pairs.
+fn bytes_fromhex(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "fromhex", 2, 2)?;
+    let text = str_arg(vm, vm.arg(a, 1))?;
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut chars = text.chars();
+    let bad = || PyErr::new(ErrKind::ValueError, "non-hex digit");
+    while let Some(c) = chars.next() {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        let hi = c.to_digit(16).ok_or_else(bad)?;
+        let lo = chars.next().and_then(|c| c.to_digit(16)).ok_or_else(bad)?;
+        out.push((hi * 16 + lo) as u8);
+    }
+    if vm.arg(a, 0) == Value::Obj(vm.types.bytearray) {
+        vm.alloc(Obj::ByteArray(out))
+    } else {
+        vm.alloc(Obj::Bytes(out.into()))
+    }
+}
+
+/// `slice.indices(length)`: the slice's start, stop and step resolved against a length.
+fn slice_indices(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "indices", 2, 2)?;
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("slice expected"));
+    };
+    let Obj::Slice(start, stop, step) = *vm.heap.get(r) else {
+        return Err(PyErr::type_error("slice expected"));
+    };
+    // (A negative length counts as none, as on MicroPython.)
+    let len = vm.index_arg(vm.arg(a, 1))?.max(0);
+    let (start, stop, step) = vm.slice_indices(start, stop, step, len as usize)?;
+    vm.tuple(alloc::vec![
+        Value::Int(start),
+        Value::Int(stop),
+        Value::Int(step)
+    ])
+}
+
+const SLICE: &[Native] = &[Native::new("indices", slice_indices)];

@@ -13,8 +13,6 @@ for code in "bBhHiIlLqQfd":
     a = array(code, [1, 2])
     print(code, a, len(a), a[0], type(a[1]).__name__)
 print(array("i"), array("f"), array("b", []), repr(array("B", [7])), str(array("h", [-1])))
-check(lambda: array("O", [1, "x", None]))
-check(lambda: array("O", [1, "x", None])[1])
 check(lambda: array("P", [1, 2]))
 check(lambda: len(bytes(array("P", [1]))) in (4, 8))
 

@@ -58,3 +58,23 @@ e = MyError(errno.EAGAIN, "try again")
 print(repr(e), "|", str(e), "|", e.errno, isinstance(e, OSError))
 import uerrno
 print(uerrno is errno)
+
+# errorcode is read-only, as MicroPython's dicts in ROM are; copies are ordinary dicts.
+import errno as _e
+
+for change in (
+    lambda: _e.errorcode.pop(2),
+    lambda: _e.errorcode.popitem(),
+    lambda: _e.errorcode.update({1: "x"}),
+    lambda: _e.errorcode.clear(),
+    lambda: _e.errorcode.__setitem__(2, "x"),
+    lambda: _e.errorcode.setdefault(0, "x"),
+):
+    try:
+        change()
+        print("changed")
+    except TypeError:
+        print("TypeError")
+c = _e.errorcode.copy()
+c[0] = "zero"
+print(c[0], 0 in _e.errorcode, _e.errorcode[2])

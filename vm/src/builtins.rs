@@ -82,21 +82,22 @@ impl Interp {
             .collect()
     }
 
-    /// Check the positional argument count.
-    pub(crate) fn nargs(&self, a: Args, name: &str, min: usize, max: usize) -> PResult<()> {
+    /// Check the positional argument count. `_name` says at the call site which function
+    /// this is; the messages, as MicroPython's for built-in functions, say `function`.
+    pub(crate) fn nargs(&self, a: Args, _name: &str, min: usize, max: usize) -> PResult<()> {
         if a.len < min || a.len > max {
             return Err(PyErr::type_error(if min == max {
                 alloc::format!(
-                    "{name}() takes {min} positional arguments but {} were given",
+                    "function takes {min} positional arguments but {} were given",
                     a.len
                 )
             } else if a.len < min {
                 alloc::format!(
-                    "{name}() missing {} required positional arguments",
+                    "function missing {} required positional arguments",
                     min - a.len
                 )
             } else {
-                alloc::format!("{name}() takes at most {max} arguments ({} given)", a.len)
+                alloc::format!("function expected at most {max} arguments, got {}", a.len)
             }));
         }
         Ok(())
@@ -156,6 +157,7 @@ const FUNCTIONS: &[Native] = &[
     Native::new("exec", exec),
     Native::new("compile", compile),
     Native::new("help", help),
+    Native::new("__repl_print__", repl_print),
     Native::new("eval", eval),
     Native::new("const", const_),
     Native::new("__import__", import_),
@@ -230,6 +232,8 @@ pub fn init(interp: &mut Interp) {
     for kind in ErrKind::ALL {
         named.push((kind.name(), Value::Obj(t.exc(kind))));
     }
+    let name = interp.name_str("builtins");
+    named.push(("__name__", name));
     for (n, v) in named {
         let id = interp.interner.intern(n);
         attrs.insert(id, v);
@@ -1099,6 +1103,14 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
     vm.run_code_in(code, globals, locals)
 }
 
+/// `__repl_print__(value)`: print a value as the REPL does (MicroPython's hook).
+fn repl_print(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "__repl_print__", 1, 1)?;
+    let module = vm.frames.last().map_or(vm.main, |f| f.module);
+    vm.repl_print(vm.arg(a, 0), module)?;
+    Ok(Value::None)
+}
+
 /// What `compile` makes: code ready to run with `exec` or `eval`.
 #[derive(Debug)]
 struct CodeObject {
@@ -1662,10 +1674,22 @@ fn new_memoryview(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "array", 1, 2)?;
-    let code = match vm.as_str(vm.arg(a, 0)) {
-        Some(s) if s.len() == 1 && crate::objects::array::item_size(s.as_bytes()[0]).is_some() => {
-            s.as_bytes()[0]
+    // The typecode is the first character of a str (or bytes), as on MicroPython.
+    let tc = vm.arg(a, 0);
+    let first = match vm.as_str(tc) {
+        Some(s) => s.as_bytes().first().copied(),
+        None if matches!(tc, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Bytes(_))) => {
+            vm.as_bytes(tc).and_then(|b| b.first().copied())
         }
+        None => {
+            return Err(PyErr::type_error(alloc::format!(
+                "can't convert '{}' object to str implicitly",
+                vm.type_name(tc)
+            )));
+        }
+    };
+    let code = match first {
+        Some(c) if crate::objects::array::item_size(c).is_some() => c,
         _ => return Err(PyErr::new(ErrKind::ValueError, "bad typecode")),
     };
     let data = if a.len == 2 {

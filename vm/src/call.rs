@@ -263,7 +263,7 @@ impl Interp {
                 Some(i) => {
                     if slots[i] != Value::Undef {
                         return Err(PyErr::type_error(alloc::format!(
-                            "{name}() got multiple values for argument '{text}'"
+                            "function got multiple values for argument '{text}'"
                         )));
                     }
                     slots[i] = value;
@@ -284,20 +284,26 @@ impl Interp {
         let defaults = func.defaults.clone();
         let kwdefaults = func.kwdefaults.clone();
         let first_default = p - defaults.len().min(p);
-        let mut missing = 0;
+        let mut missing = None;
         for (i, slot) in slots.iter_mut().enumerate().take(p) {
             if *slot == Value::Undef {
                 if i >= first_default {
                     *slot = defaults[i - first_default];
                 } else {
-                    missing += 1;
+                    missing = Some(i);
                 }
             }
         }
-        if missing > 0 {
-            return Err(PyErr::type_error(alloc::format!(
-                "{name}() missing {missing} required positional arguments"
-            )));
+        // MicroPython's messages: by count when only positional arguments were given, else
+        // by the (0-based) position of the last one missing.
+        if let Some(i) = missing {
+            return Err(PyErr::type_error(if n_kw == 0 && kwdefaults.is_empty() {
+                alloc::format!(
+                    "{name}() takes {first_default} positional arguments but {n_args} were given"
+                )
+            } else {
+                alloc::format!("function missing required positional argument #{i}")
+            }));
         }
         for j in 0..k {
             if slots[p + j] == Value::Undef {
@@ -306,7 +312,7 @@ impl Interp {
                     Some((_, v)) => slots[p + j] = *v,
                     None => {
                         return Err(PyErr::type_error(alloc::format!(
-                            "{name}() missing required keyword argument '{}'",
+                            "function missing required keyword argument '{}'",
                             self.interner.name(id)
                         )));
                     }
@@ -431,8 +437,11 @@ impl Interp {
             _ => None,
         };
         if let Some(f) = plain_new {
-            let sm = self.alloc(Obj::StaticMethod(f))?;
-            self.module_set(cref, new_id, sm);
+            // (The class is rooted nowhere else while the wrapper is allocated.)
+            self.temp_roots.push(class);
+            let sm = self.alloc(Obj::StaticMethod(f));
+            self.temp_roots.retain(|t| *t != class);
+            self.module_set(cref, new_id, sm?);
         }
         // Attributes that want to know their name and owner (`__set_name__`).
         let attrs: Vec<(u32, Value)> = match self.heap.get(cref) {

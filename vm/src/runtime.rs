@@ -885,6 +885,27 @@ impl Interp {
         }
     }
 
+    /// An index into `container`: an int, or MicroPython's TypeError naming both types
+    /// (`list indices must be integers, not str`).
+    pub(crate) fn subscript_index(&self, container: Value, i: Value) -> PResult<i64> {
+        let kind = match self.type_name(container) {
+            "str" => "string",
+            other => other,
+        };
+        self.subscript_index_named(kind, i)
+    }
+
+    /// As [`Self::subscript_index`], for a container known by its type's name.
+    fn subscript_index_named(&self, kind: &str, i: Value) -> PResult<i64> {
+        self.index_arg(i).map_err(|e| match e.kind {
+            ErrKind::TypeError => PyErr::type_error(alloc::format!(
+                "{kind} indices must be integers, not {}",
+                self.type_name(i)
+            )),
+            _ => e,
+        })
+    }
+
     pub(crate) fn truthy(&mut self, v: Value) -> PResult<bool> {
         Ok(match v {
             Value::None | Value::Undef => false,
@@ -1185,8 +1206,13 @@ impl Interp {
                             self.write_repr(args, out, depth + 1)?;
                             return Ok(());
                         }
-                        if self.class_of(v) == self.types.object {
-                            out.push_str("<object>");
+                        let class = self.class_of(v);
+                        // Objects of built-in classes print as their type (`<object>`,
+                        // `<sha256>`), as MicroPython's native objects do.
+                        let native = class == self.types.object
+                            || matches!(self.heap.get(class), Obj::Class(c) if c.builtin);
+                        if native {
+                            let _ = write!(out, "<{}>", self.class_name(class));
                             return Ok(());
                         }
                         // (MicroPython prints these addresses without `0x`.)
@@ -1332,6 +1358,12 @@ impl Interp {
                     let keys: Vec<u64> = d.iter().map(|e| e.hash).collect();
                     keys.into_iter()
                         .fold(0x1234, |a, h| a ^ h.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                }
+                Obj::Array(..) | Obj::MemoryView(..) => {
+                    return Err(PyErr::type_error(alloc::format!(
+                        "unsupported type for __hash__: '{}'",
+                        self.type_name(v)
+                    )));
                 }
                 Obj::Slice(..)
                 | Obj::DictView(_, 0 | 2)
@@ -1625,8 +1657,9 @@ impl Interp {
             }
             (BinOp::Add, Obj::Array(code, x)) => {
                 let code = *code;
+                // Any buffer's bytes are appended raw, as on MicroPython.
                 let Some(y) = self.as_bytes(bv) else {
-                    return Ok(None);
+                    return Err(PyErr::type_error("object with buffer protocol required"));
                 };
                 let mut joined = x.clone();
                 joined.extend_from_slice(y);
@@ -2112,7 +2145,17 @@ impl Interp {
         })
     }
 
+    /// A bare `TypeError` if `d` is a read-only dict (as MicroPython raises for its fixed
+    /// dicts).
+    pub(crate) fn check_not_fixed(&self, d: Value) -> PResult<()> {
+        match self.dict_ref(d) {
+            Some(t) if t.is_fixed() => Err(PyErr::bare(ErrKind::TypeError)),
+            _ => Ok(()),
+        }
+    }
+
     pub(crate) fn dict_set(&mut self, d: Value, key: Value, value: Value) -> PResult<()> {
+        self.check_not_fixed(d)?;
         let found = self.dict_find(d, key)?;
         let hash = match found {
             Some((pos, _)) => {
@@ -2135,6 +2178,7 @@ impl Interp {
     }
 
     pub(crate) fn dict_remove(&mut self, d: Value, key: Value) -> PResult<Option<Value>> {
+        self.check_not_fixed(d)?;
         let Some((pos, _)) = self.dict_find(d, key)? else {
             return Ok(None);
         };
@@ -2487,7 +2531,7 @@ impl Interp {
         match self.heap.get(r) {
             Obj::List(items) => {
                 let len = items.len();
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 match norm_index(idx, len) {
                     Some(k) => match self.heap.get(r) {
                         Obj::List(items) => Ok(items[k]),
@@ -2498,14 +2542,14 @@ impl Interp {
             }
             Obj::Tuple(items) => {
                 let len = items.len();
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 match norm_index(idx, len) {
                     Some(k) => Ok(self.tuple_items(o)[k]),
                     None => Err(PyErr::new(ErrKind::IndexError, "tuple index out of range")),
                 }
             }
             Obj::Str(s) => {
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 // ASCII text (the common case) indexes by byte.
                 let c = if s.is_ascii() {
                     norm_index(idx, s.len()).map(|k| s.as_bytes()[k] as char)
@@ -2521,14 +2565,14 @@ impl Interp {
                 }
             }
             Obj::Bytes(b) => {
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 match norm_index(idx, b.len()) {
                     Some(k) => Ok(Value::Int(i64::from(b[k]))),
                     None => Err(PyErr::new(ErrKind::IndexError, "index out of range")),
                 }
             }
             Obj::ByteArray(b) => {
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 match norm_index(idx, b.len()) {
                     Some(k) => Ok(Value::Int(i64::from(b[k]))),
                     None => Err(PyErr::new(
@@ -2539,7 +2583,7 @@ impl Interp {
             }
             Obj::Range(start, stop, step) => {
                 let (start, stop, step) = (*start, *stop, *step);
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 match norm_index(idx, range_len(start, stop, step)) {
                     Some(k) => Ok(Value::Int(start + step * k as i64)),
                     None => Err(PyErr::new(
@@ -2745,7 +2789,7 @@ impl Interp {
         match self.heap.get(r) {
             Obj::List(items) => {
                 let len = items.len();
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 let Some(k) = norm_index(idx, len) else {
                     return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
                 };
@@ -2756,7 +2800,7 @@ impl Interp {
             }
             Obj::ByteArray(b) => {
                 let len = b.len();
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 let byte = self
                     .as_int(v)
                     .filter(|x| (0..256).contains(x))
@@ -2898,7 +2942,7 @@ impl Interp {
         match self.heap.get(r) {
             Obj::List(items) => {
                 let len = items.len();
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 let Some(k) = norm_index(idx, len) else {
                     return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
                 };
@@ -2909,7 +2953,7 @@ impl Interp {
             }
             Obj::ByteArray(b) => {
                 let len = b.len();
-                let idx = self.index_arg(i)?;
+                let idx = self.subscript_index(o, i)?;
                 let Some(k) = norm_index(idx, len) else {
                     return Err(PyErr::new(
                         ErrKind::IndexError,
@@ -3339,8 +3383,13 @@ impl Interp {
             }
             Some(NumRef::Float(f)) if matches!(code, b'f' | b'd') => Ok((0, f, true)),
             _ => Err(PyErr::type_error(alloc::format!(
-                "can't convert {} to int",
-                self.type_name(v)
+                "can't convert {} to {}",
+                self.type_name(v),
+                if matches!(code, b'f' | b'd') {
+                    "float"
+                } else {
+                    "int"
+                }
             ))),
         }
     }
@@ -3389,7 +3438,7 @@ impl Interp {
             }
             return self.alloc(Obj::Array(code, out));
         }
-        let idx = self.index_arg(i)?;
+        let idx = self.subscript_index(Value::Obj(r), i)?;
         let k = norm_index(idx, n)
             .ok_or_else(|| PyErr::new(ErrKind::IndexError, "array index out of range"))?;
         self.array_value(r, code, k)
@@ -3412,11 +3461,24 @@ impl Interp {
                     "only slices with step=1 (aka None) are supported",
                 ));
             }
-            let new: Vec<u8> = match v {
-                Value::Obj(vr) if matches!(self.heap.get(vr), Obj::Array(..)) => {
-                    self.as_bytes(v).unwrap_or(&[]).to_vec()
+            // A buffer on the right is copied raw: its items must be as wide as ours.
+            let rhs_size = match v {
+                Value::Obj(vr) => match self.heap.get(vr) {
+                    Obj::Array(c, _) => crate::objects::array::item_size(*c),
+                    Obj::Bytes(_) | Obj::ByteArray(_) => Some(1),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let new: Vec<u8> = match rhs_size {
+                Some(s) if s != size => {
+                    return Err(PyErr::new(
+                        ErrKind::ValueError,
+                        "lhs and rhs should be compatible",
+                    ));
                 }
-                _ => {
+                Some(_) => self.as_bytes(v).unwrap_or(&[]).to_vec(),
+                None => {
                     let items = self.collect_iterable(v)?;
                     self.array_pack(code, &items)?
                 }
@@ -3431,7 +3493,7 @@ impl Interp {
             self.heap.resize(r);
             return Ok(());
         }
-        let idx = self.index_arg(i)?;
+        let idx = self.subscript_index(Value::Obj(r), i)?;
         let k = norm_index(idx, n)
             .ok_or_else(|| PyErr::new(ErrKind::IndexError, "array index out of range"))?;
         let (iv, fv, is_float) = self.array_item(code, v)?;
@@ -3473,7 +3535,7 @@ impl Interp {
                 code,
             ));
         }
-        let idx = self.index_arg(i)?;
+        let idx = self.subscript_index_named("memoryview", i)?;
         let k = norm_index(idx, len)
             .ok_or_else(|| PyErr::new(ErrKind::IndexError, "index out of range"))?;
         let bytes = self.as_bytes(base).unwrap_or(&[]);
@@ -3525,7 +3587,7 @@ impl Interp {
             }
             (start + s.max(0) as usize * size, src)
         } else {
-            let idx = self.index_arg(i)?;
+            let idx = self.subscript_index_named("memoryview", i)?;
             let k = norm_index(idx, len)
                 .ok_or_else(|| PyErr::new(ErrKind::IndexError, "index out of range"))?;
             let (iv, fv, is_float) = self.array_item(code, v)?;

@@ -1471,12 +1471,8 @@ impl Interp {
                     let v = self.top();
                     if v != Value::None {
                         sync!();
-                        let mut s = tri!(self.repr(v));
-                        s.push('\n');
-                        self.platform.write_stdout(s.as_bytes());
-                        let underscore = self.interner.intern("_");
                         let module = self.frames[fi].module;
-                        self.module_set(module, underscore, v);
+                        tri!(self.repl_print(v, module));
                     }
                     self.pop();
                 }
@@ -1818,6 +1814,20 @@ impl Interp {
             self.heap.resize(m);
         }
         Ok(d)
+    }
+
+    /// What the REPL does with the value of an expression statement: print its repr (unless
+    /// it is None) and keep it as `_` in `module`.
+    pub(crate) fn repl_print(&mut self, v: Value, module: ObjRef) -> PResult<()> {
+        if v == Value::None {
+            return Ok(());
+        }
+        let mut s = self.repr(v)?;
+        s.push('\n');
+        self.platform.write_stdout(s.as_bytes());
+        let underscore = self.interner.intern("_");
+        self.module_set(module, underscore, v);
+        Ok(())
     }
 
     pub(crate) fn name_error(&self, name: u32) -> PyErr {

@@ -64,10 +64,10 @@ def _bind(cls, args, kw):
     """The field values of `cls(*args, **kw)`, as a list."""
     fields = cls._fields
     n = len(fields)
-    if len(args) > n:
+    if len(args) + len(kw) != n:
         raise TypeError(
             "%s() takes %d positional arguments but %d were given"
-            % (cls.__name__, n, len(args))
+            % (cls._name, n, len(args) + len(kw))
         )
     values = list(args)
     while len(values) < n:
@@ -93,7 +93,8 @@ def _nt_repr(self):
     for name in self._fields:
         parts.append("%s=%r" % (name, self[i]))
         i += 1
-    return "%s(%s)" % (type(self).__name__, ", ".join(parts))
+    # (A subclass prints as the namedtuple it derives from, as on MicroPython.)
+    return "%s(%s)" % (self._name, ", ".join(parts))
 
 
 def _nt_asdict(self):
@@ -251,7 +252,7 @@ def namedtuple(name, fields):
     for f in fields:
         if not isinstance(f, str):
             raise TypeError("field names must be strings")
-    ns = {"_fields": fields}
+    ns = {"_fields": fields, "_name": name}
     if _TUPLE_SUBCLASS:
         ns["__slots__"] = ()
     i = 0
@@ -270,11 +271,18 @@ class deque:
     A ring buffer of `maxlen` slots. When full, adding at one end drops an item from the
     other end; with `flags` bit 0 set it raises IndexError instead."""
 
-    def __init__(self, iterable, maxlen, flags=0):
+    def __init__(self, *args):
+        # Checked as MicroPython's built-in deque checks its arguments.
+        if len(args) < 2:
+            raise TypeError("function missing %d required positional arguments" % (2 - len(args)))
+        if len(args) > 3:
+            raise TypeError("function expected at most 3 arguments, got %d" % len(args))
+        iterable, maxlen = args[0], args[1]
+        flags = args[2] if len(args) > 2 else 0
         if not isinstance(maxlen, int):
             raise TypeError("can't convert %s to int" % type(maxlen).__name__)
         if maxlen < 0:
-            raise ValueError("maxlen must be non-negative")
+            raise ValueError
         self._buf = [None] * maxlen
         self._head = 0
         self._len = 0
@@ -373,7 +381,7 @@ class deque:
                 i = 0
 
     def __repr__(self):
-        return "deque(%r)" % list(self)
+        return "<deque>"
 
 
 # ---- OrderedDict, defaultdict ----
@@ -466,9 +474,10 @@ class OrderedDict(_DictBase):
         return "%s(%r)" % (type(self).__name__, dict(self))
 
     def __eq__(self, other):
+        # (Only another OrderedDict can be equal, as on MicroPython.)
         if isinstance(other, OrderedDict):
             return list(self.items()) == list(other.items())
-        return dict(self) == other
+        return False
 
     def __ne__(self, other):
         return not self.__eq__(other)

@@ -6,7 +6,5 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("collections", include_str!("collections.py")),
     ("struct", include_str!("struct.py")),
-    ("errno", include_str!("errno.py")),
-    ("heapq", include_str!("heapq.py")),
     ("asyncio", include_str!("asyncio.py")),
 ];

@@ -2,7 +2,7 @@
 #
 # Byte order prefixes: "@" (native: native sizes and alignment; the default), "=" (native
 # order, standard sizes, no alignment), "<" (little-endian), ">" and "!" (big-endian).
-# Native order is little-endian. Codes: b B h H i I l L q Q e f d s P O x ?.
+# Native order is little-endian. Codes: b B h H i I l L q Q e f d s P O x.
 # As in MicroPython, integers are truncated to the field's size (no range check), missing
 # arguments leave zero bytes, extra arguments are ignored, and `unpack` accepts a buffer
 # longer than the format. Floats are converted to and from IEEE-754 bits with integer
@@ -16,7 +16,7 @@ import sys as _sys
 _PTR = 8 if _sys.maxsize > 0xFFFFFFFF else 4
 
 _STANDARD = {
-    "b": 1, "B": 1, "?": 1, "x": 1, "s": 1,
+    "b": 1, "B": 1, "x": 1, "s": 1,
     "h": 2, "H": 2, "e": 2,
     "i": 4, "I": 4, "l": 4, "L": 4, "f": 4,
     "q": 8, "Q": 8, "d": 8,
@@ -52,7 +52,7 @@ def _parse(fmt):
         fmt = bytes(fmt).decode()
         key = fmt
     elif not isinstance(fmt, str):
-        raise TypeError("can't convert %s to str" % type(fmt).__name__)
+        raise TypeError("can't convert '%s' object to str implicitly" % type(fmt).__name__)
     sizes = _NATIVE
     align = True
     little = True
@@ -227,8 +227,6 @@ def _encode(c, v, sz, little):
             raise TypeError("can't convert %s to float" % type(v).__name__)
         mbits, ebits = _FLOAT[c]
         v = _float_bits(v, mbits, ebits)
-    elif c == "?":
-        v = 1 if v else 0
     elif c == "O":
         v = _object_id(v)
     elif not isinstance(v, int):
@@ -258,14 +256,24 @@ def _pack(items, little, buf, offset, args):
             p += sz
 
 
-def pack(fmt, *args):
+def _required(args, n):
+    """Check a variable argument list as MicroPython's built-in functions do."""
+    if len(args) < n:
+        raise TypeError("function missing %d required positional arguments" % (n - len(args)))
+
+
+def pack(*args):
+    _required(args, 1)
+    fmt, args = args[0], args[1:]
     items, size, little = _parse(fmt)
     buf = bytearray(size)
     _pack(items, little, buf, 0, args)
     return bytes(buf)
 
 
-def pack_into(fmt, buffer, offset, *args):
+def pack_into(*args):
+    _required(args, 3)
+    fmt, buffer, offset, args = args[0], args[1], args[2], args[3:]
     items, size, little = _parse(fmt)
     if not isinstance(buffer, bytearray) and type(buffer).__name__ not in _BUFFER_TYPES:
         raise TypeError("object with buffer protocol required")
@@ -288,8 +296,6 @@ def _decode(c, chunk, little):
     if c in _FLOAT:
         mbits, ebits = _FLOAT[c]
         return _bits_float(v, mbits, ebits)
-    if c == "?":
-        return v != 0
     if c == "O":
         if v not in _objects:
             raise ValueError("unknown object")

@@ -3,31 +3,37 @@
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
-fn gc_collect(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_collect(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "collect", 0, 0)?;
     vm.collect();
     Ok(Value::None)
 }
 
-fn gc_mem_free(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_mem_free(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "mem_free", 0, 0)?;
     Ok(Value::Int(
         (vm.heap.limit().saturating_sub(vm.heap.used())) as i64,
     ))
 }
 
-fn gc_mem_alloc(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_mem_alloc(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "mem_alloc", 0, 0)?;
     Ok(Value::Int(vm.heap.used() as i64))
 }
 
-fn gc_isenabled(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_isenabled(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "isenabled", 0, 0)?;
     Ok(Value::Bool(!vm.gc_disabled))
 }
 
-fn gc_enable(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_enable(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "enable", 0, 0)?;
     vm.gc_disabled = false;
     Ok(Value::None)
 }
 
-fn gc_disable(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn gc_disable(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "disable", 0, 0)?;
     // Collection still runs when the heap is full, as on MicroPython.
     vm.gc_disabled = true;
     Ok(Value::None)

@@ -84,7 +84,7 @@ fn new_md5(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn finished() -> PyErr {
-    PyErr::new(ErrKind::ValueError, "hash has been finalised")
+    PyErr::new(ErrKind::ValueError, "hash is final")
 }
 
 fn feed(vm: &mut Interp, h: Value, data: &[u8]) -> PResult<()> {

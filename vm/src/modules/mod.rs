@@ -7,6 +7,7 @@ mod font8x8;
 mod framebuf;
 mod gc;
 mod hashlib;
+mod heapq;
 pub(crate) mod io;
 mod json;
 pub(crate) mod machine;
@@ -58,6 +59,8 @@ const NATIVE_MODULES: &[&str] = &[
     "array",
     "random",
     "builtins",
+    "errno",
+    "heapq",
 ];
 
 impl Interp {
@@ -121,6 +124,8 @@ impl Interp {
         let m = match name {
             "sys" => self.make_sys()?,
             "gc" => self.native_module("gc", gc::FUNCTIONS),
+            "errno" => self.make_errno()?,
+            "heapq" => self.native_module("heapq", heapq::FUNCTIONS),
             "micropython" => {
                 let m = self.native_module("micropython", micropython::FUNCTIONS);
                 let c = self.data_class(&ringio::RINGIO);
@@ -537,34 +542,62 @@ const U_ALIASES: &[&str] = &[
     "websocket",
 ];
 
-/// The errno names MicroPython knows, for `OSError` messages (`[Errno 2] ENOENT`); other
-/// numbers print bare, as there.
+/// MicroPython's error numbers: the `errno` module, and the names `OSError` prints.
+const ERRNO: &[(&str, i64)] = &[
+    ("EPERM", 1),
+    ("ENOENT", 2),
+    ("EIO", 5),
+    ("EBADF", 9),
+    ("EAGAIN", 11),
+    ("ENOMEM", 12),
+    ("EACCES", 13),
+    ("EEXIST", 17),
+    ("ENODEV", 19),
+    ("EISDIR", 21),
+    ("EINVAL", 22),
+    ("EOPNOTSUPP", 95),
+    ("EADDRINUSE", 98),
+    ("ECONNABORTED", 103),
+    ("ECONNRESET", 104),
+    ("ENOBUFS", 105),
+    ("ENOTCONN", 107),
+    ("ETIMEDOUT", 110),
+    ("ECONNREFUSED", 111),
+    ("EHOSTUNREACH", 113),
+    ("EALREADY", 114),
+    ("EINPROGRESS", 115),
+];
+
+/// The name of an error number MicroPython knows (`[Errno 2] ENOENT`).
 pub(crate) fn errno_name(code: i64) -> Option<&'static str> {
-    Some(match code {
-        1 => "EPERM",
-        2 => "ENOENT",
-        5 => "EIO",
-        9 => "EBADF",
-        11 => "EAGAIN",
-        12 => "ENOMEM",
-        13 => "EACCES",
-        17 => "EEXIST",
-        19 => "ENODEV",
-        21 => "EISDIR",
-        22 => "EINVAL",
-        95 => "EOPNOTSUPP",
-        98 => "EADDRINUSE",
-        103 => "ECONNABORTED",
-        104 => "ECONNRESET",
-        105 => "ENOBUFS",
-        107 => "ENOTCONN",
-        110 => "ETIMEDOUT",
-        111 => "ECONNREFUSED",
-        113 => "EHOSTUNREACH",
-        114 => "EALREADY",
-        115 => "EINPROGRESS",
-        _ => return None,
-    })
+    ERRNO.iter().find(|(_, c)| *c == code).map(|(n, _)| *n)
+}
+
+impl Interp {
+    /// `errno`: the constants, and `errorcode` (number → name).
+    fn make_errno(&mut self) -> PResult<ObjRef> {
+        let m = self.native_module("errno", &[]);
+        let codes = self.new_dict()?;
+        self.temp_roots.push(codes);
+        let mut filled = Ok(());
+        for (name, code) in ERRNO {
+            self.set_attr_str(m, name, Value::Int(*code));
+            let text = self.name_str(name);
+            filled = self.dict_set(codes, Value::Int(*code), text);
+            if filled.is_err() {
+                break;
+            }
+        }
+        self.temp_roots.pop();
+        filled?;
+        if let Value::Obj(r) = codes
+            && let Obj::Dict(d) = self.heap.get_mut(r)
+        {
+            d.fix();
+        }
+        self.set_attr_str(m, "errorcode", codes);
+        Ok(m)
+    }
 }
 
 fn no_module(name: &str) -> PyErr {

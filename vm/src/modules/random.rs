@@ -33,7 +33,7 @@ fn random_seed(vm: &mut Interp, a: Args) -> PResult<Value> {
         .then(|| vm.arg(a, 0))
         .filter(|v| *v != Value::None)
     {
-        Some(v) => vm.hash(v)?,
+        Some(v) => vm.int_arg(v)? as u64,
         None => vm.platform.ticks_us() ^ 0x9e37_79b9_7f4a_7c15,
     };
     // Never zero: xorshift would stay there.
@@ -53,7 +53,8 @@ fn random_getrandbits(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::Int((next_u64(vm) >> (64 - k)) as i64))
 }
 
-fn random_random(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn random_random(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "random", 0, 0)?;
     Ok(Value::Float(
         (next_u64(vm) >> 11) as f64 / (1u64 << 53) as f64,
     ))
@@ -61,28 +62,21 @@ fn random_random(vm: &mut Interp, _a: Args) -> PResult<Value> {
 
 fn random_uniform(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "uniform", 2, 2)?;
-    let lo = crate::objects::int::to_f64(
-        vm.num(vm.arg(a, 0))
-            .ok_or_else(|| PyErr::type_error("must be a number"))?,
-    )?;
-    let hi = crate::objects::int::to_f64(
-        vm.num(vm.arg(a, 1))
-            .ok_or_else(|| PyErr::type_error("must be a number"))?,
-    )?;
+    let lo = vm.float_arg(vm.arg(a, 0))?;
+    let hi = vm.float_arg(vm.arg(a, 1))?;
     let r = (next_u64(vm) >> 11) as f64 / (1u64 << 53) as f64;
     Ok(Value::Float(lo + (hi - lo) * r))
 }
 
+/// A random member of `range(start, stop, step)`; an empty range or a zero step is a bare
+/// `ValueError`, as on MicroPython.
 fn randrange_from(vm: &mut Interp, start: i64, stop: i64, step: i64) -> PResult<Value> {
     if step == 0 {
-        return Err(PyErr::new(ErrKind::ValueError, "zero step for randrange()"));
+        return Err(PyErr::bare(ErrKind::ValueError));
     }
     let n = crate::runtime::range_len(start, stop, step);
     if n == 0 {
-        return Err(PyErr::new(
-            ErrKind::ValueError,
-            "empty range for randrange()",
-        ));
+        return Err(PyErr::bare(ErrKind::ValueError));
     }
     let k = below(vm, n as u64) as i64;
     Ok(Value::Int(start + k * step))
@@ -112,10 +106,7 @@ fn random_choice(vm: &mut Interp, a: Args) -> PResult<Value> {
     let seq = vm.arg(a, 0);
     let n = vm.len(seq)?;
     if n == 0 {
-        return Err(PyErr::new(
-            ErrKind::IndexError,
-            "can't choose from an empty sequence",
-        ));
+        return Err(PyErr::bare(ErrKind::IndexError));
     }
     let k = below(vm, n as u64) as i64;
     vm.getitem(seq, Value::Int(k))

@@ -1,6 +1,7 @@
 //! `time`: MicroPython's ticks, sleeps and the wall clock.
 
 use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -11,11 +12,13 @@ fn ticks(v: u64) -> Value {
     Value::Int((v % TICKS_PERIOD as u64) as i64)
 }
 
-fn time_ticks_us(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn time_ticks_us(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ticks_us", 0, 0)?;
     Ok(ticks(vm.platform.ticks_us()))
 }
 
-fn time_ticks_ms(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn time_ticks_ms(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "ticks_ms", 0, 0)?;
     Ok(ticks(vm.platform.ticks_us() / 1000))
 }
 
@@ -59,36 +62,32 @@ fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
     Ok(Value::None)
 }
 
-fn number(vm: &Interp, v: Value) -> PResult<f64> {
-    match vm.num(v) {
-        Some(n) => crate::objects::int::to_f64(n),
-        None => Err(PyErr::type_error("can't convert to float")),
-    }
-}
-
 fn time_sleep(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sleep", 1, 1)?;
-    let s = number(vm, vm.arg(a, 0))?;
+    let s = vm.float_arg(vm.arg(a, 0))?;
     sleep_for(vm, s * 1e6)
 }
 
+/// `sleep_ms(n)` / `sleep_us(n)`: whole milliseconds or microseconds.
 fn time_sleep_ms(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sleep_ms", 1, 1)?;
-    let s = number(vm, vm.arg(a, 0))?;
-    sleep_for(vm, s * 1e3)
+    let ms = vm.int_arg(vm.arg(a, 0))?;
+    sleep_for(vm, ms as f64 * 1e3)
 }
 
 fn time_sleep_us(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "sleep_us", 1, 1)?;
-    let s = number(vm, vm.arg(a, 0))?;
-    sleep_for(vm, s)
+    let us = vm.int_arg(vm.arg(a, 0))?;
+    sleep_for(vm, us as f64)
 }
 
-fn time_time(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn time_time(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "time", 0, 0)?;
     Ok(Value::Float(vm.platform.epoch_seconds()))
 }
 
-fn time_time_ns(vm: &mut Interp, _a: Args) -> PResult<Value> {
+fn time_time_ns(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "time_ns", 0, 0)?;
     let ns = vm.platform.epoch_seconds() * 1e9;
     Ok(Value::Int(ns as i64))
 }
@@ -130,7 +129,7 @@ fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
         None | Some(Value::None) => vm.platform.epoch_seconds() as i64,
         Some(v) => match vm.as_int(v) {
             Some(i) => i,
-            None => libm::floor(number(vm, v)?) as i64,
+            None => libm::floor(vm.float_arg(v)?) as i64,
         },
     };
     let days = secs.div_euclid(86_400);
@@ -146,8 +145,18 @@ fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn time_mktime(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "mktime", 1, 1)?;
     let t = vm.arg(a, 0);
-    let items = vm.collect_iterable(t)?;
-    if items.len() < 6 {
+    let items = match t {
+        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_) | Obj::List(_)) => {
+            vm.collect_iterable(t)?
+        }
+        _ => {
+            return Err(PyErr::type_error(alloc::format!(
+                "object '{}' isn't a tuple or list",
+                vm.type_name(t)
+            )));
+        }
+    };
+    if !(8..=9).contains(&items.len()) {
         return Err(PyErr::type_error("mktime needs a tuple of length 8 or 9"));
     }
     let mut f = [0i64; 6];

@@ -11,14 +11,15 @@ pub fn item_size(typecode: u8) -> Option<usize> {
         b'b' | b'B' => 1,
         b'h' | b'H' => 2,
         b'i' | b'I' | b'f' => 4,
-        b'l' | b'L' | b'q' | b'Q' | b'd' => 8,
+        // `P` holds a pointer-sized unsigned int (a 64-bit VM's).
+        b'l' | b'L' | b'q' | b'Q' | b'P' | b'd' => 8,
         _ => return None,
     })
 }
 
-/// An unsigned 64-bit item too large for a small int (`Q`/`L` with the top bit set).
+/// An unsigned 64-bit item too large for a small int (`Q`/`L`/`P` with the top bit set).
 pub fn big_item(typecode: u8, data: &[u8], index: usize) -> Option<u64> {
-    if !matches!(typecode, b'Q' | b'L') {
+    if !matches!(typecode, b'Q' | b'L' | b'P') {
         return None;
     }
     let b = &data[index * 8..index * 8 + 8];

@@ -19,11 +19,23 @@ pub struct Dict {
     entries: Vec<Option<Entry>>,
     index: HashTable<u32>,
     len: usize,
+    /// Read-only, as MicroPython's dicts in ROM (`errno.errorcode`): changes are refused
+    /// by the VM before they reach the table.
+    fixed: bool,
 }
 
 impl Dict {
     pub fn new() -> Self {
         Dict::default()
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        self.fixed
+    }
+
+    /// Make the dict read-only from now on.
+    pub fn fix(&mut self) {
+        self.fixed = true;
     }
 
     pub fn len(&self) -> usize {

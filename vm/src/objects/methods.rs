@@ -836,6 +836,7 @@ fn dict_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn dict_popitem(vm: &mut Interp, a: Args) -> PResult<Value> {
     dict_arg(vm, vm.arg(a, 0))?;
+    vm.check_not_fixed(vm.arg(a, 0))?;
     let Value::Obj(r) = vm.arg(a, 0) else {
         unreachable!("checked")
     };
@@ -884,6 +885,7 @@ fn dict_update(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn dict_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
     dict_arg(vm, vm.arg(a, 0))?;
+    vm.check_not_fixed(vm.arg(a, 0))?;
     if let Value::Obj(r) = vm.arg(a, 0)
         && let Obj::Dict(d) = vm.heap.get_mut(r)
     {

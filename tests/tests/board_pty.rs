@@ -219,8 +219,52 @@ fn friendly_repl_banner_and_lines() {
     );
     d.send(b"6*7\r");
     d.expect(b"6*7\r\n42\r\n>>> ");
+    // Auto-indent after a colon; a backspace takes the indentation back, and an empty
+    // line ends the statement.
     d.send(b"if 1:\r");
-    d.expect(b"if 1:\r\n... ");
-    d.send(b"    print('x')\r\r");
-    d.expect(b"    print('x')\r\n... \r\nx\r\n>>> ");
+    d.expect(b"if 1:\r\n...     ");
+    d.send(b"print('x')\r");
+    d.expect(b"print('x')\r\n...     ");
+    d.send(b"\x7f\r");
+    d.expect(b"\x08\x08\x08\x08\x1b[K\r\nx\r\n>>> ");
+}
+
+/// `--tcp ADDR`: the same board REPL on a TCP port; the board (and its state) stays up
+/// between clients.
+#[test]
+fn tcp_board_keeps_its_state_between_clients() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let mut board = Command::new(bin_path("copperhead-board"))
+        .args(["--tcp", "127.0.0.1:0", "--fs"])
+        .arg(std::env::temp_dir().join(format!("copperhead-tcp-{}", std::process::id())))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn copperhead-board --tcp");
+    let mut line = String::new();
+    BufReader::new(board.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("first line");
+    let addr = line.trim().to_string();
+    let read_until = |s: &mut TcpStream, want: &[u8]| {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut got = Vec::new();
+        let mut byte = [0u8];
+        while !got.ends_with(want) {
+            s.read_exact(&mut byte)
+                .unwrap_or_else(|e| panic!("{e}; got {:?}", String::from_utf8_lossy(&got)));
+            got.push(byte[0]);
+        }
+    };
+    let mut first = TcpStream::connect(&addr).expect("connect");
+    first.write_all(b"\r\x03\r\x01").unwrap();
+    read_until(&mut first, b"raw REPL; CTRL-B to exit\r\n>");
+    first.write_all(b"kept = 42\x04").unwrap();
+    read_until(&mut first, b"OK\x04\x04>");
+    drop(first);
+    let mut second = TcpStream::connect(&addr).expect("connect again");
+    second.write_all(b"print(kept)\x04").unwrap();
+    read_until(&mut second, b"OK42\r\n\x04\x04>");
+    let _ = board.kill();
+    let _ = board.wait();
 }

@@ -1020,30 +1020,40 @@ fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
         if let Some(r) = vm.call_special(v, "__dir__", &[])? {
             return Ok(r);
         }
+        names = vm.attribute_names(v);
+    }
+    names_list(vm, names)
+}
+
+impl Interp {
+    /// The names `dir(v)` lists (without a `__dir__` of its own): a module's names, or an
+    /// instance's attributes and those of its class and bases.
+    pub(crate) fn attribute_names(&mut self, v: Value) -> Vec<u32> {
+        let mut names = Vec::new();
         if let Value::Obj(r) = v {
-            match vm.heap.get(r) {
+            match self.heap.get(r) {
                 Obj::Instance(i) => names.extend(i.attrs.keys()),
                 Obj::Module(_) => {
                     // A module's own names only: those of the module type can't be
                     // fetched from it.
-                    names.extend(vm.namespace_items(r).into_iter().map(|(k, _)| k));
-                    names.push(vm.interner.intern("__class__"));
-                    return names_list(vm, names);
+                    names.extend(self.namespace_items(r).into_iter().map(|(k, _)| k));
+                    names.push(self.interner.intern("__class__"));
+                    return names;
                 }
                 _ => {}
             }
         }
         let class = match v {
-            Value::Obj(r) if matches!(vm.heap.get(r), Obj::Class(_)) => r,
-            _ => vm.class_of(v),
+            Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => r,
+            _ => self.class_of(v),
         };
-        for k in vm.mro_of(class) {
-            if let Obj::Class(c) = vm.heap.get(k) {
+        for k in self.mro_of(class) {
+            if let Obj::Class(c) = self.heap.get(k) {
                 names.extend(c.attrs.keys());
             }
         }
+        names
     }
-    names_list(vm, names)
 }
 
 /// The sorted, deduplicated list of names for `dir`.

@@ -11,6 +11,7 @@ pub mod builtins;
 pub mod bytecode;
 mod call;
 pub mod compiler;
+mod complete;
 pub mod error;
 mod format;
 mod frozen;

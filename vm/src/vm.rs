@@ -27,7 +27,7 @@ pub type PResult<T> = Result<T, PyErr>;
 
 /// One Python interpreter, typed by its platform. No global state: several may coexist.
 pub struct Vm<P: Platform + 'static> {
-    interp: Interp,
+    pub(crate) interp: Interp,
     _platform: PhantomData<P>,
 }
 
@@ -69,6 +69,28 @@ impl<P: Platform + 'static> Vm<P> {
     /// (`<stdin>` for the REPL).
     pub fn exec(&mut self, source: &str, filename: &str, mode: Mode) -> Result<(), Exception> {
         self.interp.exec(source, filename, mode)
+    }
+
+    /// The text of a file of the platform's filesystem (`path` absolute), as a board reads
+    /// `boot.py` and `main.py` to run them: `None` if it can't be read.
+    pub fn read_file(&mut self, path: &str) -> Option<String> {
+        let fs = self.interp.platform.fs()?;
+        let mode = crate::platform::OpenMode {
+            read: true,
+            ..Default::default()
+        };
+        let fd = fs.open(path, mode).ok()?;
+        let mut data = Vec::new();
+        let mut chunk = [0u8; 512];
+        let complete = loop {
+            match fs.read(fd, &mut chunk) {
+                Ok(0) => break true,
+                Ok(n) => data.extend_from_slice(&chunk[..n]),
+                Err(_) => break false,
+            }
+        };
+        let _ = fs.close(fd);
+        complete.then(|| String::from_utf8_lossy(&data).into_owned())
     }
 
     /// Run the function registered with `sys.atexit`, if any (when the program ends).

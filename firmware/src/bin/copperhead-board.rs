@@ -5,7 +5,7 @@
 //! pseudo-terminal, prints its path on the first line of stdout, and serves the board REPL
 //! (friendly, raw, raw-paste) there, as a USB board does on its serial port.
 
-use copperhead_firmware::host::{self, BoardOptions, pty};
+use copperhead_firmware::host::{self, BoardOptions, link, pty};
 use copperhead_vm::{Config, Mode, Vm};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -18,7 +18,10 @@ usage: copperhead-board [options] [-c CODE | FILE | -]
   FILE              run a script file
   -                 run a script read from stdin (also when stdin is not a terminal)
   --pty             virtual board: serve the board REPL on a new pseudo-terminal and print its path
+  --tcp ADDR        virtual board: serve the board REPL on a TCP port (one client at a time;
+                    mpremote connects with socket://ADDR); prints the address it listens on
   --fs DIR          the virtual board's filesystem (default: ~/.local/share/copperhead/board)
+  --baud N          limit the virtual board's link to a serial line's speed (N/10 bytes/s each way)
   -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
   -X emit=MODE      accepted for MicroPython compatibility; code always runs as bytecode
   -X gcstress       collect before every allocation (finds GC rooting bugs; slow)
@@ -29,6 +32,7 @@ enum Job {
     Code(String, String, Vec<String>),
     Repl,
     Pty,
+    Tcp(String),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +49,7 @@ fn run() -> Result<ExitCode, String> {
     let mut config = Config::default();
     let mut job = None;
     let mut fs_dir = None;
+    let mut baud = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -63,6 +68,12 @@ fn run() -> Result<ExitCode, String> {
                 break;
             }
             "--pty" => job = Some(Job::Pty),
+            "--tcp" => job = Some(Job::Tcp(args.next().ok_or("--tcp needs an address")?)),
+            "--baud" => {
+                let n = args.next().ok_or("--baud needs a rate")?;
+                let rate = n.parse::<u32>().ok().filter(|r| *r > 0);
+                baud = Some(rate.ok_or_else(|| format!("bad baud rate '{n}'"))?);
+            }
             "--fs" => {
                 fs_dir = Some(std::path::PathBuf::from(
                     args.next().ok_or("--fs needs a directory")?,
@@ -90,7 +101,10 @@ fn run() -> Result<ExitCode, String> {
     match job {
         Job::Code(source, file, argv) => Ok(run_code(&source, &file, argv, config)),
         Job::Repl => terminal_repl(config),
-        Job::Pty => virtual_board(config, fs_dir.unwrap_or_else(host::fs::default_board_dir)),
+        Job::Pty | Job::Tcp(_) => {
+            let fs_dir = fs_dir.unwrap_or_else(host::fs::default_board_dir);
+            virtual_board(&job, config, fs_dir, baud)
+        }
     }
 }
 
@@ -200,19 +214,52 @@ fn terminal_repl(config: Config) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A virtual board on a pseudo-terminal.
-fn virtual_board(config: Config, fs_dir: std::path::PathBuf) -> Result<ExitCode, String> {
-    let pty = pty::Pty::open().map_err(|e| format!("can't open a pseudo-terminal: {e}"))?;
-    println!("{}", pty.path);
-    let _ = std::io::stdout().flush();
-    let input = pty.master.try_clone().map_err(|e| e.to_string())?;
-    let output = pty.master.try_clone().map_err(|e| e.to_string())?;
-    host::serve(
-        input,
-        output,
-        BoardOptions::virtual_board(config, Some(fs_dir)),
-    )
-    .map_err(|e| e.to_string())?;
-    drop(pty);
+/// A virtual board on a pseudo-terminal or a TCP port, optionally at a serial line's speed.
+fn virtual_board(
+    job: &Job,
+    config: Config,
+    fs_dir: std::path::PathBuf,
+    baud: Option<u32>,
+) -> Result<ExitCode, String> {
+    stop_with_parent();
+    let options = BoardOptions::virtual_board(config, Some(fs_dir));
+    let serve = |input: Box<dyn Read + Send>, output: Box<dyn Write + Send>| {
+        let (input, output): (Box<dyn Read + Send>, Box<dyn Write + Send>) = match baud {
+            Some(b) => (
+                Box::new(link::PacedReader::new(input, b)),
+                Box::new(link::PacedWriter::new(output, b)),
+            ),
+            None => (input, output),
+        };
+        host::serve(input, output, options).map_err(|e| e.to_string())
+    };
+    match job {
+        Job::Tcp(addr) => {
+            let tcp =
+                link::TcpLink::bind(addr).map_err(|e| format!("can't listen on {addr}: {e}"))?;
+            println!("{}", tcp.local_addr().map_err(|e| e.to_string())?);
+            let _ = std::io::stdout().flush();
+            serve(Box::new(tcp.clone()), Box::new(tcp))?;
+        }
+        _ => {
+            let pty = pty::Pty::open().map_err(|e| format!("can't open a pseudo-terminal: {e}"))?;
+            println!("{}", pty.path);
+            let _ = std::io::stdout().flush();
+            let input = pty.master.try_clone().map_err(|e| e.to_string())?;
+            let output = pty.master.try_clone().map_err(|e| e.to_string())?;
+            serve(Box::new(input), Box::new(output))?;
+            drop(pty);
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A virtual board doesn't outlive the program that started it (a test runner, the
+/// server): on Linux it is told to stop when its parent goes.
+fn stop_with_parent() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with an integer signal argument changes only this process's settings.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+    }
 }

@@ -7,6 +7,7 @@
 //! and what it leaves goes back to the REPL.
 
 pub mod fs;
+pub mod link;
 pub mod pty;
 
 use crate::repl::{Action, BoardInfo, Repl};
@@ -103,6 +104,19 @@ impl Console {
             }
             queue = self.arrived.wait(queue).unwrap_or_else(|e| e.into_inner());
         }
+    }
+
+    /// Code starts running: from now on the interrupt character interrupts. One that
+    /// arrived just before (while the code was being received or compiled) counts too.
+    fn start_running(&self) {
+        let intr = self.intr_char.load(Ordering::Relaxed);
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        self.interrupt.store(false, Ordering::Relaxed);
+        if let Some(at) = queue.iter().position(|b| i32::from(*b) == intr) {
+            queue.drain(..=at);
+            self.interrupt.store(true, Ordering::Relaxed);
+        }
+        self.running.store(true, Ordering::Relaxed);
     }
 
     /// Put bytes back at the front of the queue.
@@ -417,6 +431,13 @@ pub fn serve(
     let mut vm = new_vm()?;
     let mut repl = Repl::new(options.info.clone());
     let mut out = Vec::new();
+    // A board's filesystem holds its start-up scripts; the host's files don't.
+    let boots = options.fs_dir.is_some();
+    while boots && run_boot_files(&mut vm, &repl, &console, &output)? {
+        out.extend_from_slice(crate::repl::SOFT_REBOOT);
+        flush(&output, &mut out)?;
+        vm = new_vm()?;
+    }
     let mut chunk = [0u8; 4096];
     loop {
         let n = console.read(&mut chunk);
@@ -435,17 +456,26 @@ pub fn serve(
                 flush(&output, &mut out)?;
                 match act {
                     Action::Exec { source, mode } => {
-                        console.interrupt.store(false, Ordering::Relaxed);
-                        console.running.store(true, Ordering::Relaxed);
+                        console.start_running();
                         let result = vm.exec(&source, "<stdin>", mode);
                         console.running.store(false, Ordering::Relaxed);
                         action = repl.exec_done(&result, &mut out);
+                    }
+                    Action::Complete { text } => {
+                        let words = vm.completions(&text);
+                        repl.complete_done(&words, &mut out);
                     }
                     Action::SoftReset if options.exit_on_reset => {
                         return flush(&output, &mut out);
                     }
                     Action::SoftReset => {
+                        flush(&output, &mut out)?;
                         vm = new_vm()?;
+                        while boots && run_boot_files(&mut vm, &repl, &console, &output)? {
+                            out.extend_from_slice(crate::repl::SOFT_REBOOT);
+                            flush(&output, &mut out)?;
+                            vm = new_vm()?;
+                        }
                         repl.reset_done(&mut out);
                     }
                 }
@@ -457,6 +487,38 @@ pub fn serve(
         flush(&output, &mut out)?;
     }
     Ok(())
+}
+
+/// Run `boot.py`, then `main.py` if the REPL is in friendly mode, as a board does when it
+/// starts. An exception is printed; `true` if one of them asked for a soft reset
+/// (`SystemExit`).
+fn run_boot_files(
+    vm: &mut Vm<HostPlatform>,
+    repl: &Repl,
+    console: &Console,
+    output: &Link,
+) -> io::Result<bool> {
+    for (path, name) in [("/boot.py", "boot.py"), ("/main.py", "main.py")] {
+        if name == "main.py" && !repl.runs_main() {
+            continue;
+        }
+        let Some(source) = vm.read_file(path) else {
+            continue;
+        };
+        console.start_running();
+        let result = vm.exec(&source, name, copperhead_vm::Mode::File);
+        console.running.store(false, Ordering::Relaxed);
+        match result {
+            Err(e) if e.is_system_exit() => return Ok(true),
+            Err(e) => {
+                let mut out = Vec::new();
+                crate::repl::cook_into(e.traceback.as_bytes(), &mut out);
+                flush(output, &mut out)?;
+            }
+            Ok(()) => {}
+        }
+    }
+    Ok(false)
 }
 
 fn flush(output: &Link, out: &mut Vec<u8>) -> io::Result<()> {

@@ -75,6 +75,8 @@ pub struct Repl {
     /// Complete lines of a multi-line friendly input, or the paste / raw buffer.
     buffer: Vec<u8>,
     paste_received: usize,
+    /// The raw-paste window this board grants (half its input buffer).
+    window: u16,
     info: BoardInfo,
 }
 
@@ -428,8 +430,15 @@ impl Repl {
             edit: LineEditor::new(),
             buffer: Vec::new(),
             paste_received: 0,
+            window: RAW_PASTE_WINDOW,
             info,
         }
+    }
+
+    /// Grant raw-paste windows of `bytes` (a board with a smaller input buffer grants less;
+    /// some nrf ports grant 32).
+    pub fn set_raw_paste_window(&mut self, bytes: u16) {
+        self.window = bytes.max(1);
     }
 
     /// True while the REPL is in raw mode (raw, raw-paste, or running code from them).
@@ -708,7 +717,7 @@ impl Repl {
                     self.buffer.clear();
                     if wanted == b'A' {
                         out.extend_from_slice(b"R\x01");
-                        out.extend_from_slice(&RAW_PASTE_WINDOW.to_le_bytes());
+                        out.extend_from_slice(&self.window.to_le_bytes());
                         out.push(0x01);
                         self.state = State::RawPaste;
                         self.paste_received = 0;
@@ -754,7 +763,7 @@ impl Repl {
             _ => {
                 self.buffer.push(byte);
                 self.paste_received += 1;
-                if self.paste_received == RAW_PASTE_WINDOW as usize {
+                if self.paste_received == usize::from(self.window) {
                     // The window is consumed: grant the host another one.
                     self.paste_received = 0;
                     out.push(0x01);
@@ -1134,5 +1143,70 @@ mod tests {
         let (out, actions) = feed(&mut r, b"\x15\x04");
         assert_eq!(out, b"\x08\x08\x08\x08\x1b[K\r\n");
         assert_eq!(actions, [exec("if 1:\n", Mode::Single)]);
+    }
+
+    #[test]
+    fn raw_paste_with_a_small_window() {
+        let mut r = repl();
+        r.set_raw_paste_window(8);
+        feed(&mut r, b"\x01");
+        let (out, _) = feed(&mut r, b"\x05A\x01");
+        assert_eq!(out, b"R\x01\x08\x00\x01");
+        // Two windows may go at once; each 8 bytes consumed earn one more.
+        let code = b"print(123456789)";
+        let (out, _) = feed(&mut r, &code[..8]);
+        assert_eq!(out, b"\x01");
+        let (out, _) = feed(&mut r, &code[8..15]);
+        assert!(out.is_empty(), "no credit before a window is used up");
+        let (out, _) = feed(&mut r, &code[15..]);
+        assert_eq!(out, b"\x01");
+        let (out, actions) = feed(&mut r, b"\x04");
+        assert_eq!(out, b"\x04");
+        assert_eq!(actions, [exec("print(123456789)", Mode::File)]);
+        let mut out = Vec::new();
+        r.exec_done(&Ok(()), &mut out);
+        assert_eq!(out, b"\x04\x04>");
+    }
+
+    #[test]
+    fn raw_paste_ended_abruptly_by_the_host() {
+        let mut r = repl();
+        r.set_raw_paste_window(8);
+        feed(&mut r, b"\x01\x05A\x01");
+        // Ctrl-C in the middle of the data: nothing runs, the raw prompt is back.
+        let (out, actions) = feed(&mut r, b"for i in\x03");
+        assert_eq!(out, b"\x01\x04\x04KeyboardInterrupt: \r\n\x04>");
+        assert!(actions.is_empty());
+        // The next exchange starts clean.
+        let (out, actions) = feed(&mut r, b"x\x04");
+        assert_eq!(out, b"OK");
+        assert_eq!(actions, [exec("x", Mode::File)]);
+    }
+
+    #[test]
+    fn raw_repl_control_bytes() {
+        let mut r = repl();
+        feed(&mut r, b"\x01");
+        // Ctrl-C clears the buffer silently; Ctrl-A reprints the banner and clears it too.
+        let (out, _) = feed(&mut r, b"junk\x03");
+        assert!(out.is_empty());
+        let (out, _) = feed(&mut r, b"more\x01");
+        assert_eq!(out, b"raw REPL; CTRL-B to exit\r\n>");
+        // Any 8-bit byte is data.
+        let (_, actions) = feed(&mut r, b"b'\xff\x00'\x04");
+        assert_eq!(actions.len(), 1);
+        r.exec_done(&Ok(()), &mut Vec::new());
+        // Ctrl-D on an empty buffer: OK, then a soft reset back into raw mode.
+        let (out, actions) = feed(&mut r, b"\x04");
+        assert_eq!(out, b"OK\r\nMPY: soft reboot\r\n");
+        assert_eq!(actions, [Action::SoftReset]);
+        assert!(r.is_raw() && !r.runs_main());
+        // Ctrl-B: the friendly REPL, with its banner.
+        let mut out = Vec::new();
+        r.reset_done(&mut out);
+        let (out, _) = feed(&mut r, b"\x02");
+        assert!(out.starts_with(b"\r\nCopperhead v0.0.0"));
+        assert!(out.ends_with(b">>> "));
+        assert!(r.runs_main());
     }
 }

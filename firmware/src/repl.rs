@@ -459,8 +459,12 @@ impl Repl {
     /// The friendly banner and first prompt.
     pub fn banner(&self, out: &mut Vec<u8>) {
         let i = &self.info;
+        // Tools find a board's banner by its first word (mpremote waits for
+        // `\nMicroPython ` after a soft reset; Thonny reads the version after it), so it
+        // starts as MicroPython's does, with the level implemented, then says what it is.
+        let (major, minor, micro) = copperhead_vm::MICROPYTHON_VERSION;
         let text = alloc::format!(
-            "Copperhead {} on {}; {} with {}\r\nType \"help()\" for more information.\r\n",
+            "MicroPython v{major}.{minor}.{micro} (Copperhead {}) on {}; {} with {}\r\nType \"help()\" for more information.\r\n",
             i.version,
             i.build_date,
             i.board,
@@ -974,7 +978,9 @@ mod tests {
         assert_eq!(actions, [Action::SoftReset]);
         let mut out = Vec::new();
         r.reset_done(&mut out);
-        assert!(out.starts_with(b"Copperhead v0.0.0 on 2026-01-01; test board with test mcu\r\n"));
+        assert!(out.starts_with(
+            b"MicroPython v1.24.0 (Copperhead v0.0.0) on 2026-01-01; test board with test mcu\r\n"
+        ));
         assert!(out.ends_with(b">>> "));
         let (out, _) = feed(&mut r, b"\x05");
         assert_eq!(
@@ -1205,7 +1211,7 @@ mod tests {
         let mut out = Vec::new();
         r.reset_done(&mut out);
         let (out, _) = feed(&mut r, b"\x02");
-        assert!(out.starts_with(b"\r\nCopperhead v0.0.0"));
+        assert!(out.starts_with(b"\r\nMicroPython v1.24.0 (Copperhead v0.0.0)"));
         assert!(out.ends_with(b">>> "));
         assert!(r.runs_main());
     }

@@ -1,5 +1,5 @@
 # A filesystem mounted read-only refuses every change with EROFS and still reads; an empty
-# path names nothing.
+# path is the current directory to stat and listdir, and names nothing to change.
 import os, vfs
 
 os.mkdir("data")
@@ -26,10 +26,10 @@ for name, op in (
 vfs.umount("/ro")
 print(os.listdir("data"))
 
-for name, op in (("stat", os.stat), ("remove", os.remove), ("rmdir", os.rmdir), ("chdir", os.chdir)):
+for name, op in (("remove", os.remove), ("rmdir", os.rmdir), ("chdir", os.chdir)):
     try:
         op("")
         print(name, "allowed")
     except OSError as e:
         print(name, e)
-print(type(os.listdir("")))
+print(type(os.listdir("")), os.stat("")[0] == os.stat(".")[0] == 0x4000)

@@ -201,8 +201,8 @@ fn friendly_repl_banner_and_lines() {
     d.send(b"\r");
     d.expect(b"\r\n>>> ");
     d.send(b"\x02");
-    let banner = d.read_n(2 + "Copperhead v".len());
-    assert_eq!(&banner, b"\r\nCopperhead v");
+    let banner = d.read_n(2 + "MicroPython v".len());
+    assert_eq!(&banner, b"\r\nMicroPython v");
     let tail = b"Type \"help()\" for more information.\r\n>>> ";
     let mut rest = Vec::new();
     while !rest.ends_with(tail) {

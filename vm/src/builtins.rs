@@ -268,7 +268,11 @@ fn input(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
     match vm.platform.read_line() {
         Some(line) => vm.str_value(&line),
-        None => Err(PyErr::bare(ErrKind::EOFError)),
+        None => {
+            // Input ends when Ctrl-C interrupts the wait, too.
+            vm.check_interrupt()?;
+            Err(PyErr::bare(ErrKind::EOFError))
+        }
     }
 }
 

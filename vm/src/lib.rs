@@ -30,6 +30,10 @@ pub mod value;
 mod vm;
 
 pub use platform::Platform;
+
+/// The MicroPython version Copperhead answers as (`sys.implementation.version`, the
+/// board's banner): the language and library level it implements.
+pub const MICROPYTHON_VERSION: (i64, i64, i64) = (1, 24, 0);
 pub use vm::Vm;
 
 use alloc::string::String;

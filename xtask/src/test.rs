@@ -81,6 +81,8 @@ fn no_std_build() -> Result {
 }
 
 fn rust_tests() -> Result {
+    // The mpremote tests make a venv for mpremote on their first run.
+    tools::ensure_python_venv()?;
     tools::run(cargo().args(["test", "--workspace"]))
 }
 

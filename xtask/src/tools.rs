@@ -133,6 +133,36 @@ pub fn ensure_program(program: &str) -> Result {
 /// The system Chromium the browser tests drive; installed with apt-get when running as root.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// Python's `venv` with `ensurepip` (the mpremote tests install mpremote into a venv):
+/// installed with apt when missing and running as root.
+pub fn ensure_python_venv() -> Result {
+    let works = || {
+        Command::new("python3")
+            .args(["-c", "import venv, ensurepip"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if works() {
+        return Ok(());
+    }
+    let uid = output(Command::new("id").arg("-u")).unwrap_or_default();
+    if uid.trim() != "0" {
+        return Err(
+            "python3 with venv is missing: install it with `sudo apt-get install python3-venv`"
+                .into(),
+        );
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get").args(["install", "-y", "python3-venv"]))?;
+    if works() {
+        Ok(())
+    } else {
+        Err("apt-get installed python3-venv but `python3 -m venv` still can't work".into())
+    }
+}
+
 pub fn ensure_chromium() -> Result {
     if Path::new(CHROMIUM).exists() {
         return Ok(());

@@ -119,6 +119,16 @@ impl Console {
         self.running.store(true, Ordering::Relaxed);
     }
 
+    /// Take the next byte if it is `b` and is already here.
+    fn take_if(&self, b: u8) -> bool {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let here = queue.front() == Some(&b);
+        if here {
+            queue.pop_front();
+        }
+        here
+    }
+
     /// Put bytes back at the front of the queue.
     fn unread(&self, bytes: &[u8]) {
         let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -276,6 +286,46 @@ impl Platform for HostPlatform {
             Input::Process => io::stdin().read(buf).unwrap_or(0),
             Input::Board(console) => console.read(buf),
         }
+    }
+
+    /// On a board, `input()` echoes what is typed, as MicroPython's line reader does:
+    /// backspace rubs out, Enter (`\r`, `\n` or `\r\n`) ends the line.
+    fn read_line(&mut self) -> Option<String> {
+        let Input::Board(console) = &self.input else {
+            let mut line = String::new();
+            return match io::stdin().read_line(&mut line) {
+                Ok(0) | Err(_) => None,
+                Ok(_) => Some(String::from(line.trim_end_matches(['\r', '\n']))),
+            };
+        };
+        let console = console.clone();
+        let mut line = Vec::new();
+        let mut byte = [0u8];
+        loop {
+            if console.read(&mut byte) == 0 {
+                return None;
+            }
+            match byte[0] {
+                b'\r' | b'\n' => {
+                    if byte[0] == b'\r' {
+                        console.take_if(b'\n');
+                    }
+                    self.write_stdout_raw(b"\r\n");
+                    break;
+                }
+                0x08 | 0x7f => {
+                    // Rub out a whole character.
+                    while line.pop().is_some_and(|b| b & 0xC0 == 0x80) {}
+                    self.write_stdout_raw(b"\x08\x1b[K");
+                }
+                b if b >= 0x20 || b == b'\t' => {
+                    line.push(b);
+                    self.write_stdout_raw(&[b]);
+                }
+                _ => {}
+            }
+        }
+        Some(String::from_utf8_lossy(&line).into_owned())
     }
 
     fn stdin_ready(&mut self) -> bool {

@@ -473,15 +473,27 @@ impl Interp {
         let Some(limit) = n else {
             return self.stream_take(v, |w, _| (w.len(), false));
         };
-        let mut chars = 0usize;
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        // Count characters by their UTF-8 lead bytes and stop as soon as the last one is
+        // complete: a console must not wait for a byte more than was asked for.
+        let (mut chars, mut need) = (0usize, 0u32);
         self.stream_take(v, |w, _| {
             for (i, b) in w.iter().enumerate() {
-                if b & 0xC0 != 0x80 {
-                    // The start of a character: stop before the one past the limit.
-                    if chars == limit {
-                        return (i, true);
-                    }
+                if need > 0 && b & 0xC0 == 0x80 {
+                    need -= 1;
+                } else {
                     chars += 1;
+                    need = match b {
+                        0xC0..=0xDF => 1,
+                        0xE0..=0xEF => 2,
+                        0xF0..=0xFF => 3,
+                        _ => 0,
+                    };
+                }
+                if chars == limit && need == 0 {
+                    return (i + 1, true);
                 }
             }
             (w.len(), false)

@@ -8,9 +8,7 @@ use crate::gc::{Obj, ObjRef};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
-/// The MicroPython version Copperhead answers as in `sys.implementation.version`: the
-/// language and library level it implements.
-const MICROPYTHON_VERSION: (i64, i64, i64) = (1, 24, 0);
+use crate::MICROPYTHON_VERSION;
 
 impl Interp {
     pub(crate) fn make_sys(&mut self) -> PResult<ObjRef> {

@@ -716,7 +716,12 @@ fn fs_rename(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn fs_stat(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "stat", 2, 2)?;
-    let path = vm.fs_path(a, 1)?;
+    // `stat("")` is the current directory, as on a board's filesystem (mpremote's
+    // `cp FILE :` relies on it).
+    let path = match vm.path_text(vm.arg(a, 1))?.as_str() {
+        "" => vm.vfs.platform_cwd.clone(),
+        _ => vm.fs_path(a, 1)?,
+    };
     let st = vm.with_fs(|fs| fs.stat(&path))?;
     let mode = if st.is_dir { S_IFDIR } else { S_IFREG };
     let t = Value::Int(st.mtime);

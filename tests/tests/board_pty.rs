@@ -13,10 +13,26 @@ struct Device {
     board: Child,
 }
 
+/// A new empty directory for one board's filesystem.
+fn fresh_fs() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "copperhead-pty-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a board filesystem");
+    dir
+}
+
 impl Device {
     fn open() -> Device {
         let mut board = Command::new(bin_path("copperhead-board"))
             .arg("--pty")
+            .arg("--fs")
+            .arg(fresh_fs())
             .stdout(Stdio::piped())
             .spawn()
             .expect("spawn copperhead-board --pty");
@@ -94,6 +110,15 @@ impl Device {
         };
         let ready = unsafe { libc::poll(&mut pfd, 1, 200) };
         assert_eq!(ready, 0, "unexpected extra output");
+    }
+
+    /// Read up to and including the next `byte`.
+    fn read_through(&mut self, byte: u8) -> Vec<u8> {
+        let mut got = Vec::new();
+        while got.last() != Some(&byte) {
+            got.extend(self.read_n(1));
+        }
+        got
     }
 
     fn enter_raw(&mut self) {
@@ -267,4 +292,63 @@ fn tcp_board_keeps_its_state_between_clients() {
     read_until(&mut second, b"OK42\r\n\x04\x04>");
     let _ = board.kill();
     let _ = board.wait();
+}
+
+/// The conformance corpus run on the board over its raw REPL, as tools run code on a board,
+/// gives what it gives on the command line (`tests/python/*.py.exp`), with the board's
+/// `\r\n` line ends: nothing is lost or changed on the way through the REPL and the pty.
+/// (MicroPython's own `run-tests.py -t execpty:` does the same with its suite.)
+#[test]
+fn the_corpus_runs_the_same_over_the_raw_repl() {
+    let mut cases = Vec::new();
+    let dir = copperhead_tests::repo_root().join("tests/python");
+    for entry in std::fs::read_dir(&dir).expect("tests/python") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "py") && path.with_extension("py.exp").exists() {
+            cases.push(path);
+        }
+    }
+    cases.sort();
+    assert!(!cases.is_empty());
+    let mut d = Device::open();
+    d.enter_raw();
+    let mut failures = Vec::new();
+    for case in &cases {
+        // A fresh VM for each case, as run-tests.py soft-resets between tests.
+        d.send(b"\x04");
+        d.expect(b"OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>");
+        let source = std::fs::read(case).expect("read case");
+        d.send(&source);
+        d.send(b"\x04");
+        d.expect(b"OK");
+        let mut got = d.read_through(0x04);
+        got.pop();
+        let mut error = d.read_through(0x04);
+        error.pop();
+        got.extend(error);
+        // `>`, or after `sys.exit()` a soft reset into the raw REPL again.
+        let after = d.read_through(b'>');
+        assert!(
+            after == b">" || after.ends_with(b"raw REPL; CTRL-B to exit\r\n>"),
+            "{}: unexpected {:?}",
+            case.display(),
+            String::from_utf8_lossy(&after)
+        );
+        let want = std::fs::read(case.with_extension("py.exp")).expect("read .exp");
+        let got = String::from_utf8_lossy(&got).replace("\r\n", "\n");
+        if got.as_bytes() != want.as_slice() {
+            failures.push(format!(
+                "{}\n--- expected\n{}--- got\n{got}---",
+                case.display(),
+                String::from_utf8_lossy(&want)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ over the raw REPL:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

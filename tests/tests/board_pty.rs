@@ -352,3 +352,16 @@ fn the_corpus_runs_the_same_over_the_raw_repl() {
         failures.join("\n")
     );
 }
+
+/// The simulated `machine` of the virtual board: pins hold their state between programs, and
+/// a timer keeps firing while the board waits at its prompt, as on a board.
+#[test]
+fn machine_state_lives_on_between_programs() {
+    let mut d = Device::open();
+    d.enter_raw();
+    d.send(b"from machine import Pin, Timer\nn = [0]\nt = Timer(-1, period=20, callback=lambda t: n.__setitem__(0, n[0] + 1))\nPin(5, Pin.OUT).value(1)\n\x04");
+    d.expect(b"OK\x04\x04>");
+    std::thread::sleep(Duration::from_millis(300));
+    d.send(b"print(n[0] >= 5, Pin(5).value())\nt.deinit()\n\x04");
+    d.expect(b"OKTrue 1\r\n\x04\x04>");
+}

@@ -71,6 +71,31 @@ impl<P: Platform + 'static> Vm<P> {
         self.interp.exec(source, filename, mode)
     }
 
+    /// Does anything want to run while no program does (a `machine.Timer`, a pin
+    /// interrupt, a scheduled callback)? Then the port calls [`Vm::run_background`] while
+    /// its REPL waits for input, as a board's REPL keeps servicing them.
+    pub fn has_background(&self) -> bool {
+        self.interp.machine.active() || !self.interp.scheduled.is_empty()
+    }
+
+    /// Fire the timers and pin interrupts that are due and run the scheduled callbacks
+    /// (their exceptions are printed, as when a program runs).
+    pub fn run_background(&mut self) {
+        let base = self.interp.stack.len();
+        let depth = self.interp.frames.len();
+        let polled = self.interp.poll_machine();
+        if let Err(e) = polled {
+            let text = self.interp.exception(e).traceback;
+            self.interp.platform.write_stdout(text.as_bytes());
+        }
+        if !self.interp.in_scheduled && !self.interp.scheduled.is_empty() {
+            let _ = self.interp.run_scheduled();
+        }
+        self.interp.stack.truncate(base);
+        self.interp.frames.truncate(depth);
+        self.interp.temp_roots.clear();
+    }
+
     /// The text of a file of the platform's filesystem (`path` absolute), as a board reads
     /// `boot.py` and `main.py` to run them: `None` if it can't be read.
     pub fn read_file(&mut self, path: &str) -> Option<String> {
@@ -790,7 +815,7 @@ impl Interp {
     /// Run the scheduled callbacks, one after the other; one scheduled while they run waits
     /// for the next poll. An exception from a callback is printed, with its traceback, and
     /// the program goes on (as MicroPython's scheduler does).
-    fn run_scheduled(&mut self) -> PResult<()> {
+    pub(crate) fn run_scheduled(&mut self) -> PResult<()> {
         self.in_scheduled = true;
         let n = self.scheduled.len();
         for _ in 0..n {

@@ -129,6 +129,20 @@ impl Console {
         here
     }
 
+    /// Wait at most `wait` for input: `None` if none came.
+    fn read_within(&self, buf: &mut [u8], wait: std::time::Duration) -> Option<usize> {
+        let queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let (queue, _) = self
+            .arrived
+            .wait_timeout_while(queue, wait, |q| {
+                q.is_empty() && !self.ended.load(Ordering::Relaxed)
+            })
+            .unwrap_or_else(|e| e.into_inner());
+        let ready = !queue.is_empty() || self.ended.load(Ordering::Relaxed);
+        drop(queue);
+        ready.then(|| self.read(buf))
+    }
+
     /// Put bytes back at the front of the queue.
     fn unread(&self, bytes: &[u8]) {
         let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
@@ -490,7 +504,18 @@ pub fn serve(
     }
     let mut chunk = [0u8; 4096];
     loop {
-        let n = console.read(&mut chunk);
+        // While timers or pin interrupts are set up, they keep firing at the prompt.
+        let n = if vm.has_background() && !repl.is_running() {
+            match console.read_within(&mut chunk, std::time::Duration::from_millis(2)) {
+                Some(n) => n,
+                None => {
+                    vm.run_background();
+                    continue;
+                }
+            }
+        } else {
+            console.read(&mut chunk)
+        };
         if n == 0 {
             break;
         }

@@ -6,18 +6,24 @@
 //!
 //! - `GET  /api/boards`            → `[Board]`
 //! - `POST /api/boards/{id}/exec`  `{"code": "..."}` → `{"stdout": "...", "error": null | PyError}`
+//! - `GET  /api/boards/{id}/fs?path=P[&recursive=true]` → `[{"name", "path", "dir", "size"}]`
+//! - `GET  /api/boards/{id}/fs/file?path=P` → the bytes; `PUT` the bytes → `{"size", "sha256"}`
+//! - `DELETE /api/boards/{id}/fs?path=P[&recursive=true]`
+//! - `POST /api/boards/{id}/fs/mkdir` `{"path"}`; `POST /api/boards/{id}/fs/rename` `{"from", "to"}`
 
 use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::boards::{BoardHandle, BoardKind};
+use crate::boards::{BoardHandle, BoardKind, FileAnswer, FileOp};
 use crate::device::{ExecOutput, PyException};
 use crate::error::AppError;
 
@@ -25,6 +31,15 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/boards", get(list_boards))
         .route("/boards/{id}/exec", post(exec))
+        .route("/boards/{id}/fs", get(list_files).delete(remove_file))
+        .route(
+            "/boards/{id}/fs/file",
+            get(read_file)
+                .put(write_file)
+                .layer(DefaultBodyLimit::max(MAX_FILE)),
+        )
+        .route("/boards/{id}/fs/mkdir", post(make_dir))
+        .route("/boards/{id}/fs/rename", post(rename_file))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -129,6 +144,167 @@ async fn exec(
     let Json(request) = request?;
     let output = board.exec(request.code).await?;
     Ok(Json(output.into()))
+}
+
+/// The largest file a request may upload.
+pub const MAX_FILE: usize = 16 * 1024 * 1024;
+
+/// A board path from a request: absolute, `/`-separated, without `.`, `..` or control
+/// characters (refused rather than resolved), normalised to single slashes.
+pub fn board_path(path: &str) -> Result<String, AppError> {
+    let bad = || AppError::InvalidPath(path.to_string());
+    if !path.starts_with('/') || path.chars().any(|c| c.is_control()) {
+        return Err(bad());
+    }
+    let mut parts = Vec::new();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        if part == "." || part == ".." {
+            return Err(bad());
+        }
+        parts.push(part);
+    }
+    Ok(format!("/{}", parts.join("/")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PathQuery {
+    pub path: String,
+    #[serde(default)]
+    pub recursive: bool,
+}
+
+/// An entry of a board directory.
+#[derive(Debug, Serialize)]
+pub struct FileEntry {
+    pub name: String,
+    pub path: String,
+    pub dir: bool,
+    pub size: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WriteResponse {
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MkdirRequest {
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RenameRequest {
+    pub from: String,
+    pub to: String,
+}
+
+fn board(state: &AppState, id: String) -> Result<BoardHandle, AppError> {
+    state.boards.get(&id).ok_or(AppError::BoardNotFound(id))
+}
+
+async fn list_files(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    q: Result<Query<PathQuery>, QueryRejection>,
+) -> Result<Json<Vec<FileEntry>>, AppError> {
+    let Query(q) = q?;
+    let path = board_path(&q.path)?;
+    let board = board(&state, id)?;
+    match board
+        .file(FileOp::List {
+            path,
+            recursive: q.recursive,
+        })
+        .await?
+    {
+        FileAnswer::Entries(entries) => Ok(Json(
+            entries
+                .into_iter()
+                .map(|e| FileEntry {
+                    name: e.name,
+                    path: e.path,
+                    dir: e.dir,
+                    size: e.size,
+                })
+                .collect(),
+        )),
+        _ => unreachable!("a listing answers entries"),
+    }
+}
+
+async fn read_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    q: Result<Query<PathQuery>, QueryRejection>,
+) -> Result<impl IntoResponse, AppError> {
+    let Query(q) = q?;
+    let path = board_path(&q.path)?;
+    let board = board(&state, id)?;
+    match board.file(FileOp::Read { path }).await? {
+        FileAnswer::Data(data) => Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data)),
+        _ => unreachable!("a read answers data"),
+    }
+}
+
+async fn write_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    q: Result<Query<PathQuery>, QueryRejection>,
+    body: Bytes,
+) -> Result<Json<WriteResponse>, AppError> {
+    let Query(q) = q?;
+    let path = board_path(&q.path)?;
+    let board = board(&state, id)?;
+    let data = body.to_vec();
+    match board.file(FileOp::Write { path, data }).await? {
+        FileAnswer::Written(w) => Ok(Json(WriteResponse {
+            size: w.size,
+            sha256: w.sha256,
+        })),
+        _ => unreachable!("a write answers what was written"),
+    }
+}
+
+async fn remove_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    q: Result<Query<PathQuery>, QueryRejection>,
+) -> Result<StatusCode, AppError> {
+    let Query(q) = q?;
+    let path = board_path(&q.path)?;
+    let board = board(&state, id)?;
+    board
+        .file(FileOp::Remove {
+            path,
+            recursive: q.recursive,
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn make_dir(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    request: Result<Json<MkdirRequest>, JsonRejection>,
+) -> Result<StatusCode, AppError> {
+    let Json(request) = request?;
+    let path = board_path(&request.path)?;
+    let board = board(&state, id)?;
+    board.file(FileOp::Mkdir { path }).await?;
+    Ok(StatusCode::CREATED)
+}
+
+async fn rename_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    request: Result<Json<RenameRequest>, JsonRejection>,
+) -> Result<StatusCode, AppError> {
+    let Json(request) = request?;
+    let (from, to) = (board_path(&request.from)?, board_path(&request.to)?);
+    let board = board(&state, id)?;
+    board.file(FileOp::Rename { from, to }).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn not_found(uri: Uri) -> AppError {

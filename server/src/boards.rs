@@ -12,6 +12,7 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::device::{DeviceError, ExecOutput, RawRepl, Timeouts};
+use crate::files::{Entry, FileError, Written};
 use crate::transport::BoxTransport;
 
 /// How many commands may wait for a busy board before senders wait too.
@@ -56,6 +57,29 @@ pub enum Command {
         code: String,
         reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
     },
+    /// A file operation (one raw-REPL session).
+    File {
+        op: FileOp,
+        reply: oneshot::Sender<Result<FileAnswer, FileError>>,
+    },
+}
+
+/// What a file operation does on the board (see [`crate::files`]).
+pub enum FileOp {
+    List { path: String, recursive: bool },
+    Read { path: String },
+    Write { path: String, data: Vec<u8> },
+    Remove { path: String, recursive: bool },
+    Mkdir { path: String },
+    Rename { from: String, to: String },
+}
+
+/// What a file operation gives back.
+pub enum FileAnswer {
+    Entries(Vec<Entry>),
+    Data(Vec<u8>),
+    Written(Written),
+    Done,
 }
 
 /// Why a request to a board failed.
@@ -116,6 +140,20 @@ impl BoardHandle {
             .map_err(BoardError::Device)
     }
 
+    /// Runs a file operation on the board (after any commands queued before it).
+    pub async fn file(&self, op: FileOp) -> Result<FileAnswer, FileError> {
+        let (reply, answer) = oneshot::channel();
+        let lost = || {
+            FileError::Device(DeviceError::Closed {
+                waiting_for: "the board's task",
+            })
+        };
+        self.request(Command::File { op, reply })
+            .await
+            .map_err(|_| lost())?;
+        answer.await.map_err(|_| lost())?
+    }
+
     async fn request(&self, command: Command) -> Result<(), BoardError> {
         self.commands
             .send(command)
@@ -151,9 +189,46 @@ async fn run_board(
                     break;
                 }
             }
+            Command::File { op, reply } => {
+                let result = run_file_op(&mut repl, op).await;
+                let lost = matches!(&result, Err(FileError::Device(e)) if e.is_disconnect());
+                if let Err(e) = &result {
+                    tracing::warn!(board = %id, "file operation failed: {e}");
+                }
+                let _ = reply.send(result);
+                if lost {
+                    tracing::warn!(board = %id, "connection lost");
+                    break;
+                }
+            }
         }
     }
     tracing::info!(board = %id, "board task ended");
+}
+
+async fn run_file_op(
+    repl: &mut RawRepl<BoxTransport>,
+    op: FileOp,
+) -> Result<FileAnswer, FileError> {
+    Ok(match op {
+        FileOp::List { path, recursive } => {
+            FileAnswer::Entries(repl.list_dir(&path, recursive).await?)
+        }
+        FileOp::Read { path } => FileAnswer::Data(repl.read_file(&path).await?),
+        FileOp::Write { path, data } => FileAnswer::Written(repl.write_file(&path, &data).await?),
+        FileOp::Remove { path, recursive } => {
+            repl.remove(&path, recursive).await?;
+            FileAnswer::Done
+        }
+        FileOp::Mkdir { path } => {
+            repl.mkdir(&path).await?;
+            FileAnswer::Done
+        }
+        FileOp::Rename { from, to } => {
+            repl.rename(&from, &to).await?;
+            FileAnswer::Done
+        }
+    })
 }
 
 /// Every board the server knows, by id.

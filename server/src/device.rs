@@ -172,6 +172,9 @@ pub struct RawRepl<T> {
     /// Bytes received but not consumed yet.
     buf: Vec<u8>,
     timeouts: Timeouts,
+    /// Whether the board does raw-paste mode (§3.4): unknown until first tried; after one
+    /// refusal the plain raw REPL is used for the rest of the connection.
+    raw_paste: Option<bool>,
 }
 
 impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
@@ -180,6 +183,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             io,
             buf: Vec::new(),
             timeouts,
+            raw_paste: None,
         }
     }
 
@@ -213,24 +217,140 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         Ok(())
     }
 
-    /// Runs `code` at the raw REPL's `>` prompt and waits for the next `>` (§3.3).
+    /// Runs `code` at the raw REPL's `>` prompt and waits for the next `>`: in raw-paste
+    /// mode with the board's flow control where it has it (§3.4), else in the plain raw
+    /// REPL (§3.3).
     pub async fn exec_raw(&mut self, code: &[u8]) -> Result<ExecOutput, DeviceError> {
         check_code(code)?;
-        for (i, chunk) in code.chunks(CHUNK_SIZE).enumerate() {
-            if i > 0 {
-                sleep(CHUNK_PAUSE).await;
+        if self.raw_paste != Some(false) && self.enter_raw_paste().await? {
+            self.raw_paste = Some(true);
+            self.paste(code).await?;
+        } else {
+            self.raw_paste = Some(false);
+            for (i, chunk) in code.chunks(CHUNK_SIZE).enumerate() {
+                if i > 0 {
+                    sleep(CHUNK_PAUSE).await;
+                }
+                self.write(chunk).await?;
             }
-            self.write(chunk).await?;
+            self.write(b"\x04").await?;
+            let ok = self.read_exact(2, self.timeouts.reply, "OK").await?;
+            if ok != b"OK" {
+                return Err(DeviceError::Protocol {
+                    expected: "OK",
+                    received: ok,
+                });
+            }
+        }
+        self.finish_exec().await
+    }
+
+    /// Asks for raw-paste mode at the `>` prompt: `true` if the board entered it. A board
+    /// that refuses says `R\x00` and prints `>` again; one that doesn't know the request
+    /// takes it as code, and its Ctrl-A reprints the raw banner.
+    async fn enter_raw_paste(&mut self) -> Result<bool, DeviceError> {
+        self.write(b"\x05A\x01").await?;
+        let answer = self
+            .read_exact(2, self.timeouts.reply, "the raw-paste answer")
+            .await?;
+        match answer.as_slice() {
+            b"R\x01" => Ok(true),
+            b"R\x00" => {
+                self.read_until(b">", self.timeouts.reply, "the raw REPL prompt")
+                    .await?;
+                Ok(false)
+            }
+            _ => {
+                self.read_until(b"exit\r\n>", self.timeouts.reply, "the raw REPL banner")
+                    .await?;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Sends `code` in raw-paste mode, never more than the board has granted, then the end
+    /// byte, and waits for the board's acknowledgement. A board that stops the transfer
+    /// early (its compiler found an error) is answered with the end byte at once.
+    async fn paste(&mut self, code: &[u8]) -> Result<(), DeviceError> {
+        let header = self
+            .read_exact(3, self.timeouts.reply, "the raw-paste window")
+            .await?;
+        let window = usize::from(u16::from_le_bytes([header[0], header[1]])).max(1);
+        let mut credit = window;
+        if header[2] == 0x01 {
+            credit += window;
+        }
+        let mut sent = 0;
+        let mut stopped = false;
+        while sent < code.len() && !stopped {
+            // Take in what the board said so far: more credit, or an early end.
+            while credit == 0 || !self.buf.is_empty() || self.ready().await? {
+                if self.buf.is_empty() {
+                    self.fill(self.timeouts.reply, "raw-paste flow control")
+                        .await?;
+                }
+                match self.buf.remove(0) {
+                    0x01 => credit += window,
+                    0x04 => {
+                        stopped = true;
+                        break;
+                    }
+                    other => {
+                        return Err(DeviceError::Protocol {
+                            expected: "raw-paste flow control",
+                            received: vec![other],
+                        });
+                    }
+                }
+            }
+            if stopped {
+                break;
+            }
+            let n = credit.min(code.len() - sent);
+            self.write(&code[sent..sent + n]).await?;
+            sent += n;
+            credit -= n;
         }
         self.write(b"\x04").await?;
-
-        let ok = self.read_exact(2, self.timeouts.reply, "OK").await?;
-        if ok != b"OK" {
-            return Err(DeviceError::Protocol {
-                expected: "OK",
-                received: ok,
-            });
+        if !stopped {
+            // Credit bytes may still come before the acknowledgement.
+            loop {
+                let b = self
+                    .read_exact(1, self.timeouts.output, "the end of raw-paste")
+                    .await?;
+                match b[0] {
+                    0x01 => {}
+                    0x04 => break,
+                    other => {
+                        return Err(DeviceError::Protocol {
+                            expected: "the end of raw-paste",
+                            received: vec![other],
+                        });
+                    }
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// Whether the board has sent something that can be read without waiting.
+    async fn ready(&mut self) -> Result<bool, DeviceError> {
+        let mut scratch = [0u8; 64];
+        match timeout(Duration::ZERO, self.io.read(&mut scratch)).await {
+            Err(_elapsed) => Ok(false),
+            Ok(Ok(0)) => Err(DeviceError::Closed {
+                waiting_for: "raw-paste flow control",
+            }),
+            Ok(Ok(n)) => {
+                self.buf.extend_from_slice(&scratch[..n]);
+                Ok(true)
+            }
+            Ok(Err(e)) => Err(DeviceError::Io(e)),
+        }
+    }
+
+    /// After the code went in: the program's output, its exception, then the `>` prompt.
+    async fn finish_exec(&mut self) -> Result<ExecOutput, DeviceError> {
         let stdout = self
             .read_until(b"\x04", self.timeouts.output, "the program's output")
             .await?;
@@ -256,7 +376,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
     }
 
     /// Best effort after a failure: stop the program and go back to the friendly REPL.
-    async fn recover(&mut self) {
+    pub(crate) async fn recover(&mut self) {
         let _ = self.write(b"\r\x03\x03").await;
         let _ = self.write(b"\r\x02").await;
         let _ = self.drain().await;

@@ -5,13 +5,14 @@
 //! stable, machine-readable word for the page to branch on; `message` is for people.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::boards::BoardError;
 use crate::device::DeviceError;
+use crate::files::FileError;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -25,6 +26,22 @@ pub enum AppError {
     BadRequest { status: StatusCode, message: String },
     /// The board was found but the operation on it failed.
     Board(BoardError),
+    /// A file operation on the board failed.
+    File(FileError),
+    /// A path that is not a clean absolute board path (`..`, control characters).
+    InvalidPath(String),
+}
+
+fn device_status(e: &DeviceError) -> (StatusCode, &'static str) {
+    match e {
+        DeviceError::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, "device_timeout"),
+        DeviceError::Closed { .. } | DeviceError::Io(_) => {
+            (StatusCode::BAD_GATEWAY, "board_disconnected")
+        }
+        DeviceError::Protocol { .. } => (StatusCode::BAD_GATEWAY, "device_protocol"),
+        DeviceError::ControlByteInCode { .. } => (StatusCode::BAD_REQUEST, "invalid_code"),
+        DeviceError::OutputTooLarge { .. } => (StatusCode::BAD_GATEWAY, "output_too_large"),
+    }
 }
 
 impl AppError {
@@ -37,15 +54,21 @@ impl AppError {
             AppError::Board(BoardError::Disconnected) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "board_disconnected")
             }
-            AppError::Board(BoardError::Device(e)) => match e {
-                DeviceError::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, "device_timeout"),
-                DeviceError::Closed { .. } | DeviceError::Io(_) => {
-                    (StatusCode::BAD_GATEWAY, "board_disconnected")
-                }
-                DeviceError::Protocol { .. } => (StatusCode::BAD_GATEWAY, "device_protocol"),
-                DeviceError::ControlByteInCode { .. } => (StatusCode::BAD_REQUEST, "invalid_code"),
-                DeviceError::OutputTooLarge { .. } => (StatusCode::BAD_GATEWAY, "output_too_large"),
+            AppError::Board(BoardError::Device(e)) => device_status(e),
+            AppError::File(FileError::Device(e)) => device_status(e),
+            AppError::File(e @ FileError::Board(_)) => match e.errno() {
+                Some("ENOENT") => (StatusCode::NOT_FOUND, "no_such_file"),
+                Some("EEXIST") => (StatusCode::CONFLICT, "file_exists"),
+                Some("ENOTEMPTY") => (StatusCode::CONFLICT, "directory_not_empty"),
+                Some("EISDIR") => (StatusCode::CONFLICT, "is_a_directory"),
+                Some("ENOTDIR") => (StatusCode::CONFLICT, "not_a_directory"),
+                Some("EROFS") | Some("EACCES") => (StatusCode::FORBIDDEN, "read_only"),
+                Some("ENOSPC") => (StatusCode::INSUFFICIENT_STORAGE, "no_space"),
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, "board_error"),
             },
+            AppError::File(FileError::Verify { .. }) => (StatusCode::BAD_GATEWAY, "verify_failed"),
+            AppError::File(FileError::Garbled(_)) => (StatusCode::BAD_GATEWAY, "device_protocol"),
+            AppError::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
         }
     }
 
@@ -56,6 +79,8 @@ impl AppError {
             AppError::MethodNotAllowed => "this endpoint does not accept that method".to_string(),
             AppError::BadRequest { message, .. } => message.clone(),
             AppError::Board(e) => e.to_string(),
+            AppError::File(e) => e.to_string(),
+            AppError::InvalidPath(p) => format!("not a valid board path: {p:?}"),
         }
     }
 }
@@ -66,6 +91,21 @@ impl From<JsonRejection> for AppError {
             status: rejection.status(),
             message: rejection.body_text(),
         }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::BadRequest {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+impl From<FileError> for AppError {
+    fn from(e: FileError) -> Self {
+        AppError::File(e)
     }
 }
 

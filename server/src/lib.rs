@@ -12,6 +12,7 @@ pub mod assets;
 pub mod boards;
 pub mod device;
 pub mod error;
+pub mod files;
 pub mod transport;
 pub mod virtual_board;
 

@@ -23,6 +23,9 @@ struct Cli {
     /// Do not start the virtual board (copperhead-board --pty).
     #[arg(long)]
     no_virtual_board: bool,
+    /// The virtual board's filesystem (default: the board's own default folder).
+    #[arg(long, value_name = "DIR")]
+    board_fs: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -58,7 +61,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         None
     } else {
         let exe = virtual_board::board_executable();
-        match virtual_board::start(&exe, &state.boards).await {
+        match virtual_board::start(&exe, cli.board_fs.as_deref(), &state.boards).await {
             Ok(board) => Some(board),
             Err(e) => {
                 tracing::error!("{e}; continuing without the virtual board");

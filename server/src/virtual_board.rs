@@ -85,8 +85,12 @@ pub fn board_executable() -> PathBuf {
 ///
 /// Call this from the thread that will live as long as the server (the main task), because
 /// Linux delivers `PR_SET_PDEATHSIG` when the spawning *thread* exits.
-pub async fn start(exe: &Path, boards: &Boards) -> Result<VirtualBoard, StartError> {
-    let board = VirtualBoard::spawn(exe).await?;
+pub async fn start(
+    exe: &Path,
+    fs: Option<&Path>,
+    boards: &Boards,
+) -> Result<VirtualBoard, StartError> {
+    let board = VirtualBoard::spawn(exe, fs).await?;
     let transport = open_serial(&board.port, DEFAULT_BAUD).map_err(StartError::Open)?;
     let info = BoardInfo {
         id: ID.to_string(),
@@ -100,11 +104,14 @@ pub async fn start(exe: &Path, boards: &Boards) -> Result<VirtualBoard, StartErr
 }
 
 impl VirtualBoard {
-    /// Runs `exe --pty` and reads the pty path from its first line of output.
-    pub async fn spawn(exe: &Path) -> Result<VirtualBoard, StartError> {
+    /// Runs `exe --pty [--fs DIR]` and reads the pty path from its first line of output.
+    pub async fn spawn(exe: &Path, fs: Option<&Path>) -> Result<VirtualBoard, StartError> {
         let mut command = Command::new(exe);
+        command.arg("--pty");
+        if let Some(dir) = fs {
+            command.arg("--fs").arg(dir);
+        }
         command
-            .arg("--pty")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -22,14 +22,26 @@ const RESPONSE: Duration = Duration::from_secs(60);
 struct Server {
     child: Child,
     addr: String,
+    /// The virtual board's filesystem folder (fresh for each server).
+    board_fs: std::path::PathBuf,
 }
 
 impl Server {
     fn start() -> Server {
         // The server looks for the board next to itself; fail with a clear hint if absent.
         bin_path("copperhead-board");
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let board_fs = std::env::temp_dir().join(format!(
+            "copperhead-server-fs-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&board_fs);
+        std::fs::create_dir_all(&board_fs).expect("board filesystem folder");
         let mut child = Command::new(bin_path("copperhead"))
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", "127.0.0.1:0", "--board-fs"])
+            .arg(&board_fs)
             // Quiet unless asked: the server's log goes to the test's stderr uncaptured.
             .env(
                 "RUST_LOG",
@@ -53,6 +65,7 @@ impl Server {
         let mut server = Server {
             child,
             addr: String::new(),
+            board_fs,
         };
         let line = rx
             .recv_timeout(STARTUP)
@@ -82,21 +95,33 @@ impl Server {
     }
 
     fn request_raw(&self, method: &str, path: &str, body: Option<&str>) -> (u16, Vec<u8>) {
+        let body = body.map(|b| (b.as_bytes(), "application/json"));
+        self.request_bytes(method, path, body)
+    }
+
+    /// Sends one request with a body of any bytes; returns the status and the body.
+    fn request_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<(&[u8], &str)>,
+    ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect to copperhead");
         stream.set_read_timeout(Some(RESPONSE)).unwrap();
         let mut request = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.addr
         );
-        if let Some(body) = body {
-            request += &format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                body.len()
-            );
+        if let Some((body, kind)) = body {
+            request += &format!("Content-Type: {kind}\r\nContent-Length: {}\r\n", body.len());
         }
         request += "\r\n";
-        request += body.unwrap_or("");
-        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = request.into_bytes();
+        if let Some((body, _)) = body {
+            bytes.extend_from_slice(body);
+        }
+        // (A server that refuses early may close before reading it all.)
+        let _ = stream.write_all(&bytes);
 
         let mut response = Vec::new();
         stream
@@ -235,4 +260,171 @@ fn errors_are_json() {
     let (status, out) = server.request("GET", "/api/no-such-endpoint", None);
     assert_eq!(status, 404, "{out}");
     assert_eq!(out["error"]["code"], "not_found", "{out}");
+}
+
+/// Bytes that look random (and hold every byte value), the same in every run.
+fn noise(n: usize) -> Vec<u8> {
+    let mut x: u32 = 0x1234_5678;
+    (0..n)
+        .map(|i| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if i < 256 { i as u8 } else { x as u8 }
+        })
+        .collect()
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    let out = Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(data)?;
+            c.wait_with_output()
+        })
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Files on the board through the API: a 1 MiB binary file up and down byte for byte,
+/// listing (recursive, with sizes), mkdir, rename, recursive delete.
+#[test]
+fn board_files_round_trip() {
+    let server = Server::start();
+    let data = noise(1024 * 1024);
+    let (status, body) = server.request_bytes(
+        "PUT",
+        "/api/boards/virtual/fs/file?path=/data.bin",
+        Some((&data, "application/octet-stream")),
+    );
+    let reply: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["size"], data.len(), "{reply}");
+    assert_eq!(reply["sha256"], sha256_hex(&data), "{reply}");
+    assert_eq!(
+        std::fs::read(server.board_fs.join("data.bin")).unwrap(),
+        data,
+        "the file on the board's disk"
+    );
+    let (status, back) =
+        server.request_bytes("GET", "/api/boards/virtual/fs/file?path=/data.bin", None);
+    assert_eq!(status, 200);
+    assert!(
+        back == data,
+        "downloaded bytes differ ({} bytes back)",
+        back.len()
+    );
+
+    let (status, out) = server.request_raw(
+        "POST",
+        "/api/boards/virtual/fs/mkdir",
+        Some(r#"{"path": "/sub"}"#),
+    );
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&out));
+    let (status, out) = server.request_raw(
+        "POST",
+        "/api/boards/virtual/fs/rename",
+        Some(r#"{"from": "/data.bin", "to": "/sub/moved.bin"}"#),
+    );
+    assert_eq!(status, 204, "{}", String::from_utf8_lossy(&out));
+    let (status, list) =
+        server.request("GET", "/api/boards/virtual/fs?path=/&recursive=true", None);
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        list,
+        json!([
+            {"name": "sub", "path": "/sub", "dir": true, "size": 0},
+            {"name": "moved.bin", "path": "/sub/moved.bin", "dir": false, "size": 1048576},
+        ])
+    );
+    let (status, _) = server.request_bytes(
+        "DELETE",
+        "/api/boards/virtual/fs?path=/sub&recursive=true",
+        None,
+    );
+    assert_eq!(status, 204);
+    let (_, list) = server.request("GET", "/api/boards/virtual/fs?path=/", None);
+    assert_eq!(list, json!([]));
+}
+
+/// Bad paths and board errors come back as JSON errors with fitting statuses.
+#[test]
+fn board_file_errors() {
+    let server = Server::start();
+    for path in ["/a/../b", "relative", "/a/./b"] {
+        let (status, out) =
+            server.request("GET", &format!("/api/boards/virtual/fs?path={path}"), None);
+        assert_eq!(status, 400, "{path}: {out}");
+        assert_eq!(out["error"]["code"], "invalid_path", "{out}");
+    }
+    let (status, out) = server.request("GET", "/api/boards/virtual/fs/file?path=/missing", None);
+    assert_eq!(status, 404, "{out}");
+    assert_eq!(out["error"]["code"], "no_such_file", "{out}");
+    let mkdir = Some(r#"{"path": "/d"}"#);
+    assert_eq!(
+        server
+            .request_raw("POST", "/api/boards/virtual/fs/mkdir", mkdir)
+            .0,
+        201
+    );
+    let (status, out) = server.request("POST", "/api/boards/virtual/fs/mkdir", mkdir);
+    assert_eq!(status, 409, "{out}");
+    assert_eq!(out["error"]["code"], "file_exists", "{out}");
+    std::fs::write(server.board_fs.join("d/f"), b"x").unwrap();
+    let (status, out) = server.request("DELETE", "/api/boards/virtual/fs?path=/d", None);
+    assert_eq!(status, 409, "{out}");
+    assert_eq!(out["error"]["code"], "directory_not_empty", "{out}");
+}
+
+/// The process id of the virtual board a server started (found by its filesystem folder).
+fn board_pid(server: &Server) -> i32 {
+    let fs = server.board_fs.to_string_lossy().into_owned();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if cmdline.contains("copperhead-board") && cmdline.contains(fs.as_str()) {
+            return pid;
+        }
+    }
+    panic!("no virtual board running for {fs}");
+}
+
+/// An upload cut short (the board dies in the middle) leaves the old file as it was.
+#[test]
+fn an_interrupted_upload_keeps_the_old_file() {
+    let server = Server::start();
+    let old = b"the old contents\n".to_vec();
+    let (status, _) = server.request_bytes(
+        "PUT",
+        "/api/boards/virtual/fs/file?path=/keep.txt",
+        Some((&old, "application/octet-stream")),
+    );
+    assert_eq!(status, 200);
+    let pid = board_pid(&server);
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+    let big = noise(4 * 1024 * 1024);
+    let (status, body) = server.request_bytes(
+        "PUT",
+        "/api/boards/virtual/fs/file?path=/keep.txt",
+        Some((&big, "application/octet-stream")),
+    );
+    killer.join().unwrap();
+    assert_ne!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        std::fs::read(server.board_fs.join("keep.txt")).unwrap(),
+        old,
+        "the old file is intact"
+    );
 }

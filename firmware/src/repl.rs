@@ -436,9 +436,9 @@ impl Repl {
     }
 
     /// Grant raw-paste windows of `bytes` (a board with a smaller input buffer grants less;
-    /// some nrf ports grant 32).
+    /// some nrf ports grant 32); 0 refuses raw-paste mode, as a board built without it.
     pub fn set_raw_paste_window(&mut self, bytes: u16) {
-        self.window = bytes.max(1);
+        self.window = bytes;
     }
 
     /// True while the REPL is in raw mode (raw, raw-paste, or running code from them).
@@ -719,7 +719,7 @@ impl Repl {
                 if self.buffer.len() == 2 && self.buffer[0] == CTRL_E {
                     let wanted = self.buffer[1];
                     self.buffer.clear();
-                    if wanted == b'A' {
+                    if wanted == b'A' && self.window > 0 {
                         out.extend_from_slice(b"R\x01");
                         out.extend_from_slice(&self.window.to_le_bytes());
                         out.push(0x01);
@@ -1214,5 +1214,17 @@ mod tests {
         assert!(out.starts_with(b"\r\nMicroPython v1.24.0 (Copperhead v0.0.0)"));
         assert!(out.ends_with(b">>> "));
         assert!(r.runs_main());
+    }
+
+    #[test]
+    fn a_board_without_raw_paste_refuses_it() {
+        let mut r = repl();
+        r.set_raw_paste_window(0);
+        feed(&mut r, b"\x01");
+        let (out, _) = feed(&mut r, b"\x05A\x01");
+        assert_eq!(out, b"R\x00>");
+        let (out, actions) = feed(&mut r, b"1\x04");
+        assert_eq!(out, b"OK");
+        assert_eq!(actions.len(), 1);
     }
 }

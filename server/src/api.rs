@@ -29,7 +29,7 @@ use crate::error::AppError;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/boards", get(list_boards))
+        .route("/boards", get(list_boards).post(add_board))
         .route("/boards/{id}/exec", post(exec))
         .route("/boards/{id}/fs", get(list_files).delete(remove_file))
         .route(
@@ -73,6 +73,7 @@ impl From<&BoardHandle> for Board {
             kind: match info.kind {
                 BoardKind::Virtual => "virtual",
                 BoardKind::Serial => "serial",
+                BoardKind::Socket => "socket",
             },
             port: info.port.clone(),
             usb: info.usb.as_ref().map(|u| Usb {
@@ -133,6 +134,55 @@ impl From<PyException> for PyError {
 
 async fn list_boards(State(state): State<Arc<AppState>>) -> Json<Vec<Board>> {
     Json(state.boards.list().iter().map(Board::from).collect())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AddBoardRequest {
+    /// A serial device path (a pseudo-terminal too) or `socket://HOST:PORT`.
+    pub port: String,
+}
+
+/// `POST /api/boards`: connect a board by its port. Connecting sends nothing to it, so a
+/// running program goes on until an operation needs the board.
+async fn add_board(
+    State(state): State<Arc<AppState>>,
+    request: Result<Json<AddBoardRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Board>), AppError> {
+    let Json(request) = request?;
+    let port = request.port;
+    let socket = port.starts_with("socket://");
+    if !socket && !port.starts_with('/') {
+        return Err(AppError::BadRequest {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("a board port is a device path or socket://HOST:PORT, not {port:?}"),
+        });
+    }
+    let transport = crate::transport::open(&port)
+        .await
+        .map_err(|e| AppError::BadRequest {
+            status: StatusCode::BAD_GATEWAY,
+            message: e.to_string(),
+        })?;
+    let id: String = port
+        .trim_start_matches("socket://")
+        .trim_start_matches("/dev/")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let info = crate::boards::BoardInfo {
+        id,
+        name: port.clone(),
+        kind: if socket {
+            BoardKind::Socket
+        } else {
+            BoardKind::Serial
+        },
+        port,
+        usb: None,
+    };
+    let handle = BoardHandle::spawn(info, transport, crate::device::Timeouts::default());
+    state.boards.insert(handle.clone());
+    Ok((StatusCode::CREATED, Json(Board::from(&handle))))
 }
 
 async fn exec(

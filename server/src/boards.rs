@@ -25,6 +25,8 @@ pub enum BoardKind {
     Virtual,
     /// A board on a serial port (USB).
     Serial,
+    /// A board (or a serial bridge) on a TCP port: `socket://HOST:PORT`.
+    Socket,
 }
 
 /// USB identity of a board, when it is known.

@@ -21,6 +21,21 @@ pub type BoxTransport = Box<dyn Transport>;
 /// The line rate used for boards on a serial line. USB CDC ignores it; a pty ignores it too.
 pub const DEFAULT_BAUD: u32 = 115_200;
 
+/// Opens a board by what a user gives: `socket://HOST:PORT` (a board or bridge on a TCP
+/// port, as pyserial's URL), else a serial device path.
+pub async fn open(port: &str) -> io::Result<BoxTransport> {
+    match port.strip_prefix("socket://") {
+        Some(addr) => {
+            let stream = tokio::net::TcpStream::connect(addr)
+                .await
+                .map_err(|e| io::Error::other(format!("cannot connect to {addr}: {e}")))?;
+            let _ = stream.set_nodelay(true);
+            Ok(Box::new(stream))
+        }
+        None => open_serial(port, DEFAULT_BAUD),
+    }
+}
+
 /// Opens a serial port (a USB board, or the virtual board's pseudo-terminal).
 ///
 /// Must be called from inside the tokio runtime.

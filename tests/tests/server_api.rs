@@ -428,3 +428,149 @@ fn an_interrupted_upload_keeps_the_old_file() {
         "the old file is intact"
     );
 }
+
+/// A `copperhead-board` started by a test (not by the server), killed on drop.
+struct ExtraBoard {
+    child: Child,
+    /// Its pty path or TCP address, from its first line.
+    port: String,
+    fs: std::path::PathBuf,
+}
+
+impl ExtraBoard {
+    fn start(args: &[&str], main_py: Option<&str>) -> ExtraBoard {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let fs = std::env::temp_dir().join(format!(
+            "copperhead-extra-board-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&fs);
+        std::fs::create_dir_all(&fs).unwrap();
+        if let Some(code) = main_py {
+            std::fs::write(fs.join("main.py"), code).unwrap();
+        }
+        let mut child = Command::new(bin_path("copperhead-board"))
+            .args(args)
+            .arg("--fs")
+            .arg(&fs)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start copperhead-board");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("the board's first line");
+        ExtraBoard {
+            child,
+            port: line.trim().to_string(),
+            fs,
+        }
+    }
+}
+
+impl Drop for ExtraBoard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.fs);
+    }
+}
+
+/// Adds a board by port; returns its id.
+fn add_board(server: &Server, port: &str) -> String {
+    let body = json!({ "port": port }).to_string();
+    let (status, board) = server.request("POST", "/api/boards", Some(body.as_str()));
+    assert_eq!(status, 201, "{board}");
+    assert_eq!(board["port"], port, "{board}");
+    assert_eq!(board["connected"], true, "{board}");
+    board["id"].as_str().unwrap().to_string()
+}
+
+/// Exec and a file round trip on a board.
+fn check_board(server: &Server, id: &str) {
+    let (status, out) = server.exec(id, "print(6*7)");
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["stdout"], "42\r\n", "{out}");
+    let data = noise(64 * 1024);
+    let (status, body) = server.request_bytes(
+        "PUT",
+        &format!("/api/boards/{id}/fs/file?path=/x.bin"),
+        Some((&data, "application/octet-stream")),
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let (status, back) = server.request_bytes(
+        "GET",
+        &format!("/api/boards/{id}/fs/file?path=/x.bin"),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(back == data, "{id}: the file came back different");
+}
+
+/// Boards added by port: a pty board that has no raw-paste mode (the client falls back to
+/// the plain raw REPL), and a board on a TCP port (`socket://`).
+#[test]
+fn boards_added_by_pty_without_raw_paste_and_by_tcp() {
+    let server = Server::start();
+    let plain = ExtraBoard::start(&["--pty", "--no-raw-paste"], None);
+    let id = add_board(&server, &plain.port);
+    check_board(&server, &id);
+    let tcp = ExtraBoard::start(&["--tcp", "127.0.0.1:0"], None);
+    let id = add_board(&server, &format!("socket://{}", tcp.port));
+    check_board(&server, &id);
+    let (_, boards) = server.request("GET", "/api/boards", None);
+    let kinds: Vec<&str> = boards
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"socket") && kinds.contains(&"serial"),
+        "{boards}"
+    );
+    let (status, out) = server.request("POST", "/api/boards", Some(r#"{"port": "COM-nonsense"}"#));
+    assert_eq!(status, 400, "{out}");
+}
+
+/// A board whose `main.py` loops forever is reached all the same: the client's Ctrl-C
+/// stops the loop before the operation.
+#[test]
+fn a_board_looping_in_main_py_is_recovered() {
+    let server = Server::start();
+    let board = ExtraBoard::start(&["--pty"], Some("n = 0\nwhile True:\n    n += 1\n"));
+    let id = add_board(&server, &board.port);
+    let (status, out) = server.exec(&id, "print('reached', n > 0)");
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["stdout"], "reached True\r\n", "{out}");
+}
+
+/// Several clients at once on one board: every operation gets its own output, whole.
+#[test]
+fn operations_of_several_clients_do_not_interleave() {
+    let server = std::sync::Arc::new(Server::start());
+    let workers: Vec<_> = (0..4)
+        .map(|t| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                for round in 0..3 {
+                    let code = format!(
+                        "for i in range(40):\n    print('client {t} round {round} line', i)\n"
+                    );
+                    let (status, out) = server.exec("virtual", &code);
+                    assert_eq!(status, 200, "{out}");
+                    let want: String = (0..40)
+                        .map(|i| format!("client {t} round {round} line {i}\r\n"))
+                        .collect();
+                    assert_eq!(out["stdout"], want.as_str(), "client {t} round {round}");
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("a client failed");
+    }
+}

@@ -22,6 +22,7 @@ usage: copperhead-board [options] [-c CODE | FILE | -]
                     mpremote connects with socket://ADDR); prints the address it listens on
   --fs DIR          the virtual board's filesystem (default: ~/.local/share/copperhead/board)
   --baud N          limit the virtual board's link to a serial line's speed (N/10 bytes/s each way)
+  --no-raw-paste    answer as a board built without raw-paste mode (tests tools' fallback)
   -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
   -X emit=MODE      accepted for MicroPython compatibility; code always runs as bytecode
   -X gcstress       collect before every allocation (finds GC rooting bugs; slow)
@@ -50,6 +51,7 @@ fn run() -> Result<ExitCode, String> {
     let mut job = None;
     let mut fs_dir = None;
     let mut baud = None;
+    let mut raw_paste = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -69,6 +71,7 @@ fn run() -> Result<ExitCode, String> {
             }
             "--pty" => job = Some(Job::Pty),
             "--tcp" => job = Some(Job::Tcp(args.next().ok_or("--tcp needs an address")?)),
+            "--no-raw-paste" => raw_paste = false,
             "--baud" => {
                 let n = args.next().ok_or("--baud needs a rate")?;
                 let rate = n.parse::<u32>().ok().filter(|r| *r > 0);
@@ -103,7 +106,7 @@ fn run() -> Result<ExitCode, String> {
         Job::Repl => terminal_repl(config),
         Job::Pty | Job::Tcp(_) => {
             let fs_dir = fs_dir.unwrap_or_else(host::fs::default_board_dir);
-            virtual_board(&job, config, fs_dir, baud)
+            virtual_board(&job, config, fs_dir, baud, raw_paste)
         }
     }
 }
@@ -220,9 +223,13 @@ fn virtual_board(
     config: Config,
     fs_dir: std::path::PathBuf,
     baud: Option<u32>,
+    raw_paste: bool,
 ) -> Result<ExitCode, String> {
     stop_with_parent();
-    let options = BoardOptions::virtual_board(config, Some(fs_dir));
+    let mut options = BoardOptions::virtual_board(config, Some(fs_dir));
+    if !raw_paste {
+        options.raw_paste_window = 0;
+    }
     let serve = |input: Box<dyn Read + Send>, output: Box<dyn Write + Send>| {
         let (input, output): (Box<dyn Read + Send>, Box<dyn Write + Send>) = match baud {
             Some(b) => (

@@ -439,6 +439,9 @@ pub struct BoardOptions {
     /// Leave [`serve`] on a soft reset instead of restarting the VM (the terminal REPL of
     /// the unix port exits on Ctrl-D, too).
     pub exit_on_reset: bool,
+    /// The raw-paste window the board grants; 0 to answer as a board without raw-paste
+    /// (for testing tools' fallback to the plain raw REPL).
+    pub raw_paste_window: u16,
 }
 
 impl BoardOptions {
@@ -453,6 +456,7 @@ impl BoardOptions {
             config,
             fs_dir,
             exit_on_reset: false,
+            raw_paste_window: crate::repl::RAW_PASTE_WINDOW,
         }
     }
 }
@@ -494,6 +498,7 @@ pub fn serve(
     };
     let mut vm = new_vm()?;
     let mut repl = Repl::new(options.info.clone());
+    repl.set_raw_paste_window(options.raw_paste_window);
     let mut out = Vec::new();
     // A board's filesystem holds its start-up scripts; the host's files don't.
     let boots = options.fs_dir.is_some();

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::IntoResponse;
@@ -301,9 +301,13 @@ async fn write_file(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     q: Result<Query<PathQuery>, QueryRejection>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<WriteResponse>, AppError> {
     let Query(q) = q?;
+    let body = body.map_err(|r| AppError::BadRequest {
+        status: r.status(),
+        message: r.body_text(),
+    })?;
     let path = board_path(&q.path)?;
     let board = board(&state, id)?;
     let data = body.to_vec();

@@ -30,6 +30,8 @@ pub enum AppError {
     File(FileError),
     /// A path that is not a clean absolute board path (`..`, control characters).
     InvalidPath(String),
+    /// Refused by the front door (`guard.rs`): a foreign `Host` or `Origin`.
+    Forbidden { code: &'static str, message: String },
 }
 
 fn device_status(e: &DeviceError) -> (StatusCode, &'static str) {
@@ -50,6 +52,9 @@ impl AppError {
             AppError::BoardNotFound(_) => (StatusCode::NOT_FOUND, "board_not_found"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            AppError::BadRequest { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
+                (*status, "body_too_large")
+            }
             AppError::BadRequest { status, .. } => (*status, "bad_request"),
             AppError::Board(BoardError::Disconnected) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "board_disconnected")
@@ -69,6 +74,7 @@ impl AppError {
             AppError::File(FileError::Verify { .. }) => (StatusCode::BAD_GATEWAY, "verify_failed"),
             AppError::File(FileError::Garbled(_)) => (StatusCode::BAD_GATEWAY, "device_protocol"),
             AppError::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
+            AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
         }
     }
 
@@ -81,6 +87,7 @@ impl AppError {
             AppError::Board(e) => e.to_string(),
             AppError::File(e) => e.to_string(),
             AppError::InvalidPath(p) => format!("not a valid board path: {p:?}"),
+            AppError::Forbidden { message, .. } => message.clone(),
         }
     }
 }

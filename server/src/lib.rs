@@ -13,6 +13,7 @@ pub mod boards;
 pub mod device;
 pub mod error;
 pub mod files;
+pub mod guard;
 pub mod transport;
 pub mod virtual_board;
 
@@ -39,5 +40,6 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/api", api::router())
         .fallback(assets::serve)
+        .layer(axum::middleware::from_fn(guard::check))
         .with_state(state)
 }

@@ -106,12 +106,31 @@ impl Server {
         path: &str,
         body: Option<(&[u8], &str)>,
     ) -> (u16, Vec<u8>) {
+        self.request_with(method, path, &[], body)
+    }
+
+    /// As [`Self::request_bytes`], with extra headers (a `Host` among them replaces ours).
+    fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&[u8], &str)>,
+    ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect to copperhead");
         stream.set_read_timeout(Some(RESPONSE)).unwrap();
-        let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
+        let host = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("host"))
+            .map_or(self.addr.as_str(), |(_, v)| v);
+        let mut request =
+            format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        for (k, v) in headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+        {
+            request += &format!("{k}: {v}\r\n");
+        }
         if let Some((body, kind)) = body {
             request += &format!("Content-Type: {kind}\r\nContent-Length: {}\r\n", body.len());
         }
@@ -573,4 +592,81 @@ fn operations_of_several_clients_do_not_interleave() {
     for w in workers {
         w.join().expect("a client failed");
     }
+}
+
+fn error_code(body: &[u8]) -> String {
+    let v: Value = serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(body)));
+    v["error"]["code"].as_str().unwrap_or("").to_string()
+}
+
+/// A page on another site can't drive a board: a foreign `Origin` on a POST or a WebSocket
+/// upgrade and a foreign `Host` (DNS rebinding) are refused; oversize bodies are refused.
+#[test]
+fn security_refusals() {
+    let server = Server::start();
+    let code = json!({ "code": "print(1)" }).to_string();
+    let exec = Some((code.as_bytes(), "application/json"));
+    let (status, body) = server.request_with(
+        "POST",
+        "/api/boards/virtual/exec",
+        &[("Origin", "http://evil.example")],
+        exec,
+    );
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "forbidden_origin")
+    );
+    let origin = format!("http://{}", server.addr);
+    let (status, _) = server.request_with(
+        "POST",
+        "/api/boards/virtual/exec",
+        &[("Origin", &origin)],
+        exec,
+    );
+    assert_eq!(status, 200, "the IDE's own origin is served");
+    let upgrade = [
+        ("Origin", "http://evil.example"),
+        ("Upgrade", "websocket"),
+        ("Connection", "Upgrade"),
+        ("Sec-WebSocket-Version", "13"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+    ];
+    let (status, body) = server.request_with("GET", "/api/events", &upgrade, None);
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "forbidden_origin")
+    );
+    let (status, body) =
+        server.request_with("GET", "/api/boards", &[("Host", "evil.example:7878")], None);
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "forbidden_host")
+    );
+    let (status, body) = server.request_with("GET", "/", &[("Host", "evil.example")], None);
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (403, "forbidden_host")
+    );
+    // Bodies beyond the limits: a file over 16 MiB, code over 2 MiB.
+    let big = vec![b'x'; 17 * 1024 * 1024];
+    let (status, body) = server.request_bytes(
+        "PUT",
+        "/api/boards/virtual/fs/file?path=/big",
+        Some((&big, "application/octet-stream")),
+    );
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (413, "body_too_large")
+    );
+    let code = json!({ "code": "x".repeat(3 * 1024 * 1024) }).to_string();
+    let (status, body) = server.request_bytes(
+        "POST",
+        "/api/boards/virtual/exec",
+        Some((code.as_bytes(), "application/json")),
+    );
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (413, "body_too_large")
+    );
 }

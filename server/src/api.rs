@@ -38,6 +38,8 @@ pub fn router() -> Router<Arc<AppState>> {
                 .put(write_file)
                 .layer(DefaultBodyLimit::max(MAX_FILE)),
         )
+        .route("/boards/{id}/reset", post(reset))
+        .route("/boards/{id}/interrupt", post(interrupt))
         .route("/boards/{id}/fs/mkdir", post(make_dir))
         .route("/boards/{id}/fs/rename", post(rename_file))
         .fallback(not_found)
@@ -358,6 +360,41 @@ async fn rename_file(
     let (from, to) = (board_path(&request.from)?, board_path(&request.to)?);
     let board = board(&state, id)?;
     board.file(FileOp::Rename { from, to }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetRequest {
+    /// `soft` or `hard`.
+    pub kind: String,
+}
+
+async fn reset(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    request: Result<Json<ResetRequest>, JsonRejection>,
+) -> Result<StatusCode, AppError> {
+    let Json(request) = request?;
+    let hard = match request.kind.as_str() {
+        "soft" => false,
+        "hard" => true,
+        other => {
+            return Err(AppError::BadRequest {
+                status: StatusCode::BAD_REQUEST,
+                message: format!("reset kind is \"soft\" or \"hard\", not {other:?}"),
+            });
+        }
+    };
+    board(&state, id)?.reset(hard).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Interrupts what runs on the board now (it needn't wait for the board's queue).
+async fn interrupt(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    board(&state, id)?.interrupt();
     Ok(StatusCode::NO_CONTENT)
 }
 

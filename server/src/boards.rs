@@ -59,6 +59,11 @@ pub enum Command {
         code: String,
         reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
     },
+    /// A soft or hard reset.
+    Reset {
+        hard: bool,
+        reply: oneshot::Sender<Result<(), DeviceError>>,
+    },
     /// A file operation (one raw-REPL session).
     File {
         op: FileOp,
@@ -109,6 +114,7 @@ impl std::error::Error for BoardError {}
 pub struct BoardHandle {
     info: Arc<BoardInfo>,
     commands: mpsc::Sender<Command>,
+    interrupt: Arc<tokio::sync::Notify>,
 }
 
 impl BoardHandle {
@@ -116,10 +122,12 @@ impl BoardHandle {
     pub fn spawn(info: BoardInfo, transport: BoxTransport, timeouts: Timeouts) -> BoardHandle {
         let (commands, queue) = mpsc::channel(QUEUE_DEPTH);
         let repl = RawRepl::new(transport, timeouts);
+        let interrupt = repl.interrupter();
         tokio::spawn(run_board(info.id.clone(), repl, queue));
         BoardHandle {
             info: Arc::new(info),
             commands,
+            interrupt,
         }
     }
 
@@ -136,6 +144,22 @@ impl BoardHandle {
     pub async fn exec(&self, code: String) -> Result<ExecOutput, BoardError> {
         let (reply, answer) = oneshot::channel();
         self.request(Command::Exec { code, reply }).await?;
+        answer
+            .await
+            .map_err(|_| BoardError::Disconnected)?
+            .map_err(BoardError::Device)
+    }
+
+    /// Interrupts the operation running now (Ctrl-C to the board), without waiting for the
+    /// queue.
+    pub fn interrupt(&self) {
+        self.interrupt.notify_waiters();
+    }
+
+    /// Soft reset (the raw REPL's Ctrl-D) or hard reset (`machine.reset()`).
+    pub async fn reset(&self, hard: bool) -> Result<(), BoardError> {
+        let (reply, answer) = oneshot::channel();
+        self.request(Command::Reset { hard, reply }).await?;
         answer
             .await
             .map_err(|_| BoardError::Disconnected)?
@@ -188,6 +212,14 @@ async fn run_board(
                 let _ = reply.send(result);
                 if let Some(reason) = lost {
                     tracing::warn!(board = %id, "connection lost: {reason}");
+                    break;
+                }
+            }
+            Command::Reset { hard, reply } => {
+                let result = repl.reset(hard).await;
+                let lost = matches!(&result, Err(e) if e.is_disconnect());
+                let _ = reply.send(result);
+                if lost {
                     break;
                 }
             }

@@ -20,7 +20,10 @@
 //! no byte is lost. Invalid UTF-8 is replaced with U+FFFD.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, sleep, timeout};
@@ -175,6 +178,9 @@ pub struct RawRepl<T> {
     /// Whether the board does raw-paste mode (§3.4): unknown until first tried; after one
     /// refusal the plain raw REPL is used for the rest of the connection.
     raw_paste: Option<bool>,
+    /// Rung (from outside the board's task) to interrupt what runs: a Ctrl-C goes out while
+    /// the client waits for the board.
+    interrupt: Arc<Notify>,
 }
 
 impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
@@ -184,6 +190,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             buf: Vec::new(),
             timeouts,
             raw_paste: None,
+            interrupt: Arc::new(Notify::new()),
         }
     }
 
@@ -375,6 +382,31 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         Ok(())
     }
 
+    /// Soft reset: the raw REPL's Ctrl-D on an empty buffer, waiting for the board to come
+    /// back (`soft reboot`, then the raw banner; boot.py's output in between is skipped).
+    /// Hard reset: `machine.reset()`, without waiting for an answer that can't come.
+    pub async fn reset(&mut self, hard: bool) -> Result<(), DeviceError> {
+        self.enter_raw().await?;
+        if hard {
+            self.write(b"import machine\nmachine.reset()\n\x04").await?;
+            // A real board drops off the line here; give it time, then resynchronise.
+            let _ = self.read_exact(2, self.timeouts.reply, "OK").await;
+            sleep(Duration::from_millis(500)).await;
+            let _ = self.drain().await;
+            return Ok(());
+        }
+        self.write(b"\x04").await?;
+        self.read_until(b"soft reboot\r\n", self.timeouts.reply, "the soft reboot")
+            .await?;
+        self.read_until(
+            RAW_BANNER,
+            self.timeouts.output,
+            "the raw REPL after the reboot",
+        )
+        .await?;
+        self.exit_raw().await
+    }
+
     /// Best effort after a failure: stop the program and go back to the friendly REPL.
     pub(crate) async fn recover(&mut self) {
         let _ = self.write(b"\r\x03\x03").await;
@@ -416,10 +448,24 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         }
     }
 
+    /// What interrupts the running program: `notify_waiters` on it sends Ctrl-C while an
+    /// operation waits for the board (and does nothing when none does).
+    pub fn interrupter(&self) -> Arc<Notify> {
+        self.interrupt.clone()
+    }
+
     /// Reads once more into `buf`, waiting at most `wait`.
     async fn fill(&mut self, wait: Duration, waiting_for: &'static str) -> Result<(), DeviceError> {
         let mut scratch = [0u8; 1024];
-        match timeout(wait, self.io.read(&mut scratch)).await {
+        let interrupt = self.interrupt.clone();
+        let read = tokio::select! {
+            read = timeout(wait, self.io.read(&mut scratch)) => read,
+            () = interrupt.notified() => {
+                self.write(b"\x03").await?;
+                return Ok(());
+            }
+        };
+        match read {
             Err(_elapsed) => Err(DeviceError::Timeout {
                 waiting_for,
                 received: std::mem::take(&mut self.buf),

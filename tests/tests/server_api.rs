@@ -670,3 +670,40 @@ fn security_refusals() {
         (413, "body_too_large")
     );
 }
+
+/// Interrupt reaches a program that runs now (past the board's queue); soft reset clears
+/// the board's state; after a hard reset the board answers again.
+#[test]
+fn interrupt_and_resets() {
+    let server = std::sync::Arc::new(Server::start());
+    let looping = {
+        let server = server.clone();
+        std::thread::spawn(move || server.exec("virtual", "while True:\n    pass\n"))
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, _) = server.request_raw("POST", "/api/boards/virtual/interrupt", None);
+    assert_eq!(status, 204);
+    let (status, out) = looping.join().unwrap();
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["error"]["type"], "KeyboardInterrupt", "{out}");
+
+    server.exec("virtual", "kept = 1");
+    let soft = Some(r#"{"kind": "soft"}"#);
+    let (status, body) = server.request_raw("POST", "/api/boards/virtual/reset", soft);
+    assert_eq!(status, 204, "{}", String::from_utf8_lossy(&body));
+    let (_, out) = server.exec("virtual", "print('kept' in globals())");
+    assert_eq!(out["stdout"], "False\r\n", "{out}");
+
+    let hard = Some(r#"{"kind": "hard"}"#);
+    let (status, body) = server.request_raw("POST", "/api/boards/virtual/reset", hard);
+    assert_eq!(status, 204, "{}", String::from_utf8_lossy(&body));
+    let (_, out) = server.exec("virtual", "print(6*7)");
+    assert_eq!(out["stdout"], "42\r\n", "{out}");
+
+    let (status, out) = server.request(
+        "POST",
+        "/api/boards/virtual/reset",
+        Some(r#"{"kind": "warm"}"#),
+    );
+    assert_eq!(status, 400, "{out}");
+}

@@ -32,6 +32,12 @@ pub enum AppError {
     InvalidPath(String),
     /// Refused by the front door (`guard.rs`): a foreign `Host` or `Origin`.
     Forbidden { code: &'static str, message: String },
+    /// A workspace file operation failed.
+    Workspace {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
 
 fn device_status(e: &DeviceError) -> (StatusCode, &'static str) {
@@ -75,6 +81,7 @@ impl AppError {
             AppError::File(FileError::Garbled(_)) => (StatusCode::BAD_GATEWAY, "device_protocol"),
             AppError::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
             AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
+            AppError::Workspace { status, code, .. } => (*status, code),
         }
     }
 
@@ -87,7 +94,9 @@ impl AppError {
             AppError::Board(e) => e.to_string(),
             AppError::File(e) => e.to_string(),
             AppError::InvalidPath(p) => format!("not a valid board path: {p:?}"),
-            AppError::Forbidden { message, .. } => message.clone(),
+            AppError::Forbidden { message, .. } | AppError::Workspace { message, .. } => {
+                message.clone()
+            }
         }
     }
 }

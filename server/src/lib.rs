@@ -16,6 +16,7 @@ pub mod files;
 pub mod guard;
 pub mod transport;
 pub mod virtual_board;
+pub mod workspace;
 
 use std::sync::Arc;
 
@@ -27,18 +28,27 @@ use crate::boards::Boards;
 #[derive(Default)]
 pub struct AppState {
     pub boards: Boards,
+    /// The project folder the IDE edits (see [`workspace`]).
+    pub workspace: std::path::PathBuf,
 }
 
 impl AppState {
     pub fn new() -> Self {
-        Self::default()
+        Self::with_workspace(std::path::PathBuf::from("."))
+    }
+
+    pub fn with_workspace(workspace: std::path::PathBuf) -> Self {
+        AppState {
+            boards: Boards::new(),
+            workspace,
+        }
     }
 }
 
 /// The whole HTTP surface: `/api/...` for the JSON API, every other path for the page.
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
-        .nest("/api", api::router())
+        .nest("/api", api::router().merge(workspace::router()))
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn(guard::check))
         .with_state(state)

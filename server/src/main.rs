@@ -23,6 +23,9 @@ struct Cli {
     /// Do not start the virtual board (copperhead-board --pty).
     #[arg(long)]
     no_virtual_board: bool,
+    /// The project folder the IDE edits.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    workspace: std::path::PathBuf,
     /// The virtual board's filesystem (default: the board's own default folder).
     #[arg(long, value_name = "DIR")]
     board_fs: Option<std::path::PathBuf>,
@@ -56,7 +59,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         tracing::warn!("listening on {addr}, which is reachable from other machines");
     }
 
-    let state = Arc::new(AppState::new());
+    if !cli.workspace.is_dir() {
+        return Err(format!("the workspace {} is not a folder", cli.workspace.display()).into());
+    }
+    let state = Arc::new(AppState::with_workspace(cli.workspace.clone()));
     let virtual_board = if cli.no_virtual_board {
         None
     } else {

@@ -24,6 +24,8 @@ struct Server {
     addr: String,
     /// The virtual board's filesystem folder (fresh for each server).
     board_fs: std::path::PathBuf,
+    /// The workspace folder (fresh for each server).
+    workspace: std::path::PathBuf,
 }
 
 impl Server {
@@ -39,9 +41,14 @@ impl Server {
         ));
         let _ = std::fs::remove_dir_all(&board_fs);
         std::fs::create_dir_all(&board_fs).expect("board filesystem folder");
+        let workspace = board_fs.with_extension("workspace");
+        let _ = std::fs::remove_dir_all(&workspace);
+        std::fs::create_dir_all(&workspace).expect("workspace folder");
         let mut child = Command::new(bin_path("copperhead"))
             .args(["--listen", "127.0.0.1:0", "--board-fs"])
             .arg(&board_fs)
+            .arg("--workspace")
+            .arg(&workspace)
             // Quiet unless asked: the server's log goes to the test's stderr uncaptured.
             .env(
                 "RUST_LOG",
@@ -66,6 +73,7 @@ impl Server {
             child,
             addr: String::new(),
             board_fs,
+            workspace,
         };
         let line = rx
             .recv_timeout(STARTUP)
@@ -706,4 +714,68 @@ fn interrupt_and_resets() {
         Some(r#"{"kind": "warm"}"#),
     );
     assert_eq!(status, 400, "{out}");
+}
+
+/// The workspace API edits the project folder on disk, and only it.
+#[test]
+fn workspace_files() {
+    let server = Server::start();
+    let code = b"print('hello')\n";
+    let (status, body) = server.request_bytes(
+        "PUT",
+        "/api/workspace/file?path=main.py",
+        Some((code, "application/octet-stream")),
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        std::fs::read(server.workspace.join("main.py")).unwrap(),
+        code
+    );
+    let (status, back) = server.request_bytes("GET", "/api/workspace/file?path=main.py", None);
+    assert_eq!((status, back.as_slice()), (200, &code[..]));
+    assert_eq!(
+        server
+            .request_raw("POST", "/api/workspace/mkdir", Some(r#"{"path": "lib"}"#))
+            .0,
+        201
+    );
+    let rename = Some(r#"{"from": "main.py", "to": "lib/app.py"}"#);
+    assert_eq!(
+        server
+            .request_raw("POST", "/api/workspace/rename", rename)
+            .0,
+        204
+    );
+    let (status, list) = server.request("GET", "/api/workspace?path=lib", None);
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        list,
+        json!([{"name": "app.py", "path": "lib/app.py", "dir": false, "size": code.len()}])
+    );
+    let (status, out) = server.request("DELETE", "/api/workspace?path=lib", None);
+    assert_eq!(
+        (status, out["error"]["code"].as_str()),
+        (409, Some("directory_not_empty"))
+    );
+    assert_eq!(
+        server
+            .request_raw("DELETE", "/api/workspace?path=lib&recursive=true", None)
+            .0,
+        204
+    );
+    let (_, list) = server.request("GET", "/api/workspace?path=", None);
+    assert_eq!(list, json!([]));
+    // Nothing outside the folder: `..`, absolute paths, links that lead out.
+    std::os::unix::fs::symlink("/etc", server.workspace.join("out")).unwrap();
+    for path in ["../x", "a/../../x", "/etc/passwd", "out/passwd"] {
+        let (status, out) =
+            server.request("GET", &format!("/api/workspace/file?path={path}"), None);
+        assert_eq!(status, 400, "{path}: {out}");
+        assert_eq!(out["error"]["code"], "invalid_path", "{out}");
+    }
+    let (status, out) = server.request("GET", "/api/workspace/file?path=missing.py", None);
+    assert_eq!(
+        (status, out["error"]["code"].as_str()),
+        (404, Some("no_such_file"))
+    );
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::IntoResponse;
@@ -38,6 +39,7 @@ pub fn router() -> Router<Arc<AppState>> {
                 .put(write_file)
                 .layer(DefaultBodyLimit::max(MAX_FILE)),
         )
+        .route("/boards/{id}/terminal", get(terminal))
         .route("/boards/{id}/reset", post(reset))
         .route("/boards/{id}/interrupt", post(interrupt))
         .route("/boards/{id}/fs/mkdir", post(make_dir))
@@ -387,6 +389,45 @@ async fn reset(
     };
     board(&state, id)?.reset(hard).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/boards/{id}/terminal` (WebSocket): the board's REPL, bytes both ways (binary
+/// or text messages in, binary messages out). Operations on the board pause it.
+async fn terminal(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Result<axum::response::Response, AppError> {
+    let board = board(&state, id)?;
+    let (keys, mut screen) = board.terminal().await?;
+    Ok(ws.on_upgrade(move |mut socket| async move {
+        loop {
+            tokio::select! {
+                message = socket.recv() => match message {
+                    Some(Ok(Message::Binary(bytes))) => {
+                        if keys.send(bytes.to_vec()).await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Ok(Message::Text(text))) => {
+                        if keys.send(text.as_bytes().to_vec()).await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => {}
+                },
+                bytes = screen.recv() => match bytes {
+                    Some(bytes) => {
+                        if socket.send(Message::Binary(bytes.into())).await.is_err() {
+                            break;
+                        }
+                    }
+                    None => break,
+                },
+            }
+        }
+    }))
 }
 
 /// Interrupts what runs on the board now (it needn't wait for the board's queue).

@@ -59,6 +59,11 @@ pub enum Command {
         code: String,
         reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
     },
+    /// Open the terminal session (replacing one already open).
+    Terminal {
+        keys: mpsc::Receiver<Vec<u8>>,
+        screen: mpsc::Sender<Vec<u8>>,
+    },
     /// A soft or hard reset.
     Reset {
         hard: bool,
@@ -150,6 +155,17 @@ impl BoardHandle {
             .map_err(BoardError::Device)
     }
 
+    /// Opens the board's terminal: send keystrokes into the first channel, read what the
+    /// board prints from the second. Operations pause it while they run.
+    pub async fn terminal(
+        &self,
+    ) -> Result<(mpsc::Sender<Vec<u8>>, mpsc::Receiver<Vec<u8>>), BoardError> {
+        let (keys_tx, keys) = mpsc::channel(64);
+        let (screen, screen_rx) = mpsc::channel(64);
+        self.request(Command::Terminal { keys, screen }).await?;
+        Ok((keys_tx, screen_rx))
+    }
+
     /// Interrupts the operation running now (Ctrl-C to the board), without waiting for the
     /// queue.
     pub fn interrupt(&self) {
@@ -196,48 +212,105 @@ async fn run_board(
     mut queue: mpsc::Receiver<Command>,
 ) {
     tracing::info!(board = %id, "board task started");
-    while let Some(command) = queue.recv().await {
-        match command {
-            Command::Exec { code, reply } => {
-                let result = repl.exec(&code).await;
-                let lost = match &result {
-                    Err(e) if e.is_disconnect() => Some(e.to_string()),
-                    Err(e) => {
-                        tracing::warn!(board = %id, "exec failed: {e}");
-                        None
+    // The terminal session, if one is open: keystrokes in, the board's bytes out.
+    let mut terminal: Option<Terminal> = None;
+    loop {
+        let command = tokio::select! {
+            command = queue.recv() => match command {
+                Some(c) => c,
+                None => break,
+            },
+            keys = async { terminal.as_mut().expect("guarded").keys.recv().await },
+                if terminal.is_some() =>
+            {
+                match keys {
+                    Some(keys) => {
+                        if repl.send_raw(&keys).await.is_err() {
+                            break;
+                        }
                     }
-                    Ok(_) => None,
-                };
-                // The requester may have gone away; the board's state is consistent anyway.
-                let _ = reply.send(result);
-                if let Some(reason) = lost {
-                    tracing::warn!(board = %id, "connection lost: {reason}");
-                    break;
+                    // The client went away.
+                    None => terminal = None,
                 }
+                continue;
             }
-            Command::Reset { hard, reply } => {
-                let result = repl.reset(hard).await;
-                let lost = matches!(&result, Err(e) if e.is_disconnect());
-                let _ = reply.send(result);
-                if lost {
-                    break;
+            bytes = repl.receive_some(), if terminal.is_some() => {
+                match bytes {
+                    Ok(bytes) => {
+                        let screen = &terminal.as_ref().expect("guarded").screen;
+                        if screen.send(bytes).await.is_err() {
+                            terminal = None;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(board = %id, "connection lost: {e}");
+                        break;
+                    }
                 }
+                continue;
             }
-            Command::File { op, reply } => {
-                let result = run_file_op(&mut repl, op).await;
-                let lost = matches!(&result, Err(FileError::Device(e)) if e.is_disconnect());
-                if let Err(e) = &result {
-                    tracing::warn!(board = %id, "file operation failed: {e}");
-                }
-                let _ = reply.send(result);
-                if lost {
-                    tracing::warn!(board = %id, "connection lost");
-                    break;
-                }
-            }
+        };
+        if let Command::Terminal { keys, screen } = command {
+            terminal = Some(Terminal { keys, screen });
+            continue;
+        }
+        // An operation runs with the terminal paused: keystrokes wait in their channel,
+        // and what the operation exchanges with the board isn't shown.
+        let lost = run_command(&id, &mut repl, command).await;
+        if lost {
+            break;
+        }
+        if let Some(t) = &terminal {
+            // Back at the friendly prompt: show it.
+            let _ = t.screen.send(b"\r\n>>> ".to_vec()).await;
         }
     }
     tracing::info!(board = %id, "board task ended");
+}
+
+/// An open terminal session of a board.
+struct Terminal {
+    keys: mpsc::Receiver<Vec<u8>>,
+    screen: mpsc::Sender<Vec<u8>>,
+}
+
+/// Run one command; `true` when the connection was lost.
+async fn run_command(id: &str, repl: &mut RawRepl<BoxTransport>, command: Command) -> bool {
+    match command {
+        Command::Exec { code, reply } => {
+            let result = repl.exec(&code).await;
+            let lost = match &result {
+                Err(e) if e.is_disconnect() => Some(e.to_string()),
+                Err(e) => {
+                    tracing::warn!(board = %id, "exec failed: {e}");
+                    None
+                }
+                Ok(_) => None,
+            };
+            // The requester may have gone away; the board's state is consistent anyway.
+            let _ = reply.send(result);
+            if let Some(reason) = &lost {
+                tracing::warn!(board = %id, "connection lost: {reason}");
+            }
+            lost.is_some()
+        }
+        Command::Reset { hard, reply } => {
+            let result = repl.reset(hard).await;
+            let lost = matches!(&result, Err(e) if e.is_disconnect());
+            let _ = reply.send(result);
+            lost
+        }
+        Command::File { op, reply } => {
+            let result = run_file_op(repl, op).await;
+            let lost = matches!(&result, Err(FileError::Device(e)) if e.is_disconnect());
+            if let Err(e) = &result {
+                tracing::warn!(board = %id, "file operation failed: {e}");
+            }
+            let _ = reply.send(result);
+            lost
+        }
+        Command::Terminal { .. } => unreachable!("opened by the task itself"),
+    }
 }
 
 async fn run_file_op(

@@ -382,6 +382,26 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         Ok(())
     }
 
+    /// Terminal: send bytes to the board as they are.
+    pub async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), DeviceError> {
+        self.write(bytes).await
+    }
+
+    /// Terminal: the next bytes the board sends, however long that takes (cancel-safe).
+    pub async fn receive_some(&mut self) -> Result<Vec<u8>, DeviceError> {
+        if !self.buf.is_empty() {
+            return Ok(std::mem::take(&mut self.buf));
+        }
+        let mut scratch = [0u8; 1024];
+        match self.io.read(&mut scratch).await {
+            Ok(0) => Err(DeviceError::Closed {
+                waiting_for: "the terminal",
+            }),
+            Ok(n) => Ok(scratch[..n].to_vec()),
+            Err(e) => Err(DeviceError::Io(e)),
+        }
+    }
+
     /// Soft reset: the raw REPL's Ctrl-D on an empty buffer, waiting for the board to come
     /// back (`soft reboot`, then the raw banner; boot.py's output in between is skipped).
     /// Hard reset: `machine.reset()`, without waiting for an answer that can't come.

@@ -779,3 +779,95 @@ fn workspace_files() {
         (404, Some("no_such_file"))
     );
 }
+
+/// A minimal WebSocket client (RFC 6455): the handshake, masked frames out, frames in.
+struct Ws {
+    stream: TcpStream,
+}
+
+impl Ws {
+    fn connect(server: &Server, path: &str) -> Ws {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            server.addr
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8];
+        while !head.ends_with(b"\r\n\r\n") {
+            stream.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head);
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        Ws { stream }
+    }
+
+    fn send(&mut self, payload: &[u8]) {
+        assert!(payload.len() < 126);
+        let mask = [0x12u8, 0x34, 0x56, 0x78];
+        let mut frame = vec![0x82, 0x80 | payload.len() as u8];
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).unwrap();
+    }
+
+    /// The payload of the next data frame.
+    fn receive(&mut self) -> Vec<u8> {
+        let mut head = [0u8; 2];
+        self.stream.read_exact(&mut head).expect("a frame");
+        let mut len = u64::from(head[1] & 0x7f);
+        if len == 126 {
+            let mut ext = [0u8; 2];
+            self.stream.read_exact(&mut ext).unwrap();
+            len = u64::from(u16::from_be_bytes(ext));
+        } else if len == 127 {
+            let mut ext = [0u8; 8];
+            self.stream.read_exact(&mut ext).unwrap();
+            len = u64::from_be_bytes(ext);
+        }
+        let mut payload = vec![0u8; len as usize];
+        self.stream.read_exact(&mut payload).unwrap();
+        payload
+    }
+
+    /// Read frames until what arrived ends with `want`.
+    fn expect_ending(&mut self, want: &[u8]) -> Vec<u8> {
+        let mut got = Vec::new();
+        while !got.ends_with(want) {
+            got.extend(self.receive());
+        }
+        got
+    }
+}
+
+/// The terminal WebSocket is the board's REPL; an operation from the API pauses it and it
+/// goes on after.
+#[test]
+fn terminal_websocket_pipes_the_repl() {
+    let server = Server::start();
+    let mut ws = Ws::connect(&server, "/api/boards/virtual/terminal");
+    ws.send(b"\r");
+    ws.expect_ending(b">>> ");
+    ws.send(b"x = 6*7\r");
+    ws.expect_ending(b">>> ");
+    ws.send(b"x\r");
+    let got = ws.expect_ending(b">>> ");
+    assert!(String::from_utf8_lossy(&got).contains("42\r\n"), "{got:?}");
+    // An operation in the middle: its bytes don't reach the terminal; the prompt comes back.
+    let (_, out) = server.exec("virtual", "print('from the api')");
+    assert_eq!(out["stdout"], "from the api\r\n", "{out}");
+    let got = ws.expect_ending(b">>> ");
+    assert!(
+        !String::from_utf8_lossy(&got).contains("from the api"),
+        "{got:?}"
+    );
+    ws.send(b"print(x + 1)\r");
+    let got = ws.expect_ending(b"43\r\n>>> ");
+    assert!(!got.is_empty());
+}

@@ -80,6 +80,10 @@ struct Cell {
 }
 
 pub fn run(options: &BenchOptions) -> Result {
+    // `bench upload`: only the upload measurement; without a filter it follows the table.
+    if options.filter.as_deref() == Some("upload") {
+        return crate::upload::run();
+    }
     let programs = programs(options.filter.as_deref())?;
     let (interpreters, missing) = interpreters()?;
     tools::run(cargo().args(["build", "--release", "-p", "copperhead-firmware"]))?;
@@ -105,6 +109,10 @@ pub fn run(options: &BenchOptions) -> Result {
     }
     table.print_footer();
     if copperhead_failed.is_empty() {
+        if options.filter.is_none() {
+            println!();
+            crate::upload::run()?;
+        }
         Ok(())
     } else {
         Err(format!(

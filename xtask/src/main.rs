@@ -13,6 +13,7 @@ mod ide;
 mod measure;
 mod test;
 mod tools;
+mod upload;
 mod web;
 
 use std::process::ExitCode;
@@ -26,7 +27,9 @@ commands:
   test                                        run every test tier, stopping at the first failure
   bench [--rounds N] [FILTER]                 time bench/python/*.py (names containing FILTER) on
                                               copperhead-board, micropython and python3 (default 3 rounds;
-                                              MICROPY_MICROPYTHON names a micropython binary)";
+                                              MICROPY_MICROPYTHON names a micropython binary), then the
+                                              upload of a 64 KiB file at 115200 baud: the server against
+                                              mpremote cp (`bench upload` for that alone)";
 
 /// Errors are one readable line each; `main` prints them.
 pub type Result<T = ()> = std::result::Result<T, String>;

@@ -31,6 +31,10 @@ use crate::error::AppError;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/boards", get(list_boards).post(add_board))
+        .route(
+            "/openapi.json",
+            get(async || Json(crate::openapi::document())),
+        )
         .route("/boards/{id}/exec", post(exec))
         .route("/boards/{id}/fs", get(list_files).delete(remove_file))
         .route(

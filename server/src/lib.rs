@@ -14,6 +14,7 @@ pub mod device;
 pub mod error;
 pub mod files;
 pub mod guard;
+pub mod openapi;
 pub mod transport;
 pub mod virtual_board;
 pub mod workspace;

@@ -871,3 +871,52 @@ fn terminal_websocket_pipes_the_repl() {
     let got = ws.expect_ending(b"43\r\n>>> ");
     assert!(!got.is_empty());
 }
+
+/// `GET /api/openapi.json` describes every endpoint the server has.
+#[test]
+fn openapi_describes_every_endpoint() {
+    let server = Server::start();
+    let (status, doc) = server.request("GET", "/api/openapi.json", None);
+    assert_eq!(status, 200, "{doc}");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "/api/boards",
+            "/api/boards/{id}/exec",
+            "/api/boards/{id}/fs",
+            "/api/boards/{id}/fs/file",
+            "/api/boards/{id}/fs/mkdir",
+            "/api/boards/{id}/fs/rename",
+            "/api/boards/{id}/interrupt",
+            "/api/boards/{id}/reset",
+            "/api/boards/{id}/terminal",
+            "/api/openapi.json",
+            "/api/workspace",
+            "/api/workspace/file",
+            "/api/workspace/mkdir",
+            "/api/workspace/rename",
+        ]
+    );
+    // Each documented operation exists: none answers "no such endpoint" or "method".
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let url = path.replace("{id}", "no-such-board");
+            let (status, body) = server.request_bytes(&method.to_uppercase(), &url, None);
+            let code = serde_json::from_slice::<Value>(&body)
+                .map(|v| v["error"]["code"].as_str().unwrap_or("").to_string())
+                .unwrap_or_default();
+            assert!(
+                code != "not_found" && status != 405,
+                "{method} {path}: {status} {code}"
+            );
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! `GET /api/openapi.json`: the API described as OpenAPI 3.1, written out by hand next to
+//! the router so that the two are changed together (a test checks every route is in it).
+
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    })
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description})
+}
+
+fn query_param(name: &str, kind: &str, required: bool, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": required, "schema": {"type": kind}, "description": description})
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+fn bytes_body() -> Value {
+    json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
+}
+
+fn ok_json(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn ok_bytes() -> Value {
+    json!({"description": "the file's bytes", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}})
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let id = path_param("id", "the board's id, from GET /api/boards");
+    let path_q = query_param("path", "string", true, "an absolute board path");
+    let ws_path_q = query_param(
+        "path",
+        "string",
+        false,
+        "a path inside the workspace ('' is its root)",
+    );
+    let recursive = query_param("recursive", "boolean", false, "descend into folders");
+    let entries = json!({"type": "array", "items": {"$ref": "#/components/schemas/Entry"}});
+    let written = json!({"$ref": "#/components/schemas/Written"});
+    let refused = error_response("refused: see error.code");
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Copperhead device server",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Boards running MicroPython (or Copperhead) over serial, TCP and the virtual board; their files; the IDE's workspace. Every error is {\"error\": {\"code\", \"message\"}}."
+        },
+        "paths": {
+            "/api/boards": {
+                "get": {"summary": "the boards the server knows", "responses": {"200": ok_json("boards", json!({"type": "array", "items": {"$ref": "#/components/schemas/Board"}}))}},
+                "post": {
+                    "summary": "add a board by device path or socket://HOST:PORT",
+                    "requestBody": json_body(json!({"type": "object", "required": ["port"], "properties": {"port": {"type": "string"}}})),
+                    "responses": {"201": ok_json("the board", json!({"$ref": "#/components/schemas/Board"})), "400": refused.clone()}
+                }
+            },
+            "/api/boards/{id}/exec": {
+                "post": {
+                    "summary": "run code in the board's raw REPL",
+                    "parameters": [id.clone()],
+                    "requestBody": json_body(json!({"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}})),
+                    "responses": {"200": ok_json("what it printed, and its exception", json!({"$ref": "#/components/schemas/ExecResult"})), "404": refused.clone()}
+                }
+            },
+            "/api/boards/{id}/interrupt": {
+                "post": {"summary": "Ctrl-C to what runs now", "parameters": [id.clone()], "responses": {"204": {"description": "sent"}}}
+            },
+            "/api/boards/{id}/reset": {
+                "post": {
+                    "summary": "soft or hard reset",
+                    "parameters": [id.clone()],
+                    "requestBody": json_body(json!({"type": "object", "required": ["kind"], "properties": {"kind": {"enum": ["soft", "hard"]}}})),
+                    "responses": {"204": {"description": "reset"}, "400": refused.clone()}
+                }
+            },
+            "/api/boards/{id}/terminal": {
+                "get": {"summary": "WebSocket: the board's REPL, bytes both ways (paused while an operation runs)", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
+            },
+            "/api/boards/{id}/fs": {
+                "get": {"summary": "list a board folder", "parameters": [id.clone(), path_q.clone(), recursive.clone()], "responses": {"200": ok_json("entries", entries.clone()), "404": refused.clone()}},
+                "delete": {"summary": "remove a file or folder", "parameters": [id.clone(), path_q.clone(), recursive.clone()], "responses": {"204": {"description": "removed"}, "409": refused.clone()}}
+            },
+            "/api/boards/{id}/fs/file": {
+                "get": {"summary": "read a board file", "parameters": [id.clone(), path_q.clone()], "responses": {"200": ok_bytes(), "404": refused.clone()}},
+                "put": {"summary": "write a board file (atomic, verified by SHA-256)", "parameters": [id.clone(), path_q.clone()], "requestBody": bytes_body(), "responses": {"200": ok_json("what was written", written.clone()), "413": refused.clone()}}
+            },
+            "/api/boards/{id}/fs/mkdir": {
+                "post": {"summary": "make a board folder", "parameters": [id.clone()], "requestBody": json_body(json!({"type": "object", "required": ["path"], "properties": {"path": {"type": "string"}}})), "responses": {"201": {"description": "made"}, "409": refused.clone()}}
+            },
+            "/api/boards/{id}/fs/rename": {
+                "post": {"summary": "rename on the board", "parameters": [id.clone()], "requestBody": json_body(json!({"type": "object", "required": ["from", "to"], "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"204": {"description": "renamed"}, "404": refused.clone()}}
+            },
+            "/api/workspace": {
+                "get": {"summary": "list a workspace folder", "parameters": [ws_path_q.clone()], "responses": {"200": ok_json("entries", entries.clone()), "400": refused.clone()}},
+                "delete": {"summary": "remove from the workspace", "parameters": [ws_path_q.clone(), recursive.clone()], "responses": {"204": {"description": "removed"}, "409": refused.clone()}}
+            },
+            "/api/workspace/file": {
+                "get": {"summary": "read a workspace file", "parameters": [ws_path_q.clone()], "responses": {"200": ok_bytes(), "404": refused.clone()}},
+                "put": {"summary": "write a workspace file (atomic)", "parameters": [ws_path_q.clone()], "requestBody": bytes_body(), "responses": {"200": ok_json("what was written", written)}}
+            },
+            "/api/workspace/mkdir": {
+                "post": {"summary": "make a workspace folder", "requestBody": json_body(json!({"type": "object", "required": ["path"], "properties": {"path": {"type": "string"}}})), "responses": {"201": {"description": "made"}}}
+            },
+            "/api/workspace/rename": {
+                "post": {"summary": "rename in the workspace", "requestBody": json_body(json!({"type": "object", "required": ["from", "to"], "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"204": {"description": "renamed"}}}
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "this document", "responses": {"200": ok_json("OpenAPI 3.1", json!({"type": "object"}))}}
+            }
+        },
+        "components": {"schemas": {
+            "Board": {"type": "object", "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"},
+                "kind": {"enum": ["serial", "webrepl", "virtual", "socket"]},
+                "port": {"type": "string"}, "usb": {"type": ["object", "null"]}, "connected": {"type": "boolean"}
+            }},
+            "ExecResult": {"type": "object", "properties": {
+                "stdout": {"type": "string"},
+                "error": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                    "type": {"type": "string"}, "message": {"type": "string"}, "traceback": {"type": "string"},
+                    "file": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]}
+                }}]}
+            }},
+            "Entry": {"type": "object", "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "dir": {"type": "boolean"}, "size": {"type": "integer"}}},
+            "Written": {"type": "object", "properties": {"size": {"type": "integer"}, "sha256": {"type": "string"}}},
+            "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
+        }}
+    })
+}

@@ -31,6 +31,7 @@ use crate::error::AppError;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/boards", get(list_boards).post(add_board))
+        .route("/events", get(events))
         .route(
             "/openapi.json",
             get(async || Json(crate::openapi::document())),
@@ -432,6 +433,38 @@ async fn terminal(
             }
         }
     }))
+}
+
+/// `GET /api/events` (WebSocket): `{"type": "boards_changed"}` when the list of boards or a
+/// board's connection changes (and once at the start), for the page to fetch
+/// `GET /api/boards` again.
+async fn events(
+    State(state): State<Arc<AppState>>,
+    ws: WebSocketUpgrade,
+) -> axum::response::Response {
+    let mut changes = state.boards.subscribe();
+    ws.on_upgrade(move |mut socket| async move {
+        let changed = || Message::Text(r#"{"type":"boards_changed"}"#.into());
+        if socket.send(changed()).await.is_err() {
+            return;
+        }
+        loop {
+            tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if socket.send(changed()).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(_) => break,
+                },
+                message = socket.recv() => match message {
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => {}
+                },
+            }
+        }
+    })
 }
 
 /// Interrupts what runs on the board now (it needn't wait for the board's queue).

@@ -339,9 +339,19 @@ async fn run_file_op(
 }
 
 /// Every board the server knows, by id.
-#[derive(Default)]
 pub struct Boards {
     boards: RwLock<BTreeMap<String, BoardHandle>>,
+    /// Rung whenever the list or a board's connection changes (`/api/events`).
+    changes: tokio::sync::broadcast::Sender<()>,
+}
+
+impl Default for Boards {
+    fn default() -> Self {
+        Boards {
+            boards: RwLock::default(),
+            changes: tokio::sync::broadcast::channel(16).0,
+        }
+    }
 }
 
 impl Boards {
@@ -352,10 +362,23 @@ impl Boards {
     /// Adds a board, replacing any board with the same id.
     pub fn insert(&self, board: BoardHandle) {
         let id = board.info().id.clone();
+        // When the board's task ends (its connection is lost), that is a change too.
+        let commands = board.commands.clone();
+        let changes = self.changes.clone();
+        tokio::spawn(async move {
+            commands.closed().await;
+            let _ = changes.send(());
+        });
         self.boards
             .write()
             .expect("board registry lock")
             .insert(id, board);
+        let _ = self.changes.send(());
+    }
+
+    /// Changes to come: a message each time the board list (or a connection) changes.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<()> {
+        self.changes.subscribe()
     }
 
     pub fn get(&self, id: &str) -> Option<BoardHandle> {

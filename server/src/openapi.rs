@@ -114,6 +114,9 @@ pub fn document() -> Value {
             "/api/workspace/rename": {
                 "post": {"summary": "rename in the workspace", "requestBody": json_body(json!({"type": "object", "required": ["from", "to"], "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"204": {"description": "renamed"}}}
             },
+            "/api/events": {
+                "get": {"summary": "WebSocket: {\"type\": \"boards_changed\"} when the boards or their connections change", "responses": {"101": {"description": "switching to WebSocket"}}}
+            },
             "/api/openapi.json": {
                 "get": {"summary": "this document", "responses": {"200": ok_json("OpenAPI 3.1", json!({"type": "object"}))}}
             }

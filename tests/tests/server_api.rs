@@ -898,6 +898,7 @@ fn openapi_describes_every_endpoint() {
             "/api/boards/{id}/interrupt",
             "/api/boards/{id}/reset",
             "/api/boards/{id}/terminal",
+            "/api/events",
             "/api/openapi.json",
             "/api/workspace",
             "/api/workspace/file",
@@ -919,4 +920,15 @@ fn openapi_describes_every_endpoint() {
             );
         }
     }
+}
+
+/// `/api/events` tells the page when the list of boards changes.
+#[test]
+fn events_announce_new_boards() {
+    let server = Server::start();
+    let mut ws = Ws::connect(&server, "/api/events");
+    assert_eq!(ws.receive(), br#"{"type":"boards_changed"}"#);
+    let board = ExtraBoard::start(&["--pty"], None);
+    add_board(&server, &board.port);
+    assert_eq!(ws.receive(), br#"{"type":"boards_changed"}"#);
 }

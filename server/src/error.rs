@@ -32,6 +32,8 @@ pub enum AppError {
     InvalidPath(String),
     /// Refused by the front door (`guard.rs`): a foreign `Host` or `Origin`.
     Forbidden { code: &'static str, message: String },
+    /// The server wants its `--token` and the request didn't carry it.
+    Unauthorized,
     /// A workspace file operation failed.
     Workspace {
         status: StatusCode,
@@ -82,6 +84,7 @@ impl AppError {
             AppError::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
             AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
             AppError::Workspace { status, code, .. } => (*status, code),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "token_required"),
         }
     }
 
@@ -94,6 +97,10 @@ impl AppError {
             AppError::Board(e) => e.to_string(),
             AppError::File(e) => e.to_string(),
             AppError::InvalidPath(p) => format!("not a valid board path: {p:?}"),
+            AppError::Unauthorized => {
+                "this server needs its token (Authorization: Bearer TOKEN, or ?token=TOKEN)"
+                    .to_string()
+            }
             AppError::Forbidden { message, .. } | AppError::Workspace { message, .. } => {
                 message.clone()
             }

@@ -6,7 +6,11 @@
 //!   upgrade that carries an `Origin` must come from a loopback origin. Browsers always
 //!   send `Origin` on such requests; tools such as curl send none and are let through.
 //!
-//! Refusals are the API's JSON errors (`forbidden_host`, `forbidden_origin`, 403).
+//! - With `--token` (required to listen beyond loopback), every request must carry the
+//!   token, as `Authorization: Bearer TOKEN` or `?token=TOKEN`, and any `Host` is served.
+//!
+//! Refusals are the API's JSON errors (`forbidden_host`, `forbidden_origin`, 403;
+//! `token_required`, 401).
 
 use axum::extract::Request;
 use axum::http::{Method, header};
@@ -42,7 +46,33 @@ fn is_loopback_origin(origin: &str) -> bool {
         .is_some_and(is_loopback)
 }
 
-pub async fn check(request: Request, next: Next) -> Response {
+/// Does the request carry `token`?
+fn has_token(request: &Request, token: &str) -> bool {
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "));
+    let query = request
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="));
+    bearer == Some(token) || query == Some(token)
+}
+
+pub async fn check(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(token) = &state.token {
+        if !has_token(&request, token) {
+            return AppError::Unauthorized.into_response();
+        }
+        return next.run(request).await;
+    }
     let headers = request.headers();
     let host = headers
         .get(header::HOST)

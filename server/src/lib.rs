@@ -31,6 +31,8 @@ pub struct AppState {
     pub boards: Boards,
     /// The project folder the IDE edits (see [`workspace`]).
     pub workspace: std::path::PathBuf,
+    /// When set, every request must carry it (see [`guard`]).
+    pub token: Option<String>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
         AppState {
             boards: Boards::new(),
             workspace,
+            token: None,
         }
     }
 }
@@ -51,6 +54,9 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .nest("/api", api::router().merge(workspace::router()))
         .fallback(assets::serve)
-        .layer(axum::middleware::from_fn(guard::check))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::check,
+        ))
         .with_state(state)
 }

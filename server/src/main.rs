@@ -23,6 +23,13 @@ struct Cli {
     /// Do not start the virtual board (copperhead-board --pty).
     #[arg(long)]
     no_virtual_board: bool,
+    /// Required to listen on an address other than loopback: every request must then carry
+    /// it (`Authorization: Bearer TOKEN`, or `?token=TOKEN` for the page and WebSockets).
+    #[arg(long, value_name = "TOKEN")]
+    token: Option<String>,
+    /// Open the IDE in the browser once the server is up.
+    #[arg(long)]
+    open: bool,
     /// The project folder the IDE edits.
     #[arg(long, value_name = "DIR", default_value = ".")]
     workspace: std::path::PathBuf,
@@ -56,13 +63,23 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot listen on {}: {e}", cli.listen))?;
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
-        tracing::warn!("listening on {addr}, which is reachable from other machines");
+        if cli.token.is_none() {
+            return Err(format!(
+                "{addr} is reachable from other machines: give a --token that every request must carry"
+            )
+            .into());
+        }
+        tracing::warn!(
+            "listening on {addr}, which is reachable from other machines (token required)"
+        );
     }
 
     if !cli.workspace.is_dir() {
         return Err(format!("the workspace {} is not a folder", cli.workspace.display()).into());
     }
-    let state = Arc::new(AppState::with_workspace(cli.workspace.clone()));
+    let mut state = AppState::with_workspace(cli.workspace.clone());
+    state.token = cli.token.clone();
+    let state = Arc::new(state);
     let virtual_board = if cli.no_virtual_board {
         None
     } else {
@@ -80,6 +97,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     writeln!(stdout, "Copperhead is running at http://{addr}/")?;
     stdout.flush()?;
     drop(stdout);
+    if cli.open {
+        // Best effort: a desktop's opener; the URL is printed above anyway.
+        let url = format!("http://{addr}/");
+        if let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn() {
+            tracing::warn!("cannot open a browser ({e}); open {url}");
+        }
+    }
 
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())

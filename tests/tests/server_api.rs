@@ -30,6 +30,11 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&["--listen", "127.0.0.1:0"])
+    }
+
+    /// A server with these arguments besides its folders (`--listen` among them).
+    fn start_with(args: &[&str]) -> Server {
         // The server looks for the board next to itself; fail with a clear hint if absent.
         bin_path("copperhead-board");
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,7 +50,8 @@ impl Server {
         let _ = std::fs::remove_dir_all(&workspace);
         std::fs::create_dir_all(&workspace).expect("workspace folder");
         let mut child = Command::new(bin_path("copperhead"))
-            .args(["--listen", "127.0.0.1:0", "--board-fs"])
+            .args(args)
+            .arg("--board-fs")
             .arg(&board_fs)
             .arg("--workspace")
             .arg(&workspace)
@@ -82,7 +88,7 @@ impl Server {
             .strip_prefix("Copperhead is running at http://")
             .and_then(|rest| rest.strip_suffix("/\n"))
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .to_string();
+            .replace("0.0.0.0:", "127.0.0.1:");
         assert!(
             server.addr.starts_with("127.0.0.1:") && !server.addr.ends_with(":0"),
             "the URL must carry the real bound port: {line:?}"
@@ -931,4 +937,42 @@ fn events_announce_new_boards() {
     let board = ExtraBoard::start(&["--pty"], None);
     add_board(&server, &board.port);
     assert_eq!(ws.receive(), br#"{"type":"boards_changed"}"#);
+}
+
+/// Beyond loopback the server needs a token, and then every request must carry it.
+#[test]
+fn other_addresses_need_a_token() {
+    let refused = Command::new(bin_path("copperhead"))
+        .args(["--listen", "0.0.0.0:0", "--no-virtual-board"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run copperhead");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--token"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let server = Server::start_with(&[
+        "--listen",
+        "0.0.0.0:0",
+        "--token",
+        "s3cret",
+        "--no-virtual-board",
+    ]);
+    let (status, out) = server.request("GET", "/api/boards", None);
+    assert_eq!(
+        (status, out["error"]["code"].as_str()),
+        (401, Some("token_required"))
+    );
+    let (status, _) = server.request_with(
+        "GET",
+        "/api/boards",
+        &[("Authorization", "Bearer s3cret")],
+        None,
+    );
+    assert_eq!(status, 200);
+    let (status, _) = server.request_bytes("GET", "/api/boards?token=s3cret", None);
+    assert_eq!(status, 200);
 }

@@ -45,6 +45,7 @@ pub fn router() -> Router<Arc<AppState>> {
                 .layer(DefaultBodyLimit::max(MAX_FILE)),
         )
         .route("/boards/{id}/terminal", get(terminal))
+        .route("/boards/{id}/run", get(run))
         .route("/boards/{id}/reset", post(reset))
         .route("/boards/{id}/interrupt", post(interrupt))
         .route("/boards/{id}/fs/mkdir", post(make_dir))
@@ -432,6 +433,82 @@ async fn terminal(
                 },
             }
         }
+    }))
+}
+
+/// What a run WebSocket's client asks first: code, or a file of the workspace.
+#[derive(Debug, Deserialize)]
+pub struct RunRequest {
+    pub code: Option<String>,
+    pub file: Option<String>,
+}
+
+/// `GET /api/boards/{id}/run` (WebSocket): the client sends `{"code"}` or `{"file"}` (a
+/// workspace path); the server sends `{"type": "output", "data"}` as the program prints and
+/// `{"type": "done", "error": null | {…}}` at the end. `{"type": "stop"}` from the client
+/// interrupts the program.
+async fn run(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Result<axum::response::Response, AppError> {
+    let board = board(&state, id)?;
+    Ok(ws.on_upgrade(move |mut socket| async move {
+        let send_json = |v: serde_json::Value| Message::Text(v.to_string().into());
+        let request = match socket.recv().await {
+            Some(Ok(Message::Text(text))) => serde_json::from_str::<RunRequest>(&text).ok(),
+            _ => None,
+        };
+        let code = match request {
+            Some(RunRequest { code: Some(code), .. }) => Ok(code),
+            Some(RunRequest { file: Some(file), .. }) => crate::workspace::resolve(&state.workspace, &file)
+                .map_err(|_| format!("not a workspace path: {file:?}"))
+                .and_then(|path| std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))),
+            _ => Err("send {\"code\"} or {\"file\"} first".to_string()),
+        };
+        let code = match code {
+            Ok(code) => code,
+            Err(message) => {
+                let error = serde_json::json!({"type": "done", "error": {"type": "RequestError", "message": message, "traceback": "", "file": null, "line": null}});
+                let _ = socket.send(send_json(error)).await;
+                return;
+            }
+        };
+        let (tx, mut output) = tokio::sync::mpsc::unbounded_channel();
+        let runner = {
+            let board = board.clone();
+            tokio::spawn(async move { board.run(code, tx).await })
+        };
+        let mut runner = std::pin::pin!(runner);
+        let outcome = loop {
+            tokio::select! {
+                chunk = output.recv() => {
+                    if let Some(chunk) = chunk {
+                        let data = String::from_utf8_lossy(&chunk).into_owned();
+                        let _ = socket.send(send_json(serde_json::json!({"type": "output", "data": data}))).await;
+                    }
+                }
+                message = socket.recv() => match message {
+                    Some(Ok(Message::Text(text))) if text.contains("\"stop\"") => board.interrupt(),
+                    Some(Ok(_)) => {}
+                    // The page went away: stop the program, don't leave it running.
+                    _ => board.interrupt(),
+                },
+                done = &mut runner => break done,
+            }
+        };
+        // Output that came just before the end.
+        while let Ok(chunk) = output.try_recv() {
+            let data = String::from_utf8_lossy(&chunk).into_owned();
+            let _ = socket.send(send_json(serde_json::json!({"type": "output", "data": data}))).await;
+        }
+        let done = match outcome {
+            Ok(Ok(out)) => serde_json::json!({"type": "done", "error": out.exception.map(PyError::from)}),
+            Ok(Err(e)) => serde_json::json!({"type": "done", "error": {"type": "BoardError", "message": e.to_string(), "traceback": "", "file": null, "line": null}}),
+            Err(e) => serde_json::json!({"type": "done", "error": {"type": "BoardError", "message": e.to_string(), "traceback": "", "file": null, "line": null}}),
+        };
+        let _ = socket.send(send_json(done)).await;
+        let _ = socket.send(Message::Close(None)).await;
     }))
 }
 

@@ -59,6 +59,12 @@ pub enum Command {
         code: String,
         reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
     },
+    /// Run code, its output streamed as it comes.
+    Run {
+        code: String,
+        output: mpsc::UnboundedSender<Vec<u8>>,
+        reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
+    },
     /// Open the terminal session (replacing one already open).
     Terminal {
         keys: mpsc::Receiver<Vec<u8>>,
@@ -164,6 +170,25 @@ impl BoardHandle {
         let (screen, screen_rx) = mpsc::channel(64);
         self.request(Command::Terminal { keys, screen }).await?;
         Ok((keys_tx, screen_rx))
+    }
+
+    /// Runs `code`, streaming its output into `output` as it arrives; the outcome at the end.
+    pub async fn run(
+        &self,
+        code: String,
+        output: mpsc::UnboundedSender<Vec<u8>>,
+    ) -> Result<ExecOutput, BoardError> {
+        let (reply, answer) = oneshot::channel();
+        self.request(Command::Run {
+            code,
+            output,
+            reply,
+        })
+        .await?;
+        answer
+            .await
+            .map_err(|_| BoardError::Disconnected)?
+            .map_err(BoardError::Device)
     }
 
     /// Interrupts the operation running now (Ctrl-C to the board), without waiting for the
@@ -293,6 +318,16 @@ async fn run_command(id: &str, repl: &mut RawRepl<BoxTransport>, command: Comman
                 tracing::warn!(board = %id, "connection lost: {reason}");
             }
             lost.is_some()
+        }
+        Command::Run {
+            code,
+            output,
+            reply,
+        } => {
+            let result = repl.exec_streaming(&code, output).await;
+            let lost = matches!(&result, Err(e) if e.is_disconnect());
+            let _ = reply.send(result);
+            lost
         }
         Command::Reset { hard, reply } => {
             let result = repl.reset(hard).await;

@@ -181,6 +181,8 @@ pub struct RawRepl<T> {
     /// Rung (from outside the board's task) to interrupt what runs: a Ctrl-C goes out while
     /// the client waits for the board.
     interrupt: Arc<Notify>,
+    /// Where a running program's output goes as it arrives ([`RawRepl::exec_streaming`]).
+    stream: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
 }
 
 impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
@@ -191,6 +193,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             timeouts,
             raw_paste: None,
             interrupt: Arc::new(Notify::new()),
+            stream: None,
         }
     }
 
@@ -204,6 +207,19 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         {
             self.recover().await;
         }
+        result
+    }
+
+    /// As [`RawRepl::exec`], sending the program's output to `sink` as it arrives (the
+    /// result's `stdout` holds all of it too).
+    pub async fn exec_streaming(
+        &mut self,
+        code: &str,
+        sink: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+    ) -> Result<ExecOutput, DeviceError> {
+        self.stream = Some(sink);
+        let result = self.exec(code).await;
+        self.stream = None;
         result
     }
 
@@ -358,9 +374,34 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
 
     /// After the code went in: the program's output, its exception, then the `>` prompt.
     async fn finish_exec(&mut self) -> Result<ExecOutput, DeviceError> {
-        let stdout = self
-            .read_until(b"\x04", self.timeouts.output, "the program's output")
-            .await?;
+        let stdout = match self.stream.clone() {
+            None => {
+                self.read_until(b"\x04", self.timeouts.output, "the program's output")
+                    .await?
+            }
+            Some(sink) => {
+                // Pass on what has come so far each time more comes.
+                let mut stdout = Vec::new();
+                loop {
+                    if let Some(end) = self.buf.iter().position(|b| *b == 0x04) {
+                        let part: Vec<u8> = self.buf.drain(..=end).take(end).collect();
+                        if !part.is_empty() {
+                            let _ = sink.send(part.clone());
+                        }
+                        stdout.extend(part);
+                        break;
+                    }
+                    if !self.buf.is_empty() {
+                        let part = std::mem::take(&mut self.buf);
+                        let _ = sink.send(part.clone());
+                        stdout.extend(part);
+                    }
+                    self.fill(self.timeouts.output, "the program's output")
+                        .await?;
+                }
+                stdout
+            }
+        };
         let exception = self
             .read_until(b"\x04", self.timeouts.reply, "the exception text")
             .await?;

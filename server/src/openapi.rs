@@ -86,6 +86,9 @@ pub fn document() -> Value {
             "/api/boards/{id}/terminal": {
                 "get": {"summary": "WebSocket: the board's REPL, bytes both ways (paused while an operation runs)", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
             },
+            "/api/boards/{id}/run": {
+                "get": {"summary": "WebSocket: send {\"code\"} or {\"file\"} (a workspace path); receive {\"type\": \"output\", \"data\"} as it prints and {\"type\": \"done\", \"error\"}; send {\"type\": \"stop\"} to interrupt", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
+            },
             "/api/boards/{id}/fs": {
                 "get": {"summary": "list a board folder", "parameters": [id.clone(), path_q.clone(), recursive.clone()], "responses": {"200": ok_json("entries", entries.clone()), "404": refused.clone()}},
                 "delete": {"summary": "remove a file or folder", "parameters": [id.clone(), path_q.clone(), recursive.clone()], "responses": {"204": {"description": "removed"}, "409": refused.clone()}}

@@ -815,9 +815,17 @@ impl Ws {
     }
 
     fn send(&mut self, payload: &[u8]) {
+        self.send_frame(0x82, payload);
+    }
+
+    fn send_text(&mut self, text: &str) {
+        self.send_frame(0x81, text.as_bytes());
+    }
+
+    fn send_frame(&mut self, opcode: u8, payload: &[u8]) {
         assert!(payload.len() < 126);
         let mask = [0x12u8, 0x34, 0x56, 0x78];
-        let mut frame = vec![0x82, 0x80 | payload.len() as u8];
+        let mut frame = vec![opcode, 0x80 | payload.len() as u8];
         frame.extend_from_slice(&mask);
         frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
         self.stream.write_all(&frame).unwrap();
@@ -903,6 +911,7 @@ fn openapi_describes_every_endpoint() {
             "/api/boards/{id}/fs/rename",
             "/api/boards/{id}/interrupt",
             "/api/boards/{id}/reset",
+            "/api/boards/{id}/run",
             "/api/boards/{id}/terminal",
             "/api/events",
             "/api/openapi.json",
@@ -975,4 +984,60 @@ fn other_addresses_need_a_token() {
     assert_eq!(status, 200);
     let (status, _) = server.request_bytes("GET", "/api/boards?token=s3cret", None);
     assert_eq!(status, 200);
+}
+
+/// Messages of a run WebSocket until `done`: the output joined, and the done message.
+fn run_messages(ws: &mut Ws) -> (String, Value, usize) {
+    let mut output = String::new();
+    let mut pieces = 0;
+    loop {
+        let message: Value = serde_json::from_slice(&ws.receive()).expect("a JSON message");
+        match message["type"].as_str() {
+            Some("output") => {
+                output.push_str(message["data"].as_str().unwrap());
+                pieces += 1;
+            }
+            Some("done") => return (output, message, pieces),
+            other => panic!("unexpected message {other:?}: {message}"),
+        }
+    }
+}
+
+/// The run WebSocket streams a program's output as it comes, ends with its outcome, and
+/// stops the program on request; it runs workspace files too.
+#[test]
+fn run_streams_output_and_stops() {
+    let server = Server::start();
+    let mut ws = Ws::connect(&server, "/api/boards/virtual/run");
+    ws.send_text(
+        r#"{"code": "import time\nfor i in range(3):\n    print(i)\n    time.sleep_ms(150)\n"}"#,
+    );
+    let (output, done, pieces) = run_messages(&mut ws);
+    assert_eq!(output, "0\r\n1\r\n2\r\n");
+    assert!(
+        pieces >= 2,
+        "output came as it was printed, not at the end ({pieces})"
+    );
+    assert_eq!(done["error"], Value::Null, "{done}");
+
+    let mut ws = Ws::connect(&server, "/api/boards/virtual/run");
+    ws.send_text(r#"{"code": "print('go')\nwhile True:\n    pass\n"}"#);
+    let first: Value = serde_json::from_slice(&ws.receive()).unwrap();
+    assert_eq!(first["data"], "go\r\n", "{first}");
+    ws.send_text(r#"{"type": "stop"}"#);
+    let (_, done, _) = run_messages(&mut ws);
+    assert_eq!(done["error"]["type"], "KeyboardInterrupt", "{done}");
+    assert_eq!(done["error"]["line"], 3, "{done}");
+
+    std::fs::write(
+        server.workspace.join("prog.py"),
+        "print('from a file')\n1/0\n",
+    )
+    .unwrap();
+    let mut ws = Ws::connect(&server, "/api/boards/virtual/run");
+    ws.send_text(r#"{"file": "prog.py"}"#);
+    let (output, done, _) = run_messages(&mut ws);
+    assert_eq!(output, "from a file\r\n");
+    assert_eq!(done["error"]["type"], "ZeroDivisionError", "{done}");
+    assert_eq!(done["error"]["line"], 2, "{done}");
 }

@@ -20,10 +20,12 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::AppState;
-use crate::api::MAX_FILE;
+use crate::api::{
+    FileEntry as Entry, MAX_FILE, MkdirRequest, RenameRequest, WriteResponse as Written,
+};
 use crate::error::AppError;
 
 pub fn router() -> Router<Arc<AppState>> {
@@ -43,25 +45,6 @@ pub struct PathQuery {
     pub path: String,
     #[serde(default)]
     pub recursive: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Entry {
-    pub name: String,
-    pub path: String,
-    pub dir: bool,
-    pub size: u64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct MkdirRequest {
-    pub path: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RenameRequest {
-    pub from: String,
-    pub to: String,
 }
 
 /// The file or folder `rel` inside `root`: refused unless it is a plain relative path
@@ -155,12 +138,6 @@ async fn read(
         .await
         .map_err(|e| io_error(e, &q.path))?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data))
-}
-
-#[derive(Debug, Serialize)]
-pub struct Written {
-    pub size: u64,
-    pub sha256: String,
 }
 
 async fn write(

@@ -50,6 +50,16 @@ fn dunder(op: BinOp) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// Does the order `o` of two values satisfy `op` (`<`, `<=`, `>`, `>=`)?
+fn ordering_holds(op: CmpOp, o: Ordering) -> bool {
+    match op {
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        _ => o != Ordering::Less,
+    }
+}
+
 /// Normalise a possibly negative index against a length.
 pub fn norm_index(i: i64, len: usize) -> Option<usize> {
     let len = len as i64;
@@ -1900,14 +1910,8 @@ impl Interp {
             CmpOp::Gt => ("__gt__", "__lt__"),
             _ => ("__ge__", "__le__"),
         };
-        let from = |o: Ordering| match op {
-            CmpOp::Lt => o == Ordering::Less,
-            CmpOp::Le => o != Ordering::Greater,
-            CmpOp::Gt => o == Ordering::Greater,
-            _ => o != Ordering::Less,
-        };
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return Ok(int::compare(x, y).is_some_and(from));
+            return Ok(int::compare(x, y).is_some_and(|o| ordering_holds(op, o)));
         }
         let ni = Value::Obj(self.types.not_implemented);
         if let Some(r) = self.call_special(a, name, &[b])?
@@ -1931,12 +1935,7 @@ impl Interp {
             CmpOp::Gt => "__gt__",
             _ => "__ge__",
         };
-        let from = |o: Ordering| match op {
-            CmpOp::Lt => o == Ordering::Less,
-            CmpOp::Le => o != Ordering::Greater,
-            CmpOp::Gt => o == Ordering::Greater,
-            _ => o != Ordering::Less,
-        };
+        let from = |o: Ordering| ordering_holds(op, o);
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return Ok(int::compare(x, y).is_some_and(from));
         }

@@ -47,6 +47,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/boards/{id}/terminal", get(terminal))
         .route("/boards/{id}/run", get(run))
         .route("/boards/{id}/reset", post(reset))
+        .route("/boards/{id}/info", get(info))
         .route("/boards/{id}/interrupt", post(interrupt))
         .route("/boards/{id}/fs/mkdir", post(make_dir))
         .route("/boards/{id}/fs/rename", post(rename_file))
@@ -509,6 +510,53 @@ async fn run(
         };
         let _ = socket.send(send_json(done)).await;
         let _ = socket.send(Message::Close(None)).await;
+    }))
+}
+
+/// What `GET /api/boards/{id}/info` reports (-1 where the board can't tell).
+#[derive(Debug, Serialize)]
+pub struct BoardFacts {
+    pub implementation: String,
+    pub version: String,
+    pub platform: String,
+    pub machine: String,
+    pub release: String,
+    pub mem_free: i64,
+    pub mem_alloc: i64,
+    pub fs_size: i64,
+    pub fs_free: i64,
+}
+
+/// The board's own account of itself, asked with stock MicroPython only (each part is
+/// optional on the board: `gc`, `os.uname`, `os.statvfs`).
+const INFO_CODE: &str = "import sys, os\n\
+try:\n import gc\n f = gc.mem_free()\n a = gc.mem_alloc()\nexcept Exception:\n f = a = -1\n\
+try:\n u = os.uname()\n m = u.machine\n r = u.release\nexcept Exception:\n m = r = ''\n\
+try:\n s = os.statvfs('/')\n t = s[0] * s[2]\n fr = s[0] * s[3]\nexcept Exception:\n t = fr = -1\n\
+i = sys.implementation\n\
+for x in (i.name, '.'.join(str(n) for n in i.version[:3]), sys.platform, m, r, f, a, t, fr):\n print(x)\n";
+
+async fn info(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<BoardFacts>, AppError> {
+    let out = board(&state, id)?.exec(INFO_CODE.to_string()).await?;
+    if let Some(e) = out.exception {
+        return Err(AppError::File(crate::files::FileError::Board(e)));
+    }
+    let lines: Vec<&str> = out.stdout.lines().map(str::trim_end).collect();
+    let text = |i: usize| lines.get(i).copied().unwrap_or("").to_string();
+    let number = |i: usize| lines.get(i).and_then(|l| l.parse().ok()).unwrap_or(-1);
+    Ok(Json(BoardFacts {
+        implementation: text(0),
+        version: text(1),
+        platform: text(2),
+        machine: text(3),
+        release: text(4),
+        mem_free: number(5),
+        mem_alloc: number(6),
+        fs_size: number(7),
+        fs_free: number(8),
     }))
 }
 

@@ -83,6 +83,9 @@ pub fn document() -> Value {
                     "responses": {"204": {"description": "reset"}, "400": refused.clone()}
                 }
             },
+            "/api/boards/{id}/info": {
+                "get": {"summary": "the board's implementation, version, platform, machine, memory and filesystem size", "parameters": [id.clone()], "responses": {"200": ok_json("facts", json!({"type": "object"}))}}
+            },
             "/api/boards/{id}/terminal": {
                 "get": {"summary": "WebSocket: the board's REPL, bytes both ways (paused while an operation runs)", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
             },

@@ -909,6 +909,7 @@ fn openapi_describes_every_endpoint() {
             "/api/boards/{id}/fs/file",
             "/api/boards/{id}/fs/mkdir",
             "/api/boards/{id}/fs/rename",
+            "/api/boards/{id}/info",
             "/api/boards/{id}/interrupt",
             "/api/boards/{id}/reset",
             "/api/boards/{id}/run",
@@ -1040,4 +1041,20 @@ fn run_streams_output_and_stops() {
     assert_eq!(output, "from a file\r\n");
     assert_eq!(done["error"]["type"], "ZeroDivisionError", "{done}");
     assert_eq!(done["error"]["line"], 2, "{done}");
+}
+
+/// What a board says of itself.
+#[test]
+fn board_info() {
+    let server = Server::start();
+    let (status, info) = server.request("GET", "/api/boards/virtual/info", None);
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(info["implementation"], "micropython", "{info}");
+    assert!(
+        info["version"].as_str().unwrap().starts_with("1."),
+        "{info}"
+    );
+    assert!(info["mem_free"].as_i64().unwrap() > 0, "{info}");
+    assert!(info["fs_size"].as_i64().unwrap() > 0, "{info}");
+    assert!(!info["machine"].as_str().unwrap().is_empty(), "{info}");
 }

@@ -32,6 +32,7 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/boards", get(list_boards).post(add_board))
         .route("/events", get(events))
+        .route("/ports", get(list_ports))
         .route(
             "/openapi.json",
             get(async || Json(crate::openapi::document())),
@@ -558,6 +559,15 @@ async fn info(
         fs_size: number(7),
         fs_free: number(8),
     }))
+}
+
+/// `GET /api/ports`: the serial ports that could be boards, with their USB identity and a
+/// recognisable name (nothing is opened).
+async fn list_ports() -> Result<Json<Vec<crate::ports::PortView>>, AppError> {
+    let ports = tokio::task::spawn_blocking(crate::ports::list)
+        .await
+        .unwrap_or_default();
+    Ok(Json(ports.into_iter().map(Into::into).collect()))
 }
 
 /// `GET /api/events` (WebSocket): `{"type": "boards_changed"}` when the list of boards or a

@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod guard;
 pub mod openapi;
+pub mod ports;
 pub mod transport;
 pub mod virtual_board;
 pub mod workspace;

@@ -120,6 +120,9 @@ pub fn document() -> Value {
             "/api/workspace/rename": {
                 "post": {"summary": "rename in the workspace", "requestBody": json_body(json!({"type": "object", "required": ["from", "to"], "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"204": {"description": "renamed"}}}
             },
+            "/api/ports": {
+                "get": {"summary": "serial ports that could be boards, with USB identity and a recognisable name (nothing is opened)", "responses": {"200": ok_json("ports", json!({"type": "array", "items": {"type": "object", "properties": {"port": {"type": "string"}, "name": {"type": "string"}, "usb": {"type": ["object", "null"]}}}}))}}
+            },
             "/api/events": {
                 "get": {"summary": "WebSocket: {\"type\": \"boards_changed\"} when the boards or their connections change", "responses": {"101": {"description": "switching to WebSocket"}}}
             },

@@ -916,6 +916,7 @@ fn openapi_describes_every_endpoint() {
             "/api/boards/{id}/terminal",
             "/api/events",
             "/api/openapi.json",
+            "/api/ports",
             "/api/workspace",
             "/api/workspace/file",
             "/api/workspace/mkdir",
@@ -1057,4 +1058,19 @@ fn board_info() {
     assert!(info["mem_free"].as_i64().unwrap() > 0, "{info}");
     assert!(info["fs_size"].as_i64().unwrap() > 0, "{info}");
     assert!(!info["machine"].as_str().unwrap().is_empty(), "{info}");
+}
+
+/// `GET /api/ports` lists serial ports without opening them (this machine may have none).
+#[test]
+fn ports_are_listed() {
+    let server = Server::start();
+    let (status, ports) = server.request("GET", "/api/ports", None);
+    assert_eq!(status, 200, "{ports}");
+    for port in ports.as_array().expect("an array") {
+        assert!(
+            port["port"].as_str().unwrap().starts_with("/dev/"),
+            "{port}"
+        );
+        assert!(port["name"].is_string(), "{port}");
+    }
 }

@@ -316,10 +316,7 @@ async fn write_file(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<WriteResponse>, AppError> {
     let Query(q) = q?;
-    let body = body.map_err(|r| AppError::BadRequest {
-        status: r.status(),
-        message: r.body_text(),
-    })?;
+    let body = body?;
     let path = board_path(&q.path)?;
     let board = board(&state, id)?;
     let data = body.to_vec();
@@ -456,14 +453,17 @@ async fn run(
 ) -> Result<axum::response::Response, AppError> {
     let board = board(&state, id)?;
     Ok(ws.on_upgrade(move |mut socket| async move {
-        let send_json = |v: serde_json::Value| Message::Text(v.to_string().into());
         let request = match socket.recv().await {
             Some(Ok(Message::Text(text))) => serde_json::from_str::<RunRequest>(&text).ok(),
             _ => None,
         };
         let code = match request {
-            Some(RunRequest { code: Some(code), .. }) => Ok(code),
-            Some(RunRequest { file: Some(file), .. }) => crate::workspace::resolve(&state.workspace, &file)
+            Some(RunRequest {
+                code: Some(code), ..
+            }) => Ok(code),
+            Some(RunRequest {
+                file: Some(file), ..
+            }) => crate::workspace::resolve(&state.workspace, &file)
                 .map_err(|_| format!("not a workspace path: {file:?}"))
                 .and_then(|path| std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))),
             _ => Err("send {\"code\"} or {\"file\"} first".to_string()),
@@ -471,8 +471,9 @@ async fn run(
         let code = match code {
             Ok(code) => code,
             Err(message) => {
-                let error = serde_json::json!({"type": "done", "error": {"type": "RequestError", "message": message, "traceback": "", "file": null, "line": null}});
-                let _ = socket.send(send_json(error)).await;
+                let _ = socket
+                    .send(done_message(Some(failure("RequestError", message))))
+                    .await;
                 return;
             }
         };
@@ -482,34 +483,34 @@ async fn run(
             tokio::spawn(async move { board.run(code, tx).await })
         };
         let mut runner = std::pin::pin!(runner);
+        let mut page_here = true;
         let outcome = loop {
             tokio::select! {
-                chunk = output.recv() => {
-                    if let Some(chunk) = chunk {
-                        let data = String::from_utf8_lossy(&chunk).into_owned();
-                        let _ = socket.send(send_json(serde_json::json!({"type": "output", "data": data}))).await;
-                    }
+                Some(chunk) = output.recv() => {
+                    let _ = socket.send(output_message(&chunk)).await;
                 }
-                message = socket.recv() => match message {
+                message = socket.recv(), if page_here => match message {
                     Some(Ok(Message::Text(text))) if text.contains("\"stop\"") => board.interrupt(),
                     Some(Ok(_)) => {}
                     // The page went away: stop the program, don't leave it running.
-                    _ => board.interrupt(),
+                    _ => {
+                        page_here = false;
+                        board.interrupt();
+                    }
                 },
                 done = &mut runner => break done,
             }
         };
         // Output that came just before the end.
         while let Ok(chunk) = output.try_recv() {
-            let data = String::from_utf8_lossy(&chunk).into_owned();
-            let _ = socket.send(send_json(serde_json::json!({"type": "output", "data": data}))).await;
+            let _ = socket.send(output_message(&chunk)).await;
         }
-        let done = match outcome {
-            Ok(Ok(out)) => serde_json::json!({"type": "done", "error": out.exception.map(PyError::from)}),
-            Ok(Err(e)) => serde_json::json!({"type": "done", "error": {"type": "BoardError", "message": e.to_string(), "traceback": "", "file": null, "line": null}}),
-            Err(e) => serde_json::json!({"type": "done", "error": {"type": "BoardError", "message": e.to_string(), "traceback": "", "file": null, "line": null}}),
+        let error = match outcome {
+            Ok(Ok(out)) => out.exception.map(PyError::from),
+            Ok(Err(e)) => Some(failure("BoardError", e.to_string())),
+            Err(e) => Some(failure("BoardError", e.to_string())),
         };
-        let _ = socket.send(send_json(done)).await;
+        let _ = socket.send(done_message(error)).await;
         let _ = socket.send(Message::Close(None)).await;
     }))
 }
@@ -568,6 +569,36 @@ async fn list_ports() -> Result<Json<Vec<crate::ports::PortView>>, AppError> {
         .await
         .unwrap_or_default();
     Ok(Json(ports.into_iter().map(Into::into).collect()))
+}
+
+/// A run's `{"type": "output", "data"}` message.
+fn output_message(chunk: &[u8]) -> Message {
+    let data = String::from_utf8_lossy(chunk);
+    Message::Text(
+        serde_json::json!({"type": "output", "data": data})
+            .to_string()
+            .into(),
+    )
+}
+
+/// A run's last message, `{"type": "done", "error"}`.
+fn done_message(error: Option<PyError>) -> Message {
+    Message::Text(
+        serde_json::json!({"type": "done", "error": error})
+            .to_string()
+            .into(),
+    )
+}
+
+/// A run that failed outside the program (a bad request, a lost board), as an error.
+fn failure(kind: &str, message: String) -> PyError {
+    PyError {
+        kind: kind.to_string(),
+        message,
+        traceback: String::new(),
+        file: None,
+        line: None,
+    }
 }
 
 /// `GET /api/events` (WebSocket): `{"type": "boards_changed"}` when the list of boards or a

@@ -146,10 +146,7 @@ async fn write(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Written>, AppError> {
     let Query(q) = q?;
-    let body = body.map_err(|r| AppError::BadRequest {
-        status: r.status(),
-        message: r.body_text(),
-    })?;
+    let body = body?;
     let path = resolve(&state.workspace, &q.path)?;
     if q.path.is_empty() {
         return Err(AppError::InvalidPath(q.path));

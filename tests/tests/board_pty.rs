@@ -15,16 +15,7 @@ struct Device {
 
 /// A new empty directory for one board's filesystem.
 fn fresh_fs() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "copperhead-pty-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a board filesystem");
-    dir
+    copperhead_tests::fresh_dir("pty")
 }
 
 impl Device {
@@ -262,7 +253,7 @@ fn tcp_board_keeps_its_state_between_clients() {
     use std::net::TcpStream;
     let mut board = Command::new(bin_path("copperhead-board"))
         .args(["--tcp", "127.0.0.1:0", "--fs"])
-        .arg(std::env::temp_dir().join(format!("copperhead-tcp-{}", std::process::id())))
+        .arg(fresh_fs())
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawn copperhead-board --tcp");

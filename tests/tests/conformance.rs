@@ -20,18 +20,8 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// A new empty directory for one run of `case`.
 fn scratch_dir(case: &Path) -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static RUN: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "copperhead-corpus-{}-{}-{}",
-        std::process::id(),
-        RUN.fetch_add(1, Ordering::Relaxed),
-        case.file_stem().unwrap_or_default().to_string_lossy()
-    );
-    let dir = std::env::temp_dir().join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
+    let stem = case.file_stem().unwrap_or_default().to_string_lossy();
+    copperhead_tests::fresh_dir(&format!("corpus-{stem}"))
 }
 
 /// Run one case; `Err` holds a readable diff.

@@ -90,9 +90,7 @@ struct Board {
 
 impl Board {
     fn start(name: &str) -> Board {
-        let root =
-            std::env::temp_dir().join(format!("copperhead-mpremote-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&root);
+        let root = copperhead_tests::fresh_dir(&format!("mpremote-{name}"));
         for dir in ["fs", "local"] {
             fs::create_dir_all(root.join(dir)).expect("create the test's directories");
         }

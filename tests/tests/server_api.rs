@@ -37,18 +37,8 @@ impl Server {
     fn start_with(args: &[&str]) -> Server {
         // The server looks for the board next to itself; fail with a clear hint if absent.
         bin_path("copperhead-board");
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let board_fs = std::env::temp_dir().join(format!(
-            "copperhead-server-fs-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&board_fs);
-        std::fs::create_dir_all(&board_fs).expect("board filesystem folder");
-        let workspace = board_fs.with_extension("workspace");
-        let _ = std::fs::remove_dir_all(&workspace);
-        std::fs::create_dir_all(&workspace).expect("workspace folder");
+        let board_fs = copperhead_tests::fresh_dir("server-fs");
+        let workspace = copperhead_tests::fresh_dir("server-workspace");
         let mut child = Command::new(bin_path("copperhead"))
             .args(args)
             .arg("--board-fs")
@@ -472,15 +462,7 @@ struct ExtraBoard {
 
 impl ExtraBoard {
     fn start(args: &[&str], main_py: Option<&str>) -> ExtraBoard {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let fs = std::env::temp_dir().join(format!(
-            "copperhead-extra-board-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&fs);
-        std::fs::create_dir_all(&fs).unwrap();
+        let fs = copperhead_tests::fresh_dir("extra-board");
         if let Some(code) = main_py {
             std::fs::write(fs.join("main.py"), code).unwrap();
         }

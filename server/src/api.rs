@@ -31,6 +31,15 @@ use crate::error::AppError;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/boards", get(list_boards).post(add_board))
+        .route("/boards/{id}", axum::routing::delete(remove_board))
+        .route("/boards/{id}/connect", post(connect_board))
+        .route("/boards/{id}/disconnect", post(disconnect_board))
+        .route("/boards/{id}/fs/stat", get(stat_file))
+        .route("/boards/{id}/df", get(disk_free))
+        .route(
+            "/boards/{id}/sync",
+            post(sync_workspace).layer(DefaultBodyLimit::max(MAX_FILE)),
+        )
         .route("/events", get(events))
         .route("/ports", get(list_ports))
         .route(
@@ -86,6 +95,7 @@ impl From<&BoardHandle> for Board {
                 BoardKind::Virtual => "virtual",
                 BoardKind::Serial => "serial",
                 BoardKind::Socket => "socket",
+                BoardKind::WebRepl => "webrepl",
             },
             port: info.port.clone(),
             usb: info.usb.as_ref().map(|u| Usb {
@@ -150,51 +160,83 @@ async fn list_boards(State(state): State<Arc<AppState>>) -> Json<Vec<Board>> {
 
 #[derive(Debug, Deserialize)]
 pub struct AddBoardRequest {
-    /// A serial device path (a pseudo-terminal too) or `socket://HOST:PORT`.
+    /// A serial device path (a pseudo-terminal too), `socket://HOST:PORT` or a WebREPL
+    /// `ws://HOST[:PORT]`.
     pub port: String,
+    /// The WebREPL password.
+    pub password: Option<String>,
 }
 
-/// `POST /api/boards`: connect a board by its port. Connecting sends nothing to it, so a
-/// running program goes on until an operation needs the board.
+/// `POST /api/boards`: connect a board by its port (201), or connect the board already
+/// listed at that port (200). Connecting sends nothing to it, so a running program goes on
+/// until an operation needs the board.
 async fn add_board(
     State(state): State<Arc<AppState>>,
     request: Result<Json<AddBoardRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Board>), AppError> {
     let Json(request) = request?;
-    let port = request.port;
-    let socket = port.starts_with("socket://");
-    if !socket && !port.starts_with('/') {
-        return Err(AppError::BadRequest {
-            status: StatusCode::BAD_REQUEST,
-            message: format!("a board port is a device path or socket://HOST:PORT, not {port:?}"),
-        });
-    }
-    let transport = crate::transport::open(&port)
-        .await
-        .map_err(|e| AppError::BadRequest {
-            status: StatusCode::BAD_GATEWAY,
-            message: e.to_string(),
+    let endpoint =
+        crate::transport::Endpoint::parse(&request.port, request.password).map_err(|message| {
+            AppError::BadRequest {
+                status: StatusCode::BAD_REQUEST,
+                message,
+            }
         })?;
-    let id: String = port
-        .trim_start_matches("socket://")
-        .trim_start_matches("/dev/")
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let info = crate::boards::BoardInfo {
-        id,
-        name: port.clone(),
-        kind: if socket {
-            BoardKind::Socket
-        } else {
-            BoardKind::Serial
-        },
-        port,
-        usb: None,
-    };
-    let handle = BoardHandle::spawn(info, transport, crate::device::Timeouts::default());
+    let id = crate::boards::BoardInfo::id_for(&request.port);
+    if let Some(board) = state.boards.get(&id)
+        && board.info().endpoint == endpoint
+    {
+        board.connect().await?;
+        return Ok((StatusCode::OK, Json(Board::from(&board))));
+    }
+    let transport = endpoint.open().await.map_err(|e| AppError::BadRequest {
+        status: StatusCode::BAD_GATEWAY,
+        message: e.to_string(),
+    })?;
+    let info = crate::boards::BoardInfo::new(id, endpoint);
+    let handle = BoardHandle::spawn(info, Some(transport), crate::device::Timeouts::default());
     state.boards.insert(handle.clone());
     Ok((StatusCode::CREATED, Json(Board::from(&handle))))
+}
+
+/// `DELETE /api/boards/{id}`: forget a board (closing its connection). A plugged-in board
+/// comes back with the next look at the ports; the virtual board can't be removed.
+async fn remove_board(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let board = board(&state, id.clone())?;
+    if board.info().kind == BoardKind::Virtual {
+        return Err(AppError::BadRequest {
+            status: StatusCode::CONFLICT,
+            message: "the virtual board can't be removed (start with --no-virtual-board)"
+                .to_string(),
+        });
+    }
+    board.disconnect().await?;
+    state.boards.remove(&id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/boards/{id}/connect`: open the board's connection now.
+async fn connect_board(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<Board>, AppError> {
+    let board = board(&state, id)?;
+    board.connect().await?;
+    Ok(Json(Board::from(&board)))
+}
+
+/// `POST /api/boards/{id}/disconnect`: close the connection, freeing the port for other
+/// programs (esptool, mpremote); the next operation opens it again.
+async fn disconnect_board(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<Board>, AppError> {
+    let board = board(&state, id)?;
+    board.disconnect().await?;
+    Ok(Json(Board::from(&board)))
 }
 
 async fn exec(
@@ -368,6 +410,115 @@ async fn rename_file(
     let board = board(&state, id)?;
     board.file(FileOp::Rename { from, to }).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What `GET /api/boards/{id}/fs/stat` says of a path.
+#[derive(Debug, Serialize)]
+pub struct StatResponse {
+    pub path: String,
+    pub dir: bool,
+    pub size: u64,
+    pub mtime: i64,
+}
+
+async fn stat_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    q: Result<Query<PathQuery>, QueryRejection>,
+) -> Result<Json<StatResponse>, AppError> {
+    let Query(q) = q?;
+    let path = board_path(&q.path)?;
+    let board = board(&state, id)?;
+    match board.file(FileOp::Stat { path: path.clone() }).await? {
+        FileAnswer::Stat(s) => Ok(Json(StatResponse {
+            path,
+            dir: s.dir,
+            size: s.size,
+            mtime: s.mtime,
+        })),
+        _ => unreachable!("a stat answers a stat"),
+    }
+}
+
+/// A mounted filesystem in `GET /api/boards/{id}/df`.
+#[derive(Debug, Serialize)]
+pub struct MountView {
+    pub mount: String,
+    pub size: u64,
+    pub used: u64,
+    pub free: u64,
+}
+
+async fn disk_free(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<MountView>>, AppError> {
+    match board(&state, id)?.file(FileOp::Df).await? {
+        FileAnswer::Mounts(mounts) => Ok(Json(
+            mounts
+                .into_iter()
+                .map(|m| MountView {
+                    mount: m.mount,
+                    size: m.size,
+                    used: m.used,
+                    free: m.free,
+                })
+                .collect(),
+        )),
+        _ => unreachable!("df answers mounts"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SyncRequest {
+    /// A workspace folder (relative to the workspace; empty for all of it).
+    #[serde(default)]
+    pub from: String,
+    /// The board folder it goes to.
+    #[serde(default = "root")]
+    pub to: String,
+}
+
+fn root() -> String {
+    "/".to_string()
+}
+
+#[derive(Debug, Serialize)]
+pub struct SyncResponse {
+    pub sent: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+/// `POST /api/boards/{id}/sync` `{"from", "to"}`: every file of a workspace folder (names
+/// starting with `.` left out) to a board folder, sending only those whose SHA-256 differs
+/// from the board's copy.
+async fn sync_workspace(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    request: Result<Json<SyncRequest>, JsonRejection>,
+) -> Result<Json<SyncResponse>, AppError> {
+    let Json(request) = request?;
+    let to = board_path(&request.to)?;
+    let from = crate::workspace::resolve(&state.workspace, &request.from)?;
+    let board = board(&state, id)?;
+    let local = tokio::task::spawn_blocking(move || crate::workspace::read_tree(&from))
+        .await
+        .map_err(|e| AppError::Workspace {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "workspace_error",
+            message: e.to_string(),
+        })??;
+    let files = local
+        .into_iter()
+        .map(|(rel, data)| (format!("{}/{rel}", to.trim_end_matches('/')), data))
+        .collect();
+    match board.file(FileOp::Sync { files }).await? {
+        FileAnswer::Synced(s) => Ok(Json(SyncResponse {
+            sent: s.sent,
+            unchanged: s.unchanged,
+        })),
+        _ => unreachable!("a sync answers what it did"),
+    }
 }
 
 #[derive(Debug, Deserialize)]

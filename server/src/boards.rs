@@ -8,12 +8,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::{Instant, sleep};
 
 use crate::device::{DeviceError, ExecOutput, RawRepl, Timeouts};
-use crate::files::{Entry, FileError, Written};
-use crate::transport::BoxTransport;
+use crate::files::{Entry, FileError, Mount, Stat, Synced, Written};
+use crate::transport::{BoxTransport, Endpoint, Transport};
 
 /// How many commands may wait for a busy board before senders wait too.
 const QUEUE_DEPTH: usize = 16;
@@ -27,6 +29,8 @@ pub enum BoardKind {
     Serial,
     /// A board (or a serial bridge) on a TCP port: `socket://HOST:PORT`.
     Socket,
+    /// A board's WebREPL (`ws://HOST:8266`).
+    WebRepl,
 }
 
 /// USB identity of a board, when it is known.
@@ -50,6 +54,54 @@ pub struct BoardInfo {
     /// Serial port path, e.g. `/dev/ttyACM0` or `/dev/pts/5`.
     pub port: String,
     pub usb: Option<UsbInfo>,
+    /// How the connection is opened.
+    pub endpoint: Endpoint,
+    /// Registered by the port watcher (and so forgotten when the port goes away).
+    pub plugged: bool,
+}
+
+/// USB vendors whose serial bridges drive an ESP32's EN and IO0 from RTS and DTR (the
+/// auto-reset circuit), and Espressif's own USB serial/JTAG, which does the same inside.
+const LINE_RESET_VENDORS: &[u16] = &[0x303a, 0x10c4, 0x1a86, 0x0403];
+
+impl BoardInfo {
+    /// A board reached by `endpoint`, named by its port.
+    pub fn new(id: String, endpoint: Endpoint) -> BoardInfo {
+        let kind = match endpoint {
+            Endpoint::Serial(_) => BoardKind::Serial,
+            Endpoint::Socket(_) => BoardKind::Socket,
+            Endpoint::WebRepl { .. } => BoardKind::WebRepl,
+        };
+        BoardInfo {
+            id,
+            name: endpoint.port(),
+            kind,
+            port: endpoint.port(),
+            usb: None,
+            endpoint,
+            plugged: false,
+        }
+    }
+
+    /// The id of a board at `port`: its characters that are safe in a URL.
+    pub fn id_for(port: &str) -> String {
+        port.trim_start_matches("socket://")
+            .trim_start_matches("ws://")
+            .trim_start_matches("/dev/")
+            .trim_matches('/')
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect()
+    }
+
+    /// Whether a hard reset goes by the DTR/RTS lines rather than `machine.reset()`.
+    pub fn resets_by_lines(&self) -> bool {
+        self.kind == BoardKind::Serial
+            && self
+                .usb
+                .as_ref()
+                .is_some_and(|u| LINE_RESET_VENDORS.contains(&u.vid))
+    }
 }
 
 /// A request to a board's task.
@@ -69,7 +121,14 @@ pub enum Command {
     Terminal {
         keys: mpsc::Receiver<Vec<u8>>,
         screen: mpsc::Sender<Vec<u8>>,
+        reply: oneshot::Sender<Result<(), DeviceError>>,
     },
+    /// Open the connection now.
+    Connect {
+        reply: oneshot::Sender<Result<(), DeviceError>>,
+    },
+    /// Close the connection (the port is free for other programs until the next operation).
+    Disconnect { reply: oneshot::Sender<()> },
     /// A soft or hard reset.
     Reset {
         hard: bool,
@@ -84,12 +143,36 @@ pub enum Command {
 
 /// What a file operation does on the board (see [`crate::files`]).
 pub enum FileOp {
-    List { path: String, recursive: bool },
-    Read { path: String },
-    Write { path: String, data: Vec<u8> },
-    Remove { path: String, recursive: bool },
-    Mkdir { path: String },
-    Rename { from: String, to: String },
+    List {
+        path: String,
+        recursive: bool,
+    },
+    Read {
+        path: String,
+    },
+    Write {
+        path: String,
+        data: Vec<u8>,
+    },
+    Remove {
+        path: String,
+        recursive: bool,
+    },
+    Mkdir {
+        path: String,
+    },
+    Rename {
+        from: String,
+        to: String,
+    },
+    Stat {
+        path: String,
+    },
+    Df,
+    /// Write the files (board path, bytes) whose SHA-256 differs from the board's copy.
+    Sync {
+        files: Vec<(String, Vec<u8>)>,
+    },
 }
 
 /// What a file operation gives back.
@@ -97,6 +180,9 @@ pub enum FileAnswer {
     Entries(Vec<Entry>),
     Data(Vec<u8>),
     Written(Written),
+    Stat(Stat),
+    Mounts(Vec<Mount>),
+    Synced(Synced),
     Done,
 }
 
@@ -126,19 +212,42 @@ pub struct BoardHandle {
     info: Arc<BoardInfo>,
     commands: mpsc::Sender<Command>,
     interrupt: Arc<tokio::sync::Notify>,
+    /// Whether the task holds an open connection now (it opens one when an operation needs
+    /// it, and drops it when it is lost or on request).
+    connected: watch::Receiver<bool>,
 }
 
 impl BoardHandle {
-    /// Starts the task that owns `transport` and returns a handle to it.
-    pub fn spawn(info: BoardInfo, transport: BoxTransport, timeouts: Timeouts) -> BoardHandle {
+    /// Starts the board's task and returns a handle to it. With `connection`, the task starts
+    /// connected; without, nothing is opened until an operation needs the board (a board
+    /// found by the port watcher is not touched just because it was plugged in).
+    pub fn spawn(
+        info: BoardInfo,
+        connection: Option<BoxTransport>,
+        timeouts: Timeouts,
+    ) -> BoardHandle {
         let (commands, queue) = mpsc::channel(QUEUE_DEPTH);
-        let repl = RawRepl::new(transport, timeouts);
-        let interrupt = repl.interrupter();
-        tokio::spawn(run_board(info.id.clone(), repl, queue));
+        let interrupt = Arc::new(tokio::sync::Notify::new());
+        let (connected_tx, connected) = watch::channel(connection.is_some());
+        let repl =
+            connection.map(|io| RawRepl::with_interrupter(io, timeouts.clone(), interrupt.clone()));
+        let task = BoardTask {
+            id: info.id.clone(),
+            endpoint: info.endpoint.clone(),
+            resets_by_lines: info.resets_by_lines(),
+            timeouts,
+            interrupt: interrupt.clone(),
+            connected: connected_tx,
+            repl,
+            terminal: None,
+            reopen_until: None,
+        };
+        tokio::spawn(task.run(queue));
         BoardHandle {
             info: Arc::new(info),
             commands,
             interrupt,
+            connected,
         }
     }
 
@@ -146,9 +255,27 @@ impl BoardHandle {
         &self.info
     }
 
-    /// True while the board's task runs, i.e. while its connection is usable.
+    /// True while the board's task holds an open connection.
     pub fn is_connected(&self) -> bool {
-        !self.commands.is_closed()
+        !self.commands.is_closed() && *self.connected.borrow()
+    }
+
+    /// Opens the connection now, if it isn't open (operations open it themselves).
+    pub async fn connect(&self) -> Result<(), BoardError> {
+        let (reply, answer) = oneshot::channel();
+        self.request(Command::Connect { reply }).await?;
+        answer
+            .await
+            .map_err(|_| BoardError::Disconnected)?
+            .map_err(BoardError::Device)
+    }
+
+    /// Closes the connection, so that another program can open the port; the board stays
+    /// listed, and the next operation opens it again.
+    pub async fn disconnect(&self) -> Result<(), BoardError> {
+        let (reply, answer) = oneshot::channel();
+        self.request(Command::Disconnect { reply }).await?;
+        answer.await.map_err(|_| BoardError::Disconnected)
     }
 
     /// Runs `code` on the board (after any commands queued before it).
@@ -168,7 +295,17 @@ impl BoardHandle {
     ) -> Result<(mpsc::Sender<Vec<u8>>, mpsc::Receiver<Vec<u8>>), BoardError> {
         let (keys_tx, keys) = mpsc::channel(64);
         let (screen, screen_rx) = mpsc::channel(64);
-        self.request(Command::Terminal { keys, screen }).await?;
+        let (reply, answer) = oneshot::channel();
+        self.request(Command::Terminal {
+            keys,
+            screen,
+            reply,
+        })
+        .await?;
+        answer
+            .await
+            .map_err(|_| BoardError::Disconnected)?
+            .map_err(BoardError::Device)?;
         Ok((keys_tx, screen_rx))
     }
 
@@ -197,7 +334,8 @@ impl BoardHandle {
         self.interrupt.notify_waiters();
     }
 
-    /// Soft reset (the raw REPL's Ctrl-D) or hard reset (`machine.reset()`).
+    /// Soft reset (the raw REPL's Ctrl-D) or hard reset (the DTR/RTS lines of an ESP32
+    /// board's auto-reset circuit, else `machine.reset()`).
     pub async fn reset(&self, hard: bool) -> Result<(), BoardError> {
         let (reply, answer) = oneshot::channel();
         self.request(Command::Reset { hard, reply }).await?;
@@ -229,68 +367,25 @@ impl BoardHandle {
     }
 }
 
-/// The board's task: runs commands one at a time until every handle is gone or the
-/// connection is lost.
-async fn run_board(
+/// After a connection is lost (a USB board resetting drops off the bus and comes back) or a
+/// hard reset, opening the port again is retried for this long.
+const REOPEN_GRACE: Duration = Duration::from_secs(5);
+const REOPEN_PAUSE: Duration = Duration::from_millis(200);
+
+/// The board's task and everything it owns.
+struct BoardTask {
     id: String,
-    mut repl: RawRepl<BoxTransport>,
-    mut queue: mpsc::Receiver<Command>,
-) {
-    tracing::info!(board = %id, "board task started");
-    // The terminal session, if one is open: keystrokes in, the board's bytes out.
-    let mut terminal: Option<Terminal> = None;
-    loop {
-        let command = tokio::select! {
-            command = queue.recv() => match command {
-                Some(c) => c,
-                None => break,
-            },
-            keys = async { terminal.as_mut().expect("guarded").keys.recv().await },
-                if terminal.is_some() =>
-            {
-                match keys {
-                    Some(keys) => {
-                        if repl.send_raw(&keys).await.is_err() {
-                            break;
-                        }
-                    }
-                    // The client went away.
-                    None => terminal = None,
-                }
-                continue;
-            }
-            bytes = repl.receive_some(), if terminal.is_some() => {
-                match bytes {
-                    Ok(bytes) => {
-                        let screen = &terminal.as_ref().expect("guarded").screen;
-                        if screen.send(bytes).await.is_err() {
-                            terminal = None;
-                        }
-                    }
-                    Err(e) => {
-                        tracing::warn!(board = %id, "connection lost: {e}");
-                        break;
-                    }
-                }
-                continue;
-            }
-        };
-        if let Command::Terminal { keys, screen } = command {
-            terminal = Some(Terminal { keys, screen });
-            continue;
-        }
-        // An operation runs with the terminal paused: keystrokes wait in their channel,
-        // and what the operation exchanges with the board isn't shown.
-        let lost = run_command(&id, &mut repl, command).await;
-        if lost {
-            break;
-        }
-        if let Some(t) = &terminal {
-            // Back at the friendly prompt: show it.
-            let _ = t.screen.send(b"\r\n>>> ".to_vec()).await;
-        }
-    }
-    tracing::info!(board = %id, "board task ended");
+    endpoint: Endpoint,
+    resets_by_lines: bool,
+    timeouts: Timeouts,
+    interrupt: Arc<tokio::sync::Notify>,
+    connected: watch::Sender<bool>,
+    /// The open connection, if any.
+    repl: Option<RawRepl<BoxTransport>>,
+    /// The terminal session, if one is open: keystrokes in, the board's bytes out.
+    terminal: Option<Terminal>,
+    /// Until when opening is retried (see [`REOPEN_GRACE`]).
+    reopen_until: Option<Instant>,
 }
 
 /// An open terminal session of a board.
@@ -299,52 +394,205 @@ struct Terminal {
     screen: mpsc::Sender<Vec<u8>>,
 }
 
-/// Run one command; `true` when the connection was lost.
-async fn run_command(id: &str, repl: &mut RawRepl<BoxTransport>, command: Command) -> bool {
-    match command {
-        Command::Exec { code, reply } => {
-            let result = repl.exec(&code).await;
-            let lost = match &result {
-                Err(e) if e.is_disconnect() => Some(e.to_string()),
-                Err(e) => {
-                    tracing::warn!(board = %id, "exec failed: {e}");
-                    None
+impl BoardTask {
+    /// Runs commands one at a time until every handle is gone, serving the terminal
+    /// between them.
+    async fn run(mut self, mut queue: mpsc::Receiver<Command>) {
+        tracing::info!(board = %self.id, "board task started");
+        loop {
+            let serving = self.terminal.is_some() && self.repl.is_some();
+            let command = tokio::select! {
+                command = queue.recv() => match command {
+                    Some(c) => c,
+                    None => break,
+                },
+                keys = async { self.terminal.as_mut().expect("guarded").keys.recv().await },
+                    if serving =>
+                {
+                    match keys {
+                        Some(keys) => {
+                            let repl = self.repl.as_mut().expect("guarded");
+                            if let Err(e) = repl.send_raw(&keys).await {
+                                self.lost(&e);
+                            }
+                        }
+                        // The client went away.
+                        None => self.terminal = None,
+                    }
+                    continue;
                 }
-                Ok(_) => None,
+                bytes = async { self.repl.as_mut().expect("guarded").receive_some().await },
+                    if serving =>
+                {
+                    match bytes {
+                        Ok(bytes) => {
+                            let screen = &self.terminal.as_ref().expect("guarded").screen;
+                            if screen.send(bytes).await.is_err() {
+                                self.terminal = None;
+                            }
+                        }
+                        Err(e) => self.lost(&e),
+                    }
+                    continue;
+                }
             };
-            // The requester may have gone away; the board's state is consistent anyway.
-            let _ = reply.send(result);
-            if let Some(reason) = &lost {
-                tracing::warn!(board = %id, "connection lost: {reason}");
+            self.command(command).await;
+        }
+        tracing::info!(board = %self.id, "board task ended");
+    }
+
+    /// The open connection, opening it first if needed.
+    async fn connection(&mut self) -> Result<&mut RawRepl<BoxTransport>, DeviceError> {
+        if self.repl.is_none() {
+            let io = loop {
+                match self.endpoint.open().await {
+                    Ok(io) => break io,
+                    Err(e) => match self.reopen_until {
+                        Some(until) if Instant::now() < until => sleep(REOPEN_PAUSE).await,
+                        _ => return Err(DeviceError::Io(e)),
+                    },
+                }
+            };
+            tracing::info!(board = %self.id, port = %self.endpoint.port(), "connected");
+            self.reopen_until = None;
+            self.repl = Some(RawRepl::with_interrupter(
+                io,
+                self.timeouts.clone(),
+                self.interrupt.clone(),
+            ));
+            self.connected.send_replace(true);
+        }
+        Ok(self.repl.as_mut().expect("just opened"))
+    }
+
+    /// The connection is gone: close it (and the terminal with it), and be ready to open
+    /// it again.
+    fn lost(&mut self, reason: &dyn fmt::Display) {
+        tracing::warn!(board = %self.id, "connection lost: {reason}");
+        self.close();
+        self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
+    }
+
+    fn close(&mut self) {
+        self.repl = None;
+        self.terminal = None;
+        self.connected.send_replace(false);
+    }
+
+    /// Runs one command, with the terminal paused: keystrokes wait in their channel, and
+    /// what the operation exchanges with the board isn't shown.
+    async fn command(&mut self, command: Command) {
+        match command {
+            Command::Connect { reply } => {
+                let result = self.connection().await.map(|_| ());
+                let _ = reply.send(result);
+                return;
             }
-            lost.is_some()
-        }
-        Command::Run {
-            code,
-            output,
-            reply,
-        } => {
-            let result = repl.exec_streaming(&code, output).await;
-            let lost = matches!(&result, Err(e) if e.is_disconnect());
-            let _ = reply.send(result);
-            lost
-        }
-        Command::Reset { hard, reply } => {
-            let result = repl.reset(hard).await;
-            let lost = matches!(&result, Err(e) if e.is_disconnect());
-            let _ = reply.send(result);
-            lost
-        }
-        Command::File { op, reply } => {
-            let result = run_file_op(repl, op).await;
-            let lost = matches!(&result, Err(FileError::Device(e)) if e.is_disconnect());
-            if let Err(e) = &result {
-                tracing::warn!(board = %id, "file operation failed: {e}");
+            Command::Disconnect { reply } => {
+                if self.repl.is_some() {
+                    tracing::info!(board = %self.id, "disconnected on request");
+                }
+                self.close();
+                self.reopen_until = None;
+                let _ = reply.send(());
+                return;
             }
-            let _ = reply.send(result);
-            lost
+            Command::Terminal {
+                keys,
+                screen,
+                reply,
+            } => {
+                let result = self.connection().await.map(|_| ());
+                if result.is_ok() {
+                    self.terminal = Some(Terminal { keys, screen });
+                }
+                let _ = reply.send(result);
+                return;
+            }
+            Command::Exec { code, reply } => {
+                let result = match self.connection().await {
+                    Ok(repl) => repl.exec(&code).await,
+                    Err(e) => Err(e),
+                };
+                self.settle(result.as_ref().err());
+                let _ = reply.send(result);
+            }
+            Command::Run {
+                code,
+                output,
+                reply,
+            } => {
+                let result = match self.connection().await {
+                    Ok(repl) => repl.exec_streaming(&code, output).await,
+                    Err(e) => Err(e),
+                };
+                self.settle(result.as_ref().err());
+                let _ = reply.send(result);
+            }
+            Command::Reset { hard, reply } => {
+                let result = self.reset(hard).await;
+                self.settle(result.as_ref().err());
+                let _ = reply.send(result);
+            }
+            Command::File { op, reply } => {
+                let result = match self.connection().await {
+                    Ok(repl) => run_file_op(repl, op).await,
+                    Err(e) => Err(FileError::Device(e)),
+                };
+                let device = match &result {
+                    Err(FileError::Device(e)) => Some(e),
+                    Err(e) => {
+                        tracing::warn!(board = %self.id, "file operation failed: {e}");
+                        None
+                    }
+                    Ok(_) => None,
+                };
+                self.settle(device);
+                let _ = reply.send(result);
+            }
         }
-        Command::Terminal { .. } => unreachable!("opened by the task itself"),
+        if let Some(t) = &self.terminal {
+            // Back at the friendly prompt: show it.
+            let _ = t.screen.send(b"\r\n>>> ".to_vec()).await;
+        }
+    }
+
+    /// After an operation: a lost connection is closed (the requester hears why).
+    fn settle(&mut self, error: Option<&DeviceError>) {
+        match error {
+            Some(e) if e.is_disconnect() && self.repl.is_some() => self.lost(e),
+            Some(e) if e.is_disconnect() => {}
+            Some(e) => tracing::warn!(board = %self.id, "operation failed: {e}"),
+            None => {}
+        }
+    }
+
+    /// A soft reset, or a hard one: an ESP32 board's auto-reset circuit pulses EN low when
+    /// RTS is asserted with DTR not (DTR asserted too would hold IO0 low and start the ROM
+    /// bootloader instead); other boards are asked with `machine.reset()`. A USB board that
+    /// resets drops off the bus, so the connection is closed and opened again when needed.
+    async fn reset(&mut self, hard: bool) -> Result<(), DeviceError> {
+        let by_lines = hard && self.resets_by_lines;
+        let repl = self.connection().await?;
+        if !by_lines {
+            repl.reset(hard).await?;
+            if hard {
+                self.close();
+                self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
+            }
+            return Ok(());
+        }
+        let io = repl.io_mut();
+        let pulse = async {
+            io.set_lines(false, true)?;
+            sleep(Duration::from_millis(100)).await;
+            io.set_lines(false, false)
+        };
+        pulse.await.map_err(DeviceError::Io)?;
+        tracing::info!(board = %self.id, "hard reset by DTR/RTS");
+        self.close();
+        self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
+        Ok(())
     }
 }
 
@@ -370,6 +618,9 @@ async fn run_file_op(
             repl.rename(&from, &to).await?;
             FileAnswer::Done
         }
+        FileOp::Stat { path } => FileAnswer::Stat(repl.stat(&path).await?),
+        FileOp::Df => FileAnswer::Mounts(repl.df().await?),
+        FileOp::Sync { files } => FileAnswer::Synced(repl.sync(files).await?),
     })
 }
 
@@ -397,11 +648,13 @@ impl Boards {
     /// Adds a board, replacing any board with the same id.
     pub fn insert(&self, board: BoardHandle) {
         let id = board.info().id.clone();
-        // When the board's task ends (its connection is lost), that is a change too.
-        let commands = board.commands.clone();
+        // A board's connection opening or closing is a change too (until its task ends).
+        let mut connected = board.connected.clone();
         let changes = self.changes.clone();
         tokio::spawn(async move {
-            commands.closed().await;
+            while connected.changed().await.is_ok() {
+                let _ = changes.send(());
+            }
             let _ = changes.send(());
         });
         self.boards
@@ -409,6 +662,16 @@ impl Boards {
             .expect("board registry lock")
             .insert(id, board);
         let _ = self.changes.send(());
+    }
+
+    /// Forgets a board: its task ends (closing its connection) once the operations that
+    /// hold it now are done.
+    pub fn remove(&self, id: &str) -> Option<BoardHandle> {
+        let removed = self.boards.write().expect("board registry lock").remove(id);
+        if removed.is_some() {
+            let _ = self.changes.send(());
+        }
+        removed
     }
 
     /// Changes to come: a message each time the board list (or a connection) changes.

@@ -37,6 +37,11 @@ pub const FRIENDLY_PROMPT: &[u8] = b">>> ";
 pub const CHUNK_SIZE: usize = 256;
 /// Pause between two chunks, giving the board time to empty its receive buffer.
 pub const CHUNK_PAUSE: Duration = Duration::from_millis(10);
+/// How long the raw banner may take before the board is [rescued](RawRepl::rescue).
+pub const RESCUE_AFTER: Duration = Duration::from_secs(2);
+/// The rescue's Ctrl-C burst: this many, this far apart.
+pub const RESCUE_BURST: usize = 25;
+pub const RESCUE_SPACING: Duration = Duration::from_millis(40);
 /// Most bytes of output one exec may return; more is an error rather than unbounded memory.
 pub const MAX_OUTPUT: usize = 8 * 1024 * 1024;
 
@@ -187,14 +192,26 @@ pub struct RawRepl<T> {
 
 impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
     pub fn new(io: T, timeouts: Timeouts) -> Self {
+        Self::with_interrupter(io, timeouts, Arc::new(Notify::new()))
+    }
+
+    /// A client whose operations are interrupted by `interrupt` (see
+    /// [`RawRepl::interrupter`]), which outlives the connection: a board that is connected
+    /// again keeps its interrupter.
+    pub fn with_interrupter(io: T, timeouts: Timeouts, interrupt: Arc<Notify>) -> Self {
         RawRepl {
             io,
             buf: Vec::new(),
             timeouts,
             raw_paste: None,
-            interrupt: Arc::new(Notify::new()),
+            interrupt,
             stream: None,
         }
+    }
+
+    /// The connection itself, for what is not bytes (a serial port's control lines).
+    pub fn io_mut(&mut self) -> &mut T {
+        &mut self.io
     }
 
     /// Runs `code` as a file in the raw REPL and returns its output, leaving the board at the
@@ -230,13 +247,56 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         Ok(output)
     }
 
-    /// Interrupts whatever runs and enters the raw REPL (§3.5 steps 1–2).
+    /// Interrupts whatever runs and enters the raw REPL (§3.5 steps 1–2). A board that
+    /// doesn't answer (a `main.py` that catches `KeyboardInterrupt` and goes on) is
+    /// [rescued](RawRepl::rescue).
     pub async fn enter_raw(&mut self) -> Result<(), DeviceError> {
         self.write(b"\r\x03\x03").await?;
         self.drain().await?;
         self.write(b"\r\x01").await?;
-        self.read_until(RAW_BANNER, self.timeouts.reply, "the raw REPL banner")
+        let wait = self.timeouts.reply.min(RESCUE_AFTER);
+        let banner = self.read_until(RAW_BANNER, self.timeouts.reply, "the raw REPL banner");
+        // A program that prints on and on never lets a single read time out: the banner
+        // gets an overall deadline too.
+        match timeout(wait, banner).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.is_disconnect() => Err(e),
+            Ok(Err(_)) | Err(_) => self.rescue().await,
+        }
+    }
+
+    /// Reaches a board whose program survived Ctrl-C: a burst of Ctrl-C spaced out in
+    /// time, so that one lands outside the program's `try` (in its handler, its loop's
+    /// jump), then the raw REPL, then a soft reset from there: a board soft-reset in the
+    /// raw REPL starts again without running `main.py`, so it stays reachable.
+    pub async fn rescue(&mut self) -> Result<(), DeviceError> {
+        tracing::info!("the board did not answer Ctrl-C; rescuing it");
+        for _ in 0..RESCUE_BURST {
+            self.write(b"\x03").await?;
+            sleep(RESCUE_SPACING).await;
+        }
+        self.drain().await?;
+        self.write(b"\r\x01").await?;
+        let wait = self.timeouts.reply;
+        let banner = self.read_until(RAW_BANNER, wait, "the raw REPL banner");
+        match timeout(wait, banner).await {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(DeviceError::Timeout {
+                    waiting_for: "the raw REPL after a burst of Ctrl-C",
+                    received: std::mem::take(&mut self.buf),
+                });
+            }
+        };
+        self.write(b"\x04").await?;
+        self.read_until(b"soft reboot\r\n", self.timeouts.reply, "the soft reboot")
             .await?;
+        self.read_until(
+            RAW_BANNER,
+            self.timeouts.output,
+            "the raw REPL after the reboot",
+        )
+        .await?;
         Ok(())
     }
 

@@ -40,6 +40,31 @@ pub struct Written {
     pub sha256: String,
 }
 
+/// What `os.stat` says of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stat {
+    pub dir: bool,
+    pub size: u64,
+    /// Modification time in seconds since the board's epoch (0 where it keeps none).
+    pub mtime: i64,
+}
+
+/// A mounted filesystem and its usage, in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    pub mount: String,
+    pub size: u64,
+    pub used: u64,
+    pub free: u64,
+}
+
+/// What a sync did: the board paths written, and those already identical.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synced {
+    pub sent: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
 /// Why a file operation failed.
 #[derive(Debug)]
 pub enum FileError {
@@ -537,6 +562,134 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         );
         self.session(async |repl| repl.run(&code).await.map(|_| ()))
             .await
+    }
+
+    pub async fn stat(&mut self, path: &str) -> Result<Stat, FileError> {
+        let code = format!(
+            "import os\ns = os.stat({})\nprint(s[0] & 0x4000, s[6], s[8])\n",
+            py_str(path)
+        );
+        let out = self.session(async |repl| repl.run(&code).await).await?;
+        let fields: Vec<i64> = out
+            .split_whitespace()
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|_| FileError::Garbled(out.clone()))?;
+        let [dir, size, mtime] = fields[..] else {
+            return Err(FileError::Garbled(out));
+        };
+        Ok(Stat {
+            dir: dir != 0,
+            size: size.max(0) as u64,
+            mtime,
+        })
+    }
+
+    /// Every mounted filesystem: `/`, and each top-level directory whose `statvfs` differs
+    /// from its parent's (a pyboard's `/flash` and `/sd`, a mounted SD card), as `df` shows.
+    pub async fn df(&mut self) -> Result<Vec<Mount>, FileError> {
+        let code = "import os\n\
+                    r = os.statvfs('/')\n\
+                    for p in ['/'] + ['/' + n for n in os.listdir('/')]:\n \
+                     try:\n  s = os.statvfs(p)\n \
+                     except OSError:\n  continue\n \
+                     if p == '/' or s != r:\n  \
+                      print(s[0] * s[2], s[0] * (s[2] - s[3]), s[0] * s[3], \
+                      ' '.join(str(b) for b in p.encode()))\n";
+        let out = self.session(async |repl| repl.run(code).await).await?;
+        let mut mounts = Vec::new();
+        for line in out.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
+            let garbled = || FileError::Garbled(line.to_string());
+            let mut parts = line.splitn(4, ' ');
+            let mut number = || -> Result<u64, FileError> {
+                parts
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(garbled)
+            };
+            let (size, used, free) = (number()?, number()?, number()?);
+            let name = decimal_bytes(parts.next().unwrap_or(""))?;
+            mounts.push(Mount {
+                mount: String::from_utf8_lossy(&name).into_owned(),
+                size,
+                used,
+                free,
+            });
+        }
+        Ok(mounts)
+    }
+
+    /// Writes each of `files` (board path, bytes) whose copy on the board differs, by
+    /// SHA-256 (on the board with `hashlib`; read back without), making the directories
+    /// they need. Each write is atomic and verified as [`RawRepl::write_file`]'s.
+    pub async fn sync(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<Synced, FileError> {
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let theirs = self.session(async |repl| repl.hashes(&paths).await).await?;
+        let mut synced = Synced::default();
+        let mut made = std::collections::BTreeSet::new();
+        for ((path, data), theirs) in files.iter().zip(theirs) {
+            if theirs.as_deref() == Some(sha256_hex(data).as_str()) {
+                synced.unchanged.push(path.clone());
+                continue;
+            }
+            let dirs: Vec<&str> = path
+                .match_indices('/')
+                .map(|(i, _)| &path[..i])
+                .filter(|d| !d.is_empty() && !made.contains(*d))
+                .collect();
+            if !dirs.is_empty() {
+                let code: String = dirs
+                    .iter()
+                    .map(|d| format!("try:\n os.mkdir({})\nexcept OSError:\n pass\n", py_str(d)))
+                    .collect();
+                let code = format!("import os\n{code}");
+                self.session(async |repl| repl.run(&code).await.map(|_| ()))
+                    .await?;
+                made.extend(dirs.iter().map(|d| d.to_string()));
+            }
+            self.write_file(path, data).await?;
+            synced.sent.push(path.clone());
+        }
+        Ok(synced)
+    }
+
+    /// The SHA-256 of each of `paths` on the board, `None` for a missing file (or a
+    /// directory), in this raw-REPL session: one exec with `hashlib`, a read-back of each
+    /// file without.
+    async fn hashes(&mut self, paths: &[&str]) -> Result<Vec<Option<String>>, FileError> {
+        let names: Vec<String> = paths.iter().map(|p| py_str(p)).collect();
+        let code = format!(
+            "import os\n\
+             try:\n import hashlib\nexcept ImportError:\n hashlib = None\n\
+             def _h(p):\n \
+              try:\n  \
+               if os.stat(p)[0] & 0x4000:\n   return '-'\n \
+              except OSError:\n  return '-'\n \
+              if not hashlib:\n  return '?'\n \
+              h = hashlib.sha256()\n \
+              with open(p, 'rb') as f:\n  \
+               while True:\n   \
+                b = f.read(1024)\n   \
+                if not b:\n    break\n   \
+                h.update(b)\n \
+              return ' '.join(str(x) for x in h.digest())\n\
+             for p in [{}]:\n print(_h(p))\n",
+            names.join(", ")
+        );
+        let out = self.run(&code).await?;
+        let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+        if lines.len() != paths.len() {
+            return Err(FileError::Garbled(out));
+        }
+        let mut hashes = Vec::with_capacity(paths.len());
+        for (path, line) in paths.iter().zip(lines) {
+            hashes.push(match line {
+                "-" => None,
+                "?" => Some(sha256_hex(&self.read_back(path).await?)),
+                digest => Some(hex(&decimal_bytes(digest)?)),
+            });
+        }
+        Ok(hashes)
     }
 
     pub async fn mkdir(&mut self, path: &str) -> Result<(), FileError> {

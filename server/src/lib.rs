@@ -14,10 +14,12 @@ pub mod device;
 pub mod error;
 pub mod files;
 pub mod guard;
+pub mod hotplug;
 pub mod openapi;
 pub mod ports;
 pub mod transport;
 pub mod virtual_board;
+pub mod webrepl;
 pub mod workspace;
 
 use std::sync::Arc;

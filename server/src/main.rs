@@ -1,4 +1,4 @@
-//! `copperhead`: binds, starts the virtual board, prints the URL, serves until Ctrl-C/SIGTERM.
+//! `copperhead`: binds, starts the virtual board and the port watcher, prints the URL, serves until Ctrl-C/SIGTERM.
 //!
 //! The one line on stdout, `Copperhead is running at http://ADDR/`, is an interface: the xtask
 //! and the tests read it to learn the real address (`--listen 127.0.0.1:0` picks a free port).
@@ -92,6 +92,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     };
+
+    // USB boards appear and disappear with the ports.
+    tokio::spawn(copperhead_server::hotplug::watch(state.clone()));
 
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "Copperhead is running at http://{addr}/")?;

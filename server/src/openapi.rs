@@ -48,20 +48,20 @@ pub fn document() -> Value {
     let entries = json!({"type": "array", "items": {"$ref": "#/components/schemas/Entry"}});
     let written = json!({"$ref": "#/components/schemas/Written"});
     let refused = error_response("refused: see error.code");
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Copperhead device server",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Boards running MicroPython (or Copperhead) over serial, TCP and the virtual board; their files; the IDE's workspace. Every error is {\"error\": {\"code\", \"message\"}}."
+            "description": "Boards running MicroPython (or Copperhead) over serial, TCP, WebREPL and the virtual board; their files; the IDE's workspace. Every error is {\"error\": {\"code\", \"message\"}}."
         },
         "paths": {
             "/api/boards": {
                 "get": {"summary": "the boards the server knows", "responses": {"200": ok_json("boards", json!({"type": "array", "items": {"$ref": "#/components/schemas/Board"}}))}},
                 "post": {
-                    "summary": "add a board by device path or socket://HOST:PORT",
-                    "requestBody": json_body(json!({"type": "object", "required": ["port"], "properties": {"port": {"type": "string"}}})),
-                    "responses": {"201": ok_json("the board", json!({"$ref": "#/components/schemas/Board"})), "400": refused.clone()}
+                    "summary": "add a board by device path, socket://HOST:PORT or WebREPL ws://HOST[:PORT] (with its password); 200 when it was listed already",
+                    "requestBody": json_body(json!({"type": "object", "required": ["port"], "properties": {"port": {"type": "string"}, "password": {"type": "string"}}})),
+                    "responses": {"201": ok_json("the board", json!({"$ref": "#/components/schemas/Board"})), "200": ok_json("the board, connected", json!({"$ref": "#/components/schemas/Board"})), "400": refused.clone(), "502": refused.clone()}
                 }
             },
             "/api/boards/{id}/exec": {
@@ -147,5 +147,30 @@ pub fn document() -> Value {
             "Written": {"type": "object", "properties": {"size": {"type": "integer"}, "sha256": {"type": "string"}}},
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
         }}
-    })
+    });
+    // The board management routes (one json! of everything would pass the macro's limit).
+    let more = json!({
+            "/api/boards/{id}": {
+                "delete": {"summary": "forget a board, closing its connection", "parameters": [id.clone()], "responses": {"204": {"description": "forgotten"}, "409": refused.clone()}}
+            },
+            "/api/boards/{id}/connect": {
+                "post": {"summary": "open the board's connection now (operations open it themselves)", "parameters": [id.clone()], "responses": {"200": ok_json("the board", json!({"$ref": "#/components/schemas/Board"})), "502": refused.clone()}}
+            },
+            "/api/boards/{id}/disconnect": {
+                "post": {"summary": "close the connection, freeing the port for other programs", "parameters": [id.clone()], "responses": {"200": ok_json("the board", json!({"$ref": "#/components/schemas/Board"}))}}
+            },
+            "/api/boards/{id}/df": {
+                "get": {"summary": "every mounted filesystem with its size, used and free bytes", "parameters": [id.clone()], "responses": {"200": ok_json("mounts", json!({"type": "array", "items": {"type": "object", "properties": {"mount": {"type": "string"}, "size": {"type": "integer"}, "used": {"type": "integer"}, "free": {"type": "integer"}}}}))}}
+            },
+            "/api/boards/{id}/sync": {
+                "post": {"summary": "send a workspace folder to a board folder: only the files whose SHA-256 differs", "parameters": [id.clone()], "requestBody": json_body(json!({"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"200": ok_json("what was sent", json!({"type": "object", "properties": {"sent": {"type": "array", "items": {"type": "string"}}, "unchanged": {"type": "array", "items": {"type": "string"}}}})), "400": refused.clone()}}
+            },
+            "/api/boards/{id}/fs/stat": {
+                "get": {"summary": "os.stat of a board path", "parameters": [id.clone(), path_q.clone()], "responses": {"200": ok_json("its kind, size and time", json!({"type": "object", "properties": {"path": {"type": "string"}, "dir": {"type": "boolean"}, "size": {"type": "integer"}, "mtime": {"type": "integer"}}})), "404": refused.clone()}}
+            }
+    });
+    if let (Some(paths), Value::Object(more)) = (document["paths"].as_object_mut(), more) {
+        paths.extend(more);
+    }
+    document
 }

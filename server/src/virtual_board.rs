@@ -17,7 +17,7 @@ use tokio::time::timeout;
 
 use crate::boards::{BoardHandle, BoardInfo, BoardKind, Boards};
 use crate::device::Timeouts;
-use crate::transport::{DEFAULT_BAUD, open_serial};
+use crate::transport::{DEFAULT_BAUD, Endpoint, open_serial};
 
 /// The board's id in the registry and in URLs.
 pub const ID: &str = "virtual";
@@ -92,14 +92,14 @@ pub async fn start(
 ) -> Result<VirtualBoard, StartError> {
     let board = VirtualBoard::spawn(exe, fs).await?;
     let transport = open_serial(&board.port, DEFAULT_BAUD).map_err(StartError::Open)?;
-    let info = BoardInfo {
-        id: ID.to_string(),
-        name: "Virtual board".to_string(),
-        kind: BoardKind::Virtual,
-        port: board.port.clone(),
-        usb: None,
-    };
-    boards.insert(BoardHandle::spawn(info, transport, Timeouts::default()));
+    let mut info = BoardInfo::new(ID.to_string(), Endpoint::Serial(board.port.clone()));
+    info.name = "Virtual board".to_string();
+    info.kind = BoardKind::Virtual;
+    boards.insert(BoardHandle::spawn(
+        info,
+        Some(transport),
+        Timeouts::default(),
+    ));
     Ok(board)
 }
 

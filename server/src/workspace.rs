@@ -75,6 +75,53 @@ pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf, AppError> {
     Ok(path)
 }
 
+/// Most bytes a folder may hold to be synced in one request.
+pub const MAX_TREE: u64 = 64 * 1024 * 1024;
+
+/// Every file under `dir`, as (path relative to `dir` with `/`, bytes), in path order.
+/// Names starting with `.` (`.git`, `.venv`, editors' files) and symbolic links are left
+/// out, so nothing from outside the folder comes along.
+pub fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, AppError> {
+    fn walk(
+        dir: &Path,
+        rel: &str,
+        out: &mut Vec<(String, Vec<u8>)>,
+        total: &mut u64,
+    ) -> Result<(), AppError> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| io_error(e, rel))?
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = join(rel, &name);
+            let kind = entry.file_type().map_err(|e| io_error(e, &path))?;
+            if kind.is_dir() {
+                walk(&entry.path(), &path, out, total)?;
+            } else if kind.is_file() {
+                let data = std::fs::read(entry.path()).map_err(|e| io_error(e, &path))?;
+                *total += data.len() as u64;
+                if *total > MAX_TREE {
+                    return Err(AppError::Workspace {
+                        status: StatusCode::PAYLOAD_TOO_LARGE,
+                        code: "folder_too_large",
+                        message: format!("more than {MAX_TREE} bytes to sync"),
+                    });
+                }
+                out.push((path, data));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, "", &mut out, &mut 0)?;
+    Ok(out)
+}
+
 fn io_error(e: io::Error, rel: &str) -> AppError {
     let (status, code) = match e.kind() {
         io::ErrorKind::NotFound => (StatusCode::NOT_FOUND, "no_such_file"),

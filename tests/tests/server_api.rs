@@ -886,15 +886,21 @@ fn openapi_describes_every_endpoint() {
         paths,
         [
             "/api/boards",
+            "/api/boards/{id}",
+            "/api/boards/{id}/connect",
+            "/api/boards/{id}/df",
+            "/api/boards/{id}/disconnect",
             "/api/boards/{id}/exec",
             "/api/boards/{id}/fs",
             "/api/boards/{id}/fs/file",
             "/api/boards/{id}/fs/mkdir",
             "/api/boards/{id}/fs/rename",
+            "/api/boards/{id}/fs/stat",
             "/api/boards/{id}/info",
             "/api/boards/{id}/interrupt",
             "/api/boards/{id}/reset",
             "/api/boards/{id}/run",
+            "/api/boards/{id}/sync",
             "/api/boards/{id}/terminal",
             "/api/events",
             "/api/openapi.json",
@@ -1054,5 +1060,280 @@ fn ports_are_listed() {
             "{port}"
         );
         assert!(port["name"].is_string(), "{port}");
+    }
+}
+
+/// Adds a board with a request body of its own (a WebREPL password); returns its id.
+fn add_board_with(server: &Server, body: Value) -> String {
+    let (status, board) = server.request("POST", "/api/boards", Some(&body.to_string()));
+    assert_eq!(status, 201, "{board}");
+    assert_eq!(board["connected"], true, "{board}");
+    board["id"].as_str().unwrap().to_string()
+}
+
+fn put(server: &Server, path: &str, data: &[u8]) -> (u16, Value) {
+    let (status, body) =
+        server.request_bytes("PUT", path, Some((data, "application/octet-stream")));
+    let value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    (status, value)
+}
+
+/// Every endpoint of one board, checked against its filesystem folder `fs`.
+fn every_board_endpoint(server: &Server, id: &str, fs: &std::path::Path) {
+    let b = format!("/api/boards/{id}");
+    let (status, info) = server.request("GET", &format!("{b}/info"), None);
+    assert_eq!(status, 200, "{info}");
+    assert!(info["fs_size"].as_i64().unwrap() > 0, "{info}");
+    check_board(server, id);
+
+    // Folders, stat, listing, rename, df.
+    let bare = |method: &str, path: String, body: Option<&str>| {
+        let (status, out) = server.request_raw(method, &path, body);
+        (status, String::from_utf8_lossy(&out).into_owned())
+    };
+    let (code, out) = bare("POST", format!("{b}/fs/mkdir"), Some(r#"{"path": "/d"}"#));
+    assert_eq!(code, 201, "{out}");
+    let (status, out) = put(server, &format!("{b}/fs/file?path=/d/a.txt"), b"hello");
+    assert_eq!((status, out["size"].as_u64()), (200, Some(5)), "{out}");
+    let (status, st) = server.request("GET", &format!("{b}/fs/stat?path=/d/a.txt"), None);
+    assert_eq!(status, 200, "{st}");
+    assert_eq!(
+        (st["dir"].as_bool(), st["size"].as_u64()),
+        (Some(false), Some(5)),
+        "{st}"
+    );
+    let (_, st) = server.request("GET", &format!("{b}/fs/stat?path=/d"), None);
+    assert_eq!(st["dir"], true, "{st}");
+    let (status, st) = server.request("GET", &format!("{b}/fs/stat?path=/nothing"), None);
+    assert_eq!(
+        (status, st["error"]["code"].as_str()),
+        (404, Some("no_such_file")),
+        "{st}"
+    );
+    let (status, list) = server.request("GET", &format!("{b}/fs?path=/&recursive=true"), None);
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["path"] == "/d/a.txt" && e["size"] == 5),
+        "{list}"
+    );
+    let rename = r#"{"from": "/d/a.txt", "to": "/d/b.txt"}"#;
+    let (code, out) = bare("POST", format!("{b}/fs/rename"), Some(rename));
+    assert_eq!(code, 204, "{out}");
+    assert_eq!(std::fs::read(fs.join("d/b.txt")).unwrap(), b"hello");
+    let (status, df) = server.request("GET", &format!("{b}/df"), None);
+    assert_eq!(status, 200, "{df}");
+    let root = &df.as_array().unwrap()[0];
+    assert_eq!(root["mount"], "/", "{df}");
+    assert!(
+        root["size"].as_u64().unwrap() >= root["free"].as_u64().unwrap(),
+        "{df}"
+    );
+
+    // Sync a workspace folder: everything the first time, nothing the second, then only
+    // the file that changed.
+    let app = server.workspace.join("app");
+    std::fs::create_dir_all(app.join("lib")).unwrap();
+    std::fs::write(app.join("main.py"), "import util\n").unwrap();
+    std::fs::write(app.join("lib/util.py"), "X = 1\n").unwrap();
+    std::fs::write(app.join(".hidden"), "not sent").unwrap();
+    let sync = |want_sent: &[&str], want_unchanged: &[&str]| {
+        let body = r#"{"from": "app", "to": "/app"}"#;
+        let (status, out) = server.request("POST", &format!("{b}/sync"), Some(body));
+        assert_eq!(status, 200, "{out}");
+        assert_eq!(out["sent"], json!(want_sent), "{out}");
+        assert_eq!(out["unchanged"], json!(want_unchanged), "{out}");
+    };
+    sync(&["/app/lib/util.py", "/app/main.py"], &[]);
+    sync(&[], &["/app/lib/util.py", "/app/main.py"]);
+    std::fs::write(app.join("lib/util.py"), "X = 2\n").unwrap();
+    sync(&["/app/lib/util.py"], &["/app/main.py"]);
+    assert_eq!(
+        std::fs::read(fs.join("app/lib/util.py")).unwrap(),
+        b"X = 2\n"
+    );
+    assert!(!fs.join("app/.hidden").exists());
+    std::fs::remove_dir_all(&app).unwrap();
+
+    let (code, out) = bare("DELETE", format!("{b}/fs?path=/d&recursive=true"), None);
+    assert_eq!(code, 204, "{out}");
+    assert!(!fs.join("d").exists());
+
+    // The terminal, then a run, each over its WebSocket.
+    let mut ws = Ws::connect(server, &format!("{b}/terminal"));
+    ws.send(b"\r");
+    ws.expect_ending(b">>> ");
+    ws.send(b"21*2\r");
+    let got = ws.expect_ending(b">>> ");
+    assert!(String::from_utf8_lossy(&got).contains("42\r\n"), "{got:?}");
+    drop(ws);
+    let mut ws = Ws::connect(server, &format!("{b}/run"));
+    ws.send_text(r#"{"code": "for i in range(3):\n    print('run', i)\n"}"#);
+    let (output, done, _) = run_messages(&mut ws);
+    assert_eq!(output, "run 0\r\nrun 1\r\nrun 2\r\n");
+    assert_eq!(done["error"], Value::Null, "{done}");
+
+    // Interrupt, resets, and a connection closed on request and opened again by the next
+    // operation.
+    let (code, _) = bare("POST", format!("{b}/interrupt"), None);
+    assert_eq!(code, 204);
+    for kind in ["soft", "hard"] {
+        let body = json!({ "kind": kind }).to_string();
+        let (code, out) = bare("POST", format!("{b}/reset"), Some(&body));
+        assert_eq!(code, 204, "{kind}: {out}");
+        let (status, out) = server.exec(id, "print('after', 'reset')");
+        assert_eq!(
+            (status, out["stdout"].as_str()),
+            (200, Some("after reset\r\n")),
+            "{kind}: {out}"
+        );
+    }
+    let (status, board) = server.request("POST", &format!("{b}/disconnect"), None);
+    assert_eq!(
+        (status, board["connected"].as_bool()),
+        (200, Some(false)),
+        "{board}"
+    );
+    let (status, out) = server.exec(id, "print('back')");
+    assert_eq!(
+        (status, out["stdout"].as_str()),
+        (200, Some("back\r\n")),
+        "{out}"
+    );
+    let (status, board) = server.request("POST", &format!("{b}/connect"), None);
+    assert_eq!(
+        (status, board["connected"].as_bool()),
+        (200, Some(true)),
+        "{board}"
+    );
+}
+
+/// Every board endpoint over each kind of link a board is reached by: a serial line (a real
+/// pseudo-terminal), a TCP port (`socket://`), and a WebREPL (`ws://`, with its password).
+/// Then each board is forgotten.
+#[test]
+fn every_endpoint_over_pty_tcp_and_webrepl() {
+    let server = Server::start();
+    let boards = [
+        (vec!["--pty"], None),
+        (vec!["--tcp", "127.0.0.1:0"], None),
+        (
+            vec!["--webrepl", "127.0.0.1:0", "--webrepl-password", "pass1234"],
+            Some("pass1234"),
+        ),
+    ];
+    for (args, password) in boards {
+        let board = ExtraBoard::start(&args, None);
+        let port = if args[0] == "--tcp" {
+            format!("socket://{}", board.port)
+        } else {
+            board.port.clone()
+        };
+        let id = add_board_with(&server, json!({ "port": port, "password": password }));
+        every_board_endpoint(&server, &id, &board.fs);
+        // Added again: the same board, connected.
+        let (status, again) = server.request(
+            "POST",
+            "/api/boards",
+            Some(&json!({ "port": port, "password": password }).to_string()),
+        );
+        assert_eq!(
+            (status, again["id"].as_str()),
+            (200, Some(id.as_str())),
+            "{again}"
+        );
+        let (status, _) = server.request_raw("DELETE", &format!("/api/boards/{id}"), None);
+        assert_eq!(status, 204, "{port}");
+        let (_, list) = server.request("GET", "/api/boards", None);
+        assert!(!list.to_string().contains(&port), "{list}");
+    }
+    let (status, out) = server.request("DELETE", "/api/boards/virtual", None);
+    assert_eq!(status, 409, "{out}");
+}
+
+/// A WebREPL with the wrong password is refused with a message that says so.
+#[test]
+fn a_wrong_webrepl_password_is_refused() {
+    let server = Server::start();
+    let board = ExtraBoard::start(
+        &["--webrepl", "127.0.0.1:0", "--webrepl-password", "right"],
+        None,
+    );
+    let body = json!({ "port": board.port, "password": "wrong" }).to_string();
+    let (status, out) = server.request("POST", "/api/boards", Some(&body));
+    assert_eq!(status, 502, "{out}");
+    assert!(
+        out["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("password"),
+        "{out}"
+    );
+}
+
+/// A `main.py` that catches `KeyboardInterrupt` and goes on survives the first Ctrl-C; the
+/// server's rescue (a spaced burst of Ctrl-C, then a soft reset in the raw REPL, which
+/// skips `main.py`) reaches the board all the same and leaves `main.py` in place.
+#[test]
+fn a_main_py_that_catches_keyboard_interrupt_is_rescued() {
+    let server = Server::start();
+    let main_py = "import time\n\
+                   while True:\n    \
+                       try:\n        \
+                           time.sleep_ms(50)\n    \
+                       except KeyboardInterrupt:\n        \
+                           print('not stopping')\n        \
+                           time.sleep_ms(50)\n";
+    let board = ExtraBoard::start(&["--pty"], Some(main_py));
+    let id = add_board(&server, &board.port);
+    let (status, out) = server.exec(&id, "print('reached')");
+    assert_eq!(
+        (status, out["stdout"].as_str()),
+        (200, Some("reached\r\n")),
+        "{out}"
+    );
+    // The board stays reachable, and main.py is kept.
+    let (status, out) = server.exec(&id, "import os\nprint('main.py' in os.listdir('/'))");
+    assert_eq!(
+        (status, out["stdout"].as_str()),
+        (200, Some("True\r\n")),
+        "{out}"
+    );
+}
+
+/// A board built without `binascii` and `hashlib`: files go as bytes literals and come back
+/// as decimal byte values, writes are verified by reading back, and a sync compares by
+/// reading back too.
+#[test]
+fn a_board_without_binascii_or_hashlib() {
+    let server = Server::start();
+    let board = ExtraBoard::start(
+        &[
+            "--pty",
+            "--without-module",
+            "binascii",
+            "--without-module",
+            "hashlib",
+        ],
+        None,
+    );
+    let id = add_board(&server, &board.port);
+    let (_, out) = server.exec(
+        &id,
+        "try:\n import binascii\nexcept ImportError:\n print('none')",
+    );
+    assert_eq!(out["stdout"], "none\r\n", "{out}");
+    check_board(&server, &id);
+    std::fs::write(server.workspace.join("a.py"), "print('a')\n").unwrap();
+    for want in ["sent", "unchanged"] {
+        let (status, out) = server.request(
+            "POST",
+            &format!("/api/boards/{id}/sync"),
+            Some(r#"{"from": "", "to": "/"}"#),
+        );
+        assert_eq!(status, 200, "{out}");
+        assert_eq!(out[want], json!(["/a.py"]), "{out}");
     }
 }

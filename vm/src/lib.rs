@@ -29,6 +29,8 @@ mod types;
 pub mod value;
 mod vm;
 
+/// Base64 with padding, as `binascii.b2a_base64` writes it (without its newline).
+pub use modules::binascii::encode_base64;
 pub use platform::Platform;
 
 /// The MicroPython version Copperhead answers as (`sys.implementation.version`, the
@@ -49,6 +51,9 @@ pub struct Config {
     /// root is freed at once, so rooting bugs show up in tests instead of on a board.
     /// (Not while `gc.disable()` is in force, which a program may rely on.)
     pub gc_stress: bool,
+    /// Built-in modules this build leaves out, as a smaller board's firmware does (`import`
+    /// then looks for them on the filesystem only). Tools' fallbacks are tested with it.
+    pub without: alloc::vec::Vec<String>,
 }
 
 impl Default for Config {
@@ -57,6 +62,7 @@ impl Default for Config {
             heap_size: 2 * 1024 * 1024,
             max_depth: 200,
             gc_stress: false,
+            without: alloc::vec::Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! pseudo-terminal, prints its path on the first line of stdout, and serves the board REPL
 //! (friendly, raw, raw-paste) there, as a USB board does on its serial port.
 
-use copperhead_firmware::host::{self, BoardOptions, link, pty};
+use copperhead_firmware::host::{self, BoardOptions, link, pty, webrepl};
 use copperhead_vm::{Config, Mode, Vm};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
@@ -20,9 +20,14 @@ usage: copperhead-board [options] [-c CODE | FILE | -]
   --pty             virtual board: serve the board REPL on a new pseudo-terminal and print its path
   --tcp ADDR        virtual board: serve the board REPL on a TCP port (one client at a time;
                     mpremote connects with socket://ADDR); prints the address it listens on
+  --webrepl ADDR    virtual board: serve the board REPL as a WebREPL on a TCP port (ws://ADDR;
+                    password from --webrepl-password, else PASS in the board's webrepl_cfg.py)
+  --webrepl-password PW   the WebREPL password
   --fs DIR          the virtual board's filesystem (default: ~/.local/share/copperhead/board)
   --baud N          limit the virtual board's link to a serial line's speed (N/10 bytes/s each way)
   --no-raw-paste    answer as a board built without raw-paste mode (tests tools' fallback)
+  --without-module NAME   leave the built-in module NAME out, as a smaller build does
+                    (tests tools' fallbacks: --without-module binascii)
   -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
   -X emit=MODE      accepted for MicroPython compatibility; code always runs as bytecode
   -X gcstress       collect before every allocation (finds GC rooting bugs; slow)
@@ -34,6 +39,7 @@ enum Job {
     Repl,
     Pty,
     Tcp(String),
+    WebRepl(String),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +58,7 @@ fn run() -> Result<ExitCode, String> {
     let mut fs_dir = None;
     let mut baud = None;
     let mut raw_paste = true;
+    let mut webrepl_password = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -71,6 +78,17 @@ fn run() -> Result<ExitCode, String> {
             }
             "--pty" => job = Some(Job::Pty),
             "--tcp" => job = Some(Job::Tcp(args.next().ok_or("--tcp needs an address")?)),
+            "--webrepl" => {
+                job = Some(Job::WebRepl(
+                    args.next().ok_or("--webrepl needs an address")?,
+                ))
+            }
+            "--without-module" => config
+                .without
+                .push(args.next().ok_or("--without-module needs a module name")?),
+            "--webrepl-password" => {
+                webrepl_password = Some(args.next().ok_or("--webrepl-password needs a password")?)
+            }
             "--no-raw-paste" => raw_paste = false,
             "--baud" => {
                 let n = args.next().ok_or("--baud needs a rate")?;
@@ -104,9 +122,9 @@ fn run() -> Result<ExitCode, String> {
     match job {
         Job::Code(source, file, argv) => Ok(run_code(&source, &file, argv, config)),
         Job::Repl => terminal_repl(config),
-        Job::Pty | Job::Tcp(_) => {
+        Job::Pty | Job::Tcp(_) | Job::WebRepl(_) => {
             let fs_dir = fs_dir.unwrap_or_else(host::fs::default_board_dir);
-            virtual_board(&job, config, fs_dir, baud, raw_paste)
+            virtual_board(&job, config, fs_dir, baud, raw_paste, webrepl_password)
         }
     }
 }
@@ -224,9 +242,10 @@ fn virtual_board(
     fs_dir: std::path::PathBuf,
     baud: Option<u32>,
     raw_paste: bool,
+    webrepl_password: Option<String>,
 ) -> Result<ExitCode, String> {
     stop_with_parent();
-    let mut options = BoardOptions::virtual_board(config, Some(fs_dir));
+    let mut options = BoardOptions::virtual_board(config, Some(fs_dir.clone()));
     if !raw_paste {
         options.raw_paste_window = 0;
     }
@@ -248,6 +267,16 @@ fn virtual_board(
             let _ = std::io::stdout().flush();
             serve(Box::new(tcp.clone()), Box::new(tcp))?;
         }
+        Job::WebRepl(addr) => {
+            let password = webrepl_password
+                .or_else(|| password_from_config(&fs_dir))
+                .ok_or("a WebREPL needs a password: --webrepl-password PW, or PASS = '...' in webrepl_cfg.py")?;
+            let link = webrepl::WebReplLink::bind(addr, &password)
+                .map_err(|e| format!("can't listen on {addr}: {e}"))?;
+            println!("ws://{}", link.local_addr().map_err(|e| e.to_string())?);
+            let _ = std::io::stdout().flush();
+            serve(Box::new(link.clone()), Box::new(link))?;
+        }
         _ => {
             let pty = pty::Pty::open().map_err(|e| format!("can't open a pseudo-terminal: {e}"))?;
             println!("{}", pty.path);
@@ -259,6 +288,21 @@ fn virtual_board(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `PASS` from the board's `webrepl_cfg.py` (`PASS = 'secret'`), as MicroPython's
+/// `webrepl` module reads it.
+fn password_from_config(fs_dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(fs_dir.join("webrepl_cfg.py")).ok()?;
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once('=')?;
+        if name.trim() != "PASS" {
+            return None;
+        }
+        let value = value.trim();
+        let quote = value.chars().next().filter(|q| *q == '\'' || *q == '"')?;
+        Some(value[1..].split(quote).next()?.to_string())
+    })
 }
 
 /// A virtual board doesn't outlive the program that started it (a test runner, the

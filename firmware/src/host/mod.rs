@@ -9,6 +9,7 @@
 pub mod fs;
 pub mod link;
 pub mod pty;
+pub mod webrepl;
 
 use crate::repl::{Action, BoardInfo, Repl};
 use copperhead_vm::platform::{Filesystem, Hardware, Uname};

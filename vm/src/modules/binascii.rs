@@ -115,7 +115,7 @@ pub(crate) fn decode_base64(data: &[u8]) -> Result<Vec<u8>, &'static str> {
 }
 
 /// Encode as base64 with padding.
-pub(crate) fn encode_base64(data: &[u8]) -> Vec<u8> {
+pub fn encode_base64(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len().div_ceil(3) * 4 + 1);
     for chunk in data.chunks(3) {
         let b = [

@@ -112,6 +112,9 @@ impl Interp {
         if let Some(m) = self.loaded_module(name) {
             return Ok(Value::Obj(m));
         }
+        if self.config.without.iter().any(|w| w == name) {
+            return self.import_source(name);
+        }
         if let Some(real) = name.strip_prefix('u').filter(|n| U_ALIASES.contains(n)) {
             // MicroPython's `u`-prefixed names: the same module object (not listed in
             // `sys.modules` under the alias, as on MicroPython).

@@ -697,3 +697,107 @@ impl Boards {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::io::{AsyncRead, AsyncWrite, DuplexStream, ReadBuf};
+
+    /// A serial line that records what its DTR and RTS lines are set to.
+    struct Lines {
+        io: DuplexStream,
+        set: Arc<std::sync::Mutex<Vec<(bool, bool)>>>,
+    }
+
+    impl AsyncRead for Lines {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.io).poll_read(cx, buf)
+        }
+    }
+
+    impl AsyncWrite for Lines {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<std::io::Result<usize>> {
+            Pin::new(&mut self.io).poll_write(cx, buf)
+        }
+        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.io).poll_flush(cx)
+        }
+        fn poll_shutdown(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.io).poll_shutdown(cx)
+        }
+    }
+
+    impl Transport for Lines {
+        fn set_lines(&mut self, dtr: bool, rts: bool) -> std::io::Result<bool> {
+            self.set.lock().unwrap().push((dtr, rts));
+            Ok(true)
+        }
+    }
+
+    fn board(
+        vid: u16,
+    ) -> (
+        BoardInfo,
+        Lines,
+        DuplexStream,
+        Arc<std::sync::Mutex<Vec<(bool, bool)>>>,
+    ) {
+        let mut info = BoardInfo::new(
+            "ttyUSB0".to_string(),
+            Endpoint::Serial("/nonexistent/ttyUSB0".to_string()),
+        );
+        info.usb = Some(UsbInfo {
+            vid,
+            pid: 0xea60,
+            manufacturer: None,
+            product: None,
+            serial_number: None,
+        });
+        let (ours, theirs) = tokio::io::duplex(1024);
+        let set = Arc::default();
+        let lines = Lines {
+            io: ours,
+            set: Arc::clone(&set),
+        };
+        (info, lines, theirs, set)
+    }
+
+    /// An ESP32 behind a CP210x is hard-reset by holding EN low through RTS with DTR
+    /// released (never both asserted, never DTR alone: that would start the ROM
+    /// bootloader), and nothing is sent on the line for it.
+    #[tokio::test]
+    async fn an_esp32_is_hard_reset_by_its_lines() {
+        let (info, lines, mut line, set) = board(0x10c4);
+        assert!(info.resets_by_lines());
+        let handle = BoardHandle::spawn(info, Some(Box::new(lines)), Timeouts::default());
+        handle.reset(true).await.unwrap();
+        assert_eq!(*set.lock().unwrap(), [(false, true), (false, false)]);
+        // The connection is closed for the board to come back (a USB board re-enumerates).
+        assert!(!handle.is_connected());
+        let mut sent = Vec::new();
+        use tokio::io::AsyncReadExt;
+        let _ = tokio::time::timeout(Duration::from_millis(50), line.read_to_end(&mut sent)).await;
+        assert!(sent.is_empty(), "{sent:?}");
+    }
+
+    #[test]
+    fn other_boards_reset_with_machine_reset() {
+        let (info, ..) = board(0x2e8a);
+        assert!(!info.resets_by_lines());
+        let info = BoardInfo::new("x".into(), Endpoint::Socket("127.0.0.1:1".into()));
+        assert!(!info.resets_by_lines());
+    }
+}

@@ -705,10 +705,13 @@ mod tests {
     use std::task::{Context, Poll};
     use tokio::io::{AsyncRead, AsyncWrite, DuplexStream, ReadBuf};
 
+    /// Each (DTR, RTS) a line was set to.
+    type Settings = Arc<std::sync::Mutex<Vec<(bool, bool)>>>;
+
     /// A serial line that records what its DTR and RTS lines are set to.
     struct Lines {
         io: DuplexStream,
-        set: Arc<std::sync::Mutex<Vec<(bool, bool)>>>,
+        set: Settings,
     }
 
     impl AsyncRead for Lines {
@@ -747,14 +750,7 @@ mod tests {
         }
     }
 
-    fn board(
-        vid: u16,
-    ) -> (
-        BoardInfo,
-        Lines,
-        DuplexStream,
-        Arc<std::sync::Mutex<Vec<(bool, bool)>>>,
-    ) {
+    fn board(vid: u16) -> (BoardInfo, Lines, DuplexStream, Settings) {
         let mut info = BoardInfo::new(
             "ttyUSB0".to_string(),
             Endpoint::Serial("/nonexistent/ttyUSB0".to_string()),

@@ -19,6 +19,10 @@ use crate::transport::{BoxTransport, Endpoint, Transport};
 
 /// How many commands may wait for a busy board before senders wait too.
 const QUEUE_DEPTH: usize = 16;
+/// How many pieces of terminal output may wait for a slow page. The board's task never
+/// waits for the page (that would stall every operation behind one stalled browser): a page
+/// that falls this far behind loses its terminal session and opens a new one.
+const SCREEN_DEPTH: usize = 1024;
 
 /// What kind of connection a board is reached by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +64,21 @@ pub struct BoardInfo {
     pub plugged: bool,
 }
 
-/// USB vendors whose serial bridges drive an ESP32's EN and IO0 from RTS and DTR (the
-/// auto-reset circuit), and Espressif's own USB serial/JTAG, which does the same inside.
-const LINE_RESET_VENDORS: &[u16] = &[0x303a, 0x10c4, 0x1a86, 0x0403];
+/// USB chips whose RTS and DTR may drive an ESP32's EN and IO0 (vendor, product or `None`
+/// for any of the vendor's): the serial bridges of ESP32 boards' auto-reset circuit, and
+/// Espressif's own USB serial/JTAG, which does the same inside the chip. (Espressif's TinyUSB
+/// CDC ports see the lines only as bits, so they aren't here.) A bridge may serve a board
+/// without the circuit, so a pulse that brings no boot text falls back to `machine.reset()`.
+const LINE_RESET_CHIPS: &[(u16, Option<u16>)] = &[
+    (0x303a, Some(0x1001)),
+    (0x10c4, None),
+    (0x1a86, None),
+    (0x0403, None),
+];
+/// How long RTS holds EN low (esptool holds USB serial/JTAG chips a little longer).
+const RESET_PULSE: Duration = Duration::from_millis(200);
+/// How long a board reset by its lines has to show that it restarted (the ROM's boot text).
+const BOOT_TEXT_WITHIN: Duration = Duration::from_millis(1500);
 
 impl BoardInfo {
     /// A board reached by `endpoint`, named by its port.
@@ -85,9 +101,8 @@ impl BoardInfo {
 
     /// The id of a board at `port`: its characters that are safe in a URL.
     pub fn id_for(port: &str) -> String {
-        port.trim_start_matches("socket://")
-            .trim_start_matches("ws://")
-            .trim_start_matches("/dev/")
+        port.trim_start_matches("/dev/")
+            .replace("://", "-")
             .trim_matches('/')
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -97,10 +112,11 @@ impl BoardInfo {
     /// Whether a hard reset goes by the DTR/RTS lines rather than `machine.reset()`.
     pub fn resets_by_lines(&self) -> bool {
         self.kind == BoardKind::Serial
-            && self
-                .usb
-                .as_ref()
-                .is_some_and(|u| LINE_RESET_VENDORS.contains(&u.vid))
+            && self.usb.as_ref().is_some_and(|u| {
+                LINE_RESET_CHIPS
+                    .iter()
+                    .any(|&(vid, pid)| vid == u.vid && pid.is_none_or(|p| p == u.pid))
+            })
     }
 }
 
@@ -294,7 +310,7 @@ impl BoardHandle {
         &self,
     ) -> Result<(mpsc::Sender<Vec<u8>>, mpsc::Receiver<Vec<u8>>), BoardError> {
         let (keys_tx, keys) = mpsc::channel(64);
-        let (screen, screen_rx) = mpsc::channel(64);
+        let (screen, screen_rx) = mpsc::channel(SCREEN_DEPTH);
         let (reply, answer) = oneshot::channel();
         self.request(Command::Terminal {
             keys,
@@ -427,7 +443,10 @@ impl BoardTask {
                     match bytes {
                         Ok(bytes) => {
                             let screen = &self.terminal.as_ref().expect("guarded").screen;
-                            if screen.send(bytes).await.is_err() {
+                            if let Err(e) = screen.try_send(bytes) {
+                                if matches!(e, mpsc::error::TrySendError::Full(_)) {
+                                    tracing::warn!(board = %self.id, "the terminal's page is not reading; closing its session");
+                                }
                                 self.terminal = None;
                             }
                         }
@@ -455,11 +474,10 @@ impl BoardTask {
             };
             tracing::info!(board = %self.id, port = %self.endpoint.port(), "connected");
             self.reopen_until = None;
-            self.repl = Some(RawRepl::with_interrupter(
-                io,
-                self.timeouts.clone(),
-                self.interrupt.clone(),
-            ));
+            let mut repl =
+                RawRepl::with_interrupter(io, self.timeouts.clone(), self.interrupt.clone());
+            repl.set_soft_reset_drops_link(matches!(self.endpoint, Endpoint::WebRepl { .. }));
+            self.repl = Some(repl);
             self.connected.send_replace(true);
         }
         Ok(self.repl.as_mut().expect("just opened"))
@@ -553,7 +571,7 @@ impl BoardTask {
         }
         if let Some(t) = &self.terminal {
             // Back at the friendly prompt: show it.
-            let _ = t.screen.send(b"\r\n>>> ".to_vec()).await;
+            let _ = t.screen.try_send(b"\r\n>>> ".to_vec());
         }
     }
 
@@ -562,6 +580,13 @@ impl BoardTask {
         match error {
             Some(e) if e.is_disconnect() && self.repl.is_some() => self.lost(e),
             Some(e) if e.is_disconnect() => {}
+            // A network link that went silent may be half open (the board's Wi-Fi dropped,
+            // it came back at another address): open a fresh one next time.
+            Some(e @ DeviceError::Timeout { .. })
+                if !matches!(self.endpoint, Endpoint::Serial(_)) && self.repl.is_some() =>
+            {
+                self.lost(e)
+            }
             Some(e) => tracing::warn!(board = %self.id, "operation failed: {e}"),
             None => {}
         }
@@ -572,24 +597,41 @@ impl BoardTask {
     /// bootloader instead); other boards are asked with `machine.reset()`. A USB board that
     /// resets drops off the bus, so the connection is closed and opened again when needed.
     async fn reset(&mut self, hard: bool) -> Result<(), DeviceError> {
+        let webrepl = matches!(self.endpoint, Endpoint::WebRepl { .. });
         let by_lines = hard && self.resets_by_lines;
+        let id = self.id.clone();
         let repl = self.connection().await?;
-        if !by_lines {
-            repl.reset(hard).await?;
-            if hard {
-                self.close();
-                self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
+        if by_lines {
+            let io = repl.io_mut();
+            let pulse = async {
+                io.set_lines(false, true)?;
+                sleep(RESET_PULSE).await;
+                io.set_lines(false, false)
+            };
+            pulse.await.map_err(DeviceError::Io)?;
+            match repl.listen(BOOT_TEXT_WITHIN).await {
+                // Boot text, or a USB serial/JTAG chip dropping off the bus as it resets.
+                Ok(n) if n > 0 => tracing::info!(board = %id, "hard reset by DTR/RTS"),
+                Err(e) if e.is_disconnect() => {
+                    tracing::info!(board = %id, "hard reset by DTR/RTS")
+                }
+                _ => {
+                    tracing::info!(board = %id, "no boot text after the DTR/RTS pulse; machine.reset()");
+                    repl.reset(true).await?;
+                }
             }
-            return Ok(());
+        } else {
+            match repl.reset(hard).await {
+                // A WebREPL board closes its sockets when it soft-resets (boot.py starts
+                // the WebREPL again): that is the reset done.
+                Err(e) if webrepl && e.is_disconnect() => {}
+                result => result?,
+            }
+            if !hard && !webrepl {
+                return Ok(());
+            }
         }
-        let io = repl.io_mut();
-        let pulse = async {
-            io.set_lines(false, true)?;
-            sleep(Duration::from_millis(100)).await;
-            io.set_lines(false, false)
-        };
-        pulse.await.map_err(DeviceError::Io)?;
-        tracing::info!(board = %self.id, "hard reset by DTR/RTS");
+        // A USB board drops off the bus while it restarts: open it again when it is back.
         self.close();
         self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
         Ok(())
@@ -773,26 +815,67 @@ mod tests {
 
     /// An ESP32 behind a CP210x is hard-reset by holding EN low through RTS with DTR
     /// released (never both asserted, never DTR alone: that would start the ROM
-    /// bootloader), and nothing is sent on the line for it.
+    /// bootloader), and nothing is sent on the line for it once the board shows its boot
+    /// text.
     #[tokio::test]
     async fn an_esp32_is_hard_reset_by_its_lines() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let (info, lines, mut line, set) = board(0x10c4);
         assert!(info.resets_by_lines());
         let handle = BoardHandle::spawn(info, Some(Box::new(lines)), Timeouts::default());
+        let pulsed = Arc::clone(&set);
+        let chip = tokio::spawn(async move {
+            while pulsed.lock().unwrap().len() < 2 {
+                sleep(Duration::from_millis(5)).await;
+            }
+            line.write_all(b"ets Jul 29 2019 12:21:46\r\n\r\nrst:0x1 (POWERON_RESET)\r\n")
+                .await
+                .unwrap();
+            let mut sent = Vec::new();
+            let _ =
+                tokio::time::timeout(Duration::from_millis(100), line.read_to_end(&mut sent)).await;
+            sent
+        });
         handle.reset(true).await.unwrap();
         assert_eq!(*set.lock().unwrap(), [(false, true), (false, false)]);
+        assert!(
+            chip.await.unwrap().is_empty(),
+            "nothing is sent for a line reset"
+        );
         // The connection is closed for the board to come back (a USB board re-enumerates).
         assert!(!handle.is_connected());
-        let mut sent = Vec::new();
+    }
+
+    /// A bridge without the auto-reset circuit: the pulse brings no boot text, so the
+    /// board is asked with `machine.reset()`, which starts by interrupting it.
+    #[tokio::test]
+    async fn a_pulse_without_boot_text_falls_back_to_machine_reset() {
         use tokio::io::AsyncReadExt;
-        let _ = tokio::time::timeout(Duration::from_millis(50), line.read_to_end(&mut sent)).await;
-        assert!(sent.is_empty(), "{sent:?}");
+        let (info, lines, mut line, set) = board(0x1a86);
+        let quick = Timeouts {
+            reply: Duration::from_millis(200),
+            output: Duration::from_millis(200),
+            drain_quiet: Duration::from_millis(20),
+            drain_max: Duration::from_millis(100),
+        };
+        let handle = BoardHandle::spawn(info, Some(Box::new(lines)), quick);
+        // This line never answers, so the reset fails in the end; what matters is what went out.
+        let _ = handle.reset(true).await;
+        assert_eq!(set.lock().unwrap().len(), 2);
+        let mut sent = vec![0u8; 3];
+        line.read_exact(&mut sent).await.unwrap();
+        assert_eq!(sent, b"\r\x03\x03");
     }
 
     #[test]
     fn other_boards_reset_with_machine_reset() {
         let (info, ..) = board(0x2e8a);
         assert!(!info.resets_by_lines());
+        let (mut info, ..) = board(0x303a);
+        info.usb.as_mut().unwrap().pid = 0x4001;
+        assert!(!info.resets_by_lines(), "TinyUSB CDC has no reset lines");
+        info.usb.as_mut().unwrap().pid = 0x1001;
+        assert!(info.resets_by_lines(), "USB serial/JTAG has");
         let info = BoardInfo::new("x".into(), Endpoint::Socket("127.0.0.1:1".into()));
         assert!(!info.resets_by_lines());
     }

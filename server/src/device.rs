@@ -38,7 +38,7 @@ pub const CHUNK_SIZE: usize = 256;
 /// Pause between two chunks, giving the board time to empty its receive buffer.
 pub const CHUNK_PAUSE: Duration = Duration::from_millis(10);
 /// How long the raw banner may take before the board is [rescued](RawRepl::rescue).
-pub const RESCUE_AFTER: Duration = Duration::from_secs(2);
+pub const RESCUE_AFTER: Duration = Duration::from_secs(3);
 /// The rescue's Ctrl-C burst: this many, this far apart.
 pub const RESCUE_BURST: usize = 25;
 pub const RESCUE_SPACING: Duration = Duration::from_millis(40);
@@ -188,6 +188,9 @@ pub struct RawRepl<T> {
     interrupt: Arc<Notify>,
     /// Where a running program's output goes as it arrives ([`RawRepl::exec_streaming`]).
     stream: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
+    /// A soft reset ends the connection (a WebREPL board closes its sockets), so the
+    /// [rescue](RawRepl::rescue) stops at the raw REPL instead.
+    soft_reset_drops_link: bool,
 }
 
 impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
@@ -206,6 +209,35 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             raw_paste: None,
             interrupt,
             stream: None,
+            soft_reset_drops_link: false,
+        }
+    }
+
+    /// Says that a soft reset ends this connection (see [`RawRepl::rescue`]).
+    pub fn set_soft_reset_drops_link(&mut self, drops: bool) {
+        self.soft_reset_drops_link = drops;
+    }
+
+    /// Reads and discards what the board says for `wait`; how many bytes it said.
+    pub async fn listen(&mut self, wait: Duration) -> Result<usize, DeviceError> {
+        let mut heard = std::mem::take(&mut self.buf).len();
+        let deadline = Instant::now() + wait;
+        let mut scratch = [0u8; 512];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(heard);
+            }
+            match timeout(left, self.io.read(&mut scratch)).await {
+                Err(_elapsed) => return Ok(heard),
+                Ok(Ok(0)) => {
+                    return Err(DeviceError::Closed {
+                        waiting_for: "the board to restart",
+                    });
+                }
+                Ok(Ok(n)) => heard += n,
+                Ok(Err(e)) => return Err(DeviceError::Io(e)),
+            }
         }
     }
 
@@ -268,7 +300,8 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
     /// Reaches a board whose program survived Ctrl-C: a burst of Ctrl-C spaced out in
     /// time, so that one lands outside the program's `try` (in its handler, its loop's
     /// jump), then the raw REPL, then a soft reset from there: a board soft-reset in the
-    /// raw REPL starts again without running `main.py`, so it stays reachable.
+    /// raw REPL starts again without running `main.py`, so it stays reachable. (Not over a
+    /// link that a soft reset would end.)
     pub async fn rescue(&mut self) -> Result<(), DeviceError> {
         tracing::info!("the board did not answer Ctrl-C; rescuing it");
         for _ in 0..RESCUE_BURST {
@@ -288,6 +321,9 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
                 });
             }
         };
+        if self.soft_reset_drops_link {
+            return Ok(());
+        }
         self.write(b"\x04").await?;
         self.read_until(b"soft reboot\r\n", self.timeouts.reply, "the soft reboot")
             .await?;

@@ -7,7 +7,11 @@
 //!   send `Origin` on such requests; tools such as curl send none and are let through.
 //!
 //! - With `--token` (required to listen beyond loopback), every request must carry the
-//!   token, as `Authorization: Bearer TOKEN` or `?token=TOKEN`, and any `Host` is served.
+//!   token, as `Authorization: Bearer TOKEN`, `?token=TOKEN`, or the cookie that a request
+//!   with `?token=` is answered with (`HttpOnly`, `SameSite=Strict`: the page opened at
+//!   `/?token=TOKEN` loads its scripts and calls the API with it, and no other site's page
+//!   can). Any `Host` is served, and a state-changing request or WebSocket that carries an
+//!   `Origin` must come from the page's own origin.
 //!
 //! Refusals are the API's JSON errors (`forbidden_host`, `forbidden_origin`, 403;
 //! `token_required`, 401).
@@ -46,6 +50,19 @@ fn is_loopback_origin(origin: &str) -> bool {
         .is_some_and(is_loopback)
 }
 
+/// The cookie that carries the token for the page.
+const COOKIE: &str = "copperhead_token";
+
+/// The token in the request's `?token=`, if any.
+fn query_token(request: &Request) -> Option<&str> {
+    request
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+}
+
 /// Does the request carry `token`?
 fn has_token(request: &Request, token: &str) -> bool {
     let bearer = request
@@ -53,13 +70,36 @@ fn has_token(request: &Request, token: &str) -> bool {
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Bearer "));
-    let query = request
-        .uri()
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("token="));
-    bearer == Some(token) || query == Some(token)
+    let cookie = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('='));
+    bearer == Some(token) || query_token(request) == Some(token) || cookie == Some(token)
+}
+
+/// Is the request a state change or a WebSocket upgrade from a page (one with an `Origin`)
+/// whose origin fails `allowed`? Browsers always send `Origin` on those; tools such as curl
+/// send none and are let through.
+fn foreign_origin(request: &Request, allowed: impl Fn(&str) -> bool) -> Option<String> {
+    let changes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let upgrade = request.headers().contains_key(header::UPGRADE);
+    let origin = request.headers().get(header::ORIGIN)?;
+    let origin = origin.to_str().unwrap_or("");
+    ((changes || upgrade) && !allowed(origin)).then(|| origin.to_string())
+}
+
+fn refuse_origin(origin: &str) -> Response {
+    AppError::Forbidden {
+        code: "forbidden_origin",
+        message: format!("requests from the page at {origin:?} are refused"),
+    }
+    .into_response()
 }
 
 pub async fn check(
@@ -71,7 +111,30 @@ pub async fn check(
         if !has_token(&request, token) {
             return AppError::Unauthorized.into_response();
         }
-        return next.run(request).await;
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let same = |origin: &str| {
+            origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(host.as_str())
+        };
+        if let Some(origin) = foreign_origin(&request, same) {
+            return refuse_origin(&origin);
+        }
+        let set_cookie = query_token(&request) == Some(token.as_str());
+        let mut response = next.run(request).await;
+        if set_cookie
+            && let Ok(value) =
+                format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict").parse()
+        {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        return response;
     }
     let headers = request.headers();
     let host = headers
@@ -87,22 +150,8 @@ pub async fn check(
         }
         .into_response();
     }
-    let changes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    let upgrade = headers.contains_key(header::UPGRADE);
-    if (changes || upgrade)
-        && let Some(origin) = headers.get(header::ORIGIN)
-    {
-        let origin = origin.to_str().unwrap_or("");
-        if !is_loopback_origin(origin) {
-            return AppError::Forbidden {
-                code: "forbidden_origin",
-                message: format!("requests from the page at {origin:?} are refused"),
-            }
-            .into_response();
-        }
+    if let Some(origin) = foreign_origin(&request, is_loopback_origin) {
+        return refuse_origin(&origin);
     }
     next.run(request).await
 }

@@ -20,7 +20,7 @@ use crate::transport::Endpoint;
 /// How often the ports are listed.
 pub const POLL: Duration = Duration::from_secs(1);
 /// How many polls in a row a port must be missing before its board is forgotten.
-pub const GONE_AFTER: u32 = 3;
+pub const GONE_AFTER: u32 = 6;
 
 /// Watches the ports for as long as the server runs.
 pub async fn watch(boards: Arc<crate::AppState>) {

@@ -157,13 +157,20 @@ fn parse_url(url: &str) -> io::Result<(String, u16, String)> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (
-            h,
-            p.parse()
-                .map_err(|_| refused(format!("{url}: {p:?} is not a port")))?,
-        ),
-        _ => (authority, DEFAULT_PORT),
+    // `[::1]:8266` keeps its brackets in the host; a port follows the last `:` outside them.
+    let port_at = match authority.rfind(']') {
+        Some(close) => authority[close..].find(':').map(|i| close + i),
+        None => authority.rfind(':'),
+    };
+    let (host, port) = match port_at {
+        Some(i) => {
+            let p = &authority[i + 1..];
+            let port = p
+                .parse()
+                .map_err(|_| refused(format!("{url}: {p:?} is not a port")))?;
+            (&authority[..i], port)
+        }
+        None => (authority, DEFAULT_PORT),
     };
     if host.is_empty() {
         return Err(refused(format!("{url}: no host")));
@@ -259,6 +266,9 @@ impl FrameReader {
                 match (opcode, self.partial.take()) {
                     // A continuation.
                     (0, Some((first, mut data))) => {
+                        if data.len() + payload.len() > crate::device::MAX_OUTPUT {
+                            return Err(refused("a WebSocket message too large"));
+                        }
                         data.extend(payload);
                         if fin {
                             return Ok(Some((first, data)));
@@ -353,6 +363,11 @@ mod tests {
         assert_eq!(
             p("ws://esp.local:8267/").unwrap(),
             ("esp.local".into(), 8267, "/".into())
+        );
+        assert_eq!(p("ws://[::1]").unwrap(), ("[::1]".into(), 8266, "/".into()));
+        assert_eq!(
+            p("ws://[::1]:99/x").unwrap(),
+            ("[::1]".into(), 99, "/x".into())
         );
         assert!(p("ws://:8266").is_err());
         assert!(p("ws://h:port").is_err());

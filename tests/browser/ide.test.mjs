@@ -1,11 +1,14 @@
 // The IDE in a real browser: the system Chromium, driven by playwright-core, against a server
-// that `cargo xtask test` (tier 7) starts and names in COPPERHEAD_URL. It types a program, runs
+// that `cargo xtask test` (tier 8) starts and names in COPPERHEAD_URL. It types a program, runs
 // it in the simulator and on the virtual board, checks the terminal both times, and saves
-// target/screenshots/ide.png.
+// target/screenshots/ide.png; then it stops a program running on the board, and watches a
+// board added and removed through the API come and go in the picker.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // playwright-core is installed in web/node_modules (Node resolves ESM imports by path, not NODE_PATH).
@@ -96,6 +99,64 @@ test('the same program runs on the virtual board', { timeout: 60_000 }, async ()
 
   mkdirSync(join(root, 'target', 'screenshots'), { recursive: true });
   await page.screenshot({ path: join(root, 'target', 'screenshots', 'ide.png') });
+});
+
+/** Waits until the terminal's text matches `pattern`. */
+async function waitForText(pattern) {
+  await page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('#terminal .xterm-rows')?.textContent ?? ''),
+    pattern.source,
+    { timeout: TIMEOUT },
+  ).catch(async (error) => {
+    throw new Error(`the terminal never matched ${pattern}; it shows:\n${await terminalText()}\n(${error.message})`);
+  });
+}
+
+test('a board run streams its output, and Stop interrupts it', { timeout: 60_000 }, async () => {
+  await page.getByRole('button', { name: 'Clear terminal' }).click();
+  const editor = page.locator('#editor .cm-content');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type("import time\nprint('tick')\ntime.sleep(60)");
+  await page.getByRole('button', { name: 'Run on board', exact: true }).click();
+  // The line arrives while the program still runs.
+  await waitForLine('tick');
+  assert.equal(await page.locator('#run-board').isDisabled(), true);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await waitForText(/KeyboardInterrupt/);
+  await page.waitForFunction(() => !document.querySelector('#run-board')?.disabled);
+  assert.match(await page.getByTestId('status').textContent(), /KeyboardInterrupt/);
+});
+
+test('a board that comes and goes shows up in the picker by itself', { timeout: 60_000 }, async () => {
+  const fs = mkdtempSync(join(tmpdir(), 'copperhead-browser-board-'));
+  const board = spawn(join(root, 'target', 'debug', 'copperhead-board'), ['--tcp', '127.0.0.1:0', '--fs', fs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const addr = await new Promise((resolve, reject) => {
+      board.stdout.once('data', (chunk) => resolve(String(chunk).trim()));
+      board.once('error', reject);
+    });
+    const options = () => page.locator('#board-select option').evaluateAll((all) => all.map((o) => o.value));
+    const added = await page.evaluate(async (port) => {
+      const response = await fetch('/api/boards', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ port }),
+      });
+      return response.json();
+    }, `socket://${addr}`);
+    assert.ok(added.id, JSON.stringify(added));
+    // No click on Refresh: the server's events bring it.
+    await page.waitForFunction((id) => [...document.querySelectorAll('#board-select option')].some((o) => o.value === id), added.id);
+    await page.evaluate(async (id) => fetch(`/api/boards/${id}`, { method: 'DELETE' }), added.id);
+    await page.waitForFunction((id) => ![...document.querySelectorAll('#board-select option')].some((o) => o.value === id), added.id);
+    assert.ok((await options()).includes('virtual'));
+  } finally {
+    board.kill();
+    rmSync(fs, { recursive: true, force: true });
+  }
 });
 
 test('the page raised no errors', () => {

@@ -974,6 +974,45 @@ fn other_addresses_need_a_token() {
     assert_eq!(status, 200);
     let (status, _) = server.request_bytes("GET", "/api/boards?token=s3cret", None);
     assert_eq!(status, 200);
+    // The page opened with ?token= gets a cookie, so its scripts and API calls carry the
+    // token; a page of another origin is refused even with it.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET /?token=s3cret HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let head = response
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        head.contains("set-cookie: copperhead_token=s3cret; path=/; httponly; samesite=strict"),
+        "{head}"
+    );
+    let cookie = [("Cookie", "copperhead_token=s3cret")];
+    let (status, _) = server.request_with("GET", "/api/boards", &cookie, None);
+    assert_eq!(status, 200);
+    let (status, _) = server.request_with(
+        "GET",
+        "/api/boards",
+        &[("Cookie", "copperhead_token=no")],
+        None,
+    );
+    assert_eq!(status, 401);
+    let foreign = [cookie[0], ("Origin", "http://evil.example")];
+    let body = br#"{"port": "/dev/null"}"#;
+    let (status, out) = server.request_with(
+        "POST",
+        "/api/boards",
+        &foreign,
+        Some((body, "application/json")),
+    );
+    assert_eq!(error_code(&out), "forbidden_origin", "{status}");
 }
 
 /// Messages of a run WebSocket until `done`: the output joined, and the done message.
@@ -1336,4 +1375,23 @@ fn a_board_without_binascii_or_hashlib() {
         assert_eq!(status, 200, "{out}");
         assert_eq!(out[want], json!(["/a.py"]), "{out}");
     }
+}
+
+/// A page whose terminal stops reading (a frozen tab) while the board floods it doesn't
+/// stall the board: its session is closed, and operations from everyone else go on.
+#[test]
+fn a_terminal_that_stops_reading_does_not_stall_the_board() {
+    let server = Server::start();
+    let mut ws = Ws::connect(&server, "/api/boards/virtual/terminal");
+    // (A compound statement: the empty line ends it.)
+    ws.send(b"while True: print('x' * 1000)\r\r");
+    // Never read again; let the output pile up in every buffer on the way.
+    std::thread::sleep(Duration::from_secs(4));
+    let (status, out) = server.exec("virtual", "print('still here')");
+    assert_eq!(
+        (status, out["stdout"].as_str()),
+        (200, Some("still here\r\n")),
+        "{out}"
+    );
+    drop(ws);
 }

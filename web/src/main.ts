@@ -1,7 +1,7 @@
 // The IDE page: finds the panels in index.html, creates the editor, terminal, simulator and
 // board picker, and wires the buttons between them. The modules never reach each other directly.
 
-import { createBoards } from './boards';
+import { type BoardRun, createBoards } from './boards';
 import { createEditor } from './editor';
 import { createSimulator } from './simulator';
 import { createTerminal } from './terminal';
@@ -19,7 +19,6 @@ const status = byId<HTMLElement>('status');
 
 const terminal = createTerminal(byId('terminal'));
 const editor = createEditor(byId('editor'), () => runInSimulator());
-let boardBusy = false;
 
 const simulator = createSimulator({
   output: (text) => terminal.write(text),
@@ -36,6 +35,8 @@ const simulator = createSimulator({
 });
 
 const boards = createBoards(byId<HTMLSelectElement>('board-select'), () => updateButtons());
+// The program running on a board now, if any.
+let boardRun: BoardRun | null = null;
 
 function setStatus(text: string, ok = true) {
   status.textContent = text;
@@ -43,8 +44,9 @@ function setStatus(text: string, ok = true) {
 }
 
 function updateButtons() {
+  const boardBusy = boardRun !== null;
   runBoardButton.disabled = boardBusy || boards.selected() === null;
-  stopButton.disabled = !simulator.running;
+  stopButton.disabled = !simulator.running && !boardBusy;
   document.body.classList.toggle('running', simulator.running || boardBusy);
 }
 
@@ -58,36 +60,39 @@ function runInSimulator() {
 
 async function runOnBoard() {
   const board = boards.selected();
-  if (!board || boardBusy) return;
-  boardBusy = true;
+  if (!board || boardRun) return;
   editor.markError(null);
   terminal.note(`▶ Run on ${board.name}`);
   setStatus(`${board.name}: running…`);
+  const run = boards.run(editor.getCode(), (text) => terminal.write(text));
+  boardRun = run;
   updateButtons();
-  try {
-    const result = await boards.exec(editor.getCode());
-    terminal.write(result.stdout);
-    if (result.error) {
-      terminal.write(result.error.traceback);
-      const inEditor = result.error.file === null || result.error.file === '<stdin>';
-      editor.markError(inEditor ? result.error.line : null);
-      setStatus(`${board.name}: ${result.error.type}${result.error.line ? ` on line ${result.error.line}` : ''}`, false);
-    } else {
-      setStatus(`${board.name}: finished`);
-    }
-  } catch (err) {
-    terminal.error(err instanceof Error ? err.message : String(err));
+  const error = await run.done;
+  boardRun = null;
+  if (!error) {
+    setStatus(`${board.name}: finished`);
+  } else if (error.traceback) {
+    terminal.write(error.traceback);
+    const inEditor = error.file === null || error.file === '<stdin>';
+    editor.markError(inEditor ? error.line : null);
+    setStatus(`${board.name}: ${error.type}${error.line ? ` on line ${error.line}` : ''}`, false);
+  } else {
+    terminal.error(error.message);
     setStatus(`${board.name}: failed`, false);
     void boards.refresh();
-  } finally {
-    boardBusy = false;
-    updateButtons();
   }
+  updateButtons();
 }
 
 runSimButton.addEventListener('click', () => runInSimulator());
 runBoardButton.addEventListener('click', () => void runOnBoard());
 stopButton.addEventListener('click', () => {
+  if (boardRun) {
+    // The board answers with KeyboardInterrupt, which ends the run.
+    boardRun.stop();
+    terminal.note('■ Stop');
+    return;
+  }
   simulator.stop();
   terminal.note('■ Stopped');
   setStatus('Simulator: stopped');

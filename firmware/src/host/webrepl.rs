@@ -22,11 +22,16 @@ use sha1::{Digest, Sha1};
 
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const TEXT: u8 = 0x1;
+const BINARY: u8 = 0x2;
 const CLOSE: u8 = 0x8;
 const PING: u8 = 0x9;
 const PONG: u8 = 0xa;
 /// The longest HTTP request head or password line accepted.
 const MAX_HEAD: usize = 4096;
+/// The longest frame accepted; a longer one ends the connection.
+const MAX_FRAME: usize = 1 << 20;
+/// How long a new client has for the upgrade and the password.
+const LOGIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The board's end of `--webrepl ADDR`. Reading waits for a client, takes it through the
 /// handshake and the password, and gives the REPL bytes of its text frames; writing sends
@@ -38,6 +43,8 @@ pub struct WebReplLink {
     client: Arc<Mutex<Option<TcpStream>>>,
     /// Bytes received from the client and not yet made into frames (the reading side's).
     incoming: Vec<u8>,
+    /// The opcode of the message whose fragments are arriving.
+    message: u8,
 }
 
 impl WebReplLink {
@@ -47,6 +54,7 @@ impl WebReplLink {
             password: Arc::new(password.into()),
             client: Arc::new(Mutex::new(None)),
             incoming: Vec::new(),
+            message: TEXT,
         })
     }
 
@@ -67,6 +75,8 @@ impl WebReplLink {
     /// client now.
     fn admit(&mut self, mut stream: TcpStream) -> io::Result<bool> {
         let _ = stream.set_nodelay(true);
+        // A client that connects and says nothing must not hold the board's REPL.
+        stream.set_read_timeout(Some(LOGIN_TIME))?;
         self.incoming.clear();
         let head = loop {
             if let Some(end) = find(&self.incoming, b"\r\n\r\n") {
@@ -117,6 +127,7 @@ impl WebReplLink {
             return Ok(false);
         }
         write_frame(&mut stream, TEXT, b"\r\nWebREPL connected\r\n>>> ")?;
+        stream.set_read_timeout(None)?;
         self.set_client(Some(stream));
         Ok(true)
     }
@@ -125,8 +136,17 @@ impl WebReplLink {
     /// gone.
     fn next_frame(&mut self, stream: &mut TcpStream) -> io::Result<Option<(u8, Vec<u8>)>> {
         loop {
-            if let Some(frame) = parse_frame(&mut self.incoming) {
-                return Ok(Some(frame));
+            if let Some((opcode, payload)) = parse_frame(&mut self.incoming) {
+                // A continuation is more of the message it continues.
+                let opcode = match opcode {
+                    0 => self.message,
+                    TEXT | BINARY => {
+                        self.message = opcode;
+                        opcode
+                    }
+                    other => other,
+                };
+                return Ok(Some((opcode, payload)));
             }
             if !self.fill(stream)? {
                 return Ok(None);
@@ -233,7 +253,8 @@ fn write_frame(stream: &mut TcpStream, opcode: u8, payload: &[u8]) -> io::Result
 }
 
 /// Takes one whole frame (opcode, payload unmasked) off the front of `buf`, if it is all
-/// there. Fragments are passed on as they come (REPL bytes need no reassembly).
+/// there. Fragments are passed on as they come (REPL bytes need no reassembly), with opcode
+/// 0 for a continuation. A frame longer than [`MAX_FRAME`] comes out as a close.
 fn parse_frame(buf: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
     if buf.len() < 2 {
         return None;
@@ -243,11 +264,16 @@ fn parse_frame(buf: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
     let (len, mut at) = match buf[1] & 0x7f {
         126 => (u16::from_be_bytes([*buf.get(2)?, *buf.get(3)?]) as usize, 4),
         127 => (
-            usize::try_from(u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?)).ok()?,
+            usize::try_from(u64::from_be_bytes(buf.get(2..10)?.try_into().ok()?))
+                .unwrap_or(usize::MAX),
             10,
         ),
         n => (n as usize, 2),
     };
+    if len > MAX_FRAME {
+        buf.clear();
+        return Some((CLOSE, Vec::new()));
+    }
     let mask = if masked {
         let m: [u8; 4] = buf.get(at..at + 4)?.try_into().ok()?;
         at += 4;
@@ -262,8 +288,7 @@ fn parse_frame(buf: &mut Vec<u8>) -> Option<(u8, Vec<u8>)> {
         }
     }
     buf.drain(..at + len);
-    // A continuation frame carries more of a text message.
-    Some((if opcode == 0 { TEXT } else { opcode }, payload))
+    Some((opcode, payload))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -487,6 +487,12 @@ impl BoardTask {
     /// it again.
     fn lost(&mut self, reason: &dyn fmt::Display) {
         tracing::warn!(board = %self.id, "connection lost: {reason}");
+        self.close_until_back();
+    }
+
+    /// Closes the connection of a board that is going away for a moment (lost, or
+    /// resetting), and retries opening it for [`REOPEN_GRACE`].
+    fn close_until_back(&mut self) {
         self.close();
         self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
     }
@@ -632,8 +638,7 @@ impl BoardTask {
             }
         }
         // A USB board drops off the bus while it restarts: open it again when it is back.
-        self.close();
-        self.reopen_until = Some(Instant::now() + REOPEN_GRACE);
+        self.close_until_back();
         Ok(())
     }
 }

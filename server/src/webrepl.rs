@@ -22,6 +22,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
+use crate::device::find;
 use crate::transport::BoxTransport;
 
 /// The port WebREPL listens on when the URL names none.
@@ -343,10 +344,6 @@ impl FrameReader {
         self.buf.extend_from_slice(&scratch[..n]);
         Ok(n > 0)
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

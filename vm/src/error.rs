@@ -138,6 +138,10 @@ pub struct CompileError {
     pub kind: ErrKind,
     pub message: String,
     pub line: u32,
+    /// The 1-based column (in characters) of the token at fault, where it is known: the
+    /// lexer's errors and the parser's `invalid syntax` at a token. Tracebacks don't show it
+    /// (MicroPython's don't); editors do.
+    pub column: Option<u32>,
 }
 
 impl CompileError {
@@ -146,6 +150,7 @@ impl CompileError {
             kind: ErrKind::SyntaxError,
             message: message.into(),
             line,
+            column: None,
         }
     }
 
@@ -154,7 +159,14 @@ impl CompileError {
             kind: ErrKind::IndentationError,
             message: message.into(),
             line,
+            column: None,
         }
+    }
+
+    /// The same error, at `column` of its line.
+    pub fn at_column(mut self, column: u32) -> Self {
+        self.column = Some(column);
+        self
     }
 
     pub fn too_deep(line: u32) -> Self {
@@ -162,6 +174,7 @@ impl CompileError {
             kind: ErrKind::RuntimeError,
             message: "maximum recursion depth exceeded".into(),
             line,
+            column: None,
         }
     }
 }

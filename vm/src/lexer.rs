@@ -1,7 +1,7 @@
 //! Source text → tokens, with Python's INDENT/DEDENT/NEWLINE structure made explicit.
 //!
 //! Lines inside brackets are joined, comments and blank lines vanish, and every token
-//! carries the line it starts on for tracebacks.
+//! carries the line it starts on for tracebacks and its column for editors.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -33,6 +33,9 @@ pub enum Tok {
 pub struct Token {
     pub tok: Tok,
     pub line: u32,
+    /// The 1-based column (in characters) where the token starts; 0 when unknown (the
+    /// tokens of an f-string's fields).
+    pub col: u32,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -50,16 +53,7 @@ const OPERATORS: &[&str] = &[
 ];
 
 pub fn tokenize(source: &str) -> Result<Vec<Token>, CompileError> {
-    Lexer {
-        src: source.as_bytes(),
-        text: source,
-        pos: 0,
-        line: 1,
-        indents: alloc::vec![0],
-        depth: 0,
-        out: Vec::new(),
-    }
-    .run()
+    Lexer::new(source, 1).run()
 }
 
 struct Lexer<'a> {
@@ -67,19 +61,67 @@ struct Lexer<'a> {
     text: &'a str,
     pos: usize,
     line: u32,
+    /// Where the current physical line starts in `src`.
+    line_start: usize,
+    /// A position on the current line and its column, so that columns are counted
+    /// incrementally as the lexer moves forward (a long line costs linear time, not quadratic).
+    col_mark: (usize, u32),
+    /// The column of the token being read.
+    tok_col: u32,
     indents: Vec<usize>,
     /// Bracket nesting: newlines inside brackets are not tokens.
     depth: usize,
     out: Vec<Token>,
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str, line: u32) -> Self {
+        Lexer {
+            src: text.as_bytes(),
+            text,
+            pos: 0,
+            line,
+            line_start: 0,
+            col_mark: (0, 1),
+            tok_col: 1,
+            indents: alloc::vec![0],
+            depth: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// A syntax error at the token being read.
     fn syntax(&self, msg: &str) -> CompileError {
-        CompileError::syntax(msg, self.line)
+        CompileError::syntax(msg, self.line).at_column(self.tok_col)
     }
 
     fn push(&mut self, tok: Tok, line: u32) {
-        self.out.push(Token { tok, line });
+        let col = self.tok_col;
+        self.out.push(Token { tok, line, col });
+    }
+
+    /// The 1-based column, in characters, of byte `pos` of the current line.
+    fn column_at(&mut self, pos: usize) -> u32 {
+        let pos = pos.min(self.src.len());
+        let (from, col) = if self.col_mark.0 >= self.line_start && self.col_mark.0 <= pos {
+            self.col_mark
+        } else {
+            (self.line_start.min(pos), 1)
+        };
+        let chars = self.src[from..pos]
+            .iter()
+            .filter(|b| **b & 0xC0 != 0x80)
+            .count();
+        let col = col.saturating_add(u32::try_from(chars).unwrap_or(u32::MAX));
+        self.col_mark = (pos, col);
+        col
+    }
+
+    /// The lexer has just passed a line end: `pos` is the first byte of the next line.
+    fn new_line(&mut self) {
+        self.line += 1;
+        self.line_start = self.pos;
+        self.col_mark = (self.pos, 1);
     }
 
     fn peek(&self, off: usize) -> u8 {
@@ -95,6 +137,7 @@ impl Lexer<'_> {
                     continue;
                 }
             }
+            self.tok_col = self.column_at(self.pos);
             let c = self.peek(0);
             match c {
                 b' ' | b'\t' | b'\x0c' => self.pos += 1,
@@ -108,7 +151,7 @@ impl Lexer<'_> {
                         self.push(Tok::Newline, self.line);
                         at_line_start = true;
                     }
-                    self.line += 1;
+                    self.new_line();
                 }
                 b'#' => {
                     while self.pos < self.src.len() && !matches!(self.peek(0), b'\n' | b'\r') {
@@ -123,7 +166,7 @@ impl Lexer<'_> {
                         b'\r' => self.pos += if self.peek(1) == b'\n' { 2 } else { 1 },
                         _ => return Err(self.syntax("invalid syntax")),
                     }
-                    self.line += 1;
+                    self.new_line();
                 }
                 b'0'..=b'9' => self.number()?,
                 b'.' if self.peek(1).is_ascii_digit() => self.number()?,
@@ -133,6 +176,7 @@ impl Lexer<'_> {
             }
         }
         let line = self.line;
+        self.tok_col = self.column_at(self.pos);
         if !matches!(
             self.out.last(),
             None | Some(Token {
@@ -177,13 +221,14 @@ impl Lexer<'_> {
                 } else {
                     1
                 };
-                self.line += 1;
+                self.new_line();
                 // The next line starts a logical line too.
                 return self.indentation().map(|_| true);
             }
             return Ok(true);
         }
         self.pos = p;
+        self.tok_col = self.column_at(p);
         let current = *self.indents.last().unwrap();
         if col > current {
             self.indents.push(col);
@@ -197,7 +242,8 @@ impl Lexer<'_> {
                 return Err(CompileError::indentation(
                     "unindent doesn't match any outer indent level",
                     self.line,
-                ));
+                )
+                .at_column(self.tok_col));
             }
         }
         Ok(false)
@@ -324,7 +370,7 @@ impl Lexer<'_> {
         let mut out: Vec<u8> = Vec::new();
         loop {
             if self.pos >= self.src.len() {
-                return Err(CompileError::syntax("invalid syntax", line));
+                return Err(CompileError::syntax("invalid syntax", line).at_column(self.tok_col));
             }
             let c = self.peek(0);
             if c == quote && (!triple || (self.peek(1) == quote && self.peek(2) == quote)) {
@@ -333,17 +379,19 @@ impl Lexer<'_> {
             }
             match c {
                 b'\n' | b'\r' if !triple => {
-                    return Err(CompileError::syntax("invalid syntax", line));
+                    return Err(
+                        CompileError::syntax("invalid syntax", line).at_column(self.tok_col)
+                    );
                 }
                 b'\n' => {
-                    self.line += 1;
                     out.push(b'\n');
                     self.pos += 1;
+                    self.new_line();
                 }
                 b'\r' => {
-                    self.line += 1;
                     out.push(b'\n');
                     self.pos += if self.peek(1) == b'\n' { 2 } else { 1 };
+                    self.new_line();
                 }
                 b'\\' if raw => {
                     out.push(b'\\');
@@ -366,8 +414,9 @@ impl Lexer<'_> {
             }
             self.push(Tok::Bytes(out), line);
         } else {
-            let text =
-                String::from_utf8(out).map_err(|_| CompileError::syntax("invalid syntax", line))?;
+            let text = String::from_utf8(out).map_err(|_| {
+                CompileError::syntax("invalid syntax", line).at_column(self.tok_col)
+            })?;
             self.push(Tok::Str(text), line);
         }
         Ok(())
@@ -380,7 +429,7 @@ impl Lexer<'_> {
         let triple = self.peek(1) == quote && self.peek(2) == quote;
         let quotes = if triple { 3 } else { 1 };
         let Some(end) = skip_string(self.src, self.pos, true) else {
-            return Err(CompileError::syntax("invalid syntax", line));
+            return Err(CompileError::syntax("invalid syntax", line).at_column(self.tok_col));
         };
         let (start, body_end) = (self.pos + quotes, end - quotes);
         let newlines = self.src[start..body_end]
@@ -388,11 +437,15 @@ impl Lexer<'_> {
             .filter(|c| **c == b'\n')
             .count();
         if newlines > 0 && !triple {
-            return Err(CompileError::syntax("invalid syntax", line));
+            return Err(CompileError::syntax("invalid syntax", line).at_column(self.tok_col));
         }
-        self.line += newlines as u32;
         let body = String::from(&self.text[start..body_end]);
         self.pos = end;
+        if let Some(last) = self.src[start..body_end].iter().rposition(|c| *c == b'\n') {
+            self.line += newlines as u32;
+            self.line_start = start + last + 1;
+            self.col_mark = (self.line_start, 1);
+        }
         self.push(Tok::FStr(body, raw), line);
         Ok(())
     }
@@ -402,7 +455,7 @@ impl Lexer<'_> {
         self.pos += 2;
         let simple = match c {
             b'\n' => {
-                self.line += 1;
+                self.new_line();
                 return Ok(());
             }
             b'\\' => b'\\',
@@ -439,6 +492,7 @@ impl Lexer<'_> {
                     kind: crate::error::ErrKind::NotImplementedError,
                     message: "unicode name escapes".into(),
                     line: self.line,
+                    column: Some(self.tok_col),
                 });
             }
             b'0'..=b'7' => {
@@ -542,28 +596,12 @@ pub fn unescape(text: &str, raw: bool, line: u32) -> Result<String, CompileError
     quoted.push_str("'''");
     quoted.push_str(text);
     quoted.push_str("'''");
-    let mut lx = Lexer {
-        src: quoted.as_bytes(),
-        text: &quoted,
-        pos: 0,
-        line,
-        indents: alloc::vec![0],
-        depth: 0,
-        out: Vec::new(),
-    };
+    let mut lx = Lexer::new(&quoted, line);
     if text.contains("'''") || text.ends_with('\'') {
         // Rare: fall back to character-wise processing without the quoting trick.
         let mut out = Vec::new();
         let bytes = text.as_bytes();
-        let mut inner = Lexer {
-            src: bytes,
-            text,
-            pos: 0,
-            line,
-            indents: alloc::vec![0],
-            depth: 0,
-            out: Vec::new(),
-        };
+        let mut inner = Lexer::new(text, line);
         while inner.pos < bytes.len() {
             if bytes[inner.pos] == b'\\' && !raw {
                 inner.escape(&mut out, false)?;
@@ -667,8 +705,49 @@ mod tests {
         assert!(tokenize("'\\U00110000'").is_err());
         let e = tokenize("if x:\n    a\n  b\n").unwrap_err();
         assert_eq!(
-            (e.kind, e.line),
-            (crate::error::ErrKind::IndentationError, 3)
+            (e.kind, e.line, e.column),
+            (crate::error::ErrKind::IndentationError, 3, Some(3))
         );
+    }
+
+    fn where_(src: &str) -> (u32, Option<u32>) {
+        let e = tokenize(src).unwrap_err();
+        (e.line, e.column)
+    }
+
+    #[test]
+    fn columns_of_tokens_and_errors() {
+        let cols: Vec<(u32, u32)> = tokenize("é = (1,\n  'ü') + x\n")
+            .unwrap()
+            .iter()
+            .map(|t| (t.line, t.col))
+            .collect();
+        // é = ( 1 , 'ü' ) + x NEWLINE EOF: columns count characters, not bytes.
+        assert_eq!(
+            cols,
+            [
+                (1, 1),
+                (1, 3),
+                (1, 5),
+                (1, 6),
+                (1, 7),
+                (2, 3),
+                (2, 6),
+                (2, 8),
+                (2, 10),
+                (2, 11),
+                (3, 1)
+            ]
+        );
+        // Columns after a triple-quoted string spanning lines count from its last line.
+        assert_eq!(where_("s = '''a\nbc''' $"), (2, Some(7)));
+        assert_eq!(where_("s = f'''a\nbc''' $"), (2, Some(7)));
+        assert_eq!(where_("x = 'é' + $"), (1, Some(11)));
+        assert_eq!(where_("x = 1\ny = 'open"), (2, Some(5)));
+        assert_eq!(where_("x = \\\n  3 \\ 4"), (2, Some(5)));
+        assert_eq!(where_("a = 12abc"), (1, Some(5)));
+        // A very long line is lexed in linear time (columns are counted incrementally).
+        let long = String::from("x = ") + &"1 + ".repeat(200_000) + "$";
+        assert_eq!(where_(&long), (1, Some(800_005)));
     }
 }

@@ -24,7 +24,7 @@ pub fn parse(tokens: Vec<Token>) -> Result<Vec<Stmt>, CompileError> {
     let mut body = Vec::new();
     while !p.at(&Tok::Eof) {
         if p.at(&Tok::Indent) {
-            return Err(CompileError::indentation("unexpected indent", p.line()));
+            return Err(p.at_token(CompileError::indentation("unexpected indent", p.line())));
         }
         p.statement(&mut body)?;
     }
@@ -33,12 +33,15 @@ pub fn parse(tokens: Vec<Token>) -> Result<Vec<Stmt>, CompileError> {
 
 /// Parse one expression from source text (the fields of f-strings).
 fn parse_expression_text(text: &str, line: u32) -> Result<Expr, CompileError> {
+    // The field's own columns are not the file's: its errors and tokens have none.
     let mut toks = lexer::tokenize(text).map_err(|mut e| {
         e.line = line;
+        e.column = None;
         e
     })?;
     for t in &mut toks {
         t.line = line;
+        t.col = 0;
     }
     let mut p = Parser {
         toks,
@@ -119,8 +122,16 @@ impl Parser {
         }
     }
 
+    /// `error` at the current token's column, if it has one.
+    fn at_token(&self, error: CompileError) -> CompileError {
+        match self.toks[self.pos].col {
+            0 => error,
+            col => error.at_column(col),
+        }
+    }
+
     fn error(&self) -> CompileError {
-        CompileError::syntax("invalid syntax", self.line())
+        self.at_token(CompileError::syntax("invalid syntax", self.line()))
     }
 
     fn expect_op(&mut self, op: &str) -> PResult<()> {
@@ -507,10 +518,10 @@ impl Parser {
         }
         self.advance();
         if !self.at(&Tok::Indent) {
-            return Err(CompileError::indentation(
+            return Err(self.at_token(CompileError::indentation(
                 "expected an indented block",
                 self.line(),
-            ));
+            )));
         }
         self.advance();
         while !self.at(&Tok::Dedent) && !self.at(&Tok::Eof) {
@@ -1474,7 +1485,12 @@ fn fstring_parts(text: &str, raw: bool, line: u32) -> PResult<Vec<FPart>> {
     let mut i = 0;
     let flush = |lit: &mut String, parts: &mut Vec<FPart>| -> PResult<()> {
         if !lit.is_empty() {
-            parts.push(FPart::Lit(lexer::unescape(lit, raw, line)?));
+            parts.push(FPart::Lit(lexer::unescape(lit, raw, line).map_err(
+                |mut e| {
+                    e.column = None;
+                    e
+                },
+            )?));
             lit.clear();
         }
         Ok(())
@@ -1793,5 +1809,21 @@ mod tests {
         assert_eq!(err(&deep).message, "maximum recursion depth exceeded");
         let deep = "[".repeat(10_000);
         assert_eq!(err(&deep).message, "maximum recursion depth exceeded");
+    }
+
+    fn error_at(src: &str) -> (crate::error::ErrKind, u32, Option<u32>) {
+        let e = parse(tokenize(src).unwrap()).unwrap_err();
+        (e.kind, e.line, e.column)
+    }
+
+    #[test]
+    fn errors_name_the_token_they_stop_at() {
+        use crate::error::ErrKind::*;
+        assert_eq!(error_at("def f(:\n"), (SyntaxError, 1, Some(7)));
+        assert_eq!(error_at("x = 1\nif x\n  y()\n"), (SyntaxError, 2, Some(5)));
+        assert_eq!(error_at("x = 1\n  y = 2\n"), (IndentationError, 2, Some(3)));
+        assert_eq!(error_at("if x:\ny = 2\n"), (IndentationError, 2, Some(1)));
+        // The fields of an f-string are lexed on their own: their columns are not the file's.
+        assert_eq!(error_at("x = f'{1 +}'\n").2, None);
     }
 }

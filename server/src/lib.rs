@@ -14,6 +14,7 @@ pub mod device;
 pub mod error;
 pub mod files;
 pub mod guard;
+pub mod headers;
 pub mod hotplug;
 pub mod openapi;
 pub mod ports;
@@ -52,14 +53,16 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface: `/api/...` for the JSON API, every other path for the page.
+/// The whole HTTP surface: `/api/...` for the JSON API, every other path for the page;
+/// behind the front door ([`guard`]), with compression and security headers on every
+/// response ([`headers`]), refusals included.
 pub fn app(state: Arc<AppState>) -> Router {
-    Router::new()
+    let router = Router::new()
         .nest("/api", api::router().merge(workspace::router()))
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::check,
-        ))
-        .with_state(state)
+        ));
+    headers::wrap(router).with_state(state)
 }

@@ -121,6 +121,18 @@ impl Server {
         headers: &[(&str, &str)],
         body: Option<(&[u8], &str)>,
     ) -> (u16, Vec<u8>) {
+        let (status, _, body) = self.request_full(method, path, headers, body);
+        (status, body)
+    }
+
+    /// As [`Self::request_with`]; also the response's head, in lower case.
+    fn request_full(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&[u8], &str)>,
+    ) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect to copperhead");
         stream.set_read_timeout(Some(RESPONSE)).unwrap();
         let host = headers
@@ -166,7 +178,7 @@ impl Server {
         } else {
             body.to_vec()
         };
-        (status, body)
+        (status, head, body)
     }
 
     fn exec(&self, board: &str, code: &str) -> (u16, Value) {
@@ -775,13 +787,22 @@ struct Ws {
 
 impl Ws {
     fn connect(server: &Server, path: &str) -> Ws {
+        Ws::connect_with(server, path, &[]).0
+    }
+
+    /// Connects with extra request headers; also gives the answer's head.
+    fn connect_with(server: &Server, path: &str, headers: &[(&str, &str)]) -> (Ws, String) {
         let mut stream = TcpStream::connect(&server.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
+        let extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{extra}\r\n",
             server.addr
         );
         stream.write_all(request.as_bytes()).unwrap();
@@ -791,9 +812,9 @@ impl Ws {
             stream.read_exact(&mut byte).unwrap();
             head.push(byte[0]);
         }
-        let head = String::from_utf8_lossy(&head);
+        let head = String::from_utf8_lossy(&head).into_owned();
         assert!(head.starts_with("HTTP/1.1 101"), "{head}");
-        Ws { stream }
+        (Ws { stream }, head)
     }
 
     fn send(&mut self, payload: &[u8]) {
@@ -924,6 +945,86 @@ fn openapi_describes_every_endpoint() {
                 "{method} {path}: {status} {code}"
             );
         }
+    }
+}
+
+/// What a system tool (`gzip -dc`) makes of `input`.
+fn pipe(tool: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(tool)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect(tool);
+    writer.join().unwrap().unwrap();
+    out.stdout
+}
+
+/// Answers go compressed when the client asks for it (gzip or brotli), every answer carries
+/// the security headers (the policy naming this server's own WebSockets), the page's
+/// `index.html` is never cached unasked, and WebSocket upgrades are never compressed, even
+/// for a client that refuses an unencoded answer.
+#[test]
+fn answers_are_compressed_and_carry_security_headers() {
+    let server = Server::start();
+    let (status, plain) = server.request_bytes("GET", "/api/openapi.json", None);
+    assert_eq!(status, 200);
+    for encoding in ["gzip", "br"] {
+        let (status, head, body) = server.request_full(
+            "GET",
+            "/api/openapi.json",
+            &[("Accept-Encoding", encoding)],
+            None,
+        );
+        assert_eq!(status, 200, "{head}");
+        assert!(
+            head.contains(&format!("content-encoding: {encoding}\r\n")),
+            "{head}"
+        );
+        assert!(
+            body.len() < plain.len() / 3,
+            "{encoding}: {} bytes",
+            body.len()
+        );
+        if encoding == "gzip" {
+            assert!(
+                pipe("gzip", &["-dc"], &body) == plain,
+                "gzip -dc gives the JSON"
+            );
+        }
+    }
+    let addr = &server.addr;
+    for path in ["/", "/api/boards", "/api/no-such-endpoint"] {
+        let (_, head, _) = server.request_full("GET", path, &[], None);
+        for want in [
+            "content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"
+                .to_string(),
+            format!("connect-src 'self' ws://{addr} wss://{addr};"),
+            "frame-ancestors 'none'".to_string(),
+            "x-content-type-options: nosniff".to_string(),
+            "referrer-policy: no-referrer".to_string(),
+            "cross-origin-opener-policy: same-origin".to_string(),
+            "cross-origin-embedder-policy: require-corp".to_string(),
+            "cross-origin-resource-policy: same-origin".to_string(),
+        ] {
+            assert!(head.contains(&want), "{path}: no {want:?} in {head}");
+        }
+    }
+    // The page's entry (a 404 that says how to build it, when it isn't built).
+    let (_, head, _) = server.request_full("GET", "/", &[], None);
+    assert!(head.contains("cache-control: no-cache\r\n"), "{head}");
+    for accept in ["gzip, deflate, br", "identity;q=0"] {
+        let (mut ws, head) =
+            Ws::connect_with(&server, "/api/events", &[("Accept-Encoding", accept)]);
+        assert!(
+            !head.to_ascii_lowercase().contains("content-encoding"),
+            "{head}"
+        );
+        assert_eq!(ws.receive(), br#"{"type":"boards_changed"}"#);
     }
 }
 

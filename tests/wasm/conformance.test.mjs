@@ -35,7 +35,9 @@ test('the corpus is not empty', () => {
 for (const file of files) {
   test(relative(corpus, file), () => {
     let output = '';
-    run(readFileSync(file, 'utf8'), (text) => {
+    // Tracebacks in the .exp files name `<stdin>`, as the board's script runner does for
+    // a program fed on standard input.
+    run(readFileSync(file, 'utf8'), '<stdin>', (text) => {
       output += text;
     });
     assert.equal(output, readFileSync(`${file}.exp`, 'utf8'));

@@ -477,21 +477,86 @@ pub struct SyncRequest {
     /// The board folder it goes to.
     #[serde(default = "root")]
     pub to: String,
+    /// Only say what a sync would do; write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 fn root() -> String {
     "/".to_string()
 }
 
+/// A file of a sync: its board path and size in bytes (the workspace copy's, or for a file
+/// only on the board, the board's).
 #[derive(Debug, Serialize)]
-pub struct SyncResponse {
-    pub sent: Vec<String>,
-    pub unchanged: Vec<String>,
+pub struct SyncFileView {
+    pub path: String,
+    pub size: u64,
 }
 
-/// `POST /api/boards/{id}/sync` `{"from", "to"}`: every file of a workspace folder (names
-/// starting with `.` left out) to a board folder, sending only those whose SHA-256 differs
-/// from the board's copy.
+fn sync_files(files: Vec<crate::files::SyncFile>) -> Vec<SyncFileView> {
+    files
+        .into_iter()
+        .map(|f| SyncFileView {
+            path: f.path,
+            size: f.size,
+        })
+        .collect()
+}
+
+/// What `POST /api/boards/{id}/sync` answers.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum SyncResponse {
+    /// A dry run: what a sync would do.
+    Preview {
+        dry_run: bool,
+        new: Vec<SyncFileView>,
+        changed: Vec<SyncFileView>,
+        unchanged: Vec<SyncFileView>,
+        only_on_board: Vec<SyncFileView>,
+    },
+    /// A sync: the paths written and those left as they were, then the same detail as a
+    /// dry run's (but for `unchanged`, which stays a list of paths).
+    Done {
+        dry_run: bool,
+        sent: Vec<String>,
+        unchanged: Vec<String>,
+        new: Vec<SyncFileView>,
+        changed: Vec<SyncFileView>,
+        only_on_board: Vec<SyncFileView>,
+    },
+}
+
+impl SyncResponse {
+    fn new(synced: crate::files::Synced, dry_run: bool) -> Self {
+        let (new, changed) = (sync_files(synced.new), sync_files(synced.changed));
+        let only_on_board = sync_files(synced.only_on_board);
+        if dry_run {
+            SyncResponse::Preview {
+                dry_run,
+                new,
+                changed,
+                unchanged: sync_files(synced.unchanged),
+                only_on_board,
+            }
+        } else {
+            SyncResponse::Done {
+                dry_run,
+                sent: synced.sent,
+                unchanged: synced.unchanged.into_iter().map(|f| f.path).collect(),
+                new,
+                changed,
+                only_on_board,
+            }
+        }
+    }
+}
+
+/// `POST /api/boards/{id}/sync` `{"from", "to", "dry_run"?}`: every file of a workspace
+/// folder (names starting with `.` left out) to a board folder, sending only those whose
+/// SHA-256 differs from the board's copy; with `dry_run`, nothing is written and the answer
+/// says what would be.
 async fn sync_workspace(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -512,11 +577,14 @@ async fn sync_workspace(
         .into_iter()
         .map(|(rel, data)| (format!("{}/{rel}", to.trim_end_matches('/')), data))
         .collect();
-    match board.file(FileOp::Sync { files }).await? {
-        FileAnswer::Synced(s) => Ok(Json(SyncResponse {
-            sent: s.sent,
-            unchanged: s.unchanged,
-        })),
+    let dry_run = request.dry_run;
+    let op = FileOp::Sync {
+        dir: to,
+        files,
+        dry_run,
+    };
+    match board.file(op).await? {
+        FileAnswer::Synced(s) => Ok(Json(SyncResponse::new(s, dry_run))),
         _ => unreachable!("a sync answers what it did"),
     }
 }

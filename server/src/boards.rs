@@ -185,9 +185,12 @@ pub enum FileOp {
         path: String,
     },
     Df,
-    /// Write the files (board path, bytes) whose SHA-256 differs from the board's copy.
+    /// Write the files (board path under `dir`, bytes) whose SHA-256 differs from the
+    /// board's copy (with `dry_run`, only find which those are).
     Sync {
+        dir: String,
         files: Vec<(String, Vec<u8>)>,
+        dry_run: bool,
     },
 }
 
@@ -667,7 +670,11 @@ async fn run_file_op(
         }
         FileOp::Stat { path } => FileAnswer::Stat(repl.stat(&path).await?),
         FileOp::Df => FileAnswer::Mounts(repl.df().await?),
-        FileOp::Sync { files } => FileAnswer::Synced(repl.sync(files).await?),
+        FileOp::Sync {
+            dir,
+            files,
+            dry_run,
+        } => FileAnswer::Synced(repl.sync(&dir, files, dry_run).await?),
     })
 }
 

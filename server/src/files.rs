@@ -58,11 +58,28 @@ pub struct Mount {
     pub free: u64,
 }
 
-/// What a sync did: the board paths written, and those already identical.
+/// A file in a sync: its board path, and its size in bytes (the workspace copy's; for a
+/// file only on the board, the board's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncFile {
+    pub path: String,
+    pub size: u64,
+}
+
+/// What a sync found, and (unless it was a dry run) did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synced {
+    /// Files the board doesn't have.
+    pub new: Vec<SyncFile>,
+    /// Files the board has with other bytes.
+    pub changed: Vec<SyncFile>,
+    /// Files the board has with the same bytes.
+    pub unchanged: Vec<SyncFile>,
+    /// Files under the target folder on the board that the workspace folder doesn't have
+    /// (names starting with `.` left out, as on the workspace's side).
+    pub only_on_board: Vec<SyncFile>,
+    /// The board paths written, in the workspace's order (none in a dry run).
     pub sent: Vec<String>,
-    pub unchanged: Vec<String>,
 }
 
 /// Why a file operation failed.
@@ -307,6 +324,14 @@ fn ok(output: ExecOutput) -> Result<String, FileError> {
     }
 }
 
+/// Is a name on the way from `dir` down to `path` hidden (starting with `.`)?
+fn hidden(dir: &str, path: &str) -> bool {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .split('/')
+        .any(|part| part.starts_with('.'))
+}
+
 /// `dir` joined with `name` as a board path.
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() || dir.ends_with('/') {
@@ -345,22 +370,42 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
     /// The entries of directory `path`, with sizes; `recursive` descends into
     /// subdirectories (their entries follow their own).
     pub async fn list_dir(&mut self, path: &str, recursive: bool) -> Result<Vec<Entry>, FileError> {
+        self.session(async |repl| repl.listing(path, recursive, false).await)
+            .await
+    }
+
+    /// [`RawRepl::list_dir`] in this raw-REPL session; a missing `path` lists as empty when
+    /// `missing_ok`. A file's size comes from `ilistdir`, or from `os.stat` on ports whose
+    /// `ilistdir` gives none.
+    async fn listing(
+        &mut self,
+        path: &str,
+        recursive: bool,
+        missing_ok: bool,
+    ) -> Result<Vec<Entry>, FileError> {
         let code = format!(
             "import os\n\
              def _ls(p):\n \
               for e in os.ilistdir(p):\n  \
                n = e[0]\n  \
                d = e[1] & 0x4000\n  \
-               print(1 if d else 0, e[3] if len(e) > 3 else 0, ' '.join(str(b) for b in n.encode()))\n  \
+               f = p + ('' if p.endswith('/') else '/') + n\n  \
+               s = 0 if d else e[3] if len(e) > 3 else os.stat(f)[6]\n  \
+               print(1 if d else 0, s, ' '.join(str(b) for b in n.encode()))\n  \
                if {recursive} and d:\n   \
                 print('>')\n   \
-                _ls(p + ('' if p.endswith('/') else '/') + n)\n   \
+                _ls(f)\n   \
                 print('<')\n\
-             _ls({})\n",
+             p = {}\n\
+             if {missing_ok}:\n \
+              try:\n  os.stat(p)\n \
+              except OSError:\n  p = None\n\
+             if p is not None:\n _ls(p)\n",
             py_str(path),
             recursive = if recursive { "True" } else { "False" },
+            missing_ok = if missing_ok { "True" } else { "False" },
         );
-        let out = self.session(async |repl| repl.run(&code).await).await?;
+        let out = self.run(&code).await?;
         let mut entries = Vec::new();
         let mut dirs = vec![path.to_string()];
         let mut last_dir = None;
@@ -619,19 +664,61 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         Ok(mounts)
     }
 
-    /// Writes each of `files` (board path, bytes) whose copy on the board differs, by
-    /// SHA-256 (on the board with `hashlib`; read back without), making the directories
-    /// they need. Each write is atomic and verified as [`RawRepl::write_file`]'s.
-    pub async fn sync(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<Synced, FileError> {
+    /// Compares `files` (board paths under the folder `dir`, and their bytes) with the
+    /// board's copies by SHA-256 (on the board with `hashlib`; read back without), and
+    /// lists what is under `dir` on the board besides, in one raw-REPL session. Then, unless
+    /// `dry_run`, writes each file that is new or changed, making the directories it needs;
+    /// each write is atomic and verified as [`RawRepl::write_file`]'s.
+    pub async fn sync(
+        &mut self,
+        dir: &str,
+        files: Vec<(String, Vec<u8>)>,
+        dry_run: bool,
+    ) -> Result<Synced, FileError> {
         let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-        let theirs = self.session(async |repl| repl.hashes(&paths).await).await?;
-        let mut synced = Synced::default();
-        let mut made = std::collections::BTreeSet::new();
+        let (theirs, on_board) = self
+            .session(async |repl| {
+                let theirs = repl.hashes(&paths).await?;
+                let on_board = repl.listing(dir, true, true).await?;
+                Ok((theirs, on_board))
+            })
+            .await?;
+        let ours: std::collections::BTreeSet<&str> = paths.iter().copied().collect();
+        let mut synced = Synced {
+            only_on_board: on_board
+                .into_iter()
+                .filter(|e| !e.dir && !ours.contains(e.path.as_str()) && !hidden(dir, &e.path))
+                .map(|e| SyncFile {
+                    path: e.path,
+                    size: e.size,
+                })
+                .collect(),
+            ..Synced::default()
+        };
+        synced.only_on_board.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut to_send = Vec::new();
         for ((path, data), theirs) in files.iter().zip(theirs) {
-            if theirs.as_deref() == Some(sha256_hex(data).as_str()) {
-                synced.unchanged.push(path.clone());
-                continue;
+            let file = SyncFile {
+                path: path.clone(),
+                size: data.len() as u64,
+            };
+            match theirs {
+                Some(h) if h == sha256_hex(data) => synced.unchanged.push(file),
+                Some(_) => {
+                    synced.changed.push(file);
+                    to_send.push((path, data));
+                }
+                None => {
+                    synced.new.push(file);
+                    to_send.push((path, data));
+                }
             }
+        }
+        if dry_run {
+            return Ok(synced);
+        }
+        let mut made = std::collections::BTreeSet::new();
+        for (path, data) in to_send {
             let dirs: Vec<&str> = path
                 .match_indices('/')
                 .map(|(i, _)| &path[..i])
@@ -748,5 +835,15 @@ mod tests {
         assert_eq!(py_bytes(b"\x00'a"), "b'\\x00\\'a'");
         assert_eq!(join("/", "x"), "/x");
         assert_eq!(join("/lib", "x"), "/lib/x");
+    }
+
+    #[test]
+    fn hidden_names_below_the_folder_only() {
+        assert!(hidden("/app", "/app/.env"));
+        assert!(hidden("/app", "/app/.git/config"));
+        assert!(hidden("/", "/.cache/x"));
+        assert!(!hidden("/app", "/app/lib/x.py"));
+        assert!(!hidden("/.config", "/.config/app.json"));
+        assert!(!hidden("/app", "/app/x.tmp"));
     }
 }

@@ -145,10 +145,13 @@ pub fn document() -> Value {
             }},
             "Entry": {"type": "object", "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "dir": {"type": "boolean"}, "size": {"type": "integer"}}},
             "Written": {"type": "object", "properties": {"size": {"type": "integer"}, "sha256": {"type": "string"}}},
+            "SyncFile": {"type": "object", "properties": {"path": {"type": "string", "description": "board path"}, "size": {"type": "integer", "description": "bytes"}}},
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
         }}
     });
     // The board management routes (one json! of everything would pass the macro's limit).
+    let files = json!({"type": "array", "items": {"$ref": "#/components/schemas/SyncFile"}});
+    let paths = json!({"type": "array", "items": {"type": "string"}});
     let more = json!({
             "/api/boards/{id}": {
                 "delete": {"summary": "forget a board, closing its connection", "parameters": [id.clone()], "responses": {"204": {"description": "forgotten"}, "409": refused.clone()}}
@@ -163,7 +166,18 @@ pub fn document() -> Value {
                 "get": {"summary": "every mounted filesystem with its size, used and free bytes", "parameters": [id.clone()], "responses": {"200": ok_json("mounts", json!({"type": "array", "items": {"type": "object", "properties": {"mount": {"type": "string"}, "size": {"type": "integer"}, "used": {"type": "integer"}, "free": {"type": "integer"}}}}))}}
             },
             "/api/boards/{id}/sync": {
-                "post": {"summary": "send a workspace folder to a board folder: only the files whose SHA-256 differs", "parameters": [id.clone()], "requestBody": json_body(json!({"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"200": ok_json("what was sent", json!({"type": "object", "properties": {"sent": {"type": "array", "items": {"type": "string"}}, "unchanged": {"type": "array", "items": {"type": "string"}}}})), "400": refused.clone()}}
+                "post": {
+                    "summary": "send a workspace folder (from, '' for all of it) to a board folder (to, default /): only the files whose SHA-256 differs, each written atomically; with dry_run, nothing is written and the answer says what would be. Hidden names (starting with '.') are left out on both sides",
+                    "parameters": [id.clone()],
+                    "requestBody": json_body(json!({"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}, "dry_run": {"type": "boolean", "default": false}}})),
+                    "responses": {
+                        "200": ok_json("dry run: new (not on the board), changed (other bytes there), unchanged, only_on_board (under to on the board, not in the folder), each [{path, size}]; sync: sent and unchanged as lists of paths, with new, changed and only_on_board as in a dry run", json!({"oneOf": [
+                            {"type": "object", "properties": {"dry_run": {"const": true}, "new": files.clone(), "changed": files.clone(), "unchanged": files.clone(), "only_on_board": files.clone()}},
+                            {"type": "object", "properties": {"dry_run": {"const": false}, "sent": paths.clone(), "unchanged": paths.clone(), "new": files.clone(), "changed": files.clone(), "only_on_board": files.clone()}}
+                        ]})),
+                        "400": refused.clone()
+                    }
+                }
             },
             "/api/boards/{id}/fs/stat": {
                 "get": {"summary": "os.stat of a board path", "parameters": [id.clone(), path_q.clone()], "responses": {"200": ok_json("its kind, size and time", json!({"type": "object", "properties": {"path": {"type": "string"}, "dir": {"type": "boolean"}, "size": {"type": "integer"}, "mtime": {"type": "integer"}}})), "404": refused.clone()}}

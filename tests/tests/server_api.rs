@@ -1350,6 +1350,95 @@ fn every_board_endpoint(server: &Server, id: &str, fs: &std::path::Path) {
     );
 }
 
+/// A sync's dry run says which files are new, changed, unchanged and only on the board,
+/// and writes nothing; the sync then sends the new and changed files, and says the same.
+#[test]
+fn sync_dry_run_previews_and_writes_nothing() {
+    let server = Server::start();
+    let app = server.workspace.join("app");
+    std::fs::create_dir_all(app.join("lib")).unwrap();
+    std::fs::write(app.join("same.py"), "same\n").unwrap();
+    std::fs::write(app.join("old.py"), "new bytes\n").unwrap();
+    std::fs::write(app.join("lib/new.py"), "print(1)\n").unwrap();
+    std::fs::write(app.join(".hidden"), "never sent").unwrap();
+    let board = server.board_fs.join("app");
+    std::fs::create_dir_all(board.join("sub")).unwrap();
+    std::fs::write(board.join("same.py"), "same\n").unwrap();
+    std::fs::write(board.join("old.py"), "old\n").unwrap();
+    std::fs::write(board.join("extra.txt"), "extra!").unwrap();
+    std::fs::write(board.join("sub/deep.bin"), "abc").unwrap();
+    std::fs::write(board.join(".cache"), "hidden on the board").unwrap();
+
+    let sync = |body: Value| {
+        let (status, out) =
+            server.request("POST", "/api/boards/virtual/sync", Some(&body.to_string()));
+        assert_eq!(status, 200, "{out}");
+        out
+    };
+    let listing = || {
+        server.request(
+            "GET",
+            "/api/boards/virtual/fs?path=/app&recursive=true",
+            None,
+        )
+    };
+    let only_on_board = json!([
+        {"path": "/app/extra.txt", "size": 6},
+        {"path": "/app/sub/deep.bin", "size": 3},
+    ]);
+    let before = listing();
+    let preview = sync(json!({"from": "app", "to": "/app", "dry_run": true}));
+    assert_eq!(
+        preview,
+        json!({
+            "dry_run": true,
+            "new": [{"path": "/app/lib/new.py", "size": 9}],
+            "changed": [{"path": "/app/old.py", "size": 10}],
+            "unchanged": [{"path": "/app/same.py", "size": 5}],
+            "only_on_board": only_on_board,
+        })
+    );
+    assert_eq!(listing(), before, "a dry run writes nothing");
+    let (_, old) =
+        server.request_bytes("GET", "/api/boards/virtual/fs/file?path=/app/old.py", None);
+    assert_eq!(old, b"old\n");
+    // A folder the board doesn't have: everything is new.
+    let preview = sync(json!({"from": "app", "to": "/elsewhere", "dry_run": true}));
+    assert_eq!(preview["new"].as_array().unwrap().len(), 3, "{preview}");
+    assert_eq!(preview["only_on_board"], json!([]), "{preview}");
+    assert!(!server.board_fs.join("elsewhere").exists());
+
+    let done = sync(json!({"from": "app", "to": "/app"}));
+    assert_eq!(
+        done,
+        json!({
+            "dry_run": false,
+            "sent": ["/app/lib/new.py", "/app/old.py"],
+            "unchanged": ["/app/same.py"],
+            "new": [{"path": "/app/lib/new.py", "size": 9}],
+            "changed": [{"path": "/app/old.py", "size": 10}],
+            "only_on_board": only_on_board,
+        })
+    );
+    for (path, want) in [
+        ("/app/old.py", &b"new bytes\n"[..]),
+        ("/app/lib/new.py", b"print(1)\n"),
+    ] {
+        let (status, got) = server.request_bytes(
+            "GET",
+            &format!("/api/boards/virtual/fs/file?path={path}"),
+            None,
+        );
+        assert_eq!((status, got.as_slice()), (200, want), "{path}");
+    }
+    assert!(!board.join(".hidden").exists());
+    let again = sync(json!({"from": "app", "to": "/app", "dry_run": true}));
+    assert_eq!(again["new"], json!([]), "{again}");
+    assert_eq!(again["changed"], json!([]), "{again}");
+    assert_eq!(again["unchanged"].as_array().unwrap().len(), 3, "{again}");
+    assert_eq!(again["only_on_board"], only_on_board, "{again}");
+}
+
 /// Every board endpoint over each kind of link a board is reached by: a serial line (a real
 /// pseudo-terminal), a TCP port (`socket://`), and a WebREPL (`ws://`, with its password).
 /// Then each board is forgotten.

@@ -10,6 +10,9 @@
 //! - `GET  /api/boards/{id}/fs/file?path=P` → the bytes; `PUT` the bytes → `{"size", "sha256"}`
 //! - `DELETE /api/boards/{id}/fs?path=P[&recursive=true]`
 //! - `POST /api/boards/{id}/fs/mkdir` `{"path"}`; `POST /api/boards/{id}/fs/rename` `{"from", "to"}`
+//! - `POST /api/boards/{id}/cancel`: stop the running transfer (409 `cancelled` for it)
+//!
+//! (`openapi.rs` lists them all.)
 
 use std::sync::Arc;
 
@@ -24,9 +27,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::boards::{BoardHandle, BoardKind, FileAnswer, FileOp};
+use crate::boards::{BoardHandle, BoardKind, Event, FileAnswer, FileOp};
 use crate::device::{ExecOutput, PyException};
 use crate::error::AppError;
+use crate::files::TransferState;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
@@ -59,6 +63,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/boards/{id}/reset", post(reset))
         .route("/boards/{id}/info", get(info))
         .route("/boards/{id}/interrupt", post(interrupt))
+        .route("/boards/{id}/cancel", post(cancel))
         .route("/boards/{id}/fs/mkdir", post(make_dir))
         .route("/boards/{id}/fs/rename", post(rename_file))
         .fallback(not_found)
@@ -820,24 +825,69 @@ fn failure(kind: &str, message: String) -> PyError {
     }
 }
 
+/// A transfer's progress as `/api/events` tells it.
+#[derive(Debug, Serialize)]
+pub struct TransferEvent<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub board: &'a str,
+    pub path: &'a str,
+    pub done: u64,
+    pub total: u64,
+    /// `running`, `done`, `cancelled` or `failed`.
+    pub state: &'static str,
+}
+
+/// An event as its WebSocket message.
+fn event_message(event: &Event) -> Message {
+    let text = match event {
+        Event::BoardsChanged => r#"{"type":"boards_changed"}"#.to_string(),
+        Event::Transfer(t) => serde_json::to_string(&TransferEvent {
+            kind: "transfer",
+            board: &t.board,
+            path: &t.path,
+            done: t.done,
+            total: t.total,
+            state: match t.state {
+                TransferState::Running => "running",
+                TransferState::Done => "done",
+                TransferState::Cancelled => "cancelled",
+                TransferState::Failed => "failed",
+            },
+        })
+        .expect("a transfer event serialises"),
+    };
+    Message::Text(text.into())
+}
+
 /// `GET /api/events` (WebSocket): `{"type": "boards_changed"}` when the list of boards or a
-/// board's connection changes (and once at the start), for the page to fetch
-/// `GET /api/boards` again.
+/// board's connection changes (and once at the start, and whenever the page fell behind),
+/// for the page to fetch `GET /api/boards` again; `{"type": "transfer", "board", "path",
+/// "done", "total", "state"}` while a file is written to a board (at most ten a second
+/// while `running`, then one `done`, `cancelled` or `failed`).
 async fn events(
     State(state): State<Arc<AppState>>,
     ws: WebSocketUpgrade,
 ) -> axum::response::Response {
     let mut changes = state.boards.subscribe();
     ws.on_upgrade(move |mut socket| async move {
-        let changed = || Message::Text(r#"{"type":"boards_changed"}"#.into());
-        if socket.send(changed()).await.is_err() {
+        if socket
+            .send(event_message(&Event::BoardsChanged))
+            .await
+            .is_err()
+        {
             return;
         }
         loop {
             tokio::select! {
                 change = changes.recv() => match change {
-                    Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        if socket.send(changed()).await.is_err() {
+                    Ok(event) => {
+                        if socket.send(event_message(&event)).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if socket.send(event_message(&Event::BoardsChanged)).await.is_err() {
                             break;
                         }
                     }
@@ -858,6 +908,18 @@ async fn interrupt(
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
     board(&state, id)?.interrupt();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/boards/{id}/cancel`: cancels the transfer running on the board (a file
+/// write or a sync) without waiting for the queue. It stops before its next chunk or file,
+/// removes its temporary file and keeps the old file; its request answers 409 `cancelled`.
+/// With nothing running, nothing happens. 204 either way.
+async fn cancel(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    board(&state, id)?.cancel();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,21 +4,32 @@
 //! terminal WebSocket and the file manager) holds a cheap, cloneable [`BoardHandle`] and sends
 //! the task a [`Command`] with a oneshot channel for the reply. The task runs commands one at a
 //! time, so two operations never interleave on one serial line.
+//!
+//! Two things bypass the queue: an interrupt (a `Notify` that the running operation's reads
+//! wait on) and a cancel (a flag that the running transfer checks between chunks). While a
+//! write runs, the task publishes its progress as [`Event::Transfer`] on the registry's
+//! channel, beside [`Event::BoardsChanged`].
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep};
 
 use crate::device::{DeviceError, ExecOutput, RawRepl, Timeouts};
-use crate::files::{Entry, FileError, Mount, Stat, Synced, Written};
+use crate::files::{Entry, FileError, Mount, Stat, Synced, TransferState, Watch, Written};
 use crate::transport::{BoxTransport, Endpoint, Transport};
 
 /// How many commands may wait for a busy board before senders wait too.
 const QUEUE_DEPTH: usize = 16;
+/// How many events may wait for a slow `/api/events` page (one that falls further behind
+/// is told the boards changed, and reads the list again).
+const EVENTS_DEPTH: usize = 256;
+/// A transfer's progress is published at most this often (its end always).
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// How many pieces of terminal output may wait for a slow page. The board's task never
 /// waits for the page (that would stall every operation behind one stalled browser): a page
 /// that falls this far behind loses its terminal session and opens a new one.
@@ -205,6 +216,33 @@ pub enum FileAnswer {
     Done,
 }
 
+/// What the registry announces (`/api/events`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The list of boards, or a board's connection, changed.
+    BoardsChanged,
+    /// A write to a board went on, or ended.
+    Transfer(Transfer),
+}
+
+/// How far a write to a board has got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// The board's id.
+    pub board: String,
+    /// The file's board path.
+    pub path: String,
+    /// Bytes on the board so far.
+    pub done: u64,
+    /// Bytes in all.
+    pub total: u64,
+    pub state: TransferState,
+}
+
+/// The flag of the transfer running on a board, if one runs (shared by the handle, which
+/// raises it, and the task, which installs it and checks it).
+type CancelSlot = Arc<Mutex<Option<Arc<AtomicBool>>>>;
+
 /// Why a request to a board failed.
 #[derive(Debug)]
 pub enum BoardError {
@@ -231,6 +269,9 @@ pub struct BoardHandle {
     info: Arc<BoardInfo>,
     commands: mpsc::Sender<Command>,
     interrupt: Arc<tokio::sync::Notify>,
+    cancel: CancelSlot,
+    /// Where the task publishes transfers: the registry's channel, once the board is in one.
+    events: Arc<OnceLock<broadcast::Sender<Event>>>,
     /// Whether the task holds an open connection now (it opens one when an operation needs
     /// it, and drops it when it is lost or on request).
     connected: watch::Receiver<bool>,
@@ -247,6 +288,8 @@ impl BoardHandle {
     ) -> BoardHandle {
         let (commands, queue) = mpsc::channel(QUEUE_DEPTH);
         let interrupt = Arc::new(tokio::sync::Notify::new());
+        let cancel = CancelSlot::default();
+        let events = Arc::new(OnceLock::new());
         let (connected_tx, connected) = watch::channel(connection.is_some());
         let repl =
             connection.map(|io| RawRepl::with_interrupter(io, timeouts.clone(), interrupt.clone()));
@@ -256,6 +299,8 @@ impl BoardHandle {
             resets_by_lines: info.resets_by_lines(),
             timeouts,
             interrupt: interrupt.clone(),
+            cancel: cancel.clone(),
+            events: events.clone(),
             connected: connected_tx,
             repl,
             terminal: None,
@@ -266,6 +311,8 @@ impl BoardHandle {
             info: Arc::new(info),
             commands,
             interrupt,
+            cancel,
+            events,
             connected,
         }
     }
@@ -353,6 +400,19 @@ impl BoardHandle {
         self.interrupt.notify_waiters();
     }
 
+    /// Cancels the transfer running now (a file write, or a sync), without waiting for the
+    /// queue: it stops before its next chunk or file. True if one was running; with none,
+    /// nothing happens (a transfer that starts later isn't affected).
+    pub fn cancel(&self) -> bool {
+        match &*self.cancel.lock().expect("cancel slot") {
+            Some(flag) => {
+                flag.store(true, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Soft reset (the raw REPL's Ctrl-D) or hard reset (the DTR/RTS lines of an ESP32
     /// board's auto-reset circuit, else `machine.reset()`).
     pub async fn reset(&self, hard: bool) -> Result<(), BoardError> {
@@ -398,6 +458,8 @@ struct BoardTask {
     resets_by_lines: bool,
     timeouts: Timeouts,
     interrupt: Arc<tokio::sync::Notify>,
+    cancel: CancelSlot,
+    events: Arc<OnceLock<broadcast::Sender<Event>>>,
     connected: watch::Sender<bool>,
     /// The open connection, if any.
     repl: Option<RawRepl<BoxTransport>>,
@@ -562,12 +624,31 @@ impl BoardTask {
                 let _ = reply.send(result);
             }
             Command::File { op, reply } => {
+                // A transfer can be cancelled while it runs (and only then).
+                let flag = Arc::new(AtomicBool::new(false));
+                let transfer = matches!(op, FileOp::Write { .. } | FileOp::Sync { .. });
+                if transfer {
+                    *self.cancel.lock().expect("cancel slot") = Some(flag.clone());
+                }
+                let mut publisher = Publisher {
+                    board: self.id.clone(),
+                    events: self.events.get().cloned(),
+                    cancel: flag,
+                    last: None,
+                };
                 let result = match self.connection().await {
-                    Ok(repl) => run_file_op(repl, op).await,
+                    Ok(repl) => run_file_op(repl, op, &mut publisher).await,
                     Err(e) => Err(FileError::Device(e)),
                 };
+                if transfer {
+                    *self.cancel.lock().expect("cancel slot") = None;
+                }
                 let device = match &result {
                     Err(FileError::Device(e)) => Some(e),
+                    Err(FileError::Cancelled) => {
+                        tracing::info!(board = %self.id, "transfer cancelled on request");
+                        None
+                    }
                     Err(e) => {
                         tracing::warn!(board = %self.id, "file operation failed: {e}");
                         None
@@ -646,16 +727,56 @@ impl BoardTask {
     }
 }
 
+/// Publishes a board's transfers as [`Event::Transfer`], at most every [`PROGRESS_EVERY`]
+/// while one runs, and says whether the transfer was cancelled.
+struct Publisher {
+    board: String,
+    events: Option<broadcast::Sender<Event>>,
+    cancel: Arc<AtomicBool>,
+    /// The path and time of the last progress published.
+    last: Option<(String, Instant)>,
+}
+
+impl Watch for Publisher {
+    fn report(&mut self, path: &str, done: u64, total: u64, state: TransferState) {
+        if state == TransferState::Running {
+            if let Some((last, at)) = &self.last
+                && last == path
+                && at.elapsed() < PROGRESS_EVERY
+            {
+                return;
+            }
+            self.last = Some((path.to_string(), Instant::now()));
+        }
+        if let Some(events) = &self.events {
+            let _ = events.send(Event::Transfer(Transfer {
+                board: self.board.clone(),
+                path: path.to_string(),
+                done,
+                total,
+                state,
+            }));
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+}
+
 async fn run_file_op(
     repl: &mut RawRepl<BoxTransport>,
     op: FileOp,
+    watch: &mut dyn Watch,
 ) -> Result<FileAnswer, FileError> {
     Ok(match op {
         FileOp::List { path, recursive } => {
             FileAnswer::Entries(repl.list_dir(&path, recursive).await?)
         }
         FileOp::Read { path } => FileAnswer::Data(repl.read_file(&path).await?),
-        FileOp::Write { path, data } => FileAnswer::Written(repl.write_file(&path, &data).await?),
+        FileOp::Write { path, data } => {
+            FileAnswer::Written(repl.write_file(&path, &data, watch).await?)
+        }
         FileOp::Remove { path, recursive } => {
             repl.remove(&path, recursive).await?;
             FileAnswer::Done
@@ -674,22 +795,23 @@ async fn run_file_op(
             dir,
             files,
             dry_run,
-        } => FileAnswer::Synced(repl.sync(&dir, files, dry_run).await?),
+        } => FileAnswer::Synced(repl.sync(&dir, files, dry_run, watch).await?),
     })
 }
 
 /// Every board the server knows, by id.
 pub struct Boards {
     boards: RwLock<BTreeMap<String, BoardHandle>>,
-    /// Rung whenever the list or a board's connection changes (`/api/events`).
-    changes: tokio::sync::broadcast::Sender<()>,
+    /// What `/api/events` tells: the list or a board's connection changed, a transfer's
+    /// progress.
+    changes: broadcast::Sender<Event>,
 }
 
 impl Default for Boards {
     fn default() -> Self {
         Boards {
             boards: RwLock::default(),
-            changes: tokio::sync::broadcast::channel(16).0,
+            changes: broadcast::channel(EVENTS_DEPTH).0,
         }
     }
 }
@@ -702,20 +824,22 @@ impl Boards {
     /// Adds a board, replacing any board with the same id.
     pub fn insert(&self, board: BoardHandle) {
         let id = board.info().id.clone();
+        // The board's task publishes its transfers here.
+        let _ = board.events.set(self.changes.clone());
         // A board's connection opening or closing is a change too (until its task ends).
         let mut connected = board.connected.clone();
         let changes = self.changes.clone();
         tokio::spawn(async move {
             while connected.changed().await.is_ok() {
-                let _ = changes.send(());
+                let _ = changes.send(Event::BoardsChanged);
             }
-            let _ = changes.send(());
+            let _ = changes.send(Event::BoardsChanged);
         });
         self.boards
             .write()
             .expect("board registry lock")
             .insert(id, board);
-        let _ = self.changes.send(());
+        let _ = self.changes.send(Event::BoardsChanged);
     }
 
     /// Forgets a board: its task ends (closing its connection) once the operations that
@@ -723,13 +847,14 @@ impl Boards {
     pub fn remove(&self, id: &str) -> Option<BoardHandle> {
         let removed = self.boards.write().expect("board registry lock").remove(id);
         if removed.is_some() {
-            let _ = self.changes.send(());
+            let _ = self.changes.send(Event::BoardsChanged);
         }
         removed
     }
 
-    /// Changes to come: a message each time the board list (or a connection) changes.
-    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<()> {
+    /// Events to come: each time the board list (or a connection) changes, and the
+    /// progress of every board's transfers.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.changes.subscribe()
     }
 
@@ -877,6 +1002,45 @@ mod tests {
         let mut sent = vec![0u8; 3];
         line.read_exact(&mut sent).await.unwrap();
         assert_eq!(sent, b"\r\x03\x03");
+    }
+
+    /// Progress goes out at most every [`PROGRESS_EVERY`] per transfer, a new file's start
+    /// and every end at once.
+    #[tokio::test]
+    async fn progress_is_published_at_most_ten_times_a_second() {
+        let (events, mut heard) = broadcast::channel(64);
+        let mut publisher = Publisher {
+            board: "b".to_string(),
+            events: Some(events),
+            cancel: Arc::default(),
+            last: None,
+        };
+        let running = TransferState::Running;
+        for done in 0..50 {
+            publisher.report("/a", done, 100, running);
+        }
+        sleep(PROGRESS_EVERY + Duration::from_millis(10)).await;
+        publisher.report("/a", 60, 100, running);
+        publisher.report("/a", 70, 100, running);
+        publisher.report("/a", 100, 100, TransferState::Done);
+        publisher.report("/b", 0, 5, running);
+        publisher.report("/b", 5, 5, TransferState::Failed);
+        let mut got = Vec::new();
+        while let Ok(Event::Transfer(t)) = heard.try_recv() {
+            got.push((t.path, t.done, t.state));
+        }
+        let want = [
+            ("/a", 0, running),
+            ("/a", 60, running),
+            ("/a", 100, TransferState::Done),
+            ("/b", 0, running),
+            ("/b", 5, TransferState::Failed),
+        ]
+        .map(|(p, d, s)| (p.to_string(), d, s));
+        assert_eq!(got, want);
+        assert!(!publisher.cancelled());
+        publisher.cancel.store(true, Ordering::SeqCst);
+        assert!(publisher.cancelled());
     }
 
     #[test]

@@ -68,6 +68,8 @@ impl AppError {
                 (StatusCode::SERVICE_UNAVAILABLE, "board_disconnected")
             }
             AppError::Board(BoardError::Device(e)) => device_status(e),
+            // The page asked for it: a conflict with the request the transfer served.
+            AppError::File(FileError::Cancelled) => (StatusCode::CONFLICT, "cancelled"),
             AppError::File(FileError::Device(e)) => device_status(e),
             AppError::File(e @ FileError::Board(_)) => match e.errno() {
                 Some("ENOENT") => (StatusCode::NOT_FOUND, "no_such_file"),

@@ -11,6 +11,10 @@
 //!
 //! Every operation is one raw-REPL session: the REPL is entered once, the operation's
 //! execs run, and the board goes back to the friendly REPL (or is recovered on failure).
+//!
+//! A write tells a [`Watch`] how far it has got after each chunk, and asks it between
+//! chunks (and a sync between files) whether to stop: a cancelled write removes its
+//! temporary file and leaves the old file as it was.
 
 use std::fmt;
 
@@ -82,9 +86,32 @@ pub struct Synced {
     pub sent: Vec<String>,
 }
 
+/// Where a write to a board stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferState {
+    Running,
+    /// Written, verified and in place.
+    Done,
+    /// Stopped on request; the old file is kept.
+    Cancelled,
+    /// Stopped by an error; the old file is kept.
+    Failed,
+}
+
+/// Follows the writes of an operation: told how far each has got, asked whether to stop.
+pub trait Watch: Send {
+    /// `done` of the `total` bytes of `path` are on the board (in its temporary file until
+    /// the state is [`TransferState::Done`]).
+    fn report(&mut self, path: &str, done: u64, total: u64, state: TransferState);
+    /// Whether the writes should stop (asked between chunks, and between a sync's files).
+    fn cancelled(&self) -> bool;
+}
+
 /// Why a file operation failed.
 #[derive(Debug)]
 pub enum FileError {
+    /// The write was cancelled ([`Watch::cancelled`]); the old file is kept.
+    Cancelled,
     /// The connection or the protocol failed.
     Device(DeviceError),
     /// The board raised an exception: `OSError: [Errno 2] ENOENT` and the like.
@@ -130,6 +157,10 @@ impl FileError {
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            FileError::Cancelled => write!(
+                f,
+                "the transfer was cancelled; the file on the board is as it was before"
+            ),
             FileError::Device(e) => write!(f, "{e}"),
             FileError::Board(e) => write!(f, "{}: {}", e.kind, e.message),
             FileError::Verify { expected, found } => write!(
@@ -316,6 +347,14 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// A write under way: where its bytes are counted and who hears of them.
+struct Progress<'a> {
+    path: &'a str,
+    done: &'a mut u64,
+    total: u64,
+    watch: &'a mut dyn Watch,
+}
+
 /// The output of an exec, or the board's exception as an error.
 fn ok(output: ExecOutput) -> Result<String, FileError> {
     match output.exception {
@@ -357,6 +396,11 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             Ok(r) => {
                 self.exit_raw().await?;
                 Ok(r)
+            }
+            // Stopped between two execs: the board is at the raw prompt, nothing to recover.
+            Err(FileError::Cancelled) => {
+                self.exit_raw().await?;
+                Err(FileError::Cancelled)
             }
             Err(e) => {
                 if !matches!(&e, FileError::Device(d) if d.is_disconnect()) {
@@ -469,33 +513,71 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
     }
 
     /// Write `data` to `path` atomically: to `PATH.tmp` first, verified, then renamed over
-    /// `path`. On any failure the temporary file is removed (best effort) and the old file
-    /// is left as it was.
-    pub async fn write_file(&mut self, path: &str, data: &[u8]) -> Result<Written, FileError> {
+    /// `path`. On any failure, or when `watch` cancels it, the temporary file is removed
+    /// (best effort) and the old file is left as it was. `watch` hears of the start, of each
+    /// chunk, and of the end.
+    pub async fn write_file(
+        &mut self,
+        path: &str,
+        data: &[u8],
+        watch: &mut dyn Watch,
+    ) -> Result<Written, FileError> {
         let tmp = format!("{path}.tmp");
         let expected = sha256_hex(data);
-        self.session(async |repl| {
-            let written = repl.write_verified(&tmp, data, &expected).await;
-            let written = match written {
-                Ok(w) => w,
-                Err(e) => {
-                    let _ = repl
-                        .run(&format!("import os\ntry:\n os.remove({})\nexcept OSError:\n pass\n", py_str(&tmp)))
-                        .await;
-                    return Err(e);
-                }
-            };
-            // Over the old file: rename replaces it where the filesystem can; where it
-            // can't (FAT), the old file goes just before.
-            repl.run(&format!(
-                "import os\ntry:\n os.rename({t}, {p})\nexcept OSError:\n os.remove({p})\n os.rename({t}, {p})\n",
-                t = py_str(&tmp),
-                p = py_str(path)
-            ))
-            .await?;
-            Ok(written)
-        })
-        .await
+        let total = data.len() as u64;
+        let mut done = 0;
+        watch.report(path, 0, total, TransferState::Running);
+        let result = self
+            .session(async |repl| {
+                let progress = Progress {
+                    path,
+                    done: &mut done,
+                    total,
+                    watch: &mut *watch,
+                };
+                repl.write_in_place(path, &tmp, data, &expected, progress)
+                    .await
+            })
+            .await;
+        let state = match &result {
+            Ok(_) => TransferState::Done,
+            Err(FileError::Cancelled) => TransferState::Cancelled,
+            Err(_) => TransferState::Failed,
+        };
+        watch.report(path, done, total, state);
+        result
+    }
+
+    /// [`RawRepl::write_file`]'s execs, in this raw-REPL session.
+    async fn write_in_place(
+        &mut self,
+        path: &str,
+        tmp: &str,
+        data: &[u8],
+        expected: &str,
+        progress: Progress<'_>,
+    ) -> Result<Written, FileError> {
+        let written = match self.write_verified(tmp, data, expected, progress).await {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = self
+                    .run(&format!(
+                        "import os\ntry:\n os.remove({})\nexcept OSError:\n pass\n",
+                        py_str(tmp)
+                    ))
+                    .await;
+                return Err(e);
+            }
+        };
+        // Over the old file: rename replaces it where the filesystem can; where it can't
+        // (FAT), the old file goes just before.
+        self.run(&format!(
+            "import os\ntry:\n os.rename({t}, {p})\nexcept OSError:\n os.remove({p})\n os.rename({t}, {p})\n",
+            t = py_str(tmp),
+            p = py_str(path)
+        ))
+        .await?;
+        Ok(written)
     }
 
     async fn write_verified(
@@ -503,6 +585,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         tmp: &str,
         data: &[u8],
         expected: &str,
+        progress: Progress<'_>,
     ) -> Result<Written, FileError> {
         let has_binascii = self
             .run(&format!(
@@ -514,6 +597,10 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             .trim()
             == "True";
         for chunk in data.chunks(WRITE_CHUNK) {
+            if progress.watch.cancelled() {
+                let _ = self.run("f.close()\n").await;
+                return Err(FileError::Cancelled);
+            }
             let code = if has_binascii {
                 format!("w(d('{}'))\n", base64_encode(chunk))
             } else {
@@ -527,6 +614,13 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
                 let _ = self.run("f.close()\n").await;
                 return Err(e);
             }
+            *progress.done += chunk.len() as u64;
+            progress.watch.report(
+                progress.path,
+                *progress.done,
+                progress.total,
+                TransferState::Running,
+            );
         }
         self.run("f.close()\n").await?;
         let found = self.board_sha256(tmp).await?;
@@ -669,11 +763,14 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
     /// lists what is under `dir` on the board besides, in one raw-REPL session. Then, unless
     /// `dry_run`, writes each file that is new or changed, making the directories it needs;
     /// each write is atomic and verified as [`RawRepl::write_file`]'s.
+    /// A cancel ([`Watch::cancelled`]) stops it before its next file, or between two chunks
+    /// of the file being written.
     pub async fn sync(
         &mut self,
         dir: &str,
         files: Vec<(String, Vec<u8>)>,
         dry_run: bool,
+        watch: &mut dyn Watch,
     ) -> Result<Synced, FileError> {
         let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         let (theirs, on_board) = self
@@ -719,6 +816,9 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         }
         let mut made = std::collections::BTreeSet::new();
         for (path, data) in to_send {
+            if watch.cancelled() {
+                return Err(FileError::Cancelled);
+            }
             let dirs: Vec<&str> = path
                 .match_indices('/')
                 .map(|(i, _)| &path[..i])
@@ -734,7 +834,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
                     .await?;
                 made.extend(dirs.iter().map(|d| d.to_string()));
             }
-            self.write_file(path, data).await?;
+            self.write_file(path, data, watch).await?;
             synced.sent.push(path.clone());
         }
         Ok(synced)

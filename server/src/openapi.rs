@@ -75,6 +75,9 @@ pub fn document() -> Value {
             "/api/boards/{id}/interrupt": {
                 "post": {"summary": "Ctrl-C to what runs now", "parameters": [id.clone()], "responses": {"204": {"description": "sent"}}}
             },
+            "/api/boards/{id}/cancel": {
+                "post": {"summary": "cancel the transfer running on the board (a file write or a sync), past the board's queue: it stops before its next chunk or file, and its request answers 409 with error code cancelled; with nothing running, nothing happens", "parameters": [id.clone()], "responses": {"204": {"description": "asked (or nothing to cancel)"}, "404": refused.clone()}}
+            },
             "/api/boards/{id}/reset": {
                 "post": {
                     "summary": "soft or hard reset",
@@ -98,7 +101,7 @@ pub fn document() -> Value {
             },
             "/api/boards/{id}/fs/file": {
                 "get": {"summary": "read a board file", "parameters": [id.clone(), path_q.clone()], "responses": {"200": ok_bytes(), "404": refused.clone()}},
-                "put": {"summary": "write a board file (atomic, verified by SHA-256)", "parameters": [id.clone(), path_q.clone()], "requestBody": bytes_body(), "responses": {"200": ok_json("what was written", written.clone()), "413": refused.clone()}}
+                "put": {"summary": "write a board file (atomic, verified by SHA-256); its progress goes out on /api/events as transfer events", "parameters": [id.clone(), path_q.clone()], "requestBody": bytes_body(), "responses": {"200": ok_json("what was written", written.clone()), "409": error_response("cancelled (POST …/cancel): the temporary file is removed and the old file kept"), "413": refused.clone()}}
             },
             "/api/boards/{id}/fs/mkdir": {
                 "post": {"summary": "make a board folder", "parameters": [id.clone()], "requestBody": json_body(json!({"type": "object", "required": ["path"], "properties": {"path": {"type": "string"}}})), "responses": {"201": {"description": "made"}, "409": refused.clone()}}
@@ -124,7 +127,7 @@ pub fn document() -> Value {
                 "get": {"summary": "serial ports that could be boards, with USB identity and a recognisable name (nothing is opened)", "responses": {"200": ok_json("ports", json!({"type": "array", "items": {"type": "object", "properties": {"port": {"type": "string"}, "name": {"type": "string"}, "usb": {"type": ["object", "null"]}}}}))}}
             },
             "/api/events": {
-                "get": {"summary": "WebSocket: {\"type\": \"boards_changed\"} when the boards or their connections change", "responses": {"101": {"description": "switching to WebSocket"}}}
+                "get": {"summary": "WebSocket: {\"type\": \"boards_changed\"} when the boards or their connections change (and first); {\"type\": \"transfer\", \"board\", \"path\", \"done\", \"total\", \"state\"} while a file is written to a board (a PUT or each file of a sync): at most ten a second with state running, then one with done, cancelled or failed", "responses": {"101": {"description": "switching to WebSocket"}}}
             },
             "/api/openapi.json": {
                 "get": {"summary": "this document", "responses": {"200": ok_json("OpenAPI 3.1", json!({"type": "object"}))}}
@@ -145,6 +148,7 @@ pub fn document() -> Value {
             }},
             "Entry": {"type": "object", "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "dir": {"type": "boolean"}, "size": {"type": "integer"}}},
             "Written": {"type": "object", "properties": {"size": {"type": "integer"}, "sha256": {"type": "string"}}},
+            "TransferEvent": {"type": "object", "description": "an /api/events message", "properties": {"type": {"const": "transfer"}, "board": {"type": "string"}, "path": {"type": "string"}, "done": {"type": "integer", "description": "bytes on the board so far"}, "total": {"type": "integer"}, "state": {"enum": ["running", "done", "cancelled", "failed"]}}},
             "SyncFile": {"type": "object", "properties": {"path": {"type": "string", "description": "board path"}, "size": {"type": "integer", "description": "bytes"}}},
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
         }}
@@ -167,7 +171,7 @@ pub fn document() -> Value {
             },
             "/api/boards/{id}/sync": {
                 "post": {
-                    "summary": "send a workspace folder (from, '' for all of it) to a board folder (to, default /): only the files whose SHA-256 differs, each written atomically; with dry_run, nothing is written and the answer says what would be. Hidden names (starting with '.') are left out on both sides",
+                    "summary": "send a workspace folder (from, '' for all of it) to a board folder (to, default /): only the files whose SHA-256 differs, each written atomically; with dry_run, nothing is written and the answer says what would be. Hidden names (starting with '.') are left out on both sides. POST …/cancel stops it before its next file (or between chunks of the one being written): 409 cancelled",
                     "parameters": [id.clone()],
                     "requestBody": json_body(json!({"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}, "dry_run": {"type": "boolean", "default": false}}})),
                     "responses": {
@@ -175,7 +179,8 @@ pub fn document() -> Value {
                             {"type": "object", "properties": {"dry_run": {"const": true}, "new": files.clone(), "changed": files.clone(), "unchanged": files.clone(), "only_on_board": files.clone()}},
                             {"type": "object", "properties": {"dry_run": {"const": false}, "sent": paths.clone(), "unchanged": paths.clone(), "new": files.clone(), "changed": files.clone(), "only_on_board": files.clone()}}
                         ]})),
-                        "400": refused.clone()
+                        "400": refused.clone(),
+                        "409": error_response("cancelled (POST …/cancel); the files sent before it stay, the one being written is kept as it was")
                     }
                 }
             },

@@ -444,6 +444,7 @@ fn an_interrupted_upload_keeps_the_old_file() {
         Some((&old, "application/octet-stream")),
     );
     assert_eq!(status, 200);
+    let mut events = Ws::connect(&server, "/api/events");
     let pid = board_pid(&server);
     let killer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));
@@ -461,6 +462,16 @@ fn an_interrupted_upload_keeps_the_old_file() {
         std::fs::read(server.board_fs.join("keep.txt")).unwrap(),
         old,
         "the old file is intact"
+    );
+    // The transfer's last event says it failed.
+    let mut last = next_transfer(&mut events);
+    while last["state"] == "running" {
+        last = next_transfer(&mut events);
+    }
+    assert_eq!(
+        (last["path"].as_str(), last["state"].as_str()),
+        (Some("/keep.txt"), Some("failed")),
+        "{last}"
     );
 }
 
@@ -908,6 +919,7 @@ fn openapi_describes_every_endpoint() {
         [
             "/api/boards",
             "/api/boards/{id}",
+            "/api/boards/{id}/cancel",
             "/api/boards/{id}/connect",
             "/api/boards/{id}/df",
             "/api/boards/{id}/disconnect",
@@ -1437,6 +1449,118 @@ fn sync_dry_run_previews_and_writes_nothing() {
     assert_eq!(again["changed"], json!([]), "{again}");
     assert_eq!(again["unchanged"].as_array().unwrap().len(), 3, "{again}");
     assert_eq!(again["only_on_board"], only_on_board, "{again}");
+}
+
+/// The next `transfer` message on an events WebSocket (other messages skipped).
+fn next_transfer(ws: &mut Ws) -> Value {
+    loop {
+        let message: Value = serde_json::from_slice(&ws.receive()).expect("a JSON message");
+        if message["type"] == "transfer" {
+            return message;
+        }
+    }
+}
+
+/// A write to a board on a slow line (115200 baud) tells `/api/events` how far it has got,
+/// and stops when cancelled: the PUT answers 409 `cancelled`, the old file is intact byte
+/// for byte and no temporary file is left. A sync cancelled stops before its next file. A
+/// cancel with nothing running does nothing.
+#[test]
+fn transfers_report_progress_and_can_be_cancelled() {
+    let server = Server::start();
+    let board = ExtraBoard::start(&["--tcp", "127.0.0.1:0", "--baud", "115200"], None);
+    let id = add_board(&server, &format!("socket://{}", board.port));
+    let b = format!("/api/boards/{id}");
+    let (status, _) = server.request_raw("POST", &format!("{b}/cancel"), None);
+    assert_eq!(status, 204, "nothing to cancel");
+    let old = b"the old contents\n";
+    let (status, out) = put(&server, &format!("{b}/fs/file?path=/big.bin"), old);
+    assert_eq!(status, 200, "{out}");
+
+    let mut events = Ws::connect(&server, "/api/events");
+    let big = noise(64 * 1024);
+    std::thread::scope(|s| {
+        let upload = s.spawn(|| put(&server, &format!("{b}/fs/file?path=/big.bin"), &big));
+        // Progress as the chunks go out: done grows, of the whole size.
+        let mut done = Vec::new();
+        while done.iter().filter(|&&d| d > 0).count() < 2 {
+            let event = next_transfer(&mut events);
+            assert_eq!(
+                (event["board"].as_str(), event["path"].as_str()),
+                (Some(id.as_str()), Some("/big.bin")),
+                "{event}"
+            );
+            assert_eq!(event["total"], big.len(), "{event}");
+            assert_eq!(event["state"], "running", "{event}");
+            done.push(event["done"].as_u64().unwrap());
+        }
+        assert_eq!(done[0], 0, "the first event starts the transfer: {done:?}");
+        assert!(done.windows(2).all(|w| w[0] < w[1]), "{done:?}");
+        let (status, _) = server.request_raw("POST", &format!("{b}/cancel"), None);
+        assert_eq!(status, 204);
+        let (status, out) = upload.join().unwrap();
+        assert_eq!(
+            (status, out["error"]["code"].as_str()),
+            (409, Some("cancelled")),
+            "{out}"
+        );
+        let mut last = next_transfer(&mut events);
+        while last["state"] == "running" {
+            last = next_transfer(&mut events);
+        }
+        assert_eq!(last["state"], "cancelled", "{last}");
+        assert!(last["done"].as_u64().unwrap() < big.len() as u64, "{last}");
+    });
+    assert_eq!(
+        std::fs::read(board.fs.join("big.bin")).unwrap(),
+        old,
+        "the old file is intact"
+    );
+    let (status, list) = server.request("GET", &format!("{b}/fs?path=/"), None);
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        list,
+        json!([{"name": "big.bin", "path": "/big.bin", "dir": false, "size": old.len()}]),
+        "no temporary file is left"
+    );
+
+    // A sync: cancelled once its first file is in place, it sends no other.
+    let app = server.workspace.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    for name in ["a.bin", "b.bin", "c.bin"] {
+        std::fs::write(app.join(name), noise(8 * 1024)).unwrap();
+    }
+    std::thread::scope(|s| {
+        let sync = s.spawn(|| {
+            server.request(
+                "POST",
+                &format!("{b}/sync"),
+                Some(r#"{"from": "app", "to": "/app"}"#),
+            )
+        });
+        let mut event = next_transfer(&mut events);
+        while event["state"] != "done" {
+            assert_eq!(event["path"], "/app/a.bin", "{event}");
+            event = next_transfer(&mut events);
+        }
+        assert_eq!(event["path"], "/app/a.bin", "{event}");
+        let (status, _) = server.request_raw("POST", &format!("{b}/cancel"), None);
+        assert_eq!(status, 204);
+        let (status, out) = sync.join().unwrap();
+        assert_eq!(
+            (status, out["error"]["code"].as_str()),
+            (409, Some("cancelled")),
+            "{out}"
+        );
+    });
+    let on_board: Vec<String> = std::fs::read_dir(board.fs.join("app"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(on_board, ["a.bin"], "only the first file was sent");
+    // The board goes on as before.
+    let (status, out) = put(&server, &format!("{b}/fs/file?path=/big.bin"), b"new");
+    assert_eq!(status, 200, "{out}");
 }
 
 /// Every board endpoint over each kind of link a board is reached by: a serial line (a real

@@ -1,14 +1,13 @@
 // The IDE in a real browser: the system Chromium, driven by playwright-core, against a server
-// that `cargo xtask test` (tier 8) starts and names in COPPERHEAD_URL. It types a program, runs
-// it in the simulator and on the virtual board, checks the terminal both times, and saves
-// target/screenshots/ide.png; then it stops a program running on the board, and watches a
-// board added and removed through the API come and go in the picker.
+// that `cargo xtask test` starts with a project and a board filesystem made fresh from
+// tests/browser/fixtures, and names in COPPERHEAD_URL. Each journey acts only through what a
+// person sees: roles and accessible names, typing, clicks, drag and drop, keyboard shortcuts.
+// The journeys run in order on one server; each has a fresh browser context (fresh storage).
+// Screenshots of the whole page land in target/screenshots/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // playwright-core is installed in web/node_modules (Node resolves ESM imports by path, not NODE_PATH).
@@ -16,30 +15,62 @@ import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const url = process.env.COPPERHEAD_URL;
+const shots = join(root, 'target', 'screenshots');
+const fixtures = join(root, 'tests', 'browser', 'fixtures');
 const TIMEOUT = 20_000;
+const BOARD = 'virtual';
 
 let browser;
-let page;
 const pageErrors = [];
 
 before(async () => {
   assert.ok(url, 'COPPERHEAD_URL is not set: run this through `cargo xtask test`');
+  mkdirSync(shots, { recursive: true });
+  for (const name of readdirSync(shots)) if (name.startsWith('failed-')) rmSync(join(shots, name));
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 after(async () => {
   await browser?.close();
 });
 
+/**
+ * A test that acts in a fresh context and page at the IDE (`options` as for `openIde`); when it
+ * fails, the page as it was is saved as target/screenshots/failed-<n>.png.
+ */
+function journey(name, options, body) {
+  test(name, { timeout: 150_000 }, async () => {
+    const { context, page } = await openIde(options);
+    try {
+      await body(page);
+    } catch (error) {
+      await page.screenshot({ path: join(shots, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`) }).catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+/** A fresh context and page at the IDE, with its errors collected. */
+async function openIde({ width = 1400, height = 860, colorScheme = 'dark', bypassCSP = false, reducedMotion = 'no-preference' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, acceptDownloads: true, bypassCSP });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const response = await page.goto(url);
+  assert.equal(response?.status(), 200);
+  await page.getByRole('tab', { name: /\.py/ }).first().waitFor();
+  return { context, page };
+}
+
 /** The terminal's visible text, one line per row. */
-function terminalText() {
+function terminalText(page) {
   return page.evaluate(() => {
     const rows = document.querySelector('#terminal .xterm-rows');
     if (!rows) return '';
@@ -47,118 +78,330 @@ function terminalText() {
   });
 }
 
-/** Waits until some terminal line is exactly `line`. */
-async function waitForLine(line) {
-  await page.waitForFunction(
-    (wanted) => {
-      const rows = document.querySelector('#terminal .xterm-rows');
-      return !!rows && Array.from(rows.children).some((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trim() === wanted);
-    },
-    line,
-    { timeout: TIMEOUT },
-  ).catch(async (error) => {
-    throw new Error(`the terminal never showed the line ${JSON.stringify(line)}; it shows:\n${await terminalText()}\n(${error.message})`);
-  });
-}
-
-test('the page loads with its controls', { timeout: 60_000 }, async () => {
-  const response = await page.goto(url);
-  assert.equal(response?.status(), 200);
-  assert.equal(await page.title(), 'Copperhead');
-  await page.getByRole('button', { name: 'Run in simulator', exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Run on board', exact: true }).waitFor();
-  await page.locator('#board-select').waitFor();
-  await page.locator('#terminal .xterm-rows').waitFor();
-});
-
-test('a program runs in the simulator', { timeout: 60_000 }, async () => {
-  const editor = page.locator('#editor .cm-content');
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type('print(6*7)');
-  assert.equal(await editor.evaluate((el) => el.innerText.trim()), 'print(6*7)');
-
-  await page.getByRole('button', { name: 'Run in simulator', exact: true }).click();
-  await waitForLine('42');
-});
-
-test('the same program runs on the virtual board', { timeout: 60_000 }, async () => {
-  await page.getByRole('button', { name: 'Clear terminal' }).click();
-  await page.waitForFunction(() => !/\b42\b/.test(document.querySelector('#terminal .xterm-rows')?.textContent ?? ''));
-
-  const boards = await page.evaluate(async () => (await fetch('/api/boards')).json());
-  const virtual = boards.find((board) => board.kind === 'virtual');
-  assert.ok(virtual, `GET /api/boards lists no virtual board: ${JSON.stringify(boards)}`);
-  await page.locator('#board-select').selectOption(virtual.id);
-
-  const run = page.getByRole('button', { name: 'Run on board', exact: true });
-  await run.click();
-  await waitForLine('42');
-  // The button comes back once the board has answered.
-  await page.waitForFunction(() => !document.querySelector('#run-board')?.disabled);
-
-  mkdirSync(join(root, 'target', 'screenshots'), { recursive: true });
-  await page.screenshot({ path: join(root, 'target', 'screenshots', 'ide.png') });
-});
-
 /** Waits until the terminal's text matches `pattern`. */
-async function waitForText(pattern) {
-  await page.waitForFunction(
-    (source) => new RegExp(source).test(document.querySelector('#terminal .xterm-rows')?.textContent ?? ''),
-    pattern.source,
-    { timeout: TIMEOUT },
-  ).catch(async (error) => {
-    throw new Error(`the terminal never matched ${pattern}; it shows:\n${await terminalText()}\n(${error.message})`);
-  });
+async function waitForTerminal(page, pattern) {
+  await page
+    .waitForFunction(
+      (source) => new RegExp(source, 'm').test(Array.from(document.querySelector('#terminal .xterm-rows')?.children ?? [], (r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n')),
+      pattern.source,
+      { timeout: TIMEOUT },
+    )
+    .catch(async (error) => {
+      throw new Error(`the terminal never matched ${pattern}; it shows:\n${await terminalText(page)}\n(${error.message})`);
+    });
 }
 
-test('a board run streams its output, and Stop interrupts it', { timeout: 60_000 }, async () => {
-  await page.getByRole('button', { name: 'Clear terminal' }).click();
-  const editor = page.locator('#editor .cm-content');
-  await editor.click();
+/** Replaces the editor's text with `text`, as typed (without the editor's auto-indent). */
+async function setEditorText(page, text) {
+  await page.getByRole('textbox', { name: 'Code editor' }).click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type("import time\nprint('tick')\ntime.sleep(60)");
-  await page.getByRole('button', { name: 'Run on board', exact: true }).click();
-  // The line arrives while the program still runs.
-  await waitForLine('tick');
-  assert.equal(await page.locator('#run-board').isDisabled(), true);
-  await page.getByRole('button', { name: 'Stop', exact: true }).click();
-  await waitForText(/KeyboardInterrupt/);
-  await page.waitForFunction(() => !document.querySelector('#run-board')?.disabled);
-  assert.match(await page.getByTestId('status').textContent(), /KeyboardInterrupt/);
-});
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
 
-test('a board that comes and goes shows up in the picker by itself', { timeout: 60_000 }, async () => {
-  const fs = mkdtempSync(join(tmpdir(), 'copperhead-browser-board-'));
-  const board = spawn(join(root, 'target', 'debug', 'copperhead-board'), ['--tcp', '127.0.0.1:0', '--fs', fs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    const addr = await new Promise((resolve, reject) => {
-      board.stdout.once('data', (chunk) => resolve(String(chunk).trim()));
-      board.once('error', reject);
-    });
-    const options = () => page.locator('#board-select option').evaluateAll((all) => all.map((o) => o.value));
-    const added = await page.evaluate(async (port) => {
-      const response = await fetch('/api/boards', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ port }),
-      });
-      return response.json();
-    }, `socket://${addr}`);
-    assert.ok(added.id, JSON.stringify(added));
-    // No click on Refresh: the server's events bring it.
-    await page.waitForFunction((id) => [...document.querySelectorAll('#board-select option')].some((o) => o.value === id), added.id);
-    await page.evaluate(async (id) => fetch(`/api/boards/${id}`, { method: 'DELETE' }), added.id);
-    await page.waitForFunction((id) => ![...document.querySelectorAll('#board-select option')].some((o) => o.value === id), added.id);
-    assert.ok((await options()).includes('virtual'));
-  } finally {
-    board.kill();
-    rmSync(fs, { recursive: true, force: true });
+/** The editor's text, line by line as shown (the test files are short enough to show whole). */
+function editorText(page) {
+  return page.getByRole('textbox', { name: 'Code editor' }).evaluate((el) => Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent).join('\n'));
+}
+
+async function chooseBoard(page, id) {
+  await page.getByRole('combobox', { name: 'Board' }).selectOption(id);
+}
+
+const tree = (page, name) => page.getByRole('tree', { name });
+const item = (page, treeName, name) => tree(page, treeName).getByRole('treeitem', { name, exact: true });
+
+/** Bytes of a board file, read through the API. */
+async function boardFile(page, path) {
+  return page.evaluate(async ([board, p]) => {
+    const response = await fetch(`/api/boards/${board}/fs/file?path=${encodeURIComponent(p)}`);
+    if (!response.ok) throw new Error(`${p}: ${response.status} ${await response.text()}`);
+    return Array.from(new Uint8Array(await response.arrayBuffer()));
+  }, [BOARD, path]);
+}
+
+/** Deterministic "random" bytes, the same in Node and in the page. */
+const PSEUDO_RANDOM = `(n) => { const out = new Uint8Array(n); let x = 2463534242; for (let i = 0; i < n; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out[i] = x & 255; } return out; }`;
+const pseudoRandom = eval(PSEUDO_RANDOM);
+
+journey('the page uses only routes the server documents', {}, async (page) => {
+  const spec = await page.evaluate(async () => (await fetch('/api/openapi.json')).json());
+  const source = readFileSync(join(root, 'web', 'src', 'api.ts'), 'utf8');
+  const routes = [...source.slice(source.indexOf('export const ROUTES'), source.indexOf('] as const')).matchAll(/'(GET|PUT|POST|DELETE) ([^']+)'/g)];
+  assert.ok(routes.length > 15, 'api.ts lists its routes');
+  for (const [, method, path] of routes) {
+    assert.ok(spec.paths[path]?.[method.toLowerCase()], `${method} ${path} is not in /api/openapi.json`);
   }
+  // The page is served compressed, with a content security policy and cross-origin isolation.
+  const headers = await page.evaluate(async () => {
+    const r = await fetch('/');
+    return Object.fromEntries(r.headers.entries());
+  });
+  assert.match(headers['content-security-policy'] ?? '', /default-src 'self'/);
+  assert.equal(headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
 });
 
-test('the page raised no errors', () => {
+journey('journey 1: a program runs in the simulator, and its traceback leads to the line', {}, async (page) => {
+  assert.equal(await page.getByRole('combobox', { name: 'Board' }).inputValue(), 'simulator');
+  await setEditorText(page, 'def divide(x):\n    return 1 / x\n\nprint("before", 6 * 7)\ndivide(0)\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForTerminal(page, /^before 42$/);
+  await waitForTerminal(page, /^ZeroDivisionError: divide by zero$/);
+  // The failing line is marked, and the status says what happened.
+  await page.locator('.cm-error-line[data-error-line="2"]').waitFor();
+  await page.getByRole('status').filter({ hasText: 'ZeroDivisionError' }).waitFor();
+
+  // Move the cursor away, then click the traceback's frame: the cursor goes to line 2.
+  await page.getByText('divide(0)', { exact: true }).click();
+  const frame = page.locator('#terminal .xterm-rows span', { hasText: /File\s"main\.py",\sline\s2\b/ }).first();
+  // Point at the word "File" of the frame, as a person would, then click the link.
+  const box = await frame.boundingBox();
+  await page.mouse.move(box.x + 40, box.y + box.height / 2);
+  await page.waitForTimeout(300);
+  await page.mouse.click(box.x + 40, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector('.cm-activeLine')?.textContent === '    return 1 / x');
+});
+
+journey('journey 2: a project file is saved to the board, runs there and stops; the project syncs', {}, async (page) => {
+  await chooseBoard(page, BOARD);
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+
+  await item(page, 'Project files', 'blink.py').dblclick();
+  await page.getByRole('tab', { name: /^blink\.py, project/ }).waitFor();
+  await page.getByRole('textbox', { name: 'Code editor' }).click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.insertText('print("edited in the page")\n');
+  await page.getByRole('tab', { name: /^blink\.py, project, unsaved/ }).waitFor();
+  const text = await editorText(page);
+
+  await page.getByRole('button', { name: 'Save to board' }).click();
+  const onBoard = item(page, 'Board files', 'blink.py');
+  await onBoard.waitFor();
+  const size = Buffer.byteLength(text);
+  await onBoard.filter({ hasText: `${size} B` }).waitFor();
+  assert.deepEqual(Buffer.from(await boardFile(page, '/blink.py')).toString(), text);
+
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForTerminal(page, /^edited in the page$/);
+  await waitForTerminal(page, /^blink start$/);
+  assert.equal(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled(), true);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await waitForTerminal(page, /KeyboardInterrupt/);
+  await page.getByRole('button', { name: 'Run', exact: true }).and(page.locator(':enabled')).waitFor();
+
+  // Sync: the preview lists exactly what differs, then only that is sent.
+  await page.getByRole('button', { name: 'Sync project…' }).click();
+  const dialog = page.getByRole('dialog', { name: /Sync project to/ });
+  await dialog.waitFor();
+  const listed = async (name) => (await dialog.getByRole('list', { name }).count()) ? (await dialog.getByRole('list', { name }).locator('.sync-path').allTextContents()).sort() : [];
+  assert.deepEqual(await listed('New'), ['/data/config.json', '/lib/helpers.py', '/lib/sub/deep.txt']);
+  assert.deepEqual(await listed('Changed'), ['/blink.py']);
+  assert.deepEqual(await listed('Unchanged'), []);
+  assert.deepEqual(await listed('Only on the board'), ['/old.txt']);
+  await dialog.getByRole('button', { name: 'Upload 4 files' }).click();
+  const done = page.getByRole('dialog', { name: 'Sync done' });
+  await done.waitFor();
+  await done.getByRole('button', { name: 'Close' }).click();
+  for (const path of ['blink.py', 'lib/helpers.py', 'lib/sub/deep.txt', 'data/config.json']) {
+    const expected = readFileSync(join(fixtures, 'project', path));
+    assert.deepEqual(Buffer.from(await boardFile(page, `/${path}`)), expected, `/${path} on the board`);
+  }
+  await page.screenshot({ path: join(shots, 'journey2-board.png') });
+});
+
+journey('journey 3: files on the board: folder, drop, rename, edit, download, delete', {}, async (page) => {
+  await chooseBoard(page, BOARD);
+  await tree(page, 'Board files').getByRole('treeitem').first().waitFor();
+
+  await page.getByRole('button', { name: 'New folder on board' }).click();
+  await page.getByRole('textbox', { name: 'New folder name' }).fill('upload-test');
+  await page.keyboard.press('Enter');
+  const folder = item(page, 'Board files', 'upload-test');
+  await folder.waitFor();
+
+  // Two files dropped from the desktop onto the folder: one binary of 100 KB, one text.
+  const note = 'notes from the desktop\nline two\n';
+  const dropped = await page.evaluateHandle(
+    ([make, text]) => {
+      const bytes = eval(make)(100 * 1024);
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'data.bin', { type: 'application/octet-stream' }));
+      data.items.add(new File([text], 'notes.txt', { type: 'text/plain' }));
+      return data;
+    },
+    [PSEUDO_RANDOM, note],
+  );
+  const row = folder.locator('.tree-row').first();
+  await row.dispatchEvent('dragenter', { dataTransfer: dropped });
+  await row.dispatchEvent('dragover', { dataTransfer: dropped });
+  await row.dispatchEvent('drop', { dataTransfer: dropped });
+  await page.getByRole('status').filter({ hasText: 'Uploaded 2 files' }).waitFor({ timeout: 60_000 });
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await item(page, 'Board files', 'data.bin').filter({ hasText: '100.0 KB' }).waitFor();
+  assert.deepEqual(Buffer.from(await boardFile(page, '/upload-test/data.bin')), Buffer.from(pseudoRandom(100 * 1024)));
+
+  // Rename the binary with F2, in place.
+  await item(page, 'Board files', 'data.bin').click();
+  await page.keyboard.press('F2');
+  await page.getByRole('textbox', { name: 'New name for data.bin' }).fill('firmware.bin');
+  await page.keyboard.press('Enter');
+  await item(page, 'Board files', 'firmware.bin').waitFor();
+  assert.equal(await item(page, 'Board files', 'data.bin').count(), 0);
+
+  // Open the text file, edit it, save it with Ctrl+S.
+  await item(page, 'Board files', 'notes.txt').dblclick();
+  await page.getByRole('tab', { name: /^notes\.txt, Virtual board/ }).waitFor();
+  await page.getByRole('textbox', { name: 'Code editor' }).click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText('added in the editor\n');
+  await page.keyboard.press('ControlOrMeta+S');
+  await page.getByRole('tab', { name: /^notes\.txt, Virtual board/ }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Saved /upload-test/notes.txt' }).waitFor();
+  const edited = `${note}added in the editor\n`;
+  assert.equal(Buffer.from(await boardFile(page, '/upload-test/notes.txt')).toString(), edited);
+
+  // Download it from its menu and compare the bytes.
+  await item(page, 'Board files', 'notes.txt').click();
+  await page.keyboard.press('Shift+F10');
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: 'Download', exact: true }).click();
+  const download = await downloading;
+  assert.equal(download.suggestedFilename(), 'notes.txt');
+  assert.equal(readFileSync(await download.path(), 'utf8'), edited);
+
+  // Delete the folder, confirmed.
+  await folder.locator('.tree-row').first().click();
+  await page.keyboard.press('Delete');
+  const confirm = page.getByRole('dialog', { name: 'Delete upload-test?' });
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await folder.waitFor({ state: 'detached' });
+  const listing = await page.evaluate(async (board) => (await fetch(`/api/boards/${board}/fs?path=/`)).json(), BOARD);
+  assert.ok(!listing.some((e) => e.name === 'upload-test'), JSON.stringify(listing));
+});
+
+journey('journey 4: the terminal is the board REPL', {}, async (page) => {
+  await chooseBoard(page, BOARD);
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  await page.locator('#terminal').click();
+  await page.keyboard.press('Enter');
+  await waitForTerminal(page, /^>>> $|^>>>$/);
+  await page.keyboard.type('1+1');
+  await page.keyboard.press('Enter');
+  await waitForTerminal(page, /^2$/);
+  await page.keyboard.type('while True: pass');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+C');
+  await waitForTerminal(page, /^KeyboardInterrupt: ?$/);
+  await page.keyboard.type('print("still here")');
+  await page.keyboard.press('Enter');
+  await waitForTerminal(page, /^still here$/);
+});
+
+journey('journey 5: numbers printed in a loop are plotted', {}, async (page) => {
+  await setEditorText(page, 'import math\nfor i in range(60):\n    print(math.sin(i / 5), math.cos(i / 5))\nprint("done after", 60, "rows")\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Simulator: finished' }).waitFor();
+  await page.getByRole('tab', { name: 'Plotter' }).click();
+  // 60 rows of two columns; the closing line of words is not plotted.
+  await page.waitForFunction(() => document.getElementById('plot')?.dataset.points === '60');
+  assert.equal(await page.locator('#plot').getAttribute('data-series'), '2');
+  await page.getByText('2 series · 60 points').waitFor();
+  await page.locator('#plot canvas').first().waitFor();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  const csv = readFileSync(await (await downloading).path(), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 61);
+  assert.equal(csv[1].split(',').length, 3);
+});
+
+journey('journey 6: open tabs and unsaved buffers survive a reload', {}, async (page) => {
+  await item(page, 'Project files', 'lib').click();
+  await item(page, 'Project files', 'helpers.py').dblclick();
+  await page.getByRole('tab', { name: /^helpers\.py, project/ }).waitFor();
+  await item(page, 'Project files', 'blink.py').dblclick();
+  await page.getByRole('textbox', { name: 'Code editor' }).click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.insertText('# not saved yet\n');
+  await page.getByRole('tab', { name: /^blink\.py, project, unsaved/ }).waitFor();
+  await page.waitForTimeout(600);
+  await page.reload();
+  await page.getByRole('tab', { name: /^helpers\.py, project/ }).waitFor();
+  await page.getByRole('tab', { name: /^blink\.py, project, unsaved/ }).waitFor();
+  assert.match(await editorText(page), /# not saved yet\n$/);
+  // The project file itself is untouched.
+  const onDisk = await page.evaluate(async () => (await fetch('/api/workspace/file?path=blink.py')).text());
+  assert.ok(!onDisk.includes('not saved yet'));
+});
+
+journey('journey 7: no serious or critical accessibility violations with each panel open', { bypassCSP: true, reducedMotion: 'reduce' }, async (page) => {
+  // (Reduced motion: colours are audited as they stand, not halfway through a transition.)
+  await page.addScriptTag({ path: join(root, 'web', 'node_modules', 'axe-core', 'axe.min.js') });
+  const audit = async (state) => {
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+    });
+    assert.deepEqual(result, [], `${state}: ${result.join('\n')}`);
+  };
+  await chooseBoard(page, BOARD);
+  await item(page, 'Board files', 'lib').waitFor();
+  await audit('board chosen, terminal');
+  await item(page, 'Project files', 'blink.py').dblclick();
+  await page.getByRole('tab', { name: 'Plotter' }).click();
+  await audit('plotter');
+  await page.keyboard.press('F1');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await audit('shortcut sheet');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await audit('settings');
+  await page.getByRole('radio', { name: 'Light' }).check();
+  await page.keyboard.press('Escape');
+  await audit('light theme');
+  await page.getByRole('button', { name: 'Board info' }).click();
+  await page.getByRole('dialog', { name: /^About / }).waitFor();
+  await audit('board info');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'More reset options' }).click();
+  await audit('reset menu');
+  await page.keyboard.press('Escape');
+  await item(page, 'Board files', 'old.txt').click();
+  await page.keyboard.press('Shift+F10');
+  await page.getByRole('menu', { name: 'old.txt actions' }).waitFor();
+  await audit('file menu');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Sync project…' }).click();
+  await page.getByRole('dialog', { name: /Sync project to/ }).waitFor();
+  await audit('sync preview');
+  await page.keyboard.press('Escape');
+});
+
+test('screenshots: the whole page in both themes, files open and the plotter showing', { timeout: 120_000 }, async () => {
+  for (const scheme of ['dark', 'light']) {
+    const { context, page } = await openIde({ colorScheme: scheme });
+    await chooseBoard(page, BOARD);
+    await item(page, 'Board files', 'lib').click();
+    await item(page, 'Board files', 'helpers.py').waitFor();
+    await item(page, 'Project files', 'blink.py').dblclick();
+    await setEditorText(page, 'import math, time\n\nfor i in range(120):\n    t = i / 8\n    print(round(math.sin(t), 3), round(0.5 * math.cos(t / 2), 3))\n');
+    await page.keyboard.press('F5');
+    await page.getByRole('status').filter({ hasText: 'Virtual board: finished' }).waitFor();
+    await page.getByRole('tab', { name: 'Plotter' }).click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(shots, `ide-${scheme}.png`) });
+    await context.close();
+  }
+  const { context, page } = await openIde({ width: 600, height: 800 });
+  await page.screenshot({ path: join(shots, 'ide-narrow.png') });
+  // In a narrow window the files are a button away, and every toolbar button still fits.
+  await page.getByRole('button', { name: 'Files' }).click();
+  await tree(page, 'Project files').waitFor();
+  await page.screenshot({ path: join(shots, 'ide-narrow-files.png') });
+});
+
+test('the pages raised no errors', () => {
   assert.deepEqual(pageErrors, []);
 });

@@ -1,10 +1,28 @@
-// The IDE page: finds the panels in index.html, creates the editor, terminal, simulator and
-// board picker, and wires the buttons between them. The modules never reach each other directly.
+// The IDE page: creates each panel's module, and wires them together. The modules never reach
+// each other directly; what one does to another goes through here.
 
-import { type BoardRun, createBoards } from './boards';
+import { api, type Board, type BoardError, followEvents, messageOf } from './api';
+import { createPicker, label as boardLabel, SIMULATOR } from './boards';
+import { askText, showDialog, tellError } from './dialogs';
 import { createEditor } from './editor';
+import { createFiles } from './files';
+import { formatSize } from './format';
+import { createLanguage } from './language';
+import { createLayout } from './layout';
+import { createPlotter } from './plotter';
+import { openRepl, type Repl, runOn, type BoardRun } from './session';
+import { installShortcuts, shortcutTable, showShortcuts } from './shortcuts';
 import { createSimulator } from './simulator';
+import { remembered } from './store';
+import { projectStore, transferEvent } from './stores';
+import { syncProject } from './sync';
+import { createTabs, type Doc, nameOf, type Tabs } from './tabs';
 import { createTerminal } from './terminal';
+import { createTheme } from './theme';
+import { lineIn, summary } from './tracebacks';
+import { createTransferBar } from './transfer';
+import { Prec } from '@codemirror/state';
+import { keymap } from '@codemirror/view';
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -12,19 +30,170 @@ function byId<T extends HTMLElement>(id: string): T {
   return element as T;
 }
 
-const runSimButton = byId<HTMLButtonElement>('run-sim');
-const runBoardButton = byId<HTMLButtonElement>('run-board');
-const stopButton = byId<HTMLButtonElement>('stop');
-const status = byId<HTMLElement>('status');
+const WELCOME = `# Welcome to Copperhead: MicroPython in your browser and on your boards.
+# Run this file (F5) in the simulator, or pick a board above and run it there.
 
-const terminal = createTerminal(byId('terminal'));
-const editor = createEditor(byId('editor'), () => runInSimulator());
+import time
 
-const simulator = createSimulator({
-  output: (text) => terminal.write(text),
-  finished(ok, line) {
-    editor.markError(line);
-    setStatus(ok ? 'Simulator: finished' : line ? `Simulator: error on line ${line}` : 'Simulator: error', ok);
+for i in range(5):
+    print(i, "squared is", i * i)
+    time.sleep_ms(100)
+print("2 ** 100 =", 2 ** 100)
+`;
+
+/** Set once every module exists: the callbacks they make while being created wait for it. */
+let started = false;
+
+const statusElement = byId('status');
+function setStatus(text: string, ok = true) {
+  statusElement.textContent = text;
+  statusElement.classList.toggle('status-error', !ok);
+}
+
+// ---- settings, theme, layout -------------------------------------------------------------
+
+const settings = remembered<{ screenReader: boolean }>('settings', { screenReader: false });
+
+const terminal = createTerminal(byId('terminal'), (file, line) => void openFrame(file, line));
+const plotter = createPlotter(byId('plot'), byId('plot-caption'));
+const theme = createTheme((dark) => {
+  terminal.setTheme(dark);
+  plotter.setTheme(dark);
+  const button = document.getElementById('theme');
+  button?.setAttribute('aria-label', dark ? 'Switch to light theme' : 'Switch to dark theme');
+});
+terminal.setScreenReader(settings.get().screenReader);
+
+const workbench = byId('workbench');
+const layout = createLayout(workbench, byId('side-split'), byId('bottom-split'), () => {
+  plotter.resize();
+  byId('toggle-sidebar').setAttribute('aria-pressed', String(!workbench.classList.contains('sidebar-closed')));
+  byId('toggle-bottom').setAttribute('aria-label', workbench.classList.contains('bottom-closed') ? 'Show the output panel' : 'Hide the output panel');
+});
+
+// ---- editor and tabs ---------------------------------------------------------------------
+
+const language = createLanguage(new URL(LANGUAGE_WORKER_URL, location.href));
+let tabs: Tabs;
+const editor = createEditor(
+  byId('editor'),
+  language,
+  Prec.highest(keymap.of([{ key: 'Mod-Enter', run: () => (run(), true) }])),
+  () => tabs?.touched(),
+);
+
+const transfer = createTransferBar(byId('transfer'));
+const files = createFiles(byId('project-tree'), byId('board-tree'), {
+  tabs: () => tabs,
+  transfer,
+  status: setStatus,
+  askName: (doc) => askText('Save to the project', 'File name in the project folder', nameOf(doc.place), 'Save'),
+  dfElement: byId('board-df'),
+});
+
+tabs = createTabs(
+  byId('tabs'),
+  editor,
+  (doc) =>
+    showDialog<'save' | 'discard' | 'cancel'>(
+      `Save ${nameOf(doc.place)}?`,
+      `${nameOf(doc.place)} has changes that are not saved. Save them before closing?`,
+      [
+        { label: 'Cancel', value: 'cancel' },
+        { label: "Don't save", value: 'discard', kind: 'danger' },
+        { label: 'Save', value: 'save', kind: 'primary' },
+      ],
+      'cancel',
+    ),
+  (doc) => files.save(doc),
+  () => updateButtons(),
+);
+// A first visit opens the project's main.py, or a welcome program when it has none.
+if (tabs.all().length === 0) {
+  void projectStore
+    .list('')
+    .then((entries) => entries.some((e) => e.name === 'main.py' && !e.dir))
+    .catch(() => false)
+    .then(async (has) => {
+      if (tabs.all().length) return;
+      if (!(has && (await files.open(projectStore, 'main.py')))) tabs.open({ kind: 'new', name: 'main.py' }, WELCOME);
+    });
+}
+
+// ---- boards, the REPL --------------------------------------------------------------------
+
+let repl: Repl | null = null;
+let replBoard: string | null = null;
+const replState = byId('repl-state');
+
+const picker = createPicker(byId<HTMLSelectElement>('board-select'), () => boardChanged());
+
+function boardChanged() {
+  if (!started) return;
+  const board = picker.selected();
+  const id = board?.id ?? SIMULATOR;
+  if (id !== replBoard) {
+    replBoard = id;
+    repl?.close();
+    repl = null;
+    files.setBoard(board);
+    if (board) attachRepl(board);
+    else {
+      terminal.setInput(null);
+      replState.textContent = 'Simulator';
+      terminal.note('Simulator: Run executes the current file in this page. Pick a board above for its REPL.');
+    }
+  }
+  updateButtons();
+}
+
+function attachRepl(board: Board) {
+  replState.textContent = `Connecting to ${board.name}…`;
+  setStatus(`Connecting to ${board.name}…`);
+  terminal.note(`Connecting to ${board.name}: this terminal is its REPL (Ctrl-C interrupts, Ctrl-D soft-resets).`);
+  repl = openRepl(board, {
+    output: (bytes) => {
+      terminal.write(bytes);
+      plotter.feed(new TextDecoder().decode(bytes));
+    },
+    state(up, why) {
+      replState.textContent = up ? `${board.name}: REPL` : `${board.name}: offline`;
+      setStatus(up ? `Connected to ${board.name}` : (why ?? `${board.name} lost`), up);
+    },
+  });
+  terminal.setInput((data) => {
+    if (boardRun) {
+      // While the server runs a program the REPL is paused: Ctrl-C stops the program.
+      if (data.includes('\x03')) stop();
+      return;
+    }
+    repl?.send(data);
+  });
+}
+
+followEvents(
+  (event) => {
+    if (event.type === 'boards_changed') void picker.refresh();
+    else transferEvent(event);
+  },
+  () => void picker.refresh(),
+);
+
+// ---- run and stop ------------------------------------------------------------------------
+
+let boardRun: BoardRun | null = null;
+/** The tab the last run came from, so a click on `File "<stdin>"` finds it. */
+let ranDoc: Doc | null = null;
+
+const simulator = createSimulator(new URL(SIMULATOR_WORKER_URL, location.href), {
+  output: (text) => {
+    terminal.write(text);
+    plotter.feed(text);
+  },
+  finished(ok, traceback) {
+    if (ok) setStatus('Simulator: finished');
+    else if (traceback) showError(traceback, ranDoc ? nameOf(ranDoc.place) : '<stdin>', 'Simulator');
+    else setStatus('Simulator: stopped');
     updateButtons();
   },
   failed(message) {
@@ -34,112 +203,338 @@ const simulator = createSimulator({
   },
 });
 
-const boards = createBoards(byId<HTMLSelectElement>('board-select'), () => updateButtons());
-// The program running on a board now, if any.
-let boardRun: BoardRun | null = null;
-
-function setStatus(text: string, ok = true) {
-  status.textContent = text;
-  status.classList.toggle('status-error', !ok);
+function showError(traceback: string, file: string, where: string) {
+  const line = lineIn(traceback, file);
+  if (ranDoc && tabs.active() === ranDoc) editor.markError(line);
+  setStatus(`${where}: ${summary(traceback)}${line ? ` (line ${line})` : ''}`, false);
 }
 
-function updateButtons() {
-  const boardBusy = boardRun !== null;
-  runBoardButton.disabled = boardBusy || boards.selected() === null;
-  stopButton.disabled = !simulator.running && !boardBusy;
-  document.body.classList.toggle('running', simulator.running || boardBusy);
-}
-
-function runInSimulator() {
+function run() {
+  const doc = tabs.active();
+  if (!doc) return;
+  const code = tabs.text(doc);
+  const board = picker.selected();
   editor.markError(null);
-  terminal.note('▶ Run in simulator');
-  simulator.run(editor.getCode());
-  setStatus('Simulator: running…');
-  updateButtons();
-}
-
-async function runOnBoard() {
-  const board = boards.selected();
-  if (!board || boardRun) return;
-  editor.markError(null);
-  terminal.note(`▶ Run on ${board.name}`);
-  setStatus(`${board.name}: running…`);
-  const run = boards.run(editor.getCode(), (text) => terminal.write(text));
-  boardRun = run;
-  updateButtons();
-  const error = await run.done;
-  boardRun = null;
-  if (!error) {
-    setStatus(`${board.name}: finished`);
-  } else if (error.traceback) {
-    terminal.write(error.traceback);
-    const inEditor = error.file === null || error.file === '<stdin>';
-    editor.markError(inEditor ? error.line : null);
-    setStatus(`${board.name}: ${error.type}${error.line ? ` on line ${error.line}` : ''}`, false);
-  } else {
-    terminal.error(error.message);
-    setStatus(`${board.name}: failed`, false);
-    void boards.refresh();
+  ranDoc = doc;
+  if (!board) {
+    terminal.note(`▶ Run ${nameOf(doc.place)} in the simulator`);
+    simulator.run(code, nameOf(doc.place));
+    setStatus('Simulator: running…');
+    updateButtons();
+    return;
   }
+  if (boardRun) return;
+  terminal.note(`▶ Run ${nameOf(doc.place)} on ${board.name}`);
+  setStatus(`${board.name}: running ${nameOf(doc.place)}…`);
+  const running = runOn(board, code, (text) => {
+    terminal.write(text);
+    plotter.feed(text);
+  });
+  boardRun = running;
   updateButtons();
+  void running.done.then((error: BoardError | null) => {
+    boardRun = null;
+    if (!error) setStatus(`${board.name}: finished`);
+    else if (error.traceback) {
+      terminal.write(error.traceback);
+      showError(error.traceback, '<stdin>', board.name);
+    } else {
+      terminal.error(error.message);
+      setStatus(`${board.name}: ${error.message}`, false);
+      void picker.refresh();
+    }
+    updateButtons();
+  });
 }
 
-runSimButton.addEventListener('click', () => runInSimulator());
-runBoardButton.addEventListener('click', () => void runOnBoard());
-stopButton.addEventListener('click', () => {
+function stop() {
   if (boardRun) {
     // The board answers with KeyboardInterrupt, which ends the run.
     boardRun.stop();
     terminal.note('■ Stop');
     return;
   }
-  simulator.stop();
-  terminal.note('■ Stopped');
-  setStatus('Simulator: stopped');
-});
-byId('refresh-boards').addEventListener('click', () => void boards.refresh());
-byId('clear-terminal').addEventListener('click', () => terminal.clear());
-
-const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
-byId('run-shortcut').textContent = isMac ? '⌘' : 'Ctrl';
-runSimButton.title = `Run in simulator (${isMac ? '⌘' : 'Ctrl'}+Enter)`;
-
-initSplitter(byId('splitter'), byId('workspace'));
-updateButtons();
-setStatus('Ready');
-void boards.refresh();
-editor.focus();
-
-/** The draggable (and keyboard-adjustable) divider between the editor and the terminal. */
-function initSplitter(splitter: HTMLElement, workspace: HTMLElement) {
-  const set = (percent: number) => {
-    const clamped = Math.min(80, Math.max(20, percent));
-    workspace.style.setProperty('--editor-share', `${clamped}%`);
-    splitter.setAttribute('aria-valuenow', String(Math.round(clamped)));
-  };
-  const vertical = () => getComputedStyle(workspace).flexDirection === 'column';
-  // The divider is a vertical line beside the panels, or a horizontal one between stacked panels.
-  const orient = () => splitter.setAttribute('aria-orientation', vertical() ? 'horizontal' : 'vertical');
-  new ResizeObserver(orient).observe(workspace);
-  splitter.addEventListener('pointerdown', (down) => {
-    splitter.setPointerCapture(down.pointerId);
-    const move = (event: PointerEvent) => {
-      const box = workspace.getBoundingClientRect();
-      set(vertical() ? ((event.clientY - box.top) / box.height) * 100 : ((event.clientX - box.left) / box.width) * 100);
-    };
-    const up = () => {
-      splitter.removeEventListener('pointermove', move);
-      splitter.removeEventListener('pointerup', up);
-    };
-    splitter.addEventListener('pointermove', move);
-    splitter.addEventListener('pointerup', up);
-  });
-  splitter.addEventListener('keydown', (event) => {
-    const now = Number(splitter.getAttribute('aria-valuenow'));
-    if (event.key === 'ArrowLeft' || event.key === 'ArrowUp') set(now - 5);
-    else if (event.key === 'ArrowRight' || event.key === 'ArrowDown') set(now + 5);
-    else return;
-    event.preventDefault();
-  });
-  set(58);
+  if (simulator.running) {
+    simulator.stop();
+    terminal.note('■ Stopped');
+  }
 }
+
+async function reset(kind: 'soft' | 'hard') {
+  const board = picker.selected();
+  if (!board) {
+    simulator.stop();
+    terminal.note('Simulator reset');
+    return;
+  }
+  setStatus(`${board.name}: ${kind} reset…`);
+  try {
+    await api.reset(board.id, kind);
+    setStatus(`${board.name}: ${kind} reset done`);
+  } catch (err) {
+    setStatus(`${board.name}: reset failed: ${messageOf(err)}`, false);
+  }
+}
+
+function updateButtons() {
+  if (!started) return;
+  const board = picker.selected();
+  const running = simulator.running || boardRun !== null;
+  byId<HTMLButtonElement>('run').disabled = running || !tabs.active();
+  byId<HTMLButtonElement>('stop').disabled = !running;
+  byId<HTMLButtonElement>('save-to-board').disabled = !board || !tabs.active();
+  byId<HTMLButtonElement>('sync').disabled = !board;
+  byId<HTMLButtonElement>('board-info').disabled = !board;
+  byId('run').title = board ? `Run on ${board.name} (F5)` : 'Run in the simulator (F5)';
+  document.body.classList.toggle('running', running);
+}
+
+// ---- saving ------------------------------------------------------------------------------
+
+async function save() {
+  const doc = tabs.active();
+  if (doc) await files.save(doc);
+}
+
+async function saveToBoard() {
+  const doc = tabs.active();
+  const store = files.boardStore();
+  if (!doc || !store) return;
+  const place = doc.place;
+  const path = place.kind === 'board' ? place.path : `/${place.kind === 'project' ? place.path : place.name}`;
+  const text = tabs.text(doc);
+  if (await files.write(store, path, new TextEncoder().encode(text), path)) {
+    if (place.kind === 'board' && place.board === store.board?.id) tabs.saved(doc, text);
+    await files.board.select(path);
+  }
+}
+
+/** Opens the file a traceback frame names: a tab that ran, an open tab, the board's file, or the project's. */
+async function openFrame(file: string, line: number) {
+  const open = (doc: Doc) => {
+    tabs.activate(doc);
+    editor.goToLine(line);
+    editor.markError(line);
+  };
+  if ((file === '<stdin>' || (ranDoc && file === nameOf(ranDoc.place))) && ranDoc && tabs.all().includes(ranDoc)) return open(ranDoc);
+  const match = tabs.all().find((doc) => doc.place.kind !== 'new' && (doc.place.path === file || doc.place.path === `/${file}` || `/${doc.place.path}` === file));
+  if (match) return open(match);
+  const board = files.boardStore();
+  const candidates: [typeof projectStore, string][] = [];
+  if (board) candidates.push([board, file.startsWith('/') ? file : `/${file}`]);
+  candidates.push([projectStore, file.replace(/^\/+/, '')]);
+  for (const [store, path] of candidates) {
+    try {
+      await store.read(path);
+    } catch {
+      continue;
+    }
+    if (await files.open(store, path)) {
+      editor.goToLine(line);
+      editor.markError(line);
+      return;
+    }
+  }
+  setStatus(`${file} is neither open, on the board, nor in the project`, false);
+}
+
+// ---- dialogs -----------------------------------------------------------------------------
+
+async function showBoardInfo() {
+  const board = picker.selected();
+  if (!board) return;
+  setStatus(`Asking ${board.name} about itself…`);
+  try {
+    const info = await api.info(board.id);
+    const list = document.createElement('dl');
+    list.className = 'facts';
+    const rows: [string, string][] = [
+      ['Board', boardLabel(board).replace(/^[●○] /, '')],
+      ['Port', board.port],
+      ['Firmware', `${info.implementation} ${info.version}${info.release && info.release !== info.version ? ` (${info.release})` : ''}`],
+      ['Machine', info.machine || info.platform],
+      ['Platform', info.platform],
+      ['Memory', info.mem_free >= 0 ? `${formatSize(info.mem_free)} free of ${formatSize(info.mem_free + info.mem_alloc)}` : 'unknown'],
+      ['Filesystem', info.fs_size >= 0 ? `${formatSize(info.fs_free)} free of ${formatSize(info.fs_size)}` : 'unknown'],
+    ];
+    if (board.usb) rows.push(['USB', `${board.usb.vid.toString(16).padStart(4, '0')}:${board.usb.pid.toString(16).padStart(4, '0')} ${board.usb.product ?? ''}`]);
+    for (const [term, value] of rows) {
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      list.append(dt, dd);
+    }
+    setStatus(`${board.name}: ${info.implementation} ${info.version}`);
+    await showDialog(`About ${board.name}`, list, [{ label: 'Close', value: undefined, kind: 'primary' }], undefined);
+  } catch (err) {
+    setStatus(`${board.name}: ${messageOf(err)}`, false);
+    await tellError(`Could not ask ${board.name}`, messageOf(err));
+  }
+}
+
+async function showSettings() {
+  const form = document.createElement('div');
+  form.className = 'settings';
+  const themeField = document.createElement('fieldset');
+  themeField.innerHTML = '<legend>Theme</legend>';
+  for (const choice of ['system', 'light', 'dark'] as const) {
+    const option = document.createElement('label');
+    const radio = document.createElement('input');
+    radio.type = 'radio';
+    radio.name = 'theme';
+    radio.value = choice;
+    radio.checked = theme.choice === choice;
+    radio.addEventListener('change', () => theme.set(choice));
+    option.append(radio, ` ${choice === 'system' ? 'Follow the system' : choice === 'light' ? 'Light' : 'Dark'}`);
+    themeField.append(option);
+  }
+  const reader = document.createElement('label');
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.checked = settings.get().screenReader;
+  box.addEventListener('change', () => {
+    settings.set({ screenReader: box.checked });
+    terminal.setScreenReader(box.checked);
+  });
+  reader.append(box, ' Screen reader mode in the terminal');
+  form.append(themeField, reader);
+  await showDialog('Settings', form, [{ label: 'Close', value: undefined, kind: 'primary' }], undefined);
+}
+
+// ---- controls ----------------------------------------------------------------------------
+
+const table = shortcutTable({
+  run,
+  stop,
+  save: () => void save(),
+  saveToBoard: () => void saveToBoard(),
+  newFile: () => files.project.startCreate(false),
+  closeTab: () => {
+    const doc = tabs.active();
+    if (doc) void tabs.close(doc);
+  },
+  toggleSidebar: () => layout.toggleSidebar(),
+  toggleBottom: () => layout.toggleBottom(),
+  focusTerminal: () => {
+    layout.toggleBottom(true);
+    showBottom('terminal');
+    terminal.focus();
+  },
+  focusEditor: () => editor.focus(),
+  help: () => void showShortcuts(table),
+});
+installShortcuts(table, () => void showShortcuts(table));
+
+byId('run').addEventListener('click', run);
+byId('stop').addEventListener('click', stop);
+byId('reset').addEventListener('click', () => void reset('soft'));
+byId('save-to-board').addEventListener('click', () => void saveToBoard());
+byId('sync').addEventListener('click', () => {
+  const board = picker.selected();
+  if (board) void syncProject(board, transfer, setStatus, () => reset('soft'));
+});
+byId('board-info').addEventListener('click', () => void showBoardInfo());
+byId('shortcuts').addEventListener('click', () => void showShortcuts(table));
+byId('settings').addEventListener('click', () => void showSettings());
+byId('theme').addEventListener('click', () => theme.set(theme.dark ? 'light' : 'dark'));
+byId('clear-terminal').addEventListener('click', () => terminal.clear());
+byId('toggle-sidebar').addEventListener('click', () => layout.toggleSidebar());
+byId('toggle-bottom').addEventListener('click', () => layout.toggleBottom());
+
+// The reset menu: a menu button with soft and hard reset.
+const resetMenu = byId('reset-options');
+const resetToggle = byId('reset-menu');
+function closeResetMenu(focus = false) {
+  resetMenu.hidden = true;
+  resetToggle.setAttribute('aria-expanded', 'false');
+  if (focus) resetToggle.focus();
+}
+resetToggle.addEventListener('click', () => {
+  const open = resetMenu.hidden;
+  resetMenu.hidden = !open;
+  resetToggle.setAttribute('aria-expanded', String(open));
+  if (open) resetMenu.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+});
+resetMenu.addEventListener('click', (event) => {
+  const kind = (event.target as HTMLElement).closest<HTMLElement>('[data-reset]')?.dataset.reset;
+  closeResetMenu(true);
+  if (kind === 'soft' || kind === 'hard') void reset(kind);
+});
+resetMenu.addEventListener('keydown', (event) => {
+  const items = [...resetMenu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+  const at = items.indexOf(document.activeElement as HTMLElement);
+  if (event.key === 'ArrowDown') items[(at + 1) % items.length].focus();
+  else if (event.key === 'ArrowUp') items[(at - 1 + items.length) % items.length].focus();
+  else if (event.key === 'Escape' || event.key === 'Tab') closeResetMenu(true);
+  else return;
+  event.preventDefault();
+});
+document.addEventListener('pointerdown', (event) => {
+  if (!resetMenu.hidden && !(event.target as HTMLElement).closest('.split-button')) closeResetMenu();
+});
+
+// The side panels' buttons.
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-action]')) {
+  const which = button.dataset.tree === 'board' ? 'board' : 'project';
+  const tree = which === 'board' ? files.board : files.project;
+  button.addEventListener('click', () => {
+    if (which === 'board' && !files.boardStore()) {
+      setStatus('Pick a board first: the simulator keeps no files yet', false);
+      return;
+    }
+    const action = button.dataset.action;
+    if (action === 'new-file') tree.startCreate(false);
+    else if (action === 'new-folder') tree.startCreate(true);
+    else if (action === 'upload') files.pick(which);
+    else if (action === 'refresh') {
+      void tree.refresh();
+      if (which === 'board') files.refreshDf();
+    }
+  });
+}
+
+// Terminal and plotter tabs.
+const bottomTabs = { terminal: byId('tab-terminal'), plotter: byId('tab-plotter') };
+const bottom = remembered<{ panel: 'terminal' | 'plotter' }>('bottom', { panel: 'terminal' });
+function showBottom(panel: 'terminal' | 'plotter') {
+  for (const [name, tab] of Object.entries(bottomTabs)) {
+    const on = name === panel;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    byId(`panel-${name}`).hidden = !on;
+  }
+  for (const id of ['plot-caption', 'plot-pause', 'plot-csv', 'plot-clear']) byId(id).hidden = panel !== 'plotter';
+  byId('clear-terminal').hidden = panel !== 'terminal';
+  bottom.set({ panel });
+  if (panel === 'plotter') plotter.resize();
+}
+for (const [name, tab] of Object.entries(bottomTabs) as ['terminal' | 'plotter', HTMLElement][]) {
+  tab.addEventListener('click', () => showBottom(name));
+  tab.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    const next = name === 'terminal' ? 'plotter' : 'terminal';
+    showBottom(next);
+    bottomTabs[next].focus();
+  });
+}
+byId('plot-pause').addEventListener('click', () => {
+  plotter.setPaused(!plotter.paused);
+  byId('plot-pause').setAttribute('aria-pressed', String(plotter.paused));
+  byId('plot-pause').textContent = plotter.paused ? 'Resume' : 'Pause';
+});
+byId('plot-clear').addEventListener('click', () => plotter.clear());
+byId('plot-csv').addEventListener('click', () => {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([plotter.csv()], { type: 'text/csv' }));
+  link.download = 'plot.csv';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+});
+showBottom(bottom.get().panel);
+
+started = true;
+setStatus('Ready');
+boardChanged();
+void picker.refresh();
+editor.focus();

@@ -6,33 +6,26 @@ import type { FromWorker, ToWorker } from './worker';
 export interface SimulatorEvents {
   /** A chunk of program output (`\n` line ends). */
   output(text: string): void;
-  /** The program ended; `errorLine` is the line in `<stdin>` that raised, if it raised. */
-  finished(ok: boolean, errorLine: number | null): void;
+  /** The program ended; `traceback` is its uncaught exception's, if it raised. */
+  finished(ok: boolean, traceback: string | null): void;
   /** The VM could not load, or crashed. */
   failed(message: string): void;
 }
 
 export interface Simulator {
-  run(code: string): void;
+  run(code: string, filename: string): void;
   stop(): void;
   readonly running: boolean;
 }
 
-/** The line of the innermost `<stdin>` frame in a MicroPython traceback. */
-export function tracebackLine(output: string): number | null {
-  const frames = [...output.matchAll(/File "<stdin>", line (\d+)/g)];
-  const last = frames.at(-1);
-  return last ? Number(last[1]) : null;
-}
-
-export function createSimulator(events: SimulatorEvents): Simulator {
+export function createSimulator(workerUrl: URL, events: SimulatorEvents): Simulator {
   let worker = spawn();
   let running = false;
-  // Output of the current run, kept to find the failing line in its traceback.
+  // Output of the current run, kept to find its traceback.
   let transcript = '';
 
   function spawn(): Worker {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'copperhead-simulator' });
+    const w = new Worker(workerUrl, { type: 'module', name: 'copperhead-simulator' });
     w.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
     w.onerror = (event) => {
       event.preventDefault();
@@ -51,9 +44,10 @@ export function createSimulator(events: SimulatorEvents): Simulator {
         events.output(message.text);
         return;
       case 'done': {
-        const line = message.ok ? null : tracebackLine(transcript);
+        const start = transcript.lastIndexOf('Traceback (most recent call last):');
+        const traceback = message.ok || start < 0 ? null : transcript.slice(start);
         finish();
-        events.finished(message.ok, line);
+        events.finished(message.ok, traceback);
         return;
       }
       case 'fatal':
@@ -68,11 +62,11 @@ export function createSimulator(events: SimulatorEvents): Simulator {
   }
 
   return {
-    run(code) {
+    run(code, filename) {
       if (running) this.stop();
       running = true;
       transcript = '';
-      const message: ToWorker = { type: 'run', code };
+      const message: ToWorker = { type: 'run', code, filename };
       worker.postMessage(message);
     },
     stop() {

@@ -3,8 +3,8 @@
 
 import init, { run } from '../pkg/copperhead_wasm.js';
 
-/** Page → worker. */
-export type ToWorker = { type: 'run'; code: string };
+/** Page → worker: run `code` as the file `filename` (the name its traceback gives). */
+export type ToWorker = { type: 'run'; code: string; filename: string };
 
 /** Worker → page. */
 export type FromWorker =
@@ -22,7 +22,7 @@ const scope = self as unknown as {
 
 const post = (message: FromWorker) => scope.postMessage(message);
 
-const ready = init({ module_or_path: new URL('copperhead_wasm_bg.wasm', scope.location.href) }).then(
+const ready = init({ module_or_path: new URL(WASM_URL, scope.location.href) }).then(
   () => post({ type: 'ready' }),
   (err: unknown) => {
     post({ type: 'fatal', message: `could not load the Copperhead VM: ${String(err)}` });
@@ -36,7 +36,7 @@ scope.onmessage = async (event) => {
   await ready;
   let ok = false;
   try {
-    ok = run(message.code, (text: string) => post({ type: 'output', text }));
+    ok = run(message.code, message.filename, (text: string) => post({ type: 'output', text }));
   } catch (err) {
     // A trap inside the VM (a bug, not a Python exception): report it rather than hang.
     post({ type: 'fatal', message: `the VM crashed: ${String(err)}` });

@@ -8,6 +8,7 @@ use crate::tools::{self, cargo};
 use crate::web;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,10 @@ pub struct RunOptions {
     pub listen: String,
     /// Open the page in the default browser once the server answers.
     pub open: bool,
+    /// The project folder the IDE edits (`--workspace`); `~/Copperhead` when not given.
+    pub workspace: Option<PathBuf>,
+    /// The virtual board's filesystem folder (`--board-fs`); the server's default when not given.
+    pub board_fs: Option<PathBuf>,
 }
 
 impl RunOptions {
@@ -28,6 +33,8 @@ impl RunOptions {
             debug: false,
             listen: DEFAULT_LISTEN.into(),
             open: true,
+            workspace: None,
+            board_fs: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -40,11 +47,15 @@ impl RunOptions {
                         .ok_or("--listen needs an address, e.g. 127.0.0.1:7878")?
                         .clone();
                 }
+                "--workspace" => {
+                    let dir = args.next().ok_or("--workspace needs a folder")?;
+                    options.workspace = Some(PathBuf::from(dir));
+                }
                 other => match other.strip_prefix("--listen=") {
                     Some(addr) => options.listen = addr.into(),
                     None => {
                         return Err(format!(
-                            "run: unknown option `{other}` (expected --debug, --listen ADDR, --no-open)"
+                            "run: unknown option `{other}` (expected --debug, --listen ADDR, --workspace DIR, --no-open)"
                         ));
                     }
                 },
@@ -105,11 +116,24 @@ pub fn start(options: &RunOptions) -> Result<Server> {
     let exe = tools::target_dir()
         .join(profile)
         .join(format!("copperhead{}", std::env::consts::EXE_SUFFIX));
+    let workspace = match &options.workspace {
+        Some(dir) => dir.clone(),
+        None => default_project()?,
+    };
+    println!(
+        "Project folder: {} (another with `cargo xtask run --workspace DIR`)",
+        workspace.display()
+    );
     let mut command = Command::new(&exe);
     command
         .arg("--listen")
         .arg(&options.listen)
+        .arg("--workspace")
+        .arg(&workspace)
         .current_dir(tools::root());
+    if let Some(fs) = &options.board_fs {
+        command.arg("--board-fs").arg(fs);
+    }
     println!("$ {}", tools::describe(&command));
     let child = command
         .spawn()
@@ -168,6 +192,33 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The first program a new user sees: what the page opens when nothing else is open.
+const FIRST_PROGRAM: &str = "\
+# Welcome to Copperhead: MicroPython in your browser and on your boards.
+# Run this file (F5) in the simulator, or pick a board above and run it there.
+
+import time
+
+for i in range(5):
+    print(i, \"squared is\", i * i)
+    time.sleep_ms(100)
+print(\"2 ** 100 =\", 2 ** 100)
+";
+
+/// `~/Copperhead`, made with a first `main.py` when it doesn't exist yet.
+fn default_project() -> Result<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .ok_or("no home folder (HOME is not set): give one with --workspace DIR")?;
+    let dir = PathBuf::from(home).join("Copperhead");
+    if !dir.exists() {
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(dir.join("main.py"), FIRST_PROGRAM))
+            .map_err(|e| format!("cannot make the project folder {}: {e}", dir.display()))?;
+    }
+    Ok(dir)
 }
 
 /// Where to reach a server listening on `listen` (a wildcard address is reached on loopback).

@@ -23,7 +23,9 @@ usage: cargo xtask <command>
 
 commands:
   build-web                                   build the wasm VM and the IDE page into web/dist/
-  run [--debug] [--listen ADDR] [--no-open]   build everything and start the IDE (default 127.0.0.1:7878)
+  run [--debug] [--listen ADDR] [--workspace DIR] [--no-open]
+                                              build everything and start the IDE (default 127.0.0.1:7878,
+                                              the project folder ~/Copperhead)
   test                                        run every test tier, stopping at the first failure
   bench [--rounds N] [FILTER]                 time bench/python/*.py (names containing FILTER) on
                                               copperhead-board, micropython and python3 (default 3 rounds;

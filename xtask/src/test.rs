@@ -119,10 +119,19 @@ fn node_tests_with_env(dir: &str, env: &[(&str, &str)]) -> Result {
 fn browser_tests() -> Result {
     tools::ensure_chromium()?;
     let listen = format!("127.0.0.1:{}", free_port()?);
+    // A project and a board filesystem of the tests' own, made fresh from tests/browser/fixtures.
+    let scratch = tools::target_dir().join("browser-test");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let workspace = scratch.join("project");
+    let board_fs = scratch.join("board");
+    copy_tree(&root().join("tests/browser/fixtures/project"), &workspace)?;
+    copy_tree(&root().join("tests/browser/fixtures/board"), &board_fs)?;
     let options = RunOptions {
         debug: true,
         listen,
         open: false,
+        workspace: Some(workspace),
+        board_fs: Some(board_fs),
     };
     let mut server = ide::start(&options)?;
     let outcome = server
@@ -130,6 +139,24 @@ fn browser_tests() -> Result {
         .and_then(|()| node_tests_with_env("tests/browser", &[("COPPERHEAD_URL", &server.url)]));
     server.stop();
     outcome
+}
+
+/// Copies the folder `from` to `to`, which must not exist yet.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot make {}: {e}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?
+    {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// A port nobody listens on right now.

@@ -1,0 +1,333 @@
+// The two file trees, Project and Board, and what their actions do: open into a tab, save back
+// to where a file came from, new file and folder, rename, delete, upload (file picker, or drop
+// from the desktop, folders too), download (a folder as .zip), and copying between the trees
+// by dragging. Long transfers show their progress and can be cancelled.
+
+import { api, ApiError, type Board, type Entry, messageOf } from './api';
+import { confirmAction, tellError } from './dialogs';
+import { formatSize } from './format';
+import type { Doc, Place, Tabs } from './tabs';
+import type { TransferBar } from './transfer';
+import { createTree, joinPath, parentOf, type Tree } from './tree';
+import {
+  boardStore,
+  download,
+  droppedFiles,
+  filesOf,
+  makeDirs,
+  type Outgoing,
+  pickedFiles,
+  projectStore,
+  type Store,
+} from './stores';
+
+/** Dragged between the trees: which store and entry. */
+const DRAG_TYPE = 'application/x-copperhead-entry';
+
+export interface Files {
+  readonly project: Tree;
+  readonly board: Tree;
+  /** The store of the board tree (null for the simulator). */
+  boardStore(): Store | null;
+  setBoard(board: Board | null): void;
+  /** Opens the file at `path` of `store` in a tab (and at `line`). */
+  open(store: Store, path: string, line?: number): Promise<boolean>;
+  /** Writes a tab back to where it came from. */
+  save(doc: Doc): Promise<boolean>;
+  /** Writes `text` to `path` in `store`, with progress; resolves true when written. */
+  write(store: Store, path: string, data: Uint8Array, what?: string): Promise<boolean>;
+  /** Puts `files` into folder `dir` of `store`, making folders, with one progress bar. */
+  put(store: Store, dir: string, files: Outgoing[], what?: string): Promise<boolean>;
+  /** Reads free space again. */
+  refreshDf(): void;
+  storeOf(place: Place): Store | null;
+  /** Opens the file picker to upload into the selected folder of a tree. */
+  pick(which: 'project' | 'board'): void;
+}
+
+export interface FilesDeps {
+  tabs: () => Tabs;
+  transfer: TransferBar;
+  status(text: string, ok?: boolean): void;
+  /** Asks for a project path for a file never saved. */
+  askName(doc: Doc): Promise<string | null>;
+  dfElement: HTMLElement;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, deps: FilesDeps): Files {
+  let board: Store | null = null;
+
+  const storeOfTree = (which: 'project' | 'board') => (which === 'project' ? projectStore : board);
+
+  function actions(which: 'project' | 'board') {
+    return {
+      open(entry: Entry) {
+        const store = storeOfTree(which);
+        if (store) void files.open(store, entry.path);
+      },
+      async create(dir: string, name: string, folder: boolean) {
+        const store = storeOfTree(which);
+        if (!store) return;
+        const path = joinPath(dir, name);
+        try {
+          if (folder) await store.mkdir(path);
+          else await store.write(path, new Uint8Array()).done;
+          deps.status(`Created ${path} on ${store.title}`);
+        } catch (err) {
+          await failed(`Could not create ${name}`, err);
+        }
+        await treeOf(which).refresh();
+        await treeOf(which).select(path);
+        if (!folder) await files.open(store, path);
+        if (which === 'board') files.refreshDf();
+      },
+      async rename(entry: Entry, name: string) {
+        const store = storeOfTree(which);
+        if (!store) return;
+        const to = joinPath(parentOf(entry.path, store.root), name);
+        try {
+          await store.rename(entry.path, to);
+          deps.status(`Renamed ${entry.name} to ${name}`);
+          // Open tabs follow the file.
+          for (const doc of deps.tabs().all()) {
+            const place = doc.place;
+            if (place.kind === 'new' || place.kind !== store.kind) continue;
+            if (place.kind === 'board' && place.board !== store.board?.id) continue;
+            if (place.path === entry.path || place.path.startsWith(`${entry.path}/`)) {
+              deps.tabs().saved(doc, doc.saved, { ...place, path: to + place.path.slice(entry.path.length) });
+            }
+          }
+        } catch (err) {
+          await failed(`Could not rename ${entry.name}`, err);
+        }
+        await treeOf(which).refresh();
+        await treeOf(which).select(to);
+      },
+      remove(entry: Entry) {
+        void (async () => {
+          const store = storeOfTree(which);
+          if (!store) return;
+          const what = entry.dir ? `the folder ${entry.name} and everything in it` : entry.name;
+          if (!(await confirmAction(`Delete ${entry.name}?`, `This deletes ${what} from ${store.title}. It cannot be undone.`, 'Delete', true))) return;
+          try {
+            await store.remove(entry.path, entry.dir);
+            deps.status(`Deleted ${entry.path} from ${store.title}`);
+          } catch (err) {
+            await failed(`Could not delete ${entry.name}`, err);
+          }
+          await treeOf(which).refresh();
+          if (which === 'board') files.refreshDf();
+        })();
+      },
+      drop(dir: string, data: DataTransfer) {
+        const store = storeOfTree(which);
+        if (!store) return;
+        const inner = data.getData(DRAG_TYPE);
+        if (inner) {
+          const { from, entry } = JSON.parse(inner) as { from: 'project' | 'board'; entry: Entry };
+          const source = storeOfTree(from);
+          if (!source || from === which) return;
+          void (async () => {
+            try {
+              const outgoing = await filesOf(source, entry);
+              await files.put(store, dir, outgoing);
+            } catch (err) {
+              await failed(`Could not copy ${entry.name}`, err);
+            }
+          })();
+          return;
+        }
+        void (async () => {
+          const outgoing = await droppedFiles(data);
+          if (outgoing.length) await files.put(store, dir, outgoing);
+        })();
+      },
+      drag(entry: Entry, data: DataTransfer) {
+        data.setData(DRAG_TYPE, JSON.stringify({ from: which, entry }));
+        data.setData('text/plain', entry.path);
+        const store = storeOfTree(which);
+        // Dragging a file out of the page onto the desktop saves it there (Chromium).
+        if (store && !entry.dir) data.setData('DownloadURL', `application/octet-stream:${entry.name}:${new URL(store.url(entry.path), location.href)}`);
+      },
+      menu(entry: Entry) {
+        const store = storeOfTree(which);
+        if (!store) return [];
+        const other = storeOfTree(which === 'project' ? 'board' : 'project');
+        const items = [{ label: entry.dir ? 'Download as .zip' : 'Download', run: () => void download(store, entry).catch((err) => failed(`Could not download ${entry.name}`, err)) }];
+        if (other) {
+          items.push({
+            label: which === 'project' ? `Upload to ${other.title}` : 'Copy to the project',
+            run: () =>
+              void filesOf(store, entry)
+                .then((outgoing) => files.put(other, other.root, outgoing))
+                .catch((err) => failed(`Could not copy ${entry.name}`, err)),
+          });
+        }
+        return items;
+      },
+    };
+  }
+
+  const projectTree = createTree('Project files', actions('project'));
+  const boardTree = createTree('Board files', actions('board'));
+  projectHost.append(projectTree.element);
+  boardHost.append(boardTree.element);
+  projectTree.setSource(projectStore);
+  const treeOf = (which: 'project' | 'board') => (which === 'project' ? projectTree : boardTree);
+
+  async function failed(title: string, err: unknown) {
+    const message = messageOf(err);
+    deps.status(`${title}: ${message}`, false);
+    if (!(err instanceof ApiError && err.code === 'cancelled')) await tellError(title, message);
+  }
+
+  let dfSerial = 0;
+  const pickerInputs: Partial<Record<'project' | 'board', HTMLInputElement>> = {};
+
+  const files: Files = {
+    project: projectTree,
+    board: boardTree,
+    boardStore: () => board,
+    setBoard(next) {
+      board = next ? boardStore(next) : null;
+      boardTree.setSource(board, 'The simulator keeps no files between runs yet. Pick a board to manage its files.');
+      files.refreshDf();
+    },
+    async open(store, path, line) {
+      const place: Place = store.kind === 'project' ? { kind: 'project', path } : { kind: 'board', board: store.board!.id, boardName: store.title, path };
+      const tabs = deps.tabs();
+      let doc = tabs.find(place);
+      if (!doc) {
+        deps.status(`Opening ${path}…`);
+        let text: string;
+        try {
+          const bytes = await store.read(path);
+          try {
+            text = decoder.decode(bytes);
+          } catch {
+            await tellError(`Cannot open ${path}`, `${path} is not a text file (${formatSize(bytes.length)} of binary data). Download it instead.`);
+            return false;
+          }
+        } catch (err) {
+          await failed(`Could not open ${path}`, err);
+          return false;
+        }
+        doc = tabs.open(place, text);
+        deps.status(`Opened ${path} from ${store.title}`);
+      } else tabs.activate(doc);
+      return true;
+    },
+    async save(doc) {
+      const tabs = deps.tabs();
+      const text = tabs.text(doc);
+      let place = doc.place;
+      if (place.kind === 'new') {
+        const path = await deps.askName(doc);
+        if (!path) return false;
+        place = { kind: 'project', path };
+      }
+      const store = files.storeOf(place);
+      if (!store) {
+        await tellError('Cannot save', `${place.kind === 'board' ? place.boardName : 'That board'} is not connected to the server any more.`);
+        return false;
+      }
+      const ok = await files.write(store, place.path, encoder.encode(text));
+      if (ok) {
+        tabs.saved(doc, text, place);
+        deps.status(`Saved ${place.path} to ${store.title}`);
+      }
+      return ok;
+    },
+    async write(store, path, data, what = path) {
+      return files.put(store, parentOf(path, store.root), [{ rel: path.slice(path.lastIndexOf('/') + 1), size: data.length, bytes: async () => data }], what);
+    },
+    async put(store, dir, outgoing, what) {
+      const total = outgoing.reduce((sum, f) => sum + f.size, 0);
+      let current: { cancel(): void } | null = null;
+      const progress = deps.transfer.begin(what ? `Saving ${what}` : `Uploading to ${store.title}`, total, () => current?.cancel());
+      let before = 0;
+      const made = new Set<string>();
+      try {
+        for (const [index, file] of outgoing.entries()) {
+          if (progress.cancelled) throw new ApiError(0, 'cancelled', 'cancelled');
+          const path = joinPath(dir, file.rel);
+          progress.label(`${what ? 'Saving' : 'Uploading'} ${file.rel}${outgoing.length > 1 ? ` (${index + 1} of ${outgoing.length})` : ''} to ${store.title}`);
+          await makeDirs(store, parentOf(path, store.root), made);
+          const data = await file.bytes();
+          const upload = store.write(path, data, (done) => progress.update(before + Math.min(done, data.length)));
+          current = upload;
+          await upload.done;
+          before += data.length;
+          progress.update(before);
+        }
+        deps.status(outgoing.length === 1 && what ? `Saved ${what} to ${store.title}` : `Uploaded ${outgoing.length} file${outgoing.length === 1 ? '' : 's'} (${formatSize(total)}) to ${store.title}`);
+        return true;
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'cancelled') deps.status(`Cancelled: the files on ${store.title} are as they were`, false);
+        else await failed(what ? `Could not save ${what}` : `Could not upload to ${store.title}`, err);
+        return false;
+      } finally {
+        progress.end();
+        await treeOf(store.kind).refresh();
+        if (store.kind === 'board') files.refreshDf();
+      }
+    },
+    refreshDf() {
+      const serial = ++dfSerial;
+      const element = deps.dfElement;
+      if (!board?.board) {
+        element.textContent = '';
+        element.hidden = true;
+        return;
+      }
+      element.hidden = false;
+      void api
+        .df(board.board.id)
+        .then((mounts) => {
+          if (serial !== dfSerial) return;
+          const root = mounts.find((m) => m.mount === '/') ?? mounts[0];
+          if (!root) {
+            element.textContent = 'No filesystem';
+            return;
+          }
+          const used = root.size ? Math.round((root.used / root.size) * 100) : 0;
+          element.textContent = `${formatSize(root.free)} free of ${formatSize(root.size)}`;
+          element.style.setProperty('--used', `${used}%`);
+          element.title = mounts.map((m) => `${m.mount}: ${formatSize(m.free)} free of ${formatSize(m.size)}`).join('\n');
+        })
+        .catch(() => {
+          if (serial === dfSerial) element.textContent = 'Free space unknown';
+        });
+    },
+    storeOf(place) {
+      if (place.kind === 'project') return projectStore;
+      if (place.kind === 'board') return board?.board?.id === place.board ? board : null;
+      return null;
+    },
+    pick(which) {
+      if (storeOfTree(which)) pickerInputs[which]?.click();
+    },
+  };
+
+  // Upload buttons: a hidden file input per tree.
+  const pickers = { project: projectHost, board: boardHost };
+  for (const [which, host] of Object.entries(pickers) as ['project' | 'board', HTMLElement][]) {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.hidden = true;
+    input.setAttribute('aria-hidden', 'true');
+    input.tabIndex = -1;
+    input.addEventListener('change', () => {
+      const store = storeOfTree(which);
+      if (store && input.files?.length) void files.put(store, treeOf(which).targetDir(), pickedFiles(input.files));
+      input.value = '';
+    });
+    host.append(input);
+    pickerInputs[which] = input;
+  }
+  return files;
+}

@@ -1,0 +1,46 @@
+// The language worker: the wasm VM answering the editor's questions (is this buffer valid
+// Python, what completes this name) off the page's thread.
+
+import init, { check, complete } from '../pkg/copperhead_wasm.js';
+
+/** A syntax error as MicroPython words it. */
+export interface SyntaxProblem {
+  type: string;
+  message: string;
+  line: number;
+  column: number | null;
+}
+
+export type Question = { type: 'check'; source: string; filename: string } | { type: 'complete'; source: string; linePrefix: string };
+
+export type ToLanguage = Question & { id: number };
+
+export type FromLanguage =
+  | { id: number; type: 'checked'; problem: SyntaxProblem | null }
+  | { id: number; type: 'completed'; names: string[] }
+  | { id: number; type: 'failed' };
+
+const scope = self as unknown as {
+  location: Location;
+  postMessage(message: FromLanguage): void;
+  onmessage: ((event: MessageEvent<ToLanguage>) => void) | null;
+};
+
+const ready = init({ module_or_path: new URL(WASM_URL, scope.location.href) });
+
+scope.onmessage = async (event) => {
+  const question = event.data;
+  try {
+    await ready;
+    if (question.type === 'check') {
+      const problem = check(question.source, question.filename) as SyntaxProblem | null;
+      scope.postMessage({ id: question.id, type: 'checked', problem: problem ?? null });
+    } else {
+      const names = complete(question.source, question.linePrefix) as string[];
+      scope.postMessage({ id: question.id, type: 'completed', names: Array.from(names) });
+    }
+  } catch (err) {
+    console.warn('language worker:', err);
+    scope.postMessage({ id: question.id, type: 'failed' });
+  }
+};

@@ -1,0 +1,94 @@
+// The page's frame: the side bar and the bottom panel resize by dragging (or the arrow keys on
+// their separators) and collapse, and their sizes are remembered across reloads.
+
+import { remembered } from './store';
+
+interface Sizes {
+  sidebar: number;
+  bottom: number;
+  sidebarOpen: boolean;
+  bottomOpen: boolean;
+}
+
+export interface Layout {
+  toggleSidebar(open?: boolean): void;
+  toggleBottom(open?: boolean): void;
+  readonly bottomOpen: boolean;
+}
+
+/**
+ * `root` carries the sizes as CSS variables (`--sidebar`, `--bottom`) and the classes
+ * `sidebar-closed`, `bottom-closed`; `changed` runs after any change (panels redraw then).
+ */
+export function createLayout(root: HTMLElement, sideSplit: HTMLElement, bottomSplit: HTMLElement, changed: () => void): Layout {
+  const memory = remembered<Sizes>('layout', { sidebar: 260, bottom: 260, sidebarOpen: true, bottomOpen: true });
+  const sizes = memory.get();
+  // In a narrow window the file panel floats over the editor: start with it closed.
+  if (matchMedia('(max-width: 820px)').matches) sizes.sidebarOpen = false;
+
+  function apply() {
+    sizes.sidebar = Math.round(Math.min(Math.max(sizes.sidebar, 160), Math.max(innerWidth * 0.6, 200)));
+    sizes.bottom = Math.round(Math.min(Math.max(sizes.bottom, 90), Math.max(innerHeight - 200, 120)));
+    root.style.setProperty('--sidebar', `${sizes.sidebar}px`);
+    root.style.setProperty('--bottom', `${sizes.bottom}px`);
+    root.classList.toggle('sidebar-closed', !sizes.sidebarOpen);
+    root.classList.toggle('bottom-closed', !sizes.bottomOpen);
+    sideSplit.setAttribute('aria-valuenow', String(sizes.sidebar));
+    bottomSplit.setAttribute('aria-valuenow', String(sizes.bottom));
+    memory.set(sizes);
+    changed();
+  }
+
+  function drag(split: HTMLElement, onMove: (event: PointerEvent) => void) {
+    split.addEventListener('pointerdown', (down) => {
+      down.preventDefault();
+      split.setPointerCapture(down.pointerId);
+      root.classList.add('resizing');
+      const up = () => {
+        split.removeEventListener('pointermove', onMove);
+        split.removeEventListener('pointerup', up);
+        root.classList.remove('resizing');
+      };
+      split.addEventListener('pointermove', onMove);
+      split.addEventListener('pointerup', up);
+    });
+  }
+  drag(sideSplit, (event) => {
+    sizes.sidebar = event.clientX - root.getBoundingClientRect().left;
+    sizes.sidebarOpen = true;
+    apply();
+  });
+  drag(bottomSplit, (event) => {
+    const box = bottomSplit.parentElement?.getBoundingClientRect();
+    if (!box) return;
+    sizes.bottom = box.bottom - event.clientY;
+    sizes.bottomOpen = true;
+    apply();
+  });
+  const keys = (split: HTMLElement, grow: string, shrink: string, change: (by: number) => void) =>
+    split.addEventListener('keydown', (event) => {
+      if (event.key === grow) change(+20);
+      else if (event.key === shrink) change(-20);
+      else return;
+      event.preventDefault();
+      apply();
+    });
+  keys(sideSplit, 'ArrowRight', 'ArrowLeft', (by) => (sizes.sidebar += by));
+  keys(bottomSplit, 'ArrowUp', 'ArrowDown', (by) => (sizes.bottom += by));
+  addEventListener('resize', () => apply());
+  apply();
+
+  return {
+    toggleSidebar(open = !sizes.sidebarOpen) {
+      sizes.sidebarOpen = open;
+      apply();
+    },
+    toggleBottom(open = !sizes.bottomOpen) {
+      sizes.bottomOpen = open;
+      apply();
+    },
+    get bottomOpen() {
+      return sizes.bottomOpen;
+    },
+  };
+}

@@ -7,7 +7,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // playwright-core is installed in web/node_modules (Node resolves ESM imports by path, not NODE_PATH).
@@ -144,6 +146,19 @@ journey('the page uses only routes the server documents', {}, async (page) => {
 
 journey('journey 1: a program runs in the simulator, and its traceback leads to the line', {}, async (page) => {
   assert.equal(await page.getByRole('combobox', { name: 'Board' }).inputValue(), 'simulator');
+
+  // As you type: completion of a module's names from the VM, and syntax errors in MicroPython's words.
+  await setEditorText(page, 'import machine\nled = machine.P');
+  await page.keyboard.press('Control+Space');
+  const completions = page.getByRole('listbox', { name: 'Completions' });
+  await completions.getByRole('option', { name: /^PWM/ }).waitFor();
+  await completions.getByRole('option', { name: 'Pin', exact: true }).click();
+  assert.equal(await editorText(page), 'import machine\nled = machine.Pin');
+  await setEditorText(page, 'def broken(:\n    pass\n');
+  await page.locator('.cm-lintRange-error').first().waitFor();
+  await page.keyboard.press('ControlOrMeta+Shift+M');
+  await page.getByRole('listbox', { name: 'Diagnostics' }).getByText('SyntaxError: invalid syntax').waitFor();
+
   await setEditorText(page, 'def divide(x):\n    return 1 / x\n\nprint("before", 6 * 7)\ndivide(0)\n');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await waitForTerminal(page, /^before 42$/);
@@ -270,6 +285,16 @@ journey('journey 3: files on the board: folder, drop, rename, edit, download, de
   assert.equal(download.suggestedFilename(), 'notes.txt');
   assert.equal(readFileSync(await download.path(), 'utf8'), edited);
 
+  // Drag a project file onto the board's folder, and a board file onto the project.
+  await item(page, 'Project files', 'blink.py').dragTo(folder.locator('.tree-row').first());
+  await page.getByRole('status').filter({ hasText: /Uploaded 1 file .* to Virtual board/ }).waitFor();
+  assert.deepEqual(Buffer.from(await boardFile(page, '/upload-test/blink.py')), readFileSync(join(fixtures, 'project', 'blink.py')));
+  const projectArea = page.locator('.tree-wrap', { has: tree(page, 'Project files') });
+  const area = await projectArea.boundingBox();
+  await item(page, 'Board files', 'notes.txt').dragTo(projectArea, { targetPosition: { x: 60, y: area.height - 12 } });
+  await item(page, 'Project files', 'notes.txt').waitFor();
+  assert.equal(await page.evaluate(async () => (await fetch('/api/workspace/file?path=notes.txt')).text()), edited);
+
   // Delete the folder, confirmed.
   await folder.locator('.tree-row').first().click();
   await page.keyboard.press('Delete');
@@ -334,6 +359,64 @@ journey('journey 6: open tabs and unsaved buffers survive a reload', {}, async (
   // The project file itself is untouched.
   const onDisk = await page.evaluate(async () => (await fetch('/api/workspace/file?path=blink.py')).text());
   assert.ok(!onDisk.includes('not saved yet'));
+
+  // The theme is remembered too.
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  await page.reload();
+  await page.getByRole('button', { name: 'Switch to dark theme' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+
+  // Closing a tab with unsaved changes asks first.
+  await page.getByRole('tab', { name: /^blink\.py, project, unsaved/ }).click();
+  await page.keyboard.press('Alt+W');
+  const ask = page.getByRole('dialog', { name: 'Save blink.py?' });
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('tab', { name: /^blink\.py, project, unsaved/ }).waitFor();
+  await page.keyboard.press('Alt+W');
+  await ask.getByRole('button', { name: "Don't save" }).click();
+  await page.getByRole('tab', { name: /^blink\.py/ }).waitFor({ state: 'detached' });
+});
+
+journey('a board on a slow line: it comes and goes in the picker, and a long upload shows progress and cancels', {}, async (page) => {
+  const fs = mkdtempSync(join(tmpdir(), 'copperhead-browser-board-'));
+  const board = spawn(join(root, 'target', 'debug', 'copperhead-board'), ['--tcp', '127.0.0.1:0', '--fs', fs, '--baud', '38400'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const addr = await new Promise((resolve, reject) => {
+      board.stdout.once('data', (chunk) => resolve(String(chunk).trim()));
+      board.once('error', reject);
+    });
+    const added = await page.evaluate(async (port) => (await fetch('/api/boards', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ port }) })).json(), `socket://${addr}`);
+    assert.ok(added.id, JSON.stringify(added));
+    // No click on anything: the server's events bring it, with its connection state.
+    const picker = page.getByRole('combobox', { name: 'Board' });
+    await picker.locator(`option[value="${added.id}"]`).waitFor({ state: 'attached' });
+    await picker.selectOption(added.id);
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.getByText('No files yet. Drop files here, or use New file.').waitFor();
+
+    const dropped = await page.evaluateHandle((make) => {
+      const data = new DataTransfer();
+      data.items.add(new File([eval(make)(48 * 1024)], 'big.bin'));
+      return data;
+    }, PSEUDO_RANDOM);
+    const target = page.locator('.side-panel', { has: tree(page, 'Board files') }).locator('.tree-wrap');
+    await target.dispatchEvent('drop', { dataTransfer: dropped });
+    const progress = page.getByRole('progressbar', { name: 'Transfer progress' });
+    await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')) > 0, null, { timeout: 30_000 });
+    assert.match(await page.locator('.transfer-rate').textContent(), /\d+% · [\d.]+ (B|KB)\/s/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
+    await progress.waitFor({ state: 'hidden' });
+    const listing = await page.evaluate(async (id) => (await fetch(`/api/boards/${id}/fs?path=/`)).json(), added.id);
+    assert.deepEqual(listing.map((e) => e.name), [], 'a cancelled upload leaves nothing behind');
+
+    await page.evaluate(async (id) => fetch(`/api/boards/${id}`, { method: 'DELETE' }), added.id);
+    await picker.locator(`option[value="${added.id}"]`).waitFor({ state: 'detached' });
+    assert.equal(await picker.inputValue(), 'simulator');
+  } finally {
+    board.kill();
+    rmSync(fs, { recursive: true, force: true });
+  }
 });
 
 journey('journey 7: no serious or critical accessibility violations with each panel open', { bypassCSP: true, reducedMotion: 'reduce' }, async (page) => {

@@ -215,6 +215,7 @@ function run() {
   const code = tabs.text(doc);
   const board = picker.selected();
   editor.markError(null);
+  plotter.endLine();
   ranDoc = doc;
   if (!board) {
     terminal.note(`▶ Run ${nameOf(doc.place)} in the simulator`);

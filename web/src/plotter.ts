@@ -42,6 +42,8 @@ export interface Plotter {
   /** Feeds program output (any chunking); complete lines of numbers are plotted. */
   feed(text: string): void;
   clear(): void;
+  /** Drops a partial line (a prompt, say) so that the next output starts a line of its own. */
+  endLine(): void;
   readonly paused: boolean;
   setPaused(paused: boolean): void;
   /** The data as CSV: a header of series names, a row per point. */
@@ -138,6 +140,9 @@ export function createPlotter(parent: HTMLElement, caption: HTMLElement): Plotte
         }
       }
       if (changed) schedule();
+    },
+    endLine() {
+      pending = '';
     },
     clear() {
       names = [];

@@ -7,9 +7,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // playwright-core is installed in web/node_modules (Node resolves ESM imports by path, not NODE_PATH).
@@ -295,14 +296,32 @@ journey('journey 3: files on the board: folder, drop, rename, edit, download, de
   await item(page, 'Project files', 'notes.txt').waitFor();
   assert.equal(await page.evaluate(async () => (await fetch('/api/workspace/file?path=notes.txt')).text()), edited);
 
+  // The whole folder downloads as a .zip that another tool (Python's zipfile) reads back.
+  await folder.locator('.tree-row').first().click();
+  await page.keyboard.press('Shift+F10');
+  const zipping = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: 'Download as .zip' }).click();
+  const archive = await zipping;
+  assert.equal(archive.suggestedFilename(), 'upload-test.zip');
+  const listing = JSON.parse(
+    execFileSync('python3', ['-c', 'import hashlib, json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()}))', await archive.path()], { encoding: 'utf8' }),
+  );
+  const sha = (bytes) => createHash('sha256').update(bytes).digest('hex');
+  assert.deepEqual(listing, {
+    'upload-test/blink.py': sha(readFileSync(join(fixtures, 'project', 'blink.py'))),
+    'upload-test/firmware.bin': sha(pseudoRandom(100 * 1024)),
+    'upload-test/notes.txt': sha(edited),
+  });
+  if ((await folder.getAttribute('aria-expanded')) === 'true') await folder.locator('.tree-row').first().click();
+
   // Delete the folder, confirmed.
   await folder.locator('.tree-row').first().click();
   await page.keyboard.press('Delete');
   const confirm = page.getByRole('dialog', { name: 'Delete upload-test?' });
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await folder.waitFor({ state: 'detached' });
-  const listing = await page.evaluate(async (board) => (await fetch(`/api/boards/${board}/fs?path=/`)).json(), BOARD);
-  assert.ok(!listing.some((e) => e.name === 'upload-test'), JSON.stringify(listing));
+  const left = await page.evaluate(async (board) => (await fetch(`/api/boards/${board}/fs?path=/`)).json(), BOARD);
+  assert.ok(!left.some((e) => e.name === 'upload-test'), JSON.stringify(left));
 });
 
 journey('journey 4: the terminal is the board REPL', {}, async (page) => {
@@ -404,6 +423,8 @@ journey('a board on a slow line: it comes and goes in the picker, and a long upl
     const progress = page.getByRole('progressbar', { name: 'Transfer progress' });
     await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')) > 0, null, { timeout: 30_000 });
     assert.match(await page.locator('.transfer-rate').textContent(), /\d+% · [\d.]+ (B|KB)\/s/);
+    // The terminal says why the board's REPL is quiet.
+    await page.getByText(/: busy \(uploading big\.bin/).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
     await progress.waitFor({ state: 'hidden' });

@@ -82,7 +82,16 @@ const editor = createEditor(
   () => tabs?.touched(),
 );
 
-const transfer = createTransferBar(byId('transfer'));
+// While a transfer runs the server pauses the board's REPL: the terminal's header says so.
+let repl: Repl | null = null;
+let replBoard: string | null = null;
+const replState = byId('repl-state');
+
+const transfer = createTransferBar(byId('transfer'), (busy) => {
+  const board = picker.selected();
+  if (!board) return;
+  replState.textContent = busy ? `${board.name}: busy (${busy.toLowerCase()})` : `${board.name}: REPL`;
+});
 const files = createFiles(byId('project-tree'), byId('board-tree'), {
   tabs: () => tabs,
   transfer,
@@ -122,9 +131,6 @@ if (tabs.all().length === 0) {
 
 // ---- boards, the REPL --------------------------------------------------------------------
 
-let repl: Repl | null = null;
-let replBoard: string | null = null;
-const replState = byId('repl-state');
 
 const picker = createPicker(byId<HTMLSelectElement>('board-select'), () => boardChanged());
 
@@ -232,9 +238,11 @@ function run() {
     plotter.feed(text);
   });
   boardRun = running;
+  replState.textContent = `${board.name}: running ${nameOf(doc.place)} (Ctrl-C stops it)`;
   updateButtons();
   void running.done.then((error: BoardError | null) => {
     boardRun = null;
+    replState.textContent = `${board.name}: REPL`;
     if (!error) setStatus(`${board.name}: finished`);
     else if (error.traceback) {
       terminal.write(error.traceback);

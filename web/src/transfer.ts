@@ -17,7 +17,8 @@ export interface TransferBar {
   begin(text: string, total: number, cancel: () => void): Progress;
 }
 
-export function createTransferBar(root: HTMLElement): TransferBar {
+/** `busy(text)` is told when a transfer starts (and `busy(null)` when it ends), so the terminal can say its board is busy. */
+export function createTransferBar(root: HTMLElement, busy: (text: string | null) => void): TransferBar {
   const text = root.querySelector<HTMLElement>('.transfer-label')!;
   const bar = root.querySelector<HTMLElement>('[role="progressbar"]')!;
   const fill = root.querySelector<HTMLElement>('.transfer-fill')!;
@@ -39,6 +40,7 @@ export function createTransferBar(root: HTMLElement): TransferBar {
       root.hidden = false;
       cancelButton.disabled = false;
       text.textContent = label;
+      busy(label);
       const show = (done: number) => {
         const share = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
         bar.setAttribute('aria-valuenow', String(share));
@@ -56,6 +58,7 @@ export function createTransferBar(root: HTMLElement): TransferBar {
         end() {
           root.hidden = true;
           onCancel = null;
+          busy(null);
         },
         get cancelled() {
           return cancelled;

@@ -424,7 +424,7 @@ journey('a board on a slow line: it comes and goes in the picker, and a long upl
     await page.waitForFunction(() => Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')) > 0, null, { timeout: 30_000 });
     assert.match(await page.locator('.transfer-rate').textContent(), /\d+% · [\d.]+ (B|KB)\/s/);
     // The terminal says why the board's REPL is quiet.
-    await page.getByText(/: busy \(uploading big\.bin/).waitFor();
+    await page.getByText(/: busy \(uploading to /).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('status').filter({ hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
     await progress.waitFor({ state: 'hidden' });

@@ -473,6 +473,10 @@ struct BoardTask {
 struct Terminal {
     keys: mpsc::Receiver<Vec<u8>>,
     screen: mpsc::Sender<Vec<u8>>,
+    /// The screen's last bytes were the friendly prompt, so it needs no new one after a
+    /// quiet operation (a file listing, an exec): only a run, a reset, or a line left half
+    /// typed (which the raw REPL's entry clears on the board) calls for the prompt again.
+    at_prompt: bool,
 }
 
 impl BoardTask {
@@ -507,8 +511,9 @@ impl BoardTask {
                 {
                     match bytes {
                         Ok(bytes) => {
-                            let screen = &self.terminal.as_ref().expect("guarded").screen;
-                            if let Err(e) = screen.try_send(bytes) {
+                            let terminal = self.terminal.as_mut().expect("guarded");
+                            terminal.at_prompt = bytes.ends_with(b">>> ");
+                            if let Err(e) = terminal.screen.try_send(bytes) {
                                 if matches!(e, mpsc::error::TrySendError::Full(_)) {
                                     tracing::warn!(board = %self.id, "the terminal's page is not reading; closing its session");
                                 }
@@ -571,6 +576,8 @@ impl BoardTask {
     /// Runs one command, with the terminal paused: keystrokes wait in their channel, and
     /// what the operation exchanges with the board isn't shown.
     async fn command(&mut self, command: Command) {
+        // A run's output and a reset's reboot leave the screen somewhere else than the prompt.
+        let moves_screen = matches!(command, Command::Run { .. } | Command::Reset { .. });
         match command {
             Command::Connect { reply } => {
                 let result = self.connection().await.map(|_| ());
@@ -593,7 +600,11 @@ impl BoardTask {
             } => {
                 let result = self.connection().await.map(|_| ());
                 if result.is_ok() {
-                    self.terminal = Some(Terminal { keys, screen });
+                    self.terminal = Some(Terminal {
+                        keys,
+                        screen,
+                        at_prompt: false,
+                    });
                 }
                 let _ = reply.send(result);
                 return;
@@ -659,9 +670,12 @@ impl BoardTask {
                 let _ = reply.send(result);
             }
         }
-        if let Some(t) = &self.terminal {
+        if let Some(t) = &mut self.terminal
+            && (moves_screen || !t.at_prompt)
+        {
             // Back at the friendly prompt: show it.
             let _ = t.screen.try_send(b"\r\n>>> ".to_vec());
+            t.at_prompt = true;
         }
     }
 

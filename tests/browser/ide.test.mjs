@@ -223,6 +223,8 @@ journey('journey 2: a project file is saved to the board, runs there and stops; 
     const expected = readFileSync(join(fixtures, 'project', path));
     assert.deepEqual(Buffer.from(await boardFile(page, `/${path}`)), expected, `/${path} on the board`);
   }
+  // The file operations in between never flood the REPL with prompts.
+  assert.doesNotMatch(await terminalText(page), /^>>>\n>>>$/m);
   await page.screenshot({ path: join(shots, 'journey2-board.png') });
 });
 

@@ -153,14 +153,23 @@ function boardChanged() {
   updateButtons();
 }
 
+/** The REPL's output held back while a run's output is still being written. */
+let heldRepl: Uint8Array[] = [];
+const replDecoder = new TextDecoder();
+function showRepl(bytes: Uint8Array) {
+  terminal.write(bytes);
+  plotter.feed(replDecoder.decode(bytes, { stream: true }));
+}
+
 function attachRepl(board: Board) {
   replState.textContent = `Connecting to ${board.name}…`;
   setStatus(`Connecting to ${board.name}…`);
   terminal.note(`Connecting to ${board.name}: this terminal is its REPL (Ctrl-C interrupts, Ctrl-D soft-resets).`);
   repl = openRepl(board, {
     output: (bytes) => {
-      terminal.write(bytes);
-      plotter.feed(new TextDecoder().decode(bytes));
+      // The prompt the board shows after a run waits until the run's last words are written.
+      if (boardRun) heldRepl.push(bytes);
+      else showRepl(bytes);
     },
     state(up, why) {
       replState.textContent = up ? `${board.name}: REPL` : `${board.name}: offline`;
@@ -252,6 +261,8 @@ function run() {
       setStatus(`${board.name}: ${error.message}`, false);
       void picker.refresh();
     }
+    for (const bytes of heldRepl) showRepl(bytes);
+    heldRepl = [];
     updateButtons();
   });
 }

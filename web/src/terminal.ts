@@ -100,12 +100,16 @@ export function createTerminal(parent: HTMLElement, openFrame: (file: string, li
   // Programs print `\n`; boards send `\r\n`. xterm needs `\r\n` to return to column 0.
   const cooked = (text: string) => text.replace(/\r?\n/g, '\r\n');
   const decoder = new TextDecoder();
+  // The IDE's own lines start at the left edge, even after a prompt. (Read when the write is
+  // queued: xterm writes in order, so this is the cursor after what is already queued only
+  // when nothing is pending, which is when notes are written.)
+  const freshLine = () => (xterm.buffer.active.cursorX > 0 ? '\r\n' : '');
 
   return {
     write: (data) => xterm.write(typeof data === 'string' ? cooked(data) : cooked(decoder.decode(data, { stream: true }))),
     // Bright black is the theme's muted colour: dim text would be too faint to read.
-    note: (text) => xterm.write(`\x1b[90m${cooked(text)}\x1b[0m\r\n`),
-    error: (text) => xterm.write(`\x1b[31m${cooked(text)}\x1b[0m\r\n`),
+    note: (text) => xterm.write(`${freshLine()}\x1b[90m${cooked(text)}\x1b[0m\r\n`),
+    error: (text) => xterm.write(`${freshLine()}\x1b[31m${cooked(text)}\x1b[0m\r\n`),
     // Erase screen and scrollback through the write queue, so output already queued stays
     // above the erase and output written later lands below it.
     clear: () => xterm.write('\x1b[H\x1b[2J\x1b[3J'),

@@ -100,9 +100,7 @@ export function createTerminal(parent: HTMLElement, openFrame: (file: string, li
   // Programs print `\n`; boards send `\r\n`. xterm needs `\r\n` to return to column 0.
   const cooked = (text: string) => text.replace(/\r?\n/g, '\r\n');
   const decoder = new TextDecoder();
-  // The IDE's own lines start at the left edge, even after a prompt. (Read when the write is
-  // queued: xterm writes in order, so this is the cursor after what is already queued only
-  // when nothing is pending, which is when notes are written.)
+  // The IDE's own lines start at the left edge, even after a prompt.
   const freshLine = () => (xterm.buffer.active.cursorX > 0 ? '\r\n' : '');
 
   return {

@@ -6,6 +6,9 @@
 //! round. A run is a whole process: wall time includes start-up, memory is the peak RSS. Every
 //! interpreter must print what CPython prints (else MicroPython's); a failure or a different
 //! result is shown in the table. The command fails only when copperhead-board does.
+//!
+//! Then, without a FILTER, the upload (`bench upload`, `upload.rs`) and the page's weight and
+//! load time (`bench page`, `page_bench.rs`), each of which is also a FILTER of its own.
 
 use crate::Result;
 use crate::measure::{Measured, measure};
@@ -24,7 +27,8 @@ const TIME_LIMIT: Duration = Duration::from_secs(120);
 const MICROPYTHON_ENV: &str = "MICROPY_MICROPYTHON";
 
 pub struct BenchOptions {
-    pub rounds: usize,
+    /// `--rounds`, when given; each part has its own default.
+    pub rounds: Option<usize>,
     /// Only the programs whose file name contains this.
     pub filter: Option<String>,
 }
@@ -32,15 +36,16 @@ pub struct BenchOptions {
 impl BenchOptions {
     pub fn parse(args: &[String]) -> Result<BenchOptions> {
         let mut options = BenchOptions {
-            rounds: DEFAULT_ROUNDS,
+            rounds: None,
             filter: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             if let Some(value) = arg.strip_prefix("--rounds=") {
-                options.rounds = parse_rounds(value)?;
+                options.rounds = Some(parse_rounds(value)?);
             } else if arg == "--rounds" {
-                options.rounds = parse_rounds(args.next().ok_or("--rounds needs a number")?)?;
+                let value = args.next().ok_or("--rounds needs a number")?;
+                options.rounds = Some(parse_rounds(value)?);
             } else if arg.starts_with('-') || options.filter.is_some() {
                 return Err(format!(
                     "bench: unexpected `{arg}` (expected --rounds N and at most one FILTER)"
@@ -80,10 +85,15 @@ struct Cell {
 }
 
 pub fn run(options: &BenchOptions) -> Result {
-    // `bench upload`: only the upload measurement; without a filter it follows the table.
-    if options.filter.as_deref() == Some("upload") {
-        return crate::upload::run();
+    // `bench upload` and `bench page`: only that measurement; without a filter they follow the
+    // table.
+    let page_rounds = options.rounds.unwrap_or(crate::page_bench::DEFAULT_ROUNDS);
+    match options.filter.as_deref() {
+        Some("upload") => return crate::upload::run(),
+        Some("page") => return crate::page_bench::run(page_rounds),
+        _ => {}
     }
+    let rounds = options.rounds.unwrap_or(DEFAULT_ROUNDS);
     let programs = programs(options.filter.as_deref())?;
     let (interpreters, missing) = interpreters()?;
     tools::run(cargo().args(["build", "--release", "-p", "copperhead-firmware"]))?;
@@ -98,10 +108,10 @@ pub fn run(options: &BenchOptions) -> Result {
         println!("{line}");
     }
     let mut table = Table::new(&programs, &interpreters);
-    table.print_header(options.rounds);
+    table.print_header(rounds);
     let mut copperhead_failed = Vec::new();
     for program in &programs {
-        let cells = bench_program(program, &interpreters, options.rounds);
+        let cells = bench_program(program, &interpreters, rounds);
         if cells[0].error.is_some() {
             copperhead_failed.push(stem(program));
         }
@@ -112,6 +122,8 @@ pub fn run(options: &BenchOptions) -> Result {
         if options.filter.is_none() {
             println!();
             crate::upload::run()?;
+            println!();
+            crate::page_bench::run(page_rounds)?;
         }
         Ok(())
     } else {
@@ -294,7 +306,7 @@ fn check_results(cells: &mut [Cell], interpreters: &[Interpreter]) {
     }
 }
 
-fn median(values: &[f64]) -> Option<f64> {
+pub(crate) fn median(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();

@@ -4,13 +4,16 @@
 //! - `build-web`: the wasm VM, its JavaScript bindings, and the bundled page in `web/dist/`.
 //! - `run`: build-web, build the server and the virtual board, start the IDE.
 //! - `test`: every test tier in order, stopping at the first failure.
-//! - `bench`: the Python benchmarks on copperhead-board, MicroPython and CPython.
+//! - `bench`: the Python benchmarks on copperhead-board, MicroPython and CPython, the upload
+//!   to a board, and the page's weight and load time in headless Chromium.
 
 #[cfg(unix)]
 mod bench;
 mod ide;
 #[cfg(unix)]
 mod measure;
+#[cfg(unix)]
+mod page_bench;
 mod test;
 mod tools;
 mod upload;
@@ -31,7 +34,10 @@ commands:
                                               copperhead-board, micropython and python3 (default 3 rounds;
                                               MICROPY_MICROPYTHON names a micropython binary), then the
                                               upload of a 64 KiB file at 115200 baud: the server against
-                                              mpremote cp (`bench upload` for that alone)";
+                                              mpremote cp (`bench upload` for that alone), then the page:
+                                              web/dist's weight (raw, gzip, brotli) and the time to an
+                                              editable editor in headless Chromium, cold and warm
+                                              (`bench page` for that alone, default 5 rounds)";
 
 /// Errors are one readable line each; `main` prints them.
 pub type Result<T = ()> = std::result::Result<T, String>;

@@ -15,8 +15,15 @@ use crate::value::Value;
 use crate::vm::{Args, Interp, Native, NativeFn, PResult};
 
 impl Interp {
+    /// Positional argument `i`; `None` past the arguments given. (Counts are checked
+    /// against the native's table entry before it runs, so a native reads past its
+    /// arguments only where it takes fewer than it could.)
     pub(crate) fn arg(&self, a: Args, i: usize) -> Value {
-        self.stack[a.start + i]
+        if i < a.len {
+            self.stack.get(a.start + i).copied().unwrap_or(Value::None)
+        } else {
+            Value::None
+        }
     }
 
     /// The positional arguments as a vector.
@@ -86,19 +93,7 @@ impl Interp {
     /// this is; the messages, as MicroPython's for built-in functions, say `function`.
     pub(crate) fn nargs(&self, a: Args, _name: &str, min: usize, max: usize) -> PResult<()> {
         if a.len < min || a.len > max {
-            return Err(PyErr::type_error(if min == max {
-                alloc::format!(
-                    "function takes {min} positional arguments but {} were given",
-                    a.len
-                )
-            } else if a.len < min {
-                alloc::format!(
-                    "function missing {} required positional arguments",
-                    min - a.len
-                )
-            } else {
-                alloc::format!("function expected at most {max} arguments, got {}", a.len)
-            }));
+            return Err(crate::call::arg_count_error(min, max, a.len));
         }
         Ok(())
     }

@@ -96,6 +96,24 @@ impl Interp {
         match callee {
             Value::Builtin(id) => {
                 let native = self.natives[id as usize];
+                if n_args < native.min as usize
+                    || (n_args > native.max as usize && native.max != crate::vm::VARARGS)
+                    || (n_kw > 0 && !native.kw)
+                {
+                    return Err(native_args_error(&native, n_args, n_kw));
+                }
+                // (A method with an owner takes at least its receiver: see `add_methods`.)
+                if let Some(owner) = native.owner {
+                    let this = self.stack[callee_at + 1];
+                    let class = self.class_of(this);
+                    if class != owner && !self.is_subclass(class, owner) {
+                        return Err(PyErr::type_error(alloc::format!(
+                            "argument should be a '{}' not a '{}'",
+                            self.class_name(owner),
+                            self.class_name(class)
+                        )));
+                    }
+                }
                 let args = Args {
                     start: callee_at + 1,
                     len: n_args,
@@ -1335,4 +1353,32 @@ impl Interp {
     pub(crate) fn exc_traceback(&self, e: &PyErr) -> Vec<TraceEntry> {
         e.traceback.clone()
     }
+}
+
+/// Why a call to `native` with `n_args` positional and `n_kw` keyword arguments doesn't
+/// fit what its table entry declares.
+#[cold]
+fn native_args_error(native: &crate::vm::Native, n_args: usize, n_kw: usize) -> PyErr {
+    let (min, max) = (native.min as usize, native.max as usize);
+    if n_kw > 0 && !native.kw && (min..=max).contains(&n_args) {
+        return PyErr::type_error("function doesn't take keyword arguments");
+    }
+    let max = if native.max == crate::vm::VARARGS {
+        usize::MAX
+    } else {
+        max
+    };
+    arg_count_error(min, max, n_args)
+}
+
+/// MicroPython's messages for a built-in function called with `n` positional arguments
+/// when it takes `min` to `max`.
+pub(crate) fn arg_count_error(min: usize, max: usize, n: usize) -> PyErr {
+    PyErr::type_error(if min == max {
+        alloc::format!("function takes {min} positional arguments but {n} were given")
+    } else if n < min {
+        alloc::format!("function missing {} required positional arguments", min - n)
+    } else {
+        alloc::format!("function expected at most {max} arguments, got {n}")
+    })
 }

@@ -2349,6 +2349,21 @@ impl Interp {
         other: Value,
     ) -> PResult<()> {
         let other_items = self.collect_iterable(other)?;
+        // The items may be new objects (a str's characters): rooted until the end.
+        let mark = self.temp_roots.len();
+        self.temp_roots.extend_from_slice(&other_items);
+        let r = self.set_op_items(op, result, a, other_items);
+        self.temp_roots.truncate(mark);
+        r
+    }
+
+    fn set_op_items(
+        &mut self,
+        op: BinOp,
+        result: Value,
+        a: Value,
+        other_items: Vec<Value>,
+    ) -> PResult<()> {
         match op {
             BinOp::Or => {
                 for i in other_items {

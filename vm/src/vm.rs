@@ -193,6 +193,11 @@ pub(crate) enum Exit {
 /// A native function: arguments are on the value stack (so they stay GC roots).
 pub type NativeFn = fn(&mut Interp, Args) -> PResult<Value>;
 
+/// A native function's table entry. What it accepts is declared here and checked once, in
+/// the call path, before the function runs: the number of positional arguments (counting
+/// a method's receiver), whether keywords are taken, and for a method of a built-in class
+/// the class its receiver must belong to. A function reads its arguments with
+/// [`Interp::arg`], which never indexes past them.
 #[derive(Clone, Copy)]
 pub struct Native {
     pub name: &'static str,
@@ -200,14 +205,58 @@ pub struct Native {
     /// A method of a built-in class: it binds `self` when fetched through an instance.
     /// Free functions (`abs`, `math.sqrt`) don't, even when stored in a class.
     pub method: bool,
+    /// Positional arguments taken, receiver included: at least `min`, at most `max`
+    /// ([`VARARGS`]: no limit).
+    pub min: u8,
+    pub max: u8,
+    /// Keyword arguments are accepted (the function checks their names).
+    pub kw: bool,
+    /// The class a method's receiver must be an instance of; set when the method is added
+    /// to its class, unless the entry says that any first argument will do.
+    pub owner: Option<crate::gc::ObjRef>,
+    /// `false` for a method that also works unbound (`dict.fromkeys`).
+    pub check_receiver: bool,
 }
 
+/// No upper bound on the positional arguments of a [`Native`].
+pub const VARARGS: u8 = u8::MAX;
+
 impl Native {
+    /// A function with no declared limits (it checks what it needs itself).
     pub const fn new(name: &'static str, func: NativeFn) -> Native {
         Native {
             name,
             func,
             method: false,
+            min: 0,
+            max: VARARGS,
+            kw: true,
+            owner: None,
+            check_receiver: true,
+        }
+    }
+
+    /// Takes `min` to `max` positional arguments (a method's receiver counts) and no
+    /// keywords.
+    pub const fn args(self, min: u8, max: u8) -> Native {
+        Native {
+            min,
+            max,
+            kw: false,
+            ..self
+        }
+    }
+
+    /// Takes keyword arguments too (after [`Native::args`]).
+    pub const fn kw(self) -> Native {
+        Native { kw: true, ..self }
+    }
+
+    /// A method whose first argument need not be an instance of its class.
+    pub const fn any_receiver(self) -> Native {
+        Native {
+            check_receiver: false,
+            ..self
         }
     }
 }

@@ -1801,7 +1801,7 @@ const DICT: &[Native] = &[
     Native::new("update", dict_update),
     Native::new("clear", dict_clear),
     Native::new("copy", dict_copy),
-    Native::new("fromkeys", dict_fromkeys),
+    Native::new("fromkeys", dict_fromkeys).any_receiver(),
 ];
 
 const SET: &[Native] = &[

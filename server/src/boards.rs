@@ -243,6 +243,15 @@ pub struct Transfer {
 /// raises it, and the task, which installs it and checks it).
 type CancelSlot = Arc<Mutex<Option<Arc<AtomicBool>>>>;
 
+/// What the server knows about a board now, shared by its handles and its task: the task
+/// replaces it when a board that moves (see [`BoardHandle::spawn_following`]) is reached
+/// at another address.
+type SharedInfo = Arc<RwLock<Arc<BoardInfo>>>;
+
+/// Where a board that moves is now: `None` while it is away (the virtual board's process
+/// being started again), then its new address.
+pub type Whereabouts = watch::Receiver<Option<Endpoint>>;
+
 /// Why a request to a board failed.
 #[derive(Debug)]
 pub enum BoardError {
@@ -266,7 +275,7 @@ impl std::error::Error for BoardError {}
 /// A cheap handle to a board: its description and the way to its task.
 #[derive(Clone)]
 pub struct BoardHandle {
-    info: Arc<BoardInfo>,
+    info: SharedInfo,
     commands: mpsc::Sender<Command>,
     interrupt: Arc<tokio::sync::Notify>,
     cancel: CancelSlot,
@@ -286,6 +295,29 @@ impl BoardHandle {
         connection: Option<BoxTransport>,
         timeouts: Timeouts,
     ) -> BoardHandle {
+        Self::spawn_with(info, connection, timeouts, None)
+    }
+
+    /// As [`BoardHandle::spawn`], for a board whose address changes while the server runs:
+    /// the virtual board, whose process is started again at a new pty when it ends.
+    /// `whereabouts` says where it is; a connection open when it changes is to the board's
+    /// old self, so it is closed, and opened again at the new address at once (unless the
+    /// board was disconnected on request). The board's `port` and `endpoint` follow.
+    pub fn spawn_following(
+        info: BoardInfo,
+        connection: Option<BoxTransport>,
+        timeouts: Timeouts,
+        whereabouts: Whereabouts,
+    ) -> BoardHandle {
+        Self::spawn_with(info, connection, timeouts, Some(whereabouts))
+    }
+
+    fn spawn_with(
+        info: BoardInfo,
+        connection: Option<BoxTransport>,
+        timeouts: Timeouts,
+        whereabouts: Option<Whereabouts>,
+    ) -> BoardHandle {
         let (commands, queue) = mpsc::channel(QUEUE_DEPTH);
         let interrupt = Arc::new(tokio::sync::Notify::new());
         let cancel = CancelSlot::default();
@@ -293,10 +325,18 @@ impl BoardHandle {
         let (connected_tx, connected) = watch::channel(connection.is_some());
         let repl =
             connection.map(|io| RawRepl::with_interrupter(io, timeouts.clone(), interrupt.clone()));
+        let id = info.id.clone();
+        let endpoint = info.endpoint.clone();
+        let resets_by_lines = info.resets_by_lines();
+        let info: SharedInfo = Arc::new(RwLock::new(Arc::new(info)));
         let task = BoardTask {
-            id: info.id.clone(),
-            endpoint: info.endpoint.clone(),
-            resets_by_lines: info.resets_by_lines(),
+            id,
+            endpoint,
+            info: info.clone(),
+            whereabouts,
+            away: false,
+            awaiting_word: false,
+            resets_by_lines,
             timeouts,
             interrupt: interrupt.clone(),
             cancel: cancel.clone(),
@@ -308,7 +348,7 @@ impl BoardHandle {
         };
         tokio::spawn(task.run(queue));
         BoardHandle {
-            info: Arc::new(info),
+            info,
             commands,
             interrupt,
             cancel,
@@ -317,8 +357,9 @@ impl BoardHandle {
         }
     }
 
-    pub fn info(&self) -> &BoardInfo {
-        &self.info
+    /// What the server knows about the board now.
+    pub fn info(&self) -> Arc<BoardInfo> {
+        self.info.read().expect("board info lock").clone()
     }
 
     /// True while the board's task holds an open connection.
@@ -454,7 +495,21 @@ const REOPEN_PAUSE: Duration = Duration::from_millis(200);
 /// The board's task and everything it owns.
 struct BoardTask {
     id: String,
+    /// Where the board is reached now.
     endpoint: Endpoint,
+    /// What the handles show (`port` and `endpoint` follow a board that moves).
+    info: SharedInfo,
+    /// Where a board that moves is (see [`BoardHandle::spawn_following`]); `None` for the
+    /// others, and once nobody will say any more (the server is stopping).
+    whereabouts: Option<Whereabouts>,
+    /// The whereabouts said the board is away: there is nothing to open until it is back.
+    away: bool,
+    /// A board that moves lost its connection, and its whereabouts haven't spoken since. Its
+    /// old address may not come back (the kernel hands a freed pty to the next program that
+    /// asks, and that could be anyone's terminal), so for [`REOPEN_GRACE`] only a new word
+    /// says where to open it again; after that the old address is tried (the board was alive
+    /// after all).
+    awaiting_word: bool,
     resets_by_lines: bool,
     timeouts: Timeouts,
     interrupt: Arc<tokio::sync::Notify>,
@@ -506,6 +561,16 @@ impl BoardTask {
                     }
                     continue;
                 }
+                word = async { self.whereabouts.as_mut().expect("guarded").changed().await },
+                    if self.whereabouts.is_some() =>
+                {
+                    match word {
+                        Ok(()) => self.follow().await,
+                        // Nobody will say where the board goes any more.
+                        Err(_) => self.whereabouts = None,
+                    }
+                    continue;
+                }
                 bytes = async { self.repl.as_mut().expect("guarded").receive_some().await },
                     if serving =>
                 {
@@ -532,18 +597,35 @@ impl BoardTask {
 
     /// The open connection, opening it first if needed.
     async fn connection(&mut self) -> Result<&mut RawRepl<BoxTransport>, DeviceError> {
+        self.take_word();
+        // A line whose other end has hung up (a board unplugged, the virtual board's process
+        // gone) is noticed before an operation is lost on it, and opened again.
+        if let Some(repl) = &mut self.repl
+            && repl.io_mut().hung_up()
+        {
+            self.lost(&"the other end hung up");
+        }
         if self.repl.is_none() {
             let io = loop {
-                match self.endpoint.open().await {
+                self.take_word();
+                let grace = self.reopen_until.filter(|&until| Instant::now() < until);
+                let attempt = if self.away || (self.awaiting_word && grace.is_some()) {
+                    Err(std::io::Error::other(format!(
+                        "the board at {} went away and is not back",
+                        self.endpoint.port()
+                    )))
+                } else {
+                    self.endpoint.open().await
+                };
+                match attempt {
                     Ok(io) => break io,
-                    Err(e) => match self.reopen_until {
-                        Some(until) if Instant::now() < until => sleep(REOPEN_PAUSE).await,
-                        _ => return Err(DeviceError::Io(e)),
-                    },
+                    Err(_) if grace.is_some() => self.pause().await,
+                    Err(e) => return Err(DeviceError::Io(e)),
                 }
             };
             tracing::info!(board = %self.id, port = %self.endpoint.port(), "connected");
             self.reopen_until = None;
+            self.awaiting_word = false;
             let mut repl =
                 RawRepl::with_interrupter(io, self.timeouts.clone(), self.interrupt.clone());
             repl.set_soft_reset_drops_link(matches!(self.endpoint, Endpoint::WebRepl { .. }));
@@ -558,6 +640,84 @@ impl BoardTask {
     fn lost(&mut self, reason: &dyn fmt::Display) {
         tracing::warn!(board = %self.id, "connection lost: {reason}");
         self.close_until_back();
+        self.awaiting_word = self.whereabouts.is_some();
+    }
+
+    /// Waits [`REOPEN_PAUSE`] before opening again, or less if the board's whereabouts
+    /// change (the change is left for [`BoardTask::take_word`]).
+    async fn pause(&mut self) {
+        if let Some(whereabouts) = &mut self.whereabouts {
+            match tokio::time::timeout(REOPEN_PAUSE, whereabouts.changed()).await {
+                Ok(Ok(())) => whereabouts.mark_changed(),
+                Ok(Err(_)) => {
+                    self.whereabouts = None;
+                    sleep(REOPEN_PAUSE).await;
+                }
+                Err(_elapsed) => {}
+            }
+        } else {
+            sleep(REOPEN_PAUSE).await;
+        }
+    }
+
+    /// The board's whereabouts changed (and were marked seen): heed them, and connect at a
+    /// new address at once if the board was connected, or coming back from a loss.
+    async fn follow(&mut self) {
+        let wanted = self.repl.is_some() || self.reopen_until.is_some();
+        let Some(whereabouts) = &mut self.whereabouts else {
+            return;
+        };
+        let word = whereabouts.borrow_and_update().clone();
+        if self.heed(word)
+            && wanted
+            && let Err(e) = self.connection().await
+        {
+            tracing::warn!(board = %self.id, "cannot connect at the new address: {e}");
+        }
+    }
+
+    /// Takes in the board's whereabouts if they changed since last looked at (see
+    /// [`BoardTask::heed`]).
+    fn take_word(&mut self) {
+        let Some(whereabouts) = &mut self.whereabouts else {
+            return;
+        };
+        match whereabouts.has_changed() {
+            Ok(true) => {
+                let word = whereabouts.borrow_and_update().clone();
+                self.heed(word);
+            }
+            Ok(false) => {}
+            Err(_) => self.whereabouts = None,
+        }
+    }
+
+    /// The board's whereabouts changed: a connection open now is to the board's old self,
+    /// so it is lost; the board is away (`None`) or at a new address, which the board's
+    /// info shows from now on. True for a new address.
+    fn heed(&mut self, word: Option<Endpoint>) -> bool {
+        if self.repl.is_some() {
+            self.lost(&"the board went away");
+        }
+        self.awaiting_word = false;
+        let Some(endpoint) = word else {
+            self.away = true;
+            return false;
+        };
+        self.away = false;
+        tracing::info!(board = %self.id, port = %endpoint.port(), "the board is at a new address");
+        {
+            let mut info = self.info.write().expect("board info lock");
+            let mut moved = BoardInfo::clone(&info);
+            moved.port = endpoint.port();
+            moved.endpoint = endpoint.clone();
+            *info = Arc::new(moved);
+        }
+        self.endpoint = endpoint;
+        if let Some(events) = self.events.get() {
+            let _ = events.send(Event::BoardsChanged);
+        }
+        true
     }
 
     /// Closes the connection of a board that is going away for a moment (lost, or

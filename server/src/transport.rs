@@ -19,6 +19,12 @@ pub trait Transport: AsyncRead + AsyncWrite + Send + Unpin + 'static {
         let _ = (dtr, rts);
         Ok(false)
     }
+
+    /// True when the other end has hung up, so nothing more can pass (a USB board unplugged,
+    /// a pty whose board process has ended). `false` when the link can't tell.
+    fn hung_up(&self) -> bool {
+        false
+    }
 }
 
 impl Transport for tokio_serial::SerialStream {
@@ -26,6 +32,19 @@ impl Transport for tokio_serial::SerialStream {
         self.write_data_terminal_ready(dtr)?;
         self.write_request_to_send(rts)?;
         Ok(true)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn hung_up(&self) -> bool {
+        use std::os::unix::io::AsRawFd;
+        let mut fd = libc::pollfd {
+            fd: self.as_raw_fd(),
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid `pollfd`, and a zero timeout: poll only reports the fd's state.
+        let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+        ready == 1 && fd.revents & (libc::POLLHUP | libc::POLLERR) != 0
     }
 }
 
@@ -36,6 +55,10 @@ impl Transport for tokio::io::DuplexStream {}
 impl Transport for Box<dyn Transport> {
     fn set_lines(&mut self, dtr: bool, rts: bool) -> io::Result<bool> {
         (**self).set_lines(dtr, rts)
+    }
+
+    fn hung_up(&self) -> bool {
+        (**self).hung_up()
     }
 }
 

@@ -35,12 +35,34 @@ impl Server {
 
     /// A server with these arguments besides its folders (`--listen` among them).
     fn start_with(args: &[&str]) -> Server {
+        Server::start_env(args, &[])
+    }
+
+    /// As [`Server::start_with`], with these environment variables too.
+    fn start_env(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Server {
+        use std::os::unix::process::CommandExt;
         // The server looks for the board next to itself; fail with a clear hint if absent.
         bin_path("copperhead-board");
         let board_fs = copperhead_tests::fresh_dir("server-fs");
         let workspace = copperhead_tests::fresh_dir("server-workspace");
-        let mut child = Command::new(bin_path("copperhead"))
+        let mut command = Command::new(bin_path("copperhead"));
+        // No core files from boards the tests abort (the server's boards inherit the limit).
+        // SAFETY: setrlimit is async-signal-safe, which is all pre_exec may call.
+        unsafe {
+            command.pre_exec(|| {
+                let none = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                if libc::setrlimit(libc::RLIMIT_CORE, &none) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = command
             .args(args)
+            .envs(env.iter().copied())
             .arg("--board-fs")
             .arg(&board_fs)
             .arg("--workspace")
@@ -431,6 +453,157 @@ fn board_pid(server: &Server) -> i32 {
         }
     }
     panic!("no virtual board running for {fs}");
+}
+
+/// When process `pid` started (field 22 of its `/proc` stat), to tell it from a later
+/// process given the same id.
+fn process_start(pid: i32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command's closing parenthesis: state (3) onwards.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    fields.get(19).map(|s| s.to_string())
+}
+
+/// Waits until process `pid`, started at `started`, is gone, so that the next request
+/// certainly comes after the board died. (Not merely a zombie: a process's first thread is
+/// one while its other threads may still hold its files, the pty among them, open. The
+/// server reaps it once they have all ended.)
+fn wait_until_ended(pid: i32, started: &str) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while process_start(pid).as_deref() == Some(started) {
+        assert!(Instant::now() < deadline, "process {pid} did not end");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Kills the virtual board a server started with `signal`; returns its pid once it has
+/// ended.
+fn kill_board(server: &Server, signal: libc::c_int) -> i32 {
+    let pid = board_pid(server);
+    let started = process_start(pid).expect("the board's /proc entry");
+    // SAFETY: a plain kill(2) of a process this test's server started.
+    unsafe { libc::kill(pid, signal) };
+    wait_until_ended(pid, &started);
+    pid
+}
+
+/// The terminals process `pid` holds open.
+fn ptys_of(pid: i32) -> Vec<String> {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+        .map(|target| target.to_string_lossy().into_owned())
+        .filter(|target| target.starts_with("/dev/pts/"))
+        .collect()
+}
+
+const BOARDS_CHANGED: &[u8] = br#"{"type":"boards_changed"}"#;
+
+/// The virtual board's process ends by `signal`: the server starts it again on the same
+/// folder, the next request waits for it and succeeds, the entry `virtual` shows the new
+/// pty, and `/api/events` tells the page.
+fn the_virtual_board_comes_back_after(signal: libc::c_int) {
+    let server = Server::start();
+    let kept = b"written before the board died\n";
+    let (status, _) = server.request_bytes(
+        "PUT",
+        "/api/boards/virtual/fs/file?path=/kept.txt",
+        Some((kept, "application/octet-stream")),
+    );
+    assert_eq!(status, 200);
+    let mut events = Ws::connect(&server, "/api/events");
+    assert_eq!(events.receive(), BOARDS_CHANGED, "the greeting");
+
+    let old = kill_board(&server, signal);
+    let asked = Instant::now();
+    let (status, out) = server.exec("virtual", "print(6*7)");
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["stdout"], "42\r\n", "{out}");
+    let waited = asked.elapsed();
+    assert!(waited < Duration::from_secs(5), "the exec took {waited:?}");
+    let (status, back) =
+        server.request_bytes("GET", "/api/boards/virtual/fs/file?path=/kept.txt", None);
+    assert_eq!(
+        (status, back.as_slice()),
+        (200, &kept[..]),
+        "the file is intact"
+    );
+    assert_eq!(events.receive(), BOARDS_CHANGED);
+
+    let new = board_pid(&server);
+    assert_ne!(new, old, "a new process");
+    let (_, boards) = server.request("GET", "/api/boards", None);
+    let board = boards
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "virtual")
+        .unwrap_or_else(|| panic!("no virtual board in {boards}"))
+        .clone();
+    assert_eq!(board["connected"], true, "{board}");
+    let port = board["port"].as_str().unwrap().to_string();
+    assert!(
+        ptys_of(new).contains(&port),
+        "{board}: the new board serves {port}"
+    );
+}
+
+/// A board killed outright (SIGKILL) is started again.
+#[test]
+fn the_virtual_board_is_started_again_when_killed() {
+    the_virtual_board_comes_back_after(libc::SIGKILL);
+}
+
+/// A board that aborts (SIGABRT: what a panic does under `panic = "abort"`) is started again.
+#[test]
+fn the_virtual_board_is_started_again_when_it_aborts() {
+    the_virtual_board_comes_back_after(libc::SIGABRT);
+}
+
+/// A board that crashes at every start is started again with growing pauses (no spinning),
+/// the server stays up, and once the board starts again the next request waits for it.
+#[test]
+fn a_virtual_board_that_keeps_crashing_is_restarted_with_pauses() {
+    let dir = copperhead_tests::fresh_dir("crashing-board");
+    let script = dir.join("board.sh");
+    let (log, ran) = (dir.join("starts"), dir.join("ran"));
+    // The first start is the real board; each later one exits at once while `ran` exists.
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho start >> '{}'\n[ -e '{}' ] && exit 3\ntouch '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            ran.display(),
+            ran.display(),
+            bin_path("copperhead-board").display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let server = Server::start_env(
+        &["--listen", "127.0.0.1:0"],
+        &[("COPPERHEAD_BOARD", script.as_os_str())],
+    );
+    kill_board(&server, libc::SIGKILL);
+    std::thread::sleep(Duration::from_millis(2500));
+    let starts = std::fs::read_to_string(&log).unwrap().lines().count();
+    // The first board, then again at once, after 0.5 s and after 1 s more (the next
+    // comes 2 s later): a loop without pauses would have started hundreds.
+    assert!((3..=5).contains(&starts), "{starts} starts in 2.5 s");
+    let (status, boards) = server.request("GET", "/api/boards", None);
+    assert_eq!(status, 200, "{boards}");
+    assert!(boards.to_string().contains(r#""id":"virtual""#), "{boards}");
+
+    // Mended: the next start (within 2 s) succeeds, and a request made now waits for it.
+    std::fs::remove_file(&ran).unwrap();
+    let (status, out) = server.exec("virtual", "print(6*7)");
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["stdout"], "42\r\n", "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// An upload cut short (the board dies in the middle) leaves the old file as it was.

@@ -115,46 +115,46 @@ impl Interp {
 
 const FUNCTIONS: &[Native] = &[
     Native::new("print", print),
-    Native::new("len", len),
-    Native::new("repr", repr),
-    Native::new("abs", abs),
-    Native::new("all", all),
-    Native::new("any", any),
+    Native::new("len", len).args(1, 1),
+    Native::new("repr", repr).args(1, 1),
+    Native::new("abs", abs).args(1, 1),
+    Native::new("all", all).args(1, 1),
+    Native::new("any", any).args(1, 1),
     Native::new("bin", bin),
     Native::new("oct", oct),
     Native::new("hex", hex),
-    Native::new("callable", callable),
-    Native::new("chr", chr),
-    Native::new("ord", ord),
-    Native::new("divmod", divmod),
-    Native::new("getattr", getattr),
-    Native::new("setattr", setattr),
-    Native::new("delattr", delattr),
-    Native::new("hasattr", hasattr),
-    Native::new("hash", hash),
-    Native::new("id", id),
-    Native::new("isinstance", isinstance),
-    Native::new("issubclass", issubclass),
-    Native::new("iter", iter),
-    Native::new("next", next),
+    Native::new("callable", callable).args(1, 1),
+    Native::new("chr", chr).args(1, 1),
+    Native::new("ord", ord).args(1, 1),
+    Native::new("divmod", divmod).args(2, 2),
+    Native::new("getattr", getattr).args(2, 3),
+    Native::new("setattr", setattr).args(3, 3),
+    Native::new("delattr", delattr).args(2, 2),
+    Native::new("hasattr", hasattr).args(2, 2),
+    Native::new("hash", hash).args(1, 1),
+    Native::new("id", id).args(1, 1),
+    Native::new("isinstance", isinstance).args(2, 2),
+    Native::new("issubclass", issubclass).args(2, 2),
+    Native::new("iter", iter).args(1, 2),
+    Native::new("next", next).args(1, 2),
     Native::new("max", max),
     Native::new("min", min),
     Native::new("pow", pow),
-    Native::new("round", round),
-    Native::new("sorted", sorted),
-    Native::new("sum", sum),
+    Native::new("round", round).args(1, 2),
+    Native::new("sorted", sorted).args(1, 1).kw(),
+    Native::new("sum", sum).args(1, 2),
     Native::new("globals", globals),
     Native::new("locals", locals),
-    Native::new("dir", dir),
+    Native::new("dir", dir).args(0, 1),
     Native::new("open", crate::modules::io::open),
-    Native::new("input", input),
-    Native::new("super", super_),
+    Native::new("input", input).args(0, 1),
+    Native::new("super", super_).args(2, 2),
     Native::new("exec", exec),
-    Native::new("compile", compile),
-    Native::new("help", help),
-    Native::new("__repl_print__", repl_print),
+    Native::new("compile", compile).args(3, 6),
+    Native::new("help", help).args(0, 1),
+    Native::new("__repl_print__", repl_print).args(1, 1),
     Native::new("eval", eval),
-    Native::new("const", const_),
+    Native::new("const", const_).args(1, 1),
     Native::new("__import__", import_),
     Native::new("__build_class__", build_class),
 ];
@@ -256,7 +256,6 @@ pub fn init(interp: &mut Interp) {
 
 /// `input(prompt='')`: a line from the console, `EOFError` when the input has ended.
 fn input(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "input", 0, 1)?;
     if a.len == 1 {
         let prompt = vm.str_of(vm.arg(a, 0))?;
         vm.platform.write_stdout(prompt.as_bytes());
@@ -326,7 +325,6 @@ fn repr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "abs", 1, 1)?;
     let v = vm.arg(a, 0);
     if let Some(r) = vm.call_special(v, "__abs__", &[])? {
         return Ok(r);
@@ -360,7 +358,6 @@ fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn all(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "all", 1, 1)?;
     let it = vm.iter(vm.arg(a, 0))?;
     vm.stack.push(it);
     while let Some(v) = vm.next(it)? {
@@ -374,7 +371,6 @@ fn all(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn any(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "any", 1, 1)?;
     let it = vm.iter(vm.arg(a, 0))?;
     vm.stack.push(it);
     while let Some(v) = vm.next(it)? {
@@ -414,7 +410,6 @@ fn hex(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "callable", 1, 1)?;
     let v = vm.arg(a, 0);
     let yes = match v {
         Value::Builtin(_) => true,
@@ -429,7 +424,6 @@ fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn chr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "chr", 1, 1)?;
     let i = vm.int_arg(vm.arg(a, 0))?;
     if !(0..0x110000).contains(&i) {
         return Err(PyErr::new(
@@ -445,7 +439,6 @@ fn chr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn ord(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ord", 1, 1)?;
     let v = vm.arg(a, 0);
     if let Some(s) = vm.as_str(v) {
         let mut chars = s.chars();
@@ -466,7 +459,6 @@ fn ord(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn divmod(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "divmod", 2, 2)?;
     let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
     let q = vm.binary(BinOp::FloorDiv, x, y, false)?;
     vm.stack.push(q);
@@ -629,7 +621,6 @@ fn delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn hasattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "hasattr", 2, 2)?;
     let name = name_arg(vm, vm.arg(a, 1))?;
     match vm.getattr(vm.arg(a, 0), name) {
         Ok(_) => Ok(Value::Bool(true)),
@@ -639,7 +630,6 @@ fn hasattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn hash(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "hash", 1, 1)?;
     let v = vm.arg(a, 0);
     if let Some(i) = vm.as_int(v) {
         return Ok(Value::Int(i));
@@ -649,7 +639,6 @@ fn hash(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn id(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "id", 1, 1)?;
     Ok(Value::Int(match vm.arg(a, 0) {
         Value::Obj(r) => crate::runtime::obj_id(r) as i64,
         v => vm.hash(v)? as i64,
@@ -680,7 +669,6 @@ fn class_arg(vm: &Interp, v: Value, out: &mut Vec<crate::gc::ObjRef>) -> PResult
 }
 
 fn isinstance(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "isinstance", 2, 2)?;
     let mut classes = Vec::new();
     class_arg(vm, vm.arg(a, 1), &mut classes)?;
     let v = vm.arg(a, 0);
@@ -688,7 +676,6 @@ fn isinstance(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn issubclass(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "issubclass", 2, 2)?;
     let mut classes = Vec::new();
     class_arg(vm, vm.arg(a, 1), &mut classes)?;
     let Value::Obj(c) = vm.arg(a, 0) else {
@@ -880,7 +867,6 @@ fn big(vm: &Interp, v: Value) -> Option<num_bigint::BigInt> {
 }
 
 fn round(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "round", 1, 2)?;
     let v = vm.arg(a, 0);
     let ndigits = if a.len == 2 && vm.arg(a, 1) != Value::None {
         Some(vm.int_arg(vm.arg(a, 1))?)
@@ -941,7 +927,6 @@ fn round_float(vm: &mut Interp, f: f64, ndigits: Option<i64>) -> PResult<Value> 
 }
 
 fn sorted(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sorted", 1, 1)?;
     let items = vm.collect_iterable(vm.arg(a, 0))?;
     let list = vm.alloc(Obj::List(items))?;
     vm.stack.push(list);
@@ -952,7 +937,6 @@ fn sorted(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn sum(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sum", 1, 2)?;
     let mut total = if a.len == 2 {
         vm.arg(a, 1)
     } else {
@@ -1008,7 +992,6 @@ fn locals(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "dir", 0, 1)?;
     let mut names: Vec<u32> = Vec::new();
     if a.len == 0 {
         let module = vm.frames.last().map_or(vm.main, |f| f.module);
@@ -1142,7 +1125,6 @@ static CODE: crate::objects::data::ClassSpec = crate::objects::data::ClassSpec {
 /// `compile(source, filename, mode)`: `mode` is `'exec'`, `'eval'` or `'single'` (an
 /// interactive statement, whose expression values are printed).
 fn compile(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "compile", 3, 6)?;
     let src = vm.arg(a, 0);
     let text = match vm.as_str(src) {
         Some(s) => String::from(s),
@@ -1176,7 +1158,6 @@ fn compile(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `help()`: how to use the REPL; `help(obj)`: an object's type and the names of its
 /// module or class; `help('modules')`: the modules built in.
 fn help(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "help", 0, 1)?;
     let mut out = String::new();
     if a.len == 0 {
         out.push_str(HELP_TEXT);
@@ -1263,7 +1244,6 @@ fn eval(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `const(x)`: MicroPython's compile-time constant marker; the value itself.
 fn const_(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "const", 1, 1)?;
     Ok(vm.arg(a, 0))
 }
 
@@ -1370,7 +1350,6 @@ impl Interp {
 }
 
 fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "super", 2, 2)?;
     let (class, obj) = (vm.arg(a, 0), vm.arg(a, 1));
     let Value::Obj(c) = class else {
         return Err(PyErr::type_error("super() argument 1 must be type"));

@@ -1360,7 +1360,7 @@ impl Interp {
 #[cold]
 fn native_args_error(native: &crate::vm::Native, n_args: usize, n_kw: usize) -> PyErr {
     let (min, max) = (native.min as usize, native.max as usize);
-    if n_kw > 0 && !native.kw && (min..=max).contains(&n_args) {
+    if n_kw > 0 && !native.kw {
         return PyErr::type_error("function doesn't take keyword arguments");
     }
     let max = if native.max == crate::vm::VARARGS {

@@ -151,18 +151,15 @@ pub(crate) fn class(interp: &mut Interp, name: &str, bases: &[ObjRef], tag: Tag)
     r
 }
 
-/// Register native methods on a class. Unless an entry says otherwise, a method's first
-/// argument must be an instance of `class` (checked in the call path), so it takes at
-/// least one.
+/// Register native methods on a class. A method's first argument must be an instance of
+/// `class` (checked in the call path), so it takes at least one.
 pub fn add_methods(interp: &mut Interp, class: ObjRef, methods: &[Native]) {
     for m in methods {
         let id = interp.natives.len() as u16;
-        let owner = m.check_receiver.then_some(class);
-        let min = if owner.is_some() { m.min.max(1) } else { m.min };
         interp.natives.push(Native {
             method: true,
-            owner,
-            min,
+            owner: Some(class),
+            min: m.min.max(1),
             ..*m
         });
         let name = interp.interner.intern(m.name);

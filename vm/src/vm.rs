@@ -212,10 +212,8 @@ pub struct Native {
     /// Keyword arguments are accepted (the function checks their names).
     pub kw: bool,
     /// The class a method's receiver must be an instance of; set when the method is added
-    /// to its class, unless the entry says that any first argument will do.
+    /// to its class (class methods are class attributes of their own).
     pub owner: Option<crate::gc::ObjRef>,
-    /// `false` for a method that also works unbound (`dict.fromkeys`).
-    pub check_receiver: bool,
 }
 
 /// No upper bound on the positional arguments of a [`Native`].
@@ -232,7 +230,6 @@ impl Native {
             max: VARARGS,
             kw: true,
             owner: None,
-            check_receiver: true,
         }
     }
 
@@ -250,14 +247,6 @@ impl Native {
     /// Takes keyword arguments too (after [`Native::args`]).
     pub const fn kw(self) -> Native {
         Native { kw: true, ..self }
-    }
-
-    /// A method whose first argument need not be an instance of its class.
-    pub const fn any_receiver(self) -> Native {
-        Native {
-            check_receiver: false,
-            ..self
-        }
     }
 }
 

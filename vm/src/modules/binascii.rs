@@ -8,11 +8,11 @@ use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("hexlify", hexlify),
-    Native::new("unhexlify", unhexlify),
-    Native::new("a2b_base64", a2b_base64),
-    Native::new("b2a_base64", b2a_base64),
-    Native::new("crc32", crc32),
+    Native::new("hexlify", hexlify).args(1, 2).kw(),
+    Native::new("unhexlify", unhexlify).args(1, 1),
+    Native::new("a2b_base64", a2b_base64).args(1, 1),
+    Native::new("b2a_base64", b2a_base64).args(1, 1).kw(),
+    Native::new("crc32", crc32).args(1, 2),
 ];
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -24,7 +24,6 @@ fn bytes_value(vm: &mut Interp, data: Vec<u8>) -> PResult<Value> {
 
 /// `hexlify(data[, sep])`: two hex digits a byte, `sep` between bytes.
 fn hexlify(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "hexlify", 1, 2)?;
     let data = vm.buffer_arg(vm.arg(a, 0))?;
     let sep = match vm.arg_or_kw(a, 1, "sep") {
         Some(v) if v != Value::None => vm.buffer_arg(v)?,
@@ -51,7 +50,6 @@ fn hex_digit(c: u8) -> Option<u8> {
 }
 
 fn unhexlify(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "unhexlify", 1, 1)?;
     let data = vm.buffer_arg(vm.arg(a, 0))?;
     if data.len() % 2 != 0 {
         return Err(PyErr::new(ErrKind::ValueError, "odd-length string"));
@@ -136,7 +134,6 @@ pub fn encode_base64(data: &[u8]) -> Vec<u8> {
 }
 
 fn a2b_base64(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "a2b_base64", 1, 1)?;
     let data = vm.buffer_arg(vm.arg(a, 0))?;
     match decode_base64(&data) {
         Ok(out) => bytes_value(vm, out),
@@ -145,7 +142,6 @@ fn a2b_base64(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn b2a_base64(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "b2a_base64", 1, 1)?;
     let data = vm.buffer_arg(vm.arg(a, 0))?;
     let newline = match vm.kwarg(a, "newline") {
         Some(v) => vm.truthy(v)?,
@@ -175,7 +171,6 @@ pub(crate) fn crc32_update(crc: u32, data: &[u8]) -> u32 {
 }
 
 fn crc32(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "crc32", 1, 2)?;
     let data = vm.buffer_arg(vm.arg(a, 0))?;
     let start = match a.len {
         2 => vm.int_arg(vm.arg(a, 1))? as u32,

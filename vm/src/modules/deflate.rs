@@ -79,10 +79,10 @@ static DEFLATE_IO: ClassSpec = ClassSpec {
     name: "DeflateIO",
     base: None,
     methods: &[
-        Native::new("read", dio_read),
-        Native::new("readinto", dio_readinto),
+        Native::new("read", dio_read).args(1, 2).kw(),
+        Native::new("readinto", dio_readinto).args(2, 3).kw(),
         Native::new("readline", dio_readline),
-        Native::new("write", dio_write),
+        Native::new("write", dio_write).args(2, 2),
         Native::new("close", dio_close),
         Native::new("__enter__", dio_enter),
         Native::new("__exit__", dio_close),
@@ -371,14 +371,12 @@ fn size_arg(vm: &Interp, a: Args, i: usize) -> PResult<usize> {
 }
 
 fn dio_read(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "read", 1, 2)?;
     let n = size_arg(vm, a, 1)?;
     let bytes = vm.dio_take(vm.arg(a, 0), n)?;
     vm.alloc(Obj::Bytes(bytes.into()))
 }
 
 fn dio_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readinto", 2, 3)?;
     let target = vm.arg(a, 1);
     let n = vm.buffer_mut(target)?.len().min(size_arg(vm, a, 2)?);
     let bytes = vm.dio_take(vm.arg(a, 0), n)?;
@@ -403,7 +401,6 @@ fn dio_readline(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn dio_write(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "write", 2, 2)?;
     let data = vm.buffer_arg(vm.arg(a, 1))?;
     vm.dio_compress(vm.arg(a, 0), &data, false)?;
     Ok(Value::Int(data.len() as i64))

@@ -207,25 +207,28 @@ static FRAME_BUFFER: ClassSpec = ClassSpec {
     name: "FrameBuffer",
     base: None,
     methods: &[
-        Native::new("__init__", fb_init),
-        Native::new("fill", fb_fill),
-        Native::new("fill_rect", fb_fill_rect),
-        Native::new("pixel", fb_pixel),
-        Native::new("hline", fb_hline),
-        Native::new("vline", fb_vline),
-        Native::new("rect", fb_rect),
-        Native::new("line", fb_line),
-        Native::new("ellipse", fb_ellipse),
-        Native::new("poly", fb_poly),
-        Native::new("blit", fb_blit),
-        Native::new("scroll", fb_scroll),
-        Native::new("text", fb_text),
+        Native::new("__init__", fb_init).args(5, 6).kw(),
+        Native::new("fill", fb_fill).args(2, 2).kw(),
+        Native::new("fill_rect", fb_fill_rect).args(6, 6).kw(),
+        Native::new("pixel", fb_pixel).args(3, 4).kw(),
+        Native::new("hline", fb_hline).args(5, 5).kw(),
+        Native::new("vline", fb_vline).args(5, 5).kw(),
+        Native::new("rect", fb_rect).args(6, 7).kw(),
+        Native::new("line", fb_line).args(6, 6).kw(),
+        Native::new("ellipse", fb_ellipse).args(6, 8).kw(),
+        Native::new("poly", fb_poly).args(5, 6).kw(),
+        Native::new("blit", fb_blit).args(4, 6).kw(),
+        Native::new("scroll", fb_scroll).args(3, 3).kw(),
+        Native::new("text", fb_text).args(4, 5).kw(),
     ],
     make: Some(fb_new),
 };
 
 pub(super) fn make(vm: &mut Interp) -> crate::gc::ObjRef {
-    let m = vm.native_module("framebuf", &[Native::new("FrameBuffer1", fb_legacy)]);
+    let m = vm.native_module(
+        "framebuf",
+        &[Native::new("FrameBuffer1", fb_legacy).args(3, 4)],
+    );
     let c = vm.data_class(&FRAME_BUFFER);
     vm.set_attr_str(m, "FrameBuffer", Value::Obj(c));
     for (name, v) in [
@@ -333,7 +336,6 @@ fn fb_new(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fb_init(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__init__", 5, 6)?;
     let items = vm.args_vec(a)[1..].to_vec();
     let geo = vm.fb_geometry(&items)?;
     vm.buffer_mut(items[0])?;
@@ -345,7 +347,6 @@ fn fb_init(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `FrameBuffer1(buffer, width, height, stride=width)`: the old monochrome-only form.
 fn fb_legacy(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "FrameBuffer1", 3, 4)?;
     let mut items = vm.args_vec(a);
     let stride = items.get(3).copied().unwrap_or(items[1]);
     items.truncate(3);
@@ -366,7 +367,6 @@ fn ints<const N: usize>(vm: &Interp, a: Args, from: usize) -> PResult<[i64; N]> 
 }
 
 fn fb_fill(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "fill", 2, 2)?;
     let [col] = ints::<1>(vm, a, 1)?;
     vm.fb_draw(a, |g, b| {
         g.fill_rect(b, 0, 0, g.width, g.height, col as u32)
@@ -375,14 +375,12 @@ fn fb_fill(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fb_fill_rect(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "fill_rect", 6, 6)?;
     let [x, y, w, h, col] = ints::<5>(vm, a, 1)?;
     vm.fb_draw(a, |g, b| g.fill_rect(b, x, y, w, h, col as u32))?;
     Ok(Value::None)
 }
 
 fn fb_pixel(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "pixel", 3, 4)?;
     let [x, y] = ints::<2>(vm, a, 1)?;
     if a.len == 3 {
         let got = vm.fb_draw(a, |g, b| g.contains(x, y).then(|| g.get(b, x, y)))?;
@@ -394,21 +392,18 @@ fn fb_pixel(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fb_hline(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "hline", 5, 5)?;
     let [x, y, w, col] = ints::<4>(vm, a, 1)?;
     vm.fb_draw(a, |g, b| g.fill_rect(b, x, y, w, 1, col as u32))?;
     Ok(Value::None)
 }
 
 fn fb_vline(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "vline", 5, 5)?;
     let [x, y, h, col] = ints::<4>(vm, a, 1)?;
     vm.fb_draw(a, |g, b| g.fill_rect(b, x, y, 1, h, col as u32))?;
     Ok(Value::None)
 }
 
 fn fb_rect(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "rect", 6, 7)?;
     let [x, y, w, h, col] = ints::<5>(vm, a, 1)?;
     let fill = a.len == 7 && vm.truthy(vm.arg(a, 6))?;
     let col = col as u32;
@@ -426,7 +421,6 @@ fn fb_rect(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fb_line(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "line", 6, 6)?;
     let [x1, y1, x2, y2, col] = ints::<5>(vm, a, 1)?;
     vm.fb_draw(a, |g, b| g.line(b, x1, y1, x2, y2, col as u32))?;
     Ok(Value::None)
@@ -466,7 +460,6 @@ fn ellipse_points(g: &Geometry, b: &mut [u8], e: &EllipseStyle, x: i64, y: i64) 
 /// `ellipse(cx, cy, xr, yr, col, fill=False, mask=0xf)`: the midpoint method, in two
 /// regions (where the slope is shallower than -1, then steeper).
 fn fb_ellipse(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ellipse", 6, 8)?;
     let [cx, cy, xr, yr, col] = ints::<5>(vm, a, 1)?;
     let mut mask = if a.len > 6 && vm.truthy(vm.arg(a, 6))? {
         FILL
@@ -528,7 +521,6 @@ fn fb_ellipse(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `poly(x, y, coords, col, fill=False)`: `coords` is an array of x, y pairs.
 fn fb_poly(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "poly", 5, 6)?;
     let [x, y] = ints::<2>(vm, a, 1)?;
     let coords = vm.arg(a, 3);
     let points: Vec<(i64, i64)> = {
@@ -587,7 +579,6 @@ fn fb_poly(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `blit(source, x, y, key=-1, palette=None)`.
 fn fb_blit(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "blit", 4, 6)?;
     let (src, src_bytes) = vm.fb_source(vm.arg(a, 1))?;
     let [x, y] = ints::<2>(vm, a, 2)?;
     let key = if a.len > 4 {
@@ -620,7 +611,6 @@ fn fb_blit(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `scroll(dx, dy)`: move the contents; what is uncovered keeps its old pixels.
 fn fb_scroll(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "scroll", 3, 3)?;
     let [xs, ys] = ints::<2>(vm, a, 1)?;
     vm.fb_draw(a, |g, b| {
         if xs.abs() >= g.width || ys.abs() >= g.height {
@@ -649,7 +639,6 @@ fn fb_scroll(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `text(s, x, y, col=1)`: 8x8 characters, each byte of `s` one glyph.
 fn fb_text(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "text", 4, 5)?;
     let text = match vm.as_str(vm.arg(a, 1)) {
         Some(s) => alloc::string::String::from(s),
         None => return Err(PyErr::type_error("can't convert to str implicitly")),

@@ -3,37 +3,31 @@
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
-fn gc_collect(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "collect", 0, 0)?;
+fn gc_collect(vm: &mut Interp, _a: Args) -> PResult<Value> {
     vm.collect();
     Ok(Value::None)
 }
 
-fn gc_mem_free(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "mem_free", 0, 0)?;
+fn gc_mem_free(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(
         (vm.heap.limit().saturating_sub(vm.heap.used())) as i64,
     ))
 }
 
-fn gc_mem_alloc(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "mem_alloc", 0, 0)?;
+fn gc_mem_alloc(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(vm.heap.used() as i64))
 }
 
-fn gc_isenabled(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "isenabled", 0, 0)?;
+fn gc_isenabled(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Bool(!vm.gc_disabled))
 }
 
-fn gc_enable(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "enable", 0, 0)?;
+fn gc_enable(vm: &mut Interp, _a: Args) -> PResult<Value> {
     vm.gc_disabled = false;
     Ok(Value::None)
 }
 
-fn gc_disable(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "disable", 0, 0)?;
+fn gc_disable(vm: &mut Interp, _a: Args) -> PResult<Value> {
     // Collection still runs when the heap is full, as on MicroPython.
     vm.gc_disabled = true;
     Ok(Value::None)
@@ -43,7 +37,6 @@ fn gc_disable(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// heap does); `gc.threshold(n)` sets it (-1 turns it off). Counted in MicroPython's
 /// 16-byte blocks.
 fn gc_threshold(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "threshold", 0, 1)?;
     if a.len == 0 {
         return Ok(Value::Int(vm.gc_threshold.map_or(-1, |t| t as i64)));
     }
@@ -55,11 +48,11 @@ fn gc_threshold(vm: &mut Interp, a: Args) -> PResult<Value> {
 const BLOCK: usize = 16;
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("collect", gc_collect),
-    Native::new("mem_free", gc_mem_free),
-    Native::new("mem_alloc", gc_mem_alloc),
-    Native::new("enable", gc_enable),
-    Native::new("disable", gc_disable),
-    Native::new("isenabled", gc_isenabled),
-    Native::new("threshold", gc_threshold),
+    Native::new("collect", gc_collect).args(0, 0),
+    Native::new("mem_free", gc_mem_free).args(0, 0),
+    Native::new("mem_alloc", gc_mem_alloc).args(0, 0),
+    Native::new("enable", gc_enable).args(0, 0),
+    Native::new("disable", gc_disable).args(0, 0),
+    Native::new("isenabled", gc_isenabled).args(0, 0),
+    Native::new("threshold", gc_threshold).args(0, 1),
 ];

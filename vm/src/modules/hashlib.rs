@@ -29,7 +29,10 @@ impl core::fmt::Debug for Hash {
 
 impl Data for Hash {}
 
-const METHODS: &[Native] = &[Native::new("update", update), Native::new("digest", digest)];
+const METHODS: &[Native] = &[
+    Native::new("update", update).args(2, 2),
+    Native::new("digest", digest).args(1, 1).kw(),
+];
 
 static SHA256: ClassSpec = ClassSpec {
     name: "sha256",
@@ -101,14 +104,12 @@ fn feed(vm: &mut Interp, h: Value, data: &[u8]) -> PResult<()> {
 }
 
 fn update(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "update", 2, 2)?;
     let data = vm.buffer_arg(vm.arg(a, 1))?;
     feed(vm, vm.arg(a, 0), &data)?;
     Ok(Value::None)
 }
 
 fn digest(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "digest", 1, 1)?;
     let Hash(state) = vm.this::<Hash>(a)?;
     let out: alloc::vec::Vec<u8> = match core::mem::replace(state, State::Finished) {
         State::Sha256(s) => s.finalize().to_vec(),

@@ -104,7 +104,6 @@ fn rooted<T>(
 }
 
 fn heappush(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "heappush", 2, 2)?;
     let (heap, item) = (vm.arg(a, 0), vm.arg(a, 1));
     let list = heap_list(vm, heap)?;
     vm.list_append(heap, item)?;
@@ -114,7 +113,6 @@ fn heappush(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn heappop(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "heappop", 1, 1)?;
     let list = heap_list(vm, vm.arg(a, 0))?;
     let last = match vm.heap.get_mut(list) {
         Obj::List(items) => items.pop(),
@@ -133,7 +131,6 @@ fn heappop(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn heapify(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "heapify", 1, 1)?;
     let list = heap_list(vm, vm.arg(a, 0))?;
     for i in (0..len(vm, list) / 2).rev() {
         sift_down(vm, list, i)?;
@@ -142,7 +139,7 @@ fn heapify(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("heappush", heappush),
-    Native::new("heappop", heappop),
-    Native::new("heapify", heapify),
+    Native::new("heappush", heappush).args(2, 2),
+    Native::new("heappop", heappop).args(1, 1),
+    Native::new("heapify", heapify).args(1, 1),
 ];

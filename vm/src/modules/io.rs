@@ -72,13 +72,13 @@ impl Data for Mem {
 }
 
 const FILE_METHODS: &[Native] = &[
-    Native::new("read", stream_read),
-    Native::new("readinto", stream_readinto),
-    Native::new("readline", stream_readline),
-    Native::new("readlines", stream_readlines),
-    Native::new("write", stream_write),
-    Native::new("seek", stream_seek),
-    Native::new("tell", stream_tell),
+    Native::new("read", stream_read).args(1, 2).kw(),
+    Native::new("readinto", stream_readinto).args(2, 3).kw(),
+    Native::new("readline", stream_readline).args(1, 2).kw(),
+    Native::new("readlines", stream_readlines).args(1, 2),
+    Native::new("write", stream_write).args(2, 4),
+    Native::new("seek", stream_seek).args(2, 3),
+    Native::new("tell", stream_tell).args(1, 1).kw(),
     Native::new("flush", stream_flush),
     Native::new("close", stream_close),
     Native::new("__enter__", stream_enter),
@@ -90,13 +90,13 @@ const FILE_METHODS: &[Native] = &[
 ];
 
 const MEM_METHODS: &[Native] = &[
-    Native::new("read", stream_read),
-    Native::new("readinto", stream_readinto),
-    Native::new("readline", stream_readline),
-    Native::new("readlines", stream_readlines),
-    Native::new("write", stream_write),
-    Native::new("seek", stream_seek),
-    Native::new("tell", stream_tell),
+    Native::new("read", stream_read).args(1, 2).kw(),
+    Native::new("readinto", stream_readinto).args(2, 3).kw(),
+    Native::new("readline", stream_readline).args(1, 2).kw(),
+    Native::new("readlines", stream_readlines).args(1, 2),
+    Native::new("write", stream_write).args(2, 4),
+    Native::new("seek", stream_seek).args(2, 3),
+    Native::new("tell", stream_tell).args(1, 1).kw(),
     Native::new("flush", stream_flush),
     Native::new("close", stream_close),
     Native::new("__enter__", stream_enter),
@@ -750,7 +750,6 @@ fn size_arg(vm: &Interp, a: Args, i: usize) -> PResult<Option<usize>> {
 }
 
 fn stream_read(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "read", 1, 2)?;
     let this = vm.arg(a, 0);
     let n = size_arg(vm, a, 1)?;
     let bytes = if vm.stream_is_text(this) {
@@ -762,7 +761,6 @@ fn stream_read(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn stream_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readinto", 2, 3)?;
     let (this, buf) = (vm.arg(a, 0), vm.arg(a, 1));
     let room = vm.buffer_mut(buf)?.len();
     let n = match size_arg(vm, a, 2)? {
@@ -775,7 +773,6 @@ fn stream_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn stream_readline(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readline", 1, 2)?;
     let this = vm.arg(a, 0);
     let limit = size_arg(vm, a, 1)?;
     let bytes = vm.read_line(this, limit)?;
@@ -783,7 +780,6 @@ fn stream_readline(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn stream_readlines(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readlines", 1, 2)?;
     let this = vm.arg(a, 0);
     let base = vm.temp_roots.len();
     let r = (|| loop {
@@ -809,7 +805,6 @@ fn stream_next(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn stream_write(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "write", 2, 4)?;
     let (this, data) = (vm.arg(a, 0), vm.arg(a, 1));
     // As on MicroPython, where str has the buffer protocol, any stream takes str or bytes.
     let bytes: Vec<u8> = match (vm.as_str(data), vm.as_bytes(data)) {
@@ -834,7 +829,6 @@ fn stream_write(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn stream_seek(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "seek", 2, 3)?;
     let this = vm.arg(a, 0);
     let offset = vm.int_arg(vm.arg(a, 1))?;
     let whence = match a.len {
@@ -886,7 +880,6 @@ fn stream_seek(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn stream_tell(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "tell", 1, 1)?;
     let this = vm.arg(a, 0);
     if let Some(m) = vm.data_ref::<Mem>(this) {
         return Ok(Value::Int(m.pos as i64));

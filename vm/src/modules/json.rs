@@ -15,10 +15,10 @@ use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("dumps", dumps),
-    Native::new("dump", dump),
-    Native::new("loads", loads),
-    Native::new("load", load),
+    Native::new("dumps", dumps).args(1, 1).kw(),
+    Native::new("dump", dump).args(2, 2).kw(),
+    Native::new("loads", loads).args(1, 1),
+    Native::new("load", load).args(1, 1),
 ];
 
 /// Nesting beyond this raises `RuntimeError` (in both directions).
@@ -164,7 +164,6 @@ impl Interp {
 }
 
 fn dumps(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "dumps", 1, 1)?;
     let seps = separators(vm, a)?;
     let mut out = String::new();
     vm.json_write(vm.arg(a, 0), &seps, 0, &mut out)?;
@@ -172,7 +171,6 @@ fn dumps(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn dump(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "dump", 2, 2)?;
     let seps = separators(vm, a)?;
     let mut out = String::new();
     vm.json_write(vm.arg(a, 0), &seps, 0, &mut out)?;
@@ -387,13 +385,11 @@ fn parse(vm: &mut Interp, text: &[u8]) -> PResult<Value> {
 }
 
 fn loads(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "loads", 1, 1)?;
     let text = vm.buffer_arg(vm.arg(a, 0))?;
     parse(vm, &text)
 }
 
 fn load(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "load", 1, 1)?;
     let stream = vm.arg(a, 0);
     let data = vm.call_method(stream, "read", &[])?;
     let text = vm.buffer_arg(data)?;

@@ -141,8 +141,8 @@ static PIN: ClassSpec = ClassSpec {
     base: None,
     methods: &[
         Native::new("init", pin_init_method),
-        Native::new("value", pin_value),
-        Native::new("__call__", pin_value),
+        Native::new("value", pin_value).args(1, 2).kw(),
+        Native::new("__call__", pin_value).args(1, 2).kw(),
         Native::new("on", pin_on),
         Native::new("off", pin_off),
         Native::new("high", pin_on),
@@ -226,7 +226,6 @@ fn pin_init_method(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn pin_value(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "value", 1, 2)?;
     let id = vm.this::<PinData>(a)?.id;
     if a.len == 2 {
         let level = vm.truthy(vm.arg(a, 1))?;
@@ -314,8 +313,8 @@ static SIGNAL: ClassSpec = ClassSpec {
     name: "Signal",
     base: None,
     methods: &[
-        Native::new("value", signal_value),
-        Native::new("__call__", signal_value),
+        Native::new("value", signal_value).args(1, 2).kw(),
+        Native::new("__call__", signal_value).args(1, 2).kw(),
         Native::new("on", signal_on),
         Native::new("off", signal_off),
     ],
@@ -354,7 +353,6 @@ fn signal_set(vm: &mut Interp, a: Args, on: bool) -> PResult<Value> {
 }
 
 fn signal_value(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "value", 1, 2)?;
     if a.len == 2 {
         let on = vm.truthy(vm.arg(a, 1))?;
         return signal_set(vm, a, on);
@@ -576,13 +574,19 @@ const I2C_METHODS: &[Native] = &[
     Native::new("init", bus_init),
     Native::new("deinit", bus_init),
     Native::new("scan", i2c_scan),
-    Native::new("readfrom", i2c_readfrom),
-    Native::new("readfrom_into", i2c_readfrom_into),
-    Native::new("writeto", i2c_writeto),
-    Native::new("writevto", i2c_writevto),
-    Native::new("readfrom_mem", i2c_readfrom_mem),
-    Native::new("readfrom_mem_into", i2c_readfrom_mem_into),
-    Native::new("writeto_mem", i2c_writeto_mem),
+    Native::new("readfrom", i2c_readfrom).args(3, 4).kw(),
+    Native::new("readfrom_into", i2c_readfrom_into)
+        .args(3, 4)
+        .kw(),
+    Native::new("writeto", i2c_writeto).args(3, 4).kw(),
+    Native::new("writevto", i2c_writevto).args(3, 4).kw(),
+    Native::new("readfrom_mem", i2c_readfrom_mem)
+        .args(4, 4)
+        .kw(),
+    Native::new("readfrom_mem_into", i2c_readfrom_mem_into)
+        .args(4, 4)
+        .kw(),
+    Native::new("writeto_mem", i2c_writeto_mem).args(4, 4).kw(),
 ];
 
 static I2C: ClassSpec = ClassSpec {
@@ -648,7 +652,6 @@ fn i2c_scan(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn i2c_readfrom(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readfrom", 3, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let n = vm.int_arg(vm.arg(a, 2))?.max(0) as usize;
@@ -659,7 +662,6 @@ fn i2c_readfrom(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn i2c_readfrom_into(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readfrom_into", 3, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let target = vm.arg(a, 2);
@@ -671,7 +673,6 @@ fn i2c_readfrom_into(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn i2c_writeto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "writeto", 3, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let data = vm.buffer_arg(vm.arg(a, 2))?;
@@ -681,7 +682,6 @@ fn i2c_writeto(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn i2c_writevto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "writevto", 3, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let mut data = Vec::new();
@@ -708,7 +708,6 @@ fn mem_address(vm: &mut Interp, a: Args, at: usize) -> PResult<Vec<u8>> {
 }
 
 fn i2c_readfrom_mem(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readfrom_mem", 4, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let reg = mem_address(vm, a, 2)?;
@@ -722,7 +721,6 @@ fn i2c_readfrom_mem(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn i2c_readfrom_mem_into(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readfrom_mem_into", 4, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let reg = mem_address(vm, a, 2)?;
@@ -737,7 +735,6 @@ fn i2c_readfrom_mem_into(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn i2c_writeto_mem(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "writeto_mem", 4, 4)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let addr = i2c_addr(vm, vm.arg(a, 1))?;
     let mut data = mem_address(vm, a, 2)?;
@@ -751,10 +748,12 @@ fn i2c_writeto_mem(vm: &mut Interp, a: Args) -> PResult<Value> {
 const SPI_METHODS: &[Native] = &[
     Native::new("init", bus_init),
     Native::new("deinit", bus_init),
-    Native::new("read", spi_read),
-    Native::new("readinto", spi_readinto),
-    Native::new("write", spi_write),
-    Native::new("write_readinto", spi_write_readinto),
+    Native::new("read", spi_read).args(2, 3).kw(),
+    Native::new("readinto", spi_readinto).args(2, 3).kw(),
+    Native::new("write", spi_write).args(2, 2).kw(),
+    Native::new("write_readinto", spi_write_readinto)
+        .args(3, 3)
+        .kw(),
 ];
 
 static SPI: ClassSpec = ClassSpec {
@@ -788,7 +787,6 @@ fn write_byte(vm: &mut Interp, a: Args, at: usize) -> PResult<u8> {
 }
 
 fn spi_read(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "read", 2, 3)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let n = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
     let out = alloc::vec![write_byte(vm, a, 2)?; n];
@@ -798,7 +796,6 @@ fn spi_read(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn spi_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readinto", 2, 3)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let target = vm.arg(a, 1);
     let n = vm.buffer_mut(target)?.len();
@@ -810,7 +807,6 @@ fn spi_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn spi_write(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "write", 2, 2)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let out = vm.buffer_arg(vm.arg(a, 1))?;
     let mut inp = alloc::vec![0u8; out.len()];
@@ -819,7 +815,6 @@ fn spi_write(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn spi_write_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "write_readinto", 3, 3)?;
     let bus = vm.this::<BusData>(a)?.bus;
     let out = vm.buffer_arg(vm.arg(a, 1))?;
     let target = vm.arg(a, 2);
@@ -850,9 +845,9 @@ static UART: ClassSpec = ClassSpec {
     methods: &[
         Native::new("init", bus_init),
         Native::new("deinit", bus_init),
-        Native::new("write", uart_write),
-        Native::new("read", uart_read),
-        Native::new("readinto", uart_readinto),
+        Native::new("write", uart_write).args(2, 2).kw(),
+        Native::new("read", uart_read).args(1, 2).kw(),
+        Native::new("readinto", uart_readinto).args(2, 3).kw(),
         Native::new("readline", uart_readline),
         Native::new("any", uart_any),
         Native::new("flush", bus_init),
@@ -868,7 +863,6 @@ fn uart_new(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn uart_write(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "write", 2, 2)?;
     let id = vm.this::<UartData>(a)?.id;
     let data = vm.buffer_arg(vm.arg(a, 1))?;
     let n = vm.with_hw(|hw| hw.uart_write(id, &data))?;
@@ -886,7 +880,6 @@ fn uart_take(vm: &mut Interp, id: u32, limit: usize) -> PResult<Vec<u8>> {
 
 /// `read([n])`: what has arrived, or `None` if nothing has (MicroPython's timeout of 0).
 fn uart_read(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "read", 1, 2)?;
     let id = vm.this::<UartData>(a)?.id;
     let limit = match (a.len == 2).then(|| vm.arg(a, 1)) {
         Some(v) if v != Value::None => vm.int_arg(v)?.max(0) as usize,
@@ -900,7 +893,6 @@ fn uart_read(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn uart_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readinto", 2, 3)?;
     let id = vm.this::<UartData>(a)?.id;
     let target = vm.arg(a, 1);
     let mut limit = vm.buffer_mut(target)?.len();
@@ -1053,8 +1045,8 @@ static RTC: ClassSpec = ClassSpec {
     name: "RTC",
     base: None,
     methods: &[
-        Native::new("datetime", rtc_datetime),
-        Native::new("init", rtc_datetime),
+        Native::new("datetime", rtc_datetime).args(1, 2),
+        Native::new("init", rtc_datetime).args(1, 2),
     ],
     make: Some(rtc_new),
 };
@@ -1065,7 +1057,6 @@ fn rtc_new(vm: &mut Interp, _a: Args) -> PResult<Value> {
 
 /// `datetime([(year, month, day, weekday, hours, minutes, seconds, subseconds)])`.
 fn rtc_datetime(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "datetime", 1, 2)?;
     let now = vm.platform.epoch_seconds();
     if a.len == 2 {
         let items = vm.collect_iterable(vm.arg(a, 1))?;
@@ -1139,7 +1130,7 @@ static MEM: ClassSpec = ClassSpec {
     base: None,
     methods: &[
         Native::new("__getitem__", mem_get),
-        Native::new("__setitem__", mem_set),
+        Native::new("__setitem__", mem_set).args(3, 3).kw(),
         Native::new("__repr__", mem_repr),
     ],
     make: None,
@@ -1171,7 +1162,6 @@ fn mem_get(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn mem_set(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__setitem__", 3, 3)?;
     let (addr, width) = mem_addr(vm, a)?;
     let v = vm.int_truncated(vm.arg(a, 2))?;
     vm.mem_write(addr, &v.to_le_bytes()[..width])?;
@@ -1254,8 +1244,7 @@ fn disable_irq(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(1))
 }
 
-fn enable_irq(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "enable_irq", 0, 1)?;
+fn enable_irq(vm: &mut Interp, _a: Args) -> PResult<Value> {
     vm.irq_disabled = vm.irq_disabled.saturating_sub(1);
     Ok(Value::None)
 }
@@ -1263,7 +1252,6 @@ fn enable_irq(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `time_pulse_us(pin, level, timeout_us=1000000)`: wait for the pin to reach `level`
 /// (-2 on timeout), then time how long it stays there (-1 on timeout).
 fn time_pulse_us(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "time_pulse_us", 2, 3)?;
     let pin = vm.arg(a, 0);
     let level = vm.truthy(vm.arg(a, 1))?;
     let timeout = match a.len {
@@ -1306,8 +1294,8 @@ const FUNCTIONS: &[Native] = &[
     Native::new("lightsleep", lightsleep),
     Native::new("deepsleep", deepsleep),
     Native::new("disable_irq", disable_irq),
-    Native::new("enable_irq", enable_irq),
-    Native::new("time_pulse_us", time_pulse_us),
+    Native::new("enable_irq", enable_irq).args(0, 1),
+    Native::new("time_pulse_us", time_pulse_us).args(2, 3),
     Native::new("bootloader", bootloader),
 ];
 

@@ -73,7 +73,6 @@ unary_fns! {
 }
 
 fn log(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "log", 1, 2)?;
     let x = vm.float_arg(vm.arg(a, 0))?;
     if x <= 0.0 {
         return Err(domain());
@@ -134,7 +133,6 @@ fn hypot(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn ldexp(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ldexp", 2, 2)?;
     let x = vm.float_arg(vm.arg(a, 0))?;
     let e = vm.int_arg(vm.arg(a, 1))?;
     Ok(Value::Float(libm::ldexp(
@@ -144,14 +142,12 @@ fn ldexp(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn frexp(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "frexp", 1, 1)?;
     let x = vm.float_arg(vm.arg(a, 0))?;
     let (m, e) = libm::frexp(x);
     vm.tuple(alloc::vec![Value::Float(m), Value::Int(i64::from(e))])
 }
 
 fn modf(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "modf", 1, 1)?;
     let x = vm.float_arg(vm.arg(a, 0))?;
     let (frac, whole) = libm::modf(x);
     vm.tuple(alloc::vec![Value::Float(frac), Value::Float(whole)])
@@ -224,7 +220,6 @@ fn isclose(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn factorial(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "factorial", 1, 1)?;
     let n = vm.int_arg(vm.arg(a, 0))?;
     if n < 0 {
         return Err(PyErr::new(
@@ -243,7 +238,7 @@ const FUNCTIONS: &[Native] = &[
     Native::new("sqrt", sqrt),
     Native::new("exp", exp),
     Native::new("expm1", expm1),
-    Native::new("log", log),
+    Native::new("log", log).args(1, 2),
     Native::new("log2", log2),
     Native::new("log10", log10),
     Native::new("log1p", log1p),
@@ -263,9 +258,9 @@ const FUNCTIONS: &[Native] = &[
     Native::new("atanh", atanh),
     Native::new("fabs", fabs),
     Native::new("fmod", fmod),
-    Native::new("modf", modf),
-    Native::new("frexp", frexp),
-    Native::new("ldexp", ldexp),
+    Native::new("modf", modf).args(1, 1),
+    Native::new("frexp", frexp).args(1, 1),
+    Native::new("ldexp", ldexp).args(2, 2),
     Native::new("floor", floor),
     Native::new("ceil", ceil),
     Native::new("trunc", trunc),
@@ -281,7 +276,7 @@ const FUNCTIONS: &[Native] = &[
     Native::new("erfc", erfc),
     Native::new("gamma", gamma),
     Native::new("lgamma", lgamma),
-    Native::new("factorial", factorial),
+    Native::new("factorial", factorial).args(1, 1),
 ];
 
 /// Build the `math` module.
@@ -314,20 +309,17 @@ fn complex_value(vm: &mut Interp, z: (f64, f64)) -> PResult<Value> {
 }
 
 fn c_exp(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "exp", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     let m = libm::exp(re);
     complex_value(vm, (m * libm::cos(im), m * libm::sin(im)))
 }
 
 fn c_log(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "log", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     complex_value(vm, (libm::log(libm::hypot(re, im)), libm::atan2(im, re)))
 }
 
 fn c_log10(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "log10", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     let l = core::f64::consts::LN_10;
     complex_value(
@@ -337,7 +329,6 @@ fn c_log10(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sqrt", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     // The numerically stable form: exact for perfect squares and the imaginary axis.
     let m = libm::hypot(re, im);
@@ -355,13 +346,11 @@ fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn c_phase(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "phase", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     Ok(Value::Float(libm::atan2(im, re)))
 }
 
 fn c_polar(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "polar", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     vm.tuple(alloc::vec![
         Value::Float(libm::hypot(re, im)),
@@ -370,14 +359,12 @@ fn c_polar(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn c_rect(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "rect", 2, 2)?;
     let r = vm.float_arg(vm.arg(a, 0))?;
     let phi = vm.float_arg(vm.arg(a, 1))?;
     complex_value(vm, (r * libm::cos(phi), r * libm::sin(phi)))
 }
 
 fn c_cos(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "cos", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     complex_value(
         vm,
@@ -389,7 +376,6 @@ fn c_cos(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn c_sin(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sin", 1, 1)?;
     let (re, im) = vm.complex_arg(vm.arg(a, 0))?;
     complex_value(
         vm,
@@ -401,15 +387,15 @@ fn c_sin(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const CMATH: &[Native] = &[
-    Native::new("exp", c_exp),
-    Native::new("log", c_log),
-    Native::new("log10", c_log10),
-    Native::new("sqrt", c_sqrt),
-    Native::new("phase", c_phase),
-    Native::new("polar", c_polar),
-    Native::new("rect", c_rect),
-    Native::new("cos", c_cos),
-    Native::new("sin", c_sin),
+    Native::new("exp", c_exp).args(1, 1),
+    Native::new("log", c_log).args(1, 1),
+    Native::new("log10", c_log10).args(1, 1),
+    Native::new("sqrt", c_sqrt).args(1, 1),
+    Native::new("phase", c_phase).args(1, 1),
+    Native::new("polar", c_polar).args(1, 1),
+    Native::new("rect", c_rect).args(2, 2),
+    Native::new("cos", c_cos).args(1, 1),
+    Native::new("sin", c_sin).args(1, 1),
 ];
 
 /// Build the `cmath` module.

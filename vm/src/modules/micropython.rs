@@ -6,13 +6,11 @@ use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
 fn mp_const(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "const", 1, 1)?;
     Ok(vm.arg(a, 0))
 }
 
 /// `@micropython.native` / `@micropython.viper`: accepted; the function runs as bytecode.
 fn mp_identity(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "native", 1, 1)?;
     Ok(vm.arg(a, 0))
 }
 
@@ -76,7 +74,6 @@ fn mp_stack_use(vm: &mut Interp, _a: Args) -> PResult<Value> {
 /// `micropython.kbd_intr(c)`: the console character that raises `KeyboardInterrupt`
 /// (3, Ctrl-C), or -1 so that it is ordinary input (mpremote's `mount` does this).
 fn mp_kbd_intr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "kbd_intr", 1, 1)?;
     let c = vm.int_arg(vm.arg(a, 0))?;
     vm.platform.set_interrupt_char(c.clamp(-1, 255) as i32);
     Ok(Value::None)
@@ -91,7 +88,6 @@ fn mp_alloc_emergency_exception_buf(vm: &mut Interp, a: Args) -> PResult<Value> 
 /// `micropython.schedule(func, arg)`: run `func(arg)` soon, at the next point where the VM
 /// polls for Ctrl-C (a call, a backward jump, a sleep), not inside the current operation.
 fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "schedule", 2, 2)?;
     if let Value::Builtin(id) = vm.arg(a, 0)
         && core::ptr::fn_addr_eq(
             vm.natives[id as usize].func,
@@ -111,7 +107,6 @@ fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `micropython.opt_level([level])`: the level code compiled from now on uses.
 fn mp_opt_level(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "opt_level", 0, 1)?;
     if a.len == 0 {
         return Ok(Value::Int(i64::from(vm.opt_level)));
     }
@@ -120,8 +115,8 @@ fn mp_opt_level(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("native", mp_identity),
-    Native::new("viper", mp_identity),
+    Native::new("native", mp_identity).args(1, 1),
+    Native::new("viper", mp_identity).args(1, 1),
     Native::new("heap_lock", mp_heap_lock),
     Native::new("heap_unlock", mp_heap_unlock),
     Native::new("heap_locked", mp_heap_locked),
@@ -131,12 +126,12 @@ pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("mem_peak", mp_mem_peak),
     Native::new("qstr_info", mp_qstr_info),
     Native::new("stack_use", mp_stack_use),
-    Native::new("kbd_intr", mp_kbd_intr),
-    Native::new("schedule", mp_schedule),
+    Native::new("kbd_intr", mp_kbd_intr).args(1, 1),
+    Native::new("schedule", mp_schedule).args(2, 2),
     Native::new(
         "alloc_emergency_exception_buf",
         mp_alloc_emergency_exception_buf,
     ),
-    Native::new("const", mp_const),
-    Native::new("opt_level", mp_opt_level),
+    Native::new("const", mp_const).args(1, 1),
+    Native::new("opt_level", mp_opt_level).args(0, 1),
 ];

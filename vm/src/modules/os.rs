@@ -9,21 +9,21 @@ use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
 const FUNCTIONS: &[Native] = &[
-    Native::new("uname", uname),
+    Native::new("uname", uname).args(0, 0),
     Native::new("listdir", listdir),
     Native::new("ilistdir", ilistdir),
     Native::new("mkdir", mkdir),
     Native::new("rmdir", rmdir),
     Native::new("remove", remove),
     Native::new("unlink", remove),
-    Native::new("rename", rename),
-    Native::new("stat", stat),
-    Native::new("statvfs", statvfs),
-    Native::new("getcwd", getcwd),
-    Native::new("chdir", chdir),
+    Native::new("rename", rename).args(2, 2),
+    Native::new("stat", stat).args(1, 1),
+    Native::new("statvfs", statvfs).args(1, 1),
+    Native::new("getcwd", getcwd).args(0, 0),
+    Native::new("chdir", chdir).args(1, 1),
     Native::new("sync", sync),
-    Native::new("urandom", urandom),
-    Native::new("dupterm", dupterm),
+    Native::new("urandom", urandom).args(1, 1),
+    Native::new("dupterm", dupterm).args(0, 2),
     Native::new("dupterm_notify", dupterm_notify),
 ];
 
@@ -92,28 +92,23 @@ fn remove(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn rename(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "rename", 2, 2)?;
     vm.vfs_rename(vm.arg(a, 0), vm.arg(a, 1))?;
     Ok(Value::None)
 }
 
 fn stat(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "stat", 1, 1)?;
     vm.vfs_stat(vm.arg(a, 0))
 }
 
 fn statvfs(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "statvfs", 1, 1)?;
     vm.vfs_statvfs(vm.arg(a, 0))
 }
 
-fn getcwd(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "getcwd", 0, 0)?;
+fn getcwd(vm: &mut Interp, _a: Args) -> PResult<Value> {
     vm.vfs_getcwd()
 }
 
 fn chdir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "chdir", 1, 1)?;
     vm.vfs_chdir(vm.arg(a, 0))?;
     Ok(Value::None)
 }
@@ -126,7 +121,6 @@ fn sync(vm: &mut Interp, _a: Args) -> PResult<Value> {
 }
 
 fn urandom(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "urandom", 1, 1)?;
     let n = vm.int_arg(vm.arg(a, 0))?;
     if n < 0 {
         return Err(PyErr::new(ErrKind::ValueError, "negative length"));
@@ -139,7 +133,6 @@ fn urandom(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `os.dupterm(stream, index=0)`: a second console. The consoles of Copperhead's ports
 /// are their own; this keeps the stream so that the previous one can be returned.
 fn dupterm(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "dupterm", 0, 2)?;
     let new = if a.len > 0 { vm.arg(a, 0) } else { Value::None };
     let old = core::mem::replace(&mut vm.dupterm, new);
     Ok(old)
@@ -151,8 +144,7 @@ fn dupterm_notify(vm: &mut Interp, _a: Args) -> PResult<Value> {
 }
 
 /// `os.uname()`: a tuple with field names, as MicroPython's.
-fn uname(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "uname", 0, 0)?;
+fn uname(vm: &mut Interp, _a: Args) -> PResult<Value> {
     let u = vm.platform.uname();
     let fields = [
         ("sysname", u.sysname),

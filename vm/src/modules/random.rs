@@ -28,7 +28,6 @@ fn below(vm: &mut Interp, n: u64) -> u64 {
 }
 
 fn random_seed(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "seed", 0, 1)?;
     let seed = match (a.len > 0)
         .then(|| vm.arg(a, 0))
         .filter(|v| *v != Value::None)
@@ -42,7 +41,6 @@ fn random_seed(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn random_getrandbits(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "getrandbits", 1, 1)?;
     let k = vm.int_arg(vm.arg(a, 0))?;
     if !(0..=32).contains(&k) {
         return Err(PyErr::new(ErrKind::ValueError, "bits must be 32 or less"));
@@ -53,15 +51,13 @@ fn random_getrandbits(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::Int((next_u64(vm) >> (64 - k)) as i64))
 }
 
-fn random_random(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "random", 0, 0)?;
+fn random_random(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Float(
         (next_u64(vm) >> 11) as f64 / (1u64 << 53) as f64,
     ))
 }
 
 fn random_uniform(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "uniform", 2, 2)?;
     let lo = vm.float_arg(vm.arg(a, 0))?;
     let hi = vm.float_arg(vm.arg(a, 1))?;
     let r = (next_u64(vm) >> 11) as f64 / (1u64 << 53) as f64;
@@ -83,7 +79,6 @@ fn randrange_from(vm: &mut Interp, start: i64, stop: i64, step: i64) -> PResult<
 }
 
 fn random_randrange(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "randrange", 1, 3)?;
     let nums: Vec<i64> = (0..a.len)
         .map(|i| vm.int_arg(vm.arg(a, i)))
         .collect::<PResult<_>>()?;
@@ -96,13 +91,11 @@ fn random_randrange(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn random_randint(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "randint", 2, 2)?;
     let (lo, hi) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
     randrange_from(vm, lo, hi.saturating_add(1), 1)
 }
 
 fn random_choice(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "choice", 1, 1)?;
     let seq = vm.arg(a, 0);
     let n = vm.len(seq)?;
     if n == 0 {
@@ -113,11 +106,11 @@ fn random_choice(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("seed", random_seed),
-    Native::new("getrandbits", random_getrandbits),
-    Native::new("random", random_random),
-    Native::new("uniform", random_uniform),
-    Native::new("randrange", random_randrange),
-    Native::new("randint", random_randint),
-    Native::new("choice", random_choice),
+    Native::new("seed", random_seed).args(0, 1),
+    Native::new("getrandbits", random_getrandbits).args(1, 1),
+    Native::new("random", random_random).args(0, 0),
+    Native::new("uniform", random_uniform).args(2, 2),
+    Native::new("randrange", random_randrange).args(1, 3),
+    Native::new("randint", random_randint).args(2, 2),
+    Native::new("choice", random_choice).args(1, 1),
 ];

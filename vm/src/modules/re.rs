@@ -605,10 +605,10 @@ static REGEX: ClassSpec = ClassSpec {
     name: "re",
     base: None,
     methods: &[
-        Native::new("match", regex_match),
-        Native::new("search", regex_search),
-        Native::new("sub", regex_sub),
-        Native::new("split", regex_split),
+        Native::new("match", regex_match).args(2, 4).kw(),
+        Native::new("search", regex_search).args(2, 4).kw(),
+        Native::new("sub", regex_sub).args(3, 5).kw(),
+        Native::new("split", regex_split).args(2, 3).kw(),
         Native::new("__repr__", regex_repr),
     ],
     make: None,
@@ -632,11 +632,11 @@ pub(super) fn make(vm: &mut Interp) -> crate::gc::ObjRef {
     let m = vm.native_module(
         "re",
         &[
-            Native::new("compile", re_compile),
+            Native::new("compile", re_compile).args(1, 2),
             Native::new("match", re_match),
             Native::new("search", re_search),
-            Native::new("sub", re_sub),
-            Native::new("split", re_split),
+            Native::new("sub", re_sub).args(3, 5).kw(),
+            Native::new("split", re_split).args(2, 4).kw(),
         ],
     );
     vm.set_attr_str(m, "DEBUG", Value::Int(4096));
@@ -668,7 +668,6 @@ fn regex_of(vm: &mut Interp, pattern: Value) -> PResult<Value> {
 }
 
 fn re_compile(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "compile", 1, 2)?;
     regex_of(vm, vm.arg(a, 0))
 }
 
@@ -825,13 +824,11 @@ fn exec_to_value(
 }
 
 fn regex_match(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "match", 2, 4)?;
     let (pos, end) = pos_args(vm, a, 2)?;
     exec_to_value(vm, vm.arg(a, 0), vm.arg(a, 1), pos, end, true)
 }
 
 fn regex_search(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "search", 2, 4)?;
     let (pos, end) = pos_args(vm, a, 2)?;
     exec_to_value(vm, vm.arg(a, 0), vm.arg(a, 1), pos, end, false)
 }
@@ -1014,7 +1011,6 @@ fn do_sub(
 }
 
 fn regex_sub(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sub", 3, 5)?;
     let count = match vm.arg_or_kw(a, 3, "count") {
         Some(v) => vm.int_arg(v)?,
         None => 0,
@@ -1023,7 +1019,6 @@ fn regex_sub(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn re_sub(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sub", 3, 5)?;
     let regex = regex_of(vm, vm.arg(a, 0))?;
     let count = match vm.arg_or_kw(a, 3, "count") {
         Some(v) => vm.int_arg(v)?,
@@ -1080,7 +1075,6 @@ fn do_split(vm: &mut Interp, regex: Value, subject: Value, maxsplit: i64) -> PRe
 }
 
 fn regex_split(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "split", 2, 3)?;
     let max = match vm.arg_or_kw(a, 2, "maxsplit") {
         Some(v) => vm.int_arg(v)?,
         None => 0,
@@ -1089,7 +1083,6 @@ fn regex_split(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn re_split(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "split", 2, 4)?;
     let regex = regex_of(vm, vm.arg(a, 0))?;
     let max = match vm.arg_or_kw(a, 2, "maxsplit") {
         Some(v) => vm.int_arg(v)?,

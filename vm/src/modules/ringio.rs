@@ -56,10 +56,10 @@ pub(crate) static RINGIO: ClassSpec = ClassSpec {
     base: None,
     methods: &[
         Native::new("any", ring_any),
-        Native::new("read", ring_read),
-        Native::new("readline", ring_readline),
-        Native::new("readinto", ring_readinto),
-        Native::new("write", ring_write),
+        Native::new("read", ring_read).args(1, 2).kw(),
+        Native::new("readline", ring_readline).args(1, 2).kw(),
+        Native::new("readinto", ring_readinto).args(2, 3).kw(),
+        Native::new("write", ring_write).args(2, 2),
         Native::new("close", ring_close),
         Native::new("__repr__", ring_repr),
     ],
@@ -195,21 +195,18 @@ fn ring_any(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn ring_read(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "read", 1, 2)?;
     let max = count_arg(vm, a, 1)?;
     let bytes = vm.ring_take(vm.arg(a, 0), max, false)?;
     vm.alloc(Obj::Bytes(bytes.into()))
 }
 
 fn ring_readline(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readline", 1, 2)?;
     let max = count_arg(vm, a, 1)?;
     let bytes = vm.ring_take(vm.arg(a, 0), max, true)?;
     vm.alloc(Obj::Bytes(bytes.into()))
 }
 
 fn ring_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "readinto", 2, 3)?;
     let room = vm.buffer_mut(vm.arg(a, 1))?.len();
     let max = count_arg(vm, a, 2)?.map_or(room, |n| n.min(room));
     let bytes = vm.ring_take(vm.arg(a, 0), Some(max), false)?;
@@ -219,7 +216,6 @@ fn ring_readinto(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `write(buf)`: as many of the bytes as fit; the count written.
 fn ring_write(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "write", 2, 2)?;
     let Some(data) = vm.as_bytes(vm.arg(a, 1)).map(<[u8]>::to_vec) else {
         return Err(PyErr::type_error("object with buffer protocol required"));
     };

@@ -40,17 +40,17 @@ static POLL: ClassSpec = ClassSpec {
     name: "poll",
     base: None,
     methods: &[
-        Native::new("register", register),
-        Native::new("unregister", unregister),
-        Native::new("modify", modify),
-        Native::new("poll", poll_list),
-        Native::new("ipoll", poll_iter),
+        Native::new("register", register).args(2, 3).kw(),
+        Native::new("unregister", unregister).args(2, 2).kw(),
+        Native::new("modify", modify).args(3, 3).kw(),
+        Native::new("poll", poll_list).args(1, 2).kw(),
+        Native::new("ipoll", poll_iter).args(1, 3).kw(),
     ],
     make: None,
 };
 
 pub(super) fn make(vm: &mut Interp) -> crate::gc::ObjRef {
-    let m = vm.native_module("select", &[Native::new("poll", new_poll)]);
+    let m = vm.native_module("select", &[Native::new("poll", new_poll).args(0, 0)]);
     for (name, v) in [
         ("POLLIN", POLLIN),
         ("POLLOUT", POLLOUT),
@@ -62,8 +62,7 @@ pub(super) fn make(vm: &mut Interp) -> crate::gc::ObjRef {
     m
 }
 
-fn new_poll(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "poll", 0, 0)?;
+fn new_poll(vm: &mut Interp, _a: Args) -> PResult<Value> {
     vm.new_data(&POLL, Poll::default())
 }
 
@@ -93,7 +92,6 @@ fn register(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn unregister(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "unregister", 2, 2)?;
     let obj = vm.arg(a, 1);
     match position(vm, a, obj)? {
         Some(i) => {
@@ -105,7 +103,6 @@ fn unregister(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn modify(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "modify", 3, 3)?;
     let obj = vm.arg(a, 1);
     let mask = vm.int_arg(vm.arg(a, 2))?;
     match position(vm, a, obj)? {
@@ -205,14 +202,12 @@ fn timeout_arg(vm: &Interp, a: Args) -> PResult<i64> {
 }
 
 fn poll_list(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "poll", 1, 2)?;
     let timeout = timeout_arg(vm, a)?;
     let ready = vm.poll_wait(vm.arg(a, 0), timeout, 0)?;
     vm.poll_result(ready)
 }
 
 fn poll_iter(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ipoll", 1, 3)?;
     let timeout = timeout_arg(vm, a)?;
     let flags = match a.len {
         3 => vm.int_arg(vm.arg(a, 2))?,

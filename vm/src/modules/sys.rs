@@ -114,7 +114,6 @@ impl Interp {
 }
 
 fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "exit", 0, 1)?;
     let args = if a.len == 1 {
         alloc::vec![vm.arg(a, 0)]
     } else {
@@ -125,7 +124,6 @@ fn sys_exit(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `sys.print_exception(exc, file=sys.stdout)`.
 fn print_exception(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "print_exception", 1, 2)?;
     let exc = vm.arg(a, 0);
     let file = (a.len > 1)
         .then(|| vm.arg(a, 1))
@@ -168,14 +166,15 @@ fn exc_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
 
 /// `sys.atexit(func)`: `func` runs when the program ends; returns the previous one.
 fn atexit(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "atexit", 1, 1)?;
     let f = vm.arg(a, 0);
     Ok(core::mem::replace(&mut vm.atexit, f))
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("exit", sys_exit),
-    Native::new("print_exception", print_exception),
+    Native::new("exit", sys_exit).args(0, 1),
+    Native::new("print_exception", print_exception)
+        .args(1, 2)
+        .kw(),
     Native::new("exc_info", exc_info),
-    Native::new("atexit", atexit),
+    Native::new("atexit", atexit).args(1, 1),
 ];

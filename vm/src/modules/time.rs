@@ -12,18 +12,15 @@ fn ticks(v: u64) -> Value {
     Value::Int((v % TICKS_PERIOD as u64) as i64)
 }
 
-fn time_ticks_us(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ticks_us", 0, 0)?;
+fn time_ticks_us(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(ticks(vm.platform.ticks_us()))
 }
 
-fn time_ticks_ms(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ticks_ms", 0, 0)?;
+fn time_ticks_ms(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(ticks(vm.platform.ticks_us() / 1000))
 }
 
 fn time_ticks_diff(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ticks_diff", 2, 2)?;
     let (x, y) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
     let d = (x - y).rem_euclid(TICKS_PERIOD);
     Ok(Value::Int(if d >= TICKS_PERIOD / 2 {
@@ -35,7 +32,6 @@ fn time_ticks_diff(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `ticks_add(t, delta)`: a delta that `ticks_diff` could not give back is an error.
 fn time_ticks_add(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ticks_add", 2, 2)?;
     let (x, y) = (vm.int_arg(vm.arg(a, 0))?, vm.int_arg(vm.arg(a, 1))?);
     if y <= -TICKS_PERIOD / 2 || y >= TICKS_PERIOD / 2 {
         return Err(PyErr::new(
@@ -63,31 +59,26 @@ fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
 }
 
 fn time_sleep(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sleep", 1, 1)?;
     let s = vm.float_arg(vm.arg(a, 0))?;
     sleep_for(vm, s * 1e6)
 }
 
 /// `sleep_ms(n)` / `sleep_us(n)`: whole milliseconds or microseconds.
 fn time_sleep_ms(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sleep_ms", 1, 1)?;
     let ms = vm.int_arg(vm.arg(a, 0))?;
     sleep_for(vm, ms as f64 * 1e3)
 }
 
 fn time_sleep_us(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sleep_us", 1, 1)?;
     let us = vm.int_arg(vm.arg(a, 0))?;
     sleep_for(vm, us as f64)
 }
 
-fn time_time(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "time", 0, 0)?;
+fn time_time(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Float(vm.platform.epoch_seconds()))
 }
 
-fn time_time_ns(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "time_ns", 0, 0)?;
+fn time_time_ns(vm: &mut Interp, _a: Args) -> PResult<Value> {
     let ns = vm.platform.epoch_seconds() * 1e9;
     Ok(Value::Int(ns as i64))
 }
@@ -124,7 +115,6 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
 /// `gmtime`/`localtime`: `(year, month, mday, hour, minute, second, weekday, yearday)`,
 /// weekday 0 for Monday, yearday from 1. The VM keeps time in UTC.
 fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "gmtime", 0, 1)?;
     let secs = match (a.len == 1).then(|| vm.arg(a, 0)) {
         None | Some(Value::None) => vm.platform.epoch_seconds() as i64,
         Some(v) => match vm.as_int(v) {
@@ -143,7 +133,6 @@ fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `mktime(tuple)`: seconds since the epoch; out-of-range fields carry over.
 fn time_mktime(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "mktime", 1, 1)?;
     let t = vm.arg(a, 0);
     let items = match t {
         Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_) | Obj::List(_)) => {
@@ -169,17 +158,17 @@ fn time_mktime(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("ticks_us", time_ticks_us),
-    Native::new("ticks_ms", time_ticks_ms),
-    Native::new("ticks_cpu", time_ticks_us),
-    Native::new("ticks_diff", time_ticks_diff),
-    Native::new("ticks_add", time_ticks_add),
-    Native::new("sleep", time_sleep),
-    Native::new("sleep_ms", time_sleep_ms),
-    Native::new("sleep_us", time_sleep_us),
-    Native::new("time", time_time),
-    Native::new("time_ns", time_time_ns),
-    Native::new("gmtime", time_gmtime),
-    Native::new("localtime", time_gmtime),
-    Native::new("mktime", time_mktime),
+    Native::new("ticks_us", time_ticks_us).args(0, 0),
+    Native::new("ticks_ms", time_ticks_ms).args(0, 0),
+    Native::new("ticks_cpu", time_ticks_us).args(0, 0),
+    Native::new("ticks_diff", time_ticks_diff).args(2, 2),
+    Native::new("ticks_add", time_ticks_add).args(2, 2),
+    Native::new("sleep", time_sleep).args(1, 1),
+    Native::new("sleep_ms", time_sleep_ms).args(1, 1),
+    Native::new("sleep_us", time_sleep_us).args(1, 1),
+    Native::new("time", time_time).args(0, 0),
+    Native::new("time_ns", time_time_ns).args(0, 0),
+    Native::new("gmtime", time_gmtime).args(0, 1),
+    Native::new("localtime", time_gmtime).args(0, 1),
+    Native::new("mktime", time_mktime).args(1, 1),
 ];

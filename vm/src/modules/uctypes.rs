@@ -250,9 +250,9 @@ static STRUCT_CLASS: ClassSpec = ClassSpec {
     base: None,
     methods: &[
         Native::new("__getattr__", struct_getattr),
-        Native::new("__setattr__", struct_setattr),
+        Native::new("__setattr__", struct_setattr).args(3, 3),
         Native::new("__getitem__", struct_getitem),
-        Native::new("__setitem__", struct_setitem),
+        Native::new("__setitem__", struct_setitem).args(3, 3),
         Native::new("__int__", struct_int),
         Native::new("__hash__", struct_hash),
         Native::new("__repr__", struct_repr),
@@ -264,10 +264,10 @@ pub(super) fn make(vm: &mut Interp) -> ObjRef {
     let m = vm.native_module(
         "uctypes",
         &[
-            Native::new("sizeof", sizeof),
-            Native::new("addressof", addressof),
-            Native::new("bytes_at", bytes_at),
-            Native::new("bytearray_at", bytearray_at),
+            Native::new("sizeof", sizeof).args(1, 2),
+            Native::new("addressof", addressof).args(1, 1),
+            Native::new("bytes_at", bytes_at).args(2, 2),
+            Native::new("bytearray_at", bytearray_at).args(2, 2),
         ],
     );
     let c = vm.data_class(&STRUCT_CLASS);
@@ -622,7 +622,6 @@ fn struct_getattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn struct_setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__setattr__", 3, 3)?;
     vm.struct_field(vm.arg(a, 0), vm.arg(a, 1), Some(vm.arg(a, 2)))?;
     Ok(Value::None)
 }
@@ -632,7 +631,6 @@ fn struct_getitem(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn struct_setitem(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__setitem__", 3, 3)?;
     vm.struct_index(vm.arg(a, 0), vm.arg(a, 1), Some(vm.arg(a, 2)))?;
     Ok(Value::None)
 }
@@ -678,7 +676,6 @@ fn struct_repr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn sizeof(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sizeof", 1, 2)?;
     let v = vm.arg(a, 0);
     if let Value::Obj(r) = v
         && matches!(vm.heap.get(r), Obj::ByteArray(_) | Obj::MemoryView(..))
@@ -708,13 +705,11 @@ fn sizeof(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn addressof(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "addressof", 1, 1)?;
     let addr = vm.address_of(vm.arg(a, 0))?;
     vm.int_from_u64(addr)
 }
 
 fn bytes_at(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "bytes_at", 2, 2)?;
     let addr = vm.int_truncated(vm.arg(a, 0))?;
     let len = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
     let data = vm.mem_read(addr, len)?;
@@ -724,7 +719,6 @@ fn bytes_at(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `bytearray_at(addr, size)`: the memory there, shared (a view of the buffer that lives
 /// at that address).
 fn bytearray_at(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "bytearray_at", 2, 2)?;
     let addr = vm.int_truncated(vm.arg(a, 0))?;
     let len = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
     match vm.mem_view(addr, len) {

@@ -65,25 +65,25 @@ pub(crate) static VFS_POSIX: ClassSpec = ClassSpec {
     name: "VfsPosix",
     base: None,
     methods: &[
-        Native::new("mount", fs_mount),
+        Native::new("mount", fs_mount).args(3, 3),
         Native::new("umount", fs_umount),
-        Native::new("open", fs_open),
-        Native::new("ilistdir", fs_ilistdir),
-        Native::new("chdir", fs_chdir),
+        Native::new("open", fs_open).args(3, 3).kw(),
+        Native::new("ilistdir", fs_ilistdir).args(2, 2).kw(),
+        Native::new("chdir", fs_chdir).args(2, 2).kw(),
         Native::new("getcwd", fs_getcwd),
-        Native::new("mkdir", fs_mkdir),
-        Native::new("rmdir", fs_rmdir),
-        Native::new("remove", fs_remove),
-        Native::new("rename", fs_rename),
-        Native::new("stat", fs_stat),
-        Native::new("statvfs", fs_statvfs),
+        Native::new("mkdir", fs_mkdir).args(2, 2).kw(),
+        Native::new("rmdir", fs_rmdir).args(2, 2).kw(),
+        Native::new("remove", fs_remove).args(2, 2).kw(),
+        Native::new("rename", fs_rename).args(3, 3).kw(),
+        Native::new("stat", fs_stat).args(2, 2).kw(),
+        Native::new("statvfs", fs_statvfs).args(2, 2).kw(),
     ],
     make: Some(fs_new),
 };
 
 pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("mount", vfs_mount),
-    Native::new("umount", vfs_umount),
+    Native::new("umount", vfs_umount).args(1, 1),
 ];
 
 /// `S_IFDIR` and `S_IFREG`, as `stat` and `ilistdir` report them.
@@ -482,7 +482,6 @@ fn vfs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn vfs_umount(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "umount", 1, 1)?;
     let target = vm.arg(a, 0);
     vm.mounts()?;
     let index = match vm.path_text(target) {
@@ -592,7 +591,6 @@ impl Interp {
 
 /// `mount(readonly, mkfs)`: called by `vfs.mount`.
 fn fs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "mount", 3, 3)?;
     let readonly = vm.truthy(vm.arg(a, 1))?;
     vm.data_mut::<PlatformFs>(vm.arg(a, 0))
         .ok_or_else(|| PyErr::type_error("VfsPosix expected"))?
@@ -614,7 +612,6 @@ fn fs_umount(vm: &mut Interp, _a: Args) -> PResult<Value> {
 }
 
 fn fs_open(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "open", 3, 3)?;
     let path = vm.fs_path(a, 1)?;
     let mode = vm.path_text(vm.arg(a, 2))?;
     if mode.contains(['w', 'a', 'x', '+']) {
@@ -624,7 +621,6 @@ fn fs_open(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "ilistdir", 2, 2)?;
     // (`listdir("")` lists the current directory.)
     let path = match vm.path_text(vm.arg(a, 1))?.as_str() {
         "" => vm.vfs.platform_cwd.clone(),
@@ -658,7 +654,6 @@ fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_chdir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "chdir", 2, 2)?;
     let path = vm.fs_path(a, 1)?;
     let st = vm.with_fs(|fs| fs.stat(&path))?;
     if !st.is_dir {
@@ -682,7 +677,6 @@ fn fs_getcwd(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "mkdir", 2, 2)?;
     writable(vm, a)?;
     let path = vm.fs_path(a, 1)?;
     vm.with_fs(|fs| fs.mkdir(&path))?;
@@ -690,7 +684,6 @@ fn fs_mkdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_rmdir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "rmdir", 2, 2)?;
     writable(vm, a)?;
     let path = vm.fs_path(a, 1)?;
     vm.with_fs(|fs| fs.rmdir(&path))?;
@@ -698,7 +691,6 @@ fn fs_rmdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "remove", 2, 2)?;
     writable(vm, a)?;
     let path = vm.fs_path(a, 1)?;
     vm.with_fs(|fs| fs.remove(&path))?;
@@ -706,7 +698,6 @@ fn fs_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_rename(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "rename", 3, 3)?;
     writable(vm, a)?;
     let from = vm.fs_path(a, 1)?;
     let to = vm.fs_path(a, 2)?;
@@ -715,7 +706,6 @@ fn fs_rename(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_stat(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "stat", 2, 2)?;
     // `stat("")` is the current directory, as on a board's filesystem (mpremote's
     // `cp FILE :` relies on it).
     let path = match vm.path_text(vm.arg(a, 1))?.as_str() {
@@ -735,7 +725,6 @@ fn fs_stat(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fs_statvfs(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "statvfs", 2, 2)?;
     let path = vm.fs_path(a, 1)?;
     let s = vm.with_fs(|fs| fs.statvfs(&path))?;
     let n = |x: u64| Value::Int(x as i64);

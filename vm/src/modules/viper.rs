@@ -18,9 +18,9 @@ pub(crate) const CASTS: &[Native] = &[
     Native::new("micropython.ptr8", cast_ptr8),
     Native::new("micropython.ptr16", cast_ptr16),
     Native::new("micropython.ptr32", cast_ptr32),
-    Native::new("micropython.uint", cast_uint),
-    Native::new("micropython.int", cast_int),
-    Native::new("micropython.bool", cast_bool),
+    Native::new("micropython.uint", cast_uint).args(1, 1),
+    Native::new("micropython.int", cast_int).args(1, 1),
+    Native::new("micropython.bool", cast_bool).args(1, 1),
 ];
 
 /// A viper pointer: an address, and the width of what it loads and stores.
@@ -36,8 +36,8 @@ static PTR: ClassSpec = ClassSpec {
     name: "ptr",
     base: None,
     methods: &[
-        Native::new("__getitem__", ptr_load),
-        Native::new("__setitem__", ptr_store),
+        Native::new("__getitem__", ptr_load).args(2, 2).kw(),
+        Native::new("__setitem__", ptr_store).args(3, 3).kw(),
         Native::new("__int__", ptr_int),
         Native::new("__index__", ptr_int),
     ],
@@ -94,14 +94,12 @@ fn mask(w: u64) -> u64 {
 
 /// `uint(x)`: the unsigned machine word.
 fn cast_uint(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "uint", 1, 1)?;
     let w = mask(word(vm, vm.arg(a, 0))?);
     vm.int_from_u64_value(w)
 }
 
 /// `int(x)` in viper code: the signed machine word (an int unchanged while it fits).
 fn cast_int(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "int", 1, 1)?;
     let v = vm.arg(a, 0);
     if let Value::Float(_) = v {
         return Err(PyErr::type_error("can't convert float to int"));
@@ -115,7 +113,6 @@ fn cast_int(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn cast_bool(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "bool", 1, 1)?;
     let v = vm.arg(a, 0);
     Ok(Value::Bool(vm.truthy(v)?))
 }
@@ -131,7 +128,6 @@ impl Interp {
 }
 
 fn ptr_load(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__getitem__", 2, 2)?;
     let (at, width) = vm.ptr_at(a)?;
     let bytes = vm
         .mem_read(at, width)
@@ -142,7 +138,6 @@ fn ptr_load(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn ptr_store(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__setitem__", 3, 3)?;
     let (at, width) = vm.ptr_at(a)?;
     let v = word(vm, vm.arg(a, 2))?;
     vm.mem_write(at, &v.to_le_bytes()[..width])

@@ -38,7 +38,6 @@ fn opt_arg(vm: &Interp, a: Args, i: usize) -> Option<Value> {
 // ---- str ----
 
 fn str_join(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "join", 2, 2)?;
     let sep = this_str(vm, a)?;
     let items = vm.collect_iterable(vm.arg(a, 1))?;
     let mut out = String::new();
@@ -294,7 +293,6 @@ fn str_rindex(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn str_replace(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "replace", 3, 4)?;
     let s = this_str(vm, a)?;
     let old = str_arg(vm, vm.arg(a, 1))?;
     let new = str_arg(vm, vm.arg(a, 2))?;
@@ -318,7 +316,6 @@ fn str_replace(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn str_count(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "count", 2, 4)?;
     let s = this_str(vm, a)?;
     let needle = str_arg(vm, vm.arg(a, 1))?;
     let (lo, hi) = char_range(vm, a, 2, &s)?;
@@ -592,7 +589,6 @@ fn list_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn list_insert(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "insert", 3, 3)?;
     let r = list_ref(vm, vm.arg(a, 0))?;
     let i = vm.int_arg(vm.arg(a, 1))?;
     let v = vm.arg(a, 2);
@@ -608,7 +604,6 @@ fn list_insert(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn list_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "pop", 1, 2)?;
     let r = list_ref(vm, vm.arg(a, 0))?;
     let i = match opt_arg(vm, a, 1) {
         Some(v) => vm.int_arg(v)?,
@@ -625,7 +620,6 @@ fn list_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn list_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "remove", 2, 2)?;
     let r = list_ref(vm, vm.arg(a, 0))?;
     let x = vm.arg(a, 1);
     let items = list_items(vm, r).clone();
@@ -639,7 +633,6 @@ fn list_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn seq_index(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "index", 2, 4)?;
     let items = vm.tuple_items(vm.arg(a, 0));
     let x = vm.arg(a, 1);
     let n = items.len() as i64;
@@ -661,7 +654,6 @@ fn seq_index(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn seq_count(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "count", 2, 2)?;
     let items = vm.tuple_items(vm.arg(a, 0));
     let x = vm.arg(a, 1);
     let mut n = 0;
@@ -693,7 +685,6 @@ fn list_reverse(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn list_sort(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "sort", 1, 1)?;
     vm.check_kwargs(a, &["key", "reverse"])?;
     let l = vm.arg(a, 0);
     list_ref(vm, l)?;
@@ -825,7 +816,6 @@ fn dict_items(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn dict_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "pop", 2, 3)?;
     dict_arg(vm, vm.arg(a, 0))?;
     match vm.dict_remove(vm.arg(a, 0), vm.arg(a, 1))? {
         Some(v) => Ok(v),
@@ -854,7 +844,6 @@ fn dict_popitem(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn dict_setdefault(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "setdefault", 2, 3)?;
     dict_arg(vm, vm.arg(a, 0))?;
     let (d, k) = (vm.arg(a, 0), vm.arg(a, 1));
     if let Some(v) = vm.dict_get(d, k)? {
@@ -870,7 +859,6 @@ fn dict_setdefault(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn dict_update(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "update", 1, 2)?;
     dict_arg(vm, vm.arg(a, 0))?;
     let d = vm.arg(a, 0);
     if a.len == 2 {
@@ -899,38 +887,24 @@ fn dict_copy(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.dict_copy(vm.arg(a, 0))
 }
 
+/// `dict.fromkeys(keys[, value])`, a class method: argument 0 is the class.
 fn dict_fromkeys(vm: &mut Interp, a: Args) -> PResult<Value> {
-    // Called as dict.fromkeys(keys[, value]): the first argument is the class when bound.
-    let (keys, value) = match a.len {
-        2 | 3 if matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::Class(_))) => {
-            (
-                vm.arg(a, 1),
-                if a.len == 3 {
-                    vm.arg(a, 2)
-                } else {
-                    Value::None
-                },
-            )
-        }
-        _ => (
-            vm.arg(a, 0),
-            if a.len == 2 {
-                vm.arg(a, 1)
-            } else {
-                Value::None
-            },
-        ),
-    };
+    let (keys, value) = (vm.arg(a, 1), vm.arg(a, 2));
+    // The keys may be new objects (a str's characters): rooted on the stack meanwhile.
     let items = vm.collect_iterable(keys)?;
+    let mark = vm.stack.len();
+    vm.stack.extend_from_slice(&items);
+    let r = dict_from_items(vm, &items, value);
+    vm.stack.truncate(mark);
+    r
+}
+
+fn dict_from_items(vm: &mut Interp, keys: &[Value], value: Value) -> PResult<Value> {
     let d = vm.new_dict()?;
     vm.stack.push(d);
-    for k in items {
-        if let Err(e) = vm.dict_set(d, k, value) {
-            vm.stack.pop();
-            return Err(e);
-        }
+    for k in keys {
+        vm.dict_set(d, *k, value)?;
     }
-    vm.stack.pop();
     Ok(d)
 }
 
@@ -1094,7 +1068,6 @@ fn set_issuperset(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn set_isdisjoint(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "isdisjoint", 2, 2)?;
     let this = vm.arg(a, 0);
     for item in vm.collect_iterable(vm.arg(a, 1))? {
         if vm.set_contains(this, item)? {
@@ -1140,7 +1113,6 @@ fn int_from_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn int_to_bytes(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "to_bytes", 1, 3)?;
     let v = vm.arg(a, 0);
     let length = match opt_arg(vm, a, 1).or_else(|| vm.kwarg(a, "length")) {
         Some(l) => vm.int_arg(l)?,
@@ -1200,7 +1172,6 @@ fn object_init(_vm: &mut Interp, _a: Args) -> PResult<Value> {
 }
 
 fn object_setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__setattr__", 3, 3)?;
     let name = match vm.as_str(vm.arg(a, 1)) {
         Some(s) => String::from(s),
         None => return Err(PyErr::type_error("attribute name must be string")),
@@ -1213,7 +1184,6 @@ fn object_setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `object.__delattr__(obj, name)`: remove from the instance dict, bypassing
 /// `__delattr__`.
 fn object_delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__delattr__", 2, 2)?;
     let name = match vm.as_str(vm.arg(a, 1)) {
         Some(s) => String::from(s),
         None => return Err(PyErr::type_error("attribute name must be string")),
@@ -1252,7 +1222,6 @@ fn exc_init(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn gen_send(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "send", 2, 2)?;
     match vm.gen_resume(vm.arg(a, 0), vm.arg(a, 1), None)? {
         crate::call::GenOut::Yield(v) => Ok(v),
         crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
@@ -1260,7 +1229,6 @@ fn gen_send(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn gen_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "throw", 2, 4)?;
     let exc = if a.len >= 3 && vm.arg(a, 2) != Value::None {
         vm.arg(a, 2)
     } else {
@@ -1275,7 +1243,6 @@ fn gen_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `gen.pend_throw(exc)` (MicroPython's): raise `exc` in the generator when it is next
 /// resumed, in place of the value sent; `None` cancels. Returns what was pending before.
 fn gen_pend_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "pend_throw", 2, 2)?;
     let exc = vm.arg(a, 1);
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("generator expected"));
@@ -1316,27 +1283,24 @@ fn property_parts(vm: &Interp, v: Value) -> PResult<(Value, Value, Value)> {
 }
 
 fn property_getter(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "getter", 2, 2)?;
     let (_, s, d) = property_parts(vm, vm.arg(a, 0))?;
     vm.alloc(Obj::Property(vm.arg(a, 1), s, d))
 }
 
 fn property_setter(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "setter", 2, 2)?;
     let (g, _, d) = property_parts(vm, vm.arg(a, 0))?;
     vm.alloc(Obj::Property(g, vm.arg(a, 1), d))
 }
 
 fn property_deleter(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "deleter", 2, 2)?;
     let (g, s, _) = property_parts(vm, vm.arg(a, 0))?;
     vm.alloc(Obj::Property(g, s, vm.arg(a, 1)))
 }
 
 const PROPERTY: &[Native] = &[
-    Native::new("getter", property_getter),
-    Native::new("setter", property_setter),
-    Native::new("deleter", property_deleter),
+    Native::new("getter", property_getter).args(2, 2),
+    Native::new("setter", property_setter).args(2, 2),
+    Native::new("deleter", property_deleter).args(2, 2),
 ];
 
 // ---- bytes and bytearray: the text methods, applied byte for byte ----
@@ -1510,7 +1474,6 @@ fn bytes_hex(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn bytearray_append(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "append", 2, 2)?;
     let Some(byte) = vm.as_int(vm.arg(a, 1)) else {
         return Err(PyErr::type_error("an integer is required"));
     };
@@ -1524,7 +1487,6 @@ fn bytearray_append(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn bytearray_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "extend", 2, 2)?;
     let src = vm.arg(a, 1);
     let bytes: Vec<u8> = match vm.as_bytes(src) {
         Some(b) => b.to_vec(),
@@ -1654,73 +1616,67 @@ fn receiver(vm: &Interp, a: Args) -> Value {
 }
 
 fn dunder_getitem(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__getitem__", 2, 2)?;
     vm.getitem(receiver(vm, a), vm.arg(a, 1))
 }
 
 fn dunder_setitem(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__setitem__", 3, 3)?;
     vm.setitem(receiver(vm, a), vm.arg(a, 1), vm.arg(a, 2))?;
     Ok(Value::None)
 }
 
 fn dunder_delitem(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__delitem__", 2, 2)?;
     vm.delitem(receiver(vm, a), vm.arg(a, 1))?;
     Ok(Value::None)
 }
 
 fn dunder_contains(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__contains__", 2, 2)?;
     Ok(Value::Bool(vm.contains(receiver(vm, a), vm.arg(a, 1))?))
 }
 
 fn dunder_len(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__len__", 1, 1)?;
     Ok(Value::Int(vm.len(receiver(vm, a))? as i64))
 }
 
 fn dunder_iter(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__iter__", 1, 1)?;
     vm.iter(receiver(vm, a))
 }
 
 const CONTAINER: &[Native] = &[
-    Native::new("__getitem__", dunder_getitem),
-    Native::new("__contains__", dunder_contains),
-    Native::new("__len__", dunder_len),
-    Native::new("__iter__", dunder_iter),
+    Native::new("__getitem__", dunder_getitem).args(2, 2).kw(),
+    Native::new("__contains__", dunder_contains).args(2, 2).kw(),
+    Native::new("__len__", dunder_len).args(1, 1).kw(),
+    Native::new("__iter__", dunder_iter).args(1, 1).kw(),
 ];
 
 const MUTABLE: &[Native] = &[
-    Native::new("__setitem__", dunder_setitem),
-    Native::new("__delitem__", dunder_delitem),
+    Native::new("__setitem__", dunder_setitem).args(3, 3).kw(),
+    Native::new("__delitem__", dunder_delitem).args(2, 2).kw(),
 ];
 
 const STR: &[Native] = &[
-    Native::new("join", str_join),
+    Native::new("join", str_join).args(2, 2).kw(),
     Native::new("split", str_split),
     Native::new("rsplit", str_rsplit),
     Native::new("strip", str_strip),
     Native::new("lstrip", str_lstrip),
     Native::new("rstrip", str_rstrip),
-    Native::new("upper", str_upper),
-    Native::new("lower", str_lower),
+    Native::new("upper", str_upper).args(1, 1),
+    Native::new("lower", str_lower).args(1, 1),
     Native::new("startswith", str_startswith),
     Native::new("endswith", str_endswith),
     Native::new("find", str_find),
     Native::new("rfind", str_rfind),
     Native::new("index", str_index),
     Native::new("rindex", str_rindex),
-    Native::new("replace", str_replace),
-    Native::new("count", str_count),
+    Native::new("replace", str_replace).args(3, 4).kw(),
+    Native::new("count", str_count).args(2, 4).kw(),
     Native::new("format", str_format),
-    Native::new("isdigit", str_isdigit),
-    Native::new("isalpha", str_isalpha),
-    Native::new("isalnum", str_isalnum),
-    Native::new("isspace", str_isspace),
-    Native::new("isupper", str_isupper),
-    Native::new("islower", str_islower),
+    Native::new("isdigit", str_isdigit).args(1, 1),
+    Native::new("isalpha", str_isalpha).args(1, 1),
+    Native::new("isalnum", str_isalnum).args(1, 1),
+    Native::new("isspace", str_isspace).args(1, 1),
+    Native::new("isupper", str_isupper).args(1, 1),
+    Native::new("islower", str_islower).args(1, 1),
     Native::new("encode", str_encode),
     Native::new("splitlines", str_splitlines),
     Native::new("partition", str_partition),
@@ -1729,8 +1685,8 @@ const STR: &[Native] = &[
     Native::new("ljust", str_ljust),
     Native::new("rjust", str_rjust),
     Native::new("zfill", str_zfill),
-    Native::new("title", str_title),
-    Native::new("capitalize", str_capitalize),
+    Native::new("title", str_title).args(1, 1),
+    Native::new("capitalize", str_capitalize).args(1, 1),
 ];
 
 const BYTES: &[Native] = &[
@@ -1742,8 +1698,8 @@ const BYTES: &[Native] = &[
     Native::new("strip", bytes_strip),
     Native::new("lstrip", bytes_lstrip),
     Native::new("rstrip", bytes_rstrip),
-    Native::new("upper", bytes_upper),
-    Native::new("lower", bytes_lower),
+    Native::new("upper", bytes_upper).args(1, 1),
+    Native::new("lower", bytes_lower).args(1, 1),
     Native::new("startswith", bytes_startswith),
     Native::new("endswith", bytes_endswith),
     Native::new("find", bytes_find),
@@ -1752,11 +1708,11 @@ const BYTES: &[Native] = &[
     Native::new("rindex", bytes_rindex),
     Native::new("replace", bytes_replace),
     Native::new("count", bytes_count),
-    Native::new("isdigit", bytes_isdigit),
-    Native::new("isalpha", bytes_isalpha),
-    Native::new("isspace", bytes_isspace),
-    Native::new("isupper", bytes_isupper),
-    Native::new("islower", bytes_islower),
+    Native::new("isdigit", bytes_isdigit).args(1, 1),
+    Native::new("isalpha", bytes_isalpha).args(1, 1),
+    Native::new("isspace", bytes_isspace).args(1, 1),
+    Native::new("isupper", bytes_isupper).args(1, 1),
+    Native::new("islower", bytes_islower).args(1, 1),
     Native::new("splitlines", bytes_splitlines),
     Native::new("partition", bytes_partition),
     Native::new("rpartition", bytes_rpartition),
@@ -1767,50 +1723,49 @@ const BYTES: &[Native] = &[
 ];
 
 const BYTEARRAY: &[Native] = &[
-    Native::new("append", bytearray_append),
-    Native::new("extend", bytearray_extend),
+    Native::new("append", bytearray_append).args(2, 2),
+    Native::new("extend", bytearray_extend).args(2, 2),
 ];
 
 const LIST: &[Native] = &[
-    Native::new("append", list_append),
-    Native::new("extend", list_extend),
-    Native::new("insert", list_insert),
-    Native::new("pop", list_pop),
-    Native::new("remove", list_remove),
-    Native::new("index", seq_index),
-    Native::new("count", seq_count),
-    Native::new("clear", list_clear),
-    Native::new("copy", list_copy),
-    Native::new("reverse", list_reverse),
-    Native::new("sort", list_sort),
+    Native::new("append", list_append).args(2, 2),
+    Native::new("extend", list_extend).args(2, 2),
+    Native::new("insert", list_insert).args(3, 3),
+    Native::new("pop", list_pop).args(1, 2).kw(),
+    Native::new("remove", list_remove).args(2, 2),
+    Native::new("index", seq_index).args(2, 4).kw(),
+    Native::new("count", seq_count).args(2, 2),
+    Native::new("clear", list_clear).args(1, 1),
+    Native::new("copy", list_copy).args(1, 1),
+    Native::new("reverse", list_reverse).args(1, 1),
+    Native::new("sort", list_sort).args(1, 1).kw(),
 ];
 
 const TUPLE: &[Native] = &[
-    Native::new("index", seq_index),
-    Native::new("count", seq_count),
+    Native::new("index", seq_index).args(2, 4).kw(),
+    Native::new("count", seq_count).args(2, 2),
 ];
 
 const DICT: &[Native] = &[
-    Native::new("get", dict_get),
-    Native::new("keys", dict_keys),
-    Native::new("values", dict_values),
-    Native::new("items", dict_items),
-    Native::new("pop", dict_pop),
-    Native::new("popitem", dict_popitem),
-    Native::new("setdefault", dict_setdefault),
-    Native::new("update", dict_update),
-    Native::new("clear", dict_clear),
-    Native::new("copy", dict_copy),
-    Native::new("fromkeys", dict_fromkeys).any_receiver(),
+    Native::new("get", dict_get).args(2, 3),
+    Native::new("keys", dict_keys).args(1, 1),
+    Native::new("values", dict_values).args(1, 1),
+    Native::new("items", dict_items).args(1, 1),
+    Native::new("pop", dict_pop).args(2, 3),
+    Native::new("popitem", dict_popitem).args(1, 1),
+    Native::new("setdefault", dict_setdefault).args(2, 3),
+    Native::new("update", dict_update).args(1, 2).kw(),
+    Native::new("clear", dict_clear).args(1, 1),
+    Native::new("copy", dict_copy).args(1, 1),
 ];
 
 const SET: &[Native] = &[
-    Native::new("add", set_add),
+    Native::new("add", set_add).args(2, 2),
     Native::new("remove", set_remove),
     Native::new("discard", set_discard),
     Native::new("pop", set_pop),
-    Native::new("clear", set_clear),
-    Native::new("copy", set_copy),
+    Native::new("clear", set_clear).args(1, 1),
+    Native::new("copy", set_copy).args(1, 1),
     Native::new("update", set_update),
     Native::new("union", set_union),
     Native::new("intersection", set_intersection),
@@ -1824,18 +1779,18 @@ const SET: &[Native] = &[
     ),
     Native::new("issubset", set_issubset),
     Native::new("issuperset", set_issuperset),
-    Native::new("isdisjoint", set_isdisjoint),
+    Native::new("isdisjoint", set_isdisjoint).args(2, 2),
 ];
 
 const FROZENSET: &[Native] = &[
-    Native::new("copy", set_copy),
+    Native::new("copy", set_copy).args(1, 1),
     Native::new("union", set_union),
     Native::new("intersection", set_intersection),
     Native::new("difference", set_difference),
     Native::new("symmetric_difference", set_symmetric_difference),
     Native::new("issubset", set_issubset),
     Native::new("issuperset", set_issuperset),
-    Native::new("isdisjoint", set_isdisjoint),
+    Native::new("isdisjoint", set_isdisjoint).args(2, 2),
 ];
 
 fn complex_conjugate(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1857,7 +1812,6 @@ fn memoryview_tobytes(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "append", 2, 2)?;
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("array required"));
     };
@@ -1879,7 +1833,6 @@ fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "extend", 2, 2)?;
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("array required"));
     };
@@ -1910,32 +1863,32 @@ fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const ARRAY: &[Native] = &[
-    Native::new("append", array_append),
-    Native::new("extend", array_extend),
+    Native::new("append", array_append).args(2, 2),
+    Native::new("extend", array_extend).args(2, 2),
     Native::new("decode", bytes_decode),
 ];
 
 const MEMORYVIEW: &[Native] = &[
-    Native::new("tobytes", memoryview_tobytes),
+    Native::new("tobytes", memoryview_tobytes).args(1, 1),
     Native::new("hex", bytes_hex),
 ];
 
-const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate)];
+const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate).args(1, 1)];
 
-const INT: &[Native] = &[Native::new("to_bytes", int_to_bytes)];
+const INT: &[Native] = &[Native::new("to_bytes", int_to_bytes).args(1, 3).kw()];
 
 const OBJECT: &[Native] = &[
     Native::new("__init__", object_init),
-    Native::new("__setattr__", object_setattr),
-    Native::new("__delattr__", object_delattr),
+    Native::new("__setattr__", object_setattr).args(3, 3),
+    Native::new("__delattr__", object_delattr).args(2, 2),
 ];
 
 const EXCEPTION: &[Native] = &[Native::new("__init__", exc_init)];
 
 const GENERATOR: &[Native] = &[
-    Native::new("send", gen_send),
-    Native::new("throw", gen_throw),
-    Native::new("pend_throw", gen_pend_throw),
+    Native::new("send", gen_send).args(2, 2),
+    Native::new("throw", gen_throw).args(2, 4),
+    Native::new("pend_throw", gen_pend_throw).args(2, 2),
     Native::new("close", gen_close),
     Native::new("__next__", iter_next),
     Native::new("__iter__", iter_self),
@@ -2048,11 +2001,21 @@ pub fn register(vm: &mut Interp) {
     }
     // Class-level methods bind to the class they are called on.
     let (bytes, bytearray, slice) = (vm.types.bytes, vm.types.bytearray, vm.types.slice);
-    add_classmethod(vm, &[t.7], Native::new("from_bytes", int_from_bytes));
+    add_classmethod(
+        vm,
+        &[t.7],
+        Native::new("from_bytes", int_from_bytes).args(2, 4).kw(),
+    );
+    let dict = vm.types.dict;
+    add_classmethod(
+        vm,
+        &[dict],
+        Native::new("fromkeys", dict_fromkeys).args(2, 3),
+    );
     add_classmethod(
         vm,
         &[bytes, bytearray],
-        Native::new("fromhex", bytes_fromhex),
+        Native::new("fromhex", bytes_fromhex).args(2, 2),
     );
     add_methods(vm, slice, SLICE);
     let _ = Tag::Int;
@@ -2074,7 +2037,6 @@ fn add_classmethod(vm: &mut Interp, classes: &[crate::gc::ObjRef], f: Native) {
 /// `bytes.fromhex(s)` / `bytearray.fromhex(s)`: pairs of hex digits, with whitespace
 /// allowed between the pairs.
 fn bytes_fromhex(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "fromhex", 2, 2)?;
     let text = str_arg(vm, vm.arg(a, 1))?;
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut chars = text.chars();
@@ -2096,7 +2058,6 @@ fn bytes_fromhex(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `slice.indices(length)`: the slice's start, stop and step resolved against a length.
 fn slice_indices(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "indices", 2, 2)?;
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("slice expected"));
     };
@@ -2113,4 +2074,4 @@ fn slice_indices(vm: &mut Interp, a: Args) -> PResult<Value> {
     ])
 }
 
-const SLICE: &[Native] = &[Native::new("indices", slice_indices)];
+const SLICE: &[Native] = &[Native::new("indices", slice_indices).args(2, 2)];

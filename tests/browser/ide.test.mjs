@@ -147,6 +147,8 @@ journey('the page uses only routes the server documents', {}, async (page) => {
 
 journey('journey 1: a program runs in the simulator, and its traceback leads to the line', {}, async (page) => {
   assert.equal(await page.getByRole('combobox', { name: 'Board' }).inputValue(), 'simulator');
+  // A first visit opens the project's main.py.
+  await page.getByRole('tab', { name: /^main\.py, project/ }).waitFor();
 
   // As you type: completion of a module's names from the VM, and syntax errors in MicroPython's words.
   await setEditorText(page, 'import machine\nled = machine.P');
@@ -211,15 +213,17 @@ journey('journey 2: a project file is saved to the board, runs there and stops; 
   const dialog = page.getByRole('dialog', { name: /Sync project to/ });
   await dialog.waitFor();
   const listed = async (name) => (await dialog.getByRole('list', { name }).count()) ? (await dialog.getByRole('list', { name }).locator('.sync-path').allTextContents()).sort() : [];
-  assert.deepEqual(await listed('New'), ['/data/config.json', '/lib/helpers.py', '/lib/sub/deep.txt']);
+  assert.deepEqual(await listed('New'), ['/data/config.json', '/lib/helpers.py', '/lib/sub/deep.txt', '/main.py']);
   assert.deepEqual(await listed('Changed'), ['/blink.py']);
   assert.deepEqual(await listed('Unchanged'), []);
   assert.deepEqual(await listed('Only on the board'), ['/old.txt']);
-  await dialog.getByRole('button', { name: 'Upload 4 files' }).click();
+  await dialog.getByRole('button', { name: 'Upload 5 files' }).click();
   const done = page.getByRole('dialog', { name: 'Sync done' });
   await done.waitFor();
-  await done.getByRole('button', { name: 'Close' }).click();
-  for (const path of ['blink.py', 'lib/helpers.py', 'lib/sub/deep.txt', 'data/config.json']) {
+  // The soft reset it offers runs the new main.py, and its output shows in the terminal.
+  await done.getByRole('button', { name: 'Soft reset to run main.py' }).click();
+  await waitForTerminal(page, /^main\.py ran$/);
+  for (const path of ['blink.py', 'main.py', 'lib/helpers.py', 'lib/sub/deep.txt', 'data/config.json']) {
     const expected = readFileSync(join(fixtures, 'project', path));
     assert.deepEqual(Buffer.from(await boardFile(page, `/${path}`)), expected, `/${path} on the board`);
   }
@@ -266,6 +270,25 @@ journey('journey 3: files on the board: folder, drop, rename, edit, download, de
   await page.keyboard.press('Enter');
   await item(page, 'Board files', 'firmware.bin').waitFor();
   assert.equal(await item(page, 'Board files', 'data.bin').count(), 0);
+
+  // Renaming onto a name that is taken asks first; a new file never replaces one.
+  await item(page, 'Board files', 'notes.txt').click();
+  await page.keyboard.press('F2');
+  await page.getByRole('textbox', { name: 'New name for notes.txt' }).fill('firmware.bin');
+  await page.keyboard.press('Enter');
+  const replace = page.getByRole('dialog', { name: 'Replace firmware.bin?' });
+  await replace.waitFor();
+  await page.keyboard.press('Enter'); // the safe choice has the focus
+  await replace.waitFor({ state: 'detached' });
+  await item(page, 'Board files', 'notes.txt').waitFor();
+  await page.getByRole('button', { name: 'New file on board' }).click();
+  await page.getByRole('textbox', { name: 'New file name' }).fill('notes.txt');
+  await page.keyboard.press('Enter');
+  const refused = page.getByRole('dialog', { name: 'Cannot create notes.txt' });
+  await refused.getByText('/upload-test/notes.txt already exists on Virtual board.').waitFor();
+  await refused.getByRole('button', { name: 'OK' }).click();
+  assert.equal(Buffer.from(await boardFile(page, '/upload-test/notes.txt')).toString(), note);
+  assert.equal((await boardFile(page, '/upload-test/firmware.bin')).length, 100 * 1024);
 
   // Open the text file, edit it, save it with Ctrl+S.
   await item(page, 'Board files', 'notes.txt').dblclick();
@@ -344,6 +367,15 @@ journey('journey 4: the terminal is the board REPL', {}, async (page) => {
   await page.keyboard.type('print("still here")');
   await page.keyboard.press('Enter');
   await waitForTerminal(page, /^still here$/);
+  // Pasting several lines goes through paste mode, so the board's auto-indent leaves them be.
+  await page.evaluate(() => navigator.clipboard.writeText('def twice(x):\n    if x:\n        return 2 * x\n    return 0\n\nprint("twice", twice(21))\n'));
+  await page.keyboard.press('ControlOrMeta+V');
+  await waitForTerminal(page, /^twice 42$/);
+  // Ctrl keys belong to the board while the terminal has the keyboard: Ctrl-B is the board's
+  // (it prints its banner), not the page's "hide the files".
+  await page.keyboard.press('Control+B');
+  await waitForTerminal(page, /^MicroPython .*Copperhead/);
+  assert.equal(await page.getByRole('button', { name: 'Files', exact: true }).getAttribute('aria-pressed'), 'true');
 });
 
 journey('journey 5: numbers printed in a loop are plotted', {}, async (page) => {
@@ -503,7 +535,7 @@ test('screenshots: the whole page in both themes, files open and the plotter sho
   const { context, page } = await openIde({ width: 600, height: 800 });
   await page.screenshot({ path: join(shots, 'ide-narrow.png') });
   // In a narrow window the files are a button away, and every toolbar button still fits.
-  await page.getByRole('button', { name: 'Files' }).click();
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
   await tree(page, 'Project files').waitFor();
   await page.screenshot({ path: join(shots, 'ide-narrow-files.png') });
 });

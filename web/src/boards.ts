@@ -20,8 +20,9 @@ export interface Picker {
 /** How a board reads in the picker: its name, where it is, and whether it is connected. */
 export function label(board: Board): string {
   const name = board.kind === 'virtual' && !/virtual/i.test(board.name) ? `${board.name} (virtual)` : board.name;
-  const where = board.kind === 'virtual' || board.name === board.port ? name : `${name} · ${board.port}`;
-  return `${board.connected ? '●' : '○'} ${where}${board.connected ? '' : ' (not connected)'}`;
+  const state = board.connected ? '' : ' (not connected)';
+  const where = board.kind === 'virtual' || board.name === board.port ? '' : ` · ${board.port}`;
+  return `${board.connected ? '●' : '○'} ${name}${state}${where}`;
 }
 
 /** Fills `select`; `changed` runs whenever the choice or the list changes. */

@@ -45,7 +45,9 @@ export function showDialog<T>(title: string, body: Node | string, buttons: Butto
     dialog.showModal();
     // A body long enough to scroll must be reachable by keyboard to scroll it.
     if (content.scrollHeight > content.clientHeight) content.tabIndex = 0;
-    (footer.querySelector('.primary, .danger') as HTMLElement | null)?.focus();
+    // Enter does the safe thing: a dangerous choice (Delete, Replace) is never the default.
+    const danger = footer.querySelector('.danger');
+    (footer.querySelector(danger ? 'button:not(.danger)' : '.primary') as HTMLElement | null)?.focus();
   });
 }
 

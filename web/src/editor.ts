@@ -7,7 +7,7 @@ import { basicSetup } from 'codemirror';
 import { localCompletionSource, python } from '@codemirror/lang-python';
 import { indentUnit, HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
-import { linter, type Diagnostic } from '@codemirror/lint';
+import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { indentWithTab } from '@codemirror/commands';
 import { EditorState, type Extension, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, type DecorationSet, EditorView, keymap } from '@codemirror/view';
@@ -120,14 +120,10 @@ function syntaxCheck(language: Language) {
 
 /** Creates the editor inside `parent`. */
 export function createEditor(parent: HTMLElement, language: Language, keys: Extension, changed: () => void): Editor {
-  const extensions: Extension[] = [
+  const common: Extension[] = [
     keys,
     basicSetup,
     keymap.of([indentWithTab]),
-    indentUnit.of('    '),
-    python(),
-    autocompletion({ override: [vmCompletions(language), localCompletionSource], activateOnTyping: true }),
-    syntaxCheck(language),
     theme,
     syntaxHighlighting(highlight),
     errorLine,
@@ -136,11 +132,21 @@ export function createEditor(parent: HTMLElement, language: Language, keys: Exte
     }),
     EditorView.contentAttributes.of({ 'aria-label': 'Code editor', 'data-testid': 'editor-content' }),
   ];
-  const view = new EditorView({ parent, state: EditorState.create({ doc: '', extensions }) });
+  // Python files get the language: highlighting, the VM's completion and syntax check.
+  const pythonFile: Extension[] = [
+    indentUnit.of('    '),
+    python(),
+    autocompletion({ override: [vmCompletions(language), localCompletionSource], activateOnTyping: true }),
+    syntaxCheck(language),
+    lintGutter(),
+  ];
+  const createState = (text: string, name: string) =>
+    EditorState.create({ doc: text, extensions: [common, /\.pyi?$/i.test(name) ? pythonFile : [], fileName.init(() => name)] });
+  const view = new EditorView({ parent, state: createState('', 'untitled.py') });
 
   return {
     view,
-    createState: (text, name) => EditorState.create({ doc: text, extensions: [extensions, fileName.init(() => name)] }),
+    createState,
     show(state) {
       view.setState(state);
     },

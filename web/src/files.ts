@@ -51,10 +51,34 @@ export interface FilesDeps {
   status(text: string, ok?: boolean): void;
   /** Asks for a project path for a file never saved. */
   askName(doc: Doc): Promise<string | null>;
+  /** A board the server knows, chosen or not. */
+  boardById(id: string): Board | null;
   dfElement: HTMLElement;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Why `name` can't be a file's name (null when it can); `nested` allows `a/b/c.py`. */
+export function badName(name: string, nested: boolean): string | null {
+  if (/[\\\x00-\x1f\x7f]/.test(name)) return `A name can't contain a backslash or control characters.`;
+  if (!nested && name.includes('/')) return `A name can't contain "/": drag the file to move it to another folder.`;
+  if (name.startsWith('/') || name.endsWith('/')) return `A name can't start or end with "/".`;
+  if (name.split('/').some((part) => part === '' || part === '.' || part === '..')) return `"${name}" is not a name a file can have.`;
+  return null;
+}
+
+/** The entry at `path` in `store`, or null when there is none. */
+async function stat(store: Store, path: string): Promise<Entry | null> {
+  const dir = parentOf(path, store.root);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return (await store.list(dir)).find((e) => e.name === name) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const exists = async (store: Store, path: string) => (await stat(store, path)) !== null;
 const encoder = new TextEncoder();
 
 export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, deps: FilesDeps): Files {
@@ -71,13 +95,20 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
       async create(dir: string, name: string, folder: boolean) {
         const store = storeOfTree(which);
         if (!store) return;
+        // `a/b/c.py` makes the folders on the way, as people expect from a path.
+        const problem = badName(name, true);
+        if (problem) return void (await failed(`Cannot create ${name}`, new Error(problem)));
         const path = joinPath(dir, name);
         try {
+          if (await exists(store, path)) return void (await failed(`Cannot create ${name}`, new Error(`${path} already exists on ${store.title}.`)));
+          await makeDirs(store, parentOf(path, store.root), new Set());
           if (folder) await store.mkdir(path);
           else await store.write(path, new Uint8Array()).done;
           deps.status(`Created ${path} on ${store.title}`);
         } catch (err) {
           await failed(`Could not create ${name}`, err);
+          await treeOf(which).refresh();
+          return;
         }
         await treeOf(which).refresh();
         await treeOf(which).select(path);
@@ -87,24 +118,9 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
       async rename(entry: Entry, name: string) {
         const store = storeOfTree(which);
         if (!store) return;
-        const to = joinPath(parentOf(entry.path, store.root), name);
-        try {
-          await store.rename(entry.path, to);
-          deps.status(`Renamed ${entry.name} to ${name}`);
-          // Open tabs follow the file.
-          for (const doc of deps.tabs().all()) {
-            const place = doc.place;
-            if (place.kind === 'new' || place.kind !== store.kind) continue;
-            if (place.kind === 'board' && place.board !== store.board?.id) continue;
-            if (place.path === entry.path || place.path.startsWith(`${entry.path}/`)) {
-              deps.tabs().saved(doc, doc.saved, { ...place, path: to + place.path.slice(entry.path.length) });
-            }
-          }
-        } catch (err) {
-          await failed(`Could not rename ${entry.name}`, err);
-        }
-        await treeOf(which).refresh();
-        await treeOf(which).select(to);
+        const problem = badName(name, false);
+        if (problem) return void (await failed(`Cannot rename ${entry.name}`, new Error(problem)));
+        await move(which, entry, joinPath(parentOf(entry.path, store.root), name));
       },
       remove(entry: Entry) {
         void (async () => {
@@ -119,6 +135,7 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
             await failed(`Could not delete ${entry.name}`, err);
           }
           await treeOf(which).refresh();
+          treeOf(which).focus();
           if (which === 'board') files.refreshDf();
         })();
       },
@@ -129,7 +146,14 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
         if (inner) {
           const { from, entry } = JSON.parse(inner) as { from: 'project' | 'board'; entry: Entry };
           const source = storeOfTree(from);
-          if (!source || from === which) return;
+          if (!source) return;
+          if (from === which) {
+            // Within one tree a drop moves the entry into the folder (not into itself).
+            if (parentOf(entry.path, store.root) !== dir && dir !== entry.path && !dir.startsWith(`${entry.path}/`)) {
+              void move(which, entry, joinPath(dir, entry.name));
+            }
+            return;
+          }
           void (async () => {
             try {
               const outgoing = await filesOf(source, entry);
@@ -169,6 +193,41 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
         return items;
       },
     };
+  }
+
+  /** Renames or moves `entry` to `to` in its tree's store, asking before replacing a file; open tabs follow. */
+  async function move(which: 'project' | 'board', entry: Entry, to: string) {
+    const store = storeOfTree(which);
+    if (!store) return;
+    const name = to.slice(to.lastIndexOf('/') + 1);
+    try {
+      const there = await stat(store, to);
+      if (there) {
+        if (there.dir || entry.dir) return void (await failed(`Cannot move ${entry.name}`, new Error(`${to} already exists on ${store.title}.`)));
+        const replace = await confirmAction(
+          `Replace ${name}?`,
+          `${to} already exists on ${store.title} (${formatSize(there.size)}). Replace it with ${entry.name} (${formatSize(entry.size)})?`,
+          'Replace',
+          true,
+        );
+        if (!replace) return;
+        await store.remove(to, false);
+      }
+      await store.rename(entry.path, to);
+      deps.status(`Moved ${entry.path} to ${to} on ${store.title}`);
+      for (const doc of deps.tabs().all()) {
+        const place = doc.place;
+        if (place.kind === 'new' || place.kind !== store.kind) continue;
+        if (place.kind === 'board' && place.board !== store.board?.id) continue;
+        if (place.path === entry.path || place.path.startsWith(`${entry.path}/`)) {
+          deps.tabs().saved(doc, doc.saved, { ...place, path: to + place.path.slice(entry.path.length) });
+        }
+      }
+    } catch (err) {
+      await failed(`Could not move ${entry.name}`, err);
+    }
+    await treeOf(which).refresh();
+    await treeOf(which).select(to);
   }
 
   const projectTree = createTree('Project files', actions('project'));
@@ -250,6 +309,7 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
       const progress = deps.transfer.begin(what ? `Saving ${what}` : `Uploading to ${store.title}`, total, () => current?.cancel());
       let before = 0;
       const made = new Set<string>();
+      let ok = false;
       try {
         for (const [index, file] of outgoing.entries()) {
           if (progress.cancelled) throw new ApiError(0, 'cancelled', 'cancelled');
@@ -263,17 +323,17 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
           before += data.length;
           progress.update(before);
         }
-        deps.status(outgoing.length === 1 && what ? `Saved ${what} to ${store.title}` : `Uploaded ${outgoing.length} file${outgoing.length === 1 ? '' : 's'} (${formatSize(total)}) to ${store.title}`);
-        return true;
+        ok = true;
       } catch (err) {
         if (err instanceof ApiError && err.code === 'cancelled') deps.status(`Cancelled: the files on ${store.title} are as they were`, false);
         else await failed(what ? `Could not save ${what}` : `Could not upload to ${store.title}`, err);
-        return false;
-      } finally {
-        progress.end();
-        await treeOf(store.kind).refresh();
-        if (store.kind === 'board') files.refreshDf();
       }
+      progress.end();
+      await treeOf(store.kind).refresh();
+      if (store.kind === 'board') files.refreshDf();
+      // Said once the tree shows the result.
+      if (ok) deps.status(outgoing.length === 1 && what ? `Saved ${what} to ${store.title}` : `Uploaded ${outgoing.length} file${outgoing.length === 1 ? '' : 's'} (${formatSize(total)}) to ${store.title}`);
+      return ok;
     },
     refreshDf() {
       const serial = ++dfSerial;
@@ -304,7 +364,11 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
     },
     storeOf(place) {
       if (place.kind === 'project') return projectStore;
-      if (place.kind === 'board') return board?.board?.id === place.board ? board : null;
+      if (place.kind === 'board') {
+        if (board?.board?.id === place.board) return board;
+        const other = deps.boardById(place.board);
+        return other ? boardStore(other) : null;
+      }
       return null;
     },
     pick(which) {

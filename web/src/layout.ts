@@ -12,6 +12,8 @@ interface Sizes {
 
 export interface Layout {
   toggleSidebar(open?: boolean): void;
+  /** In a narrow window the file panel floats over the editor: this puts it away. */
+  closeIfNarrow(): void;
   toggleBottom(open?: boolean): void;
   readonly bottomOpen: boolean;
 }
@@ -23,8 +25,19 @@ export interface Layout {
 export function createLayout(root: HTMLElement, sideSplit: HTMLElement, bottomSplit: HTMLElement, changed: () => void): Layout {
   const memory = remembered<Sizes>('layout', { sidebar: 260, bottom: 260, sidebarOpen: true, bottomOpen: true });
   const sizes = memory.get();
-  // In a narrow window the file panel floats over the editor: start with it closed.
-  if (matchMedia('(max-width: 820px)').matches) sizes.sidebarOpen = false;
+  // In a narrow window the file panel floats over the editor: start with it closed, and put it
+  // away with Escape or a click outside it.
+  const narrow = matchMedia('(max-width: 820px)');
+  if (narrow.matches) sizes.sidebarOpen = false;
+  const sidebar = root.querySelector<HTMLElement>('.sidebar');
+  const floating = () => narrow.matches && sizes.sidebarOpen;
+  document.addEventListener('pointerdown', (event) => {
+    const target = event.target as HTMLElement;
+    if (floating() && !sidebar?.contains(target) && !target.closest('#toggle-sidebar, dialog, .menu')) layout.toggleSidebar(false);
+  });
+  sidebar?.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && floating() && !(event.target as HTMLElement).closest('input')) layout.toggleSidebar(false);
+  });
 
   function apply() {
     sizes.sidebar = Math.round(Math.min(Math.max(sizes.sidebar, 160), Math.max(innerWidth * 0.6, 200)));
@@ -78,10 +91,13 @@ export function createLayout(root: HTMLElement, sideSplit: HTMLElement, bottomSp
   addEventListener('resize', () => apply());
   apply();
 
-  return {
+  const layout: Layout = {
     toggleSidebar(open = !sizes.sidebarOpen) {
       sizes.sidebarOpen = open;
       apply();
+    },
+    closeIfNarrow() {
+      if (floating()) layout.toggleSidebar(false);
     },
     toggleBottom(open = !sizes.bottomOpen) {
       sizes.bottomOpen = open;
@@ -91,4 +107,5 @@ export function createLayout(root: HTMLElement, sideSplit: HTMLElement, bottomSp
       return sizes.bottomOpen;
     },
   };
+  return layout;
 }

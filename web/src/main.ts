@@ -88,6 +88,8 @@ let replBoard: string | null = null;
 const replState = byId('repl-state');
 
 const transfer = createTransferBar(byId('transfer'), (busy) => {
+  transferring = busy !== null;
+  updateButtons();
   const board = picker.selected();
   if (!board) return;
   replState.textContent = busy ? `${board.name}: busy (${busy.toLowerCase()})` : `${board.name}: REPL`;
@@ -98,6 +100,7 @@ const files = createFiles(byId('project-tree'), byId('board-tree'), {
   status: setStatus,
   askName: (doc) => askText('Save to the project', 'File name in the project folder', nameOf(doc.place), 'Save'),
   dfElement: byId('board-df'),
+  boardById: (id) => picker.boards().find((b) => b.id === id) ?? null,
 });
 
 tabs = createTabs(
@@ -115,7 +118,10 @@ tabs = createTabs(
       'cancel',
     ),
   (doc) => files.save(doc),
-  () => updateButtons(),
+  () => {
+    updateButtons();
+    layout.closeIfNarrow();
+  },
 );
 // A first visit opens the project's main.py, or a welcome program when it has none.
 if (tabs.all().length === 0) {
@@ -156,7 +162,10 @@ function boardChanged() {
 /** The REPL's output held back while a run's output is still being written. */
 let heldRepl: Uint8Array[] = [];
 const replDecoder = new TextDecoder();
+/** The board's last words were its prompt: nothing runs at its REPL. */
+let replAtPrompt = false;
 function showRepl(bytes: Uint8Array) {
+  replAtPrompt = /(>>>|\.\.\.) $/.test(String.fromCharCode(...bytes.slice(-4)));
   terminal.write(bytes);
   plotter.feed(replDecoder.decode(bytes, { stream: true }));
 }
@@ -164,7 +173,8 @@ function showRepl(bytes: Uint8Array) {
 function attachRepl(board: Board) {
   replState.textContent = `Connecting to ${board.name}…`;
   setStatus(`Connecting to ${board.name}…`);
-  terminal.note(`Connecting to ${board.name}: this terminal is its REPL (Ctrl-C interrupts, Ctrl-D soft-resets).`);
+  terminal.note(`Connecting to ${board.name}…`);
+  let wasUp: boolean | null = null;
   repl = openRepl(board, {
     output: (bytes) => {
       // The prompt the board shows after a run waits until the run's last words are written.
@@ -174,6 +184,11 @@ function attachRepl(board: Board) {
     state(up, why) {
       replState.textContent = up ? `${board.name}: REPL` : `${board.name}: offline`;
       setStatus(up ? `Connected to ${board.name}` : (why ?? `${board.name} lost`), up);
+      // The terminal says what happened to its board, once per change.
+      if (up && wasUp === null) terminal.note(`Connected: this is ${board.name}'s REPL. Press Enter for its prompt (Ctrl-C interrupts, Ctrl-D soft-resets).`);
+      else if (up && wasUp === false) terminal.note(`Reconnected to ${board.name}.`);
+      else if (!up && wasUp !== false) terminal.error(`${board.name} is not answering: trying again…`);
+      wasUp = up;
     },
   });
   terminal.setInput((data) => {
@@ -197,6 +212,10 @@ followEvents(
 // ---- run and stop ------------------------------------------------------------------------
 
 let boardRun: BoardRun | null = null;
+/** The user pressed Stop during the current board run: its KeyboardInterrupt is no error. */
+let stopAsked = false;
+/** A file transfer runs: the board is busy, so Run, Reset, Save to board and Sync wait. */
+let transferring = false;
 /** The tab the last run came from, so a click on `File "<stdin>"` finds it. */
 let ranDoc: Doc | null = null;
 
@@ -252,8 +271,13 @@ function run() {
   void running.done.then((error: BoardError | null) => {
     boardRun = null;
     replState.textContent = `${board.name}: REPL`;
+    const stopped = stopAsked && error?.type === 'KeyboardInterrupt';
+    stopAsked = false;
     if (!error) setStatus(`${board.name}: finished`);
-    else if (error.traceback) {
+    else if (stopped) {
+      terminal.write(error.traceback);
+      setStatus(`${board.name}: stopped`);
+    } else if (error.traceback) {
       terminal.write(error.traceback);
       showError(error.traceback, '<stdin>', board.name);
     } else {
@@ -270,6 +294,7 @@ function run() {
 function stop() {
   if (boardRun) {
     // The board answers with KeyboardInterrupt, which ends the run.
+    stopAsked = true;
     boardRun.stop();
     terminal.note('■ Stop');
     return;
@@ -287,6 +312,13 @@ async function reset(kind: 'soft' | 'hard') {
     terminal.note('Simulator reset');
     return;
   }
+  if (kind === 'soft' && repl && !boardRun && !transferring) {
+    // As Ctrl-D at the prompt: boot.py and main.py run, and what they print shows here.
+    // (Ctrl-C first only when something may be running there.)
+    repl.send(replAtPrompt ? '\x04' : '\x03\x04');
+    setStatus(`${board.name}: soft reset (boot.py and main.py run)`);
+    return;
+  }
   setStatus(`${board.name}: ${kind} reset…`);
   try {
     await api.reset(board.id, kind);
@@ -300,10 +332,12 @@ function updateButtons() {
   if (!started) return;
   const board = picker.selected();
   const running = simulator.running || boardRun !== null;
-  byId<HTMLButtonElement>('run').disabled = running || !tabs.active();
+  byId<HTMLButtonElement>('run').disabled = running || transferring || !tabs.active();
   byId<HTMLButtonElement>('stop').disabled = !running;
-  byId<HTMLButtonElement>('save-to-board').disabled = !board || !tabs.active();
-  byId<HTMLButtonElement>('sync').disabled = !board;
+  byId<HTMLButtonElement>('reset').disabled = transferring;
+  byId<HTMLButtonElement>('reset-menu').disabled = transferring;
+  byId<HTMLButtonElement>('save-to-board').disabled = !board || !tabs.active() || transferring || boardRun !== null;
+  byId<HTMLButtonElement>('sync').disabled = !board || transferring || boardRun !== null;
   byId<HTMLButtonElement>('board-info').disabled = !board;
   byId('run').title = board ? `Run on ${board.name} (F5)` : 'Run in the simulator (F5)';
   document.body.classList.toggle('running', running);
@@ -436,14 +470,32 @@ const table = shortcutTable({
   },
   toggleSidebar: () => layout.toggleSidebar(),
   toggleBottom: () => layout.toggleBottom(),
-  focusTerminal: () => {
-    layout.toggleBottom(true);
-    showBottom('terminal');
-    terminal.focus();
-  },
+  focusTerminal,
   focusEditor: () => editor.focus(),
+  nextPanel,
   help: () => void showShortcuts(table),
 });
+
+function focusTerminal() {
+  layout.toggleBottom(true);
+  showBottom('terminal');
+  terminal.focus();
+}
+
+/** F6: the keyboard goes to the next region (board picker, Project, Board, editor, terminal). */
+function nextPanel(back: boolean) {
+  const regions: [HTMLElement, () => void][] = [
+    [byId('board-select'), () => byId('board-select').focus()],
+    [byId('project-tree'), () => files.project.focus()],
+    [byId('board-tree'), () => files.board.focus()],
+    [byId('editor'), () => editor.focus()],
+    [byId('panel-terminal'), focusTerminal],
+  ];
+  const visible = regions.filter(([element]) => element.offsetParent !== null || element === byId('panel-terminal'));
+  const at = visible.findIndex(([element]) => element.contains(document.activeElement));
+  const next = visible[(at + (back ? -1 : 1) + visible.length) % visible.length];
+  next[1]();
+}
 installShortcuts(table, () => void showShortcuts(table));
 
 byId('run').addEventListener('click', run);

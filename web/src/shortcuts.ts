@@ -26,6 +26,7 @@ export function shortcutTable(actions: {
   toggleBottom(): void;
   focusTerminal(): void;
   focusEditor(): void;
+  nextPanel(back: boolean): void;
   help(): void;
 }): Shortcut[] {
   return [
@@ -40,10 +41,15 @@ export function shortcutTable(actions: {
     { keys: ['Mod', 'J'], does: 'Show or hide the terminal and plotter', match: (e) => mod(e) && e.key.toLowerCase() === 'j', run: actions.toggleBottom },
     { keys: ['Mod', '`'], does: 'Go to the terminal', match: (e) => mod(e) && e.code === 'Backquote', run: actions.focusTerminal },
     { keys: ['Mod', '1'], does: 'Go to the editor', match: (e) => mod(e) && e.key === '1', run: actions.focusEditor },
+    { keys: ['F6'], does: 'Go to the next panel (Shift+F6: the one before)', match: (e) => e.key === 'F6' && !e.shiftKey, run: () => actions.nextPanel(false) },
+    { keys: ['Shift', 'F6'], does: 'Go to the panel before', match: (e) => e.key === 'F6' && e.shiftKey, run: () => actions.nextPanel(true) },
     { keys: ['F1'], does: 'Show this list', match: (e) => e.key === 'F1', run: actions.help },
     { keys: ['?'], does: 'Show this list (outside the editor and terminal)' },
     { keys: ['Ctrl', 'Space'], does: 'Complete the name at the cursor (editor)' },
-    { keys: ['Ctrl', 'C'], does: 'Interrupt the board (terminal)' },
+    { keys: ['Esc', 'Tab'], does: 'Leave the editor by keyboard (Tab alone indents)' },
+    { keys: ['Ctrl', 'C'], does: 'Interrupt the board; copy when text is selected (terminal)' },
+    { keys: ['Ctrl', 'V'], does: 'Paste; several lines go through paste mode (terminal)' },
+    { keys: ['Ctrl', 'Shift', 'C'], does: 'Copy the selection (terminal)' },
     { keys: ['Ctrl', 'D'], does: 'Soft reset the board (terminal, at the prompt)' },
     { keys: ['Ctrl', 'E'], does: 'Paste mode (terminal)' },
     { keys: ['Tab'], does: 'Complete at the board’s prompt (terminal)' },
@@ -59,7 +65,12 @@ export function installShortcuts(table: Shortcut[], help: () => void) {
   document.addEventListener(
     'keydown',
     (event) => {
+      const target = event.target as HTMLElement;
+      // In the terminal, Ctrl and ⌘ keys belong to the board (Ctrl-A, Ctrl-B, Ctrl-D, Ctrl-E …);
+      // function keys and Alt keys stay the page's.
+      const inTerminal = !!target.closest('.xterm');
       for (const shortcut of table) {
+        if (inTerminal && (event.ctrlKey || event.metaKey) && !/^F\d+$/.test(event.key)) break;
         if (shortcut.match?.(event) && shortcut.run) {
           event.preventDefault();
           event.stopPropagation();
@@ -67,7 +78,6 @@ export function installShortcuts(table: Shortcut[], help: () => void) {
           return;
         }
       }
-      const target = event.target as HTMLElement;
       const typing = target.closest('.cm-editor, .xterm, input, textarea, select, dialog');
       if (event.key === '?' && !typing) {
         event.preventDefault();

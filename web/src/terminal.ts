@@ -82,6 +82,33 @@ export function createTerminal(parent: HTMLElement, openFrame: (file: string, li
   let input: ((data: string) => void) | null = null;
   xterm.onData((data) => input?.(data));
 
+  // Copy and paste as in other terminals: Ctrl+Shift+C/V always, Ctrl+C when text is selected
+  // (otherwise it is the board's interrupt), Ctrl+V.
+  xterm.attachCustomKeyEventHandler((event) => {
+    if (event.type !== 'keydown' || !(event.ctrlKey || event.metaKey)) return true;
+    const key = event.key.toLowerCase();
+    if (key === 'c' && (event.shiftKey || xterm.hasSelection())) {
+      void navigator.clipboard?.writeText(xterm.getSelection()).catch(() => {});
+      return false;
+    }
+    // Returning false leaves the key to the browser, which pastes into xterm's input.
+    return key !== 'v';
+  });
+  // A paste of several lines goes through MicroPython's paste mode (Ctrl-E … Ctrl-D), so the
+  // board's auto-indent doesn't indent the pasted code twice.
+  xterm.textarea?.addEventListener(
+    'paste',
+    (event) => {
+      const text = event.clipboardData?.getData('text/plain') ?? '';
+      if (!input || !text) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      const lines = text.replace(/\r\n?/g, '\n');
+      input(lines.includes('\n') ? `\x05${lines.replace(/\n/g, '\r')}\x04` : lines);
+    },
+    true,
+  );
+
   xterm.registerLinkProvider({
     provideLinks(lineNumber, callback) {
       const line = xterm.buffer.active.getLine(lineNumber - 1)?.translateToString(true) ?? '';

@@ -49,6 +49,8 @@ export interface Tree {
   startRename(): void;
   /** Selects (and reveals) the item at `path` once it is listed. */
   select(path: string): Promise<void>;
+  /** Puts the keyboard in the tree, on its selected item (or its first). */
+  focus(): void;
 }
 
 interface TreeNode {
@@ -171,6 +173,7 @@ export function createTree(label: string, actions: TreeActions): Tree {
     row.className = `tree-row ${entry.dir ? 'is-dir' : 'is-file'}`;
     row.style.setProperty('--level', String(level - 1));
     row.draggable = true;
+    row.title = entry.dir ? entry.path : `${entry.path} (${formatSize(entry.size)})`;
     const twisty = document.createElement('span');
     twisty.className = 'twisty';
     twisty.setAttribute('aria-hidden', 'true');
@@ -444,6 +447,11 @@ export function createTree(label: string, actions: TreeActions): Tree {
     startRename() {
       const node = current ? nodes.get(current) : undefined;
       if (node) void startRenameOf(node);
+    },
+    focus() {
+      const node = (current && nodes.get(current)) || visible()[0];
+      if (node) selectNode(node);
+      else element.focus();
     },
     async select(path) {
       if (!source) return;

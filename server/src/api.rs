@@ -659,6 +659,16 @@ async fn terminal(
     }))
 }
 
+/// What a run WebSocket's client sends while the program runs.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum RunMessage {
+    /// Interrupt the program.
+    Stop,
+    /// Bytes for the program's standard input (`input()`, `sys.stdin`), as typed.
+    Input { data: String },
+}
+
 /// What a run WebSocket's client asks first: code, or a file of the workspace.
 #[derive(Debug, Deserialize)]
 pub struct RunRequest {
@@ -669,7 +679,7 @@ pub struct RunRequest {
 /// `GET /api/boards/{id}/run` (WebSocket): the client sends `{"code"}` or `{"file"}` (a
 /// workspace path); the server sends `{"type": "output", "data"}` as the program prints and
 /// `{"type": "done", "error": null | {…}}` at the end. `{"type": "stop"}` from the client
-/// interrupts the program.
+/// interrupts the program; `{"type": "input", "data"}` is typed into its standard input.
 async fn run(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -702,9 +712,10 @@ async fn run(
             }
         };
         let (tx, mut output) = tokio::sync::mpsc::unbounded_channel();
+        let (keys, input) = tokio::sync::mpsc::unbounded_channel();
         let runner = {
             let board = board.clone();
-            tokio::spawn(async move { board.run(code, tx).await })
+            tokio::spawn(async move { board.run(code, tx, input).await })
         };
         let mut runner = std::pin::pin!(runner);
         let mut page_here = true;
@@ -714,7 +725,14 @@ async fn run(
                     let _ = socket.send(output_message(&chunk)).await;
                 }
                 message = socket.recv(), if page_here => match message {
-                    Some(Ok(Message::Text(text))) if text.contains("\"stop\"") => board.interrupt(),
+                    Some(Ok(Message::Text(text))) => match serde_json::from_str(&text) {
+                        Ok(RunMessage::Stop) => board.interrupt(),
+                        // What the user types goes to the program's standard input.
+                        Ok(RunMessage::Input { data }) => {
+                            let _ = keys.send(data.into_bytes());
+                        }
+                        Err(_) => {}
+                    },
                     Some(Ok(_)) => {}
                     // The page went away: stop the program, don't leave it running.
                     _ => {

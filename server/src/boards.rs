@@ -142,6 +142,8 @@ pub enum Command {
     Run {
         code: String,
         output: mpsc::UnboundedSender<Vec<u8>>,
+        /// What the user types for the program.
+        input: mpsc::UnboundedReceiver<Vec<u8>>,
         reply: oneshot::Sender<Result<ExecOutput, DeviceError>>,
     },
     /// Open the terminal session (replacing one already open).
@@ -421,11 +423,13 @@ impl BoardHandle {
         &self,
         code: String,
         output: mpsc::UnboundedSender<Vec<u8>>,
+        input: mpsc::UnboundedReceiver<Vec<u8>>,
     ) -> Result<ExecOutput, BoardError> {
         let (reply, answer) = oneshot::channel();
         self.request(Command::Run {
             code,
             output,
+            input,
             reply,
         })
         .await?;
@@ -780,10 +784,11 @@ impl BoardTask {
             Command::Run {
                 code,
                 output,
+                input,
                 reply,
             } => {
                 let result = match self.connection().await {
-                    Ok(repl) => repl.exec_streaming(&code, output).await,
+                    Ok(repl) => repl.exec_streaming(&code, output, input).await,
                     Err(e) => Err(e),
                 };
                 self.settle(result.as_ref().err());

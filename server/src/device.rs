@@ -188,6 +188,8 @@ pub struct RawRepl<T> {
     interrupt: Arc<Notify>,
     /// Where a running program's output goes as it arrives ([`RawRepl::exec_streaming`]).
     stream: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
+    /// While a streamed program runs: what the user types for it (its `sys.stdin`).
+    stdin: Option<tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>>,
     /// A soft reset ends the connection (a WebREPL board closes its sockets), so the
     /// [rescue](RawRepl::rescue) stops at the raw REPL instead.
     soft_reset_drops_link: bool,
@@ -209,6 +211,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             raw_paste: None,
             interrupt,
             stream: None,
+            stdin: None,
             soft_reset_drops_link: false,
         }
     }
@@ -265,10 +268,13 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
         &mut self,
         code: &str,
         sink: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+        stdin: tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
     ) -> Result<ExecOutput, DeviceError> {
         self.stream = Some(sink);
+        self.stdin = Some(stdin);
         let result = self.exec(code).await;
         self.stream = None;
+        self.stdin = None;
         result
     }
 
@@ -492,8 +498,7 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
                         let _ = sink.send(part.clone());
                         stdout.extend(part);
                     }
-                    self.fill(self.timeouts.output, "the program's output")
-                        .await?;
+                    self.fill_or_forward_input().await?;
                 }
                 stdout
             }
@@ -509,6 +514,33 @@ impl<T: AsyncRead + AsyncWrite + Unpin> RawRepl<T> {
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             exception: (!exception.is_empty()).then(|| parse_exception(&exception)),
         })
+    }
+
+    /// Waits for the running program's output, passing on to it what the user types
+    /// meanwhile (the program is past the code, so bytes sent now are its standard input;
+    /// reads are cancel-safe, so a key arriving first loses no output).
+    async fn fill_or_forward_input(&mut self) -> Result<(), DeviceError> {
+        let Some(mut stdin) = self.stdin.take() else {
+            return self
+                .fill(self.timeouts.output, "the program's output")
+                .await;
+        };
+        let typed = tokio::select! {
+            filled = self.fill(self.timeouts.output, "the program's output") => Err(filled),
+            typed = stdin.recv() => Ok(typed),
+        };
+        let result = match typed {
+            Err(filled) => filled,
+            Ok(Some(bytes)) => self.write(&bytes).await,
+            // The page went away: no more input, the output goes on.
+            Ok(None) => {
+                return self
+                    .fill(self.timeouts.output, "the program's output")
+                    .await;
+            }
+        };
+        self.stdin = Some(stdin);
+        result
     }
 
     /// Leaves the raw REPL for the friendly REPL (§3.5, "Leaving").

@@ -93,7 +93,7 @@ pub fn document() -> Value {
                 "get": {"summary": "WebSocket: the board's REPL, bytes both ways (paused while an operation runs)", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
             },
             "/api/boards/{id}/run": {
-                "get": {"summary": "WebSocket: send {\"code\"} or {\"file\"} (a workspace path); receive {\"type\": \"output\", \"data\"} as it prints and {\"type\": \"done\", \"error\"}; send {\"type\": \"stop\"} to interrupt", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
+                "get": {"summary": "WebSocket: send {\"code\"} or {\"file\"} (a workspace path); receive {\"type\": \"output\", \"data\"} as it prints and {\"type\": \"done\", \"error\"}; send {\"type\": \"stop\"} to interrupt and {\"type\": \"input\", \"data\"} to type into its standard input", "parameters": [id.clone()], "responses": {"101": {"description": "switching to WebSocket"}}}
             },
             "/api/boards/{id}/fs": {
                 "get": {"summary": "list a board folder", "parameters": [id.clone(), path_q.clone(), recursive.clone()], "responses": {"200": ok_json("entries", entries.clone()), "404": refused.clone()}},

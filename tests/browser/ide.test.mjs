@@ -227,6 +227,16 @@ journey('journey 2: a project file is saved to the board, runs there and stops; 
     const expected = readFileSync(join(fixtures, 'project', path));
     assert.deepEqual(Buffer.from(await boardFile(page, `/${path}`)), expected, `/${path} on the board`);
   }
+  // A program run on the board reads what is typed in the terminal.
+  await setEditorText(page, 'name = input("name? ")\nprint("hello", name)\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForTerminal(page, /^name\?$/);
+  await page.locator('#terminal').click();
+  await page.keyboard.type('Ada');
+  await page.keyboard.press('Enter');
+  await waitForTerminal(page, /^hello Ada$/);
+  await page.getByRole('status').filter({ hasText: 'Virtual board: finished' }).waitFor();
+
   // The file operations in between never flood the REPL with prompts.
   assert.doesNotMatch(await terminalText(page), /^>>>\n>>>$/m);
   await page.screenshot({ path: join(shots, 'journey2-board.png') });

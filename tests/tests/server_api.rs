@@ -1366,6 +1366,21 @@ fn run_streams_output_and_stops() {
     assert_eq!(done["error"]["line"], 2, "{done}");
 }
 
+/// What the page types while a program runs reaches the program's `input()`.
+#[test]
+fn run_takes_input() {
+    let server = Server::start();
+    let mut ws = Ws::connect(&server, "/api/boards/virtual/run");
+    ws.send_text(r#"{"code": "name = input('name? ')\nprint('hello', name)\n"}"#);
+    let first: Value = serde_json::from_slice(&ws.receive()).unwrap();
+    assert_eq!(first["data"], "name? ", "{first}");
+    ws.send_text(r#"{"type": "input", "data": "Ada\r"}"#);
+    let (output, done, _) = run_messages(&mut ws);
+    // The board echoes what is typed, as a terminal would show it.
+    assert_eq!(output, "Ada\r\nhello Ada\r\n");
+    assert_eq!(done["error"], Value::Null, "{done}");
+}
+
 /// What a board says of itself.
 #[test]
 fn board_info() {

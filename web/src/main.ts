@@ -193,8 +193,10 @@ function attachRepl(board: Board) {
   });
   terminal.setInput((data) => {
     if (boardRun) {
-      // While the server runs a program the REPL is paused: Ctrl-C stops the program.
+      // While the server runs a program the REPL is paused: keys go to the program's
+      // input(), and Ctrl-C stops it.
       if (data.includes('\x03')) stop();
+      else boardRun.send(data);
       return;
     }
     repl?.send(data);

@@ -64,6 +64,8 @@ export interface BoardRun {
   readonly done: Promise<BoardError | null>;
   /** Interrupts the program (Ctrl-C on the board). */
   stop(): void;
+  /** Types `data` into the program's standard input (`input()`); the board echoes it. */
+  send(data: string): void;
 }
 
 export function runOn(board: Board, code: string, output: (text: string) => void): BoardRun {
@@ -94,6 +96,9 @@ export function runOn(board: Board, code: string, output: (text: string) => void
     done,
     stop() {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'stop' }));
+    },
+    send(data) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'input', data }));
     },
   };
 }

@@ -548,8 +548,21 @@ document.addEventListener('pointerdown', (event) => {
   if (!resetMenu.hidden && !(event.target as HTMLElement).closest('.split-button')) closeResetMenu();
 });
 
-// The side panels' buttons.
-for (const button of document.querySelectorAll<HTMLButtonElement>('[data-action]')) {
+// The side panels' buttons: one set from the page's template in each panel, named for it
+// ("New file in project", "New file on board").
+for (const bar of document.querySelectorAll<HTMLElement>('.side-actions')) {
+  bar.append(byId<HTMLTemplateElement>('side-actions').content.cloneNode(true));
+  const which = bar.dataset.tree === 'board' ? 'board' : 'project';
+  const names: Record<string, string> =
+    which === 'board'
+      ? { 'new-file': 'New file on board', 'new-folder': 'New folder on board', upload: 'Upload files to board', refresh: 'Refresh board files' }
+      : { 'new-file': 'New file in project', 'new-folder': 'New folder in project', upload: 'Upload files to project', refresh: 'Refresh project files' };
+  for (const button of bar.querySelectorAll<HTMLButtonElement>('[data-action]')) {
+    button.setAttribute('aria-label', names[button.dataset.action ?? '']);
+    button.dataset.tree = which;
+  }
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('.side-actions [data-action]')) {
   const which = button.dataset.tree === 'board' ? 'board' : 'project';
   const tree = which === 'board' ? files.board : files.project;
   button.addEventListener('click', () => {

@@ -48,7 +48,8 @@ export function createLayout(root: HTMLElement, sideSplit: HTMLElement, bottomSp
     root.classList.toggle('bottom-closed', !sizes.bottomOpen);
     sideSplit.setAttribute('aria-valuenow', String(sizes.sidebar));
     bottomSplit.setAttribute('aria-valuenow', String(sizes.bottom));
-    memory.set(sizes);
+    // What a narrow window does to the file panel is not what the user chose for a wide one.
+    memory.set(narrow.matches ? { ...sizes, sidebarOpen: memory.get().sidebarOpen } : sizes);
     changed();
   }
 

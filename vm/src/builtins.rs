@@ -12,7 +12,7 @@ use crate::objects::class::Tag;
 use crate::objects::int::{self, Num, NumRef};
 use crate::objects::iter::Iter;
 use crate::value::Value;
-use crate::vm::{Args, Interp, Native, NativeFn, PResult};
+use crate::vm::{Args, Interp, Native, NativeFn, PResult, VARARGS};
 
 impl Interp {
     /// Positional argument `i`; `None` past the arguments given. (Counts are checked
@@ -114,15 +114,15 @@ impl Interp {
 }
 
 const FUNCTIONS: &[Native] = &[
-    Native::new("print", print),
+    Native::new("print", print).args(0, VARARGS).kw(),
     Native::new("len", len).args(1, 1),
     Native::new("repr", repr).args(1, 1),
     Native::new("abs", abs).args(1, 1),
     Native::new("all", all).args(1, 1),
     Native::new("any", any).args(1, 1),
-    Native::new("bin", bin),
-    Native::new("oct", oct),
-    Native::new("hex", hex),
+    Native::new("bin", bin).args(1, 1),
+    Native::new("oct", oct).args(1, 1),
+    Native::new("hex", hex).args(1, 1),
     Native::new("callable", callable).args(1, 1),
     Native::new("chr", chr).args(1, 1),
     Native::new("ord", ord).args(1, 1),
@@ -137,26 +137,28 @@ const FUNCTIONS: &[Native] = &[
     Native::new("issubclass", issubclass).args(2, 2),
     Native::new("iter", iter).args(1, 2),
     Native::new("next", next).args(1, 2),
-    Native::new("max", max),
-    Native::new("min", min),
-    Native::new("pow", pow),
+    Native::new("max", max).args(1, VARARGS).kw(),
+    Native::new("min", min).args(1, VARARGS).kw(),
+    Native::new("pow", pow).args(2, 3),
     Native::new("round", round).args(1, 2),
     Native::new("sorted", sorted).args(1, 1).kw(),
     Native::new("sum", sum).args(1, 2),
-    Native::new("globals", globals),
-    Native::new("locals", locals),
+    Native::new("globals", globals).args(0, 0),
+    Native::new("locals", locals).args(0, 0),
     Native::new("dir", dir).args(0, 1),
-    Native::new("open", crate::modules::io::open),
+    Native::new("open", crate::modules::io::open)
+        .args(1, 7)
+        .kw(),
     Native::new("input", input).args(0, 1),
     Native::new("super", super_).args(2, 2),
-    Native::new("exec", exec),
+    Native::new("exec", exec).args(1, 3),
     Native::new("compile", compile).args(3, 6),
     Native::new("help", help).args(0, 1),
     Native::new("__repl_print__", repl_print).args(1, 1),
-    Native::new("eval", eval),
+    Native::new("eval", eval).args(1, 3),
     Native::new("const", const_).args(1, 1),
-    Native::new("__import__", import_),
-    Native::new("__build_class__", build_class),
+    Native::new("__import__", import_).args(1, 5),
+    Native::new("__build_class__", build_class).args(2, VARARGS),
 ];
 
 /// Constructors of the built-in types, registered as their classes' `__new__`.
@@ -383,8 +385,7 @@ fn any(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::Bool(false))
 }
 
-fn radix(vm: &mut Interp, a: Args, name: &str, kind: char) -> PResult<Value> {
-    vm.nargs(a, name, 1, 1)?;
+fn radix(vm: &mut Interp, a: Args, kind: char) -> PResult<Value> {
     let v = vm.arg(a, 0);
     if !matches!(vm.num(v), Some(NumRef::Int(_) | NumRef::Big(_))) {
         return Err(PyErr::type_error(alloc::format!(
@@ -398,15 +399,15 @@ fn radix(vm: &mut Interp, a: Args, name: &str, kind: char) -> PResult<Value> {
 }
 
 fn bin(vm: &mut Interp, a: Args) -> PResult<Value> {
-    radix(vm, a, "bin", 'b')
+    radix(vm, a, 'b')
 }
 
 fn oct(vm: &mut Interp, a: Args) -> PResult<Value> {
-    radix(vm, a, "oct", 'o')
+    radix(vm, a, 'o')
 }
 
 fn hex(vm: &mut Interp, a: Args) -> PResult<Value> {
-    radix(vm, a, "hex", 'x')
+    radix(vm, a, 'x')
 }
 
 fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -744,11 +745,6 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PResult<Value> {
-    if a.len == 0 {
-        return Err(PyErr::type_error(alloc::format!(
-            "{name} expected 1 argument, got 0"
-        )));
-    }
     let tr_mark = vm.temp_roots.len();
     // One iterable is streamed, never collected: `max(range(10**6))` needs no memory.
     let (iter, items) = if a.len == 1 {
@@ -830,7 +826,6 @@ fn min(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "pow", 2, 3)?;
     let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
     if a.len == 3 && vm.arg(a, 2) != Value::None {
         let m = vm.arg(a, 2);
@@ -1058,16 +1053,6 @@ fn names_list(vm: &mut Interp, names: Vec<u32>) -> PResult<Value> {
 
 /// Run source text for `exec`/`eval`, in the caller's module or in a `globals` dict.
 fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
-    vm.nargs(
-        a,
-        if mode == crate::Mode::Eval {
-            "eval"
-        } else {
-            "exec"
-        },
-        1,
-        3,
-    )?;
     let src = vm.arg(a, 0);
     let compiled = vm.data_ref::<CodeObject>(src).map(|c| c.code.clone());
     let text = match vm.as_str(src) {
@@ -1249,7 +1234,6 @@ fn const_(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`.
 pub(crate) fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__import__", 1, 5)?;
     let name = match vm.as_str(vm.arg(a, 0)) {
         Some(s) => String::from(s),
         None => return Err(PyErr::type_error("__import__() argument 1 must be str")),
@@ -1287,9 +1271,6 @@ pub(crate) fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `__build_class__(body, name, *bases)`: what a `class` statement calls.
 pub(crate) fn build_class(vm: &mut Interp, a: Args) -> PResult<Value> {
-    if a.len < 2 {
-        return Err(PyErr::type_error("__build_class__: not enough arguments"));
-    }
     let bases = vm.stack[a.start + 2..a.start + a.len].to_vec();
     let bases = vm.tuple(bases)?;
     vm.temp_roots.push(bases);

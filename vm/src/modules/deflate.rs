@@ -81,11 +81,11 @@ static DEFLATE_IO: ClassSpec = ClassSpec {
     methods: &[
         Native::new("read", dio_read).args(1, 2).kw(),
         Native::new("readinto", dio_readinto).args(2, 3).kw(),
-        Native::new("readline", dio_readline),
+        Native::new("readline", dio_readline).args(1, 1),
         Native::new("write", dio_write).args(2, 2),
-        Native::new("close", dio_close),
-        Native::new("__enter__", dio_enter),
-        Native::new("__exit__", dio_close),
+        Native::new("close", dio_close).args(1, 1),
+        Native::new("__enter__", dio_enter).args(1, 1),
+        Native::new("__exit__", dio_close).args(4, 4),
     ],
     make: Some(dio_new),
 };

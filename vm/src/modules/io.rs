@@ -79,14 +79,14 @@ const FILE_METHODS: &[Native] = &[
     Native::new("write", stream_write).args(2, 4),
     Native::new("seek", stream_seek).args(2, 3),
     Native::new("tell", stream_tell).args(1, 1).kw(),
-    Native::new("flush", stream_flush),
-    Native::new("close", stream_close),
-    Native::new("__enter__", stream_enter),
-    Native::new("__exit__", stream_exit),
-    Native::new("__iter__", stream_enter),
-    Native::new("__next__", stream_next),
-    Native::new("fileno", file_fileno),
-    Native::new("__repr__", file_repr),
+    Native::new("flush", stream_flush).args(1, 1),
+    Native::new("close", stream_close).args(1, 1),
+    Native::new("__enter__", stream_enter).args(1, 1),
+    Native::new("__exit__", stream_exit).args(4, 4),
+    Native::new("__iter__", stream_enter).args(1, 1),
+    Native::new("__next__", stream_next).args(1, 1),
+    Native::new("fileno", file_fileno).args(1, 1),
+    Native::new("__repr__", file_repr).args(1, 1),
 ];
 
 const MEM_METHODS: &[Native] = &[
@@ -97,14 +97,14 @@ const MEM_METHODS: &[Native] = &[
     Native::new("write", stream_write).args(2, 4),
     Native::new("seek", stream_seek).args(2, 3),
     Native::new("tell", stream_tell).args(1, 1).kw(),
-    Native::new("flush", stream_flush),
-    Native::new("close", stream_close),
-    Native::new("__enter__", stream_enter),
-    Native::new("__exit__", stream_exit),
-    Native::new("__iter__", stream_enter),
-    Native::new("__next__", stream_next),
-    Native::new("getvalue", mem_getvalue),
-    Native::new("__repr__", mem_repr),
+    Native::new("flush", stream_flush).args(1, 1),
+    Native::new("close", stream_close).args(1, 1),
+    Native::new("__enter__", stream_enter).args(1, 1),
+    Native::new("__exit__", stream_exit).args(4, 4),
+    Native::new("__iter__", stream_enter).args(1, 1),
+    Native::new("__next__", stream_next).args(1, 1),
+    Native::new("getvalue", mem_getvalue).args(1, 1),
+    Native::new("__repr__", mem_repr).args(1, 1),
 ];
 
 pub(crate) static FILE_IO: ClassSpec = ClassSpec {
@@ -140,8 +140,8 @@ pub(crate) static IO_BASE: ClassSpec = ClassSpec {
     name: "IOBase",
     base: None,
     methods: &[
-        Native::new("__enter__", stream_enter),
-        Native::new("__exit__", iobase_exit),
+        Native::new("__enter__", stream_enter).args(1, 1),
+        Native::new("__exit__", iobase_exit).args(4, 4),
     ],
     make: Some(new_io_base),
 };
@@ -152,7 +152,7 @@ struct NoState;
 impl Data for NoState {}
 
 pub(super) fn make(vm: &mut Interp) -> PResult<crate::gc::ObjRef> {
-    let m = vm.native_module("io", &[Native::new("open", open)]);
+    let m = vm.native_module("io", &[Native::new("open", open).args(1, 7).kw()]);
     for (name, spec) in [
         ("FileIO", &FILE_IO),
         ("TextIOWrapper", &TEXT_IO),
@@ -256,7 +256,6 @@ pub(crate) fn console_stream(vm: &mut Interp, fd: i64, text: bool) -> PResult<Va
 
 /// The builtin `open(file, mode='r')`.
 pub(crate) fn open(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "open", 1, 7)?;
     let file = vm.arg(a, 0);
     let mode = match (a.len > 1)
         .then(|| vm.arg(a, 1))

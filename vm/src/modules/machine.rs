@@ -140,16 +140,16 @@ static PIN: ClassSpec = ClassSpec {
     name: "Pin",
     base: None,
     methods: &[
-        Native::new("init", pin_init_method),
+        Native::new("init", pin_init_method).args(1, 3).kw(),
         Native::new("value", pin_value).args(1, 2).kw(),
         Native::new("__call__", pin_value).args(1, 2).kw(),
-        Native::new("on", pin_on),
-        Native::new("off", pin_off),
-        Native::new("high", pin_on),
-        Native::new("low", pin_off),
-        Native::new("toggle", pin_toggle),
-        Native::new("irq", pin_irq),
-        Native::new("__repr__", pin_repr),
+        Native::new("on", pin_on).args(1, 1),
+        Native::new("off", pin_off).args(1, 1),
+        Native::new("high", pin_on).args(1, 1),
+        Native::new("low", pin_off).args(1, 1),
+        Native::new("toggle", pin_toggle).args(1, 1),
+        Native::new("irq", pin_irq).args(1, 3).kw(),
+        Native::new("__repr__", pin_repr).args(1, 1),
     ],
     make: Some(pin_new),
 };
@@ -315,8 +315,8 @@ static SIGNAL: ClassSpec = ClassSpec {
     methods: &[
         Native::new("value", signal_value).args(1, 2).kw(),
         Native::new("__call__", signal_value).args(1, 2).kw(),
-        Native::new("on", signal_on),
-        Native::new("off", signal_off),
+        Native::new("on", signal_on).args(1, 1),
+        Native::new("off", signal_off).args(1, 1),
     ],
     make: Some(signal_new),
 };
@@ -391,12 +391,12 @@ static PWM: ClassSpec = ClassSpec {
     name: "PWM",
     base: None,
     methods: &[
-        Native::new("init", pwm_init),
-        Native::new("freq", pwm_freq),
-        Native::new("duty_u16", pwm_duty_u16),
-        Native::new("duty_ns", pwm_duty_ns),
-        Native::new("duty", pwm_duty),
-        Native::new("deinit", pwm_deinit),
+        Native::new("init", pwm_init).args(1, 3).kw(),
+        Native::new("freq", pwm_freq).args(1, 2),
+        Native::new("duty_u16", pwm_duty_u16).args(1, 2),
+        Native::new("duty_ns", pwm_duty_ns).args(1, 2),
+        Native::new("duty", pwm_duty).args(1, 2),
+        Native::new("deinit", pwm_deinit).args(1, 1),
     ],
     make: Some(pwm_new),
 };
@@ -526,9 +526,9 @@ static ADC: ClassSpec = ClassSpec {
     name: "ADC",
     base: None,
     methods: &[
-        Native::new("read_u16", adc_read_u16),
-        Native::new("read_uv", adc_read_uv),
-        Native::new("read", adc_read),
+        Native::new("read_u16", adc_read_u16).args(1, 1),
+        Native::new("read_uv", adc_read_uv).args(1, 1),
+        Native::new("read", adc_read).args(1, 1),
     ],
     make: Some(adc_new),
 };
@@ -571,9 +571,9 @@ struct BusData {
 impl Data for BusData {}
 
 const I2C_METHODS: &[Native] = &[
-    Native::new("init", bus_init),
-    Native::new("deinit", bus_init),
-    Native::new("scan", i2c_scan),
+    Native::new("init", bus_init).args(1, 5).kw(),
+    Native::new("deinit", bus_init).args(1, 1),
+    Native::new("scan", i2c_scan).args(1, 1),
     Native::new("readfrom", i2c_readfrom).args(3, 4).kw(),
     Native::new("readfrom_into", i2c_readfrom_into)
         .args(3, 4)
@@ -746,8 +746,8 @@ fn i2c_writeto_mem(vm: &mut Interp, a: Args) -> PResult<Value> {
 // ---- SPI ----
 
 const SPI_METHODS: &[Native] = &[
-    Native::new("init", bus_init),
-    Native::new("deinit", bus_init),
+    Native::new("init", bus_init).args(1, 5).kw(),
+    Native::new("deinit", bus_init).args(1, 1),
     Native::new("read", spi_read).args(2, 3).kw(),
     Native::new("readinto", spi_readinto).args(2, 3).kw(),
     Native::new("write", spi_write).args(2, 2).kw(),
@@ -843,15 +843,15 @@ static UART: ClassSpec = ClassSpec {
     name: "UART",
     base: None,
     methods: &[
-        Native::new("init", bus_init),
-        Native::new("deinit", bus_init),
+        Native::new("init", bus_init).args(1, 5).kw(),
+        Native::new("deinit", bus_init).args(1, 1),
         Native::new("write", uart_write).args(2, 2).kw(),
         Native::new("read", uart_read).args(1, 2).kw(),
         Native::new("readinto", uart_readinto).args(2, 3).kw(),
-        Native::new("readline", uart_readline),
-        Native::new("any", uart_any),
-        Native::new("flush", bus_init),
-        Native::new("txdone", uart_txdone),
+        Native::new("readline", uart_readline).args(1, 1),
+        Native::new("any", uart_any).args(1, 1),
+        Native::new("flush", bus_init).args(1, 1),
+        Native::new("txdone", uart_txdone).args(1, 1),
     ],
     make: Some(uart_new),
 };
@@ -956,8 +956,8 @@ static TIMER: ClassSpec = ClassSpec {
     name: "Timer",
     base: None,
     methods: &[
-        Native::new("init", timer_init),
-        Native::new("deinit", timer_deinit),
+        Native::new("init", timer_init).args(1, 1).kw(),
+        Native::new("deinit", timer_deinit).args(1, 1),
     ],
     make: Some(timer_new),
 };
@@ -1096,7 +1096,7 @@ fn rtc_datetime(vm: &mut Interp, a: Args) -> PResult<Value> {
 static WDT: ClassSpec = ClassSpec {
     name: "WDT",
     base: None,
-    methods: &[Native::new("feed", wdt_feed)],
+    methods: &[Native::new("feed", wdt_feed).args(1, 1)],
     make: Some(wdt_new),
 };
 
@@ -1129,9 +1129,9 @@ static MEM: ClassSpec = ClassSpec {
     name: "mem",
     base: None,
     methods: &[
-        Native::new("__getitem__", mem_get),
+        Native::new("__getitem__", mem_get).args(2, 2),
         Native::new("__setitem__", mem_set).args(3, 3).kw(),
-        Native::new("__repr__", mem_repr),
+        Native::new("__repr__", mem_repr).args(1, 1),
     ],
     make: None,
 };
@@ -1284,19 +1284,19 @@ fn bootloader(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const FUNCTIONS: &[Native] = &[
-    Native::new("reset", reset),
-    Native::new("soft_reset", soft_reset),
-    Native::new("reset_cause", reset_cause),
-    Native::new("freq", freq),
-    Native::new("unique_id", unique_id),
-    Native::new("idle", idle),
-    Native::new("sleep", lightsleep),
-    Native::new("lightsleep", lightsleep),
-    Native::new("deepsleep", deepsleep),
-    Native::new("disable_irq", disable_irq),
+    Native::new("reset", reset).args(0, 0),
+    Native::new("soft_reset", soft_reset).args(0, 0),
+    Native::new("reset_cause", reset_cause).args(0, 0),
+    Native::new("freq", freq).args(0, 1),
+    Native::new("unique_id", unique_id).args(0, 0),
+    Native::new("idle", idle).args(0, 0),
+    Native::new("sleep", lightsleep).args(0, 1),
+    Native::new("lightsleep", lightsleep).args(0, 1),
+    Native::new("deepsleep", deepsleep).args(0, 1),
+    Native::new("disable_irq", disable_irq).args(0, 0),
     Native::new("enable_irq", enable_irq).args(0, 1),
     Native::new("time_pulse_us", time_pulse_us).args(2, 3),
-    Native::new("bootloader", bootloader),
+    Native::new("bootloader", bootloader).args(0, 1),
 ];
 
 pub(super) fn make(vm: &mut Interp) -> PResult<ObjRef> {

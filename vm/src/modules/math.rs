@@ -14,8 +14,7 @@ fn domain() -> PyErr {
 }
 
 /// A one-argument function; `None` from `f` is a domain error.
-fn unary(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> Option<f64>) -> PResult<Value> {
-    vm.nargs(a, name, 1, 1)?;
+fn unary(vm: &mut Interp, a: Args, f: fn(f64) -> Option<f64>) -> PResult<Value> {
     let x = vm.float_arg(vm.arg(a, 0))?;
     f(x).map(Value::Float).ok_or_else(domain)
 }
@@ -23,7 +22,7 @@ fn unary(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> Option<f64>) -> PRe
 macro_rules! unary_fns {
     ($($name:ident => $f:expr),* $(,)?) => {
         $(fn $name(vm: &mut Interp, a: Args) -> PResult<Value> {
-            unary(vm, a, stringify!($name), $f)
+            unary(vm, a, $f)
         })*
     };
 }
@@ -92,18 +91,17 @@ fn log(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::Float(r))
 }
 
-fn binary(vm: &mut Interp, a: Args, name: &str) -> PResult<(f64, f64)> {
-    vm.nargs(a, name, 2, 2)?;
+fn binary(vm: &mut Interp, a: Args) -> PResult<(f64, f64)> {
     Ok((vm.float_arg(vm.arg(a, 0))?, vm.float_arg(vm.arg(a, 1))?))
 }
 
 fn atan2(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let (y, x) = binary(vm, a, "atan2")?;
+    let (y, x) = binary(vm, a)?;
     Ok(Value::Float(libm::atan2(y, x)))
 }
 
 fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let (x, y) = binary(vm, a, "pow")?;
+    let (x, y) = binary(vm, a)?;
     // Zero to a finite negative power, and a negative base to a fractional power, have no
     // real value; `pow(0.0, -inf)` is `inf`.
     let fractional = y.is_finite() && libm::floor(y) != y;
@@ -114,7 +112,7 @@ fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn fmod(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let (x, y) = binary(vm, a, "fmod")?;
+    let (x, y) = binary(vm, a)?;
     // A NaN operand gives NaN before any domain check.
     if (y == 0.0 || x.is_infinite()) && !y.is_nan() && !x.is_nan() {
         return Err(domain());
@@ -123,12 +121,12 @@ fn fmod(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn copysign(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let (x, y) = binary(vm, a, "copysign")?;
+    let (x, y) = binary(vm, a)?;
     Ok(Value::Float(libm::copysign(x, y)))
 }
 
 fn hypot(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let (x, y) = binary(vm, a, "hypot")?;
+    let (x, y) = binary(vm, a)?;
     Ok(Value::Float(libm::hypot(x, y)))
 }
 
@@ -154,8 +152,7 @@ fn modf(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 /// floor, ceil and trunc return ints.
-fn to_int(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> f64) -> PResult<Value> {
-    vm.nargs(a, name, 1, 1)?;
+fn to_int(vm: &mut Interp, a: Args, f: fn(f64) -> f64) -> PResult<Value> {
     let v = vm.arg(a, 0);
     if matches!(vm.num(v), Some(NumRef::Int(_) | NumRef::Big(_))) {
         return Ok(v);
@@ -165,36 +162,35 @@ fn to_int(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> f64) -> PResult<Va
 }
 
 fn floor(vm: &mut Interp, a: Args) -> PResult<Value> {
-    to_int(vm, a, "floor", libm::floor)
+    to_int(vm, a, libm::floor)
 }
 
 fn ceil(vm: &mut Interp, a: Args) -> PResult<Value> {
-    to_int(vm, a, "ceil", libm::ceil)
+    to_int(vm, a, libm::ceil)
 }
 
 fn trunc(vm: &mut Interp, a: Args) -> PResult<Value> {
-    to_int(vm, a, "trunc", libm::trunc)
+    to_int(vm, a, libm::trunc)
 }
 
-fn test(vm: &mut Interp, a: Args, name: &str, f: fn(f64) -> bool) -> PResult<Value> {
-    vm.nargs(a, name, 1, 1)?;
+fn test(vm: &mut Interp, a: Args, f: fn(f64) -> bool) -> PResult<Value> {
     Ok(Value::Bool(f(vm.float_arg(vm.arg(a, 0))?)))
 }
 
 fn isfinite(vm: &mut Interp, a: Args) -> PResult<Value> {
-    test(vm, a, "isfinite", f64::is_finite)
+    test(vm, a, f64::is_finite)
 }
 
 fn isinf(vm: &mut Interp, a: Args) -> PResult<Value> {
-    test(vm, a, "isinf", f64::is_infinite)
+    test(vm, a, f64::is_infinite)
 }
 
 fn isnan(vm: &mut Interp, a: Args) -> PResult<Value> {
-    test(vm, a, "isnan", f64::is_nan)
+    test(vm, a, f64::is_nan)
 }
 
 fn isclose(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let (x, y) = binary(vm, a, "isclose")?;
+    let (x, y) = binary(vm, a)?;
     let rel = match vm.kwarg(a, "rel_tol") {
         Some(v) => vm.float_arg(v)?,
         None => 1e-9,
@@ -235,47 +231,47 @@ fn factorial(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 const FUNCTIONS: &[Native] = &[
-    Native::new("sqrt", sqrt),
-    Native::new("exp", exp),
-    Native::new("expm1", expm1),
+    Native::new("sqrt", sqrt).args(1, 1),
+    Native::new("exp", exp).args(1, 1),
+    Native::new("expm1", expm1).args(1, 1),
     Native::new("log", log).args(1, 2),
-    Native::new("log2", log2),
-    Native::new("log10", log10),
-    Native::new("log1p", log1p),
-    Native::new("pow", pow),
-    Native::new("sin", sin),
-    Native::new("cos", cos),
-    Native::new("tan", tan),
-    Native::new("asin", asin),
-    Native::new("acos", acos),
-    Native::new("atan", atan),
-    Native::new("atan2", atan2),
-    Native::new("sinh", sinh),
-    Native::new("cosh", cosh),
-    Native::new("tanh", tanh),
-    Native::new("asinh", asinh),
-    Native::new("acosh", acosh),
-    Native::new("atanh", atanh),
-    Native::new("fabs", fabs),
-    Native::new("fmod", fmod),
+    Native::new("log2", log2).args(1, 1),
+    Native::new("log10", log10).args(1, 1),
+    Native::new("log1p", log1p).args(1, 1),
+    Native::new("pow", pow).args(2, 2),
+    Native::new("sin", sin).args(1, 1),
+    Native::new("cos", cos).args(1, 1),
+    Native::new("tan", tan).args(1, 1),
+    Native::new("asin", asin).args(1, 1),
+    Native::new("acos", acos).args(1, 1),
+    Native::new("atan", atan).args(1, 1),
+    Native::new("atan2", atan2).args(2, 2),
+    Native::new("sinh", sinh).args(1, 1),
+    Native::new("cosh", cosh).args(1, 1),
+    Native::new("tanh", tanh).args(1, 1),
+    Native::new("asinh", asinh).args(1, 1),
+    Native::new("acosh", acosh).args(1, 1),
+    Native::new("atanh", atanh).args(1, 1),
+    Native::new("fabs", fabs).args(1, 1),
+    Native::new("fmod", fmod).args(2, 2),
     Native::new("modf", modf).args(1, 1),
     Native::new("frexp", frexp).args(1, 1),
     Native::new("ldexp", ldexp).args(2, 2),
-    Native::new("floor", floor),
-    Native::new("ceil", ceil),
-    Native::new("trunc", trunc),
-    Native::new("copysign", copysign),
-    Native::new("hypot", hypot),
-    Native::new("degrees", degrees),
-    Native::new("radians", radians),
-    Native::new("isfinite", isfinite),
-    Native::new("isinf", isinf),
-    Native::new("isnan", isnan),
-    Native::new("isclose", isclose),
-    Native::new("erf", erf),
-    Native::new("erfc", erfc),
-    Native::new("gamma", gamma),
-    Native::new("lgamma", lgamma),
+    Native::new("floor", floor).args(1, 1),
+    Native::new("ceil", ceil).args(1, 1),
+    Native::new("trunc", trunc).args(1, 1),
+    Native::new("copysign", copysign).args(2, 2),
+    Native::new("hypot", hypot).args(2, 2),
+    Native::new("degrees", degrees).args(1, 1),
+    Native::new("radians", radians).args(1, 1),
+    Native::new("isfinite", isfinite).args(1, 1),
+    Native::new("isinf", isinf).args(1, 1),
+    Native::new("isnan", isnan).args(1, 1),
+    Native::new("isclose", isclose).args(2, 2).kw(),
+    Native::new("erf", erf).args(1, 1),
+    Native::new("erfc", erfc).args(1, 1),
+    Native::new("gamma", gamma).args(1, 1),
+    Native::new("lgamma", lgamma).args(1, 1),
     Native::new("factorial", factorial).args(1, 1),
 ];
 

@@ -28,7 +28,7 @@ fn mp_heap_locked(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(vm.heap_locked as i64))
 }
 
-fn mp_mem_info(vm: &mut Interp, a: Args) -> PResult<Value> {
+fn mp_mem_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
     let (used, total) = (vm.heap.used(), vm.heap.limit());
     let (ever, peak) = (vm.heap.total_allocated(), vm.heap.peak());
     let text = alloc::format!(
@@ -37,7 +37,6 @@ fn mp_mem_info(vm: &mut Interp, a: Args) -> PResult<Value> {
         vm.config.max_depth * 64,
         total.saturating_sub(used)
     );
-    let _ = a;
     vm.platform.write_stdout(text.as_bytes());
     Ok(Value::None)
 }
@@ -79,9 +78,8 @@ fn mp_kbd_intr(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
-fn mp_alloc_emergency_exception_buf(vm: &mut Interp, a: Args) -> PResult<Value> {
+fn mp_alloc_emergency_exception_buf(_vm: &mut Interp, _a: Args) -> PResult<Value> {
     // Exceptions never need a buffer here: they are made outside the heap's budget.
-    vm.nargs(a, "alloc_emergency_exception_buf", 1, 1)?;
     Ok(Value::None)
 }
 
@@ -117,21 +115,22 @@ fn mp_opt_level(vm: &mut Interp, a: Args) -> PResult<Value> {
 pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("native", mp_identity).args(1, 1),
     Native::new("viper", mp_identity).args(1, 1),
-    Native::new("heap_lock", mp_heap_lock),
-    Native::new("heap_unlock", mp_heap_unlock),
-    Native::new("heap_locked", mp_heap_locked),
-    Native::new("mem_info", mp_mem_info),
-    Native::new("mem_total", mp_mem_total),
-    Native::new("mem_current", mp_mem_current),
-    Native::new("mem_peak", mp_mem_peak),
-    Native::new("qstr_info", mp_qstr_info),
-    Native::new("stack_use", mp_stack_use),
+    Native::new("heap_lock", mp_heap_lock).args(0, 0),
+    Native::new("heap_unlock", mp_heap_unlock).args(0, 0),
+    Native::new("heap_locked", mp_heap_locked).args(0, 0),
+    Native::new("mem_info", mp_mem_info).args(0, 1),
+    Native::new("mem_total", mp_mem_total).args(0, 0),
+    Native::new("mem_current", mp_mem_current).args(0, 0),
+    Native::new("mem_peak", mp_mem_peak).args(0, 0),
+    Native::new("qstr_info", mp_qstr_info).args(0, 1),
+    Native::new("stack_use", mp_stack_use).args(0, 0),
     Native::new("kbd_intr", mp_kbd_intr).args(1, 1),
     Native::new("schedule", mp_schedule).args(2, 2),
     Native::new(
         "alloc_emergency_exception_buf",
         mp_alloc_emergency_exception_buf,
-    ),
+    )
+    .args(1, 1),
     Native::new("const", mp_const).args(1, 1),
     Native::new("opt_level", mp_opt_level).args(0, 1),
 ];

@@ -495,9 +495,9 @@ impl Interp {
 
 /// `platform`: what this build is.
 const PLATFORM: &[Native] = &[
-    Native::new("platform", platform_platform),
-    Native::new("python_compiler", platform_compiler),
-    Native::new("libc_ver", platform_libc_ver),
+    Native::new("platform", platform_platform).args(0, 0),
+    Native::new("python_compiler", platform_compiler).args(0, 0),
+    Native::new("libc_ver", platform_libc_ver).args(0, 0),
 ];
 
 fn platform_platform(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {

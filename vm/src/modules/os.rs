@@ -10,21 +10,21 @@ use crate::vm::{Args, Interp, Native, PResult};
 
 const FUNCTIONS: &[Native] = &[
     Native::new("uname", uname).args(0, 0),
-    Native::new("listdir", listdir),
-    Native::new("ilistdir", ilistdir),
-    Native::new("mkdir", mkdir),
-    Native::new("rmdir", rmdir),
-    Native::new("remove", remove),
-    Native::new("unlink", remove),
+    Native::new("listdir", listdir).args(0, 1),
+    Native::new("ilistdir", ilistdir).args(0, 1),
+    Native::new("mkdir", mkdir).args(1, 1),
+    Native::new("rmdir", rmdir).args(1, 1),
+    Native::new("remove", remove).args(1, 1),
+    Native::new("unlink", remove).args(1, 1),
     Native::new("rename", rename).args(2, 2),
     Native::new("stat", stat).args(1, 1),
     Native::new("statvfs", statvfs).args(1, 1),
     Native::new("getcwd", getcwd).args(0, 0),
     Native::new("chdir", chdir).args(1, 1),
-    Native::new("sync", sync),
+    Native::new("sync", sync).args(0, 0),
     Native::new("urandom", urandom).args(1, 1),
     Native::new("dupterm", dupterm).args(0, 2),
-    Native::new("dupterm_notify", dupterm_notify),
+    Native::new("dupterm_notify", dupterm_notify).args(1, 1),
 ];
 
 pub(super) fn make(vm: &mut Interp) -> PResult<ObjRef> {
@@ -42,8 +42,7 @@ pub(super) fn make(vm: &mut Interp) -> PResult<ObjRef> {
 }
 
 /// The optional path argument of `listdir` and `ilistdir` (the current directory).
-fn dir_arg(vm: &mut Interp, a: Args, name: &str) -> PResult<Value> {
-    vm.nargs(a, name, 0, 1)?;
+fn dir_arg(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.len == 1 {
         Ok(vm.arg(a, 0))
     } else {
@@ -52,7 +51,7 @@ fn dir_arg(vm: &mut Interp, a: Args, name: &str) -> PResult<Value> {
 }
 
 fn ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let p = dir_arg(vm, a, "ilistdir")?;
+    let p = dir_arg(vm, a)?;
     vm.temp_roots.push(p);
     let r = vm.vfs_ilistdir(p);
     vm.temp_roots.pop();
@@ -74,7 +73,6 @@ fn listdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn path_op(vm: &mut Interp, a: Args, name: &str) -> PResult<Value> {
-    vm.nargs(a, name, 1, 1)?;
     vm.vfs_simple(vm.arg(a, 0), name)?;
     Ok(Value::None)
 }

@@ -14,7 +14,7 @@ use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::objects::data::{ClassSpec, Data};
 use crate::value::Value;
-use crate::vm::{Args, Interp, Native, PResult};
+use crate::vm::{Args, Interp, Native, PResult, VARARGS};
 
 // ---- the program ----
 
@@ -609,7 +609,7 @@ static REGEX: ClassSpec = ClassSpec {
         Native::new("search", regex_search).args(2, 4).kw(),
         Native::new("sub", regex_sub).args(3, 5).kw(),
         Native::new("split", regex_split).args(2, 3).kw(),
-        Native::new("__repr__", regex_repr),
+        Native::new("__repr__", regex_repr).args(1, 1),
     ],
     make: None,
 };
@@ -618,12 +618,12 @@ static MATCH: ClassSpec = ClassSpec {
     name: "match",
     base: None,
     methods: &[
-        Native::new("group", match_group),
-        Native::new("groups", match_groups),
-        Native::new("start", match_start),
-        Native::new("end", match_end),
-        Native::new("span", match_span),
-        Native::new("__repr__", match_repr),
+        Native::new("group", match_group).args(1, VARARGS),
+        Native::new("groups", match_groups).args(1, 1),
+        Native::new("start", match_start).args(1, 2),
+        Native::new("end", match_end).args(1, 2),
+        Native::new("span", match_span).args(1, 2),
+        Native::new("__repr__", match_repr).args(1, 1),
     ],
     make: None,
 };
@@ -633,8 +633,8 @@ pub(super) fn make(vm: &mut Interp) -> crate::gc::ObjRef {
         "re",
         &[
             Native::new("compile", re_compile).args(1, 2),
-            Native::new("match", re_match),
-            Native::new("search", re_search),
+            Native::new("match", re_match).args(2, 4),
+            Native::new("search", re_search).args(2, 4),
             Native::new("sub", re_sub).args(3, 5).kw(),
             Native::new("split", re_split).args(2, 4).kw(),
         ],
@@ -834,8 +834,7 @@ fn regex_search(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 /// Module-level `re.match`/`re.search`: compile (kept rooted), then run.
-fn module_exec(vm: &mut Interp, a: Args, name: &str, anchored: bool) -> PResult<Value> {
-    vm.nargs(a, name, 2, 3)?;
+fn module_exec(vm: &mut Interp, a: Args, anchored: bool) -> PResult<Value> {
     let regex = regex_of(vm, vm.arg(a, 0))?;
     vm.temp_roots.push(regex);
     let r = exec_to_value(vm, regex, vm.arg(a, 1), 0, None, anchored);
@@ -844,11 +843,11 @@ fn module_exec(vm: &mut Interp, a: Args, name: &str, anchored: bool) -> PResult<
 }
 
 fn re_match(vm: &mut Interp, a: Args) -> PResult<Value> {
-    module_exec(vm, a, "match", true)
+    module_exec(vm, a, true)
 }
 
 fn re_search(vm: &mut Interp, a: Args) -> PResult<Value> {
-    module_exec(vm, a, "search", false)
+    module_exec(vm, a, false)
 }
 
 /// One piece of a replacement template: text, or a group to insert.

@@ -55,13 +55,13 @@ pub(crate) static RINGIO: ClassSpec = ClassSpec {
     name: "RingIO",
     base: None,
     methods: &[
-        Native::new("any", ring_any),
+        Native::new("any", ring_any).args(1, 1),
         Native::new("read", ring_read).args(1, 2).kw(),
         Native::new("readline", ring_readline).args(1, 2).kw(),
         Native::new("readinto", ring_readinto).args(2, 3).kw(),
         Native::new("write", ring_write).args(2, 2),
-        Native::new("close", ring_close),
-        Native::new("__repr__", ring_repr),
+        Native::new("close", ring_close).args(1, 1),
+        Native::new("__repr__", ring_repr).args(1, 1),
     ],
     make: Some(ring_new),
 };

@@ -175,6 +175,6 @@ pub(super) const FUNCTIONS: &[Native] = &[
     Native::new("print_exception", print_exception)
         .args(1, 2)
         .kw(),
-    Native::new("exc_info", exc_info),
+    Native::new("exc_info", exc_info).args(0, 0),
     Native::new("atexit", atexit).args(1, 1),
 ];

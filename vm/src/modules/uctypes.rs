@@ -249,13 +249,13 @@ static STRUCT_CLASS: ClassSpec = ClassSpec {
     name: "struct",
     base: None,
     methods: &[
-        Native::new("__getattr__", struct_getattr),
+        Native::new("__getattr__", struct_getattr).args(2, 2),
         Native::new("__setattr__", struct_setattr).args(3, 3),
-        Native::new("__getitem__", struct_getitem),
+        Native::new("__getitem__", struct_getitem).args(2, 2),
         Native::new("__setitem__", struct_setitem).args(3, 3),
-        Native::new("__int__", struct_int),
-        Native::new("__hash__", struct_hash),
-        Native::new("__repr__", struct_repr),
+        Native::new("__int__", struct_int).args(1, 1),
+        Native::new("__hash__", struct_hash).args(1, 1),
+        Native::new("__repr__", struct_repr).args(1, 1),
     ],
     make: Some(struct_new),
 };

@@ -66,11 +66,11 @@ pub(crate) static VFS_POSIX: ClassSpec = ClassSpec {
     base: None,
     methods: &[
         Native::new("mount", fs_mount).args(3, 3),
-        Native::new("umount", fs_umount),
+        Native::new("umount", fs_umount).args(1, 1),
         Native::new("open", fs_open).args(3, 3).kw(),
         Native::new("ilistdir", fs_ilistdir).args(2, 2).kw(),
         Native::new("chdir", fs_chdir).args(2, 2).kw(),
-        Native::new("getcwd", fs_getcwd),
+        Native::new("getcwd", fs_getcwd).args(1, 1),
         Native::new("mkdir", fs_mkdir).args(2, 2).kw(),
         Native::new("rmdir", fs_rmdir).args(2, 2).kw(),
         Native::new("remove", fs_remove).args(2, 2).kw(),
@@ -82,7 +82,7 @@ pub(crate) static VFS_POSIX: ClassSpec = ClassSpec {
 };
 
 pub(super) const FUNCTIONS: &[Native] = &[
-    Native::new("mount", vfs_mount),
+    Native::new("mount", vfs_mount).args(0, 4).kw(),
     Native::new("umount", vfs_umount).args(1, 1),
 ];
 
@@ -454,6 +454,7 @@ fn vfs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.len == 0 && a.n_kw == 0 {
         return vm.mount_list();
     }
+    // No arguments lists the mounts; mounting takes two at least.
     vm.nargs(a, "mount", 2, 4)?;
     let fs = vm.arg(a, 0);
     let point = vm.path_text(vm.arg(a, 1))?;

@@ -14,10 +14,10 @@ use crate::vm::{Args, Interp, Native, PResult};
 
 /// The hidden builtins, by the names the compiler uses.
 pub(crate) const CASTS: &[Native] = &[
-    Native::new("micropython.ptr", cast_ptr8),
-    Native::new("micropython.ptr8", cast_ptr8),
-    Native::new("micropython.ptr16", cast_ptr16),
-    Native::new("micropython.ptr32", cast_ptr32),
+    Native::new("micropython.ptr", cast_ptr8).args(1, 1),
+    Native::new("micropython.ptr8", cast_ptr8).args(1, 1),
+    Native::new("micropython.ptr16", cast_ptr16).args(1, 1),
+    Native::new("micropython.ptr32", cast_ptr32).args(1, 1),
     Native::new("micropython.uint", cast_uint).args(1, 1),
     Native::new("micropython.int", cast_int).args(1, 1),
     Native::new("micropython.bool", cast_bool).args(1, 1),
@@ -38,8 +38,8 @@ static PTR: ClassSpec = ClassSpec {
     methods: &[
         Native::new("__getitem__", ptr_load).args(2, 2).kw(),
         Native::new("__setitem__", ptr_store).args(3, 3).kw(),
-        Native::new("__int__", ptr_int),
-        Native::new("__index__", ptr_int),
+        Native::new("__int__", ptr_int).args(1, 1),
+        Native::new("__index__", ptr_int).args(1, 1),
     ],
     make: None,
 };
@@ -48,7 +48,6 @@ static PTR: ClassSpec = ClassSpec {
 const WORD_BITS: u32 = usize::BITS;
 
 fn make_ptr(vm: &mut Interp, a: Args, width: u8) -> PResult<Value> {
-    vm.nargs(a, "ptr", 1, 1)?;
     let v = vm.arg(a, 0);
     let addr = if let Some(p) = vm.data_ref::<Ptr>(v) {
         p.addr

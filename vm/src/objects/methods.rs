@@ -10,7 +10,7 @@ use crate::gc::Obj;
 use crate::objects::class::Tag;
 use crate::objects::str::{Encoding, Errors};
 use crate::value::Value;
-use crate::vm::{Args, Interp, Native, PResult};
+use crate::vm::{Args, Interp, Native, PResult, VARARGS};
 
 fn this_str(vm: &Interp, a: Args) -> PResult<String> {
     match vm.as_str(vm.arg(a, 0)) {
@@ -58,7 +58,6 @@ fn str_join(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn split_impl(vm: &mut Interp, a: Args, right: bool) -> PResult<Value> {
-    vm.nargs(a, "split", 1, 3)?;
     let s = this_str(vm, a)?;
     let sep = match opt_arg(vm, a, 1).or_else(|| vm.kwarg(a, "sep").filter(|v| *v != Value::None)) {
         Some(v) => Some(str_arg(vm, v)?),
@@ -153,7 +152,6 @@ fn str_rsplit(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn strip_impl(vm: &mut Interp, a: Args, left: bool, right: bool) -> PResult<Value> {
-    vm.nargs(a, "strip", 1, 2)?;
     let s = this_str(vm, a)?;
     let chars: Option<Vec<char>> = match opt_arg(vm, a, 1) {
         Some(v) => Some(str_arg(vm, v)?.chars().collect()),
@@ -219,7 +217,6 @@ fn char_range(vm: &Interp, a: Args, i: usize, s: &str) -> PResult<(usize, usize)
 }
 
 fn affix(vm: &mut Interp, a: Args, ends: bool) -> PResult<Value> {
-    vm.nargs(a, "startswith", 2, 4)?;
     let s = this_str(vm, a)?;
     let (lo, hi) = char_range(vm, a, 2, &s)?;
     if lo == usize::MAX {
@@ -254,7 +251,6 @@ fn str_endswith(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn find_impl(vm: &mut Interp, a: Args, right: bool, raise: bool) -> PResult<Value> {
-    vm.nargs(a, "find", 2, 4)?;
     let s = this_str(vm, a)?;
     let needle = str_arg(vm, vm.arg(a, 1))?;
     let (lo, hi) = char_range(vm, a, 2, &s)?;
@@ -413,7 +409,6 @@ fn str_splitlines(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn partition_impl(vm: &mut Interp, a: Args, right: bool) -> PResult<Value> {
-    vm.nargs(a, "partition", 2, 2)?;
     let s = this_str(vm, a)?;
     let sep = str_arg(vm, vm.arg(a, 1))?;
     if sep.is_empty() {
@@ -453,7 +448,6 @@ fn str_rpartition(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn justify(vm: &mut Interp, a: Args, how: char) -> PResult<Value> {
-    vm.nargs(a, "center", 2, 3)?;
     let s = this_str(vm, a)?;
     let width = vm.int_arg(vm.arg(a, 1))?.max(0) as usize;
     vm.check_text_size(width)?;
@@ -928,7 +922,6 @@ fn set_add(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn set_remove_impl(vm: &mut Interp, a: Args, strict: bool) -> PResult<Value> {
-    vm.nargs(a, "remove", 2, 2)?;
     set_arg(vm, vm.arg(a, 0))?;
     let k = vm.arg(a, 1);
     if vm.dict_remove(vm.arg(a, 0), k)?.is_none() && strict {
@@ -1033,7 +1026,6 @@ fn set_symmetric_difference_update(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn set_relation(vm: &mut Interp, a: Args, subset: bool) -> PResult<Value> {
-    vm.nargs(a, "issubset", 2, 2)?;
     let this = vm.arg(a, 0);
     let other = vm.arg(a, 1);
     let other = if matches!(other, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Set(..))) {
@@ -1522,11 +1514,6 @@ fn grow_bytearray(vm: &mut Interp, this: Value, bytes: &[u8]) -> PResult<Value> 
 
 /// `object.__new__(cls)`: an uninitialised instance of a class defined in Python.
 fn object_new(vm: &mut Interp, a: Args) -> PResult<Value> {
-    if a.len == 0 {
-        return Err(PyErr::type_error(
-            "__new__() missing 1 required positional argument",
-        ));
-    }
     let cls = vm.arg(a, 0);
     let user_type = matches!(cls, Value::Obj(r)
         if matches!(vm.heap.get(r), Obj::Class(_)) && !vm.is_builtin_class(r));
@@ -1537,21 +1524,11 @@ fn object_new(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn type_new(vm: &mut Interp, a: Args) -> PResult<Value> {
-    if a.len == 0 {
-        return Err(PyErr::type_error(
-            "__new__() missing 1 required positional argument",
-        ));
-    }
     vm.new_instance_of(vm.arg(a, 0), a)
 }
 
 /// `list.__init__(self, iterable)` and friends: refill the container in place.
 fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
-    if a.len == 0 {
-        return Err(PyErr::type_error(
-            "__init__() missing 1 required positional argument",
-        ));
-    }
     let this = vm.payload(vm.arg(a, 0)).unwrap_or(vm.arg(a, 0));
     let Value::Obj(r) = this else {
         return Ok(Value::None);
@@ -1604,7 +1581,9 @@ fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
-const CONTAINER_INIT: &[Native] = &[Native::new("__init__", container_init)];
+const CONTAINER_INIT: &[Native] = &[Native::new("__init__", container_init)
+    .args(1, VARARGS)
+    .kw()];
 
 // ---- the special methods of the built-in types, callable by name ----
 
@@ -1655,71 +1634,71 @@ const MUTABLE: &[Native] = &[
 
 const STR: &[Native] = &[
     Native::new("join", str_join).args(2, 2).kw(),
-    Native::new("split", str_split),
-    Native::new("rsplit", str_rsplit),
-    Native::new("strip", str_strip),
-    Native::new("lstrip", str_lstrip),
-    Native::new("rstrip", str_rstrip),
+    Native::new("split", str_split).args(1, 3).kw(),
+    Native::new("rsplit", str_rsplit).args(1, 3).kw(),
+    Native::new("strip", str_strip).args(1, 2),
+    Native::new("lstrip", str_lstrip).args(1, 2),
+    Native::new("rstrip", str_rstrip).args(1, 2),
     Native::new("upper", str_upper).args(1, 1),
     Native::new("lower", str_lower).args(1, 1),
-    Native::new("startswith", str_startswith),
-    Native::new("endswith", str_endswith),
-    Native::new("find", str_find),
-    Native::new("rfind", str_rfind),
-    Native::new("index", str_index),
-    Native::new("rindex", str_rindex),
+    Native::new("startswith", str_startswith).args(2, 4),
+    Native::new("endswith", str_endswith).args(2, 4),
+    Native::new("find", str_find).args(2, 4),
+    Native::new("rfind", str_rfind).args(2, 4),
+    Native::new("index", str_index).args(2, 4),
+    Native::new("rindex", str_rindex).args(2, 4),
     Native::new("replace", str_replace).args(3, 4).kw(),
     Native::new("count", str_count).args(2, 4).kw(),
-    Native::new("format", str_format),
+    Native::new("format", str_format).args(1, VARARGS).kw(),
     Native::new("isdigit", str_isdigit).args(1, 1),
     Native::new("isalpha", str_isalpha).args(1, 1),
     Native::new("isalnum", str_isalnum).args(1, 1),
     Native::new("isspace", str_isspace).args(1, 1),
     Native::new("isupper", str_isupper).args(1, 1),
     Native::new("islower", str_islower).args(1, 1),
-    Native::new("encode", str_encode),
-    Native::new("splitlines", str_splitlines),
-    Native::new("partition", str_partition),
-    Native::new("rpartition", str_rpartition),
-    Native::new("center", str_center),
-    Native::new("ljust", str_ljust),
-    Native::new("rjust", str_rjust),
-    Native::new("zfill", str_zfill),
+    Native::new("encode", str_encode).args(1, 3).kw(),
+    Native::new("splitlines", str_splitlines).args(1, 2).kw(),
+    Native::new("partition", str_partition).args(2, 2),
+    Native::new("rpartition", str_rpartition).args(2, 2),
+    Native::new("center", str_center).args(2, 3),
+    Native::new("ljust", str_ljust).args(2, 3),
+    Native::new("rjust", str_rjust).args(2, 3),
+    Native::new("zfill", str_zfill).args(2, 2),
     Native::new("title", str_title).args(1, 1),
     Native::new("capitalize", str_capitalize).args(1, 1),
 ];
 
 const BYTES: &[Native] = &[
-    Native::new("decode", bytes_decode),
-    Native::new("hex", bytes_hex),
-    Native::new("join", bytes_join),
-    Native::new("split", bytes_split),
-    Native::new("rsplit", bytes_rsplit),
-    Native::new("strip", bytes_strip),
-    Native::new("lstrip", bytes_lstrip),
-    Native::new("rstrip", bytes_rstrip),
+    Native::new("decode", bytes_decode).args(1, 3).kw(),
+    Native::new("hex", bytes_hex).args(1, 2),
+    Native::new("join", bytes_join).args(2, 2),
+    Native::new("split", bytes_split).args(1, 3).kw(),
+    Native::new("rsplit", bytes_rsplit).args(1, 3).kw(),
+    Native::new("strip", bytes_strip).args(1, 2),
+    Native::new("lstrip", bytes_lstrip).args(1, 2),
+    Native::new("rstrip", bytes_rstrip).args(1, 2),
     Native::new("upper", bytes_upper).args(1, 1),
     Native::new("lower", bytes_lower).args(1, 1),
-    Native::new("startswith", bytes_startswith),
-    Native::new("endswith", bytes_endswith),
-    Native::new("find", bytes_find),
-    Native::new("rfind", bytes_rfind),
-    Native::new("index", bytes_index),
-    Native::new("rindex", bytes_rindex),
-    Native::new("replace", bytes_replace),
-    Native::new("count", bytes_count),
+    Native::new("startswith", bytes_startswith).args(2, 4),
+    Native::new("endswith", bytes_endswith).args(2, 4),
+    Native::new("find", bytes_find).args(2, 4),
+    Native::new("rfind", bytes_rfind).args(2, 4),
+    Native::new("index", bytes_index).args(2, 4),
+    Native::new("rindex", bytes_rindex).args(2, 4),
+    Native::new("replace", bytes_replace).args(3, 4),
+    Native::new("count", bytes_count).args(2, 4),
     Native::new("isdigit", bytes_isdigit).args(1, 1),
     Native::new("isalpha", bytes_isalpha).args(1, 1),
     Native::new("isspace", bytes_isspace).args(1, 1),
     Native::new("isupper", bytes_isupper).args(1, 1),
     Native::new("islower", bytes_islower).args(1, 1),
-    Native::new("splitlines", bytes_splitlines),
-    Native::new("partition", bytes_partition),
-    Native::new("rpartition", bytes_rpartition),
-    Native::new("center", bytes_center),
-    Native::new("ljust", bytes_ljust),
-    Native::new("rjust", bytes_rjust),
-    Native::new("zfill", bytes_zfill),
+    Native::new("splitlines", bytes_splitlines).args(1, 2).kw(),
+    Native::new("partition", bytes_partition).args(2, 2),
+    Native::new("rpartition", bytes_rpartition).args(2, 2),
+    Native::new("center", bytes_center).args(2, 3),
+    Native::new("ljust", bytes_ljust).args(2, 3),
+    Native::new("rjust", bytes_rjust).args(2, 3),
+    Native::new("zfill", bytes_zfill).args(2, 2),
 ];
 
 const BYTEARRAY: &[Native] = &[
@@ -1761,35 +1740,36 @@ const DICT: &[Native] = &[
 
 const SET: &[Native] = &[
     Native::new("add", set_add).args(2, 2),
-    Native::new("remove", set_remove),
-    Native::new("discard", set_discard),
-    Native::new("pop", set_pop),
+    Native::new("remove", set_remove).args(2, 2),
+    Native::new("discard", set_discard).args(2, 2),
+    Native::new("pop", set_pop).args(1, 1),
     Native::new("clear", set_clear).args(1, 1),
     Native::new("copy", set_copy).args(1, 1),
-    Native::new("update", set_update),
-    Native::new("union", set_union),
-    Native::new("intersection", set_intersection),
-    Native::new("difference", set_difference),
-    Native::new("symmetric_difference", set_symmetric_difference),
-    Native::new("intersection_update", set_intersection_update),
-    Native::new("difference_update", set_difference_update),
+    Native::new("update", set_update).args(1, VARARGS),
+    Native::new("union", set_union).args(2, 2),
+    Native::new("intersection", set_intersection).args(2, 2),
+    Native::new("difference", set_difference).args(1, VARARGS),
+    Native::new("symmetric_difference", set_symmetric_difference).args(2, 2),
+    Native::new("intersection_update", set_intersection_update).args(2, 2),
+    Native::new("difference_update", set_difference_update).args(1, VARARGS),
     Native::new(
         "symmetric_difference_update",
         set_symmetric_difference_update,
-    ),
-    Native::new("issubset", set_issubset),
-    Native::new("issuperset", set_issuperset),
+    )
+    .args(2, 2),
+    Native::new("issubset", set_issubset).args(2, 2),
+    Native::new("issuperset", set_issuperset).args(2, 2),
     Native::new("isdisjoint", set_isdisjoint).args(2, 2),
 ];
 
 const FROZENSET: &[Native] = &[
     Native::new("copy", set_copy).args(1, 1),
-    Native::new("union", set_union),
-    Native::new("intersection", set_intersection),
-    Native::new("difference", set_difference),
-    Native::new("symmetric_difference", set_symmetric_difference),
-    Native::new("issubset", set_issubset),
-    Native::new("issuperset", set_issuperset),
+    Native::new("union", set_union).args(2, 2),
+    Native::new("intersection", set_intersection).args(2, 2),
+    Native::new("difference", set_difference).args(1, VARARGS),
+    Native::new("symmetric_difference", set_symmetric_difference).args(2, 2),
+    Native::new("issubset", set_issubset).args(2, 2),
+    Native::new("issuperset", set_issuperset).args(2, 2),
     Native::new("isdisjoint", set_isdisjoint).args(2, 2),
 ];
 
@@ -1865,12 +1845,12 @@ fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
 const ARRAY: &[Native] = &[
     Native::new("append", array_append).args(2, 2),
     Native::new("extend", array_extend).args(2, 2),
-    Native::new("decode", bytes_decode),
+    Native::new("decode", bytes_decode).args(1, 3).kw(),
 ];
 
 const MEMORYVIEW: &[Native] = &[
     Native::new("tobytes", memoryview_tobytes).args(1, 1),
-    Native::new("hex", bytes_hex),
+    Native::new("hex", bytes_hex).args(1, 2),
 ];
 
 const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate).args(1, 1)];
@@ -1878,25 +1858,25 @@ const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate).args(1,
 const INT: &[Native] = &[Native::new("to_bytes", int_to_bytes).args(1, 3).kw()];
 
 const OBJECT: &[Native] = &[
-    Native::new("__init__", object_init),
+    Native::new("__init__", object_init).args(1, 1),
     Native::new("__setattr__", object_setattr).args(3, 3),
     Native::new("__delattr__", object_delattr).args(2, 2),
 ];
 
-const EXCEPTION: &[Native] = &[Native::new("__init__", exc_init)];
+const EXCEPTION: &[Native] = &[Native::new("__init__", exc_init).args(1, VARARGS)];
 
 const GENERATOR: &[Native] = &[
     Native::new("send", gen_send).args(2, 2),
     Native::new("throw", gen_throw).args(2, 4),
     Native::new("pend_throw", gen_pend_throw).args(2, 2),
-    Native::new("close", gen_close),
-    Native::new("__next__", iter_next),
-    Native::new("__iter__", iter_self),
+    Native::new("close", gen_close).args(1, 1),
+    Native::new("__next__", iter_next).args(1, 1),
+    Native::new("__iter__", iter_self).args(1, 1),
 ];
 
 const ITERATOR: &[Native] = &[
-    Native::new("__next__", iter_next),
-    Native::new("__iter__", iter_self),
+    Native::new("__next__", iter_next).args(1, 1),
+    Native::new("__iter__", iter_self).args(1, 1),
 ];
 
 pub fn register(vm: &mut Interp) {
@@ -1971,7 +1951,8 @@ pub fn register(vm: &mut Interp) {
     }
     // `__new__` of object and of the built-in value types, as static methods.
     let new_id = vm.natives.len() as u16;
-    vm.natives.push(Native::new("__new__", type_new));
+    vm.natives
+        .push(Native::new("__new__", type_new).args(1, VARARGS).kw());
     let new_name = vm.interner.intern("__new__");
     let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(new_id)));
     let ty = &vm.types;
@@ -1993,7 +1974,8 @@ pub fn register(vm: &mut Interp) {
         }
     }
     let object_new_id = vm.natives.len() as u16;
-    vm.natives.push(Native::new("__new__", object_new));
+    vm.natives
+        .push(Native::new("__new__", object_new).args(1, VARARGS).kw());
     let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(object_new_id)));
     let object = vm.types.object;
     if let Obj::Class(k) = vm.heap.get_mut(object) {

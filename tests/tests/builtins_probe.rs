@@ -435,3 +435,76 @@ fn every_builtin_call_ends_in_a_value_or_an_exception() {
 fn builtin_calls_under_gc_stress() {
     run_survey(true, 7, 3);
 }
+
+/// Natives whose argument counts are declared in their table entries: each called with one
+/// positional argument more than it takes, and where it takes some, one fewer (a bound
+/// method's receiver not written), must raise the call path's `TypeError`, never run and
+/// ignore the extra argument.
+const COUNT_CASES: &str = r#"
+import io, math, micropython, os, platform, re, sys, machine
+_m = re.match('a', 'a')
+_CASES = [
+    # (name, callable, the most positional arguments it takes, the fewest)
+    ('bin', bin, 1, 1), ('hex', hex, 1, 1), ('pow', pow, 3, 2), ('globals', globals, 0, 0),
+    ('locals', locals, 0, 0), ('eval', eval, 3, 1), ('exec', exec, 3, 1),
+    ('__import__', __import__, 5, 1), ('open', open, 7, 1), ('max', max, None, 1),
+    ('math.sqrt', math.sqrt, 1, 1), ('math.pow', math.pow, 2, 2),
+    ('math.isclose', math.isclose, 2, 2), ('math.floor', math.floor, 1, 1),
+    ('math.isnan', math.isnan, 1, 1), ("'a b'.split", 'a b'.split, 2, 0),
+    ("'x'.strip", 'x'.strip, 1, 0), ("'x'.startswith", 'x'.startswith, 3, 1),
+    ("'x'.find", 'x'.find, 3, 1), ("'x'.rindex", 'x'.rindex, 3, 1),
+    ("'x'.center", 'x'.center, 2, 1), ("'x'.zfill", 'x'.zfill, 1, 1),
+    ("'x'.partition", 'x'.partition, 1, 1), ("'x'.encode", 'x'.encode, 2, 0),
+    ("'x'.splitlines", 'x'.splitlines, 1, 0), ("b'x'.decode", b'x'.decode, 2, 0),
+    ("b'x'.hex", b'x'.hex, 1, 0), ("b'x'.split", b'x'.split, 2, 0),
+    ("b'x'.replace", b'x'.replace, 3, 2), ("b'x'.count", b'x'.count, 3, 1),
+    ("b'x'.join", b'x'.join, 1, 1), ("b'x'.ljust", b'x'.ljust, 2, 1),
+    ('{1}.remove', {1}.remove, 1, 1), ('{1}.discard', {1}.discard, 1, 1),
+    ('{1}.pop', {1}.pop, 0, 0), ('{1}.union', {1}.union, 1, 1),
+    ('{1}.issubset', {1}.issubset, 1, 1), ('{1}.update', {1}.update, None, 0),
+    ('iter([1]).__next__', iter([1]).__next__, 0, 0), ('object().__init__', object().__init__, 0, 0),
+    ('io.StringIO().getvalue', io.StringIO().getvalue, 0, 0),
+    ('io.StringIO().close', io.StringIO().close, 0, 0),
+    ('io.StringIO().__exit__', io.StringIO().__exit__, 3, 3),
+    ('re.match', re.match, 4, 2), ('match.groups', _m.groups, 0, 0),
+    ('match.span', _m.span, 1, 0), ('micropython.mem_info', micropython.mem_info, 1, 0),
+    ('micropython.stack_use', micropython.stack_use, 0, 0),
+    ('micropython.heap_locked', micropython.heap_locked, 0, 0),
+    ('os.listdir', os.listdir, 1, 0), ('os.mkdir', os.mkdir, 1, 1), ('os.sync', os.sync, 0, 0),
+    ('sys.exc_info', sys.exc_info, 0, 0), ('platform.platform', platform.platform, 0, 0),
+    ('machine.reset_cause', machine.reset_cause, 0, 0), ('machine.freq', machine.freq, 1, 0),
+    ('machine.unique_id', machine.unique_id, 0, 0), ('machine.Pin(2).on', machine.Pin(2).on, 0, 0),
+    ('machine.Pin(2).toggle', machine.Pin(2).toggle, 0, 0),
+]
+
+def _counted(name, f, n):
+    try:
+        f(*([0] * n))
+    except TypeError as e:
+        text = str(e)
+        if text.startswith('function '):
+            return
+        print(name, n, 'arguments: a TypeError not about the count:', text)
+        return
+    except Exception as e:
+        print(name, n, 'arguments:', type(e).__name__, e)
+        return
+    print(name, n, 'arguments: no TypeError')
+
+for _name, _f, _most, _fewest in _CASES:
+    if _most is not None:
+        _counted(_name, _f, _most + 1)
+    if _fewest > 0:
+        _counted(_name, _f, _fewest - 1)
+print('done')
+"#;
+
+#[test]
+fn one_argument_too_many_or_too_few_is_a_type_error() {
+    let mut vm = new_vm(false);
+    let out = output_of(&mut vm, COUNT_CASES);
+    assert_eq!(
+        out, "done\n",
+        "natives that did not check their counts:\n{out}"
+    );
+}

@@ -315,13 +315,11 @@ fn print(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn len(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "len", 1, 1)?;
     let n = vm.len(vm.arg(a, 0))?;
     Ok(Value::Int(n as i64))
 }
 
 fn repr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "repr", 1, 1)?;
     let s = vm.repr(vm.arg(a, 0))?;
     vm.str_value(&s)
 }
@@ -599,7 +597,6 @@ fn name_arg(vm: &mut Interp, v: Value) -> PResult<u32> {
 }
 
 fn getattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "getattr", 2, 3)?;
     let name = name_arg(vm, vm.arg(a, 1))?;
     match vm.getattr(vm.arg(a, 0), name) {
         Err(e) if e.kind == ErrKind::AttributeError && a.len == 3 => Ok(vm.arg(a, 2)),
@@ -608,14 +605,12 @@ fn getattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn setattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "setattr", 3, 3)?;
     let name = name_arg(vm, vm.arg(a, 1))?;
     vm.setattr(vm.arg(a, 0), name, vm.arg(a, 2))?;
     Ok(Value::None)
 }
 
 fn delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "delattr", 2, 2)?;
     let name = name_arg(vm, vm.arg(a, 1))?;
     vm.delattr(vm.arg(a, 0), name)?;
     Ok(Value::None)
@@ -689,7 +684,6 @@ fn issubclass(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn iter(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "iter", 1, 2)?;
     if a.len == 2 {
         return make_iter(
             vm,
@@ -703,7 +697,6 @@ fn iter(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "next", 1, 2)?;
     let it = vm.arg(a, 0);
     let is_iter = match it {
         Value::Obj(r) => match vm.heap.get(r) {
@@ -1082,7 +1075,6 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
 
 /// `__repl_print__(value)`: print a value as the REPL does (MicroPython's hook).
 fn repl_print(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "__repl_print__", 1, 1)?;
     let module = vm.frames.last().map_or(vm.main, |f| f.module);
     vm.repl_print(vm.arg(a, 0), module)?;
     Ok(Value::None)

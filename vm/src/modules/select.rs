@@ -74,7 +74,6 @@ fn position(vm: &mut Interp, a: Args, obj: Value) -> PResult<Option<usize>> {
 }
 
 fn register(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "register", 2, 3)?;
     let obj = vm.arg(a, 1);
     let mask = match a.len {
         3 => vm.int_arg(vm.arg(a, 2))?,

@@ -569,14 +569,12 @@ fn list_items(vm: &mut Interp, r: crate::gc::ObjRef) -> &mut Vec<Value> {
 }
 
 fn list_append(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "append", 2, 2)?;
     list_ref(vm, vm.arg(a, 0))?;
     vm.list_append(vm.arg(a, 0), vm.arg(a, 1))?;
     Ok(Value::None)
 }
 
 fn list_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "extend", 2, 2)?;
     list_ref(vm, vm.arg(a, 0))?;
     vm.list_extend(vm.arg(a, 0), vm.arg(a, 1))?;
     Ok(Value::None)
@@ -780,7 +778,6 @@ fn dict_arg(vm: &Interp, v: Value) -> PResult<()> {
 }
 
 fn dict_get(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "get", 2, 3)?;
     dict_arg(vm, vm.arg(a, 0))?;
     let default = if a.len == 3 {
         vm.arg(a, 2)
@@ -915,7 +912,6 @@ fn set_arg(vm: &Interp, v: Value) -> PResult<bool> {
 }
 
 fn set_add(vm: &mut Interp, a: Args) -> PResult<Value> {
-    vm.nargs(a, "add", 2, 2)?;
     set_arg(vm, vm.arg(a, 0))?;
     vm.set_add(vm.arg(a, 0), vm.arg(a, 1))?;
     Ok(Value::None)

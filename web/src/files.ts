@@ -30,8 +30,8 @@ export interface Files {
   /** The store of the board tree (null for the simulator). */
   boardStore(): Store | null;
   setBoard(board: Board | null): void;
-  /** Opens the file at `path` of `store` in a tab (and at `line`). */
-  open(store: Store, path: string, line?: number): Promise<boolean>;
+  /** Opens the file at `path` of `store` in a tab; `quiet`: a file that can't be read is no error to show. */
+  open(store: Store, path: string, quiet?: boolean): Promise<boolean>;
   /** Writes a tab back to where it came from. */
   save(doc: Doc): Promise<boolean>;
   /** Writes `text` to `path` in `store`, with progress; resolves true when written. */
@@ -255,12 +255,12 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
       boardTree.setSource(board, 'The simulator keeps no files between runs yet. Pick a board to manage its files.');
       files.refreshDf();
     },
-    async open(store, path, line) {
+    async open(store, path, quiet = false) {
       const place: Place = store.kind === 'project' ? { kind: 'project', path } : { kind: 'board', board: store.board!.id, boardName: store.title, path };
       const tabs = deps.tabs();
       let doc = tabs.find(place);
       if (!doc) {
-        deps.status(`Opening ${path}…`);
+        if (!quiet) deps.status(`Opening ${path}…`);
         let text: string;
         try {
           const bytes = await store.read(path);
@@ -271,7 +271,7 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
             return false;
           }
         } catch (err) {
-          await failed(`Could not open ${path}`, err);
+          if (!quiet) await failed(`Could not open ${path}`, err);
           return false;
         }
         doc = tabs.open(place, text);

@@ -125,14 +125,9 @@ tabs = createTabs(
 );
 // A first visit opens the project's main.py, or a welcome program when it has none.
 if (tabs.all().length === 0) {
-  void projectStore
-    .list('')
-    .then((entries) => entries.some((e) => e.name === 'main.py' && !e.dir))
-    .catch(() => false)
-    .then(async (has) => {
-      if (tabs.all().length) return;
-      if (!(has && (await files.open(projectStore, 'main.py')))) tabs.open({ kind: 'new', name: 'main.py' }, WELCOME);
-    });
+  void files.open(projectStore, 'main.py', true).then((opened) => {
+    if (!opened && tabs.all().length === 0) tabs.open({ kind: 'new', name: 'main.py' }, WELCOME);
+  });
 }
 
 // ---- boards, the REPL --------------------------------------------------------------------
@@ -380,12 +375,7 @@ async function openFrame(file: string, line: number) {
   if (board) candidates.push([board, file.startsWith('/') ? file : `/${file}`]);
   candidates.push([projectStore, file.replace(/^\/+/, '')]);
   for (const [store, path] of candidates) {
-    try {
-      await store.read(path);
-    } catch {
-      continue;
-    }
-    if (await files.open(store, path)) {
+    if (await files.open(store, path, true)) {
       editor.goToLine(line);
       editor.markError(line);
       return;

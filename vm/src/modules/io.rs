@@ -71,7 +71,8 @@ impl Data for Mem {
     }
 }
 
-const FILE_METHODS: &[Native] = &[
+/// The methods every stream has, files and in-memory streams alike.
+const STREAM_METHODS: [Native; 13] = [
     Native::new("read", stream_read).args(1, 2).kw(),
     Native::new("readinto", stream_readinto).args(2, 3).kw(),
     Native::new("readline", stream_readline).args(1, 2).kw(),
@@ -85,27 +86,30 @@ const FILE_METHODS: &[Native] = &[
     Native::new("__exit__", stream_exit).args(4, 4),
     Native::new("__iter__", stream_enter).args(1, 1),
     Native::new("__next__", stream_next).args(1, 1),
-    Native::new("fileno", file_fileno).args(1, 1),
-    Native::new("__repr__", file_repr).args(1, 1),
 ];
 
-const MEM_METHODS: &[Native] = &[
-    Native::new("read", stream_read).args(1, 2).kw(),
-    Native::new("readinto", stream_readinto).args(2, 3).kw(),
-    Native::new("readline", stream_readline).args(1, 2).kw(),
-    Native::new("readlines", stream_readlines).args(1, 2),
-    Native::new("write", stream_write).args(2, 4),
-    Native::new("seek", stream_seek).args(2, 3),
-    Native::new("tell", stream_tell).args(1, 1).kw(),
-    Native::new("flush", stream_flush).args(1, 1),
-    Native::new("close", stream_close).args(1, 1),
-    Native::new("__enter__", stream_enter).args(1, 1),
-    Native::new("__exit__", stream_exit).args(4, 4),
-    Native::new("__iter__", stream_enter).args(1, 1),
-    Native::new("__next__", stream_next).args(1, 1),
+/// The stream methods followed by a kind of stream's own two.
+const fn stream_methods(own: [Native; 2]) -> [Native; 15] {
+    let mut all = [own[0]; 15];
+    let mut i = 0;
+    while i < STREAM_METHODS.len() {
+        all[i] = STREAM_METHODS[i];
+        i += 1;
+    }
+    all[14] = own[1];
+    all[13] = own[0];
+    all
+}
+
+const FILE_METHODS: &[Native] = &stream_methods([
+    Native::new("fileno", file_fileno).args(1, 1),
+    Native::new("__repr__", file_repr).args(1, 1),
+]);
+
+const MEM_METHODS: &[Native] = &stream_methods([
     Native::new("getvalue", mem_getvalue).args(1, 1),
     Native::new("__repr__", mem_repr).args(1, 1),
-];
+]);
 
 pub(crate) static FILE_IO: ClassSpec = ClassSpec {
     name: "FileIO",

@@ -555,10 +555,64 @@ fn the_virtual_board_is_started_again_when_killed() {
     the_virtual_board_comes_back_after(libc::SIGKILL);
 }
 
-/// A board that aborts (SIGABRT: what a panic does under `panic = "abort"`) is started again.
+/// A board that aborts (SIGABRT: a panic while panicking, an allocation that cannot be
+/// made) is started again.
 #[test]
 fn the_virtual_board_is_started_again_when_it_aborts() {
     the_virtual_board_comes_back_after(libc::SIGABRT);
+}
+
+/// A bug in the VM (a panic, here asked for with `--crash-on`) does not take the board down:
+/// the exec answers with the board's `FatalError` report, the same process soft-resets (the
+/// program's variables are gone, its files are kept) and the next request succeeds.
+#[test]
+fn a_virtual_board_survives_a_panic_in_the_vm() {
+    let dir = copperhead_tests::fresh_dir("panicking-board");
+    let script = dir.join("board.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexec '{}' --crash-on CRASH_HERE \"$@\"\n",
+            bin_path("copperhead-board").display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let server = Server::start_env(
+        &["--listen", "127.0.0.1:0"],
+        &[("COPPERHEAD_BOARD", script.as_os_str())],
+    );
+    let kept = b"written before the bug\n";
+    let (status, _) = server.request_bytes(
+        "PUT",
+        "/api/boards/virtual/fs/file?path=/kept.txt",
+        Some((kept, "application/octet-stream")),
+    );
+    assert_eq!(status, 200);
+    let pid = board_pid(&server);
+    let (status, out) = server.exec("virtual", "x = 6\nprint(x * 7)");
+    assert_eq!((status, out["stdout"].as_str()), (200, Some("42\r\n")), "{out}");
+
+    let (status, out) = server.exec("virtual", "print('before')\nCRASH_HERE = 1");
+    assert_eq!(status, 200, "{out}");
+    let error = out["error"].to_string();
+    assert!(error.contains("FatalError"), "{out}");
+    assert!(
+        error.contains("while running: print('before')"),
+        "says what it was running: {out}"
+    );
+
+    let (status, out) = server.exec("virtual", "print(6 * 7)\nprint('x' in globals())");
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["stdout"], "42\r\nFalse\r\n", "soft-reset: {out}");
+    assert_eq!(board_pid(&server), pid, "the same process");
+    let (status, back) =
+        server.request_bytes("GET", "/api/boards/virtual/fs/file?path=/kept.txt", None);
+    assert_eq!((status, back.as_slice()), (200, &kept[..]), "the file is intact");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A board that crashes at every start is started again with growing pauses (no spinning),

@@ -26,6 +26,8 @@ usage: copperhead-board [options] [-c CODE | FILE | -]
   --fs DIR          the virtual board's filesystem (default: ~/.local/share/copperhead/board)
   --baud N          limit the virtual board's link to a serial line's speed (N/10 bytes/s each way)
   --no-raw-paste    answer as a board built without raw-paste mode (tests tools' fallback)
+  --crash-on TEXT   panic, as a bug in the VM would, when code to run contains TEXT (tests
+                    that the board reports it and soft-resets instead of dying)
   --without-module NAME   leave the built-in module NAME out, as a smaller build does
                     (tests tools' fallbacks: --without-module binascii)
   -X heapsize=N     GC heap size in bytes (suffix K or M allowed)
@@ -59,6 +61,7 @@ fn run() -> Result<ExitCode, String> {
     let mut baud = None;
     let mut raw_paste = true;
     let mut webrepl_password = None;
+    let mut crash_on = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -90,6 +93,7 @@ fn run() -> Result<ExitCode, String> {
                 webrepl_password = Some(args.next().ok_or("--webrepl-password needs a password")?)
             }
             "--no-raw-paste" => raw_paste = false,
+            "--crash-on" => crash_on = Some(args.next().ok_or("--crash-on needs a text")?),
             "--baud" => {
                 let n = args.next().ok_or("--baud needs a rate")?;
                 let rate = n.parse::<u32>().ok().filter(|r| *r > 0);
@@ -124,7 +128,12 @@ fn run() -> Result<ExitCode, String> {
         Job::Repl => terminal_repl(config),
         Job::Pty | Job::Tcp(_) | Job::WebRepl(_) => {
             let fs_dir = fs_dir.unwrap_or_else(host::fs::default_board_dir);
-            virtual_board(&job, config, fs_dir, baud, raw_paste, webrepl_password)
+            let mut options = BoardOptions::virtual_board(config, Some(fs_dir.clone()));
+            options.crash_on = crash_on;
+            if !raw_paste {
+                options.raw_paste_window = 0;
+            }
+            virtual_board(&job, options, fs_dir, baud, webrepl_password)
         }
     }
 }
@@ -188,7 +197,16 @@ fn run_code(source: &str, file: &str, argv: Vec<String>, config: Config) -> Exit
         .with_script_dir(&dir)
         .with_argv(argv);
     let mut vm = Vm::new(platform, config);
-    let result = vm.exec(source, file, Mode::File);
+    let result = match host::fatal::guarded(&host::fatal::running(source), || {
+        vm.exec(source, file, Mode::File)
+    }) {
+        Ok(result) => result,
+        Err(report) => {
+            let _ = std::io::stdout().flush();
+            eprint!("{report}");
+            return ExitCode::from(1);
+        }
+    };
     if let Err(e) = vm.run_atexit() {
         let _ = std::io::stdout().flush();
         eprint!("{}", e.traceback);
@@ -238,17 +256,12 @@ fn terminal_repl(config: Config) -> Result<ExitCode, String> {
 /// A virtual board on a pseudo-terminal or a TCP port, optionally at a serial line's speed.
 fn virtual_board(
     job: &Job,
-    config: Config,
+    options: BoardOptions,
     fs_dir: std::path::PathBuf,
     baud: Option<u32>,
-    raw_paste: bool,
     webrepl_password: Option<String>,
 ) -> Result<ExitCode, String> {
     stop_with_parent();
-    let mut options = BoardOptions::virtual_board(config, Some(fs_dir.clone()));
-    if !raw_paste {
-        options.raw_paste_window = 0;
-    }
     let serve = |input: Box<dyn Read + Send>, output: Box<dyn Write + Send>| {
         let (input, output): (Box<dyn Read + Send>, Box<dyn Write + Send>) = match baud {
             Some(b) => (

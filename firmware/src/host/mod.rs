@@ -6,6 +6,7 @@
 //! program reads the same queue through `sys.stdin`, so input typed while it runs reaches it,
 //! and what it leaves goes back to the REPL.
 
+pub mod fatal;
 pub mod fs;
 pub mod link;
 pub mod pty;
@@ -443,6 +444,9 @@ pub struct BoardOptions {
     /// The raw-paste window the board grants; 0 to answer as a board without raw-paste
     /// (for testing tools' fallback to the plain raw REPL).
     pub raw_paste_window: u16,
+    /// Panic, as a bug in the VM would, when code to run contains this text (for testing
+    /// that the board survives bugs: `--crash-on`).
+    pub crash_on: Option<String>,
 }
 
 impl BoardOptions {
@@ -458,6 +462,7 @@ impl BoardOptions {
             fs_dir,
             exit_on_reset: false,
             raw_paste_window: crate::repl::RAW_PASTE_WINDOW,
+            crash_on: None,
         }
     }
 }
@@ -503,11 +508,34 @@ pub fn serve(
     let mut out = Vec::new();
     // A board's filesystem holds its start-up scripts; the host's files don't.
     let boots = options.fs_dir.is_some();
-    while boots && run_boot_files(&mut vm, &repl, &console, &output)? {
-        out.extend_from_slice(crate::repl::SOFT_REBOOT);
-        flush(&output, &mut out)?;
-        vm = new_vm()?;
-    }
+    // A fresh VM in place of the old one. One that panicked may be inconsistent: even
+    // dropping it must not take the board down.
+    let replace_vm = |vm: &mut Vm<HostPlatform>| -> io::Result<()> {
+        let old = std::mem::replace(vm, new_vm()?);
+        let _ = fatal::guarded("clearing the old VM", move || drop(old));
+        Ok(())
+    };
+    // `boot.py` and `main.py`, again on a fresh VM while they ask for a soft reset
+    // (`SystemExit`); not after one of them crashed the VM (as a board in safe mode).
+    let boot = |vm: &mut Vm<HostPlatform>, repl: &Repl, out: &mut Vec<u8>| -> io::Result<()> {
+        while boots {
+            match run_boot_files(vm, repl, &console, &output)? {
+                Boot::Done => break,
+                Boot::Reset => out.extend_from_slice(crate::repl::SOFT_REBOOT),
+                Boot::Crashed(report) => {
+                    crate::repl::cook_into(report.as_bytes(), out);
+                    out.extend_from_slice(crate::repl::SOFT_REBOOT);
+                    flush(&output, out)?;
+                    return replace_vm(vm);
+                }
+            }
+            flush(&output, out)?;
+            replace_vm(vm)?;
+        }
+        Ok(())
+    };
+    boot(&mut vm, &repl, &mut out)?;
+    let crash_on = options.crash_on.clone();
     let mut chunk = [0u8; 4096];
     loop {
         // While timers or pin interrupts are set up, they keep firing at the prompt.
@@ -515,7 +543,16 @@ pub fn serve(
             match console.read_within(&mut chunk, std::time::Duration::from_millis(2)) {
                 Some(n) => n,
                 None => {
-                    vm.run_background();
+                    let doing = "running a timer or pin callback at the prompt";
+                    if let Err(report) = fatal::guarded(doing, || vm.run_background()) {
+                        if repl.exec_crashed(&report, &mut out).is_some() {
+                            flush(&output, &mut out)?;
+                            replace_vm(&mut vm)?;
+                            boot(&mut vm, &repl, &mut out)?;
+                            repl.reset_done(&mut out);
+                        }
+                        flush(&output, &mut out)?;
+                    }
                     continue;
                 }
             }
@@ -538,25 +575,34 @@ pub fn serve(
                 match act {
                     Action::Exec { source, mode } => {
                         console.start_running();
-                        let result = vm.exec(&source, "<stdin>", mode);
+                        let outcome = fatal::guarded(&fatal::running(&source), || {
+                            if let Some(text) = &crash_on
+                                && source.contains(text.as_str())
+                            {
+                                panic!("crash asked for with --crash-on");
+                            }
+                            vm.exec(&source, "<stdin>", mode)
+                        });
                         console.running.store(false, Ordering::Relaxed);
-                        action = repl.exec_done(&result, &mut out);
+                        action = match outcome {
+                            Ok(result) => repl.exec_done(&result, &mut out),
+                            Err(report) => repl.exec_crashed(&report, &mut out),
+                        };
                     }
                     Action::Complete { text } => {
-                        let words = vm.completions(&text);
-                        repl.complete_done(&words, &mut out);
+                        let doing = format!("completing {text:?}");
+                        match fatal::guarded(&doing, || vm.completions(&text)) {
+                            Ok(words) => repl.complete_done(&words, &mut out),
+                            Err(report) => action = repl.exec_crashed(&report, &mut out),
+                        }
                     }
                     Action::SoftReset if options.exit_on_reset => {
                         return flush(&output, &mut out);
                     }
                     Action::SoftReset => {
                         flush(&output, &mut out)?;
-                        vm = new_vm()?;
-                        while boots && run_boot_files(&mut vm, &repl, &console, &output)? {
-                            out.extend_from_slice(crate::repl::SOFT_REBOOT);
-                            flush(&output, &mut out)?;
-                            vm = new_vm()?;
-                        }
+                        replace_vm(&mut vm)?;
+                        boot(&mut vm, &repl, &mut out)?;
                         repl.reset_done(&mut out);
                     }
                 }
@@ -570,15 +616,23 @@ pub fn serve(
     Ok(())
 }
 
+/// How `boot.py` and `main.py` ended.
+enum Boot {
+    Done,
+    /// One of them asked for a soft reset (`SystemExit`).
+    Reset,
+    /// The VM panicked (a bug): the report to print.
+    Crashed(String),
+}
+
 /// Run `boot.py`, then `main.py` if the REPL is in friendly mode, as a board does when it
-/// starts. An exception is printed; `true` if one of them asked for a soft reset
-/// (`SystemExit`).
+/// starts. An exception is printed.
 fn run_boot_files(
     vm: &mut Vm<HostPlatform>,
     repl: &Repl,
     console: &Console,
     output: &Link,
-) -> io::Result<bool> {
+) -> io::Result<Boot> {
     for (path, name) in [("/boot.py", "boot.py"), ("/main.py", "main.py")] {
         if name == "main.py" && !repl.runs_main() {
             continue;
@@ -587,10 +641,16 @@ fn run_boot_files(
             continue;
         };
         console.start_running();
-        let result = vm.exec(&source, name, copperhead_vm::Mode::File);
+        let outcome = fatal::guarded(&format!("running {name}"), || {
+            vm.exec(&source, name, copperhead_vm::Mode::File)
+        });
         console.running.store(false, Ordering::Relaxed);
+        let result = match outcome {
+            Ok(result) => result,
+            Err(report) => return Ok(Boot::Crashed(report)),
+        };
         match result {
-            Err(e) if e.is_system_exit() => return Ok(true),
+            Err(e) if e.is_system_exit() => return Ok(Boot::Reset),
             Err(e) => {
                 let mut out = Vec::new();
                 crate::repl::cook_into(e.traceback.as_bytes(), &mut out);
@@ -599,7 +659,7 @@ fn run_boot_files(
             Ok(()) => {}
         }
     }
-    Ok(false)
+    Ok(Boot::Done)
 }
 
 fn flush(output: &Link, out: &mut Vec<u8>) -> io::Result<()> {

@@ -6,12 +6,15 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod args;
 pub mod ast;
+mod attr;
 pub mod builtins;
 pub mod bytecode;
 mod call;
 pub mod compiler;
 mod complete;
+mod convert;
 pub mod error;
 mod format;
 mod frozen;
@@ -22,6 +25,7 @@ mod modules;
 pub mod objects;
 pub mod parser;
 pub mod platform;
+mod repr;
 mod runtime;
 pub mod simhw;
 pub mod symtable;

@@ -1,5 +1,6 @@
 //! The built-in classes: created once per VM as heap objects, so that user classes can
 //! derive from them and `type(x)`, `isinstance` and attribute lookup treat every value alike.
+//! Each type's method table (in its file under `objects/`) is registered on its class here.
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -7,9 +8,25 @@ use alloc::vec::Vec;
 
 use crate::error::ErrKind;
 use crate::gc::{Obj, ObjRef};
+use crate::objects::array::ARRAY;
+use crate::objects::bytes::{BYTEARRAY, BYTES, bytes_fromhex};
 use crate::objects::class::{Attrs, Class, Instance, Tag};
+use crate::objects::complex::COMPLEX;
+use crate::objects::descriptor::PROPERTY;
+use crate::objects::dict::{DICT, dict_fromkeys};
+use crate::objects::exception::EXCEPTION;
+use crate::objects::generator::GENERATOR;
+use crate::objects::int::{INT, int_from_bytes};
+use crate::objects::iter::ITERATOR;
+use crate::objects::list::LIST;
+use crate::objects::memoryview::MEMORYVIEW;
+use crate::objects::object::{CONTAINER, CONTAINER_INIT, MUTABLE, OBJECT, object_new, type_new};
+use crate::objects::set::{FROZENSET, SET};
+use crate::objects::slice::SLICE;
+use crate::objects::str::STR;
+use crate::objects::tuple::TUPLE;
 use crate::value::Value;
-use crate::vm::{Interp, Native};
+use crate::vm::{Interp, Native, VARARGS};
 
 /// References to the built-in classes and singletons.
 pub struct Types {
@@ -222,5 +239,142 @@ pub fn init(interp: &mut Interp) {
     t.not_implemented = interp.alloc_root(instance(t.not_implemented_type));
     t.empty_tuple = interp.alloc_root(Obj::Tuple(Box::new([])));
     interp.types = t;
-    crate::objects::methods::register(interp);
+    register(interp);
+}
+
+pub fn register(vm: &mut Interp) {
+    let t = (
+        vm.types.str_,
+        vm.types.bytes,
+        vm.types.list,
+        vm.types.tuple,
+        vm.types.dict,
+        vm.types.set,
+        vm.types.frozenset,
+        vm.types.int,
+        vm.types.object,
+        vm.types.exc(ErrKind::BaseException),
+        vm.types.generator,
+        vm.types.iterator,
+    );
+    use crate::types::add_methods;
+    add_methods(vm, t.0, STR);
+    add_methods(vm, t.1, BYTES);
+    add_methods(vm, t.2, LIST);
+    add_methods(vm, t.3, TUPLE);
+    add_methods(vm, t.4, DICT);
+    add_methods(vm, t.5, SET);
+    add_methods(vm, t.6, FROZENSET);
+    add_methods(vm, t.7, INT);
+    add_methods(vm, t.8, OBJECT);
+    add_methods(vm, t.9, EXCEPTION);
+    add_methods(vm, t.10, GENERATOR);
+    add_methods(vm, t.11, ITERATOR);
+    let (bytearray, property) = (vm.types.bytearray, vm.types.property);
+    add_methods(vm, bytearray, BYTES);
+    add_methods(vm, bytearray, BYTEARRAY);
+    add_methods(vm, property, PROPERTY);
+    let complex = vm.types.complex;
+    add_methods(vm, complex, COMPLEX);
+    let memoryview = vm.types.memoryview;
+    add_methods(vm, memoryview, MEMORYVIEW);
+    let array = vm.types.array;
+    add_methods(vm, array, ARRAY);
+    add_methods(vm, array, CONTAINER);
+    add_methods(vm, array, MUTABLE);
+    add_methods(vm, memoryview, CONTAINER);
+    add_methods(vm, memoryview, MUTABLE);
+    let ty = &vm.types;
+    let containers = [
+        ty.str_,
+        ty.bytes,
+        ty.bytearray,
+        ty.list,
+        ty.tuple,
+        ty.dict,
+        ty.set,
+        ty.frozenset,
+        ty.range,
+    ];
+    let mutable = [ty.bytearray, ty.list, ty.dict];
+    for c in containers {
+        add_methods(vm, c, CONTAINER);
+    }
+    for c in mutable {
+        add_methods(vm, c, MUTABLE);
+    }
+    let (list, dict, set, bytearray) = (
+        vm.types.list,
+        vm.types.dict,
+        vm.types.set,
+        vm.types.bytearray,
+    );
+    for c in [list, dict, set, bytearray] {
+        add_methods(vm, c, CONTAINER_INIT);
+    }
+    // `__new__` of object and of the built-in value types, as static methods.
+    let new_id = vm.natives.len() as u16;
+    vm.natives
+        .push(Native::new("__new__", type_new).args(1, VARARGS).kw());
+    let new_name = vm.interner.intern("__new__");
+    let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(new_id)));
+    let ty = &vm.types;
+    let with_new = [
+        ty.int,
+        ty.float,
+        ty.str_,
+        ty.bytes,
+        ty.tuple,
+        ty.frozenset,
+        ty.list,
+        ty.dict,
+        ty.set,
+        ty.bytearray,
+    ];
+    for c in with_new {
+        if let Obj::Class(k) = vm.heap.get_mut(c) {
+            k.attrs.insert(new_name, Value::Obj(sm));
+        }
+    }
+    let object_new_id = vm.natives.len() as u16;
+    vm.natives
+        .push(Native::new("__new__", object_new).args(1, VARARGS).kw());
+    let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(object_new_id)));
+    let object = vm.types.object;
+    if let Obj::Class(k) = vm.heap.get_mut(object) {
+        k.attrs.insert(new_name, Value::Obj(sm));
+    }
+    // Class-level methods bind to the class they are called on.
+    let (bytes, bytearray, slice) = (vm.types.bytes, vm.types.bytearray, vm.types.slice);
+    add_classmethod(
+        vm,
+        &[t.7],
+        Native::new("from_bytes", int_from_bytes).args(2, 4).kw(),
+    );
+    let dict = vm.types.dict;
+    add_classmethod(
+        vm,
+        &[dict],
+        Native::new("fromkeys", dict_fromkeys).args(2, 3),
+    );
+    add_classmethod(
+        vm,
+        &[bytes, bytearray],
+        Native::new("fromhex", bytes_fromhex).args(2, 2),
+    );
+    add_methods(vm, slice, SLICE);
+    let _ = Tag::Int;
+}
+
+/// Store `f` as a class method of each of `classes`.
+pub(crate) fn add_classmethod(vm: &mut Interp, classes: &[crate::gc::ObjRef], f: Native) {
+    let id = vm.natives.len() as u16;
+    vm.natives.push(f);
+    let name = vm.interner.intern(f.name);
+    let cm = vm.alloc_root(Obj::ClassMethod(Value::Builtin(id)));
+    for class in classes {
+        if let Obj::Class(c) = vm.heap.get_mut(*class) {
+            c.attrs.insert(name, Value::Obj(cm));
+        }
+    }
 }

@@ -70,7 +70,7 @@ fn randrange_from(vm: &mut Interp, start: i64, stop: i64, step: i64) -> PResult<
     if step == 0 {
         return Err(PyErr::bare(ErrKind::ValueError));
     }
-    let n = crate::runtime::range_len(start, stop, step);
+    let n = crate::objects::range::range_len(start, stop, step);
     if n == 0 {
         return Err(PyErr::bare(ErrKind::ValueError));
     }

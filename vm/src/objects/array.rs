@@ -1,9 +1,16 @@
 //! `array.array`: typed numbers stored packed, little-endian, as on MicroPython's ports.
-//! The storage is also the object's buffer (`bytes(a)`, comparisons with bytes).
+//! The storage is also the object's buffer (`bytes(a)`, comparisons with bytes). Item
+//! access, the constructor and the methods.
 
 use alloc::vec::Vec;
 
+use crate::error::{ErrKind, PyErr};
+use crate::gc::{Obj, ObjRef};
+use crate::objects::bytes::bytes_decode;
+use crate::objects::int::{Num, NumRef};
+use crate::runtime::norm_index;
 use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
 
 /// The size in bytes of one item of `typecode`, or `None` for an unknown code.
 pub fn item_size(typecode: u8) -> Option<usize> {
@@ -65,6 +72,240 @@ pub fn put(typecode: u8, int: i64, float: f64, is_float: bool, out: &mut Vec<u8>
 /// Number of items stored.
 pub fn len(typecode: u8, data: &[u8]) -> usize {
     data.len() / item_size(typecode).unwrap_or(1)
+}
+
+impl Interp {
+    /// Check and split a value for storing in an array of `code`.
+    pub(crate) fn array_item(&self, code: u8, v: Value) -> PResult<(i64, f64, bool)> {
+        match self.num(v) {
+            Some(NumRef::Int(i)) => Ok((i, 0.0, false)),
+            Some(NumRef::Big(b)) => {
+                use num_traits::ToPrimitive;
+                Ok((
+                    b.to_i64()
+                        .unwrap_or_else(|| (b.to_u64().unwrap_or(0)) as i64),
+                    0.0,
+                    false,
+                ))
+            }
+            Some(NumRef::Float(f)) if matches!(code, b'f' | b'd') => Ok((0, f, true)),
+            _ => Err(PyErr::type_error(alloc::format!(
+                "can't convert {} to {}",
+                self.type_name(v),
+                if matches!(code, b'f' | b'd') {
+                    "float"
+                } else {
+                    "int"
+                }
+            ))),
+        }
+    }
+
+    /// Pack the items of an iterable for an array of `code`.
+    pub(crate) fn array_pack(&mut self, code: u8, items: &[Value]) -> PResult<Vec<u8>> {
+        let mut data =
+            Vec::with_capacity(items.len() * crate::objects::array::item_size(code).unwrap_or(1));
+        for v in items {
+            let (i, f, is_float) = self.array_item(code, *v)?;
+            crate::objects::array::put(code, i, f, is_float, &mut data);
+        }
+        Ok(data)
+    }
+
+    /// Item `k` of an array as a value (a big int for large unsigned 64-bit items).
+    pub(crate) fn array_value(&mut self, r: ObjRef, code: u8, k: usize) -> PResult<Value> {
+        let Obj::Array(_, data) = self.heap.get(r) else {
+            unreachable!("checked by caller")
+        };
+        match crate::objects::array::big_item(code, data, k) {
+            Some(u) => self.num_value(Num::Big(alloc::boxed::Box::new(num_bigint::BigInt::from(
+                u,
+            )))),
+            None => Ok(crate::objects::array::get(code, data, k)),
+        }
+    }
+
+    pub(crate) fn array_get(&mut self, r: ObjRef, code: u8, i: Value) -> PResult<Value> {
+        let Obj::Array(_, data) = self.heap.get(r) else {
+            unreachable!("checked by caller")
+        };
+        let n = crate::objects::array::len(code, data);
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let pos = self.slice_positions(a, b, c, n)?;
+            let size = crate::objects::array::item_size(code).unwrap_or(1);
+            let Obj::Array(_, data) = self.heap.get(r) else {
+                unreachable!("checked")
+            };
+            let mut out = Vec::with_capacity(pos.len() * size);
+            for p in pos {
+                out.extend_from_slice(&data[p * size..p * size + size]);
+            }
+            return self.alloc(Obj::Array(code, out));
+        }
+        let idx = self.subscript_index(Value::Obj(r), i)?;
+        let k = norm_index(idx, n)
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "array index out of range"))?;
+        self.array_value(r, code, k)
+    }
+
+    pub(crate) fn array_set(&mut self, r: ObjRef, code: u8, i: Value, v: Value) -> PResult<()> {
+        let size = crate::objects::array::item_size(code).unwrap_or(1);
+        let n = match self.heap.get(r) {
+            Obj::Array(_, data) => crate::objects::array::len(code, data),
+            _ => 0,
+        };
+        if let Value::Obj(ir) = i
+            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+        {
+            let (a, b, c) = (*a, *b, *c);
+            let (start, stop, step) = self.slice_indices(a, b, c, n)?;
+            if step != 1 {
+                return Err(PyErr::new(
+                    ErrKind::NotImplementedError,
+                    "only slices with step=1 (aka None) are supported",
+                ));
+            }
+            // A buffer on the right is copied raw: its items must be as wide as ours.
+            let rhs_size = match v {
+                Value::Obj(vr) => match self.heap.get(vr) {
+                    Obj::Array(c, _) => crate::objects::array::item_size(*c),
+                    Obj::Bytes(_) | Obj::ByteArray(_) => Some(1),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let new: Vec<u8> = match rhs_size {
+                Some(s) if s != size => {
+                    return Err(PyErr::new(
+                        ErrKind::ValueError,
+                        "lhs and rhs should be compatible",
+                    ));
+                }
+                Some(_) => self.as_bytes(v).unwrap_or(&[]).to_vec(),
+                None => {
+                    let items = self.collect_iterable(v)?;
+                    self.array_pack(code, &items)?
+                }
+            };
+            let (lo, hi) = (
+                start.max(0) as usize * size,
+                stop.max(start).max(0) as usize * size,
+            );
+            if let Obj::Array(_, data) = self.heap.get_mut(r) {
+                data.splice(lo..hi, new);
+            }
+            self.heap.resize(r);
+            return Ok(());
+        }
+        let idx = self.subscript_index(Value::Obj(r), i)?;
+        let k = norm_index(idx, n)
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "array index out of range"))?;
+        let (iv, fv, is_float) = self.array_item(code, v)?;
+        let mut bytes = Vec::with_capacity(size);
+        crate::objects::array::put(code, iv, fv, is_float, &mut bytes);
+        if let Obj::Array(_, data) = self.heap.get_mut(r) {
+            data[k * size..k * size + size].copy_from_slice(&bytes);
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let Obj::Array(code, _) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let code = *code;
+    let (i, f, is_float) = vm.array_item(code, vm.arg(a, 1))?;
+    if let Obj::Array(_, data) = vm.heap.get(r) {
+        let size = crate::objects::array::item_size(code).unwrap_or(1);
+        let extra = crate::vm::growth(data.len(), data.capacity(), size, 1);
+        vm.make_room(extra, &[vm.arg(a, 0)])?;
+    }
+    if let Obj::Array(_, data) = vm.heap.get_mut(r) {
+        crate::objects::array::put(code, i, f, is_float, data);
+    }
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+pub(crate) fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let Value::Obj(r) = vm.arg(a, 0) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let Obj::Array(code, _) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let code = *code;
+    let src = vm.arg(a, 1);
+    let bytes = match src {
+        Value::Obj(sr) if matches!(vm.heap.get(sr), Obj::Array(..)) => {
+            vm.as_bytes(src).unwrap_or(&[]).to_vec()
+        }
+        _ => {
+            let items = vm.collect_iterable(src)?;
+            vm.array_pack(code, &items)?
+        }
+    };
+    let Obj::Array(_, data) = vm.heap.get(r) else {
+        return Err(PyErr::type_error("array required"));
+    };
+    let extra = crate::vm::growth(data.len(), data.capacity(), bytes.len(), 1);
+    vm.make_room(extra, &[vm.arg(a, 0)])?;
+    if let Obj::Array(_, data) = vm.heap.get_mut(r) {
+        data.extend_from_slice(&bytes);
+    }
+    vm.heap.resize(r);
+    Ok(Value::None)
+}
+
+pub(crate) const ARRAY: &[Native] = &[
+    Native::new("append", array_append).args(2, 2),
+    Native::new("extend", array_extend).args(2, 2),
+    Native::new("decode", bytes_decode).args(1, 3).kw(),
+];
+
+pub(crate) fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "array", 1, 2)?;
+    // The typecode is the first character of a str (or bytes), as on MicroPython.
+    let tc = vm.arg(a, 0);
+    let first = match vm.as_str(tc) {
+        Some(s) => s.as_bytes().first().copied(),
+        None if matches!(tc, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Bytes(_))) => {
+            vm.as_bytes(tc).and_then(|b| b.first().copied())
+        }
+        None => {
+            return Err(PyErr::type_error(alloc::format!(
+                "can't convert '{}' object to str implicitly",
+                vm.type_name(tc)
+            )));
+        }
+    };
+    let code = match first {
+        Some(c) if crate::objects::array::item_size(c).is_some() => c,
+        _ => return Err(PyErr::new(ErrKind::ValueError, "bad typecode")),
+    };
+    let data = if a.len == 2 {
+        let init = vm.arg(a, 1);
+        match vm.as_bytes(init) {
+            // A buffer is copied as raw items.
+            Some(b) if !matches!(init, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Array(..))) => {
+                b.to_vec()
+            }
+            _ => {
+                let items = vm.collect_iterable(init)?;
+                vm.array_pack(code, &items)?
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    vm.alloc(Obj::Array(code, data))
 }
 
 #[cfg(test)]

@@ -1,10 +1,14 @@
-//! `complex`: arithmetic and `repr` of complex numbers (two doubles).
+//! `complex`: arithmetic and `repr` of complex numbers (two doubles), constructor, methods.
 
 use alloc::string::String;
 
 use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
 use crate::objects::float;
+use crate::objects::int::bad_number;
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
 
 /// Append `repr(z)`: `(1+2j)`, `2j`, `(1-0j)`; integral parts print without `.0`.
 pub fn write_repr(re: f64, im: f64, out: &mut String) {
@@ -90,6 +94,70 @@ fn pow(a: (f64, f64), b: (f64, f64)) -> Result<(f64, f64), PyErr> {
     let new_mod = libm::exp(br * log_r - bi * arg);
     let new_arg = bi * log_r + br * arg;
     Ok((new_mod * libm::cos(new_arg), new_mod * libm::sin(new_arg)))
+}
+
+pub(crate) fn complex_conjugate(vm: &mut Interp, a: Args) -> PResult<Value> {
+    match vm.arg(a, 0) {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Obj::Complex(re, im) => {
+                let (re, im) = (*re, *im);
+                vm.alloc(Obj::Complex(re, -im))
+            }
+            _ => Err(PyErr::type_error("descriptor requires a 'complex' object")),
+        },
+        _ => Err(PyErr::type_error("descriptor requires a 'complex' object")),
+    }
+}
+
+pub(crate) const COMPLEX: &[Native] = &[Native::new("conjugate", complex_conjugate).args(1, 1)];
+
+pub(crate) fn new_complex(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "complex", 0, 2)?;
+    if a.len == 1
+        && let Some(text) = vm.as_str(vm.arg(a, 0))
+    {
+        let parsed = parse_complex(text).ok_or_else(bad_number)?;
+        return vm.alloc(Obj::Complex(parsed.0, parsed.1));
+    }
+    let part = |vm: &mut Interp, i: usize| -> PResult<(f64, f64)> {
+        if i >= a.len {
+            return Ok((0.0, 0.0));
+        }
+        vm.complex_arg(vm.arg(a, i))
+    };
+    let (xr, xi) = part(vm, 0)?;
+    let (yr, yi) = part(vm, 1)?;
+    vm.alloc(Obj::Complex(xr - yi, xi + yr))
+}
+
+/// `"1+2j"`, `"-3j"`, `"(1.5-2j)"`, `"4"`.
+pub(crate) fn parse_complex(text: &str) -> Option<(f64, f64)> {
+    use crate::objects::float;
+    let t = text.trim();
+    let t = t
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(t)
+        .trim();
+    let Some(body) = t.strip_suffix(['j', 'J']) else {
+        return Some((float::parse(t)?, 0.0));
+    };
+    // Split at the last sign that isn't the first character or an exponent's sign.
+    let bytes = body.as_bytes();
+    let split = (1..bytes.len())
+        .rev()
+        .find(|&i| (bytes[i] == b'+' || bytes[i] == b'-') && !matches!(bytes[i - 1], b'e' | b'E'));
+    let imag = |s: &str| -> Option<f64> {
+        match s {
+            "" | "+" => Some(1.0),
+            "-" => Some(-1.0),
+            s => float::parse(s),
+        }
+    };
+    match split {
+        Some(i) => Some((float::parse(&body[..i])?, imag(&body[i..])?)),
+        None => Some((0.0, imag(body)?)),
+    }
 }
 
 #[cfg(test)]

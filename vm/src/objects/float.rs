@@ -1,7 +1,11 @@
-//! `float`: double precision, printed as MicroPython (and CPython) print it.
+//! `float`: double precision, printed as MicroPython (and CPython) print it; its constructor.
 
 use alloc::format;
 use alloc::string::String;
+
+use crate::objects::int::bad_number;
+use crate::value::Value;
+use crate::vm::{Args, Interp, PResult};
 
 /// Append `repr(f)`: the shortest digits that read back as `f`, in fixed notation when the
 /// decimal exponent is in `-4..16`, else in scientific notation (`1e+16`, `1.5e-07`).
@@ -102,6 +106,27 @@ pub fn py_floordiv(a: f64, b: f64) -> f64 {
     }
     let f = libm::floor(d);
     if d - f > 0.5 { f + 1.0 } else { f }
+}
+
+pub(crate) fn new_float(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "float", 0, 1)?;
+    if a.len == 0 {
+        return Ok(Value::Float(0.0));
+    }
+    let v = vm.arg(a, 0);
+    // Text, or any buffer holding it (`float(b"1.5")`).
+    let text = match vm.as_str(v) {
+        Some(s) => Some(String::from(s)),
+        None => vm
+            .as_bytes(v)
+            .map(|b| String::from_utf8_lossy(b).into_owned()),
+    };
+    if let Some(text) = text {
+        return crate::objects::float::parse(&text)
+            .map(Value::Float)
+            .ok_or_else(bad_number);
+    }
+    vm.float_arg(v).map(Value::Float)
 }
 
 #[cfg(test)]

@@ -1,0 +1,40 @@
+//! `range`: its constructor and length (iteration counts on the value stack: `iter.rs`).
+
+use alloc::vec::Vec;
+
+use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
+use crate::value::Value;
+use crate::vm::{Args, Interp, PResult};
+
+pub fn range_len(start: i64, stop: i64, step: i64) -> usize {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let n = if step > 0 && stop > start {
+        (stop - start + step - 1) / step
+    } else if step < 0 && stop < start {
+        (start - stop - step - 1) / -step
+    } else {
+        0
+    };
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+pub(crate) fn new_range(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "range", 1, 3)?;
+    if a.n_kw > 0 {
+        return Err(PyErr::type_error("range() takes no keyword arguments"));
+    }
+    let nums: Vec<i64> = (0..a.len)
+        .map(|i| vm.int_arg(vm.arg(a, i)))
+        .collect::<PResult<_>>()?;
+    let (start, stop, step) = match nums.as_slice() {
+        [stop] => (0, *stop, 1),
+        [start, stop] => (*start, *stop, 1),
+        [start, stop, step] => (*start, *stop, *step),
+        _ => unreachable!("checked by nargs"),
+    };
+    if step == 0 {
+        return Err(PyErr::new(ErrKind::ValueError, "arg 3 must not be zero"));
+    }
+    vm.alloc(Obj::Range(start, stop, step))
+}

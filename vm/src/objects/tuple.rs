@@ -1,0 +1,86 @@
+//! `tuple`: its constructor, its items, and the methods it shares with `list` (`index`, `count`).
+
+use alloc::vec::Vec;
+
+use crate::error::{ErrKind, PyErr};
+use crate::gc::Obj;
+use crate::objects::str::opt_arg;
+use crate::value::Value;
+use crate::vm::{Args, Interp, Native, PResult};
+
+impl Interp {
+    pub(crate) fn tuple_items(&self, t: Value) -> Vec<Value> {
+        match t {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Tuple(items) => items.to_vec(),
+                Obj::List(items) => items.clone(),
+                Obj::Instance(i) if i.native != Value::Undef => self.tuple_items(i.native),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    pub(crate) fn tuple_len(&self, t: Value) -> usize {
+        match t {
+            Value::Obj(r) => match self.heap.get(r) {
+                Obj::Tuple(items) => items.len(),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+}
+
+pub(crate) fn seq_index(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let items = vm.tuple_items(vm.arg(a, 0));
+    let x = vm.arg(a, 1);
+    let n = items.len() as i64;
+    let norm = |v: i64| if v < 0 { (v + n).max(0) } else { v.min(n) };
+    let start = match opt_arg(vm, a, 2) {
+        Some(v) => norm(vm.int_arg(v)?),
+        None => 0,
+    };
+    let end = match opt_arg(vm, a, 3) {
+        Some(v) => norm(vm.int_arg(v)?),
+        None => n,
+    };
+    for i in start..end {
+        if vm.eq(items[i as usize], x)? {
+            return Ok(Value::Int(i));
+        }
+    }
+    Err(PyErr::new(ErrKind::ValueError, "object not in sequence"))
+}
+
+pub(crate) fn seq_count(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let items = vm.tuple_items(vm.arg(a, 0));
+    let x = vm.arg(a, 1);
+    let mut n = 0;
+    for v in items {
+        if vm.eq(v, x)? {
+            n += 1;
+        }
+    }
+    Ok(Value::Int(n))
+}
+
+pub(crate) const TUPLE: &[Native] = &[
+    Native::new("index", seq_index).args(2, 4).kw(),
+    Native::new("count", seq_count).args(2, 2),
+];
+
+pub(crate) fn new_tuple(vm: &mut Interp, a: Args) -> PResult<Value> {
+    vm.nargs(a, "tuple", 0, 1)?;
+    if a.len == 1
+        && matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)))
+    {
+        return Ok(vm.arg(a, 0));
+    }
+    let items = if a.len == 0 {
+        Vec::new()
+    } else {
+        vm.collect_iterable(vm.arg(a, 0))?
+    };
+    vm.tuple(items)
+}

@@ -594,7 +594,11 @@ fn a_virtual_board_survives_a_panic_in_the_vm() {
     assert_eq!(status, 200);
     let pid = board_pid(&server);
     let (status, out) = server.exec("virtual", "x = 6\nprint(x * 7)");
-    assert_eq!((status, out["stdout"].as_str()), (200, Some("42\r\n")), "{out}");
+    assert_eq!(
+        (status, out["stdout"].as_str()),
+        (200, Some("42\r\n")),
+        "{out}"
+    );
 
     let (status, out) = server.exec("virtual", "print('before')\nCRASH_HERE = 1");
     assert_eq!(status, 200, "{out}");
@@ -611,7 +615,11 @@ fn a_virtual_board_survives_a_panic_in_the_vm() {
     assert_eq!(board_pid(&server), pid, "the same process");
     let (status, back) =
         server.request_bytes("GET", "/api/boards/virtual/fs/file?path=/kept.txt", None);
-    assert_eq!((status, back.as_slice()), (200, &kept[..]), "the file is intact");
+    assert_eq!(
+        (status, back.as_slice()),
+        (200, &kept[..]),
+        "the file is intact"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

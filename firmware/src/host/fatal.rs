@@ -96,7 +96,10 @@ mod tests {
     #[test]
     fn running_names_the_first_line() {
         assert_eq!(running("\n  str.upper()\n"), "running: str.upper()");
-        assert_eq!(running("a = 1\nb = 2\nc = 3"), "running: a = 1 (and 2 more lines)");
+        assert_eq!(
+            running("a = 1\nb = 2\nc = 3"),
+            "running: a = 1 (and 2 more lines)"
+        );
         let long = "x".repeat(100);
         assert_eq!(running(&long).chars().count(), "running: ".len() + 61);
     }

@@ -1,7 +1,8 @@
 //! Bytes → (if UTF-8) tokens → syntax tree → bytecode. Errors are fine; panics are not.
 #![no_main]
 
-use copperhead_vm::compiler::{self, Interner};
+use copperhead_vm::compiler;
+use copperhead_vm::interner::Interner;
 use copperhead_vm::{Mode, lexer, parser};
 use libfuzzer_sys::fuzz_target;
 

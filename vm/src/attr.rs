@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::class::Tag;
 use crate::value::Value;
 use crate::vm::{Interp, PResult};
@@ -89,9 +90,9 @@ impl Interp {
                         return self.bind(a, obj, class).map(Some);
                     }
                     if let Some(a) = from_class
-                        && self.special(a, "__set__").is_some()
+                        && self.special(a, Sym::__set__).is_some()
                         && let Some(v) =
-                            self.call_special(a, "__get__", &[obj, Value::Obj(class)])?
+                            self.call_special(a, Sym::__get__, &[obj, Value::Obj(class)])?
                     {
                         return Ok(Some(v));
                     }
@@ -102,7 +103,7 @@ impl Interp {
                     }
                     if let Some(a) = from_class {
                         if let Some(v) =
-                            self.call_special(a, "__get__", &[obj, Value::Obj(class)])?
+                            self.call_special(a, Sym::__get__, &[obj, Value::Obj(class)])?
                         {
                             return Ok(Some(v));
                         }
@@ -111,7 +112,7 @@ impl Interp {
                     if let Some(v) = self.special_attr(obj, name)? {
                         return Ok(Some(v));
                     }
-                    let getattr_id = self.interner.intern("__getattr__");
+                    let getattr_id = Sym::__getattr__.id();
                     if let Some(f) = self.lookup(class, getattr_id) {
                         let n = self.interner.name_rc(name);
                         let s = self.str_value(&n)?;
@@ -121,7 +122,7 @@ impl Interp {
                 }
                 Obj::Class(_) => {
                     if let Some(a) = self.lookup(r, name) {
-                        if let Some(v) = self.call_special(a, "__get__", &[Value::None, obj])? {
+                        if let Some(v) = self.call_special(a, Sym::__get__, &[Value::None, obj])? {
                             return Ok(Some(v));
                         }
                         return match a {
@@ -406,11 +407,11 @@ impl Interp {
                     return Ok(());
                 }
                 if let Some(d) = self.lookup(class, name)
-                    && self.call_special(d, "__set__", &[obj, v])?.is_some()
+                    && self.call_special(d, Sym::__set__, &[obj, v])?.is_some()
                 {
                     return Ok(());
                 }
-                let setattr_id = self.interner.intern("__setattr__");
+                let setattr_id = Sym::__setattr__.id();
                 // A data class's own native `__setattr__` (not object's) runs too.
                 let native_hook = self.tag_of(class) == Tag::Data
                     && self.lookup(class, setattr_id) != self.lookup(self.types.object, setattr_id);
@@ -479,11 +480,11 @@ impl Interp {
                         self.call_value(del, &[obj])?;
                         return Ok(());
                     }
-                    if self.call_special(d, "__delete__", &[obj])?.is_some() {
+                    if self.call_special(d, Sym::__delete__, &[obj])?.is_some() {
                         return Ok(());
                     }
                 }
-                let delattr_id = self.interner.intern("__delattr__");
+                let delattr_id = Sym::__delattr__.id();
                 if let Some(f @ Value::Obj(_)) = self.lookup(class, delattr_id) {
                     let n = self.interner.name_rc(name);
                     let s = self.str_value(&n)?;

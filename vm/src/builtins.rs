@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::array::new_array;
 use crate::objects::bytes::{new_bytearray, new_bytes};
 use crate::objects::class::Tag;
@@ -244,7 +245,7 @@ fn repr(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
     let v = vm.arg(a, 0);
-    if let Some(r) = vm.call_special(v, "__abs__", &[])? {
+    if let Some(r) = vm.call_special(v, Sym::__abs__, &[])? {
         return Ok(r);
     }
     if let Value::Obj(r) = v
@@ -332,7 +333,7 @@ fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
         Value::Builtin(_) => true,
         Value::Obj(r) => match vm.heap.get(r) {
             Obj::Function(_) | Obj::BoundMethod(..) | Obj::Class(_) => true,
-            Obj::Instance(_) => vm.special(v, "__call__").is_some(),
+            Obj::Instance(_) => vm.special(v, Sym::__call__).is_some(),
             _ => false,
         },
         _ => false,
@@ -483,7 +484,7 @@ fn zip(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn reversed(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "reversed", 1, 1)?;
     let v = vm.arg(a, 0);
-    if let Some(r) = vm.call_special(v, "__reversed__", &[])? {
+    if let Some(r) = vm.call_special(v, Sym::__reversed__, &[])? {
         return Ok(r);
     }
     let seq = match v {
@@ -619,7 +620,7 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
     let is_iter = match it {
         Value::Obj(r) => match vm.heap.get(r) {
             Obj::Iter(_) | Obj::Generator(_) => true,
-            Obj::Instance(_) => vm.special(it, "__next__").is_some(),
+            Obj::Instance(_) => vm.special(it, Sym::__next__).is_some(),
             _ => false,
         },
         _ => false,
@@ -630,7 +631,7 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.type_name(it)
         )));
     }
-    if let Some(f) = vm.special(it, "__next__") {
+    if let Some(f) = vm.special(it, Sym::__next__) {
         // A Python iterator's own StopIteration (with its value) propagates as raised.
         return match vm.call_value(f, &[it]) {
             Err(e) if e.kind == ErrKind::StopIteration && a.len == 2 => Ok(vm.arg(a, 1)),
@@ -886,7 +887,7 @@ fn globals(vm: &mut Interp, _a: Args) -> PResult<Value> {
 fn locals(vm: &mut Interp, a: Args) -> PResult<Value> {
     match vm.frames.last().and_then(|f| f.ns) {
         Some(ns) => {
-            let name = vm.interner.intern("__dict__");
+            let name = Sym::__dict__.id();
             match vm.heap.get(ns) {
                 Obj::Dict(_) => Ok(Value::Obj(ns)),
                 _ => vm.getattr(Value::Obj(ns), name),
@@ -904,7 +905,7 @@ fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
     } else {
         let v = vm.arg(a, 0);
         // An instance's own `__dir__` (defined in Python) gives the list.
-        if let Some(r) = vm.call_special(v, "__dir__", &[])? {
+        if let Some(r) = vm.call_special(v, Sym::__dir__, &[])? {
             return Ok(r);
         }
         names = vm.attribute_names(v);
@@ -924,7 +925,7 @@ impl Interp {
                     // A module's own names only: those of the module type can't be
                     // fetched from it.
                     names.extend(self.namespace_items(r).into_iter().map(|(k, _)| k));
-                    names.push(self.interner.intern("__class__"));
+                    names.push(Sym::__class__.id());
                     return names;
                 }
                 _ => {}

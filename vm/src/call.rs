@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use crate::bytecode::Code;
 use crate::error::{ErrKind, PyErr, TraceEntry};
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::class::{Attrs, Class, ExcData, Instance, Tag};
 use crate::objects::function::{Function, GenState, Generator};
 use crate::value::Value;
@@ -133,7 +134,7 @@ impl Interp {
                     self.call_at(callee_at, n_args + 1, kwnames, n_kw)
                 }
                 Obj::Class(_) => self.instantiate(r, callee_at, n_args, kwnames, n_kw),
-                Obj::Instance(_) => match self.special(callee, "__call__") {
+                Obj::Instance(_) => match self.special(callee, Sym::__call__) {
                     Some(f) => {
                         self.stack[callee_at] = f;
                         self.stack.insert(callee_at + 1, callee);
@@ -447,7 +448,7 @@ impl Interp {
             *c = class;
         }
         // `__new__` is a static method even without the decorator.
-        let new_id = self.interner.intern("__new__");
+        let new_id = Sym::__new__.id();
         let plain_new = match self.heap.get(cref) {
             Obj::Class(c) => c.attrs.get(&new_id).copied().filter(
                 |v| matches!(v, Value::Obj(r) if matches!(self.heap.get(*r), Obj::Function(_))),
@@ -468,10 +469,10 @@ impl Interp {
         };
         self.temp_roots.push(class);
         for (k, v) in attrs {
-            if self.special(v, "__set_name__").is_some() {
+            if self.special(v, Sym::__set_name__).is_some() {
                 let name = self.interner.name_rc(k);
                 let n = self.str_value(&name)?;
-                if let Err(e) = self.call_special(v, "__set_name__", &[class, n]) {
+                if let Err(e) = self.call_special(v, Sym::__set_name__, &[class, n]) {
                     self.temp_roots.retain(|t| *t != class);
                     return Err(e);
                 }
@@ -563,8 +564,8 @@ impl Interp {
                 ))),
             };
         }
-        let new_id = self.interner.intern("__new__");
-        let init_id = self.interner.intern("__init__");
+        let new_id = Sym::__new__.id();
+        let init_id = Sym::__init__.id();
         let user_new = self
             .lookup(cref, new_id)
             .filter(|v| self.is_python_callable(*v));
@@ -1096,10 +1097,10 @@ impl Interp {
             match self.heap.get(r) {
                 Obj::Generator(_) | Obj::Iter(_) => return Ok(o),
                 Obj::Instance(_) => {
-                    if let Some(it) = self.call_special(o, "__await__", &[])? {
+                    if let Some(it) = self.call_special(o, Sym::__await__, &[])? {
                         return self.iter(it);
                     }
-                    if let Some(it) = self.call_special(o, "__iter__", &[])? {
+                    if let Some(it) = self.call_special(o, Sym::__iter__, &[])? {
                         return Ok(it);
                     }
                 }
@@ -1344,7 +1345,7 @@ impl Interp {
         let args = self.exc_args(v);
         let items = self.tuple_items(args);
         let message = match items.len() {
-            0 if self.special(v, "__str__").is_none() => None,
+            0 if self.special(v, Sym::__str__).is_none() => None,
             _ => self.str_of(v).ok(),
         };
         (name, message)

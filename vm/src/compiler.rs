@@ -12,6 +12,7 @@ use crate::Mode;
 use crate::ast::*;
 use crate::bytecode::{NO_KW, Op};
 use crate::error::CompileError;
+use crate::interner::Interner;
 use crate::objects::int::{self, Num, NumRef};
 use crate::symtable::{self, Place, Scope, SymTable};
 
@@ -85,47 +86,6 @@ pub struct Unit {
     pub cell_slots: Vec<u32>,
     pub is_generator: bool,
     pub uses_names: bool,
-}
-
-/// Names → small ids, shared by the compiler and the VM's globals and attributes.
-#[derive(Default)]
-pub struct Interner {
-    map: hashbrown::HashMap<Rc<str>, u32>,
-    names: Vec<Rc<str>>,
-}
-
-impl Interner {
-    pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(id) = self.map.get(name) {
-            return *id;
-        }
-        let id = self.names.len() as u32;
-        let rc: Rc<str> = Rc::from(name);
-        self.names.push(rc.clone());
-        self.map.insert(rc, id);
-        id
-    }
-
-    pub fn lookup(&self, name: &str) -> Option<u32> {
-        self.map.get(name).copied()
-    }
-
-    pub fn name(&self, id: u32) -> &str {
-        &self.names[id as usize]
-    }
-
-    /// How many names are interned.
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    pub fn name_rc(&self, id: u32) -> Rc<str> {
-        self.names[id as usize].clone()
-    }
 }
 
 pub fn compile(body: &[Stmt], mode: Mode, interner: &mut Interner) -> Result<Unit, CompileError> {

@@ -4,6 +4,7 @@
 use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::objects::int;
 use crate::objects::int::{Num, NumRef};
 use crate::objects::range::range_len;
@@ -92,7 +93,7 @@ impl Interp {
         if let Some(n) = self.num(v) {
             return int::to_f64(n).map(Some);
         }
-        Ok(match self.call_special(v, "__float__", &[])? {
+        Ok(match self.call_special(v, Sym::__float__, &[])? {
             Some(r) => match self.num(r) {
                 Some(NumRef::Float(f)) => Some(f),
                 _ => None,
@@ -120,7 +121,7 @@ impl Interp {
         if let Some(f) = self.float_of(v)? {
             return Ok(Some((f, 0.0)));
         }
-        Ok(match self.call_special(v, "__complex__", &[])? {
+        Ok(match self.call_special(v, Sym::__complex__, &[])? {
             Some(r) if self.is_complex(r) => self.as_complex(r)?,
             _ => None,
         })
@@ -197,10 +198,10 @@ impl Interp {
                 Obj::Dict(d) | Obj::Set(d, _) => !d.is_empty(),
                 Obj::Range(start, stop, step) => range_len(*start, *stop, *step) > 0,
                 Obj::Instance(_) => {
-                    if let Some(b) = self.call_special(v, "__bool__", &[])? {
+                    if let Some(b) = self.call_special(v, Sym::__bool__, &[])? {
                         return self.truthy(b);
                     }
-                    if let Some(n) = self.call_special(v, "__len__", &[])? {
+                    if let Some(n) = self.call_special(v, Sym::__len__, &[])? {
                         return Ok(self.as_int(n).unwrap_or(0) != 0);
                     }
                     match self.payload(v) {

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::objects::float;
 use crate::objects::int::NumRef;
 use crate::value::Value;
@@ -239,7 +240,7 @@ impl Interp {
 
     /// `format(v, spec)`.
     pub(crate) fn format_with(&mut self, v: Value, spec_text: &str) -> PResult<String> {
-        if let Some(r) = self.special(v, "__format__") {
+        if let Some(r) = self.special(v, Sym::__format__) {
             let s = self.str_value(spec_text)?;
             let out = self.call_value(r, &[v, s])?;
             return Ok(String::from(self.as_str(out).unwrap_or("")));
@@ -807,7 +808,7 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                 } else {
                     let converted = match vm.num(v) {
                         Some(_) => None,
-                        None => vm.call_special(v, "__int__", &[])?,
+                        None => vm.call_special(v, Sym::__int__, &[])?,
                     };
                     let v = converted.unwrap_or(v);
                     let iv = match vm.num(v) {

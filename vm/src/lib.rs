@@ -19,6 +19,7 @@ pub mod error;
 mod format;
 mod frozen;
 pub mod gc;
+pub mod interner;
 pub mod lexer;
 pub mod memfs;
 mod modules;

@@ -6,6 +6,7 @@ use core::fmt::Write;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::objects::{float, str as strobj};
 use crate::runtime::obj_id;
 use crate::value::Value;
@@ -17,14 +18,15 @@ impl Interp {
         if let Some(s) = self.as_str(v) {
             return Ok(String::from(s));
         }
-        if let Some(r) = self.call_special(v, "__str__", &[])? {
+        if let Some(r) = self.call_special(v, Sym::__str__, &[])? {
             return match self.as_str(r) {
                 Some(s) => Ok(String::from(s)),
                 None => Err(PyErr::type_error("__str__ returned non-string")),
             };
         }
         if let Some(p) = self.payload(v) {
-            if self.special(v, "__repr__").is_some() || self.class_of(v) == self.types.attrtuple {
+            if self.special(v, Sym::__repr__).is_some() || self.class_of(v) == self.types.attrtuple
+            {
                 return self.repr(v);
             }
             return self.str_of(p);
@@ -219,7 +221,7 @@ impl Interp {
                             out.push_str("NotImplemented");
                             return Ok(());
                         }
-                        if let Some(s) = self.call_special(v, "__repr__", &[])? {
+                        if let Some(s) = self.call_special(v, Sym::__repr__, &[])? {
                             match self.as_str(s) {
                                 Some(t) => out.push_str(t),
                                 None => {

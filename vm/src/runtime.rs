@@ -11,6 +11,7 @@ use core::cmp::Ordering;
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::class::Tag;
 use crate::objects::int;
 use crate::objects::int::{Num, NumRef};
@@ -31,21 +32,21 @@ pub fn compare_ints(op: CmpOp, x: i64, y: i64) -> Value {
     })
 }
 
-fn dunder(op: BinOp) -> (&'static str, &'static str, &'static str) {
+fn dunder(op: BinOp) -> (Sym, Sym, Sym) {
     match op {
-        BinOp::Add => ("__add__", "__radd__", "__iadd__"),
-        BinOp::Sub => ("__sub__", "__rsub__", "__isub__"),
-        BinOp::Mul => ("__mul__", "__rmul__", "__imul__"),
-        BinOp::MatMul => ("__matmul__", "__rmatmul__", "__imatmul__"),
-        BinOp::TrueDiv => ("__truediv__", "__rtruediv__", "__itruediv__"),
-        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
-        BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
-        BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
-        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
-        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
-        BinOp::And => ("__and__", "__rand__", "__iand__"),
-        BinOp::Or => ("__or__", "__ror__", "__ior__"),
-        BinOp::Xor => ("__xor__", "__rxor__", "__ixor__"),
+        BinOp::Add => (Sym::__add__, Sym::__radd__, Sym::__iadd__),
+        BinOp::Sub => (Sym::__sub__, Sym::__rsub__, Sym::__isub__),
+        BinOp::Mul => (Sym::__mul__, Sym::__rmul__, Sym::__imul__),
+        BinOp::MatMul => (Sym::__matmul__, Sym::__rmatmul__, Sym::__imatmul__),
+        BinOp::TrueDiv => (Sym::__truediv__, Sym::__rtruediv__, Sym::__itruediv__),
+        BinOp::FloorDiv => (Sym::__floordiv__, Sym::__rfloordiv__, Sym::__ifloordiv__),
+        BinOp::Mod => (Sym::__mod__, Sym::__rmod__, Sym::__imod__),
+        BinOp::Pow => (Sym::__pow__, Sym::__rpow__, Sym::__ipow__),
+        BinOp::LShift => (Sym::__lshift__, Sym::__rlshift__, Sym::__ilshift__),
+        BinOp::RShift => (Sym::__rshift__, Sym::__rrshift__, Sym::__irshift__),
+        BinOp::And => (Sym::__and__, Sym::__rand__, Sym::__iand__),
+        BinOp::Or => (Sym::__or__, Sym::__ror__, Sym::__ior__),
+        BinOp::Xor => (Sym::__xor__, Sym::__rxor__, Sym::__ixor__),
     }
 }
 
@@ -184,12 +185,12 @@ impl Interp {
     }
 
     /// A special method defined in Python on the value's class (not a built-in one).
-    pub(crate) fn special(&mut self, v: Value, name: &str) -> Option<Value> {
+    pub(crate) fn special(&mut self, v: Value, name: Sym) -> Option<Value> {
         let Value::Obj(r) = v else { return None };
         if !matches!(self.heap.get(r), Obj::Instance(_)) {
             return None;
         }
-        let id = self.interner.intern(name);
+        let id = name.id();
         let class = self.class_of(v);
         // Built-in methods of built-in types are applied natively to the payload of a
         // subclass instance; those of data objects are the only implementation.
@@ -201,7 +202,7 @@ impl Interp {
     pub(crate) fn call_special(
         &mut self,
         v: Value,
-        name: &str,
+        name: Sym,
         args: &[Value],
     ) -> PResult<Option<Value>> {
         let Some(f) = self.special(v, name) else {
@@ -316,7 +317,7 @@ impl Interp {
                     )));
                 }
                 Obj::Instance(_) => {
-                    if let Some(h) = self.call_special(v, "__hash__", &[])? {
+                    if let Some(h) = self.call_special(v, Sym::__hash__, &[])? {
                         return match self.num(h) {
                             Some(NumRef::Int(i)) => Ok(i as u64),
                             Some(NumRef::Big(b)) => Ok(fnv(&b.to_signed_bytes_le())),
@@ -325,7 +326,7 @@ impl Interp {
                             )),
                         };
                     }
-                    if self.special(v, "__eq__").is_some() {
+                    if self.special(v, Sym::__eq__).is_some() {
                         return Err(PyErr::type_error(alloc::format!(
                             "unhashable type: '{}'",
                             self.type_name(v)
@@ -352,7 +353,7 @@ impl Interp {
         }
         if identical(a, b) {
             // A class's own __eq__ decides even for the same object.
-            if self.special(a, "__eq__").is_some() {
+            if self.special(a, Sym::__eq__).is_some() {
                 return self.eq_special(a, b);
             }
             return Ok(true);
@@ -428,12 +429,12 @@ impl Interp {
     }
 
     fn eq_special(&mut self, a: Value, b: Value) -> PResult<bool> {
-        if let Some(r) = self.call_special(a, "__eq__", &[b])?
+        if let Some(r) = self.call_special(a, Sym::__eq__, &[b])?
             && r != Value::Obj(self.types.not_implemented)
         {
             return self.truthy(r);
         }
-        if let Some(r) = self.call_special(b, "__eq__", &[a])?
+        if let Some(r) = self.call_special(b, Sym::__eq__, &[a])?
             && r != Value::Obj(self.types.not_implemented)
         {
             return self.truthy(r);
@@ -715,14 +716,20 @@ impl Interp {
             return Ok(Value::Bool(!self.truthy(a)?));
         }
         let name = match op {
-            UnaryOp::Neg => "__neg__",
-            UnaryOp::Pos => "__pos__",
-            _ => "__invert__",
+            UnaryOp::Neg => Sym::__neg__,
+            UnaryOp::Pos => Sym::__pos__,
+            _ => Sym::__invert__,
         };
         if let Some(r) = self.call_special(a, name, &[])? {
             return Ok(r);
         }
-        let err = || alloc::format!("unsupported type for {name}: '{}'", self.type_name(a));
+        let err = || {
+            alloc::format!(
+                "unsupported type for {}: '{}'",
+                name.text(),
+                self.type_name(a)
+            )
+        };
         if let Value::Obj(r) = a
             && let Obj::Complex(re, im) = self.heap.get(r)
         {
@@ -794,10 +801,10 @@ impl Interp {
             return self.rich_eq(ne, b, a);
         }
         let (name, reflected) = match op {
-            CmpOp::Lt => ("__lt__", "__gt__"),
-            CmpOp::Le => ("__le__", "__ge__"),
-            CmpOp::Gt => ("__gt__", "__lt__"),
-            CmpOp::Ge => ("__ge__", "__le__"),
+            CmpOp::Lt => (Sym::__lt__, Sym::__gt__),
+            CmpOp::Le => (Sym::__le__, Sym::__ge__),
+            CmpOp::Gt => (Sym::__gt__, Sym::__lt__),
+            CmpOp::Ge => (Sym::__ge__, Sym::__le__),
             _ => return Ok(None),
         };
         let ni = Value::Obj(self.types.not_implemented);
@@ -819,12 +826,12 @@ impl Interp {
     fn rich_eq(&mut self, ne: bool, x: Value, y: Value) -> PResult<Option<Value>> {
         let ni = Value::Obj(self.types.not_implemented);
         if ne
-            && let Some(r) = self.call_special(x, "__ne__", &[y])?
+            && let Some(r) = self.call_special(x, Sym::__ne__, &[y])?
             && r != ni
         {
             return Ok(Some(r));
         }
-        match self.call_special(x, "__eq__", &[y])? {
+        match self.call_special(x, Sym::__eq__, &[y])? {
             Some(r) if r != ni && ne => Ok(Some(Value::Bool(!self.truthy(r)?))),
             Some(r) if r != ni => Ok(Some(r)),
             _ => Ok(None),
@@ -834,10 +841,10 @@ impl Interp {
     /// `<`, `<=`, `>`, `>=`.
     fn order(&mut self, op: CmpOp, a: Value, b: Value) -> PResult<bool> {
         let (name, reflected) = match op {
-            CmpOp::Lt => ("__lt__", "__gt__"),
-            CmpOp::Le => ("__le__", "__ge__"),
-            CmpOp::Gt => ("__gt__", "__lt__"),
-            _ => ("__ge__", "__le__"),
+            CmpOp::Lt => (Sym::__lt__, Sym::__gt__),
+            CmpOp::Le => (Sym::__le__, Sym::__ge__),
+            CmpOp::Gt => (Sym::__gt__, Sym::__lt__),
+            _ => (Sym::__ge__, Sym::__le__),
         };
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
             return Ok(int::compare(x, y).is_some_and(|o| ordering_holds(op, o)));
@@ -969,7 +976,7 @@ impl Interp {
                     return Ok(inside && (i - start) % step == 0);
                 }
                 Obj::Instance(_) => {
-                    if let Some(r) = self.call_special(container, "__contains__", &[item])? {
+                    if let Some(r) = self.call_special(container, Sym::__contains__, &[item])? {
                         return self.truthy(r);
                     }
                     if let Some(p) = self.payload(container) {
@@ -1155,22 +1162,22 @@ impl Interp {
             Obj::Dict(_) => match self.dict_get(o, i)? {
                 Some(v) => Ok(v),
                 None => {
-                    if let Some(v) = self.call_special(o, "__missing__", &[i])? {
+                    if let Some(v) = self.call_special(o, Sym::__missing__, &[i])? {
                         return Ok(v);
                     }
                     Err(self.key_error(i))
                 }
             },
-            Obj::Instance(_) => match self.call_special(o, "__getitem__", &[i])? {
+            Obj::Instance(_) => match self.call_special(o, Sym::__getitem__, &[i])? {
                 Some(v) => Ok(v),
                 None if self.payload(o).is_some() => {
                     match self.getitem(self.payload(o).expect("checked"), i) {
                         Err(e)
                             if e.kind == ErrKind::KeyError
-                                && self.special(o, "__missing__").is_some() =>
+                                && self.special(o, Sym::__missing__).is_some() =>
                         {
                             Ok(self
-                                .call_special(o, "__missing__", &[i])?
+                                .call_special(o, Sym::__missing__, &[i])?
                                 .unwrap_or(Value::None))
                         }
                         r => r,
@@ -1263,7 +1270,7 @@ impl Interp {
                 Ok(())
             }
             Obj::Dict(_) => self.dict_set(o, i, v),
-            Obj::Instance(_) => match self.call_special(o, "__setitem__", &[i, v])? {
+            Obj::Instance(_) => match self.call_special(o, Sym::__setitem__, &[i, v])? {
                 Some(_) => Ok(()),
                 None if self.payload(o).is_some() => {
                     self.setitem(self.payload(o).expect("checked"), i, v)
@@ -1344,7 +1351,7 @@ impl Interp {
                 Some(_) => Ok(()),
                 None => Err(self.key_error(i)),
             },
-            Obj::Instance(_) => match self.call_special(o, "__delitem__", &[i])? {
+            Obj::Instance(_) => match self.call_special(o, Sym::__delitem__, &[i])? {
                 Some(_) => Ok(()),
                 None if self.payload(o).is_some() => {
                     self.delitem(self.payload(o).expect("checked"), i)
@@ -1381,7 +1388,7 @@ impl Interp {
             if let Some(n) = n {
                 return Ok(n);
             }
-            if let Some(n) = self.call_special(v, "__len__", &[])? {
+            if let Some(n) = self.call_special(v, Sym::__len__, &[])? {
                 return Ok(self.as_int(n).unwrap_or(0).max(0) as usize);
             }
             if let Some(p) = self.payload(v) {

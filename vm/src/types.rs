@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use crate::error::ErrKind;
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::array::ARRAY;
 use crate::objects::bytes::{BYTEARRAY, BYTES, bytes_fromhex};
 use crate::objects::class::{Attrs, Class, Instance, Tag};
@@ -316,7 +317,7 @@ pub fn register(vm: &mut Interp) {
     let new_id = vm.natives.len() as u16;
     vm.natives
         .push(Native::new("__new__", type_new).args(1, VARARGS).kw());
-    let new_name = vm.interner.intern("__new__");
+    let new_name = Sym::__new__.id();
     let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(new_id)));
     let ty = &vm.types;
     let with_new = [

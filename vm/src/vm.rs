@@ -15,9 +15,11 @@ use core::marker::PhantomData;
 
 use crate::ast::{BinOp, CmpOp};
 use crate::bytecode::{Code, NO_KW, Op};
-use crate::compiler::{self, Const, Interner, Unit};
+use crate::compiler::{self, Const, Unit};
 use crate::error::{CompileError, ErrKind, PyErr, TraceEntry};
 use crate::gc::{Heap, Obj, ObjRef};
+use crate::interner::Interner;
+use crate::interner::Sym;
 use crate::objects::class::{Attrs, Module};
 use crate::types::Types;
 use crate::value::Value;
@@ -373,7 +375,7 @@ impl Interp {
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);
-        let name = interp.interner.intern("__name__");
+        let name = Sym::__name__.id();
         let main_name = interp.new_str("__main__");
         let mut attrs = Attrs::default();
         attrs.insert(name, main_name);
@@ -1685,8 +1687,8 @@ impl Interp {
                 Op::SetupWith => {
                     let ctx = self.top();
                     sync!();
-                    let exit_name = self.interner.intern("__exit__");
-                    let enter_name = self.interner.intern("__enter__");
+                    let exit_name = Sym::__exit__.id();
+                    let enter_name = Sym::__enter__.id();
                     let exit = tri!(self.getattr(ctx, exit_name));
                     *self.stack.last_mut().expect("operand") = exit;
                     self.stack.push(ctx);

@@ -8,8 +8,9 @@
 
 use std::cell::RefCell;
 
-use copperhead_vm::compiler::{self, Interner};
+use copperhead_vm::compiler;
 use copperhead_vm::error::CompileError;
+use copperhead_vm::interner::Interner;
 use copperhead_vm::memfs::MemFs;
 use copperhead_vm::platform::{Filesystem, Hardware};
 use copperhead_vm::simhw::SimHardware;

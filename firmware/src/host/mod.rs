@@ -518,9 +518,12 @@ pub fn serve(
     // `boot.py` and `main.py`, again on a fresh VM while they ask for a soft reset
     // (`SystemExit`); not after one of them crashed the VM (as a board in safe mode).
     let boot = |vm: &mut Vm<HostPlatform>, repl: &Repl, out: &mut Vec<u8>| -> io::Result<()> {
-        while boots {
+        if !boots {
+            return Ok(());
+        }
+        loop {
             match run_boot_files(vm, repl, &console, &output)? {
-                Boot::Done => break,
+                Boot::Done => return Ok(()),
                 Boot::Reset => out.extend_from_slice(crate::repl::SOFT_REBOOT),
                 Boot::Crashed(report) => {
                     crate::repl::cook_into(report.as_bytes(), out);
@@ -532,7 +535,6 @@ pub fn serve(
             flush(&output, out)?;
             replace_vm(vm)?;
         }
-        Ok(())
     };
     boot(&mut vm, &repl, &mut out)?;
     let crash_on = options.crash_on.clone();

@@ -4,6 +4,7 @@ use alloc::boxed::Box;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::class::{Attrs, Module};
 use crate::objects::int::{self, NumRef};
 use crate::value::Value;
@@ -292,7 +293,7 @@ pub fn make(vm: &mut Interp) -> ObjRef {
     ] {
         attrs.insert(vm.interner.intern(name), Value::Float(v));
     }
-    let n = vm.interner.intern("__name__");
+    let n = Sym::__name__.id();
     let s = vm.new_str("math");
     attrs.insert(n, s);
     vm.alloc_root(Obj::Module(Box::new(Module::new("math", attrs))))
@@ -407,7 +408,7 @@ pub fn make_cmath(vm: &mut Interp) -> ObjRef {
         Value::Float(core::f64::consts::PI),
     );
     attrs.insert(vm.interner.intern("e"), Value::Float(core::f64::consts::E));
-    let n = vm.interner.intern("__name__");
+    let n = Sym::__name__.id();
     let s = vm.new_str("cmath");
     attrs.insert(n, s);
     vm.alloc_root(Obj::Module(Box::new(Module::new("cmath", attrs))))

@@ -31,6 +31,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
+use crate::interner::Sym;
 use crate::objects::class::{Attrs, Module};
 use crate::value::Value;
 use crate::vm::{Interp, Native, PResult};
@@ -179,7 +180,7 @@ impl Interp {
 
     /// `from .x import y` inside package `p.q`: the absolute name.
     fn resolve_relative(&mut self, name: &str, level: i64, module: ObjRef) -> PResult<String> {
-        let name_id = self.interner.intern("__name__");
+        let name_id = Sym::__name__.id();
         let path_id = self.interner.intern("__path__");
         let current = self
             .module_get(module, name_id)
@@ -429,7 +430,7 @@ impl Interp {
                         self.namespace_items(r)
                     }
                     _ => {
-                        let dict_id = self.interner.intern("__dict__");
+                        let dict_id = Sym::__dict__.id();
                         let d = self.getattr(m, dict_id)?;
                         let mut out = Vec::new();
                         for (k, v) in self.dict_items(d)? {
@@ -486,7 +487,7 @@ impl Interp {
             self.natives.push(*f);
             attrs.insert(self.interner.intern(f.name), Value::Builtin(id));
         }
-        let n = self.interner.intern("__name__");
+        let n = Sym::__name__.id();
         let s = self.new_str(name);
         attrs.insert(n, s);
         self.alloc_root(Obj::Module(Box::new(Module::new(name, attrs))))

@@ -16,6 +16,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::objects::str::opt_arg;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
@@ -447,7 +448,7 @@ pub(crate) fn new_int(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(NumRef::Big(_)) => Ok(v),
         Some(NumRef::Float(f)) => vm.num_value(from_float(f)?),
         None => {
-            if let Some(r) = vm.call_special(v, "__int__", &[])? {
+            if let Some(r) = vm.call_special(v, Sym::__int__, &[])? {
                 return match vm.num(r) {
                     Some(NumRef::Int(_) | NumRef::Big(_)) => Ok(r),
                     _ => Err(PyErr::type_error(alloc::format!(

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -160,10 +161,10 @@ impl Interp {
             },
             Obj::Iter(_) | Obj::Generator(_) => return Ok(o),
             Obj::Instance(_) => {
-                if let Some(it) = self.call_special(o, "__iter__", &[])? {
+                if let Some(it) = self.call_special(o, Sym::__iter__, &[])? {
                     return Ok(it);
                 }
-                if self.special(o, "__getitem__").is_some() {
+                if self.special(o, Sym::__getitem__).is_some() {
                     // The old sequence protocol: o[0], o[1], … until IndexError.
                     return self.alloc(Obj::Iter(Box::new(Iter::Seq { seq: o, index: 0 })));
                 }
@@ -364,7 +365,7 @@ impl Interp {
             },
             Obj::Generator(_) => self.generator_next(it, Value::None),
             Obj::Instance(_) => {
-                let f = self.special(it, "__next__");
+                let f = self.special(it, Sym::__next__);
                 let Some(f) = f else {
                     return Err(PyErr::type_error(alloc::format!(
                         "'{}' object isn't an iterator",

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::objects::int::NumRef;
 use crate::objects::range::range_len;
 use crate::runtime::VALUE_SIZE;
@@ -91,7 +92,7 @@ impl Interp {
             Obj::Range(start, stop, step) => range_len(*start, *stop, *step),
             Obj::Instance(_) => {
                 let s = self.alloc(Obj::Slice(a, b, c))?;
-                return match self.call_special(o, "__getitem__", &[s])? {
+                return match self.call_special(o, Sym::__getitem__, &[s])? {
                     Some(v) => Ok(v),
                     None => match self.payload(o) {
                         Some(p) => self.get_slice(p, a, b, c),

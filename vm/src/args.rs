@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
-use crate::objects::int::NumRef;
+use crate::num::NumRef;
 use crate::value::Value;
 use crate::vm::{Args, Interp, PResult};
 

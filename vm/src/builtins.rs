@@ -9,6 +9,8 @@ use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
 use crate::interner::Sym;
+use crate::num;
+use crate::num::{Num, NumRef};
 use crate::objects::array::new_array;
 use crate::objects::bytes::{new_bytearray, new_bytes};
 use crate::objects::class::Tag;
@@ -16,8 +18,7 @@ use crate::objects::complex::new_complex;
 use crate::objects::descriptor::{new_classmethod, new_property, new_staticmethod};
 use crate::objects::dict::new_dict;
 use crate::objects::float::new_float;
-use crate::objects::int;
-use crate::objects::int::{Num, NumRef, new_bool, new_int};
+use crate::objects::int::{new_bool, new_int};
 use crate::objects::iter::Iter;
 use crate::objects::list::new_list;
 use crate::objects::memoryview::new_memoryview;
@@ -256,8 +257,8 @@ fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
     let r = match vm.num(v) {
         Some(NumRef::Float(f)) => Num::Float(f.abs()),
         Some(n @ (NumRef::Int(_) | NumRef::Big(_))) => {
-            if int::compare(n, NumRef::Int(0)) == Some(core::cmp::Ordering::Less) {
-                int::arith(BinOp::Sub, NumRef::Int(0), n)?
+            if num::compare(n, NumRef::Int(0)) == Some(core::cmp::Ordering::Less) {
+                num::arith(BinOp::Sub, NumRef::Int(0), n)?
             } else {
                 return Ok(if let Value::Bool(b) = v {
                     Value::Int(i64::from(b))
@@ -760,7 +761,7 @@ fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
         }
         // The result takes the sign of the modulus, as `%` does.
         let r = num_integer::Integer::mod_floor(&bx.modpow(&by, &bm), &bm);
-        return vm.num_value(int::normalize(r));
+        return vm.num_value(num::normalize(r));
     }
     vm.binary(BinOp::Pow, x, y, false)
 }
@@ -796,7 +797,7 @@ fn round(vm: &mut Interp, a: Args) -> PResult<Value> {
                 NumRef::Float(_) => unreachable!("matched ints"),
             };
             let r = round_int(&n, digits.unsigned_abs());
-            vm.num_value(int::normalize(r))
+            vm.num_value(num::normalize(r))
         }
         // Anything else rounds as its float value (MicroPython has no `__round__`).
         None => {
@@ -825,7 +826,7 @@ fn round_int(n: &num_bigint::BigInt, places: u64) -> num_bigint::BigInt {
 /// `round(f)` (an int) or `round(f, ndigits)` (a float).
 fn round_float(vm: &mut Interp, f: f64, ndigits: Option<i64>) -> PResult<Value> {
     let Some(n) = ndigits else {
-        return vm.num_value(int::from_float(libm::rint(f))?);
+        return vm.num_value(num::from_float(libm::rint(f))?);
     };
     let m = libm::pow(10.0, n as f64);
     let scaled = f * m;

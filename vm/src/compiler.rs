@@ -6,15 +6,27 @@ use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+
 use num_bigint::BigInt;
 
-use crate::Mode;
 use crate::ast::*;
 use crate::bytecode::{NO_KW, Op};
 use crate::error::CompileError;
 use crate::interner::Interner;
-use crate::objects::int::{self, Num, NumRef};
-use crate::symtable::{self, Place, Scope, SymTable};
+use crate::num::{Num, NumRef};
+use crate::symtable::{Place, Scope, SymTable};
+use crate::{num, symtable};
+
+/// How source handed to `Vm::exec` is compiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A whole file: statements run in order, expression values are discarded.
+    File,
+    /// One interactive REPL input: the value of an expression statement is printed with repr.
+    Single,
+    /// One expression, whose value is the result (`eval`).
+    Eval,
+}
 
 /// A constant as the compiler knows it; the VM turns each into a [`crate::value::Value`].
 #[derive(Clone, Debug, PartialEq)]
@@ -1984,7 +1996,7 @@ fn fold_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
             c @ (Const::Int(_) | Const::Float(_) | Const::Big(_)) => Some(c),
             _ => None,
         },
-        ExprKind::Int(digits) => Some(match int::parse_literal(digits)? {
+        ExprKind::Int(digits) => Some(match num::parse_literal(digits)? {
             Num::Int(i) => Const::Int(i),
             Num::Big(b) => Const::Big(b),
             Num::Float(f) => Const::Float(f),
@@ -1996,7 +2008,7 @@ fn fold_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
                     .map_or_else(|| Const::Big(Box::new(-BigInt::from(i))), Const::Int),
             ),
             Const::Float(f) => Some(Const::Float(-f)),
-            Const::Big(b) => Some(match int::normalize(-*b) {
+            Const::Big(b) => Some(match num::normalize(-*b) {
                 Num::Int(i) => Const::Int(i),
                 Num::Big(b) => Const::Big(b),
                 Num::Float(f) => Const::Float(f),
@@ -2042,11 +2054,11 @@ fn fold_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
                 }
             }
             let (a, b) = (num(&x)?, num(&y)?);
-            if *op == BinOp::Pow && int::pow_is_complex(a, b) {
+            if *op == BinOp::Pow && num::pow_is_complex(a, b) {
                 return None; // complex: computed at run time
             }
             // Keep big results (e.g. 2**10000) out of the constant table: compute at run time.
-            match int::arith(*op, a, b).ok()? {
+            match num::arith(*op, a, b).ok()? {
                 Num::Int(i) => Some(Const::Int(i)),
                 Num::Float(f) => Some(Const::Float(f)),
                 Num::Big(b) if b.bits() <= MAX_FOLDED_BITS => Some(Const::Big(b)),

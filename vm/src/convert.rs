@@ -5,8 +5,8 @@ use crate::ast::BinOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::interner::Sym;
-use crate::objects::int;
-use crate::objects::int::{Num, NumRef};
+use crate::num;
+use crate::num::{Num, NumRef};
 use crate::objects::range::range_len;
 use crate::value::Value;
 use crate::vm::{Interp, PResult};
@@ -82,7 +82,7 @@ impl Interp {
             return Ok(Some((*re, *im)));
         }
         match self.num(v) {
-            Some(n) => Ok(Some((int::to_f64(n)?, 0.0))),
+            Some(n) => Ok(Some((num::to_f64(n)?, 0.0))),
             None => Ok(None),
         }
     }
@@ -91,7 +91,7 @@ impl Interp {
     /// `__float__` returns a float; `None` for anything else.
     pub(crate) fn float_of(&mut self, v: Value) -> PResult<Option<f64>> {
         if let Some(n) = self.num(v) {
-            return int::to_f64(n).map(Some);
+            return num::to_f64(n).map(Some);
         }
         Ok(match self.call_special(v, Sym::__float__, &[])? {
             Some(r) => match self.num(r) {

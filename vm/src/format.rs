@@ -7,8 +7,8 @@ use alloc::vec::Vec;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::interner::Sym;
+use crate::num::NumRef;
 use crate::objects::float;
-use crate::objects::int::NumRef;
 use crate::value::Value;
 use crate::vm::{Interp, PResult};
 
@@ -260,7 +260,7 @@ impl Interp {
             if let Some(k) = kind.filter(|k| !"eEfFgGn%".contains(*k)) {
                 return Err(unknown_code(k, self.type_name(v)));
             }
-            let f = crate::objects::int::to_f64(n)?;
+            let f = crate::num::to_f64(n)?;
             return Ok(format_float(f, &spec));
         }
         let s = self.str_of(v)?;
@@ -814,7 +814,7 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
                     let iv = match vm.num(v) {
                         // `%d` truncates a float; `%x` and `%o` refuse one.
                         Some(NumRef::Float(f)) if matches!(kind, 'd' | 'i' | 'u') => {
-                            vm.num_value(crate::objects::int::from_float(f)?)?
+                            vm.num_value(crate::num::from_float(f)?)?
                         }
                         Some(NumRef::Float(_)) => {
                             return Err(PyErr::type_error("can't convert float to int"));

@@ -14,19 +14,7 @@ use crate::objects::function::{Function, Generator};
 use crate::objects::iter::Iter;
 use crate::value::Value;
 
-/// A reference to a heap object: an index into the slot table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ObjRef(u32);
-
-impl ObjRef {
-    /// Not an object: a placeholder before initialisation.
-    pub const NULL: ObjRef = ObjRef(u32::MAX);
-
-    /// The slot number, for `id()`.
-    pub fn index(self) -> u32 {
-        self.0
-    }
-}
+pub use crate::value::ObjRef;
 
 #[derive(Debug)]
 pub enum Obj {

@@ -23,6 +23,7 @@ pub mod interner;
 pub mod lexer;
 pub mod memfs;
 mod modules;
+mod num;
 pub mod objects;
 pub mod parser;
 pub mod platform;
@@ -41,6 +42,7 @@ pub use platform::Platform;
 /// The MicroPython version Copperhead answers as (`sys.implementation.version`, the
 /// board's banner): the language and library level it implements.
 pub const MICROPYTHON_VERSION: (i64, i64, i64) = (1, 24, 0);
+pub use compiler::Mode;
 pub use vm::Vm;
 
 use alloc::string::String;
@@ -70,17 +72,6 @@ impl Default for Config {
             without: alloc::vec::Vec::new(),
         }
     }
-}
-
-/// How source handed to [`Vm::exec`] is compiled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// A whole file: statements run in order, expression values are discarded.
-    File,
-    /// One interactive REPL input: the value of an expression statement is printed with repr.
-    Single,
-    /// One expression, whose value is the result (`eval`).
-    Eval,
 }
 
 /// An exception that escaped the program, rendered as MicroPython prints it.

@@ -12,9 +12,9 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
 use crate::interner::Sym;
+use crate::num;
+use crate::num::{Num, NumRef};
 use crate::objects::class::Tag;
-use crate::objects::int;
-use crate::objects::int::{Num, NumRef};
 use crate::objects::range::range_len;
 use crate::value::Value;
 use crate::vm::{Interp, PResult};
@@ -344,7 +344,7 @@ impl Interp {
 
     pub(crate) fn eq(&mut self, a: Value, b: Value) -> PResult<bool> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return Ok(int::compare(x, y) == Some(Ordering::Equal));
+            return Ok(num::compare(x, y) == Some(Ordering::Equal));
         }
         if (self.is_complex(a) || self.is_complex(b))
             && let (Some(x), Some(y)) = (self.as_complex(a)?, self.as_complex(b)?)
@@ -474,14 +474,14 @@ impl Interp {
         inplace: bool,
     ) -> PResult<Value> {
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            if op == BinOp::Pow && int::pow_is_complex(x, y) {
+            if op == BinOp::Pow && num::pow_is_complex(x, y) {
                 // A negative base to a fractional power: the principal complex root.
-                let (x, y) = ((int::to_f64(x)?, 0.0), (int::to_f64(y)?, 0.0));
+                let (x, y) = ((num::to_f64(x)?, 0.0), (num::to_f64(y)?, 0.0));
                 let (re, im) = crate::objects::complex::arith(op, x, y)?;
                 return self.alloc(Obj::Complex(re, im));
             }
             self.check_int_growth(op, x, y)?;
-            let r = int::arith(op, x, y)?;
+            let r = num::arith(op, x, y)?;
             return self.num_value(r);
         }
         if (self.is_complex(a) || self.is_complex(b))
@@ -516,7 +516,7 @@ impl Interp {
         if pa.is_some() || pb.is_some() {
             return self.binary(op, pa.unwrap_or(a), pb.unwrap_or(b), false);
         }
-        Err(PyErr::type_error(int::unsupported(
+        Err(PyErr::type_error(num::unsupported(
             op,
             self.type_name(a),
             self.type_name(b),
@@ -750,9 +750,9 @@ impl Interp {
             (UnaryOp::Pos, NumRef::Float(f)) => Num::Float(f),
             (UnaryOp::Pos, NumRef::Big(_)) => return Ok(a),
             (UnaryOp::Neg, NumRef::Float(f)) => Num::Float(-f),
-            (UnaryOp::Neg, n) => int::arith(BinOp::Sub, NumRef::Int(0), n)?,
+            (UnaryOp::Neg, n) => num::arith(BinOp::Sub, NumRef::Int(0), n)?,
             (UnaryOp::Invert, NumRef::Float(_)) => return Err(PyErr::type_error(err())),
-            (_, n) => int::arith(BinOp::Sub, NumRef::Int(-1), n)?,
+            (_, n) => num::arith(BinOp::Sub, NumRef::Int(-1), n)?,
         };
         self.num_value(r)
     }
@@ -847,7 +847,7 @@ impl Interp {
             _ => (Sym::__ge__, Sym::__le__),
         };
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return Ok(int::compare(x, y).is_some_and(|o| ordering_holds(op, o)));
+            return Ok(num::compare(x, y).is_some_and(|o| ordering_holds(op, o)));
         }
         let ni = Value::Obj(self.types.not_implemented);
         if let Some(r) = self.call_special(a, name, &[b])?
@@ -873,7 +873,7 @@ impl Interp {
         };
         let from = |o: Ordering| ordering_holds(op, o);
         if let (Some(x), Some(y)) = (self.num(a), self.num(b)) {
-            return Ok(int::compare(x, y).is_some_and(from));
+            return Ok(num::compare(x, y).is_some_and(from));
         }
         if let (Value::Obj(ra), Value::Obj(rb)) = (a, b) {
             match (self.heap.get(ra), self.heap.get(rb)) {

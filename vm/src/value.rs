@@ -1,7 +1,6 @@
 //! The one value type of the VM: 16 bytes, `Copy`, with `None`, booleans, small integers,
 //! floats and built-in functions unboxed, and everything else a reference into the GC heap.
-
-use crate::gc::ObjRef;
+//! A leaf: it depends on nothing else in the VM, so the compiler and errors can hold values.
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Value {
@@ -11,7 +10,7 @@ pub enum Value {
     /// A small int. Results that leave the `i64` range become heap big ints.
     Int(i64),
     Float(f64),
-    /// A built-in function, by its index in [`crate::builtins::BUILTINS`].
+    /// A built-in function (or any native), by its index in the VM's table of natives.
     Builtin(u16),
     Obj(ObjRef),
     /// Never visible to Python: an unbound local slot, or "no self" beside a method on the stack.
@@ -19,3 +18,17 @@ pub enum Value {
 }
 
 const _: () = assert!(core::mem::size_of::<Value>() <= 16);
+
+/// A reference to a heap object: an index into the slot table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ObjRef(pub(crate) u32);
+
+impl ObjRef {
+    /// Not an object: a placeholder before initialisation.
+    pub const NULL: ObjRef = ObjRef(u32::MAX);
+
+    /// The slot number, for `id()`.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}

@@ -10,7 +10,7 @@ use core::fmt::Write;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
-use crate::objects::int::{Num, normalize};
+use crate::num::{Num, normalize};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 

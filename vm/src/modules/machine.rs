@@ -991,7 +991,7 @@ fn timer_setup(vm: &mut Interp, this: Value, a: Args) -> PResult<()> {
     };
     let period_ms = if let Some(f) = vm.kwarg(a, "freq") {
         let hz = match vm.num(f) {
-            Some(n) => crate::objects::int::to_f64(n)?,
+            Some(n) => crate::num::to_f64(n)?,
             None => return Err(PyErr::type_error("freq must be a number")),
         };
         if hz <= 0.0 {

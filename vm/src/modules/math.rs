@@ -5,8 +5,9 @@ use alloc::boxed::Box;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
 use crate::interner::Sym;
+use crate::num;
+use crate::num::NumRef;
 use crate::objects::class::{Attrs, Module};
-use crate::objects::int::{self, NumRef};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -159,7 +160,7 @@ fn to_int(vm: &mut Interp, a: Args, f: fn(f64) -> f64) -> PResult<Value> {
         return Ok(v);
     }
     let x = f(vm.float_arg(v)?);
-    vm.num_value(int::from_float(x)?)
+    vm.num_value(num::from_float(x)?)
 }
 
 fn floor(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -228,7 +229,7 @@ fn factorial(vm: &mut Interp, a: Args) -> PResult<Value> {
     for k in 2..=n {
         r *= k;
     }
-    vm.num_value(int::normalize(r))
+    vm.num_value(num::normalize(r))
 }
 
 const FUNCTIONS: &[Native] = &[

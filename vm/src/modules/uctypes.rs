@@ -422,7 +422,7 @@ impl Interp {
     fn int_from_u64(&mut self, v: u64) -> PResult<Value> {
         match i64::try_from(v) {
             Ok(i) => Ok(Value::Int(i)),
-            Err(_) => self.num_value(crate::objects::int::Num::Big(alloc::boxed::Box::new(
+            Err(_) => self.num_value(crate::num::Num::Big(alloc::boxed::Box::new(
                 num_bigint::BigInt::from(v),
             ))),
         }
@@ -434,7 +434,7 @@ impl Interp {
             return Ok(i as u64);
         }
         match self.num(v) {
-            Some(crate::objects::int::NumRef::Big(b)) => {
+            Some(crate::num::NumRef::Big(b)) => {
                 let bytes = b.to_signed_bytes_le();
                 let mut word = [if b.sign() == num_bigint::Sign::Minus {
                     0xff

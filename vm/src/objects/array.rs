@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::{Obj, ObjRef};
+use crate::num::{Num, NumRef};
 use crate::objects::bytes::bytes_decode;
-use crate::objects::int::{Num, NumRef};
 use crate::runtime::norm_index;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
-use crate::objects::int::NumRef;
+use crate::num::NumRef;
 use crate::objects::str::{
     Encoding, Errors, opt_arg, str_arg, str_center, str_count, str_endswith, str_find, str_index,
     str_isalpha, str_isdigit, str_islower, str_isspace, str_isupper, str_join, str_ljust,

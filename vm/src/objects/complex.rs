@@ -50,7 +50,7 @@ pub fn arith(op: BinOp, a: (f64, f64), b: (f64, f64)) -> Result<(f64, f64), PyEr
         }
         BinOp::Pow => pow(a, b)?,
         _ => {
-            return Err(PyErr::type_error(crate::objects::int::unsupported(
+            return Err(PyErr::type_error(crate::num::unsupported(
                 op, "complex", "complex",
             )));
         }

@@ -84,30 +84,6 @@ pub fn parse(text: &str) -> Option<f64> {
     digits.parse::<f64>().ok()
 }
 
-/// Python's `%` on floats: the result has the sign of the divisor.
-pub fn py_mod(a: f64, b: f64) -> f64 {
-    let r = libm::fmod(a, b);
-    if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
-        r + b
-    } else if r == 0.0 {
-        libm::copysign(0.0, b)
-    } else {
-        r
-    }
-}
-
-/// Python's `//` on floats. A zero quotient takes the sign of `a / b` (so `-1.5 // -2.0` is
-/// `0.0`, not `-0.0`).
-pub fn py_floordiv(a: f64, b: f64) -> f64 {
-    let m = py_mod(a, b);
-    let d = (a - m) / b;
-    if d == 0.0 {
-        return libm::copysign(0.0, a / b);
-    }
-    let f = libm::floor(d);
-    if d - f > 0.5 { f + 1.0 } else { f }
-}
-
 pub(crate) fn new_float(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "float", 0, 1)?;
     if a.len == 0 {
@@ -176,15 +152,5 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
-    }
-
-    #[test]
-    fn modulo_and_floor_division_follow_python() {
-        assert_eq!(py_mod(-7.0, 2.0), 1.0);
-        assert_eq!(py_mod(7.0, -2.0), -1.0);
-        assert_eq!(py_floordiv(-7.0, 2.0), -4.0);
-        assert_eq!(py_floordiv(7.5, 2.0), 3.0);
-        assert!(py_floordiv(-1.5, -2.0).is_sign_positive());
-        assert!(py_floordiv(1.5, -2.0) == -1.0);
     }
 }

@@ -4,8 +4,8 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::num::Num;
 use crate::objects::bytes::bytes_hex;
-use crate::objects::int::Num;
 use crate::runtime::norm_index;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::interner::Sym;
-use crate::objects::int::NumRef;
+use crate::num::NumRef;
 use crate::objects::range::range_len;
 use crate::runtime::VALUE_SIZE;
 use crate::value::Value;

@@ -429,12 +429,27 @@ fn every_builtin_call_ends_in_a_value_or_an_exception() {
     run_survey(false, 1, 0);
 }
 
-/// The same survey with a collection before every allocation, over a sample of the
-/// targets (every 7th) to keep it quick.
-#[test]
-fn builtin_calls_under_gc_stress() {
-    run_survey(true, 7, 3);
+/// The same survey with a collection before every allocation (and, in this debug build,
+/// every heap reference checked against its slot's generation, so a value a native forgot
+/// to root fails where it is used). All the targets, in seven parts that run in parallel.
+macro_rules! under_gc_stress {
+    ($($part:ident = $offset:literal),*) => {$(
+        #[test]
+        fn $part() {
+            run_survey(true, 7, $offset);
+        }
+    )*};
 }
+
+under_gc_stress!(
+    builtin_calls_under_gc_stress_part_1 = 0,
+    builtin_calls_under_gc_stress_part_2 = 1,
+    builtin_calls_under_gc_stress_part_3 = 2,
+    builtin_calls_under_gc_stress_part_4 = 3,
+    builtin_calls_under_gc_stress_part_5 = 4,
+    builtin_calls_under_gc_stress_part_6 = 5,
+    builtin_calls_under_gc_stress_part_7 = 6
+);
 
 /// Natives whose argument counts are declared in their table entries: each called with one
 /// positional argument more than it takes, and where it takes some, one fewer (a bound

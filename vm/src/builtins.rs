@@ -1184,10 +1184,10 @@ pub(crate) fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
 pub(crate) fn build_class(vm: &mut Interp, a: Args) -> PResult<Value> {
     let bases = vm.stack[a.start + 2..a.start + a.len].to_vec();
     let bases = vm.tuple(bases)?;
-    vm.temp_roots.push(bases);
-    let r = vm.make_class(vm.arg(a, 0), vm.arg(a, 1), bases);
-    vm.temp_roots.pop();
-    r
+
+    vm.rooted(&[bases], |vm| {
+        vm.make_class(vm.arg(a, 0), vm.arg(a, 1), bases)
+    })
 }
 
 impl Interp {

@@ -1135,10 +1135,7 @@ impl Interp {
     }
 
     pub(crate) fn stop_iteration(&mut self, v: Value) -> PyErr {
-        self.temp_roots.push(v);
-        let e = self.stop_iteration_inner(v);
-        self.temp_roots.pop();
-        e
+        self.rooted(&[v], |vm| vm.stop_iteration_inner(v))
     }
 
     fn stop_iteration_inner(&mut self, v: Value) -> PyErr {

@@ -396,9 +396,7 @@ impl Interp {
         if spec_text.is_empty() && self.as_str(v).is_some() {
             return Ok(v);
         }
-        self.temp_roots.push(v);
-        let out = self.format_with(v, &spec_text);
-        self.temp_roots.pop();
+        let out = self.rooted(&[v], |vm| vm.format_with(v, &spec_text));
         self.str_value(&out?)
     }
 

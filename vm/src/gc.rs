@@ -160,6 +160,8 @@ struct Slot {
     obj: Option<Obj>,
     size: usize,
     marked: bool,
+    /// Bumped when the slot is freed: references carry it in debug builds.
+    generation: u32,
     /// Lives as long as the heap (built-in types, built-in modules): never freed, and a
     /// root of every collection.
     permanent: bool,
@@ -252,18 +254,20 @@ impl Heap {
             return Err(OutOfMemory);
         }
         self.grow(size);
-        let slot = Slot {
+        if let Some(i) = self.free.pop() {
+            let slot = &mut self.slots[i as usize];
+            slot.obj = Some(obj);
+            slot.size = size;
+            return Ok(ObjRef::new(i, slot.generation));
+        }
+        self.slots.push(Slot {
             obj: Some(obj),
             size,
             marked: false,
+            generation: 0,
             permanent: false,
-        };
-        if let Some(i) = self.free.pop() {
-            self.slots[i as usize] = slot;
-            return Ok(ObjRef(i));
-        }
-        self.slots.push(slot);
-        Ok(ObjRef(self.slots.len() as u32 - 1))
+        });
+        Ok(ObjRef::new(self.slots.len() as u32 - 1, 0))
     }
 
     /// Store an object for the VM's whole life (types, modules), outside the budget check.
@@ -274,27 +278,48 @@ impl Heap {
             obj: Some(obj),
             size,
             marked: false,
+            generation: 0,
             permanent: true,
         });
-        Value::Obj(ObjRef(self.slots.len() as u32 - 1))
+        Value::Obj(ObjRef::new(self.slots.len() as u32 - 1, 0))
     }
 
     /// Is `r` a live object (not freed by a collection)?
     pub fn is_live(&self, r: ObjRef) -> bool {
-        self.slots
-            .get(r.0 as usize)
-            .is_some_and(|s| s.obj.is_some())
+        self.slots.get(r.index() as usize).is_some_and(|s| {
+            #[cfg(debug_assertions)]
+            if s.generation != r.generation() {
+                return false;
+            }
+            s.obj.is_some()
+        })
+    }
+
+    /// The slot `r` refers to. Debug builds check that it still holds the object `r` was
+    /// made for: a reference kept across a collection that freed its object is a rooting
+    /// bug, reported here rather than read as whatever object took the slot over.
+    #[inline]
+    fn slot_index(&self, r: ObjRef) -> usize {
+        let i = r.index() as usize;
+        #[cfg(debug_assertions)]
+        assert!(
+            self.slots[i].generation == r.generation(),
+            "stale reference: object {i} was collected (its slot reused); \
+             a value was not rooted across an allocation"
+        );
+        i
     }
 
     pub fn get(&self, r: ObjRef) -> &Obj {
-        self.slots[r.0 as usize]
+        self.slots[self.slot_index(r)]
             .obj
             .as_ref()
             .expect("reference to a collected object")
     }
 
     pub fn get_mut(&mut self, r: ObjRef) -> &mut Obj {
-        self.slots[r.0 as usize]
+        let i = self.slot_index(r);
+        self.slots[i]
             .obj
             .as_mut()
             .expect("reference to a collected object")
@@ -302,7 +327,8 @@ impl Heap {
 
     /// Account for an object that grew (a list append) or shrank.
     pub fn resize(&mut self, r: ObjRef) {
-        let slot = &mut self.slots[r.0 as usize];
+        let i = self.slot_index(r);
+        let slot = &mut self.slots[i];
         let (old, new) = (slot.size, slot.obj.as_ref().map_or(0, Obj::size));
         slot.size = new;
         self.used -= old;
@@ -327,11 +353,11 @@ impl Heap {
         }
         for (i, slot) in self.slots.iter().enumerate() {
             if slot.permanent {
-                pending.push(ObjRef(i as u32));
+                pending.push(ObjRef::new(i as u32, slot.generation));
             }
         }
         while let Some(r) = pending.pop() {
-            let slot = &mut self.slots[r.0 as usize];
+            let slot = &mut self.slots[r.index() as usize];
             if slot.marked {
                 continue;
             }
@@ -356,6 +382,7 @@ impl Heap {
                     finalize.push(d);
                 }
                 slot.obj = None;
+                slot.generation = slot.generation.wrapping_add(1);
                 self.used -= slot.size;
                 self.free.push(i as u32);
             }
@@ -379,7 +406,19 @@ mod tests {
         assert!(matches!(heap.get(a), Obj::Str(s) if &**s == "kept"));
         // The freed slot is reused.
         let c = heap.alloc(Obj::Str("new".into())).unwrap();
-        assert_eq!(c, ObjRef(1));
+        assert_eq!(c.index(), 1);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "stale reference")]
+    fn a_reference_to_a_collected_object_fails_where_it_is_used() {
+        let mut heap = Heap::new(10_000);
+        let stale = heap.alloc(Obj::Str("forgotten".into())).unwrap();
+        heap.collect(core::iter::empty(), &mut Vec::new());
+        let _new = heap.alloc(Obj::Str("took the slot".into())).unwrap();
+        assert!(!heap.is_live(stale));
+        heap.get(stale);
     }
 
     #[test]

@@ -692,18 +692,14 @@ impl Interp {
                 } else {
                     self.set_copy(a, frozen)?
                 };
-                self.temp_roots.push(result);
-                let r = self.set_op(op, result, a, bv);
-                self.temp_roots.pop();
+                let r = self.rooted(&[result], |vm| vm.set_op(op, result, a, bv));
                 r?;
                 Ok(Some(result))
             }
             (BinOp::Or, Obj::Dict(_)) if matches!(bv, Value::Obj(rb) if matches!(self.heap.get(rb), Obj::Dict(_))) =>
             {
                 let result = if inplace { a } else { self.dict_copy(a)? };
-                self.temp_roots.push(result);
-                let r = self.dict_update(result, bv);
-                self.temp_roots.pop();
+                let r = self.rooted(&[result], |vm| vm.dict_update(result, bv));
                 r?;
                 Ok(Some(result))
             }

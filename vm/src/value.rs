@@ -19,16 +19,39 @@ pub enum Value {
 
 const _: () = assert!(core::mem::size_of::<Value>() <= 16);
 
-/// A reference to a heap object: an index into the slot table.
+/// A reference to a heap object: an index into the slot table. In debug builds it also
+/// carries the slot's generation (bumped each time the slot is freed), so a reference that
+/// outlived its object (a value native code forgot to root across a collection) fails loudly
+/// where it is used instead of reading whatever took the slot over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ObjRef(pub(crate) u32);
+pub struct ObjRef {
+    index: u32,
+    #[cfg(debug_assertions)]
+    generation: u32,
+}
 
 impl ObjRef {
     /// Not an object: a placeholder before initialisation.
-    pub const NULL: ObjRef = ObjRef(u32::MAX);
+    pub const NULL: ObjRef = ObjRef::new(u32::MAX, 0);
+
+    /// The reference to slot `index` in its `generation` (ignored in release builds).
+    #[allow(unused_variables)]
+    pub(crate) const fn new(index: u32, generation: u32) -> ObjRef {
+        ObjRef {
+            index,
+            #[cfg(debug_assertions)]
+            generation,
+        }
+    }
 
     /// The slot number, for `id()`.
     pub fn index(self) -> u32 {
-        self.0
+        self.index
+    }
+
+    /// The slot's generation when the reference was made (debug builds).
+    #[cfg(debug_assertions)]
+    pub(crate) fn generation(self) -> u32 {
+        self.generation
     }
 }

@@ -639,6 +639,17 @@ impl Interp {
         v
     }
 
+    /// Run `f` with `keep` rooted: values that must survive the allocations `f` makes (a
+    /// collection may run at any of them) though nothing else holds them yet. The roots are
+    /// released on every way out of `f`, `?` included. This is how native code roots values.
+    pub(crate) fn rooted<R>(&mut self, keep: &[Value], f: impl FnOnce(&mut Self) -> R) -> R {
+        let mark = self.temp_roots.len();
+        self.temp_roots.extend_from_slice(keep);
+        let out = f(self);
+        self.temp_roots.truncate(mark);
+        out
+    }
+
     /// Make room in the budget before an object grows by `extra` bytes (a list append that
     /// outgrows its capacity, a bytearray extended): collect if it is short; `MemoryError`
     /// if it stays short or the heap is locked. `keep` stays rooted during the collection.
@@ -1525,9 +1536,9 @@ impl Interp {
                         self.temp_roots.truncate(tr_mark);
                         tri!(t)
                     };
-                    self.temp_roots.push(kwv);
-                    let r = self.call_at(callee_at, pos.len(), kwv, kw_pairs.len());
-                    self.temp_roots.pop();
+                    let r = self.rooted(&[kwv], |vm| {
+                        vm.call_at(callee_at, pos.len(), kwv, kw_pairs.len())
+                    });
                     match tri!(r) {
                         Some(v) => {
                             self.stack.truncate(callee_at);

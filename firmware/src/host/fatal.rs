@@ -39,8 +39,14 @@ pub fn guarded<T>(doing: &str, f: impl FnOnce() -> T) -> Result<T, String> {
                 .location()
                 .map(|l| format!(" ({}:{})", l.file(), l.line()))
                 .unwrap_or_default();
+            // With RUST_BACKTRACE set, the report says where in the VM it happened.
+            let trace = std::backtrace::Backtrace::capture();
+            let trace = match trace.status() {
+                std::backtrace::BacktraceStatus::Captured => format!("\n{trace}"),
+                _ => String::new(),
+            };
             *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some(format!("{message}{place}"));
+                Some(format!("{message}{place}{trace}"));
         }));
     });
     let was = GUARDED.with(|g| g.replace(true));

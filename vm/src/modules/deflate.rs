@@ -335,9 +335,7 @@ impl Interp {
             return Ok(());
         }
         let b = self.alloc(Obj::Bytes(data.into()))?;
-        self.temp_roots.push(b);
-        let r = self.call_method(stream, "write", &[b]);
-        self.temp_roots.pop();
+        let r = self.rooted(&[b], |vm| vm.call_method(stream, "write", &[b]));
         r.map(|_| ())
     }
 }

@@ -71,7 +71,7 @@ fn bubble_up(
 fn sift_down(vm: &mut Interp, list: ObjRef, start: usize) -> PResult<()> {
     let n = len(vm, list);
     let item = get(vm, list, start)?;
-    rooted(vm, item, |vm| {
+    vm.rooted(&[item], |vm| {
         let mut i = start;
         let mut child = 2 * i + 1;
         while child < n {
@@ -91,24 +91,12 @@ fn sift_down(vm: &mut Interp, list: ObjRef, start: usize) -> PResult<()> {
     })
 }
 
-/// Run `f` with `item` rooted: while it sifts, it may be in no slot of the list.
-fn rooted<T>(
-    vm: &mut Interp,
-    item: Value,
-    f: impl FnOnce(&mut Interp) -> PResult<T>,
-) -> PResult<T> {
-    vm.temp_roots.push(item);
-    let r = f(vm);
-    vm.temp_roots.pop();
-    r
-}
-
 fn heappush(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (heap, item) = (vm.arg(a, 0), vm.arg(a, 1));
     let list = heap_list(vm, heap)?;
     vm.list_append(heap, item)?;
     let last = len(vm, list) - 1;
-    rooted(vm, item, |vm| bubble_up(vm, list, 0, last, item))?;
+    vm.rooted(&[item], |vm| bubble_up(vm, list, 0, last, item))?;
     Ok(Value::None)
 }
 
@@ -126,7 +114,7 @@ fn heappop(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
     let top = get(vm, list, 0)?;
     set(vm, list, 0, last)?;
-    rooted(vm, top, |vm| sift_down(vm, list, 0))?;
+    vm.rooted(&[top], |vm| sift_down(vm, list, 0))?;
     Ok(top)
 }
 

@@ -273,10 +273,8 @@ pub(crate) fn open(vm: &mut Interp, a: Args) -> PResult<Value> {
         let text = !vm.path_text(mode)?.contains('b');
         return console_stream(vm, fd, text);
     }
-    vm.temp_roots.push(mode);
-    let r = vm.vfs_open(file, mode);
-    vm.temp_roots.pop();
-    r
+
+    vm.rooted(&[mode], |vm| vm.vfs_open(file, mode))
 }
 
 fn new_string_io(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -600,9 +598,7 @@ impl Interp {
         } else {
             self.str_value(text)?
         };
-        self.temp_roots.push(s);
-        let r = self.call_method(stream, "write", &[s]);
-        self.temp_roots.pop();
+        let r = self.rooted(&[s], |vm| vm.call_method(stream, "write", &[s]));
         r.map(|_| ())
     }
 

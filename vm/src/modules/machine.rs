@@ -339,10 +339,10 @@ fn signal_new(vm: &mut Interp, a: Args) -> PResult<Value> {
         configure_pin(vm, a, 1, id)?;
         vm.new_data(&PIN, PinData { id })?
     };
-    vm.temp_roots.push(pin);
-    let s = vm.new_data(&SIGNAL, SignalData { pin, invert });
-    vm.temp_roots.pop();
-    s
+
+    vm.rooted(&[pin], |vm| {
+        vm.new_data(&SIGNAL, SignalData { pin, invert })
+    })
 }
 
 fn signal_set(vm: &mut Interp, a: Args, on: bool) -> PResult<Value> {
@@ -452,9 +452,7 @@ fn pwm_new(vm: &mut Interp, a: Args) -> PResult<Value> {
             duty_u16: 32768,
         },
     )?;
-    vm.temp_roots.push(this);
-    let r = vm.pwm_settings(this, a, 1);
-    vm.temp_roots.pop();
+    let r = vm.rooted(&[this], |vm| vm.pwm_settings(this, a, 1));
     r.map(|()| this)
 }
 
@@ -975,9 +973,7 @@ fn timer_new(vm: &mut Interp, a: Args) -> PResult<Value> {
     )?;
     // `Timer(id, …)` with settings starts it at once.
     if a.n_kw > 0 {
-        vm.temp_roots.push(this);
-        let r = timer_setup(vm, this, a);
-        vm.temp_roots.pop();
+        let r = vm.rooted(&[this], |vm| timer_setup(vm, this, a));
         r?;
     }
     Ok(this)

@@ -303,17 +303,13 @@ impl Interp {
     /// Add a module to `sys.modules`.
     pub(crate) fn register_module(&mut self, name: &str, m: ObjRef) -> PResult<()> {
         let key = self.str_value(name)?;
-        self.temp_roots.push(key);
-        let r = self.dict_set(self.modules, key, Value::Obj(m));
-        self.temp_roots.pop();
-        r
+
+        self.rooted(&[key], |vm| vm.dict_set(vm.modules, key, Value::Obj(m)))
     }
 
     fn unregister_module(&mut self, name: &str) -> PResult<()> {
         let key = self.str_value(name)?;
-        self.temp_roots.push(key);
-        let r = self.dict_remove(self.modules, key);
-        self.temp_roots.pop();
+        let r = self.rooted(&[key], |vm| vm.dict_remove(vm.modules, key));
         r.map(|_| ())
     }
 
@@ -372,12 +368,9 @@ impl Interp {
     fn read_source(&mut self, path: &str) -> PResult<String> {
         let p = self.str_value(path)?;
         self.temp_roots.push(p);
-        let r = self.str_value("rb").and_then(|mode| {
-            self.temp_roots.push(mode);
-            let f = self.vfs_open(p, mode);
-            self.temp_roots.pop();
-            f
-        });
+        let r = self
+            .str_value("rb")
+            .and_then(|mode| self.rooted(&[mode], |vm| vm.vfs_open(p, mode)));
         self.temp_roots.pop();
         let bytes = self.read_all_and_close(r?)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -411,9 +404,7 @@ impl Interp {
         };
         let pairs: Vec<(u32, Value)> = match all {
             Some(all) => {
-                self.temp_roots.push(all);
-                let names = self.collect_iterable(all);
-                self.temp_roots.pop();
+                let names = self.rooted(&[all], |vm| vm.collect_iterable(all));
                 let mut out = Vec::new();
                 for n in names? {
                     let Some(text) = self.as_str(n).map(String::from) else {
@@ -513,10 +504,8 @@ fn platform_compiler(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {
 
 fn platform_libc_ver(vm: &mut Interp, _a: crate::vm::Args) -> PResult<Value> {
     let e = vm.str_value("")?;
-    vm.temp_roots.push(e);
-    let t = vm.tuple(alloc::vec![e, e]);
-    vm.temp_roots.pop();
-    t
+
+    vm.rooted(&[e], |vm| vm.tuple(alloc::vec![e, e]))
 }
 
 /// Modules that MicroPython also offers under a `u`-prefixed name (`utime`, `uos` …).

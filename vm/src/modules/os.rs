@@ -52,10 +52,8 @@ fn dir_arg(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     let p = dir_arg(vm, a)?;
-    vm.temp_roots.push(p);
-    let r = vm.vfs_ilistdir(p);
-    vm.temp_roots.pop();
-    r
+
+    vm.rooted(&[p], |vm| vm.vfs_ilistdir(p))
 }
 
 fn listdir(vm: &mut Interp, a: Args) -> PResult<Value> {

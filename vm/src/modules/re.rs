@@ -836,10 +836,10 @@ fn regex_search(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// Module-level `re.match`/`re.search`: compile (kept rooted), then run.
 fn module_exec(vm: &mut Interp, a: Args, anchored: bool) -> PResult<Value> {
     let regex = regex_of(vm, vm.arg(a, 0))?;
-    vm.temp_roots.push(regex);
-    let r = exec_to_value(vm, regex, vm.arg(a, 1), 0, None, anchored);
-    vm.temp_roots.pop();
-    r
+
+    vm.rooted(&[regex], |vm| {
+        exec_to_value(vm, regex, vm.arg(a, 1), 0, None, anchored)
+    })
 }
 
 fn re_match(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -958,9 +958,7 @@ fn do_sub(
         out.extend_from_slice(&subject_bytes[at..s]);
         if callable {
             let m = vm.new_match(subject, caps.clone())?;
-            vm.temp_roots.push(m);
-            let r = vm.call_value(repl, &[m]);
-            vm.temp_roots.pop();
+            let r = vm.rooted(&[m], |vm| vm.call_value(repl, &[m]));
             let r = r?;
             out.extend_from_slice(&vm.buffer_arg(r)?);
         } else {
@@ -1023,10 +1021,10 @@ fn re_sub(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(v) => vm.int_arg(v)?,
         None => 0,
     };
-    vm.temp_roots.push(regex);
-    let r = do_sub(vm, regex, vm.arg(a, 1), vm.arg(a, 2), count);
-    vm.temp_roots.pop();
-    r
+
+    vm.rooted(&[regex], |vm| {
+        do_sub(vm, regex, vm.arg(a, 1), vm.arg(a, 2), count)
+    })
 }
 
 /// `split(string, maxsplit=0)`. As on MicroPython, an empty match ends the splitting and
@@ -1087,10 +1085,8 @@ fn re_split(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(v) => vm.int_arg(v)?,
         None => 0,
     };
-    vm.temp_roots.push(regex);
-    let r = do_split(vm, regex, vm.arg(a, 1), max);
-    vm.temp_roots.pop();
-    r
+
+    vm.rooted(&[regex], |vm| do_split(vm, regex, vm.arg(a, 1), max))
 }
 
 fn regex_repr(vm: &mut Interp, a: Args) -> PResult<Value> {

@@ -197,17 +197,19 @@ impl Interp {
     /// `ENODEV` if nothing is mounted there, `EPERM` for the virtual root.
     fn vfs_call(&mut self, path: Value, method: &str, extra: &[Value]) -> PResult<Value> {
         let text = self.path_text(path)?;
-        match self.lookup_path(&text)? {
-            None => Err(self.os_error(errno::ENODEV)),
-            Some(Found::Root) => Err(self.os_error(errno::EPERM)),
+        let mut keep = alloc::vec![path];
+        keep.extend_from_slice(extra);
+        self.rooted(&keep, |vm| match vm.lookup_path(&text)? {
+            None => Err(vm.os_error(errno::ENODEV)),
+            Some(Found::Root) => Err(vm.os_error(errno::EPERM)),
             Some(Found::Mount(i, within)) => {
-                let fs = self.mount_fs(i);
-                let p = self.path_value(path, &within)?;
+                let fs = vm.mount_fs(i);
+                let p = vm.path_value(path, &within)?;
                 let mut args = alloc::vec![p];
                 args.extend_from_slice(extra);
-                self.call_method(fs, method, &args)
+                vm.call_method(fs, method, &args)
             }
-        }
+        })
     }
 
     /// A path argument as text (str or bytes).
@@ -258,7 +260,7 @@ impl Interp {
 
     pub(crate) fn vfs_stat(&mut self, path: Value) -> PResult<Value> {
         let text = self.path_text(path)?;
-        if let Some(Found::Root) = self.lookup_path(&text)? {
+        if let Some(Found::Root) = self.rooted(&[path], |vm| vm.lookup_path(&text))? {
             let mut items = alloc::vec![Value::Int(0); 10];
             items[0] = Value::Int(S_IFDIR);
             return self.tuple(items);
@@ -268,7 +270,7 @@ impl Interp {
 
     pub(crate) fn vfs_statvfs(&mut self, path: Value) -> PResult<Value> {
         let text = self.path_text(path)?;
-        if let Some(Found::Root) = self.lookup_path(&text)? {
+        if let Some(Found::Root) = self.rooted(&[path], |vm| vm.lookup_path(&text))? {
             let at_root = self.vfs.mounts.iter().position(|(p, _)| p == "/");
             return match at_root {
                 Some(i) => {
@@ -308,9 +310,7 @@ impl Interp {
                 let fs = self.mount_fs(i);
                 let slash = self.path_value(path, "/")?;
                 let it = self.call_method(fs, "ilistdir", &[slash])?;
-                self.temp_roots.push(it);
-                let entries = self.collect_iterable(it)?;
-                self.temp_roots.pop();
+                let entries = self.rooted(&[it], |vm| vm.collect_iterable(it))?;
                 self.temp_roots.extend(entries);
                 break;
             }
@@ -356,9 +356,7 @@ impl Interp {
             (Some(Found::Mount(i, wa)), Some(Found::Mount(j, wb))) if i == j => {
                 let fs = self.mount_fs(i);
                 let pa = self.path_value(from, &wa)?;
-                self.temp_roots.push(pa);
-                let pb = self.path_value(to, &wb);
-                self.temp_roots.pop();
+                let pb = self.rooted(&[pa], |vm| vm.path_value(to, &wb));
                 let pb = pb?;
                 self.call_method(fs, "rename", &[pa, pb])
             }
@@ -506,9 +504,7 @@ fn vfs_umount(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(c) if c > i => Some(c - 1),
         c => c,
     };
-    vm.temp_roots.push(fs);
-    let r = vm.call_method(fs, "umount", &[]);
-    vm.temp_roots.pop();
+    let r = vm.rooted(&[fs], |vm| vm.call_method(fs, "umount", &[]));
     r?;
     Ok(Value::None)
 }

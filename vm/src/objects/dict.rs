@@ -257,9 +257,7 @@ impl Interp {
         let keys_id = self.interner.intern("keys");
         let keys_fn = self.getattr(d, keys_id)?;
         let keys = self.call_value(keys_fn, &[])?;
-        self.temp_roots.push(keys);
-        let keys = self.collect_iterable(keys);
-        self.temp_roots.pop();
+        let keys = self.rooted(&[keys], |vm| vm.collect_iterable(keys));
         let keys = keys?;
         let mut out = Vec::with_capacity(keys.len());
         self.temp_roots.extend_from_slice(&keys);

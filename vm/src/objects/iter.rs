@@ -297,9 +297,7 @@ impl Interp {
                     {
                         *count = n + 1;
                     }
-                    self.temp_roots.push(v);
-                    let t = self.tuple(alloc::vec![Value::Int(n), v]);
-                    self.temp_roots.pop();
+                    let t = self.rooted(&[v], |vm| vm.tuple(alloc::vec![Value::Int(n), v]));
                     t.map(Some)
                 }
                 Iter::Zip(its) => {
@@ -340,9 +338,7 @@ impl Interp {
                         let keep = if f == Value::None {
                             self.truthy(v)?
                         } else {
-                            self.temp_roots.push(v);
-                            let r = self.call_value(f, &[v]);
-                            self.temp_roots.pop();
+                            let r = self.rooted(&[v], |vm| vm.call_value(f, &[v]));
                             let r = r?;
                             self.truthy(r)?
                         };

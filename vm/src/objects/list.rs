@@ -36,10 +36,7 @@ impl Interp {
             && let Obj::List(v) = self.heap.get(r)
         {
             let extra = crate::vm::growth(v.len(), v.capacity(), items.len(), VALUE_SIZE);
-            let mark = self.temp_roots.len();
-            self.temp_roots.extend_from_slice(&items);
-            let room = self.make_room(extra, &[l]);
-            self.temp_roots.truncate(mark);
+            let room = self.rooted(&items, |vm| vm.make_room(extra, &[l]));
             room?;
             if let Obj::List(v) = self.heap.get_mut(r) {
                 v.extend(items);

@@ -41,9 +41,7 @@ impl Interp {
                     && matches!(item, Value::Obj(r) if matches!(self.heap.get(r), Obj::Set(_, false))) =>
             {
                 let f = self.set_copy(item, true)?;
-                self.temp_roots.push(f);
-                let r = self.dict_find(s, f);
-                self.temp_roots.pop();
+                let r = self.rooted(&[f], |vm| vm.dict_find(s, f));
                 Ok(r?.is_some())
             }
             Err(e) => Err(e),
@@ -105,11 +103,8 @@ impl Interp {
     ) -> PResult<()> {
         let other_items = self.collect_iterable(other)?;
         // The items may be new objects (a str's characters): rooted until the end.
-        let mark = self.temp_roots.len();
-        self.temp_roots.extend_from_slice(&other_items);
-        let r = self.set_op_items(op, result, a, other_items);
-        self.temp_roots.truncate(mark);
-        r
+        let keep = other_items.clone();
+        self.rooted(&keep, |vm| vm.set_op_items(op, result, a, other_items))
     }
 
     pub(crate) fn set_op_items(

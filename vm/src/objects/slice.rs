@@ -186,10 +186,9 @@ impl Interp {
             _ => (0, 0),
         };
         let add = new.len().saturating_sub(stop.min(len) - start.min(len));
-        let mark = self.temp_roots.len();
-        self.temp_roots.extend_from_slice(&new);
-        let room = self.make_room(crate::vm::growth(len, cap, add, elem), &[o]);
-        self.temp_roots.truncate(mark);
+        let room = self.rooted(&new, |vm| {
+            vm.make_room(crate::vm::growth(len, cap, add, elem), &[o])
+        });
         room?;
         match self.heap.get_mut(r) {
             Obj::List(items) => {

@@ -423,11 +423,7 @@ impl Interp {
                     self.call_value(f, &[obj, s, v])?;
                     return Ok(());
                 }
-                if let Obj::Instance(i) = self.heap.get_mut(r) {
-                    i.attrs.insert(name, v);
-                }
-                self.heap.resize(r);
-                Ok(())
+                self.set_instance_attr(r, name, v)
             }
             Obj::Class(c) if c.builtin => Err(self.attr_error(obj, name)),
             Obj::Module(m) if m.readonly && !self.settable_builtin_attr(&m.name, name) => {
@@ -454,12 +450,27 @@ impl Interp {
     /// `object.__setattr__`: store in the instance dict, bypassing `__setattr__`.
     pub(crate) fn setattr_plain(&mut self, obj: Value, name: u32, v: Value) -> PResult<()> {
         if let Value::Obj(r) = obj
-            && let Obj::Instance(i) = self.heap.get_mut(r)
+            && let Obj::Instance(_) = self.heap.get(r)
         {
-            i.attrs.insert(name, v);
-            return Ok(());
+            return self.set_instance_attr(r, name, v);
         }
         self.setattr(obj, name, v)
+    }
+
+    /// Store an attribute in an instance's own table (a new one within the heap's budget).
+    fn set_instance_attr(&mut self, r: ObjRef, name: u32, v: Value) -> PResult<()> {
+        let Obj::Instance(i) = self.heap.get_mut(r) else {
+            return Ok(());
+        };
+        if let Some(slot) = i.attrs.get_mut(&name) {
+            *slot = v;
+            return Ok(());
+        }
+        self.grow(r, 1, &[v], |o| {
+            if let Obj::Instance(i) = o {
+                i.attrs.insert(name, v);
+            }
+        })
     }
 
     pub(crate) fn delattr(&mut self, obj: Value, name: u32) -> PResult<()> {

@@ -86,6 +86,20 @@ impl Obj {
         core::mem::size_of::<Slot>() + payload
     }
 
+    /// The bytes this object's accounted size grows by when `add` more items join it (bytes
+    /// for a bytearray or array, entries for a list, dict or set, attributes for an instance):
+    /// 0 while they fit in what it has.
+    pub(crate) fn growth(&self, add: usize) -> usize {
+        let v = core::mem::size_of::<Value>();
+        match self {
+            Obj::List(l) => growth(l.len(), l.capacity(), add, v),
+            Obj::ByteArray(b) | Obj::Array(_, b) => growth(b.len(), b.capacity(), add, 1),
+            Obj::Dict(_) | Obj::Set(..) => add.saturating_mul(3 * v),
+            Obj::Instance(_) | Obj::Class(_) | Obj::Module(_) => add.saturating_mul(2 * v),
+            _ => 0,
+        }
+    }
+
     /// Call `f` on every value this object refers to.
     pub(crate) fn trace(&self, f: &mut impl FnMut(Value)) {
         match self {
@@ -153,6 +167,19 @@ impl Obj {
             }
         }
     }
+}
+
+/// The bytes a vector of `elem`-byte items grows by when `add` items join `len` in a
+/// buffer of `cap` (0 while they fit; otherwise the buffer doubles, as `Vec` does).
+pub(crate) fn growth(len: usize, cap: usize, add: usize, elem: usize) -> usize {
+    let want = len.saturating_add(add);
+    if want <= cap {
+        return 0;
+    }
+    want.max(cap.saturating_mul(2))
+        .max(4)
+        .saturating_sub(cap)
+        .saturating_mul(elem)
 }
 
 #[derive(Debug)]

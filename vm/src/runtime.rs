@@ -574,20 +574,19 @@ impl Interp {
                         return Ok(Some(bv));
                     }
                 }
-                let (xl, yl) = (x.len(), y.len());
-                let mut joined = Vec::with_capacity(xl + yl);
-                joined.extend_from_slice(x);
-                joined.extend_from_slice(y);
                 let bytearray = matches!(self.heap.get(ra), Obj::ByteArray(_));
                 if bytearray && inplace {
-                    let extra = crate::vm::growth(xl, xl, yl, 1);
-                    self.make_room(extra, &[a, bv])?;
-                    if let Obj::ByteArray(v) = self.heap.get_mut(ra) {
-                        *v = joined;
-                    }
-                    self.heap.resize(ra);
+                    let y = y.to_vec();
+                    self.grow(ra, y.len(), &[bv], |b| {
+                        if let Obj::ByteArray(b) = b {
+                            b.extend_from_slice(&y);
+                        }
+                    })?;
                     return Ok(Some(a));
                 }
+                let mut joined = Vec::with_capacity(x.len() + y.len());
+                joined.extend_from_slice(x);
+                joined.extend_from_slice(y);
                 let obj = if bytearray {
                     Obj::ByteArray(joined)
                 } else {
@@ -601,15 +600,17 @@ impl Interp {
                 let Some(y) = self.as_bytes(bv) else {
                     return Err(PyErr::type_error("object with buffer protocol required"));
                 };
-                let mut joined = x.clone();
-                joined.extend_from_slice(y);
                 if inplace {
-                    if let Obj::Array(_, data) = self.heap.get_mut(ra) {
-                        *data = joined;
-                    }
-                    self.heap.resize(ra);
+                    let y = y.to_vec();
+                    self.grow(ra, y.len(), &[bv], |array| {
+                        if let Obj::Array(_, data) = array {
+                            data.extend_from_slice(&y);
+                        }
+                    })?;
                     return Ok(Some(a));
                 }
+                let mut joined = x.clone();
+                joined.extend_from_slice(y);
                 self.alloc(Obj::Array(code, joined)).map(Some)
             }
             (BinOp::Add, Obj::List(x)) => {
@@ -1422,9 +1423,6 @@ fn other_hash(v: Value) -> u64 {
         _ => 0x9e37_79b9,
     }
 }
-
-/// Bytes of one value in a container.
-pub(crate) const VALUE_SIZE: usize = core::mem::size_of::<Value>();
 
 pub(crate) fn fnv(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -166,19 +166,6 @@ pub(crate) struct Frame {
     pub kind: FrameKind,
 }
 
-/// The bytes a vector of `elem`-byte items grows by when `add` items join `len` in a
-/// buffer of `cap` (0 while they fit; otherwise the buffer doubles, as `Vec` does).
-pub(crate) fn growth(len: usize, cap: usize, add: usize, elem: usize) -> usize {
-    let want = len.saturating_add(add);
-    if want <= cap {
-        return 0;
-    }
-    want.max(cap.saturating_mul(2))
-        .max(4)
-        .saturating_sub(cap)
-        .saturating_mul(elem)
-}
-
 /// Traceback entries kept per exception (an exception raised again and again in a loop
 /// would otherwise grow without bound).
 const MAX_TRACEBACK: usize = 64;
@@ -648,6 +635,27 @@ impl Interp {
         let out = f(self);
         self.temp_roots.truncate(mark);
         out
+    }
+
+    /// Change the container `r` in place, growing it by `add` items, within the heap's
+    /// budget: room is made first (a collection if the budget is short, with `r` and `keep`
+    /// rooted; `MemoryError` if it stays short or the heap is locked), then `change` runs on
+    /// the object and the heap accounts for its new size. Every in-place growth of a list,
+    /// bytearray, array, dict, set or instance goes through here.
+    pub(crate) fn grow<R>(
+        &mut self,
+        r: ObjRef,
+        add: usize,
+        keep: &[Value],
+        change: impl FnOnce(&mut Obj) -> R,
+    ) -> PResult<R> {
+        let extra = self.heap.get(r).growth(add);
+        if extra > 0 {
+            self.rooted(&[Value::Obj(r)], |vm| vm.make_room(extra, keep))?;
+        }
+        let out = change(self.heap.get_mut(r));
+        self.heap.resize(r);
+        Ok(out)
     }
 
     /// Make room in the budget before an object grows by `extra` bytes (a list append that

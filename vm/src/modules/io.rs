@@ -557,7 +557,7 @@ impl Interp {
             Kind::Mem => {
                 let m = self.data_ref::<Mem>(v).expect("a buffer");
                 let end = m.pos + data.len();
-                let extra = crate::vm::growth(
+                let extra = crate::gc::growth(
                     m.buf.len(),
                     m.buf.capacity(),
                     end.saturating_sub(m.buf.len()),

@@ -222,15 +222,12 @@ pub(crate) fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     let code = *code;
     let (i, f, is_float) = vm.array_item(code, vm.arg(a, 1))?;
-    if let Obj::Array(_, data) = vm.heap.get(r) {
-        let size = crate::objects::array::item_size(code).unwrap_or(1);
-        let extra = crate::vm::growth(data.len(), data.capacity(), size, 1);
-        vm.make_room(extra, &[vm.arg(a, 0)])?;
-    }
-    if let Obj::Array(_, data) = vm.heap.get_mut(r) {
-        crate::objects::array::put(code, i, f, is_float, data);
-    }
-    vm.heap.resize(r);
+    let size = item_size(code).unwrap_or(1);
+    vm.grow(r, size, &[], |array| {
+        if let Obj::Array(_, data) = array {
+            put(code, i, f, is_float, data);
+        }
+    })?;
     Ok(Value::None)
 }
 
@@ -252,15 +249,14 @@ pub(crate) fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.array_pack(code, &items)?
         }
     };
-    let Obj::Array(_, data) = vm.heap.get(r) else {
+    if !matches!(vm.heap.get(r), Obj::Array(..)) {
         return Err(PyErr::type_error("array required"));
-    };
-    let extra = crate::vm::growth(data.len(), data.capacity(), bytes.len(), 1);
-    vm.make_room(extra, &[vm.arg(a, 0)])?;
-    if let Obj::Array(_, data) = vm.heap.get_mut(r) {
-        data.extend_from_slice(&bytes);
     }
-    vm.heap.resize(r);
+    vm.grow(r, bytes.len(), &[], |array| {
+        if let Obj::Array(_, data) = array {
+            data.extend_from_slice(&bytes);
+        }
+    })?;
     Ok(Value::None)
 }
 

@@ -239,15 +239,14 @@ pub(crate) fn grow_bytearray(vm: &mut Interp, this: Value, bytes: &[u8]) -> PRes
     let Value::Obj(r) = vm.payload(this).unwrap_or(this) else {
         return Err(PyErr::type_error("bytearray required"));
     };
-    let Obj::ByteArray(b) = vm.heap.get(r) else {
+    let Obj::ByteArray(_) = vm.heap.get(r) else {
         return Err(PyErr::type_error("bytearray required"));
     };
-    let extra = crate::vm::growth(b.len(), b.capacity(), bytes.len(), 1);
-    vm.make_room(extra, &[this])?;
-    if let Obj::ByteArray(b) = vm.heap.get_mut(r) {
-        b.extend_from_slice(bytes);
-    }
-    vm.heap.resize(r);
+    vm.grow(r, bytes.len(), &[this], |b| {
+        if let Obj::ByteArray(b) = b {
+            b.extend_from_slice(bytes);
+        }
+    })?;
     Ok(Value::None)
 }
 

@@ -78,12 +78,6 @@ impl Dict {
         }
     }
 
-    /// The bytes one more entry costs when the table must grow for it (0 while it has
-    /// room).
-    pub fn growth(&self) -> usize {
-        crate::vm::growth(self.entries.len(), self.entries.capacity(), 1, 3 * 16)
-    }
-
     /// Append a key known to be absent.
     pub fn push(&mut self, hash: u64, key: Value, value: Value) {
         let pos = self.entries.len() as u32;
@@ -226,15 +220,14 @@ impl Interp {
             }
             None => self.hash(key)?,
         };
-        let extra = self.dict_ref(d).map_or(0, |t| t.growth());
-        self.make_room(extra, &[d, key, value])?;
-        if let Some(t) = self.dict_mut(d) {
-            t.push(hash, key, value);
-        }
-        if let Value::Obj(r) = d {
-            self.heap.resize(r);
-        }
-        Ok(())
+        let Value::Obj(r) = self.payload(d).unwrap_or(d) else {
+            return Ok(());
+        };
+        self.grow(r, 1, &[d, key, value], |t| {
+            if let Obj::Dict(t) | Obj::Set(t, _) = t {
+                t.push(hash, key, value);
+            }
+        })
     }
 
     pub(crate) fn dict_remove(&mut self, d: Value, key: Value) -> PResult<Option<Value>> {

@@ -7,25 +7,19 @@ use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::objects::str::opt_arg;
 use crate::objects::tuple::{seq_count, seq_index};
-use crate::runtime::VALUE_SIZE;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
 impl Interp {
     pub(crate) fn list_append(&mut self, l: Value, v: Value) -> PResult<()> {
         if let Value::Obj(r) = l
-            && let Obj::List(items) = self.heap.get(r)
+            && let Obj::List(_) = self.heap.get(r)
         {
-            let extra = crate::vm::growth(items.len(), items.capacity(), 1, VALUE_SIZE);
-            self.make_room(extra, &[l, v])?;
-            let Obj::List(items) = self.heap.get_mut(r) else {
-                unreachable!("checked above")
-            };
-            items.push(v);
-            if items.len() == items.capacity() || items.len() < 8 {
-                self.heap.resize(r);
-            }
-            return Ok(());
+            return self.grow(r, 1, &[v], |list| {
+                if let Obj::List(items) = list {
+                    items.push(v);
+                }
+            });
         }
         Err(PyErr::type_error("append to a non-list"))
     }
@@ -33,15 +27,14 @@ impl Interp {
     pub(crate) fn list_extend(&mut self, l: Value, it: Value) -> PResult<()> {
         let items = self.collect_iterable(it)?;
         if let Value::Obj(r) = l
-            && let Obj::List(v) = self.heap.get(r)
+            && let Obj::List(_) = self.heap.get(r)
         {
-            let extra = crate::vm::growth(v.len(), v.capacity(), items.len(), VALUE_SIZE);
-            let room = self.rooted(&items, |vm| vm.make_room(extra, &[l]));
-            room?;
-            if let Obj::List(v) = self.heap.get_mut(r) {
-                v.extend(items);
-            }
-            self.heap.resize(r);
+            let keep = items.clone();
+            self.grow(r, items.len(), &keep, |list| {
+                if let Obj::List(v) = list {
+                    v.extend(items);
+                }
+            })?;
         }
         Ok(())
     }
@@ -77,14 +70,13 @@ pub(crate) fn list_insert(vm: &mut Interp, a: Args) -> PResult<Value> {
     let r = list_ref(vm, vm.arg(a, 0))?;
     let i = vm.int_arg(vm.arg(a, 1))?;
     let v = vm.arg(a, 2);
-    let items = list_items(vm, r);
-    let extra = crate::vm::growth(items.len(), items.capacity(), 1, crate::runtime::VALUE_SIZE);
-    vm.make_room(extra, &[vm.arg(a, 0), v])?;
-    let items = list_items(vm, r);
-    let n = items.len() as i64;
-    let at = if i < 0 { (i + n).max(0) } else { i.min(n) };
-    items.insert(at as usize, v);
-    vm.heap.resize(r);
+    vm.grow(r, 1, &[v], |list| {
+        if let Obj::List(items) = list {
+            let n = items.len() as i64;
+            let at = if i < 0 { (i + n).max(0) } else { i.min(n) };
+            items.insert(at as usize, v);
+        }
+    })?;
     Ok(Value::None)
 }
 

@@ -21,15 +21,14 @@ impl Interp {
             return Ok(());
         }
         let hash = self.hash(item)?;
-        let extra = self.dict_ref(s).map_or(0, |t| t.growth());
-        self.make_room(extra, &[s, item])?;
-        if let Some(t) = self.dict_mut(s) {
-            t.push(hash, item, Value::None);
-        }
-        if let Value::Obj(r) = s {
-            self.heap.resize(r);
-        }
-        Ok(())
+        let Value::Obj(r) = self.payload(s).unwrap_or(s) else {
+            return Ok(());
+        };
+        self.grow(r, 1, &[s, item], |t| {
+            if let Obj::Dict(t) | Obj::Set(t, _) = t {
+                t.push(hash, item, Value::None);
+            }
+        })
     }
 
     pub(crate) fn set_contains(&mut self, s: Value, item: Value) -> PResult<bool> {

@@ -8,7 +8,6 @@ use crate::gc::Obj;
 use crate::interner::Sym;
 use crate::num::NumRef;
 use crate::objects::range::range_len;
-use crate::runtime::VALUE_SIZE;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -180,17 +179,9 @@ impl Interp {
         }
         let start = start.max(0) as usize;
         let stop = (stop.max(start as i64)) as usize;
-        let (cap, elem) = match self.heap.get(r) {
-            Obj::List(x) => (x.capacity(), VALUE_SIZE),
-            Obj::ByteArray(x) => (x.capacity(), 1),
-            _ => (0, 0),
-        };
         let add = new.len().saturating_sub(stop.min(len) - start.min(len));
-        let room = self.rooted(&new, |vm| {
-            vm.make_room(crate::vm::growth(len, cap, add, elem), &[o])
-        });
-        room?;
-        match self.heap.get_mut(r) {
+        let keep = new.clone();
+        self.grow(r, add, &keep, |seq| match seq {
             Obj::List(items) => {
                 items.splice(start..stop, new);
             }
@@ -205,9 +196,7 @@ impl Interp {
                 items.splice(start..stop, bytes);
             }
             _ => {}
-        }
-        self.heap.resize(r);
-        Ok(())
+        })
     }
 }
 

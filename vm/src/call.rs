@@ -888,10 +888,12 @@ impl Interp {
             }
         }
         let r = match throw_err {
-            Some(e) => match self.route_into(e, stop) {
-                Ok(()) => self.run(stop),
-                Err(e) => Err(e),
-            },
+            // Raised inside the generator's frame, where it is suspended: the one unwinder,
+            // with no traceback entry for that frame (it did not run).
+            Some(mut e) => {
+                e.reraise = true;
+                self.handle(e, stop).and_then(|()| self.run(stop))
+            }
             None => self.run(stop),
         };
         self.native_depth -= 1;
@@ -1111,27 +1113,6 @@ impl Interp {
             "'{}' object can't be used in 'await' expression",
             self.type_name(o)
         )))
-    }
-
-    /// Raise `e` inside the frame at the top (for `generator.throw`).
-    fn route_into(&mut self, e: PyErr, stop: usize) -> PResult<()> {
-        let _ = stop;
-        let frame = self.frames.last().expect("frame");
-        if self.blocks.len() > frame.blocks_base {
-            let block = self.blocks.pop().expect("checked");
-            self.stack.truncate(block.stack_len);
-            let exc = self.materialize(e)?;
-            self.stack.push(exc);
-            self.handling.push(exc);
-            self.frames.last_mut().expect("frame").pc = block.target as usize;
-            return Ok(());
-        }
-        let frame = self.frames.pop().expect("frame");
-        self.stack.truncate(frame.base - 1);
-        if let FrameKind::Generator(g) = frame.kind {
-            self.generator_finished(g);
-        }
-        Err(e)
     }
 
     pub(crate) fn stop_iteration(&mut self, v: Value) -> PyErr {

@@ -796,7 +796,9 @@ impl Interp {
     }
 
     /// Route an exception to the innermost handler at or above frame `stop`; `Err` if none.
-    fn handle(&mut self, mut e: PyErr, stop: usize) -> PResult<()> {
+    /// The one unwinder: every exception, raised by the loop, a native or `generator.throw`,
+    /// goes through here.
+    pub(crate) fn handle(&mut self, mut e: PyErr, stop: usize) -> PResult<()> {
         loop {
             if self.frames.len() <= stop {
                 return Err(e);

@@ -15,7 +15,11 @@ impl Interp {
     /// arguments only where it takes fewer than it could.)
     pub(crate) fn arg(&self, a: Args, i: usize) -> Value {
         if i < a.len {
-            self.stack.get(a.start + i).copied().unwrap_or(Value::None)
+            self.exec
+                .stack
+                .get(a.start + i)
+                .copied()
+                .unwrap_or(Value::None)
         } else {
             Value::None
         }
@@ -23,7 +27,7 @@ impl Interp {
 
     /// The positional arguments as a vector.
     pub(crate) fn args_vec(&self, a: Args) -> Vec<Value> {
-        self.stack[a.start..a.start + a.len].to_vec()
+        self.exec.stack[a.start..a.start + a.len].to_vec()
     }
 
     /// A keyword argument by name.
@@ -32,7 +36,7 @@ impl Interp {
         names
             .iter()
             .position(|n| self.as_str(*n) == Some(name))
-            .map(|i| self.stack[a.start + a.len + i])
+            .map(|i| self.exec.stack[a.start + a.len + i])
     }
 
     /// Check that every keyword argument is one of `allowed`.
@@ -78,7 +82,7 @@ impl Interp {
             .map(|(i, n)| {
                 (
                     String::from(self.as_str(*n).unwrap_or("")),
-                    self.stack[a.start + a.len + i],
+                    self.exec.stack[a.start + a.len + i],
                 )
             })
             .collect()

@@ -15,7 +15,7 @@ impl Interp {
     pub(crate) fn attr_error(&self, v: Value, name: u32) -> PyErr {
         let n = self.interner.name(name);
         match v {
-            Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => PyErr::new(
+            Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Class(_)) => PyErr::new(
                 ErrKind::AttributeError,
                 alloc::format!(
                     "type object '{}' has no attribute '{n}'",
@@ -37,7 +37,7 @@ impl Interp {
                 let this = self.payload(obj).unwrap_or(obj);
                 self.alloc(Obj::BoundMethod(this, attr))
             }
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Function(_) => self.alloc(Obj::BoundMethod(obj, attr)),
                 Obj::ClassMethod(f) => {
                     let f = *f;
@@ -62,7 +62,7 @@ impl Interp {
             Some(v) => Ok(v),
             None => match obj {
                 // (Storing into a module that can't change keeps the generic wording.)
-                Value::Obj(r) if let Obj::Module(m) = self.heap.get(r) => Err(PyErr::new(
+                Value::Obj(r) if let Obj::Module(m) = self.gc.heap.get(r) => Err(PyErr::new(
                     ErrKind::AttributeError,
                     alloc::format!(
                         "module '{}' has no attribute '{}'",
@@ -78,14 +78,14 @@ impl Interp {
     /// `getattr` that reports absence as `None` instead of raising.
     pub(crate) fn getattr_opt(&mut self, obj: Value, name: u32) -> PResult<Option<Value>> {
         if let Value::Obj(r) = obj {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::Instance(i) => {
                     let class = i.class;
                     // Data descriptors (properties, objects with __set__) win over the
                     // instance dict.
                     let from_class = self.lookup(class, name);
                     if let Some(a @ Value::Obj(ar)) = from_class
-                        && matches!(self.heap.get(ar), Obj::Property(..))
+                        && matches!(self.gc.heap.get(ar), Obj::Property(..))
                     {
                         return self.bind(a, obj, class).map(Some);
                     }
@@ -96,7 +96,7 @@ impl Interp {
                     {
                         return Ok(Some(v));
                     }
-                    if let Obj::Instance(i) = self.heap.get(r)
+                    if let Obj::Instance(i) = self.gc.heap.get(r)
                         && let Some(v) = i.attrs.get(&name)
                     {
                         return Ok(Some(*v));
@@ -126,7 +126,7 @@ impl Interp {
                             return Ok(Some(v));
                         }
                         return match a {
-                            Value::Obj(ar) => match self.heap.get(ar) {
+                            Value::Obj(ar) => match self.gc.heap.get(ar) {
                                 Obj::ClassMethod(f) => {
                                     let f = *f;
                                     self.alloc(Obj::BoundMethod(obj, f)).map(Some)
@@ -161,7 +161,7 @@ impl Interp {
                     let (start, this) = (*start, *this);
                     // Instances look along their class's MRO; classes (classmethods) along their own.
                     let class = match this {
-                        Value::Obj(tr) if matches!(self.heap.get(tr), Obj::Class(_)) => tr,
+                        Value::Obj(tr) if matches!(self.gc.heap.get(tr), Obj::Class(_)) => tr,
                         _ => self.class_of(this),
                     };
                     let mro = self.mro_of(class);
@@ -170,7 +170,7 @@ impl Interp {
                         .position(|c| *c == start)
                         .map_or(mro.len(), |p| p + 1);
                     for k in &mro[after..] {
-                        if let Obj::Class(kc) = self.heap.get(*k)
+                        if let Obj::Class(kc) = self.gc.heap.get(*k)
                             && let Some(a) = kc.attrs.get(&name)
                         {
                             let a = *a;
@@ -196,7 +196,7 @@ impl Interp {
             "__class__" => Ok(Some(Value::Obj(self.class_of(obj)))),
             "__name__" => {
                 let text: Option<String> = match obj {
-                    Value::Obj(r) => match self.heap.get(r) {
+                    Value::Obj(r) => match self.gc.heap.get(r) {
                         Obj::Class(c) => Some(String::from(&*c.name)),
                         Obj::Function(f) => Some(f.code.name.clone()),
                         Obj::Generator(g) => Some(g.code.name.clone()),
@@ -216,7 +216,7 @@ impl Interp {
                 }
             }
             "__globals__" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::Function(f) => {
                         let module = f.module;
                         self.module_dict(module).map(Some)
@@ -226,8 +226,8 @@ impl Interp {
                 _ => Ok(None),
             },
             "__bases__" => match obj {
-                Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => {
-                    let Obj::Class(c) = self.heap.get(r) else {
+                Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Class(_)) => {
+                    let Obj::Class(c) = self.gc.heap.get(r) else {
                         unreachable!("checked")
                     };
                     let bases: Vec<Value> = c.bases.iter().map(|b| Value::Obj(*b)).collect();
@@ -237,26 +237,26 @@ impl Interp {
             },
             "__dict__" => match obj {
                 Value::Obj(r) => {
-                    let pairs: Vec<(u32, Value)> = match self.heap.get(r) {
+                    let pairs: Vec<(u32, Value)> = match self.gc.heap.get(r) {
                         Obj::Instance(i) => i.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
                         Obj::Module(_) => return self.module_dict(r).map(Some),
                         Obj::Class(c) => c.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
                         _ => return Ok(None),
                     };
                     let d = self.new_dict()?;
-                    self.temp_roots.push(d);
+                    self.gc.temp_roots.push(d);
                     for (k, v) in pairs {
                         let name = self.interner.name_rc(k);
                         let key = self.str_value(&name)?;
                         self.dict_set(d, key, v)?;
                     }
-                    self.temp_roots.pop();
+                    self.gc.temp_roots.pop();
                     Ok(Some(d))
                 }
                 _ => Ok(None),
             },
             "itemsize" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::MemoryView(_, _, _, code) | Obj::Array(code, _) => Ok(Some(Value::Int(
                         crate::objects::array::item_size(*code).unwrap_or(1) as i64,
                     ))),
@@ -265,7 +265,7 @@ impl Interp {
                 _ => Ok(None),
             },
             "real" | "imag" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::Complex(re, im) => {
                         Ok(Some(Value::Float(if &*n == "real" { *re } else { *im })))
                     }
@@ -289,7 +289,7 @@ impl Interp {
                 _ => Ok(None),
             },
             "errno" | "strerror" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::Instance(i) if i.exc.is_some() => {
                         let args = self.tuple_items(i.exc.as_ref().expect("checked").args);
                         let k = usize::from(&*n == "strerror");
@@ -300,7 +300,7 @@ impl Interp {
                 _ => Ok(None),
             },
             "args" | "value" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::Instance(i) if i.exc.is_some() => {
                         let args = i.exc.as_ref().expect("checked").args;
                         if &*n == "args" {
@@ -318,14 +318,14 @@ impl Interp {
                 _ => Ok(None),
             },
             "__self__" | "__func__" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::BoundMethod(s, f) => Ok(Some(if &*n == "__self__" { *s } else { *f })),
                     _ => Ok(None),
                 },
                 _ => Ok(None),
             },
             "start" | "stop" | "step" => match obj {
-                Value::Obj(r) => match self.heap.get(r) {
+                Value::Obj(r) => match self.gc.heap.get(r) {
                     Obj::Range(a, b, c) => Ok(Some(Value::Int(match &*n {
                         "start" => *a,
                         "stop" => *b,
@@ -348,16 +348,16 @@ impl Interp {
     /// attribute and `Undef`, so that no bound method is allocated on the common path.
     pub(crate) fn load_method(&mut self, obj: Value, name: u32) -> PResult<(Value, Value)> {
         if let Value::Obj(r) = obj
-            && matches!(self.heap.get(r), Obj::Super(..))
+            && matches!(self.gc.heap.get(r), Obj::Super(..))
         {
             return Ok((self.getattr(obj, name)?, Value::Undef));
         }
         // A class method or a static method called on a class: no bound method is made.
         if let Value::Obj(r) = obj
-            && matches!(self.heap.get(r), Obj::Class(_))
+            && matches!(self.gc.heap.get(r), Obj::Class(_))
             && let Some(Value::Obj(ar)) = self.lookup(r, name)
         {
-            match self.heap.get(ar) {
+            match self.gc.heap.get(ar) {
                 Obj::ClassMethod(f) => return Ok((*f, obj)),
                 Obj::StaticMethod(f) => return Ok((*f, Value::Undef)),
                 _ => {}
@@ -365,7 +365,7 @@ impl Interp {
         }
         let class = self.class_of(obj);
         let instance_has = match obj {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Instance(i) => i.attrs.contains_key(&name),
                 Obj::Class(_) | Obj::Module(_) => true,
                 _ => false,
@@ -375,7 +375,7 @@ impl Interp {
         if !instance_has && let Some(a) = self.lookup(class, name) {
             let plain = match a {
                 Value::Builtin(id) => self.natives[id as usize].method,
-                Value::Obj(r) => matches!(self.heap.get(r), Obj::Function(_)),
+                Value::Obj(r) => matches!(self.gc.heap.get(r), Obj::Function(_)),
                 _ => false,
             };
             if plain {
@@ -393,11 +393,11 @@ impl Interp {
         let Value::Obj(r) = obj else {
             return Err(self.attr_error(obj, name));
         };
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::Instance(i) => {
                 let class = i.class;
                 if let Some(Value::Obj(pr)) = self.lookup(class, name)
-                    && let Obj::Property(_, set, _) = self.heap.get(pr)
+                    && let Obj::Property(_, set, _) = self.gc.heap.get(pr)
                 {
                     let set = *set;
                     if set == Value::None {
@@ -450,7 +450,7 @@ impl Interp {
     /// `object.__setattr__`: store in the instance dict, bypassing `__setattr__`.
     pub(crate) fn setattr_plain(&mut self, obj: Value, name: u32, v: Value) -> PResult<()> {
         if let Value::Obj(r) = obj
-            && let Obj::Instance(_) = self.heap.get(r)
+            && let Obj::Instance(_) = self.gc.heap.get(r)
         {
             return self.set_instance_attr(r, name, v);
         }
@@ -459,7 +459,7 @@ impl Interp {
 
     /// Store an attribute in an instance's own table (a new one within the heap's budget).
     fn set_instance_attr(&mut self, r: ObjRef, name: u32, v: Value) -> PResult<()> {
-        let Obj::Instance(i) = self.heap.get_mut(r) else {
+        let Obj::Instance(i) = self.gc.heap.get_mut(r) else {
             return Ok(());
         };
         if let Some(slot) = i.attrs.get_mut(&name) {
@@ -476,10 +476,10 @@ impl Interp {
     pub(crate) fn delattr(&mut self, obj: Value, name: u32) -> PResult<()> {
         if let Value::Obj(r) = obj {
             let class = self.class_of(obj);
-            if matches!(self.heap.get(r), Obj::Instance(_)) {
+            if matches!(self.gc.heap.get(r), Obj::Instance(_)) {
                 if let Some(d) = self.lookup(class, name) {
                     if let Value::Obj(dr) = d
-                        && let Obj::Property(_, _, del) = self.heap.get(dr)
+                        && let Obj::Property(_, _, del) = self.gc.heap.get(dr)
                     {
                         let del = *del;
                         if del == Value::None {
@@ -506,12 +506,12 @@ impl Interp {
             if self.is_builtin_class(r) {
                 return Err(self.attr_error(obj, name));
             }
-            if matches!(self.heap.get(r), Obj::Module(m) if !m.readonly) {
+            if matches!(self.gc.heap.get(r), Obj::Module(m) if !m.readonly) {
                 return self
                     .module_delete(r, name)
                     .map_err(|_| self.attr_error(obj, name));
             }
-            let removed = match self.heap.get_mut(r) {
+            let removed = match self.gc.heap.get_mut(r) {
                 Obj::Instance(i) => i.attrs.remove(&name),
                 Obj::Class(c) => {
                     let removed = c.attrs.remove(&name);

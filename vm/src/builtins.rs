@@ -167,7 +167,7 @@ pub fn init(interp: &mut Interp) {
     ];
     for (name, make) in iterators {
         let class = crate::types::class(interp, name, &[object], Tag::Iterator);
-        if let Obj::Class(c) = interp.heap.get_mut(class) {
+        if let Obj::Class(c) = interp.gc.heap.get_mut(class) {
             c.make = Some(make);
         }
         attrs.insert(interp.interner.intern(name), Value::Obj(class));
@@ -250,7 +250,7 @@ fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Ok(r);
     }
     if let Value::Obj(r) = v
-        && let Obj::Complex(re, im) = vm.heap.get(r)
+        && let Obj::Complex(re, im) = vm.gc.heap.get(r)
     {
         return Ok(Value::Float(libm::hypot(*re, *im)));
     }
@@ -279,27 +279,27 @@ fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn all(vm: &mut Interp, a: Args) -> PResult<Value> {
     let it = vm.iter(vm.arg(a, 0))?;
-    vm.stack.push(it);
+    vm.exec.stack.push(it);
     while let Some(v) = vm.next(it)? {
         if !vm.truthy(v)? {
-            vm.stack.pop();
+            vm.exec.stack.pop();
             return Ok(Value::Bool(false));
         }
     }
-    vm.stack.pop();
+    vm.exec.stack.pop();
     Ok(Value::Bool(true))
 }
 
 fn any(vm: &mut Interp, a: Args) -> PResult<Value> {
     let it = vm.iter(vm.arg(a, 0))?;
-    vm.stack.push(it);
+    vm.exec.stack.push(it);
     while let Some(v) = vm.next(it)? {
         if vm.truthy(v)? {
-            vm.stack.pop();
+            vm.exec.stack.pop();
             return Ok(Value::Bool(true));
         }
     }
-    vm.stack.pop();
+    vm.exec.stack.pop();
     Ok(Value::Bool(false))
 }
 
@@ -332,7 +332,7 @@ fn callable(vm: &mut Interp, a: Args) -> PResult<Value> {
     let v = vm.arg(a, 0);
     let yes = match v {
         Value::Builtin(_) => true,
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Function(_) | Obj::BoundMethod(..) | Obj::Class(_) => true,
             Obj::Instance(_) => vm.special(v, Sym::__call__).is_some(),
             _ => false,
@@ -380,9 +380,9 @@ fn ord(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn divmod(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
     let q = vm.binary(BinOp::FloorDiv, x, y, false)?;
-    vm.stack.push(q);
+    vm.exec.stack.push(q);
     let r = vm.binary(BinOp::Mod, x, y, false);
-    vm.stack.pop();
+    vm.exec.stack.pop();
     let r = r?;
     vm.tuple(alloc::vec![q, r])
 }
@@ -410,7 +410,7 @@ fn enumerate(vm: &mut Interp, a: Args) -> PResult<Value> {
         _ => vm.arg(a, 0),
     };
     let it = vm.iter(source)?;
-    vm.stack.push(it);
+    vm.exec.stack.push(it);
     let r = make_iter(
         vm,
         Iter::Enumerate {
@@ -418,14 +418,14 @@ fn enumerate(vm: &mut Interp, a: Args) -> PResult<Value> {
             count: start,
         },
     );
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r
 }
 
 fn filter(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "filter", 2, 2)?;
     let it = vm.iter(vm.arg(a, 1))?;
-    vm.stack.push(it);
+    vm.exec.stack.push(it);
     let r = make_iter(
         vm,
         Iter::Filter {
@@ -433,32 +433,32 @@ fn filter(vm: &mut Interp, a: Args) -> PResult<Value> {
             iter: it,
         },
     );
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r
 }
 
 fn iters_of(vm: &mut Interp, a: Args, from: usize) -> PResult<Vec<Value>> {
-    let mark = vm.stack.len();
+    let mark = vm.exec.stack.len();
     let mut its = Vec::new();
     for i in from..a.len {
         match vm.iter(vm.arg(a, i)) {
             Ok(it) => {
-                vm.stack.push(it);
+                vm.exec.stack.push(it);
                 its.push(it);
             }
             Err(e) => {
-                vm.stack.truncate(mark);
+                vm.exec.stack.truncate(mark);
                 return Err(e);
             }
         }
     }
-    vm.stack.truncate(mark);
-    vm.temp_roots.extend_from_slice(&its);
+    vm.exec.stack.truncate(mark);
+    vm.gc.temp_roots.extend_from_slice(&its);
     Ok(its)
 }
 
 fn map(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let tr_mark = vm.temp_roots.len();
+    let tr_mark = vm.gc.temp_roots.len();
     if a.len < 2 {
         return Err(PyErr::type_error("map must have at least 2 arguments"));
     }
@@ -470,15 +470,15 @@ fn map(vm: &mut Interp, a: Args) -> PResult<Value> {
             iters: its,
         },
     );
-    vm.temp_roots.truncate(tr_mark);
+    vm.gc.temp_roots.truncate(tr_mark);
     r
 }
 
 fn zip(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let tr_mark = vm.temp_roots.len();
+    let tr_mark = vm.gc.temp_roots.len();
     let its = iters_of(vm, a, 0)?;
     let r = make_iter(vm, Iter::Zip(its));
-    vm.temp_roots.truncate(tr_mark);
+    vm.gc.temp_roots.truncate(tr_mark);
     r
 }
 
@@ -489,20 +489,20 @@ fn reversed(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Ok(r);
     }
     let seq = match v {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Range(..)) => {
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Range(..)) => {
             let items = vm.collect_iterable(v)?;
             vm.alloc(Obj::List(items))?
         }
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)) => {
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Dict(_)) => {
             let items = vm.collect_iterable(v)?;
             vm.alloc(Obj::List(items))?
         }
         _ => v,
     };
-    vm.stack.push(seq);
+    vm.exec.stack.push(seq);
     let n = vm.len(seq);
     let r = n.and_then(|n| make_iter(vm, Iter::Reversed { seq, index: n }));
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r
 }
 
@@ -563,7 +563,7 @@ fn id(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn class_arg(vm: &Interp, v: Value, out: &mut Vec<crate::gc::ObjRef>) -> PResult<()> {
     match v {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Class(_) => {
                 out.push(r);
                 Ok(())
@@ -597,7 +597,7 @@ fn issubclass(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(c) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("issubclass() arg 1 must be a class"));
     };
-    if !matches!(vm.heap.get(c), Obj::Class(_)) {
+    if !matches!(vm.gc.heap.get(c), Obj::Class(_)) {
         return Err(PyErr::type_error("issubclass() arg 1 must be a class"));
     }
     Ok(Value::Bool(classes.iter().any(|k| vm.is_subclass(c, *k))))
@@ -619,7 +619,7 @@ fn iter(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
     let it = vm.arg(a, 0);
     let is_iter = match it {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Iter(_) | Obj::Generator(_) => true,
             Obj::Instance(_) => vm.special(it, Sym::__next__).is_some(),
             _ => false,
@@ -639,18 +639,19 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
             r => r,
         };
     }
-    if matches!(it, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Generator(_))) {
+    if matches!(it, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Generator(_))) {
         return match vm.gen_resume(it, Value::None, None)? {
             crate::call::GenOut::Yield(v) => Ok(v),
             crate::call::GenOut::Return(_) if a.len == 2 => Ok(vm.arg(a, 1)),
             crate::call::GenOut::Return(v) => Err(vm.stop_iteration(v)),
         };
     }
-    vm.last_stop = None;
+    vm.exec.last_stop = None;
     match vm.next(it)? {
         Some(v) => Ok(v),
         None if a.len == 2 => Ok(vm.arg(a, 1)),
         None => Err(vm
+            .exec
             .last_stop
             .take()
             .unwrap_or_else(|| PyErr::bare(ErrKind::StopIteration))),
@@ -658,7 +659,7 @@ fn next(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PResult<Value> {
-    let tr_mark = vm.temp_roots.len();
+    let tr_mark = vm.gc.temp_roots.len();
     // One iterable is streamed, never collected: `max(range(10**6))` needs no memory.
     let (iter, items) = if a.len == 1 {
         (Some(vm.iter(vm.arg(a, 0))?), Vec::new())
@@ -667,8 +668,10 @@ fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PRe
     };
     let key = vm.kwarg(a, "key").filter(|k| *k != Value::None);
     // Roots: the iterator, then the best item and its key (overwritten as they change).
-    vm.temp_roots.push(iter.unwrap_or(Value::None));
-    vm.temp_roots.extend_from_slice(&[Value::None, Value::None]);
+    vm.gc.temp_roots.push(iter.unwrap_or(Value::None));
+    vm.gc
+        .temp_roots
+        .extend_from_slice(&[Value::None, Value::None]);
     let mut best: Option<(Value, Value)> = None;
     let mut result = Ok(());
     let mut index = 0;
@@ -686,7 +689,7 @@ fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PRe
             None => break,
         };
         index += 1;
-        vm.temp_roots.push(item);
+        vm.gc.temp_roots.push(item);
         let k = match key {
             Some(f) => match vm.call_value(f, &[item]) {
                 Ok(k) => k,
@@ -697,7 +700,7 @@ fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PRe
             },
             None => item,
         };
-        vm.temp_roots.push(k);
+        vm.gc.temp_roots.push(k);
         let better = match best {
             None => true,
             Some((_, bk)) => match vm.compare(want, k, bk) {
@@ -711,12 +714,12 @@ fn min_max(vm: &mut Interp, a: Args, name: &str, want: crate::ast::CmpOp) -> PRe
         };
         if better {
             best = Some((item, k));
-            vm.temp_roots[tr_mark + 1] = item;
-            vm.temp_roots[tr_mark + 2] = k;
+            vm.gc.temp_roots[tr_mark + 1] = item;
+            vm.gc.temp_roots[tr_mark + 2] = k;
         }
-        vm.temp_roots.truncate(tr_mark + 3);
+        vm.gc.temp_roots.truncate(tr_mark + 3);
     }
-    vm.temp_roots.truncate(tr_mark);
+    vm.gc.temp_roots.truncate(tr_mark);
     result?;
     match best {
         Some((v, _)) => Ok(v),
@@ -837,9 +840,9 @@ fn round_float(vm: &mut Interp, f: f64, ndigits: Option<i64>) -> PResult<Value> 
 fn sorted(vm: &mut Interp, a: Args) -> PResult<Value> {
     let items = vm.collect_iterable(vm.arg(a, 0))?;
     let list = vm.alloc(Obj::List(items))?;
-    vm.stack.push(list);
+    vm.exec.stack.push(list);
     let r = crate::objects::list::sort_list(vm, list, vm.kwarg(a, "key"), vm.kwarg(a, "reverse"));
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r.map(|()| list)
 }
 
@@ -850,16 +853,16 @@ fn sum(vm: &mut Interp, a: Args) -> PResult<Value> {
         Value::Int(0)
     };
     let it = vm.iter(vm.arg(a, 0))?;
-    vm.stack.push(it);
-    vm.stack.push(total);
-    let at = vm.stack.len() - 1;
+    vm.exec.stack.push(it);
+    vm.exec.stack.push(total);
+    let at = vm.exec.stack.len() - 1;
     let mut result = Ok(());
     loop {
         match vm.next(it) {
             Ok(Some(v)) => match vm.binary(BinOp::Add, total, v, false) {
                 Ok(t) => {
                     total = t;
-                    vm.stack[at] = t;
+                    vm.exec.stack[at] = t;
                 }
                 Err(e) => {
                     result = Err(e);
@@ -873,23 +876,23 @@ fn sum(vm: &mut Interp, a: Args) -> PResult<Value> {
             }
         }
     }
-    vm.stack.truncate(at - 1);
+    vm.exec.stack.truncate(at - 1);
     result.map(|()| total)
 }
 
 /// `globals()`: the caller's global namespace as a dict (the namespace itself).
 fn globals(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    let module = vm.frames.last().map_or(vm.main, |f| f.module);
+    let module = vm.exec.frames.last().map_or(vm.main, |f| f.module);
     vm.module_dict(module)
 }
 
 /// `locals()`: a class body's namespace (a copy), the dict given to `exec` as locals, or,
 /// in functions and at module level, the globals (as on MicroPython).
 fn locals(vm: &mut Interp, a: Args) -> PResult<Value> {
-    match vm.frames.last().and_then(|f| f.ns) {
+    match vm.exec.frames.last().and_then(|f| f.ns) {
         Some(ns) => {
             let name = Sym::__dict__.id();
-            match vm.heap.get(ns) {
+            match vm.gc.heap.get(ns) {
                 Obj::Dict(_) => Ok(Value::Obj(ns)),
                 _ => vm.getattr(Value::Obj(ns), name),
             }
@@ -901,7 +904,7 @@ fn locals(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn dir(vm: &mut Interp, a: Args) -> PResult<Value> {
     let mut names: Vec<u32> = Vec::new();
     if a.len == 0 {
-        let module = vm.frames.last().map_or(vm.main, |f| f.module);
+        let module = vm.exec.frames.last().map_or(vm.main, |f| f.module);
         names.extend(vm.namespace_items(module).into_iter().map(|(k, _)| k));
     } else {
         let v = vm.arg(a, 0);
@@ -920,7 +923,7 @@ impl Interp {
     pub(crate) fn attribute_names(&mut self, v: Value) -> Vec<u32> {
         let mut names = Vec::new();
         if let Value::Obj(r) = v {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::Instance(i) => names.extend(i.attrs.keys()),
                 Obj::Module(_) => {
                     // A module's own names only: those of the module type can't be
@@ -933,11 +936,11 @@ impl Interp {
             }
         }
         let class = match v {
-            Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => r,
+            Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Class(_)) => r,
             _ => self.class_of(v),
         };
         for k in self.mro_of(class) {
-            if let Obj::Class(c) = self.heap.get(k) {
+            if let Obj::Class(c) = self.gc.heap.get(k) {
                 names.extend(c.attrs.keys());
             }
         }
@@ -954,12 +957,12 @@ fn names_list(vm: &mut Interp, names: Vec<u32>) -> PResult<Value> {
     texts.sort();
     texts.dedup();
     let list = vm.alloc(Obj::List(Vec::new()))?;
-    vm.stack.push(list);
+    vm.exec.stack.push(list);
     for t in texts {
         let s = vm.str_value(&t)?;
         vm.list_append(list, s)?;
     }
-    vm.stack.pop();
+    vm.exec.stack.pop();
     Ok(list)
 }
 
@@ -975,7 +978,7 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
             None => return Err(PyErr::type_error("exec() arg 1 must be a string or bytes")),
         },
     };
-    let (module, ns) = match vm.frames.last() {
+    let (module, ns) = match vm.exec.frames.last() {
         Some(f) => (f.module, f.ns),
         None => (vm.main, None),
     };
@@ -994,7 +997,7 @@ fn run_text(vm: &mut Interp, a: Args, mode: crate::Mode) -> PResult<Value> {
 
 /// `__repl_print__(value)`: print a value as the REPL does (MicroPython's hook).
 fn repl_print(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let module = vm.frames.last().map_or(vm.main, |f| f.module);
+    let module = vm.exec.frames.last().map_or(vm.main, |f| f.module);
     vm.repl_print(vm.arg(a, 0), module)?;
     Ok(Value::None)
 }
@@ -1045,9 +1048,9 @@ fn compile(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     let code = vm.compile_source(&text, &filename, mode)?;
     // The constants are rooted through the running list until the code object holds them.
-    vm.running.push(code.clone());
+    vm.exec.running.push(code.clone());
     let made = vm.new_data(&CODE, CodeObject { code });
-    vm.running.pop();
+    vm.exec.running.pop();
     made
 }
 
@@ -1070,7 +1073,7 @@ fn help(vm: &mut Interp, a: Args) -> PResult<Value> {
         let type_name = String::from(vm.class_name(class));
         out.push_str(&alloc::format!("object {text} is of type {type_name}\n"));
         let namespace = match obj {
-            Value::Obj(r) if matches!(vm.heap.get(r), Obj::Module(_) | Obj::Class(_)) => r,
+            Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Module(_) | Obj::Class(_)) => r,
             _ => class,
         };
         let mut items: Vec<(String, Value)> = vm
@@ -1125,7 +1128,7 @@ fn namespace_arg(vm: &Interp, a: Args, i: usize, what: &str) -> PResult<Option<O
     }
     let v = vm.arg(a, i);
     match vm.payload(v).unwrap_or(v) {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)) => Ok(Some(r)),
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Dict(_)) => Ok(Some(r)),
         _ => Err(PyErr::type_error(alloc::format!("{what} must be a dict"))),
     }
 }
@@ -1170,7 +1173,7 @@ pub(crate) fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
     // The globals (whose `__name__` is the importing module) matter only for relative
     // imports; without them the import is relative to the caller's module.
-    let caller = vm.frames.last().map_or(vm.main, |f| f.module);
+    let caller = vm.exec.frames.last().map_or(vm.main, |f| f.module);
     let importer = if level > 0 {
         namespace_arg(vm, a, 1, "globals")?.unwrap_or(caller)
     } else {
@@ -1182,7 +1185,7 @@ pub(crate) fn import_(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `__build_class__(body, name, *bases)`: what a `class` statement calls.
 pub(crate) fn build_class(vm: &mut Interp, a: Args) -> PResult<Value> {
-    let bases = vm.stack[a.start + 2..a.start + a.len].to_vec();
+    let bases = vm.exec.stack[a.start + 2..a.start + a.len].to_vec();
     let bases = vm.tuple(bases)?;
 
     vm.rooted(&[bases], |vm| {
@@ -1246,10 +1249,10 @@ fn super_(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(c) = class else {
         return Err(PyErr::type_error("super() argument 1 must be type"));
     };
-    if !matches!(vm.heap.get(c), Obj::Class(_)) {
+    if !matches!(vm.gc.heap.get(c), Obj::Class(_)) {
         return Err(PyErr::type_error("super() argument 1 must be type"));
     }
-    let is_subclass = matches!(obj, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Class(_)) && vm.is_subclass(r, c));
+    let is_subclass = matches!(obj, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Class(_)) && vm.is_subclass(r, c));
     if !vm.is_instance(obj, c) && !is_subclass {
         return Err(PyErr::type_error(
             "super(type, obj): obj must be an instance or subtype of type",

@@ -37,9 +37,9 @@ enum Delegated {
 impl Interp {
     /// Call `f(*args)` from native code and run it to completion.
     pub(crate) fn call_value(&mut self, f: Value, args: &[Value]) -> PResult<Value> {
-        let callee_at = self.stack.len();
-        self.stack.push(f);
-        self.stack.extend_from_slice(args);
+        let callee_at = self.exec.stack.len();
+        self.exec.stack.push(f);
+        self.exec.stack.extend_from_slice(args);
         self.finish_call(callee_at, args.len(), Value::Undef, 0)
     }
 
@@ -53,23 +53,23 @@ impl Interp {
     ) -> PResult<Value> {
         let r = match self.call_at(callee_at, n_args, kwnames, n_kw) {
             Ok(Some(v)) => {
-                self.stack.truncate(callee_at);
+                self.exec.stack.truncate(callee_at);
                 return Ok(v);
             }
             Ok(None) => {
-                if self.native_depth >= MAX_NATIVE_DEPTH {
-                    let frame = self.frames.pop().expect("just pushed");
-                    self.blocks.truncate(frame.blocks_base);
-                    self.stack.truncate(callee_at);
+                if self.exec.native_depth >= MAX_NATIVE_DEPTH {
+                    let frame = self.exec.frames.pop().expect("just pushed");
+                    self.exec.blocks.truncate(frame.blocks_base);
+                    self.exec.stack.truncate(callee_at);
                     return Err(PyErr::new(
                         ErrKind::RuntimeError,
                         "maximum recursion depth exceeded",
                     ));
                 }
-                self.native_depth += 1;
-                let stop = self.frames.len() - 1;
+                self.exec.native_depth += 1;
+                let stop = self.exec.frames.len() - 1;
                 let r = self.run(stop);
-                self.native_depth -= 1;
+                self.exec.native_depth -= 1;
                 r
             }
             Err(e) => Err(e),
@@ -77,7 +77,7 @@ impl Interp {
         match r {
             Ok(Exit::Return(v)) | Ok(Exit::Yield(v)) => Ok(v),
             Err(e) => {
-                self.stack.truncate(callee_at);
+                self.exec.stack.truncate(callee_at);
                 Err(e)
             }
         }
@@ -93,7 +93,7 @@ impl Interp {
         kwnames: Value,
         n_kw: usize,
     ) -> PResult<Option<Value>> {
-        let callee = self.stack[callee_at];
+        let callee = self.exec.stack[callee_at];
         match callee {
             Value::Builtin(id) => {
                 let native = self.natives[id as usize];
@@ -105,7 +105,7 @@ impl Interp {
                 }
                 // (A method with an owner takes at least its receiver: see `add_methods`.)
                 if let Some(owner) = native.owner {
-                    let this = self.stack[callee_at + 1];
+                    let this = self.exec.stack[callee_at + 1];
                     let class = self.class_of(this);
                     if class != owner && !self.is_subclass(class, owner) {
                         return Err(PyErr::type_error(alloc::format!(
@@ -123,21 +123,21 @@ impl Interp {
                 };
                 (native.func)(self, args).map(Some)
             }
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Function(_) => {
                     self.call_function(r, callee_at, n_args, kwnames, n_kw, FrameKind::Normal)
                 }
                 Obj::BoundMethod(this, f) => {
                     let (this, f) = (*this, *f);
-                    self.stack[callee_at] = f;
-                    self.stack.insert(callee_at + 1, this);
+                    self.exec.stack[callee_at] = f;
+                    self.exec.stack.insert(callee_at + 1, this);
                     self.call_at(callee_at, n_args + 1, kwnames, n_kw)
                 }
                 Obj::Class(_) => self.instantiate(r, callee_at, n_args, kwnames, n_kw),
                 Obj::Instance(_) => match self.special(callee, Sym::__call__) {
                     Some(f) => {
-                        self.stack[callee_at] = f;
-                        self.stack.insert(callee_at + 1, callee);
+                        self.exec.stack[callee_at] = f;
+                        self.exec.stack.insert(callee_at + 1, callee);
                         self.call_at(callee_at, n_args + 1, kwnames, n_kw)
                     }
                     None => Err(self.not_callable(callee)),
@@ -165,15 +165,15 @@ impl Interp {
         n_kw: usize,
         kind: FrameKind,
     ) -> PResult<Option<Value>> {
-        let tr_mark = self.temp_roots.len();
-        let Obj::Function(func) = self.heap.get(fref) else {
+        let tr_mark = self.gc.temp_roots.len();
+        let Obj::Function(func) = self.gc.heap.get(fref) else {
             unreachable!("checked by the caller")
         };
         let code = func.code.clone();
         let module = func.module;
         // Every call polls the interrupt flag: recursion has no backward jumps.
         self.check_interrupt()?;
-        if self.frames.len() >= self.config.max_depth {
+        if self.exec.frames.len() >= self.config.max_depth {
             return Err(PyErr::new(
                 ErrKind::RuntimeError,
                 "maximum recursion depth exceeded",
@@ -185,32 +185,32 @@ impl Interp {
             n_kw == 0 && n_args == p && code.n_kwonly == 0 && !code.has_varargs && !code.has_varkw;
         if simple {
             for _ in p..code.n_slots as usize {
-                self.stack.push(Value::Undef);
+                self.exec.stack.push(Value::Undef);
             }
         } else {
             let slots = self.bind_slow(fref, &code, base, n_args, kwnames, n_kw)?;
-            self.stack.truncate(base);
-            self.stack.extend_from_slice(&slots);
-            self.temp_roots.truncate(tr_mark);
+            self.exec.stack.truncate(base);
+            self.exec.stack.extend_from_slice(&slots);
+            self.gc.temp_roots.truncate(tr_mark);
         }
         // Captured variables: fresh cells for our own, the closure's for the outer ones.
         for &s in &code.cell_slots {
-            let v = self.stack[base + s as usize];
+            let v = self.exec.stack[base + s as usize];
             let cell = self.alloc(Obj::Cell(v))?;
-            self.stack[base + s as usize] = cell;
+            self.exec.stack[base + s as usize] = cell;
         }
         if code.n_free > 0 {
-            let Obj::Function(func) = self.heap.get(fref) else {
+            let Obj::Function(func) = self.gc.heap.get(fref) else {
                 unreachable!("checked")
             };
             let closure = func.closure.clone();
             let first = code.n_slots as usize - code.n_free as usize;
             for (i, c) in closure.into_iter().enumerate() {
-                self.stack[base + first + i] = c;
+                self.exec.stack[base + first + i] = c;
             }
         }
         if code.is_generator {
-            let saved = self.stack[base..].to_vec();
+            let saved = self.exec.stack[base..].to_vec();
             let gen_obj = Obj::Generator(Box::new(Generator {
                 func: Value::Obj(fref),
                 code,
@@ -222,7 +222,7 @@ impl Interp {
                 pending: Value::None,
             }));
             let g = self.alloc(gen_obj)?;
-            self.stack.truncate(callee_at);
+            self.exec.stack.truncate(callee_at);
             return Ok(Some(g));
         }
         self.push_frame(code, base, module, None, kind);
@@ -243,8 +243,8 @@ impl Interp {
         let p = code.n_params as usize;
         let k = code.n_kwonly as usize;
         let mut slots = alloc::vec![Value::Undef; code.n_slots as usize];
-        let args: Vec<Value> = self.stack[base..base + n_args].to_vec();
-        let kwvals: Vec<Value> = self.stack[base + n_args..base + n_args + n_kw].to_vec();
+        let args: Vec<Value> = self.exec.stack[base..base + n_args].to_vec();
+        let kwvals: Vec<Value> = self.exec.stack[base + n_args..base + n_args + n_kw].to_vec();
         let kwkeys = self.tuple_items(kwnames);
         for (i, a) in args.iter().take(p).enumerate() {
             slots[i] = *a;
@@ -257,7 +257,7 @@ impl Interp {
                 Vec::new()
             };
             slots[next_slot] = self.tuple(extra)?;
-            self.temp_roots.push(slots[next_slot]);
+            self.gc.temp_roots.push(slots[next_slot]);
             next_slot += 1;
         } else if n_args > p {
             return Err(PyErr::type_error(alloc::format!(
@@ -266,7 +266,7 @@ impl Interp {
         }
         let varkw = if code.has_varkw {
             let d = self.new_dict()?;
-            self.temp_roots.push(d);
+            self.gc.temp_roots.push(d);
             slots[next_slot] = d;
             Some(d)
         } else {
@@ -297,7 +297,7 @@ impl Interp {
                 },
             }
         }
-        let Obj::Function(func) = self.heap.get(fref) else {
+        let Obj::Function(func) = self.gc.heap.get(fref) else {
             unreachable!("checked")
         };
         let defaults = func.defaults.clone();
@@ -349,17 +349,17 @@ impl Interp {
         flags: u8,
     ) -> PResult<Value> {
         let n = (flags & 1) as usize + ((flags >> 1) & 1) as usize + ((flags >> 2) & 1) as usize;
-        let start = self.stack.len() - n;
+        let start = self.exec.stack.len() - n;
         let mut at = start;
         let mut defaults = Vec::new();
         let mut kwdefaults = Vec::new();
         let mut closure = Vec::new();
         if flags & 1 != 0 {
-            defaults = self.tuple_items(self.stack[at]);
+            defaults = self.tuple_items(self.exec.stack[at]);
             at += 1;
         }
         if flags & 2 != 0 {
-            let d = self.stack[at];
+            let d = self.exec.stack[at];
             for (key, v) in self.dict_items(d)? {
                 if let Some(s) = self.as_str(key) {
                     let s = String::from(s);
@@ -369,7 +369,7 @@ impl Interp {
             at += 1;
         }
         if flags & 4 != 0 {
-            closure = self.tuple_items(self.stack[at]);
+            closure = self.tuple_items(self.exec.stack[at]);
         }
         let f = self.alloc(Obj::Function(Box::new(Function {
             code,
@@ -378,7 +378,7 @@ impl Interp {
             kwdefaults,
             closure,
         })))?;
-        self.stack.truncate(start);
+        self.exec.stack.truncate(start);
         Ok(f)
     }
 
@@ -390,7 +390,7 @@ impl Interp {
         let mut base_refs = Vec::new();
         for b in self.tuple_items(bases) {
             match b {
-                Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => base_refs.push(r),
+                Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Class(_)) => base_refs.push(r),
                 _ => return Err(PyErr::type_error("bases must be types")),
             }
         }
@@ -415,23 +415,23 @@ impl Interp {
         let Value::Obj(cref) = class else {
             unreachable!("alloc gives objects")
         };
-        if let Obj::Class(c) = self.heap.get_mut(cref) {
+        if let Obj::Class(c) = self.gc.heap.get_mut(cref) {
             c.mro = core::iter::once(cref).chain(mro).collect();
         }
         if body == Value::None {
             return Ok(class);
         }
-        self.temp_roots.push(class);
+        self.gc.temp_roots.push(class);
         // Run the body: a function whose frame stores names into the class.
-        let callee_at = self.stack.len();
-        self.stack.push(body);
+        let callee_at = self.exec.stack.len();
+        self.exec.stack.push(body);
         let result = match self.call_at(callee_at, 0, Value::Undef, 0) {
             Ok(None) => {
-                self.frames.last_mut().expect("pushed").ns = Some(cref);
-                let stop = self.frames.len() - 1;
-                self.native_depth += 1;
+                self.exec.frames.last_mut().expect("pushed").ns = Some(cref);
+                let stop = self.exec.frames.len() - 1;
+                self.exec.native_depth += 1;
                 let r = self.run(stop);
-                self.native_depth -= 1;
+                self.exec.native_depth -= 1;
                 r.map(|exit| match exit {
                     Exit::Return(v) | Exit::Yield(v) => v,
                 })
@@ -439,46 +439,46 @@ impl Interp {
             Ok(Some(v)) => Ok(v),
             Err(e) => Err(e),
         };
-        self.stack.truncate(callee_at);
-        self.temp_roots.retain(|v| *v != class);
+        self.exec.stack.truncate(callee_at);
+        self.gc.temp_roots.retain(|v| *v != class);
         let cell = result?;
         if let Value::Obj(r) = cell
-            && let Obj::Cell(c) = self.heap.get_mut(r)
+            && let Obj::Cell(c) = self.gc.heap.get_mut(r)
         {
             *c = class;
         }
         // `__new__` is a static method even without the decorator.
         let new_id = Sym::__new__.id();
-        let plain_new = match self.heap.get(cref) {
+        let plain_new = match self.gc.heap.get(cref) {
             Obj::Class(c) => c.attrs.get(&new_id).copied().filter(
-                |v| matches!(v, Value::Obj(r) if matches!(self.heap.get(*r), Obj::Function(_))),
+                |v| matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(*r), Obj::Function(_))),
             ),
             _ => None,
         };
         if let Some(f) = plain_new {
             // (The class is rooted nowhere else while the wrapper is allocated.)
-            self.temp_roots.push(class);
+            self.gc.temp_roots.push(class);
             let sm = self.alloc(Obj::StaticMethod(f));
-            self.temp_roots.retain(|t| *t != class);
+            self.gc.temp_roots.retain(|t| *t != class);
             self.module_set(cref, new_id, sm?);
         }
         // Attributes that want to know their name and owner (`__set_name__`).
-        let attrs: Vec<(u32, Value)> = match self.heap.get(cref) {
+        let attrs: Vec<(u32, Value)> = match self.gc.heap.get(cref) {
             Obj::Class(c) => c.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
             _ => Vec::new(),
         };
-        self.temp_roots.push(class);
+        self.gc.temp_roots.push(class);
         for (k, v) in attrs {
             if self.special(v, Sym::__set_name__).is_some() {
                 let name = self.interner.name_rc(k);
                 let n = self.str_value(&name)?;
                 if let Err(e) = self.call_special(v, Sym::__set_name__, &[class, n]) {
-                    self.temp_roots.retain(|t| *t != class);
+                    self.gc.temp_roots.retain(|t| *t != class);
                     return Err(e);
                 }
             }
         }
-        self.temp_roots.retain(|t| *t != class);
+        self.gc.temp_roots.retain(|t| *t != class);
         Ok(class)
     }
 
@@ -576,18 +576,18 @@ impl Interp {
             Some(new) => {
                 // __new__(cls, *args): a static method by convention.
                 let f = match new {
-                    Value::Obj(r) => match self.heap.get(r) {
+                    Value::Obj(r) => match self.gc.heap.get(r) {
                         Obj::StaticMethod(f) => *f,
                         _ => new,
                     },
                     _ => new,
                 };
-                let at = self.stack.len();
-                self.stack.push(f);
-                self.stack.push(Value::Obj(cref));
+                let at = self.exec.stack.len();
+                self.exec.stack.push(f);
+                self.exec.stack.push(Value::Obj(cref));
                 for i in 0..n_args + n_kw {
-                    let v = self.stack[callee_at + 1 + i];
-                    self.stack.push(v);
+                    let v = self.exec.stack[callee_at + 1 + i];
+                    self.exec.stack.push(v);
                 }
                 let inst = self.finish_call(at, n_args + 1, kwnames, n_kw)?;
                 if !self.is_instance(inst, cref) {
@@ -615,7 +615,7 @@ impl Interp {
                 };
                 let inst = f(self, a)?;
                 if let Value::Obj(r) = inst
-                    && let Obj::Instance(i) = self.heap.get_mut(r)
+                    && let Obj::Instance(i) = self.gc.heap.get_mut(r)
                 {
                     i.class = cref;
                 }
@@ -647,12 +647,12 @@ impl Interp {
                 } else {
                     Value::Undef
                 };
-                let roots_mark = self.temp_roots.len();
-                self.temp_roots.push(native);
+                let roots_mark = self.gc.temp_roots.len();
+                self.gc.temp_roots.push(native);
                 let is_exc = matches!(tag, Tag::Exc(_));
                 let make = |vm: &mut Interp| {
                     let exc = if is_exc {
-                        let argv = vm.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
+                        let argv = vm.exec.stack[callee_at + 1..callee_at + 1 + n_args].to_vec();
                         Some(vm.exc_data(argv, roots_mark + 1)?)
                     } else {
                         None
@@ -671,7 +671,7 @@ impl Interp {
                 } else {
                     make(self)
                 };
-                self.temp_roots.truncate(roots_mark);
+                self.gc.temp_roots.truncate(roots_mark);
                 let inst = inst?;
                 if user_init.is_none()
                     && !native_tag
@@ -687,9 +687,9 @@ impl Interp {
             }
         };
         match user_init {
-            Some(init @ Value::Obj(ir)) if matches!(self.heap.get(ir), Obj::Function(_)) => {
-                self.stack[callee_at] = init;
-                self.stack.insert(callee_at + 1, instance);
+            Some(init @ Value::Obj(ir)) if matches!(self.gc.heap.get(ir), Obj::Function(_)) => {
+                self.exec.stack[callee_at] = init;
+                self.exec.stack.insert(callee_at + 1, instance);
                 self.call_function(ir, callee_at, n_args + 1, kwnames, n_kw, FrameKind::Init)
             }
             _ => Ok(Some(instance)),
@@ -708,7 +708,7 @@ impl Interp {
     /// Defined in Python (a function, or a static/class method wrapping one)?
     fn is_python_callable(&self, v: Value) -> bool {
         match v {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Function(_) => true,
                 Obj::StaticMethod(f) | Obj::ClassMethod(f) => self.is_python_callable(*f),
                 _ => false,
@@ -723,7 +723,7 @@ impl Interp {
         let Value::Obj(cref) = cls else {
             return Err(PyErr::type_error("__new__(X): X is not a type object"));
         };
-        if !matches!(self.heap.get(cref), Obj::Class(_)) {
+        if !matches!(self.gc.heap.get(cref), Obj::Class(_)) {
             return Err(PyErr::type_error("__new__(X): X is not a type object"));
         }
         let tag = self.tag_of(cref);
@@ -742,10 +742,10 @@ impl Interp {
         if self.is_builtin_class(cref) && native != Value::Undef {
             return Ok(native);
         }
-        let roots_mark = self.temp_roots.len();
-        self.temp_roots.push(native);
+        let roots_mark = self.gc.temp_roots.len();
+        self.gc.temp_roots.push(native);
         let exc = if let Tag::Exc(_) = tag {
-            let argv = self.stack[rest.start..rest.start + rest.len].to_vec();
+            let argv = self.exec.stack[rest.start..rest.start + rest.len].to_vec();
             Some(self.exc_data(argv, roots_mark)?)
         } else {
             None
@@ -757,7 +757,7 @@ impl Interp {
             native,
             data: None,
         })));
-        self.temp_roots.truncate(roots_mark);
+        self.gc.temp_roots.truncate(roots_mark);
         r
     }
 
@@ -766,14 +766,14 @@ impl Interp {
     fn exc_data(&mut self, args: Vec<Value>, roots_mark: usize) -> PResult<Box<ExcData>> {
         match self.tuple(args) {
             Ok(t) => {
-                self.temp_roots.push(t);
+                self.gc.temp_roots.push(t);
                 Ok(Box::new(ExcData {
                     args: t,
                     traceback: Vec::new(),
                 }))
             }
             Err(e) => {
-                self.temp_roots.truncate(roots_mark);
+                self.gc.temp_roots.truncate(roots_mark);
                 Err(e)
             }
         }
@@ -794,7 +794,7 @@ impl Interp {
         let Value::Obj(gr) = g else {
             unreachable!("generators are objects")
         };
-        let Obj::Generator(gen_obj) = self.heap.get_mut(gr) else {
+        let Obj::Generator(gen_obj) = self.gc.heap.get_mut(gr) else {
             return Err(PyErr::type_error("not a generator"));
         };
         // An exception from `pend_throw` takes the place of the value sent.
@@ -829,8 +829,10 @@ impl Interp {
         let saved = core::mem::take(&mut gen_obj.saved);
         let handlers = core::mem::take(&mut gen_obj.handlers);
         let (code, module, pc) = (gen_obj.code.clone(), gen_obj.module, gen_obj.pc);
-        if self.frames.len() >= self.config.max_depth || self.native_depth >= MAX_NATIVE_DEPTH {
-            if let Obj::Generator(gen_obj) = self.heap.get_mut(gr) {
+        if self.exec.frames.len() >= self.config.max_depth
+            || self.exec.native_depth >= MAX_NATIVE_DEPTH
+        {
+            if let Obj::Generator(gen_obj) = self.gc.heap.get_mut(gr) {
                 gen_obj.saved = saved;
                 gen_obj.handlers = handlers;
                 gen_obj.state = if started {
@@ -844,42 +846,42 @@ impl Interp {
                 "maximum recursion depth exceeded",
             ));
         }
-        let callee_at = self.stack.len();
-        self.stack.push(g);
-        let base = self.stack.len();
-        self.stack.extend_from_slice(&saved);
+        let callee_at = self.exec.stack.len();
+        self.exec.stack.push(g);
+        let base = self.exec.stack.len();
+        self.exec.stack.extend_from_slice(&saved);
         self.push_frame(code, base, module, None, FrameKind::Generator(gr));
         for (target, rel) in handlers {
-            self.blocks.push(Block {
+            self.exec.blocks.push(Block {
                 target,
                 stack_len: base + rel as usize,
-                handling_len: self.handling.len(),
+                handling_len: self.exec.handling.len(),
             });
         }
-        self.frames.last_mut().expect("pushed").pc = pc;
+        self.exec.frames.last_mut().expect("pushed").pc = pc;
         if started {
-            self.stack.push(sent);
+            self.exec.stack.push(sent);
         }
-        let stop = self.frames.len() - 1;
-        self.native_depth += 1;
+        let stop = self.exec.frames.len() - 1;
+        self.exec.native_depth += 1;
         let mut throw_err = None;
         if let Some(v) = throw {
             let in_yield_from = started
                 && matches!(
-                    self.frames[stop].code.ops.get(pc),
+                    self.exec.frames[stop].code.ops.get(pc),
                     Some(crate::bytecode::Op::YieldFrom)
                 );
             if in_yield_from {
                 // A generator suspended in `yield from` passes the throw to its delegate.
                 match self.throw_to_delegate(v) {
                     Delegated::Yield(y) => {
-                        self.native_depth -= 1;
+                        self.exec.native_depth -= 1;
                         self.suspend_generator();
                         return Ok(GenOut::Yield(y));
                     }
                     Delegated::Return(r) => {
-                        *self.stack.last_mut().expect("sub") = r;
-                        self.frames[stop].pc = pc + 1;
+                        *self.exec.stack.last_mut().expect("sub") = r;
+                        self.exec.frames[stop].pc = pc + 1;
                     }
                     Delegated::Raise(e) => throw_err = Some(e),
                 }
@@ -896,23 +898,23 @@ impl Interp {
             }
             None => self.run(stop),
         };
-        self.native_depth -= 1;
+        self.exec.native_depth -= 1;
         match r {
             Ok(Exit::Yield(v)) => Ok(GenOut::Yield(v)),
             Ok(Exit::Return(v)) => {
-                self.stack.truncate(callee_at);
+                self.exec.stack.truncate(callee_at);
                 Ok(GenOut::Return(v))
             }
             // PEP 479: a StopIteration escaping a generator's body becomes a RuntimeError.
             Err(e) if e.kind == ErrKind::StopIteration => {
-                self.stack.truncate(callee_at);
+                self.exec.stack.truncate(callee_at);
                 Err(PyErr::new(
                     ErrKind::RuntimeError,
                     "generator raised StopIteration",
                 ))
             }
             Err(e) => {
-                self.stack.truncate(callee_at);
+                self.exec.stack.truncate(callee_at);
                 Err(e)
             }
         }
@@ -922,13 +924,15 @@ impl Interp {
     /// `[sub sent]`): GeneratorExit closes the delegate and is raised here; anything else
     /// goes to the delegate's `throw` (raised here if it has none).
     fn throw_to_delegate(&mut self, v: Value) -> Delegated {
-        self.stack.pop();
-        let sub = *self.stack.last().expect("sub-iterator");
+        self.exec.stack.pop();
+        let sub = *self.exec.stack.last().expect("sub-iterator");
         let raise =
             |vm: &mut Interp, v: Value| Delegated::Raise(vm.make_raise(v).unwrap_or_else(|e| e));
         let exit = self.types.exc(ErrKind::GeneratorExit);
         let is_exit = match v {
-            Value::Obj(r) if matches!(self.heap.get(r), Obj::Class(_)) => self.is_subclass(r, exit),
+            Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Class(_)) => {
+                self.is_subclass(r, exit)
+            }
             _ => self.is_instance(v, exit),
         };
         if is_exit {
@@ -937,7 +941,7 @@ impl Interp {
                 Err(e) => Delegated::Raise(e),
             };
         }
-        if matches!(sub, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_))) {
+        if matches!(sub, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Generator(_))) {
             return match self.gen_resume(sub, Value::None, Some(v)) {
                 Ok(GenOut::Yield(y)) => Delegated::Yield(y),
                 Ok(GenOut::Return(r)) => Delegated::Return(r),
@@ -972,7 +976,7 @@ impl Interp {
 
     /// `close()` an iterator: a generator, or any object with a `close` method.
     fn close_iterator(&mut self, it: Value) -> PResult<()> {
-        if matches!(it, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_))) {
+        if matches!(it, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Generator(_))) {
             return self.close_generator(it);
         }
         let close_id = self.interner.intern("close");
@@ -987,7 +991,7 @@ impl Interp {
         let Value::Obj(r) = g else {
             return Err(PyErr::type_error("not a generator"));
         };
-        let Obj::Generator(gen_obj) = self.heap.get(r) else {
+        let Obj::Generator(gen_obj) = self.gc.heap.get(r) else {
             return Err(PyErr::type_error("not a generator"));
         };
         if gen_obj.state == GenState::Suspended {
@@ -1018,20 +1022,20 @@ impl Interp {
 
     /// Save the running generator frame (at the top) back into its object.
     pub(crate) fn suspend_generator(&mut self) {
-        let frame = self.frames.pop().expect("generator frame");
+        let frame = self.exec.frames.pop().expect("generator frame");
         let FrameKind::Generator(gr) = frame.kind else {
             unreachable!("yield outside a generator frame")
         };
-        let saved = self.stack.split_off(frame.base);
-        let handlers: Vec<(u32, u32)> = self.blocks[frame.blocks_base..]
+        let saved = self.exec.stack.split_off(frame.base);
+        let handlers: Vec<(u32, u32)> = self.exec.blocks[frame.blocks_base..]
             .iter()
             .map(|b| (b.target, (b.stack_len - frame.base) as u32))
             .collect();
-        self.blocks.truncate(frame.blocks_base);
-        self.handling.truncate(frame.handling_base);
+        self.exec.blocks.truncate(frame.blocks_base);
+        self.exec.handling.truncate(frame.handling_base);
         // Drop the generator itself from the stack (it was the "callee").
-        self.stack.truncate(frame.base - 1);
-        if let Obj::Generator(g) = self.heap.get_mut(gr) {
+        self.exec.stack.truncate(frame.base - 1);
+        if let Obj::Generator(g) = self.gc.heap.get_mut(gr) {
             g.saved = saved;
             g.handlers = handlers;
             g.pc = frame.pc;
@@ -1040,7 +1044,7 @@ impl Interp {
     }
 
     pub(crate) fn generator_finished(&mut self, gr: ObjRef) {
-        if let Obj::Generator(g) = self.heap.get_mut(gr) {
+        if let Obj::Generator(g) = self.gc.heap.get_mut(gr) {
             g.state = GenState::Done;
             g.saved.clear();
             g.handlers.clear();
@@ -1050,19 +1054,20 @@ impl Interp {
     /// One step of `yield from`: the stack holds `[sub sent]`. Returns the value to yield,
     /// or `None` when the sub-iterator finished (its result then replaces it on the stack).
     pub(crate) fn yield_from_step(&mut self) -> PResult<Option<Value>> {
-        let sent = self.stack.pop().expect("sent value");
-        let sub = *self.stack.last().expect("sub-iterator");
-        let is_gen = matches!(sub, Value::Obj(r) if matches!(self.heap.get(r), Obj::Generator(_)));
+        let sent = self.exec.stack.pop().expect("sent value");
+        let sub = *self.exec.stack.last().expect("sub-iterator");
+        let is_gen =
+            matches!(sub, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Generator(_)));
         if is_gen {
             match self.gen_resume(sub, sent, None)? {
                 GenOut::Yield(v) => Ok(Some(v)),
                 GenOut::Return(r) => {
-                    *self.stack.last_mut().expect("sub") = r;
+                    *self.exec.stack.last_mut().expect("sub") = r;
                     Ok(None)
                 }
             }
         } else {
-            self.last_stop = None;
+            self.exec.last_stop = None;
             // A duck-typed delegate receives sent values through its own `send`.
             let stepped = if sent != Value::None {
                 let send = self.interner.intern("send");
@@ -1070,7 +1075,7 @@ impl Interp {
                 match self.call_value(f, &[sent]) {
                     Ok(v) => Some(v),
                     Err(e) if e.kind == ErrKind::StopIteration => {
-                        self.last_stop = Some(e);
+                        self.exec.last_stop = Some(e);
                         None
                     }
                     Err(e) => return Err(e),
@@ -1082,11 +1087,11 @@ impl Interp {
                 Some(v) => Ok(Some(v)),
                 None => {
                     // The value of a StopIteration raised by a Python iterator is the result.
-                    let result = match self.last_stop.take() {
+                    let result = match self.exec.last_stop.take() {
                         Some(e) => self.stop_iteration_value(&e),
                         None => Value::None,
                     };
-                    *self.stack.last_mut().expect("sub") = result;
+                    *self.exec.stack.last_mut().expect("sub") = result;
                     Ok(None)
                 }
             }
@@ -1096,7 +1101,7 @@ impl Interp {
     /// What `await o` iterates: a coroutine (generator) itself, or `o.__await__()`.
     pub(crate) fn awaitable(&mut self, o: Value) -> PResult<Value> {
         if let Value::Obj(r) = o {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::Generator(_) | Obj::Iter(_) => return Ok(o),
                 Obj::Instance(_) => {
                     if let Some(it) = self.call_special(o, Sym::__await__, &[])? {
@@ -1144,12 +1149,12 @@ impl Interp {
     // ---- exceptions ----
 
     pub(crate) fn is_exception(&self, v: Value) -> bool {
-        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(i) if i.exc.is_some()))
+        matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Instance(i) if i.exc.is_some()))
     }
 
     pub(crate) fn exc_args(&self, v: Value) -> Value {
         match v {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Instance(i) => i.exc.as_ref().map_or(Value::None, |e| e.args),
                 _ => Value::None,
             },
@@ -1158,7 +1163,7 @@ impl Interp {
     }
 
     pub(crate) fn instantiate_exc(&mut self, class: ObjRef, args: Value) -> PResult<Value> {
-        self.temp_roots.push(args);
+        self.gc.temp_roots.push(args);
         let r = self.or_emergency(|vm| {
             vm.alloc(Obj::Instance(Box::new(Instance {
                 class,
@@ -1171,7 +1176,7 @@ impl Interp {
                 data: None,
             })))
         });
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         r
     }
 
@@ -1184,11 +1189,11 @@ impl Interp {
     ) -> PResult<Value> {
         match make(self) {
             Err(e) if e.kind == ErrKind::MemoryError && e.value.is_none() => {
-                let locked = core::mem::replace(&mut self.heap_locked, 0);
-                self.heap.over_budget(true);
+                let locked = core::mem::replace(&mut self.gc.heap_locked, 0);
+                self.gc.heap.over_budget(true);
                 let r = make(self);
-                self.heap.over_budget(false);
-                self.heap_locked = locked;
+                self.gc.heap.over_budget(false);
+                self.gc.heap_locked = locked;
                 r
             }
             other => other,
@@ -1220,7 +1225,7 @@ impl Interp {
             }
         };
         if let Value::Obj(r) = v
-            && let Obj::Instance(i) = self.heap.get_mut(r)
+            && let Obj::Instance(i) = self.gc.heap.get_mut(r)
             && let Some(data) = &mut i.exc
         {
             data.traceback = e.traceback;
@@ -1230,18 +1235,18 @@ impl Interp {
 
     /// A new instance of a built-in exception with an optional message.
     fn new_exception(&mut self, kind: ErrKind, message: Option<&str>) -> PResult<Value> {
-        let tr_mark = self.temp_roots.len();
+        let tr_mark = self.gc.temp_roots.len();
         let made = (|| {
             let msg = match message {
                 Some(m) => alloc::vec![self.str_value(m)?],
                 None => Vec::new(),
             };
-            self.temp_roots.extend_from_slice(&msg);
+            self.gc.temp_roots.extend_from_slice(&msg);
             let args = self.tuple(msg)?;
             let class = self.types.exc(kind);
             self.instantiate_exc(class, args)
         })();
-        self.temp_roots.truncate(tr_mark);
+        self.gc.temp_roots.truncate(tr_mark);
         made
     }
 
@@ -1249,7 +1254,7 @@ impl Interp {
     pub(crate) fn reraise_value(&mut self, v: Value) -> PyErr {
         let class = self.class_of(v);
         let traceback = match v {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Instance(i) => i
                     .exc
                     .as_ref()
@@ -1273,7 +1278,7 @@ impl Interp {
         let base = self.types.exc(ErrKind::BaseException);
         let inst = match exc {
             Value::Obj(r)
-                if matches!(self.heap.get(r), Obj::Class(_)) && self.is_subclass(r, base) =>
+                if matches!(self.gc.heap.get(r), Obj::Class(_)) && self.is_subclass(r, base) =>
             {
                 self.call_value(exc, &[])?
             }
@@ -1293,7 +1298,7 @@ impl Interp {
     /// `except cls:` — does the exception match?
     pub(crate) fn exception_matches(&mut self, exc: Value, cls: Value) -> PResult<bool> {
         match cls {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Class(_) => Ok(self.is_instance(exc, r)),
                 Obj::Tuple(items) => {
                     let items = items.to_vec();

@@ -88,9 +88,9 @@ impl Interp {
 impl<P: Platform + 'static> crate::Vm<P> {
     /// What Tab completes at the end of `text` (the REPL line up to the cursor).
     pub fn completions(&mut self, text: &str) -> Vec<String> {
-        let base = self.interp.stack.len();
+        let base = self.interp.exec.stack.len();
         let words = self.interp.completions(text);
-        self.interp.stack.truncate(base);
+        self.interp.exec.stack.truncate(base);
         words
     }
 }

@@ -18,7 +18,7 @@ impl Interp {
             Value::Int(i) => Some(NumRef::Int(i)),
             Value::Bool(b) => Some(NumRef::Int(i64::from(b))),
             Value::Float(f) => Some(NumRef::Float(f)),
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::BigInt(b) => Some(NumRef::Big(b)),
                 Obj::Instance(i) if i.native != Value::Undef => self.num(i.native),
                 _ => None,
@@ -58,7 +58,7 @@ impl Interp {
             (BinOp::LShift, _) => bits(x).saturating_add(amount),
             _ => return Ok(()),
         };
-        if result_bits / 8 > self.heap.limit() as u64 {
+        if result_bits / 8 > self.gc.heap.limit() as u64 {
             return Err(PyErr::new(
                 ErrKind::MemoryError,
                 alloc::format!(
@@ -71,13 +71,13 @@ impl Interp {
     }
 
     pub(crate) fn is_complex(&self, v: Value) -> bool {
-        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Complex(..)))
+        matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Complex(..)))
     }
 
     /// A number as complex: `None` for non-numbers.
     pub(crate) fn as_complex(&self, v: Value) -> PResult<Option<(f64, f64)>> {
         if let Value::Obj(r) = v
-            && let Obj::Complex(re, im) = self.heap.get(r)
+            && let Obj::Complex(re, im) = self.gc.heap.get(r)
         {
             return Ok(Some((*re, *im)));
         }
@@ -185,7 +185,7 @@ impl Interp {
             Value::Int(i) => i != 0,
             Value::Float(f) => f != 0.0,
             Value::Builtin(_) => true,
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Str(s) => !s.is_empty(),
                 Obj::Bytes(b) => !b.is_empty(),
                 Obj::ByteArray(b) => !b.is_empty(),
@@ -216,7 +216,7 @@ impl Interp {
 
     pub(crate) fn as_str(&self, v: Value) -> Option<&str> {
         match v {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Str(s) => Some(s),
                 Obj::Instance(i) if i.native != Value::Undef => self.as_str(i.native),
                 _ => None,
@@ -228,7 +228,7 @@ impl Interp {
     /// Bytes behind a bytes-like value.
     pub(crate) fn as_bytes(&self, v: Value) -> Option<&[u8]> {
         match v {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Bytes(b) => Some(b),
                 Obj::ByteArray(b) => Some(b),
                 Obj::MemoryView(base, start, len, code) => {

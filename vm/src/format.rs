@@ -229,7 +229,7 @@ fn unknown_code(code: char, type_name: &str) -> PyErr {
 impl Interp {
     /// Text of `n` characters could not fit in the heap: `MemoryError` before building it.
     pub(crate) fn check_text_size(&self, n: usize) -> PResult<()> {
-        if n > self.heap.limit() {
+        if n > self.gc.heap.limit() {
             return Err(PyErr::new(
                 ErrKind::MemoryError,
                 alloc::format!("memory allocation failed, allocating {n} bytes"),
@@ -529,7 +529,7 @@ impl Interp {
             } else {
                 String::from(spec)
             };
-            self.temp_roots.push(value);
+            self.gc.temp_roots.push(value);
             let piece = match conv {
                 Some('r' | 'a') => {
                     let s = self.repr(value)?;
@@ -543,7 +543,7 @@ impl Interp {
                 }
                 _ => self.format_with(value, &spec),
             };
-            self.temp_roots.pop();
+            self.gc.temp_roots.pop();
             out.push_str(&piece?);
         }
         Ok(out)
@@ -653,11 +653,11 @@ pub fn percent(vm: &mut Interp, template: Value, args: Value) -> PResult<String>
             .collect(),
     };
     let args = match vm.payload(args) {
-        Some(p) if matches!(p, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_))) => p,
+        Some(p) if matches!(p, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_))) => p,
         _ => args,
     };
-    let is_tuple = matches!(args, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)));
-    let is_mapping = matches!(args, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)));
+    let is_tuple = matches!(args, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_)));
+    let is_mapping = matches!(args, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Dict(_)));
     let items: Vec<Value> = if is_tuple {
         vm.tuple_items(args)
     } else {

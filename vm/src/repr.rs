@@ -97,7 +97,7 @@ impl Interp {
             Value::Undef => out.push_str("<undefined>"),
             Value::Obj(r) => {
                 let items: Vec<Value>;
-                match self.heap.get(r) {
+                match self.gc.heap.get(r) {
                     Obj::Str(s) => {
                         strobj::write_repr(s, out);
                         return Ok(());
@@ -248,7 +248,7 @@ impl Interp {
                         // Objects of built-in classes print as their type (`<object>`,
                         // `<sha256>`), as MicroPython's native objects do.
                         let native = class == self.types.object
-                            || matches!(self.heap.get(class), Obj::Class(c) if c.builtin);
+                            || matches!(self.gc.heap.get(class), Obj::Class(c) if c.builtin);
                         if native {
                             let _ = write!(out, "<{}>", self.class_name(class));
                             return Ok(());
@@ -281,7 +281,7 @@ impl Interp {
                         );
                         let view = v;
                         let it = self.iter(view)?;
-                        self.temp_roots.push(it);
+                        self.gc.temp_roots.push(it);
                         let mut first = true;
                         let result = loop {
                             match self.next(it) {
@@ -298,7 +298,7 @@ impl Interp {
                                 Err(e) => break Err(e),
                             }
                         };
-                        self.temp_roots.pop();
+                        self.gc.temp_roots.pop();
                         result?;
                         let _ = d;
                         out.push_str("])");

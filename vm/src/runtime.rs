@@ -84,7 +84,7 @@ impl Interp {
             Value::Float(_) => t.float,
             Value::Builtin(_) => t.function,
             Value::Undef => t.object,
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Str(_) => t.str_,
                 Obj::Bytes(_) => t.bytes,
                 Obj::ByteArray(_) => t.bytearray,
@@ -117,7 +117,7 @@ impl Interp {
     }
 
     pub(crate) fn class_name(&self, class: ObjRef) -> &str {
-        match self.heap.get(class) {
+        match self.gc.heap.get(class) {
             Obj::Class(c) => &c.name,
             _ => "?",
         }
@@ -128,7 +128,7 @@ impl Interp {
     }
 
     pub(crate) fn mro_of(&self, class: ObjRef) -> Vec<ObjRef> {
-        match self.heap.get(class) {
+        match self.gc.heap.get(class) {
             Obj::Class(c) => c.mro.clone(),
             _ => Vec::new(),
         }
@@ -136,11 +136,11 @@ impl Interp {
 
     /// A class of the VM's own (not defined in Python)?
     pub(crate) fn is_builtin_class(&self, r: ObjRef) -> bool {
-        matches!(self.heap.get(r), Obj::Class(c) if c.builtin)
+        matches!(self.gc.heap.get(r), Obj::Class(c) if c.builtin)
     }
 
     pub(crate) fn tag_of(&self, class: ObjRef) -> Tag {
-        match self.heap.get(class) {
+        match self.gc.heap.get(class) {
             Obj::Class(c) => c.tag,
             _ => Tag::Object,
         }
@@ -148,7 +148,7 @@ impl Interp {
 
     pub(crate) fn is_subclass(&self, class: ObjRef, of: ObjRef) -> bool {
         class == of
-            || match self.heap.get(class) {
+            || match self.gc.heap.get(class) {
                 Obj::Class(c) => c.mro.contains(&of),
                 _ => false,
             }
@@ -163,12 +163,12 @@ impl Interp {
         if let Some(hit) = self.type_cache.borrow().get(&(class, name)) {
             return *hit;
         }
-        let Obj::Class(c) = self.heap.get(class) else {
+        let Obj::Class(c) = self.gc.heap.get(class) else {
             return None;
         };
         let mut found = None;
         for k in &c.mro {
-            if let Obj::Class(kc) = self.heap.get(*k)
+            if let Obj::Class(kc) = self.gc.heap.get(*k)
                 && let Some(v) = kc.attrs.get(&name)
             {
                 found = Some(*v);
@@ -187,7 +187,7 @@ impl Interp {
     /// A special method defined in Python on the value's class (not a built-in one).
     pub(crate) fn special(&mut self, v: Value, name: Sym) -> Option<Value> {
         let Value::Obj(r) = v else { return None };
-        if !matches!(self.heap.get(r), Obj::Instance(_)) {
+        if !matches!(self.gc.heap.get(r), Obj::Instance(_)) {
             return None;
         }
         let id = name.id();
@@ -211,7 +211,7 @@ impl Interp {
         let mut all = Vec::with_capacity(args.len() + 1);
         // Static methods get no `self`, class methods get the class.
         let f = match f {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::StaticMethod(inner) => *inner,
                 Obj::ClassMethod(inner) => {
                     all.push(Value::Obj(self.class_of(v)));
@@ -234,7 +234,7 @@ impl Interp {
     /// The built-in value inside an instance of a subclass of a built-in type.
     pub(crate) fn payload(&self, v: Value) -> Option<Value> {
         match v {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Instance(i) if i.native != Value::Undef => Some(i.native),
                 _ => None,
             },
@@ -264,7 +264,7 @@ impl Interp {
             }
             Value::Builtin(id) => 0x1000 + u64::from(id),
             Value::Undef => 0,
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Str(s) => fnv(s.as_bytes()),
                 Obj::Bytes(b) => fnv(b),
                 Obj::BigInt(b) => fnv(&b.to_signed_bytes_le()),
@@ -367,7 +367,7 @@ impl Interp {
             }
             return Ok(false);
         };
-        match (self.heap.get(ra), self.heap.get(rb)) {
+        match (self.gc.heap.get(ra), self.gc.heap.get(rb)) {
             (Obj::Str(x), Obj::Str(y)) => Ok(x == y),
             (
                 Obj::Bytes(_) | Obj::ByteArray(_) | Obj::MemoryView(..),
@@ -541,7 +541,7 @@ impl Interp {
             return Ok(None);
         };
         let count = self.as_int(bv);
-        match (op, self.heap.get(ra)) {
+        match (op, self.gc.heap.get(ra)) {
             (BinOp::Add, Obj::Str(x)) => {
                 let Some(y) = self.as_str(bv) else {
                     return Ok(None);
@@ -551,7 +551,7 @@ impl Interp {
                     return Ok(Some(a));
                 }
                 if x.is_empty()
-                    && matches!(bv, Value::Obj(r) if matches!(self.heap.get(r), Obj::Str(_)))
+                    && matches!(bv, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Str(_)))
                 {
                     return Ok(Some(bv));
                 }
@@ -565,7 +565,7 @@ impl Interp {
                     return Ok(None);
                 };
                 // bytes + empty bytes: the other one (no allocation), as on MicroPython.
-                let is_bytes = |v: Value| matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Bytes(_)));
+                let is_bytes = |v: Value| matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Bytes(_)));
                 if is_bytes(a) && is_bytes(bv) {
                     if y.is_empty() {
                         return Ok(Some(a));
@@ -574,7 +574,7 @@ impl Interp {
                         return Ok(Some(bv));
                     }
                 }
-                let bytearray = matches!(self.heap.get(ra), Obj::ByteArray(_));
+                let bytearray = matches!(self.gc.heap.get(ra), Obj::ByteArray(_));
                 if bytearray && inplace {
                     let y = y.to_vec();
                     self.grow(ra, y.len(), &[bv], |b| {
@@ -619,7 +619,7 @@ impl Interp {
                     return Ok(Some(a));
                 }
                 let Value::Obj(rb) = bv else { return Ok(None) };
-                let Obj::List(y) = self.heap.get(rb) else {
+                let Obj::List(y) = self.gc.heap.get(rb) else {
                     return Ok(None);
                 };
                 let mut joined = x.clone();
@@ -628,7 +628,7 @@ impl Interp {
             }
             (BinOp::Add, Obj::Tuple(x)) => {
                 let Value::Obj(rb) = bv else { return Ok(None) };
-                let Obj::Tuple(y) = self.heap.get(rb) else {
+                let Obj::Tuple(y) = self.gc.heap.get(rb) else {
                     return Ok(None);
                 };
                 let mut joined = x.to_vec();
@@ -641,8 +641,8 @@ impl Interp {
             ) => {
                 let Some(n) = count else { return Ok(None) };
                 let n = n.max(0) as usize;
-                let limit = self.heap.limit();
-                let obj = match self.heap.get(ra) {
+                let limit = self.gc.heap.limit();
+                let obj = match self.gc.heap.get(ra) {
                     Obj::Str(s) => {
                         if s.len().saturating_mul(n) > limit {
                             return Err(PyErr::bare(ErrKind::MemoryError));
@@ -685,7 +685,7 @@ impl Interp {
             (BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor, Obj::Set(_, frozen)) => {
                 let frozen = *frozen;
                 let Value::Obj(rb) = bv else { return Ok(None) };
-                if !matches!(self.heap.get(rb), Obj::Set(..)) {
+                if !matches!(self.gc.heap.get(rb), Obj::Set(..)) {
                     return Ok(None);
                 }
                 let result = if inplace {
@@ -697,7 +697,7 @@ impl Interp {
                 r?;
                 Ok(Some(result))
             }
-            (BinOp::Or, Obj::Dict(_)) if matches!(bv, Value::Obj(rb) if matches!(self.heap.get(rb), Obj::Dict(_))) =>
+            (BinOp::Or, Obj::Dict(_)) if matches!(bv, Value::Obj(rb) if matches!(self.gc.heap.get(rb), Obj::Dict(_))) =>
             {
                 let result = if inplace { a } else { self.dict_copy(a)? };
                 let r = self.rooted(&[result], |vm| vm.dict_update(result, bv));
@@ -728,7 +728,7 @@ impl Interp {
             )
         };
         if let Value::Obj(r) = a
-            && let Obj::Complex(re, im) = self.heap.get(r)
+            && let Obj::Complex(re, im) = self.gc.heap.get(r)
         {
             let (re, im) = (*re, *im);
             return match op {
@@ -779,11 +779,11 @@ impl Interp {
 
     /// A dict, or an instance of a subclass of dict.
     pub(crate) fn is_dict(&self, v: Value) -> bool {
-        matches!(self.payload(v).unwrap_or(v), Value::Obj(r) if matches!(self.heap.get(r), Obj::Dict(_)))
+        matches!(self.payload(v).unwrap_or(v), Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Dict(_)))
     }
 
     fn is_py_instance(&self, v: Value) -> bool {
-        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(_)))
+        matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Instance(_)))
     }
 
     /// A comparison operator defined in Python on either operand (the left one first, then
@@ -873,7 +873,7 @@ impl Interp {
             return Ok(num::compare(x, y).is_some_and(from));
         }
         if let (Value::Obj(ra), Value::Obj(rb)) = (a, b) {
-            match (self.heap.get(ra), self.heap.get(rb)) {
+            match (self.gc.heap.get(ra), self.gc.heap.get(rb)) {
                 (Obj::Str(x), Obj::Str(y)) => return Ok(from(x.cmp(y))),
                 (Obj::Bytes(_) | Obj::ByteArray(_), Obj::Bytes(_) | Obj::ByteArray(_)) => {
                     return Ok(from(self.as_bytes(a).cmp(&self.as_bytes(b))));
@@ -932,7 +932,7 @@ impl Interp {
     /// `item in container`.
     pub(crate) fn contains(&mut self, container: Value, item: Value) -> PResult<bool> {
         if let Value::Obj(r) = container {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::Str(hay) => {
                     let Some(needle) = self.as_str(item) else {
                         return Err(PyErr::type_error(alloc::format!(
@@ -989,7 +989,7 @@ impl Interp {
                 self.type_name(container)
             ))
         })?;
-        self.temp_roots.push(it);
+        self.gc.temp_roots.push(it);
         let result = loop {
             match self.next(it) {
                 Ok(Some(v)) => match self.eq(v, item) {
@@ -1001,7 +1001,7 @@ impl Interp {
                 Err(e) => break Err(e),
             }
         };
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         result
     }
 
@@ -1020,24 +1020,24 @@ impl Interp {
     /// Every item of an iterable.
     pub(crate) fn collect_iterable(&mut self, v: Value) -> PResult<Vec<Value>> {
         if let Value::Obj(r) = v {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::List(items) => return Ok(items.clone()),
                 Obj::Tuple(items) => return Ok(items.to_vec()),
                 _ => {}
             }
         }
         let it = self.iter(v)?;
-        let mark = self.temp_roots.len();
-        self.temp_roots.push(it);
+        let mark = self.gc.temp_roots.len();
+        self.gc.temp_roots.push(it);
         let mut out = Vec::new();
         let result = loop {
             match self.next(it) {
                 Ok(Some(x)) => {
                     // Keep what we collected rooted: the iterator may allocate.
-                    self.temp_roots.push(x);
+                    self.gc.temp_roots.push(x);
                     out.push(x);
                     // A list this long could not fit in the heap: stop before memory runs out.
-                    if out.len() * core::mem::size_of::<Value>() > self.heap.limit() {
+                    if out.len() * core::mem::size_of::<Value>() > self.gc.heap.limit() {
                         break Err(PyErr::new(ErrKind::MemoryError, "memory allocation failed"));
                     }
                 }
@@ -1045,7 +1045,7 @@ impl Interp {
                 Err(e) => break Err(e),
             }
         };
-        self.temp_roots.truncate(mark);
+        self.gc.temp_roots.truncate(mark);
         result.map(|()| out)
     }
 
@@ -1076,28 +1076,28 @@ impl Interp {
                 self.type_name(o)
             )));
         };
-        if let Obj::Array(code, _) = self.heap.get(r) {
+        if let Obj::Array(code, _) = self.gc.heap.get(r) {
             let code = *code;
             return self.array_get(r, code, i);
         }
-        if let Obj::MemoryView(base, start, len, code) = self.heap.get(r) {
+        if let Obj::MemoryView(base, start, len, code) = self.gc.heap.get(r) {
             let (base, start, len, code) = (*base, *start, *len, *code);
             return self.memoryview_get(base, start, len, code, i);
         }
         // (A dict takes a slice as a key like any other.)
         if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
             && !self.is_dict(o)
         {
             let (a, b, c) = (*a, *b, *c);
             return self.get_slice(o, a, b, c);
         }
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::List(items) => {
                 let len = items.len();
                 let idx = self.subscript_index(o, i)?;
                 match norm_index(idx, len) {
-                    Some(k) => match self.heap.get(r) {
+                    Some(k) => match self.gc.heap.get(r) {
                         Obj::List(items) => Ok(items[k]),
                         _ => unreachable!("checked"),
                     },
@@ -1219,29 +1219,29 @@ impl Interp {
                 self.type_name(o)
             )));
         };
-        if let Obj::Array(code, _) = self.heap.get(r) {
+        if let Obj::Array(code, _) = self.gc.heap.get(r) {
             let code = *code;
             return self.array_set(r, code, i, v);
         }
-        if let Obj::MemoryView(base, start, len, code) = self.heap.get(r) {
+        if let Obj::MemoryView(base, start, len, code) = self.gc.heap.get(r) {
             let (base, start, len, code) = (*base, *start, *len, *code);
             return self.memoryview_set(base, start, len, code, i, v);
         }
         if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
-            && matches!(self.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
+            && matches!(self.gc.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
         {
             let (a, b, c) = (*a, *b, *c);
             return self.set_slice(o, a, b, c, v);
         }
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::List(items) => {
                 let len = items.len();
                 let idx = self.subscript_index(o, i)?;
                 let Some(k) = norm_index(idx, len) else {
                     return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
                 };
-                if let Obj::List(items) = self.heap.get_mut(r) {
+                if let Obj::List(items) = self.gc.heap.get_mut(r) {
                     items[k] = v;
                 }
                 Ok(())
@@ -1261,7 +1261,7 @@ impl Interp {
                         "bytearray index out of range",
                     ));
                 };
-                if let Obj::ByteArray(b) = self.heap.get_mut(r) {
+                if let Obj::ByteArray(b) = self.gc.heap.get_mut(r) {
                     b[k] = byte as u8;
                 }
                 Ok(())
@@ -1292,18 +1292,18 @@ impl Interp {
             )));
         };
         if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
-            && matches!(self.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
+            && matches!(self.gc.heap.get(r), Obj::List(_) | Obj::ByteArray(_))
         {
             let (a, b, c) = (*a, *b, *c);
-            let len = match self.heap.get(r) {
+            let len = match self.gc.heap.get(r) {
                 Obj::List(x) => x.len(),
                 Obj::ByteArray(x) => x.len(),
                 _ => 0,
             };
             let mut pos = self.slice_positions(a, b, c, len)?;
             pos.sort_unstable();
-            match self.heap.get_mut(r) {
+            match self.gc.heap.get_mut(r) {
                 Obj::List(items) => {
                     for p in pos.into_iter().rev() {
                         items.remove(p);
@@ -1318,14 +1318,14 @@ impl Interp {
             }
             return Ok(());
         }
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::List(items) => {
                 let len = items.len();
                 let idx = self.subscript_index(o, i)?;
                 let Some(k) = norm_index(idx, len) else {
                     return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
                 };
-                if let Obj::List(items) = self.heap.get_mut(r) {
+                if let Obj::List(items) = self.gc.heap.get_mut(r) {
                     items.remove(k);
                 }
                 Ok(())
@@ -1339,7 +1339,7 @@ impl Interp {
                         "bytearray index out of range",
                     ));
                 };
-                if let Obj::ByteArray(b) = self.heap.get_mut(r) {
+                if let Obj::ByteArray(b) = self.gc.heap.get_mut(r) {
                     b.remove(k);
                 }
                 Ok(())
@@ -1369,7 +1369,7 @@ impl Interp {
 
     pub(crate) fn len(&mut self, v: Value) -> PResult<usize> {
         if let Value::Obj(r) = v {
-            let n = match self.heap.get(r) {
+            let n = match self.gc.heap.get(r) {
                 Obj::Str(s) => Some(s.chars().count()),
                 Obj::Bytes(b) => Some(b.len()),
                 Obj::ByteArray(b) => Some(b.len()),

@@ -163,7 +163,7 @@ pub(crate) fn class(interp: &mut Interp, name: &str, bases: &[ObjRef], tag: Tag)
         make: None,
     })));
     mro.insert(0, r);
-    if let Obj::Class(c) = interp.heap.get_mut(r) {
+    if let Obj::Class(c) = interp.gc.heap.get_mut(r) {
         c.mro = mro;
     }
     r
@@ -181,7 +181,7 @@ pub fn add_methods(interp: &mut Interp, class: ObjRef, methods: &[Native]) {
             ..*m
         });
         let name = interp.interner.intern(m.name);
-        if let Obj::Class(c) = interp.heap.get_mut(class) {
+        if let Obj::Class(c) = interp.gc.heap.get_mut(class) {
             c.attrs.insert(name, Value::Builtin(id));
         }
     }
@@ -333,7 +333,7 @@ pub fn register(vm: &mut Interp) {
         ty.bytearray,
     ];
     for c in with_new {
-        if let Obj::Class(k) = vm.heap.get_mut(c) {
+        if let Obj::Class(k) = vm.gc.heap.get_mut(c) {
             k.attrs.insert(new_name, Value::Obj(sm));
         }
     }
@@ -342,7 +342,7 @@ pub fn register(vm: &mut Interp) {
         .push(Native::new("__new__", object_new).args(1, VARARGS).kw());
     let sm = vm.alloc_root(Obj::StaticMethod(Value::Builtin(object_new_id)));
     let object = vm.types.object;
-    if let Obj::Class(k) = vm.heap.get_mut(object) {
+    if let Obj::Class(k) = vm.gc.heap.get_mut(object) {
         k.attrs.insert(new_name, Value::Obj(sm));
     }
     // Class-level methods bind to the class they are called on.
@@ -374,7 +374,7 @@ pub(crate) fn add_classmethod(vm: &mut Interp, classes: &[crate::gc::ObjRef], f:
     let name = vm.interner.intern(f.name);
     let cm = vm.alloc_root(Obj::ClassMethod(Value::Builtin(id)));
     for class in classes {
-        if let Obj::Class(c) = vm.heap.get_mut(*class) {
+        if let Obj::Class(c) = vm.gc.heap.get_mut(*class) {
             c.attrs.insert(name, Value::Obj(cm));
         }
     }

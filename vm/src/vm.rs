@@ -59,7 +59,7 @@ impl<P: Platform + 'static> Vm<P> {
 
     /// Bytes of the GC heap in use and its size.
     pub fn heap_usage(&self) -> (usize, usize) {
-        (self.interp.heap.used(), self.interp.heap.limit())
+        (self.interp.gc.heap.used(), self.interp.gc.heap.limit())
     }
 
     /// Run a full collection; returns bytes freed.
@@ -77,25 +77,25 @@ impl<P: Platform + 'static> Vm<P> {
     /// interrupt, a scheduled callback)? Then the port calls [`Vm::run_background`] while
     /// its REPL waits for input, as a board's REPL keeps servicing them.
     pub fn has_background(&self) -> bool {
-        self.interp.machine.active() || !self.interp.scheduled.is_empty()
+        self.interp.mods.machine.active() || !self.interp.mods.scheduled.is_empty()
     }
 
     /// Fire the timers and pin interrupts that are due and run the scheduled callbacks
     /// (their exceptions are printed, as when a program runs).
     pub fn run_background(&mut self) {
-        let base = self.interp.stack.len();
-        let depth = self.interp.frames.len();
+        let base = self.interp.exec.stack.len();
+        let depth = self.interp.exec.frames.len();
         let polled = self.interp.poll_machine();
         if let Err(e) = polled {
             let text = self.interp.exception(e).traceback;
             self.interp.platform.write_stdout(text.as_bytes());
         }
-        if !self.interp.in_scheduled && !self.interp.scheduled.is_empty() {
+        if !self.interp.mods.in_scheduled && !self.interp.mods.scheduled.is_empty() {
             let _ = self.interp.run_scheduled();
         }
-        self.interp.stack.truncate(base);
-        self.interp.frames.truncate(depth);
-        self.interp.temp_roots.clear();
+        self.interp.exec.stack.truncate(base);
+        self.interp.exec.frames.truncate(depth);
+        self.interp.gc.temp_roots.clear();
     }
 
     /// The text of a file of the platform's filesystem (`path` absolute), as a board reads
@@ -122,14 +122,14 @@ impl<P: Platform + 'static> Vm<P> {
 
     /// Run the function registered with `sys.atexit`, if any (when the program ends).
     pub fn run_atexit(&mut self) -> Result<(), Exception> {
-        let f = core::mem::replace(&mut self.interp.atexit, Value::None);
+        let f = core::mem::replace(&mut self.interp.mods.atexit, Value::None);
         if f == Value::None {
             return Ok(());
         }
-        let base = self.interp.stack.len();
-        self.interp.stack.push(f);
+        let base = self.interp.exec.stack.len();
+        self.interp.exec.stack.push(f);
         let r = self.interp.call_value(f, &[]);
-        self.interp.stack.truncate(base);
+        self.interp.exec.stack.truncate(base);
         r.map(|_| ()).map_err(|e| self.interp.exception(e))
     }
 }
@@ -249,10 +249,43 @@ pub struct Args {
     pub n_kw: usize,
 }
 
+/// The heap and the roots native code adds to the VM's own (its stacks, modules and types).
+pub struct GcState {
+    pub(crate) heap: Heap,
+    /// Extra roots that native code holds while it allocates.
+    pub(crate) temp_roots: Vec<Value>,
+    /// `micropython.heap_lock()` depth: allocation raises `MemoryError` while locked.
+    pub(crate) heap_locked: usize,
+    /// `gc.disable()` was called (reported by `gc.isenabled()`).
+    pub(crate) gc_disabled: bool,
+    /// `gc.threshold`: collect once this many bytes were allocated since the last
+    /// collection (while collection is enabled).
+    pub(crate) gc_threshold: Option<usize>,
+}
+
+/// The running program: the value stack, frames, blocks, the exceptions being handled.
+pub struct ExecState {
+    /// The value stack of every running frame: all of it is a GC root.
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) blocks: Vec<Block>,
+    /// Exceptions being handled (innermost last), for bare `raise`.
+    pub(crate) handling: Vec<Value>,
+    /// Code objects being loaded or run at module level: their constants are GC roots.
+    pub(crate) running: Vec<Rc<Code>>,
+    /// Depth of nested native → Python runs, bounded like Python recursion.
+    pub(crate) native_depth: usize,
+    /// The `StopIteration` that ended the last iterator written in Python, so that `next()`
+    /// can re-raise it with its value.
+    pub(crate) last_stop: Option<PyErr>,
+    /// Counts calls and native iteration steps; every so often the interrupt flag is
+    /// polled there too, so that Ctrl-C stops recursion and long built-in loops.
+    pub(crate) ticks: u32,
+}
+
 pub struct Interp {
     pub(crate) platform: Box<dyn Platform>,
     pub(crate) config: Config,
-    pub(crate) heap: Heap,
     pub(crate) interner: Interner,
     /// The `builtins` module (permanent): names found after a module's globals.
     pub(crate) builtins: ObjRef,
@@ -264,67 +297,23 @@ pub struct Interp {
     pub(crate) modules: Value,
     /// The built-in modules made so far, and the `u`-prefixed names imported.
     pub(crate) builtin_modules: Vec<(Rc<str>, ObjRef)>,
-    /// The mount table behind `open`, `os` and `import`.
-    pub(crate) vfs: crate::modules::vfs::MountTable,
-    /// The stream given to `os.dupterm`.
-    pub(crate) dupterm: Value,
-    /// Where buffers are in the address space of `uctypes` and `machine.mem*`.
-    pub(crate) addresses: crate::modules::uctypes::AddressSpace,
-    /// The function given to `sys.atexit`.
-    pub(crate) atexit: Value,
-    /// `machine`'s timers, pin interrupts and RTC.
-    pub(crate) machine: crate::modules::machine::MachineState,
-    /// `machine.disable_irq()` depth.
-    pub(crate) irq_disabled: usize,
-    /// `micropython.opt_level`.
-    pub(crate) opt_level: u8,
     /// Strs of names made by [`Interp::name_str`] (permanent objects).
     pub(crate) name_strs: hashbrown::HashMap<u32, Value>,
-    /// Callbacks from `micropython.schedule` waiting to run: (function, argument).
-    pub(crate) scheduled: alloc::collections::VecDeque<(Value, Value)>,
-    /// A scheduled callback is running: others wait until it returns.
-    pub(crate) in_scheduled: bool,
-    /// A KeyboardInterrupt was scheduled (`micropython.schedule(kbd_intr, None)`).
-    pub(crate) pending_interrupt: bool,
-    /// The value stack of every running frame: all of it is a GC root.
-    pub(crate) stack: Vec<Value>,
-    pub(crate) frames: Vec<Frame>,
-    pub(crate) blocks: Vec<Block>,
-    /// Exceptions being handled (innermost last), for bare `raise`.
-    pub(crate) handling: Vec<Value>,
-    /// Code objects being loaded or run at module level: their constants are GC roots.
-    pub(crate) running: Vec<Rc<Code>>,
-    /// Extra roots that native code holds while it allocates.
-    pub(crate) temp_roots: Vec<Value>,
-    /// Depth of nested native → Python runs, bounded like Python recursion.
-    pub(crate) native_depth: usize,
-    /// The `StopIteration` that ended the last iterator written in Python, so that `next()`
-    /// can re-raise it with its value.
-    pub(crate) last_stop: Option<PyErr>,
-    /// State of the `random` module's generator.
-    pub(crate) rng: u64,
-    /// `micropython.heap_lock()` depth: allocation raises `MemoryError` while locked.
-    pub(crate) heap_locked: usize,
-    /// `gc.disable()` was called (reported by `gc.isenabled()`).
-    pub(crate) gc_disabled: bool,
-    /// `gc.threshold`: collect once this many bytes were allocated since the last
-    /// collection (while collection is enabled).
-    pub(crate) gc_threshold: Option<usize>,
-    /// Counts calls and native iteration steps; every so often the interrupt flag is
-    /// polled there too, so that Ctrl-C stops recursion and long built-in loops.
-    pub(crate) ticks: u32,
     /// Results of attribute lookups along class MROs, by (class, name); cleared whenever a
     /// class's attributes change and at every collection.
     pub(crate) type_cache: core::cell::RefCell<hashbrown::HashMap<(ObjRef, u32), Option<Value>>>,
     /// The classes made from each [`crate::objects::data::ClassSpec`], by its address.
     pub(crate) data_classes: hashbrown::HashMap<usize, ObjRef>,
+    pub(crate) gc: GcState,
+    pub(crate) exec: ExecState,
+    pub(crate) mods: crate::modules::ModuleState,
 }
 
 impl Interp {
     pub fn new(platform: Box<dyn Platform>, config: Config) -> Self {
+        let heap = Heap::new(config.heap_size);
         let mut interp = Interp {
             platform,
-            heap: Heap::new(config.heap_size),
             config,
             interner: Interner::default(),
             builtins: ObjRef::NULL,
@@ -333,32 +322,39 @@ impl Interp {
             main: ObjRef::NULL,
             modules: Value::None,
             builtin_modules: Vec::new(),
-            vfs: Default::default(),
-            dupterm: Value::None,
-            atexit: Value::None,
             name_strs: Default::default(),
-            opt_level: 0,
-            machine: Default::default(),
-            irq_disabled: 0,
-            addresses: Default::default(),
-            scheduled: Default::default(),
-            in_scheduled: false,
-            pending_interrupt: false,
-            stack: Vec::new(),
-            frames: Vec::new(),
-            blocks: Vec::new(),
-            handling: Vec::new(),
-            running: Vec::new(),
-            temp_roots: Vec::new(),
-            native_depth: 0,
-            last_stop: None,
-            rng: 0x2545_f491_4f6c_dd1d,
-            heap_locked: 0,
-            gc_disabled: false,
-            gc_threshold: None,
-            ticks: 0,
             type_cache: Default::default(),
             data_classes: Default::default(),
+            gc: GcState {
+                heap,
+                temp_roots: Vec::new(),
+                heap_locked: 0,
+                gc_disabled: false,
+                gc_threshold: None,
+            },
+            exec: ExecState {
+                stack: Vec::new(),
+                frames: Vec::new(),
+                blocks: Vec::new(),
+                handling: Vec::new(),
+                running: Vec::new(),
+                native_depth: 0,
+                last_stop: None,
+                ticks: 0,
+            },
+            mods: crate::modules::ModuleState {
+                vfs: Default::default(),
+                dupterm: Value::None,
+                atexit: Value::None,
+                opt_level: 0,
+                machine: Default::default(),
+                irq_disabled: 0,
+                addresses: Default::default(),
+                scheduled: Default::default(),
+                in_scheduled: false,
+                pending_interrupt: false,
+                rng: 0x2545_f491_4f6c_dd1d,
+            },
         };
         crate::types::init(&mut interp);
         crate::builtins::init(&mut interp);
@@ -381,8 +377,8 @@ impl Interp {
     // ---- the embedder's entry point ----
 
     pub fn exec(&mut self, source: &str, filename: &str, mode: Mode) -> Result<(), Exception> {
-        let base = self.stack.len();
-        let depth = self.frames.len();
+        let base = self.exec.stack.len();
+        let depth = self.exec.frames.len();
         // A whole file run in `__main__` is that module's `__file__` (`<stdin>` for code the
         // REPL is given), as on MicroPython.
         let result = match mode {
@@ -393,13 +389,13 @@ impl Interp {
             _ => Ok(()),
         }
         .and_then(|()| self.run_source(source, filename, mode, self.main));
-        self.stack.truncate(base);
-        self.frames.truncate(depth);
-        self.blocks.clear();
-        self.handling.clear();
-        self.temp_roots.clear();
-        self.native_depth = 0;
-        self.heap_locked = 0;
+        self.exec.stack.truncate(base);
+        self.exec.frames.truncate(depth);
+        self.exec.blocks.clear();
+        self.exec.handling.clear();
+        self.gc.temp_roots.clear();
+        self.exec.native_depth = 0;
+        self.gc.heap_locked = 0;
         result.map(|_| ()).map_err(|e| self.exception(e))
     }
 
@@ -449,7 +445,7 @@ impl Interp {
         };
         let tokens = lexer::tokenize(source).map_err(compile_error)?;
         let ast = parser::parse(tokens).map_err(compile_error)?;
-        let unit = compiler::compile_at_level(&ast, mode, &mut self.interner, self.opt_level)
+        let unit = compiler::compile_at_level(&ast, mode, &mut self.interner, self.mods.opt_level)
             .map_err(compile_error)?;
         drop(ast);
         let file: Rc<str> = Rc::from(filename);
@@ -463,13 +459,13 @@ impl Interp {
         module: ObjRef,
         ns: Option<ObjRef>,
     ) -> PResult<Value> {
-        self.running.push(code.clone());
+        self.exec.running.push(code.clone());
         // The module body runs as a frame with no slots; the "callee" slot holds None.
-        self.stack.push(Value::None);
-        let base = self.stack.len();
+        self.exec.stack.push(Value::None);
+        let base = self.exec.stack.len();
         self.push_frame(code, base, module, ns, FrameKind::Normal);
-        let result = self.run(self.frames.len() - 1);
-        self.running.pop();
+        let result = self.run(self.exec.frames.len() - 1);
+        self.exec.running.pop();
         match result? {
             Exit::Return(v) | Exit::Yield(v) => Ok(v),
         }
@@ -492,15 +488,15 @@ impl Interp {
                 self.const_value(&Const::Tuple(items))?
             }
             Const::Tuple(items) => {
-                let start = self.stack.len();
+                let start = self.exec.stack.len();
                 for item in items {
                     let v = self.const_value(item)?;
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 // The items stay on the stack (rooted) until the tuple holds them.
-                let items: Box<[Value]> = self.stack[start..].into();
+                let items: Box<[Value]> = self.exec.stack[start..].into();
                 let t = self.alloc(Obj::Tuple(items))?;
-                self.stack.truncate(start);
+                self.exec.stack.truncate(start);
                 t
             }
         })
@@ -508,22 +504,22 @@ impl Interp {
 
     /// Place a compiled unit's constants in the heap (rooted on the stack while it happens).
     fn load(&mut self, unit: Unit, file: &Rc<str>) -> PResult<Rc<Code>> {
-        let base = self.stack.len();
+        let base = self.exec.stack.len();
         for c in &unit.consts {
             let v = self.const_value(c)?;
-            self.stack.push(v);
+            self.exec.stack.push(v);
         }
         let mut children = Vec::with_capacity(unit.children.len());
         for child in unit.children {
             let code = self.load(child, file)?;
             // Keep the child's constants rooted until the parent holds them.
-            self.running.push(code.clone());
+            self.exec.running.push(code.clone());
             children.push(code);
         }
         for _ in 0..children.len() {
-            self.running.pop();
+            self.exec.running.pop();
         }
-        let consts = self.stack.split_off(base);
+        let consts = self.exec.stack.split_off(base);
         Ok(Rc::new(Code {
             name: unit.name,
             file: file.clone(),
@@ -583,7 +579,7 @@ impl Interp {
     /// Allocate on the GC heap, collecting first if the budget is exhausted. Every value the
     /// caller still needs must be reachable from the roots (normally: on the stack).
     pub(crate) fn alloc(&mut self, obj: Obj) -> PResult<Value> {
-        if self.heap_locked > 0 {
+        if self.gc.heap_locked > 0 {
             return Err(PyErr::new(
                 ErrKind::MemoryError,
                 "memory allocation failed, heap is locked",
@@ -591,22 +587,23 @@ impl Interp {
         }
         // Stress testing collects wherever a collection could run: not while the program
         // has turned automatic collection off.
-        let early = !self.gc_disabled
+        let early = !self.gc.gc_disabled
             && (self.config.gc_stress
                 || self
+                    .gc
                     .gc_threshold
-                    .is_some_and(|t| self.heap.allocated_since_collect() >= t));
-        if early || !self.heap.fits(&obj) {
+                    .is_some_and(|t| self.gc.heap.allocated_since_collect() >= t));
+        if early || !self.gc.heap.fits(&obj) {
             // The new object's contents are roots too: they may be held nowhere else yet.
-            let mark = self.temp_roots.len();
+            let mark = self.gc.temp_roots.len();
             let mut children = Vec::new();
             obj.trace(&mut |v| children.push(v));
-            self.temp_roots.extend(children);
+            self.gc.temp_roots.extend(children);
             self.collect();
-            self.temp_roots.truncate(mark);
+            self.gc.temp_roots.truncate(mark);
         }
         let size = obj.size();
-        self.heap.alloc(obj).map(Value::Obj).map_err(|_| {
+        self.gc.heap.alloc(obj).map(Value::Obj).map_err(|_| {
             PyErr::new(
                 ErrKind::MemoryError,
                 alloc::format!("memory allocation failed, allocating {size} bytes"),
@@ -630,10 +627,10 @@ impl Interp {
     /// collection may run at any of them) though nothing else holds them yet. The roots are
     /// released on every way out of `f`, `?` included. This is how native code roots values.
     pub(crate) fn rooted<R>(&mut self, keep: &[Value], f: impl FnOnce(&mut Self) -> R) -> R {
-        let mark = self.temp_roots.len();
-        self.temp_roots.extend_from_slice(keep);
+        let mark = self.gc.temp_roots.len();
+        self.gc.temp_roots.extend_from_slice(keep);
         let out = f(self);
-        self.temp_roots.truncate(mark);
+        self.gc.temp_roots.truncate(mark);
         out
     }
 
@@ -649,12 +646,12 @@ impl Interp {
         keep: &[Value],
         change: impl FnOnce(&mut Obj) -> R,
     ) -> PResult<R> {
-        let extra = self.heap.get(r).growth(add);
+        let extra = self.gc.heap.get(r).growth(add);
         if extra > 0 {
             self.rooted(&[Value::Obj(r)], |vm| vm.make_room(extra, keep))?;
         }
-        let out = change(self.heap.get_mut(r));
-        self.heap.resize(r);
+        let out = change(self.gc.heap.get_mut(r));
+        self.gc.heap.resize(r);
         Ok(out)
     }
 
@@ -665,19 +662,19 @@ impl Interp {
         if extra == 0 {
             return Ok(());
         }
-        if self.heap_locked > 0 {
+        if self.gc.heap_locked > 0 {
             return Err(PyErr::new(
                 ErrKind::MemoryError,
                 "memory allocation failed, heap is locked",
             ));
         }
-        if (self.config.gc_stress && !self.gc_disabled) || !self.heap.has_room(extra) {
-            let mark = self.temp_roots.len();
-            self.temp_roots.extend_from_slice(keep);
+        if (self.config.gc_stress && !self.gc.gc_disabled) || !self.gc.heap.has_room(extra) {
+            let mark = self.gc.temp_roots.len();
+            self.gc.temp_roots.extend_from_slice(keep);
             self.collect();
-            self.temp_roots.truncate(mark);
+            self.gc.temp_roots.truncate(mark);
         }
-        if !self.heap.has_room(extra) {
+        if !self.gc.heap.has_room(extra) {
             return Err(PyErr::new(
                 ErrKind::MemoryError,
                 alloc::format!("memory allocation failed, allocating {extra} bytes"),
@@ -688,7 +685,7 @@ impl Interp {
 
     /// Allocate an object that lives as long as the VM (types, modules).
     pub(crate) fn alloc_root(&mut self, obj: Obj) -> ObjRef {
-        match self.heap.alloc_permanent(obj) {
+        match self.gc.heap.alloc_permanent(obj) {
             Value::Obj(r) => r,
             _ => unreachable!("permanent objects are heap objects"),
         }
@@ -696,21 +693,21 @@ impl Interp {
 
     /// Run a full collection from the VM's roots; returns bytes freed.
     pub fn collect(&mut self) -> usize {
-        let mut roots: Vec<Value> = Vec::with_capacity(self.stack.len() + 64);
-        roots.extend_from_slice(&self.stack);
-        roots.extend_from_slice(&self.handling);
-        roots.extend_from_slice(&self.temp_roots);
+        let mut roots: Vec<Value> = Vec::with_capacity(self.exec.stack.len() + 64);
+        roots.extend_from_slice(&self.exec.stack);
+        roots.extend_from_slice(&self.exec.handling);
+        roots.extend_from_slice(&self.gc.temp_roots);
         roots.push(self.modules);
         roots.extend(self.builtin_modules.iter().map(|(_, m)| Value::Obj(*m)));
-        roots.push(self.dupterm);
-        roots.push(self.atexit);
-        self.machine.roots(&mut roots);
-        for (f, arg) in &self.scheduled {
+        roots.push(self.mods.dupterm);
+        roots.push(self.mods.atexit);
+        self.mods.machine.roots(&mut roots);
+        for (f, arg) in &self.mods.scheduled {
             roots.push(*f);
             roots.push(*arg);
         }
-        self.vfs.roots(&mut roots);
-        for f in &self.frames {
+        self.mods.vfs.roots(&mut roots);
+        for f in &self.exec.frames {
             f.code.trace(&mut |v| roots.push(v));
             roots.push(Value::Obj(f.module));
             if let Some(ns) = f.ns {
@@ -720,15 +717,15 @@ impl Interp {
                 roots.push(Value::Obj(g));
             }
         }
-        for c in &self.running {
+        for c in &self.exec.running {
             c.trace(&mut |v| roots.push(v));
         }
         self.types.roots(&mut roots);
         // Freed class slots may be reused: cached lookups must not outlive them.
         self.invalidate_type_cache();
         let mut finalize = Vec::new();
-        let freed = self.heap.collect(roots.into_iter(), &mut finalize);
-        self.addresses.sweep(&self.heap);
+        let freed = self.gc.heap.collect(roots.into_iter(), &mut finalize);
+        self.mods.addresses.sweep(&self.gc.heap);
         for mut d in finalize {
             d.finalize(&mut *self.platform);
         }
@@ -762,24 +759,24 @@ impl Interp {
         ns: Option<ObjRef>,
         kind: FrameKind,
     ) {
-        self.frames.push(Frame {
+        self.exec.frames.push(Frame {
             code,
             pc: 0,
             base,
             module,
             ns,
-            blocks_base: self.blocks.len(),
-            handling_base: self.handling.len(),
+            blocks_base: self.exec.blocks.len(),
+            handling_base: self.exec.handling.len(),
             kind,
         });
     }
 
     fn pop(&mut self) -> Value {
-        self.stack.pop().expect("value stack underflow")
+        self.exec.stack.pop().expect("value stack underflow")
     }
 
     fn top(&self) -> Value {
-        *self.stack.last().expect("value stack underflow")
+        *self.exec.stack.last().expect("value stack underflow")
     }
 
     /// Run frames until the one at index `stop` returns or yields.
@@ -800,10 +797,10 @@ impl Interp {
     /// goes through here.
     pub(crate) fn handle(&mut self, mut e: PyErr, stop: usize) -> PResult<()> {
         loop {
-            if self.frames.len() <= stop {
+            if self.exec.frames.len() <= stop {
                 return Err(e);
             }
-            let frame = self.frames.last().expect("a running frame");
+            let frame = self.exec.frames.last().expect("a running frame");
             let at = frame.pc.saturating_sub(1);
             if e.reraise {
                 e.reraise = false;
@@ -817,24 +814,24 @@ impl Interp {
                     },
                 );
             }
-            if self.blocks.len() > frame.blocks_base {
-                let block = self.blocks.pop().expect("checked");
-                self.stack.truncate(block.stack_len);
-                self.handling.truncate(block.handling_len);
+            if self.exec.blocks.len() > frame.blocks_base {
+                let block = self.exec.blocks.pop().expect("checked");
+                self.exec.stack.truncate(block.stack_len);
+                self.exec.handling.truncate(block.handling_len);
                 let exc = self.materialize(e)?;
-                self.stack.push(exc);
-                self.handling.push(exc);
-                self.frames.last_mut().expect("frame").pc = block.target as usize;
+                self.exec.stack.push(exc);
+                self.exec.handling.push(exc);
+                self.exec.frames.last_mut().expect("frame").pc = block.target as usize;
                 return Ok(());
             }
-            let frame = self.frames.pop().expect("frame");
-            self.blocks.truncate(frame.blocks_base);
-            self.handling.truncate(frame.handling_base);
-            self.stack.truncate(frame.base.saturating_sub(1));
+            let frame = self.exec.frames.pop().expect("frame");
+            self.exec.blocks.truncate(frame.blocks_base);
+            self.exec.handling.truncate(frame.handling_base);
+            self.exec.stack.truncate(frame.base.saturating_sub(1));
             if let FrameKind::Generator(g) = frame.kind {
                 self.generator_finished(g);
             }
-            if self.frames.len() <= stop {
+            if self.exec.frames.len() <= stop {
                 return Err(e);
             }
         }
@@ -842,8 +839,8 @@ impl Interp {
 
     /// Poll the interrupt flag every 1024 calls of this (Python calls, native iteration).
     pub(crate) fn tick(&mut self) -> PResult<()> {
-        self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks & 1023 == 0 {
+        self.exec.ticks = self.exec.ticks.wrapping_add(1);
+        if self.exec.ticks & 1023 == 0 {
             return self.check_interrupt();
         }
         Ok(())
@@ -856,18 +853,18 @@ impl Interp {
         if self.platform.interrupt_requested() {
             return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
         }
-        if self.in_scheduled {
+        if self.mods.in_scheduled {
             return Ok(());
         }
-        if self.machine.active() {
+        if self.mods.machine.active() {
             self.poll_machine()?;
         }
-        if self.pending_interrupt {
+        if self.mods.pending_interrupt {
             // `micropython.schedule(kbd_intr, None)`: a KeyboardInterrupt raised from here.
-            self.pending_interrupt = false;
+            self.mods.pending_interrupt = false;
             return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
         }
-        if !self.scheduled.is_empty() {
+        if !self.mods.scheduled.is_empty() {
             return self.run_scheduled();
         }
         Ok(())
@@ -877,43 +874,43 @@ impl Interp {
     /// for the next poll. An exception from a callback is printed, with its traceback, and
     /// the program goes on (as MicroPython's scheduler does).
     pub(crate) fn run_scheduled(&mut self) -> PResult<()> {
-        self.in_scheduled = true;
-        let n = self.scheduled.len();
+        self.mods.in_scheduled = true;
+        let n = self.mods.scheduled.len();
         for _ in 0..n {
-            let Some((f, arg)) = self.scheduled.pop_front() else {
+            let Some((f, arg)) = self.mods.scheduled.pop_front() else {
                 break;
             };
-            let base = self.stack.len();
-            self.stack.push(f);
-            self.stack.push(arg);
+            let base = self.exec.stack.len();
+            self.exec.stack.push(f);
+            self.exec.stack.push(arg);
             let result = self.call_value(f, &[arg]);
-            self.stack.truncate(base);
+            self.exec.stack.truncate(base);
             if let Err(e) = result {
                 let text = self.exception(e).traceback;
                 self.platform.write_stdout(text.as_bytes());
             }
         }
-        self.in_scheduled = false;
+        self.mods.in_scheduled = false;
         Ok(())
     }
 
     fn run_inner(&mut self, stop: usize) -> PResult<Exit> {
-        let tr_mark = self.temp_roots.len();
-        let mut fi = self.frames.len() - 1;
-        let mut code = self.frames[fi].code.clone();
-        let mut base = self.frames[fi].base;
-        let mut pc = self.frames[fi].pc;
+        let tr_mark = self.gc.temp_roots.len();
+        let mut fi = self.exec.frames.len() - 1;
+        let mut code = self.exec.frames[fi].code.clone();
+        let mut base = self.exec.frames[fi].base;
+        let mut pc = self.exec.frames[fi].pc;
         macro_rules! sync {
             () => {
-                self.frames[fi].pc = pc;
+                self.exec.frames[fi].pc = pc;
             };
         }
         macro_rules! reload {
             () => {
-                fi = self.frames.len() - 1;
-                code = self.frames[fi].code.clone();
-                base = self.frames[fi].base;
-                pc = self.frames[fi].pc;
+                fi = self.exec.frames.len() - 1;
+                code = self.exec.frames[fi].code.clone();
+                base = self.exec.frames[fi].base;
+                pc = self.exec.frames[fi].pc;
             };
         }
         macro_rules! tri {
@@ -931,34 +928,34 @@ impl Interp {
             let op = code.ops[pc];
             pc += 1;
             match op {
-                Op::LoadConst(i) => self.stack.push(code.consts[i as usize]),
-                Op::LoadNone => self.stack.push(Value::None),
-                Op::LoadTrue => self.stack.push(Value::Bool(true)),
-                Op::LoadFalse => self.stack.push(Value::Bool(false)),
-                Op::LoadSmallInt(i) => self.stack.push(Value::Int(i64::from(i))),
+                Op::LoadConst(i) => self.exec.stack.push(code.consts[i as usize]),
+                Op::LoadNone => self.exec.stack.push(Value::None),
+                Op::LoadTrue => self.exec.stack.push(Value::Bool(true)),
+                Op::LoadFalse => self.exec.stack.push(Value::Bool(false)),
+                Op::LoadSmallInt(i) => self.exec.stack.push(Value::Int(i64::from(i))),
                 Op::LoadFast(i) => {
-                    let v = self.stack[base + i as usize];
+                    let v = self.exec.stack[base + i as usize];
                     if v == Value::Undef {
                         sync!();
                         return Err(self.unbound_local(&code, i));
                     }
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 Op::StoreFast(i) => {
                     let v = self.pop();
-                    self.stack[base + i as usize] = v;
+                    self.exec.stack[base + i as usize] = v;
                 }
                 Op::DeleteFast(i) => {
-                    if self.stack[base + i as usize] == Value::Undef {
+                    if self.exec.stack[base + i as usize] == Value::Undef {
                         sync!();
                         return Err(self.unbound_local(&code, i));
                     }
-                    self.stack[base + i as usize] = Value::Undef;
+                    self.exec.stack[base + i as usize] = Value::Undef;
                 }
                 Op::LoadDeref(i) => {
-                    let cell = self.stack[base + i as usize];
+                    let cell = self.exec.stack[base + i as usize];
                     let v = match cell {
-                        Value::Obj(r) => match self.heap.get(r) {
+                        Value::Obj(r) => match self.gc.heap.get(r) {
                             Obj::Cell(v) => *v,
                             _ => Value::Undef,
                         },
@@ -968,20 +965,20 @@ impl Interp {
                         sync!();
                         return Err(self.unbound_local(&code, i));
                     }
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 Op::StoreDeref(i) => {
                     let v = self.pop();
-                    if let Value::Obj(r) = self.stack[base + i as usize]
-                        && let Obj::Cell(c) = self.heap.get_mut(r)
+                    if let Value::Obj(r) = self.exec.stack[base + i as usize]
+                        && let Obj::Cell(c) = self.gc.heap.get_mut(r)
                     {
                         *c = v;
                     }
                 }
                 Op::DeleteDeref(i) => {
                     let mut was_bound = false;
-                    if let Value::Obj(r) = self.stack[base + i as usize]
-                        && let Obj::Cell(c) = self.heap.get_mut(r)
+                    if let Value::Obj(r) = self.exec.stack[base + i as usize]
+                        && let Obj::Cell(c) = self.gc.heap.get_mut(r)
                     {
                         was_bound = *c != Value::Undef;
                         *c = Value::Undef;
@@ -992,57 +989,63 @@ impl Interp {
                     }
                 }
                 Op::LoadClosure(i) => {
-                    let cell = self.stack[base + i as usize];
-                    self.stack.push(cell);
+                    let cell = self.exec.stack[base + i as usize];
+                    self.exec.stack.push(cell);
                 }
                 Op::LoadGlobal(i) => {
                     let id = code.names[i as usize];
-                    let module = self.frames[fi].module;
+                    let module = self.exec.frames[fi].module;
                     let v = tri!(self.load_global(module, id));
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 Op::StoreGlobal(i) => {
                     let v = self.pop();
-                    let module = self.frames[fi].module;
+                    let module = self.exec.frames[fi].module;
                     self.module_set(module, code.names[i as usize], v);
                 }
                 Op::DeleteGlobal(i) => {
-                    let module = self.frames[fi].module;
+                    let module = self.exec.frames[fi].module;
                     tri!(self.module_delete(module, code.names[i as usize]));
                 }
                 Op::LoadName(i) => {
                     let id = code.names[i as usize];
-                    let found = self.frames[fi].ns.and_then(|ns| self.module_get(ns, id));
+                    let found = self.exec.frames[fi]
+                        .ns
+                        .and_then(|ns| self.module_get(ns, id));
                     let v = match found {
                         Some(v) => v,
                         None => {
-                            let module = self.frames[fi].module;
+                            let module = self.exec.frames[fi].module;
                             tri!(self.load_global(module, id))
                         }
                     };
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 Op::StoreName(i) => {
                     let v = self.pop();
-                    let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
+                    let target = self.exec.frames[fi]
+                        .ns
+                        .unwrap_or(self.exec.frames[fi].module);
                     self.module_set(target, code.names[i as usize], v);
                 }
                 Op::DeleteName(i) => {
-                    let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
+                    let target = self.exec.frames[fi]
+                        .ns
+                        .unwrap_or(self.exec.frames[fi].module);
                     tri!(self.module_delete(target, code.names[i as usize]));
                 }
                 Op::LoadAttr(i) => {
                     let o = self.top();
                     sync!();
                     let v = tri!(self.getattr(o, code.names[i as usize]));
-                    *self.stack.last_mut().expect("operand") = v;
+                    *self.exec.stack.last_mut().expect("operand") = v;
                 }
                 Op::StoreAttr(i) => {
-                    let n = self.stack.len();
-                    let (v, o) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (v, o) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     sync!();
                     tri!(self.setattr(o, code.names[i as usize], v));
-                    self.stack.truncate(n - 2);
+                    self.exec.stack.truncate(n - 2);
                 }
                 Op::DeleteAttr(i) => {
                     let o = self.top();
@@ -1054,56 +1057,60 @@ impl Interp {
                     let o = self.top();
                     sync!();
                     let (f, this) = tri!(self.load_method(o, code.names[i as usize]));
-                    *self.stack.last_mut().expect("operand") = f;
-                    self.stack.push(this);
+                    *self.exec.stack.last_mut().expect("operand") = f;
+                    self.exec.stack.push(this);
                 }
                 Op::Subscr => {
-                    let n = self.stack.len();
-                    let (o, i) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (o, i) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     sync!();
                     let v = tri!(self.getitem(o, i));
-                    self.stack.truncate(n - 2);
-                    self.stack.push(v);
+                    self.exec.stack.truncate(n - 2);
+                    self.exec.stack.push(v);
                 }
                 Op::StoreSubscr => {
-                    let n = self.stack.len();
-                    let (v, o, i) = (self.stack[n - 3], self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (v, o, i) = (
+                        self.exec.stack[n - 3],
+                        self.exec.stack[n - 2],
+                        self.exec.stack[n - 1],
+                    );
                     sync!();
                     tri!(self.setitem(o, i, v));
-                    self.stack.truncate(n - 3);
+                    self.exec.stack.truncate(n - 3);
                 }
                 Op::DeleteSubscr => {
-                    let n = self.stack.len();
-                    let (o, i) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (o, i) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     sync!();
                     tri!(self.delitem(o, i));
-                    self.stack.truncate(n - 2);
+                    self.exec.stack.truncate(n - 2);
                 }
                 Op::Pop => {
                     self.pop();
                 }
                 Op::Dup => {
                     let v = self.top();
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 Op::Dup2 => {
-                    let n = self.stack.len();
-                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
-                    self.stack.push(a);
-                    self.stack.push(b);
+                    let n = self.exec.stack.len();
+                    let (a, b) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
+                    self.exec.stack.push(a);
+                    self.exec.stack.push(b);
                 }
                 Op::Rot2 => {
-                    let n = self.stack.len();
-                    self.stack.swap(n - 1, n - 2);
+                    let n = self.exec.stack.len();
+                    self.exec.stack.swap(n - 1, n - 2);
                 }
                 Op::Rot3 => {
                     let v = self.pop();
-                    let n = self.stack.len();
-                    self.stack.insert(n - 2, v);
+                    let n = self.exec.stack.len();
+                    self.exec.stack.insert(n - 2, v);
                 }
                 Op::Binary(op) | Op::InPlace(op) => {
-                    let n = self.stack.len();
-                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (a, b) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     let r = match (op, a, b) {
                         (BinOp::Add, Value::Int(x), Value::Int(y))
                             if let Some(r) = x.checked_add(y) =>
@@ -1147,18 +1154,18 @@ impl Interp {
                             tri!(self.binary(op, a, b, inplace))
                         }
                     };
-                    self.stack.truncate(n - 2);
-                    self.stack.push(r);
+                    self.exec.stack.truncate(n - 2);
+                    self.exec.stack.push(r);
                 }
                 Op::Unary(op) => {
                     let a = self.top();
                     sync!();
                     let r = tri!(self.unary(op, a));
-                    *self.stack.last_mut().expect("operand") = r;
+                    *self.exec.stack.last_mut().expect("operand") = r;
                 }
                 Op::Compare(op) => {
-                    let n = self.stack.len();
-                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (a, b) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     let r = match (a, b) {
                         // (`in` with an int container is a TypeError, raised by `compare`.)
                         (Value::Int(x), Value::Int(y))
@@ -1186,8 +1193,8 @@ impl Interp {
                             tri!(self.compare(op, a, b))
                         }
                     };
-                    self.stack.truncate(n - 2);
-                    self.stack.push(r);
+                    self.exec.stack.truncate(n - 2);
+                    self.exec.stack.push(r);
                 }
                 Op::Jump(target) => {
                     if (target as usize) < pc {
@@ -1241,51 +1248,53 @@ impl Interp {
                     let o = self.top();
                     sync!();
                     let it = tri!(self.iter(o));
-                    *self.stack.last_mut().expect("operand") = it;
+                    *self.exec.stack.last_mut().expect("operand") = it;
                 }
                 Op::ForStart => {
                     let o = self.top();
                     sync!();
                     let [a, b, c] = tri!(self.for_start(o));
-                    *self.stack.last_mut().expect("operand") = a;
-                    self.stack.push(b);
-                    self.stack.push(c);
+                    *self.exec.stack.last_mut().expect("operand") = a;
+                    self.exec.stack.push(b);
+                    self.exec.stack.push(c);
                 }
                 Op::ForRange => {
                     sync!();
-                    let n = self.stack.len();
-                    let step = tri!(self.int_arg(self.stack[n - 1]));
-                    let start = tri!(self.int_arg(self.stack[n - 3]));
-                    let stop = tri!(self.int_arg(self.stack[n - 2]));
+                    let n = self.exec.stack.len();
+                    let step = tri!(self.int_arg(self.exec.stack[n - 1]));
+                    let start = tri!(self.int_arg(self.exec.stack[n - 3]));
+                    let stop = tri!(self.int_arg(self.exec.stack[n - 2]));
                     if step == 0 {
                         tri!(Err(PyErr::new(
                             ErrKind::ValueError,
                             "arg 3 must not be zero"
                         )));
                     }
-                    self.stack[n - 3] = Value::Int(start);
-                    self.stack[n - 2] = Value::Int(stop);
-                    self.stack[n - 1] = Value::Int(step);
+                    self.exec.stack[n - 3] = Value::Int(start);
+                    self.exec.stack[n - 2] = Value::Int(stop);
+                    self.exec.stack[n - 1] = Value::Int(step);
                 }
                 Op::ForNext(target) => {
-                    let n = self.stack.len();
+                    let n = self.exec.stack.len();
                     // The common case inline: a range loop.
-                    if let [Value::Int(i), Value::Int(stop), Value::Int(step)] = self.stack[n - 3..]
+                    if let [Value::Int(i), Value::Int(stop), Value::Int(step)] =
+                        self.exec.stack[n - 3..]
                     {
                         if (step > 0 && i < stop) || (step < 0 && i > stop) {
-                            self.stack[n - 3] = Value::Int(i.checked_add(step).unwrap_or(stop));
-                            self.stack.push(Value::Int(i));
+                            self.exec.stack[n - 3] =
+                                Value::Int(i.checked_add(step).unwrap_or(stop));
+                            self.exec.stack.push(Value::Int(i));
                         } else {
-                            self.stack.truncate(n - 3);
+                            self.exec.stack.truncate(n - 3);
                             pc = target as usize;
                         }
                         continue;
                     }
                     sync!();
                     match tri!(self.for_next(n - 3)) {
-                        Some(v) => self.stack.push(v),
+                        Some(v) => self.exec.stack.push(v),
                         None => {
-                            self.stack.truncate(n - 3);
+                            self.exec.stack.truncate(n - 3);
                             pc = target as usize;
                         }
                     }
@@ -1294,7 +1303,7 @@ impl Interp {
                     let it = self.top();
                     sync!();
                     match tri!(self.next(it)) {
-                        Some(v) => self.stack.push(v),
+                        Some(v) => self.exec.stack.push(v),
                         None => {
                             self.pop();
                             pc = target as usize;
@@ -1302,113 +1311,115 @@ impl Interp {
                     }
                 }
                 Op::BuildTuple(n) => {
-                    let start = self.stack.len() - n as usize;
-                    let items: Vec<Value> = self.stack[start..].to_vec();
+                    let start = self.exec.stack.len() - n as usize;
+                    let items: Vec<Value> = self.exec.stack[start..].to_vec();
                     let t = tri!(self.tuple(items));
-                    self.stack.truncate(start);
-                    self.stack.push(t);
+                    self.exec.stack.truncate(start);
+                    self.exec.stack.push(t);
                 }
                 Op::BuildList(n) => {
-                    let start = self.stack.len() - n as usize;
-                    let items: Vec<Value> = self.stack[start..].to_vec();
+                    let start = self.exec.stack.len() - n as usize;
+                    let items: Vec<Value> = self.exec.stack[start..].to_vec();
                     let l = tri!(self.alloc(Obj::List(items)));
-                    self.stack.truncate(start);
-                    self.stack.push(l);
+                    self.exec.stack.truncate(start);
+                    self.exec.stack.push(l);
                 }
                 Op::BuildSet(n) => {
-                    let start = self.stack.len() - n as usize;
+                    let start = self.exec.stack.len() - n as usize;
                     let s = tri!(self.new_set(false));
-                    self.stack.push(s);
+                    self.exec.stack.push(s);
                     for k in start..start + n as usize {
-                        let item = self.stack[k];
+                        let item = self.exec.stack[k];
                         sync!();
                         tri!(self.set_add(s, item));
                     }
-                    self.stack.truncate(start);
-                    self.stack.push(s);
+                    self.exec.stack.truncate(start);
+                    self.exec.stack.push(s);
                 }
                 Op::BuildMap(n) => {
-                    let start = self.stack.len() - 2 * n as usize;
+                    let start = self.exec.stack.len() - 2 * n as usize;
                     let d = tri!(self.new_dict());
-                    self.stack.push(d);
+                    self.exec.stack.push(d);
                     for k in 0..n as usize {
-                        let (key, value) =
-                            (self.stack[start + 2 * k], self.stack[start + 2 * k + 1]);
+                        let (key, value) = (
+                            self.exec.stack[start + 2 * k],
+                            self.exec.stack[start + 2 * k + 1],
+                        );
                         sync!();
                         tri!(self.dict_set(d, key, value));
                     }
-                    self.stack.truncate(start);
-                    self.stack.push(d);
+                    self.exec.stack.truncate(start);
+                    self.exec.stack.push(d);
                 }
                 Op::BuildSlice(n) => {
-                    let start = self.stack.len() - n as usize;
-                    let (a, b) = (self.stack[start], self.stack[start + 1]);
+                    let start = self.exec.stack.len() - n as usize;
+                    let (a, b) = (self.exec.stack[start], self.exec.stack[start + 1]);
                     let c = if n == 3 {
-                        self.stack[start + 2]
+                        self.exec.stack[start + 2]
                     } else {
                         Value::None
                     };
                     let s = tri!(self.alloc(Obj::Slice(a, b, c)));
-                    self.stack.truncate(start);
-                    self.stack.push(s);
+                    self.exec.stack.truncate(start);
+                    self.exec.stack.push(s);
                 }
                 Op::BuildString(n) => {
-                    let start = self.stack.len() - n as usize;
+                    let start = self.exec.stack.len() - n as usize;
                     let mut s = String::new();
-                    for k in start..self.stack.len() {
-                        if let Some(t) = self.as_str(self.stack[k]) {
+                    for k in start..self.exec.stack.len() {
+                        if let Some(t) = self.as_str(self.exec.stack[k]) {
                             s.push_str(t);
                         }
                     }
                     let v = tri!(self.str_value(&s));
-                    self.stack.truncate(start);
-                    self.stack.push(v);
+                    self.exec.stack.truncate(start);
+                    self.exec.stack.push(v);
                 }
                 Op::ListAppend(depth) => {
                     let v = self.pop();
-                    let l = self.stack[self.stack.len() - depth as usize];
+                    let l = self.exec.stack[self.exec.stack.len() - depth as usize];
                     tri!(self.list_append(l, v));
                 }
                 Op::ListExtend(depth) => {
                     let it = self.top();
-                    let l = self.stack[self.stack.len() - 1 - depth as usize];
+                    let l = self.exec.stack[self.exec.stack.len() - 1 - depth as usize];
                     sync!();
                     tri!(self.list_extend(l, it));
                     self.pop();
                 }
                 Op::SetAdd(depth) => {
                     let v = self.top();
-                    let s = self.stack[self.stack.len() - 1 - depth as usize];
+                    let s = self.exec.stack[self.exec.stack.len() - 1 - depth as usize];
                     sync!();
                     tri!(self.set_add(s, v));
                     self.pop();
                 }
                 Op::SetUpdate(depth) => {
                     let it = self.top();
-                    let s = self.stack[self.stack.len() - 1 - depth as usize];
+                    let s = self.exec.stack[self.exec.stack.len() - 1 - depth as usize];
                     sync!();
                     tri!(self.set_update(s, it));
                     self.pop();
                 }
                 Op::MapAdd(depth) => {
-                    let n = self.stack.len();
-                    let (v, k) = (self.stack[n - 2], self.stack[n - 1]);
-                    let d = self.stack[n - 1 - depth as usize];
+                    let n = self.exec.stack.len();
+                    let (v, k) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
+                    let d = self.exec.stack[n - 1 - depth as usize];
                     sync!();
                     tri!(self.dict_set(d, k, v));
-                    self.stack.truncate(n - 2);
+                    self.exec.stack.truncate(n - 2);
                 }
                 Op::MapUpdate(depth) => {
                     let m = self.top();
-                    let d = self.stack[self.stack.len() - 1 - depth as usize];
+                    let d = self.exec.stack[self.exec.stack.len() - 1 - depth as usize];
                     sync!();
                     tri!(self.dict_update(d, m));
                     self.pop();
                 }
                 Op::MapAddKw(depth) => {
-                    let n = self.stack.len();
-                    let (k, v) = (self.stack[n - 2], self.stack[n - 1]);
-                    let d = self.stack[n - 1 - depth as usize];
+                    let n = self.exec.stack.len();
+                    let (k, v) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
+                    let d = self.exec.stack[n - 1 - depth as usize];
                     sync!();
                     if tri!(self.dict_get(d, k)).is_some() {
                         let name = tri!(self.str_of(k));
@@ -1417,11 +1428,11 @@ impl Interp {
                         ))));
                     }
                     tri!(self.dict_set(d, k, v));
-                    self.stack.truncate(n - 2);
+                    self.exec.stack.truncate(n - 2);
                 }
                 Op::MapUpdateKw(depth) => {
                     let m = self.top();
-                    let d = self.stack[self.stack.len() - 1 - depth as usize];
+                    let d = self.exec.stack[self.exec.stack.len() - 1 - depth as usize];
                     sync!();
                     let pairs = tri!(self.dict_items(m));
                     for (k, v) in pairs {
@@ -1441,21 +1452,21 @@ impl Interp {
                 Op::ListToTuple => {
                     let l = self.top();
                     let items = match l {
-                        Value::Obj(r) => match self.heap.get(r) {
+                        Value::Obj(r) => match self.gc.heap.get(r) {
                             Obj::List(items) => items.clone(),
                             _ => Vec::new(),
                         },
                         _ => Vec::new(),
                     };
                     let t = tri!(self.tuple(items));
-                    *self.stack.last_mut().expect("operand") = t;
+                    *self.exec.stack.last_mut().expect("operand") = t;
                 }
                 Op::UnpackSequence(n) => {
                     let seq = self.top();
                     sync!();
                     let items = tri!(self.unpack(seq, n as usize));
                     self.pop();
-                    self.stack.extend(items.into_iter().rev());
+                    self.exec.stack.extend(items.into_iter().rev());
                 }
                 Op::UnpackEx { before, after } => {
                     let seq = self.top();
@@ -1472,16 +1483,18 @@ impl Interp {
                     let list = tri!(self.alloc(Obj::List(middle)));
                     self.pop();
                     let tail = &items[items.len() - after..];
-                    self.stack.extend(tail.iter().rev().copied());
-                    self.stack.push(list);
-                    self.stack.extend(items[..before].iter().rev().copied());
+                    self.exec.stack.extend(tail.iter().rev().copied());
+                    self.exec.stack.push(list);
+                    self.exec
+                        .stack
+                        .extend(items[..before].iter().rev().copied());
                 }
                 Op::FormatValue { conv, spec } => {
                     let spec_v = if spec { Some(self.pop()) } else { None };
                     let v = self.top();
                     sync!();
                     let s = tri!(self.format_value(v, conv, spec_v));
-                    *self.stack.last_mut().expect("operand") = s;
+                    *self.exec.stack.last_mut().expect("operand") = s;
                 }
                 Op::Call { args, kwnames } | Op::CallMethod { args, kwnames } => {
                     let is_method = matches!(op, Op::CallMethod { .. });
@@ -1492,11 +1505,11 @@ impl Interp {
                         (names, self.tuple_len(names))
                     };
                     let mut n_args = args as usize;
-                    let mut callee_at = self.stack.len() - 1 - n_args - n_kw;
+                    let mut callee_at = self.exec.stack.len() - 1 - n_args - n_kw;
                     if is_method {
                         callee_at -= 1;
-                        if self.stack[callee_at + 1] == Value::Undef {
-                            self.stack.remove(callee_at + 1);
+                        if self.exec.stack[callee_at + 1] == Value::Undef {
+                            self.exec.stack.remove(callee_at + 1);
                         } else {
                             n_args += 1;
                         }
@@ -1504,8 +1517,8 @@ impl Interp {
                     sync!();
                     match tri!(self.call_at(callee_at, n_args, kwv, n_kw)) {
                         Some(v) => {
-                            self.stack.truncate(callee_at);
-                            self.stack.push(v);
+                            self.exec.stack.truncate(callee_at);
+                            self.exec.stack.push(v);
                         }
                         None => {
                             reload!();
@@ -1513,11 +1526,11 @@ impl Interp {
                     }
                 }
                 Op::CallEx { kwargs } => {
-                    let n = self.stack.len();
+                    let n = self.exec.stack.len();
                     let callee_at = if kwargs { n - 3 } else { n - 2 };
-                    let args_t = self.stack[callee_at + 1];
+                    let args_t = self.exec.stack[callee_at + 1];
                     let kw = if kwargs {
-                        Some(self.stack[callee_at + 2])
+                        Some(self.exec.stack[callee_at + 2])
                     } else {
                         None
                     };
@@ -1528,22 +1541,22 @@ impl Interp {
                         kw_pairs = tri!(self.dict_items(d));
                     }
                     // Lay the call out as a plain call: [f a… kv…] with a names tuple.
-                    self.stack.truncate(callee_at + 1);
-                    self.stack.extend_from_slice(&pos);
+                    self.exec.stack.truncate(callee_at + 1);
+                    self.exec.stack.extend_from_slice(&pos);
                     let mut names = Vec::with_capacity(kw_pairs.len());
                     for (k, v) in &kw_pairs {
                         if self.as_str(*k).is_none() {
                             tri!(Err(PyErr::type_error("keywords must be strings")));
                         }
                         names.push(*k);
-                        self.stack.push(*v);
+                        self.exec.stack.push(*v);
                     }
                     let kwv = if names.is_empty() {
                         Value::Undef
                     } else {
-                        self.temp_roots.extend_from_slice(&names);
+                        self.gc.temp_roots.extend_from_slice(&names);
                         let t = self.tuple(names);
-                        self.temp_roots.truncate(tr_mark);
+                        self.gc.temp_roots.truncate(tr_mark);
                         tri!(t)
                     };
                     let r = self.rooted(&[kwv], |vm| {
@@ -1551,8 +1564,8 @@ impl Interp {
                     });
                     match tri!(r) {
                         Some(v) => {
-                            self.stack.truncate(callee_at);
-                            self.stack.push(v);
+                            self.exec.stack.truncate(callee_at);
+                            self.exec.stack.push(v);
                         }
                         None => {
                             reload!();
@@ -1561,55 +1574,58 @@ impl Interp {
                 }
                 Op::MakeFunction { code: child, flags } => {
                     let child_code = code.children[child as usize].clone();
-                    let module = self.frames[fi].module;
+                    let module = self.exec.frames[fi].module;
                     sync!();
                     let f = tri!(self.make_function(child_code, module, flags));
-                    self.stack.push(f);
+                    self.exec.stack.push(f);
                 }
                 Op::MakeClass => {
-                    let n = self.stack.len();
-                    let (body, name, bases) =
-                        (self.stack[n - 3], self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (body, name, bases) = (
+                        self.exec.stack[n - 3],
+                        self.exec.stack[n - 2],
+                        self.exec.stack[n - 1],
+                    );
                     sync!();
                     let class = tri!(self.class_statement(body, name, bases));
-                    self.stack.truncate(n - 3);
-                    self.stack.push(class);
+                    self.exec.stack.truncate(n - 3);
+                    self.exec.stack.push(class);
                 }
                 Op::PrintExpr => {
                     let v = self.top();
                     if v != Value::None {
                         sync!();
-                        let module = self.frames[fi].module;
+                        let module = self.exec.frames[fi].module;
                         tri!(self.repl_print(v, module));
                     }
                     self.pop();
                 }
                 Op::Return => {
                     let v = self.pop();
-                    let frame = self.frames.pop().expect("frame");
-                    self.blocks.truncate(frame.blocks_base);
-                    self.handling.truncate(frame.handling_base);
+                    let frame = self.exec.frames.pop().expect("frame");
+                    self.exec.blocks.truncate(frame.blocks_base);
+                    self.exec.handling.truncate(frame.handling_base);
                     let result = match frame.kind {
                         FrameKind::Init => {
                             if v != Value::None {
-                                self.stack.truncate(frame.base - 1);
+                                self.exec.stack.truncate(frame.base - 1);
                                 return Err(PyErr::type_error("__init__() should return None"));
                             }
-                            self.stack[frame.base]
+                            self.exec.stack[frame.base]
                         }
                         FrameKind::Generator(g) => {
                             // A generator frame is always the one its resumer runs.
                             self.generator_finished(g);
-                            self.stack.truncate(frame.base - 1);
+                            self.exec.stack.truncate(frame.base - 1);
                             return Ok(Exit::Return(v));
                         }
                         FrameKind::Normal => v,
                     };
-                    self.stack.truncate(frame.base - 1);
-                    if self.frames.len() <= stop {
+                    self.exec.stack.truncate(frame.base - 1);
+                    if self.exec.frames.len() <= stop {
                         return Ok(Exit::Return(result));
                     }
-                    self.stack.push(result);
+                    self.exec.stack.push(result);
                     reload!();
                 }
                 Op::Yield => {
@@ -1631,7 +1647,7 @@ impl Interp {
                 Op::Raise(n) => {
                     sync!();
                     let e = match n {
-                        0 => match self.handling.last() {
+                        0 => match self.exec.handling.last() {
                             Some(v) => self.reraise_value(*v),
                             None => {
                                 PyErr::new(ErrKind::RuntimeError, "no active exception to reraise")
@@ -1655,53 +1671,55 @@ impl Interp {
                     return Err(e);
                 }
                 Op::SetupExcept(target) | Op::SetupFinally(target) => {
-                    self.blocks.push(Block {
+                    self.exec.blocks.push(Block {
                         target,
-                        stack_len: self.stack.len(),
-                        handling_len: self.handling.len(),
+                        stack_len: self.exec.stack.len(),
+                        handling_len: self.exec.handling.len(),
                     });
                 }
                 Op::PopBlock => {
-                    self.blocks.pop();
+                    self.exec.blocks.pop();
                 }
                 Op::PopExcept => {
                     self.pop();
-                    self.handling.pop();
+                    self.exec.handling.pop();
                 }
                 Op::Reraise => {
                     let exc = self.pop();
-                    self.handling.pop();
+                    self.exec.handling.pop();
                     sync!();
                     return Err(self.reraise_value(exc));
                 }
                 Op::ExcMatch => {
-                    let n = self.stack.len();
-                    let (exc, cls) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (exc, cls) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     sync!();
                     let m = tri!(self.exception_matches(exc, cls));
-                    self.stack.truncate(n - 2);
-                    self.stack.push(Value::Bool(m));
+                    self.exec.stack.truncate(n - 2);
+                    self.exec.stack.push(Value::Bool(m));
                 }
                 Op::ImportName(i) => {
-                    let n = self.stack.len();
-                    let (fromlist, level) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (fromlist, level) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     let name = code.names[i as usize];
-                    let module = self.frames[fi].module;
+                    let module = self.exec.frames[fi].module;
                     sync!();
                     let m = tri!(self.import_statement(name, fromlist, level, module));
-                    self.stack.truncate(n - 2);
-                    self.stack.push(m);
+                    self.exec.stack.truncate(n - 2);
+                    self.exec.stack.push(m);
                     reload!();
                 }
                 Op::ImportFrom(i) => {
                     let m = self.top();
                     sync!();
                     let v = tri!(self.import_from(m, code.names[i as usize]));
-                    self.stack.push(v);
+                    self.exec.stack.push(v);
                 }
                 Op::ImportStar => {
                     let m = self.pop();
-                    let target = self.frames[fi].ns.unwrap_or(self.frames[fi].module);
+                    let target = self.exec.frames[fi]
+                        .ns
+                        .unwrap_or(self.exec.frames[fi].module);
                     sync!();
                     tri!(self.import_star(m, target));
                 }
@@ -1711,11 +1729,11 @@ impl Interp {
                     let exit_name = Sym::__exit__.id();
                     let enter_name = Sym::__enter__.id();
                     let exit = tri!(self.getattr(ctx, exit_name));
-                    *self.stack.last_mut().expect("operand") = exit;
-                    self.stack.push(ctx);
+                    *self.exec.stack.last_mut().expect("operand") = exit;
+                    self.exec.stack.push(ctx);
                     let enter = tri!(self.getattr(ctx, enter_name));
                     let r = tri!(self.call_value(enter, &[]));
-                    *self.stack.last_mut().expect("operand") = r;
+                    *self.exec.stack.last_mut().expect("operand") = r;
                 }
                 Op::WithExit => {
                     let exit = self.pop();
@@ -1723,35 +1741,35 @@ impl Interp {
                     tri!(self.call_value(exit, &[Value::None, Value::None, Value::None]));
                 }
                 Op::WithExcept => {
-                    let n = self.stack.len();
-                    let (exit, exc) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (exit, exc) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     sync!();
                     let cls = Value::Obj(self.class_of(exc));
                     let r = tri!(self.call_value(exit, &[cls, exc, Value::None]));
                     let suppress = tri!(self.truthy(r));
-                    self.stack[n - 2] = exc;
-                    self.stack[n - 1] = Value::Bool(suppress);
+                    self.exec.stack[n - 2] = exc;
+                    self.exec.stack[n - 1] = Value::Bool(suppress);
                 }
                 Op::GetAwaitable => {
                     let o = self.top();
                     sync!();
                     let it = tri!(self.awaitable(o));
-                    *self.stack.last_mut().expect("operand") = it;
+                    *self.exec.stack.last_mut().expect("operand") = it;
                 }
                 Op::WithExitCall => {
                     let exit = self.top();
                     sync!();
                     let r = tri!(self.call_value(exit, &[Value::None, Value::None, Value::None]));
-                    *self.stack.last_mut().expect("operand") = r;
+                    *self.exec.stack.last_mut().expect("operand") = r;
                 }
                 Op::WithExceptCall => {
-                    let n = self.stack.len();
-                    let (exit, exc) = (self.stack[n - 2], self.stack[n - 1]);
+                    let n = self.exec.stack.len();
+                    let (exit, exc) = (self.exec.stack[n - 2], self.exec.stack[n - 1]);
                     sync!();
                     let cls = Value::Obj(self.class_of(exc));
                     let r = tri!(self.call_value(exit, &[cls, exc, Value::None]));
-                    self.stack[n - 2] = exc;
-                    self.stack[n - 1] = r;
+                    self.exec.stack[n - 2] = exc;
+                    self.exec.stack[n - 1] = r;
                 }
                 Op::Nop => {}
             }
@@ -1772,7 +1790,7 @@ impl Interp {
     /// given to `exec`, a module whose `__dict__` was asked for).
     #[inline]
     pub(crate) fn module_get(&self, m: ObjRef, name: u32) -> Option<Value> {
-        match self.heap.get(m) {
+        match self.gc.heap.get(m) {
             Obj::Module(module) if module.dict.is_none() => module.attrs.get(&name).copied(),
             Obj::Class(c) => c.attrs.get(&name).copied(),
             _ => self.namespace_dict_get(m, name),
@@ -1782,7 +1800,7 @@ impl Interp {
     /// [`Self::module_get`] in a namespace kept in a dict (rare: off the fast path).
     #[inline(never)]
     fn namespace_dict_get(&self, m: ObjRef, name: u32) -> Option<Value> {
-        match self.heap.get(m) {
+        match self.gc.heap.get(m) {
             Obj::Module(module) => self.dict_name_get(module.dict?, name),
             Obj::Dict(_) => self.dict_name_get(m, name),
             _ => None,
@@ -1790,7 +1808,7 @@ impl Interp {
     }
 
     pub(crate) fn module_set(&mut self, m: ObjRef, name: u32, v: Value) {
-        match self.heap.get_mut(m) {
+        match self.gc.heap.get_mut(m) {
             Obj::Module(module) => match module.dict {
                 None => {
                     module.attrs.insert(name, v);
@@ -1807,7 +1825,7 @@ impl Interp {
     }
 
     pub(crate) fn module_delete(&mut self, m: ObjRef, name: u32) -> PResult<()> {
-        let dict = match self.heap.get(m) {
+        let dict = match self.gc.heap.get(m) {
             Obj::Module(module) => module.dict,
             Obj::Dict(_) => Some(m),
             _ => None,
@@ -1815,11 +1833,11 @@ impl Interp {
         let removed = match dict {
             Some(d) => self
                 .dict_name_pos(d, name)
-                .and_then(|pos| match self.heap.get_mut(d) {
+                .and_then(|pos| match self.gc.heap.get_mut(d) {
                     Obj::Dict(t) => t.remove_at(pos).map(|e| e.value),
                     _ => None,
                 }),
-            None => match self.heap.get_mut(m) {
+            None => match self.gc.heap.get_mut(m) {
                 Obj::Module(module) => module.attrs.remove(&name),
                 Obj::Class(c) => c.attrs.remove(&name),
                 _ => None,
@@ -1834,18 +1852,18 @@ impl Interp {
 
     /// Where the str key `name` is in the dict `d` (keys that aren't strs never match).
     fn dict_name_pos(&self, d: ObjRef, name: u32) -> Option<usize> {
-        let Obj::Dict(table) = self.heap.get(d) else {
+        let Obj::Dict(table) = self.gc.heap.get(d) else {
             return None;
         };
         let text = self.interner.name(name);
         table.find_with(crate::runtime::fnv(text.as_bytes()), |k| {
-            matches!(k, Value::Obj(r) if matches!(self.heap.get(r), Obj::Str(s) if **s == *text))
+            matches!(k, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Str(s) if **s == *text))
         })
     }
 
     fn dict_name_get(&self, d: ObjRef, name: u32) -> Option<Value> {
         let pos = self.dict_name_pos(d, name)?;
-        match self.heap.get(d) {
+        match self.gc.heap.get(d) {
             Obj::Dict(table) => table.entry(pos).map(|e| e.value),
             _ => None,
         }
@@ -1854,22 +1872,22 @@ impl Interp {
     /// Store `name` in the dict `d` (its key a permanent str, so storing can't fail).
     fn dict_name_set(&mut self, d: ObjRef, name: u32, v: Value) {
         if let Some(pos) = self.dict_name_pos(d, name) {
-            if let Obj::Dict(table) = self.heap.get_mut(d) {
+            if let Obj::Dict(table) = self.gc.heap.get_mut(d) {
                 table.set_value(pos, v);
             }
             return;
         }
         let text = self.interner.name_rc(name);
         let key = self.name_str(&text);
-        if let Obj::Dict(table) = self.heap.get_mut(d) {
+        if let Obj::Dict(table) = self.gc.heap.get_mut(d) {
             table.push(crate::runtime::fnv(text.as_bytes()), key, v);
         }
-        self.heap.resize(d);
+        self.gc.heap.resize(d);
     }
 
     /// The names of a module (or class, or namespace dict) with their values.
     pub(crate) fn namespace_items(&mut self, m: ObjRef) -> Vec<(u32, Value)> {
-        let dict = match self.heap.get(m) {
+        let dict = match self.gc.heap.get(m) {
             Obj::Module(module) => match module.dict {
                 None => return module.attrs.iter().map(|(k, v)| (*k, *v)).collect(),
                 Some(d) => d,
@@ -1878,7 +1896,7 @@ impl Interp {
             Obj::Dict(_) => m,
             _ => return Vec::new(),
         };
-        let pairs: Vec<(Value, Value)> = match self.heap.get(dict) {
+        let pairs: Vec<(Value, Value)> = match self.gc.heap.get(dict) {
             Obj::Dict(t) => t.iter().map(|e| (e.key, e.value)).collect(),
             _ => Vec::new(),
         };
@@ -1894,17 +1912,17 @@ impl Interp {
     /// A module's namespace as a dict. For a module Python code may change, the dict is the
     /// namespace itself from now on (made on first use); for a built-in one, a copy.
     pub(crate) fn module_dict(&mut self, m: ObjRef) -> PResult<Value> {
-        match self.heap.get(m) {
+        match self.gc.heap.get(m) {
             Obj::Dict(_) => return Ok(Value::Obj(m)),
             Obj::Module(module) if module.dict.is_some() => {
                 return Ok(Value::Obj(module.dict.expect("checked")));
             }
             _ => {}
         }
-        let live = matches!(self.heap.get(m), Obj::Module(module) if !module.readonly);
+        let live = matches!(self.gc.heap.get(m), Obj::Module(module) if !module.readonly);
         let pairs = self.namespace_items(m);
         let d = self.new_dict()?;
-        self.temp_roots.push(d);
+        self.gc.temp_roots.push(d);
         let mut filled = Ok(());
         for (k, v) in pairs {
             let text = self.interner.name_rc(k);
@@ -1914,12 +1932,12 @@ impl Interp {
                 break;
             }
         }
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         filled?;
-        if live && let (Value::Obj(dr), Obj::Module(module)) = (d, self.heap.get_mut(m)) {
+        if live && let (Value::Obj(dr), Obj::Module(module)) = (d, self.gc.heap.get_mut(m)) {
             module.attrs = Attrs::default();
             module.dict = Some(dr);
-            self.heap.resize(m);
+            self.gc.heap.resize(m);
         }
         Ok(d)
     }

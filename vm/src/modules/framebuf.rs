@@ -282,8 +282,7 @@ impl Interp {
                 .unwrap_or_default();
             return checked(fb.geo, bytes);
         }
-        let is_seq =
-            matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Tuple(_) | Obj::List(_)));
+        let is_seq = matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Tuple(_) | Obj::List(_)));
         if !is_seq {
             return Err(PyErr::type_error(
                 "expected a FrameBuffer or a (buffer, w, h, format) tuple",

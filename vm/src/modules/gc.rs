@@ -10,26 +10,26 @@ fn gc_collect(vm: &mut Interp, _a: Args) -> PResult<Value> {
 
 fn gc_mem_free(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::Int(
-        (vm.heap.limit().saturating_sub(vm.heap.used())) as i64,
+        (vm.gc.heap.limit().saturating_sub(vm.gc.heap.used())) as i64,
     ))
 }
 
 fn gc_mem_alloc(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(vm.heap.used() as i64))
+    Ok(Value::Int(vm.gc.heap.used() as i64))
 }
 
 fn gc_isenabled(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Bool(!vm.gc_disabled))
+    Ok(Value::Bool(!vm.gc.gc_disabled))
 }
 
 fn gc_enable(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    vm.gc_disabled = false;
+    vm.gc.gc_disabled = false;
     Ok(Value::None)
 }
 
 fn gc_disable(vm: &mut Interp, _a: Args) -> PResult<Value> {
     // Collection still runs when the heap is full, as on MicroPython.
-    vm.gc_disabled = true;
+    vm.gc.gc_disabled = true;
     Ok(Value::None)
 }
 
@@ -38,10 +38,10 @@ fn gc_disable(vm: &mut Interp, _a: Args) -> PResult<Value> {
 /// 16-byte blocks.
 fn gc_threshold(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.len == 0 {
-        return Ok(Value::Int(vm.gc_threshold.map_or(-1, |t| t as i64)));
+        return Ok(Value::Int(vm.gc.gc_threshold.map_or(-1, |t| t as i64)));
     }
     let n = vm.int_arg(vm.arg(a, 0))?;
-    vm.gc_threshold = (n >= 0).then(|| (n as usize) / BLOCK * BLOCK);
+    vm.gc.gc_threshold = (n >= 0).then(|| (n as usize) / BLOCK * BLOCK);
     Ok(Value::None)
 }
 

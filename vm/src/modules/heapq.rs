@@ -13,27 +13,27 @@ use crate::vm::{Args, Interp, Native, PResult};
 
 fn heap_list(vm: &Interp, v: Value) -> PResult<ObjRef> {
     match v {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::List(_)) => Ok(r),
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::List(_)) => Ok(r),
         _ => Err(PyErr::type_error("heap must be a list")),
     }
 }
 
 fn len(vm: &Interp, list: ObjRef) -> usize {
-    match vm.heap.get(list) {
+    match vm.gc.heap.get(list) {
         Obj::List(items) => items.len(),
         _ => 0,
     }
 }
 
 fn get(vm: &Interp, list: ObjRef, i: usize) -> PResult<Value> {
-    match vm.heap.get(list) {
+    match vm.gc.heap.get(list) {
         Obj::List(items) if i < items.len() => Ok(items[i]),
         _ => Err(PyErr::new(ErrKind::IndexError, "list index out of range")),
     }
 }
 
 fn set(vm: &mut Interp, list: ObjRef, i: usize, v: Value) -> PResult<()> {
-    match vm.heap.get_mut(list) {
+    match vm.gc.heap.get_mut(list) {
         Obj::List(items) if i < items.len() => {
             items[i] = v;
             Ok(())
@@ -102,7 +102,7 @@ fn heappush(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn heappop(vm: &mut Interp, a: Args) -> PResult<Value> {
     let list = heap_list(vm, vm.arg(a, 0))?;
-    let last = match vm.heap.get_mut(list) {
+    let last = match vm.gc.heap.get_mut(list) {
         Obj::List(items) => items.pop(),
         _ => None,
     };

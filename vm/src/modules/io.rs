@@ -618,10 +618,10 @@ impl Interp {
     /// through `readinto` (and their `ioctl` for the buffer size and to close, as
     /// MicroPython's `import` does).
     pub(crate) fn read_all_and_close(&mut self, stream: Value) -> PResult<Vec<u8>> {
-        self.temp_roots.push(stream);
+        self.gc.temp_roots.push(stream);
         let r = self.read_all_inner(stream);
         let closed = self.stream_close_any(stream);
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         let data = r?;
         closed?;
         Ok(data)
@@ -642,7 +642,7 @@ impl Interp {
             }
         }
         let buf = self.alloc(Obj::ByteArray(alloc::vec![0; size]))?;
-        self.temp_roots.push(buf);
+        self.gc.temp_roots.push(buf);
         let mut out = Vec::new();
         let r = loop {
             let n = match self.call_method(stream, "readinto", &[buf]) {
@@ -656,7 +656,7 @@ impl Interp {
                 out.extend_from_slice(&b[..n.min(b.len())]);
             }
         };
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         r.map(|()| out)
     }
 
@@ -699,7 +699,7 @@ impl Interp {
         let mut target = v;
         let mut range = None;
         if let Value::Obj(r) = v {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::MemoryView(base, start, len, code) => {
                     let bytes = len * crate::objects::array::item_size(*code).unwrap_or(1);
                     range = Some((*start, *start + bytes));
@@ -717,7 +717,7 @@ impl Interp {
         let Value::Obj(r) = target else {
             return Err(PyErr::type_error("object with buffer protocol required"));
         };
-        let data: &mut [u8] = match self.heap.get_mut(r) {
+        let data: &mut [u8] = match self.gc.heap.get_mut(r) {
             Obj::ByteArray(b) | Obj::Array(_, b) => b,
             _ => return Err(PyErr::type_error("object with buffer protocol required")),
         };
@@ -780,17 +780,17 @@ fn stream_readline(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn stream_readlines(vm: &mut Interp, a: Args) -> PResult<Value> {
     let this = vm.arg(a, 0);
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let r = (|| loop {
         let line = vm.read_line(this, None)?;
         if line.is_empty() {
             return Ok(());
         }
         let v = vm.read_result(this, line)?;
-        vm.temp_roots.push(v);
+        vm.gc.temp_roots.push(v);
     })();
     let list = r.and_then(|()| vm.list_from_roots(base));
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     list
 }
 

@@ -41,7 +41,7 @@ fn separators(vm: &mut Interp, a: Args) -> PResult<(String, String)> {
         Some(v) => v,
     };
     let is_seq =
-        matches!(v, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_) | Obj::List(_)));
+        matches!(v, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_) | Obj::List(_)));
     if !is_seq {
         return Err(PyErr::type_error("separators must be a tuple or list"));
     }
@@ -89,7 +89,7 @@ impl Interp {
             Value::Bool(true) => out.push_str("true"),
             Value::Bool(false) => out.push_str("false"),
             Value::Int(_) | Value::Float(_) => out.push_str(&self.repr(v)?),
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Str(s) => write_str(s, out),
                 Obj::Bytes(b) => {
                     let text = String::from_utf8_lossy(b).into_owned();
@@ -151,7 +151,7 @@ impl Interp {
             Value::None => String::from("null"),
             Value::Bool(b) => String::from(if b { "true" } else { "false" }),
             Value::Int(_) | Value::Float(_) => self.repr(k)?,
-            Value::Obj(r) if matches!(self.heap.get(r), Obj::BigInt(_)) => self.repr(k)?,
+            Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::BigInt(_)) => self.repr(k)?,
             _ => {
                 return Err(PyErr::type_error(
                     "keys must be str, int, float, bool or None",
@@ -314,7 +314,7 @@ impl Parser<'_> {
             b'{' => {
                 self.i += 1;
                 let d = vm.new_dict()?;
-                vm.temp_roots.push(d);
+                vm.gc.temp_roots.push(d);
                 if self.eat(b'}') {
                     return Ok(d);
                 }
@@ -324,7 +324,7 @@ impl Parser<'_> {
                     }
                     let key = self.string()?;
                     let k = vm.str_value(&key)?;
-                    vm.temp_roots.push(k);
+                    vm.gc.temp_roots.push(k);
                     if !self.eat(b':') {
                         return Err(syntax_error());
                     }
@@ -341,7 +341,7 @@ impl Parser<'_> {
             b'[' => {
                 self.i += 1;
                 let l = vm.alloc(Obj::List(Vec::new()))?;
-                vm.temp_roots.push(l);
+                vm.gc.temp_roots.push(l);
                 if self.eat(b']') {
                     return Ok(l);
                 }
@@ -371,7 +371,7 @@ impl Parser<'_> {
 
 /// Parse a whole JSON document.
 fn parse(vm: &mut Interp, text: &[u8]) -> PResult<Value> {
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let mut p = Parser { s: text, i: 0 };
     let r = p.value(vm, 0).and_then(|v| {
         if p.peek().is_some() {
@@ -380,7 +380,7 @@ fn parse(vm: &mut Interp, text: &[u8]) -> PResult<Value> {
             Ok(v)
         }
     });
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     r
 }
 

@@ -80,7 +80,7 @@ impl Interp {
     /// Timers due and pin changes: their callbacks join the scheduled ones.
     pub(crate) fn poll_machine(&mut self) -> PResult<()> {
         let now = self.platform.ticks_us() / 1000;
-        let timers = self.machine.timers.clone();
+        let timers = self.mods.machine.timers.clone();
         for t in timers {
             let Some(timer) = self.data_mut::<TimerData>(t) else {
                 continue;
@@ -96,20 +96,22 @@ impl Interp {
                 }
             } else {
                 timer.running = false;
-                self.machine
+                self.mods
+                    .machine
                     .timers
                     .retain(|x| !crate::runtime::identical(*x, t));
             }
-            if callback != Value::None && self.scheduled.len() < crate::vm::SCHEDULE_DEPTH {
-                self.scheduled.push_back((callback, t));
+            if callback != Value::None && self.mods.scheduled.len() < crate::vm::SCHEDULE_DEPTH {
+                self.mods.scheduled.push_back((callback, t));
             }
         }
-        if !self.machine.irqs.is_empty()
+        if !self.mods.machine.irqs.is_empty()
             && let Some(hw) = self.platform.hardware()
         {
             for (pin, level) in hw.pin_events() {
                 let trigger = if level { IRQ_RISING } else { IRQ_FALLING };
                 let hits: Vec<(Value, Value)> = self
+                    .mods
                     .machine
                     .irqs
                     .iter()
@@ -117,8 +119,8 @@ impl Interp {
                     .map(|(_, _, h, o)| (*h, *o))
                     .collect();
                 for (handler, obj) in hits {
-                    if self.scheduled.len() < crate::vm::SCHEDULE_DEPTH {
-                        self.scheduled.push_back((handler, obj));
+                    if self.mods.scheduled.len() < crate::vm::SCHEDULE_DEPTH {
+                        self.mods.scheduled.push_back((handler, obj));
                     }
                 }
             }
@@ -264,11 +266,11 @@ fn pin_irq(vm: &mut Interp, a: Args) -> PResult<Value> {
         Some(v) => vm.int_arg(v)?,
         None => IRQ_FALLING | IRQ_RISING,
     };
-    vm.machine.irqs.retain(|(p, ..)| *p != id);
+    vm.mods.machine.irqs.retain(|(p, ..)| *p != id);
     if handler != Value::None {
         // Changes from before the handler was set are not reported.
         vm.hw()?.pin_events();
-        vm.machine.irqs.push((id, trigger, handler, this));
+        vm.mods.machine.irqs.push((id, trigger, handler, this));
     }
     Ok(Value::None)
 }
@@ -331,7 +333,8 @@ fn signal_new(vm: &mut Interp, a: Args) -> PResult<Value> {
         None => false,
     };
     let arg = vm.arg(a, 0);
-    let is_pin_object = matches!(arg, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Instance(_)));
+    let is_pin_object =
+        matches!(arg, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Instance(_)));
     let pin = if is_pin_object {
         arg
     } else {
@@ -1010,12 +1013,13 @@ fn timer_setup(vm: &mut Interp, this: Value, a: Args) -> PResult<()> {
         running: true,
     };
     if !vm
+        .mods
         .machine
         .timers
         .iter()
         .any(|x| crate::runtime::identical(*x, this))
     {
-        vm.machine.timers.push(this);
+        vm.mods.machine.timers.push(this);
     }
     Ok(())
 }
@@ -1029,7 +1033,8 @@ fn timer_init(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn timer_deinit(vm: &mut Interp, a: Args) -> PResult<Value> {
     let this = vm.arg(a, 0);
     vm.this::<TimerData>(a)?.running = false;
-    vm.machine
+    vm.mods
+        .machine
         .timers
         .retain(|x| !crate::runtime::identical(*x, this));
     Ok(Value::None)
@@ -1066,10 +1071,10 @@ fn rtc_datetime(vm: &mut Interp, a: Args) -> PResult<Value> {
         let days = super::time::days_from_civil(f[0], f[1], f[2]);
         let secs = days * 86_400 + f[4] * 3600 + f[5] * 60 + f[6];
         let frac = f[7] as f64 / 1e6;
-        vm.machine.rtc_offset = secs as f64 + frac - now;
+        vm.mods.machine.rtc_offset = secs as f64 + frac - now;
         return Ok(Value::None);
     }
-    let t = now + vm.machine.rtc_offset;
+    let t = now + vm.mods.machine.rtc_offset;
     let secs = libm::floor(t) as i64;
     let micros = ((t - secs as f64) * 1e6) as i64;
     let days = secs.div_euclid(86_400);
@@ -1179,12 +1184,12 @@ fn reset(vm: &mut Interp, _a: Args) -> PResult<Value> {
 
 /// `soft_reset()`: as `sys.exit()`, which makes a board soft-reset.
 fn soft_reset(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    vm.machine.soft_reset = true;
+    vm.mods.machine.soft_reset = true;
     Err(vm.system_exit(Vec::new()))
 }
 
 fn reset_cause(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(if vm.machine.soft_reset {
+    Ok(Value::Int(if vm.mods.machine.soft_reset {
         SOFT_RESET
     } else {
         PWRON_RESET
@@ -1236,12 +1241,12 @@ fn deepsleep(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// `disable_irq()`: the state to give back to `enable_irq` (interrupts here are polled by
 /// the VM, which a critical section of Python code can't be interrupted by anyway).
 fn disable_irq(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    vm.irq_disabled += 1;
+    vm.mods.irq_disabled += 1;
     Ok(Value::Int(1))
 }
 
 fn enable_irq(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    vm.irq_disabled = vm.irq_disabled.saturating_sub(1);
+    vm.mods.irq_disabled = vm.mods.irq_disabled.saturating_sub(1);
     Ok(Value::None)
 }
 

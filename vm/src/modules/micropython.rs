@@ -15,25 +15,25 @@ fn mp_identity(vm: &mut Interp, a: Args) -> PResult<Value> {
 }
 
 fn mp_heap_lock(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    vm.heap_locked += 1;
+    vm.gc.heap_locked += 1;
     Ok(Value::None)
 }
 
 fn mp_heap_unlock(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    vm.heap_locked = vm.heap_locked.saturating_sub(1);
-    Ok(Value::Int(vm.heap_locked as i64))
+    vm.gc.heap_locked = vm.gc.heap_locked.saturating_sub(1);
+    Ok(Value::Int(vm.gc.heap_locked as i64))
 }
 
 fn mp_heap_locked(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(vm.heap_locked as i64))
+    Ok(Value::Int(vm.gc.heap_locked as i64))
 }
 
 fn mp_mem_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    let (used, total) = (vm.heap.used(), vm.heap.limit());
-    let (ever, peak) = (vm.heap.total_allocated(), vm.heap.peak());
+    let (used, total) = (vm.gc.heap.used(), vm.gc.heap.limit());
+    let (ever, peak) = (vm.gc.heap.total_allocated(), vm.gc.heap.peak());
     let text = alloc::format!(
         "mem: total={ever}, current={used}, peak={peak}\nstack: {} out of {}\nGC: total: {total}, used: {used}, free: {}\n",
-        vm.frames.len() * 64,
+        vm.exec.frames.len() * 64,
         vm.config.max_depth * 64,
         total.saturating_sub(used)
     );
@@ -44,15 +44,15 @@ fn mp_mem_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
 /// `mem_total()`: bytes ever allocated; `mem_current()`: in use; `mem_peak()`: the most in
 /// use at once.
 fn mp_mem_total(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(vm.heap.total_allocated() as i64))
+    Ok(Value::Int(vm.gc.heap.total_allocated() as i64))
 }
 
 fn mp_mem_current(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(vm.heap.used() as i64))
+    Ok(Value::Int(vm.gc.heap.used() as i64))
 }
 
 fn mp_mem_peak(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int(vm.heap.peak() as i64))
+    Ok(Value::Int(vm.gc.heap.peak() as i64))
 }
 
 fn mp_qstr_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
@@ -67,7 +67,7 @@ fn mp_qstr_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
 }
 
 fn mp_stack_use(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    Ok(Value::Int((vm.frames.len() * 64) as i64))
+    Ok(Value::Int((vm.exec.frames.len() * 64) as i64))
 }
 
 /// `micropython.kbd_intr(c)`: the console character that raises `KeyboardInterrupt`
@@ -93,22 +93,22 @@ fn mp_schedule(vm: &mut Interp, a: Args) -> PResult<Value> {
         )
     {
         // Scheduling `kbd_intr` schedules a KeyboardInterrupt, once however often it is.
-        vm.pending_interrupt = true;
+        vm.mods.pending_interrupt = true;
         return Ok(Value::None);
     }
-    if vm.scheduled.len() >= crate::vm::SCHEDULE_DEPTH {
+    if vm.mods.scheduled.len() >= crate::vm::SCHEDULE_DEPTH {
         return Err(PyErr::new(ErrKind::RuntimeError, "schedule queue full"));
     }
-    vm.scheduled.push_back((vm.arg(a, 0), vm.arg(a, 1)));
+    vm.mods.scheduled.push_back((vm.arg(a, 0), vm.arg(a, 1)));
     Ok(Value::None)
 }
 
 /// `micropython.opt_level([level])`: the level code compiled from now on uses.
 fn mp_opt_level(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.len == 0 {
-        return Ok(Value::Int(i64::from(vm.opt_level)));
+        return Ok(Value::Int(i64::from(vm.mods.opt_level)));
     }
-    vm.opt_level = vm.int_arg(vm.arg(a, 0))?.clamp(0, 3) as u8;
+    vm.mods.opt_level = vm.int_arg(vm.arg(a, 0))?.clamp(0, 3) as u8;
     Ok(Value::None)
 }
 

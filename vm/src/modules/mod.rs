@@ -170,7 +170,7 @@ impl Interp {
         // Built-in modules stay out of `sys.modules`, as on MicroPython, and only
         // `builtins` can be changed from Python.
         if name != "builtins"
-            && let Obj::Module(module) = self.heap.get_mut(m)
+            && let Obj::Module(module) = self.gc.heap.get_mut(m)
         {
             module.readonly = true;
         }
@@ -240,10 +240,10 @@ impl Interp {
             package_dir,
         } = found;
         let mut attrs = Attrs::default();
-        let base = self.temp_roots.len();
+        let base = self.gc.temp_roots.len();
         let mut set = |vm: &mut Interp, key: &str, text: &str| -> PResult<()> {
             let v = vm.str_value(text)?;
-            vm.temp_roots.push(v);
+            vm.gc.temp_roots.push(v);
             attrs.insert(vm.interner.intern(key), v);
             Ok(())
         };
@@ -254,18 +254,18 @@ impl Interp {
                 None => Ok(()),
             });
         let m = filled.and_then(|()| self.alloc(Obj::Module(Box::new(Module::new(name, attrs)))));
-        self.temp_roots.truncate(base);
+        self.gc.temp_roots.truncate(base);
         let m = m?;
         let Value::Obj(mref) = m else {
             unreachable!("modules are objects")
         };
         // Registered before it runs, so that circular imports see the partial module.
-        let roots = self.temp_roots.len();
-        self.temp_roots.push(m);
+        let roots = self.gc.temp_roots.len();
+        self.gc.temp_roots.push(m);
         let ran = self
             .register_module(name, mref)
             .and_then(|()| self.run_source(&source, &file, crate::Mode::File, mref));
-        self.temp_roots.truncate(roots);
+        self.gc.temp_roots.truncate(roots);
         if let Err(e) = ran {
             self.unregister_module(name)?;
             return Err(e);
@@ -281,7 +281,7 @@ impl Interp {
 
     /// A module already in `sys.modules`.
     pub(crate) fn loaded_module(&self, name: &str) -> Option<ObjRef> {
-        let Obj::Dict(d) = self.heap.get(self.modules_ref()) else {
+        let Obj::Dict(d) = self.gc.heap.get(self.modules_ref()) else {
             return None;
         };
         let pos = d.find_with(crate::runtime::fnv(name.as_bytes()), |k| {
@@ -367,11 +367,11 @@ impl Interp {
     /// The text of a file, read through the mount table.
     fn read_source(&mut self, path: &str) -> PResult<String> {
         let p = self.str_value(path)?;
-        self.temp_roots.push(p);
+        self.gc.temp_roots.push(p);
         let r = self
             .str_value("rb")
             .and_then(|mode| self.rooted(&[mode], |vm| vm.vfs_open(p, mode)));
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         let bytes = self.read_all_and_close(r?)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
@@ -417,7 +417,7 @@ impl Interp {
             }
             None => {
                 let mut items = match m {
-                    Value::Obj(r) if matches!(self.heap.get(r), Obj::Module(_)) => {
+                    Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Module(_)) => {
                         self.namespace_items(r)
                     }
                     _ => {
@@ -450,7 +450,7 @@ impl Interp {
                 let path_id = self.interner.intern("__path__");
                 if let Value::Obj(r) = m
                     && self.module_get(r, path_id).is_some()
-                    && let Obj::Module(module) = self.heap.get(r)
+                    && let Obj::Module(module) = self.gc.heap.get(r)
                 {
                     let full = alloc::format!("{}.{}", module.name, self.interner.name(name));
                     if let Ok(sub) = self.find_module(&full) {
@@ -571,7 +571,7 @@ impl Interp {
     fn make_errno(&mut self) -> PResult<ObjRef> {
         let m = self.native_module("errno", &[]);
         let codes = self.new_dict()?;
-        self.temp_roots.push(codes);
+        self.gc.temp_roots.push(codes);
         let mut filled = Ok(());
         for (name, code) in ERRNO {
             self.set_attr_str(m, name, Value::Int(*code));
@@ -581,10 +581,10 @@ impl Interp {
                 break;
             }
         }
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         filled?;
         if let Value::Obj(r) = codes
-            && let Obj::Dict(d) = self.heap.get_mut(r)
+            && let Obj::Dict(d) = self.gc.heap.get_mut(r)
         {
             d.fix();
         }
@@ -644,4 +644,30 @@ fn frozen_source(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, s)| *s)
+}
+
+/// State owned by built-in modules (their root pointers, in MicroPython's terms).
+pub struct ModuleState {
+    /// The mount table behind `open`, `os` and `import`.
+    pub(crate) vfs: vfs::MountTable,
+    /// The stream given to `os.dupterm`.
+    pub(crate) dupterm: Value,
+    /// Where buffers are in the address space of `uctypes` and `machine.mem*`.
+    pub(crate) addresses: uctypes::AddressSpace,
+    /// The function given to `sys.atexit`.
+    pub(crate) atexit: Value,
+    /// `machine`'s timers, pin interrupts and RTC.
+    pub(crate) machine: machine::MachineState,
+    /// `machine.disable_irq()` depth.
+    pub(crate) irq_disabled: usize,
+    /// State of the `random` module's generator.
+    pub(crate) rng: u64,
+    /// Callbacks from `micropython.schedule` waiting to run: (function, argument).
+    pub(crate) scheduled: alloc::collections::VecDeque<(Value, Value)>,
+    /// A scheduled callback is running: others wait until it returns.
+    pub(crate) in_scheduled: bool,
+    /// A KeyboardInterrupt was scheduled (`micropython.schedule(kbd_intr, None)`).
+    pub(crate) pending_interrupt: bool,
+    /// `micropython.opt_level`.
+    pub(crate) opt_level: u8,
 }

@@ -58,7 +58,7 @@ fn ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 fn listdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     let it = ilistdir(vm, a)?;
-    vm.temp_roots.push(it);
+    vm.gc.temp_roots.push(it);
     let r = vm.collect_iterable(it).and_then(|entries| {
         let names: Vec<Value> = entries
             .iter()
@@ -66,7 +66,7 @@ fn listdir(vm: &mut Interp, a: Args) -> PResult<Value> {
             .collect();
         vm.alloc(Obj::List(names))
     });
-    vm.temp_roots.pop();
+    vm.gc.temp_roots.pop();
     r
 }
 
@@ -130,7 +130,7 @@ fn urandom(vm: &mut Interp, a: Args) -> PResult<Value> {
 /// are their own; this keeps the stream so that the previous one can be returned.
 fn dupterm(vm: &mut Interp, a: Args) -> PResult<Value> {
     let new = if a.len > 0 { vm.arg(a, 0) } else { Value::None };
-    let old = core::mem::replace(&mut vm.dupterm, new);
+    let old = core::mem::replace(&mut vm.mods.dupterm, new);
     Ok(old)
 }
 
@@ -149,20 +149,20 @@ fn uname(vm: &mut Interp, _a: Args) -> PResult<Value> {
         ("version", u.version),
         ("machine", u.machine),
     ];
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let mut names: Vec<&'static str> = Vec::new();
     let mut r = Ok(());
     for (name, text) in &fields {
         names.push(name);
-        r = vm.str_value(text).map(|v| vm.temp_roots.push(v));
+        r = vm.str_value(text).map(|v| vm.gc.temp_roots.push(v));
         if r.is_err() {
             break;
         }
     }
     let t = r.and_then(|()| {
-        let items = vm.temp_roots[base..].to_vec();
+        let items = vm.gc.temp_roots[base..].to_vec();
         vm.attr_tuple(&names, items)
     });
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     t
 }

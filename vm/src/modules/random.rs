@@ -8,11 +8,11 @@ use crate::vm::{Args, Interp, Native, PResult};
 
 /// xorshift64*: small, fast, and good enough for `random`'s uses on a board.
 fn next_u64(vm: &mut Interp) -> u64 {
-    let mut x = vm.rng;
+    let mut x = vm.mods.rng;
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;
-    vm.rng = x;
+    vm.mods.rng = x;
     x.wrapping_mul(0x2545_f491_4f6c_dd1d)
 }
 
@@ -36,7 +36,7 @@ fn random_seed(vm: &mut Interp, a: Args) -> PResult<Value> {
         None => vm.platform.ticks_us() ^ 0x9e37_79b9_7f4a_7c15,
     };
     // Never zero: xorshift would stay there.
-    vm.rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    vm.mods.rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     Ok(Value::None)
 }
 

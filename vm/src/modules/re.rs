@@ -683,17 +683,17 @@ impl Interp {
         anchored: bool,
     ) -> PResult<Option<Vec<Option<usize>>>> {
         let subject = self.payload(subject).unwrap_or(subject);
-        let limit = (self.heap.limit() / 32).max(10_000);
+        let limit = (self.gc.heap.limit() / 32).max(10_000);
         // A memoryview's bytes are copied; everything else is matched in place.
         let copied: Option<Vec<u8>> = match subject {
-            Value::Obj(r) if matches!(self.heap.get(r), Obj::MemoryView(..)) => {
+            Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::MemoryView(..)) => {
                 self.as_bytes(subject).map(<[u8]>::to_vec)
             }
             _ => None,
         };
         // Borrow the heap (the text, the program) and the platform (the interrupt poll)
         // separately.
-        let heap = &self.heap;
+        let heap = &self.gc.heap;
         let platform = &mut self.platform;
         let prog = match regex {
             Value::Obj(r) => match heap.get(r) {
@@ -1041,7 +1041,7 @@ fn do_split(vm: &mut Interp, regex: Value, subject: Value, maxsplit: i64) -> PRe
     }
     let subject_bytes = vm.buffer_arg(subject)?;
     let is_str = vm.as_str(subject).is_some();
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let r = (|| {
         let mut at = 0usize;
         let mut n = 0i64;
@@ -1059,15 +1059,15 @@ fn do_split(vm: &mut Interp, regex: Value, subject: Value, maxsplit: i64) -> PRe
                 break;
             }
             let piece = vm.slice_of(subject, at, s)?;
-            vm.temp_roots.push(piece);
+            vm.gc.temp_roots.push(piece);
             at = e;
             n += 1;
         }
         let rest = vm.slice_of(subject, at, subject_bytes.len())?;
-        vm.temp_roots.push(rest);
+        vm.gc.temp_roots.push(rest);
         vm.list_from_roots(base)
     })();
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     r
 }
 
@@ -1124,33 +1124,33 @@ fn match_group(vm: &mut Interp, a: Args) -> PResult<Value> {
         let g = group_index(vm, a, 1, caps)?;
         return group_value(vm, this, g);
     }
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let r = (|| {
         for i in 1..a.len {
             let g = group_index(vm, a, i, caps)?;
             let v = group_value(vm, this, g)?;
-            vm.temp_roots.push(v);
+            vm.gc.temp_roots.push(v);
         }
-        let items = vm.temp_roots[base..].to_vec();
+        let items = vm.gc.temp_roots[base..].to_vec();
         vm.tuple(items)
     })();
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     r
 }
 
 fn match_groups(vm: &mut Interp, a: Args) -> PResult<Value> {
     let this = vm.arg(a, 0);
     let caps = vm.this::<Match>(a)?.caps.len();
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let r = (|| {
         for g in 1..caps / 2 {
             let v = group_value(vm, this, g)?;
-            vm.temp_roots.push(v);
+            vm.gc.temp_roots.push(v);
         }
-        let items = vm.temp_roots[base..].to_vec();
+        let items = vm.gc.temp_roots[base..].to_vec();
         vm.tuple(items)
     })();
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     r
 }
 

@@ -180,15 +180,15 @@ impl Interp {
     }
 
     fn poll_result(&mut self, ready: Vec<(Value, i64)>) -> PResult<Value> {
-        let base = self.temp_roots.len();
+        let base = self.gc.temp_roots.len();
         let r = (|| {
             for (obj, events) in ready {
                 let t = self.tuple(alloc::vec![obj, Value::Int(events)])?;
-                self.temp_roots.push(t);
+                self.gc.temp_roots.push(t);
             }
             self.list_from_roots(base)
         })();
-        self.temp_roots.truncate(base);
+        self.gc.temp_roots.truncate(base);
         r
     }
 }

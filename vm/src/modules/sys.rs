@@ -58,12 +58,12 @@ impl Interp {
     /// so Copperhead answers as MicroPython does (its own name is in `sys.version` and
     /// `_machine`).
     fn make_implementation(&mut self) -> PResult<Value> {
-        let base = self.temp_roots.len();
+        let base = self.gc.temp_roots.len();
         let r = (|| {
             let name = self.str_value("micropython")?;
-            self.temp_roots.push(name);
+            self.gc.temp_roots.push(name);
             let empty = self.str_value("")?;
-            self.temp_roots.push(empty);
+            self.gc.temp_roots.push(empty);
             let (a, b, c) = MICROPYTHON_VERSION;
             let version = self.tuple(alloc::vec![
                 Value::Int(a),
@@ -71,20 +71,20 @@ impl Interp {
                 Value::Int(c),
                 empty
             ])?;
-            self.temp_roots.push(version);
+            self.gc.temp_roots.push(version);
             let machine = alloc::format!(
                 "Copperhead v{} on {}",
                 env!("CARGO_PKG_VERSION"),
                 self.platform.uname().machine
             );
             let machine = self.str_value(&machine)?;
-            self.temp_roots.push(machine);
+            self.gc.temp_roots.push(machine);
             self.attr_tuple(
                 &["name", "version", "_machine", "_mpy"],
                 alloc::vec![name, version, machine, Value::Int(0)],
             )
         })();
-        self.temp_roots.truncate(base);
+        self.gc.temp_roots.truncate(base);
         r
     }
 
@@ -155,7 +155,7 @@ fn print_exception(vm: &mut Interp, a: Args) -> PResult<Value> {
 
 /// `sys.exc_info()`: `(type, value, None)` of the exception being handled.
 fn exc_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
-    match vm.handling.last().copied() {
+    match vm.exec.handling.last().copied() {
         Some(e) => {
             let class = Value::Obj(vm.class_of(e));
             vm.tuple(alloc::vec![class, e, Value::None])
@@ -167,7 +167,7 @@ fn exc_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
 /// `sys.atexit(func)`: `func` runs when the program ends; returns the previous one.
 fn atexit(vm: &mut Interp, a: Args) -> PResult<Value> {
     let f = vm.arg(a, 0);
-    Ok(core::mem::replace(&mut vm.atexit, f))
+    Ok(core::mem::replace(&mut vm.mods.atexit, f))
 }
 
 pub(super) const FUNCTIONS: &[Native] = &[

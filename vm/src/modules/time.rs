@@ -48,7 +48,11 @@ fn sleep_for(vm: &mut Interp, us: f64) -> PResult<Value> {
     let mut left = if us > 0.0 { us as u64 } else { 0 };
     vm.check_interrupt()?;
     // Finer slices while machine timers run, so they fire on time.
-    let slice = if vm.machine.active() { 1_000 } else { 10_000 };
+    let slice = if vm.mods.machine.active() {
+        1_000
+    } else {
+        10_000
+    };
     while left > 0 {
         let step = left.min(slice);
         vm.platform.sleep_us(step);
@@ -135,7 +139,7 @@ fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn time_mktime(vm: &mut Interp, a: Args) -> PResult<Value> {
     let t = vm.arg(a, 0);
     let items = match t {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_) | Obj::List(_)) => {
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_) | Obj::List(_)) => {
             vm.collect_iterable(t)?
         }
         _ => {

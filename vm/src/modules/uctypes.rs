@@ -116,7 +116,7 @@ impl Interp {
         let Value::Obj(r) = self.payload(v).unwrap_or(v) else {
             return Err(bad());
         };
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::Bytes(b) => Ok((r, 0, b.len() as u64)),
             Obj::ByteArray(b) | Obj::Array(_, b) => Ok((r, 0, b.len() as u64)),
             Obj::MemoryView(base, start, len, code) => {
@@ -143,7 +143,7 @@ impl Interp {
         }
         let (obj, off, _) = self.buffer_origin(v)?;
         let len = self.buffer_len(obj);
-        let space = &mut self.addresses;
+        let space = &mut self.mods.addresses;
         let base = match space.by_obj.get(&obj) {
             Some(b) => *b,
             None => {
@@ -162,7 +162,7 @@ impl Interp {
     }
 
     fn buffer_len(&self, r: ObjRef) -> usize {
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::Bytes(b) => b.len(),
             Obj::ByteArray(b) | Obj::Array(_, b) => b.len(),
             _ => 0,
@@ -172,13 +172,14 @@ impl Interp {
     /// The buffer object and offset at `addr`, if `len` bytes from there are inside it.
     fn resolve(&self, addr: u64, len: usize) -> PResult<(ObjRef, usize)> {
         let (base, (obj, _)) = self
+            .mods
             .addresses
             .by_addr
             .range(..=addr)
             .next_back()
             .ok_or_else(bad_address)?;
         let off = (addr - base) as usize;
-        if !self.heap.is_live(*obj) || off + len > self.buffer_len(*obj) {
+        if !self.gc.heap.is_live(*obj) || off + len > self.buffer_len(*obj) {
             return Err(bad_address());
         }
         Ok((*obj, off))
@@ -187,7 +188,7 @@ impl Interp {
     /// Read `len` bytes of memory at `addr`.
     pub(crate) fn mem_read(&self, addr: u64, len: usize) -> PResult<Vec<u8>> {
         let (obj, off) = self.resolve(addr, len)?;
-        match self.heap.get(obj) {
+        match self.gc.heap.get(obj) {
             Obj::Bytes(b) => Ok(b[off..off + len].to_vec()),
             Obj::ByteArray(b) | Obj::Array(_, b) => Ok(b[off..off + len].to_vec()),
             _ => Err(bad_address()),
@@ -197,7 +198,7 @@ impl Interp {
     /// Write `data` to memory at `addr` (a bytes object is read-only memory).
     pub(crate) fn mem_write(&mut self, addr: u64, data: &[u8]) -> PResult<()> {
         let (obj, off) = self.resolve(addr, data.len())?;
-        match self.heap.get_mut(obj) {
+        match self.gc.heap.get_mut(obj) {
             Obj::ByteArray(b) | Obj::Array(_, b) => {
                 b[off..off + data.len()].copy_from_slice(data);
                 Ok(())
@@ -319,7 +320,7 @@ pub(super) fn make(vm: &mut Interp) -> ObjRef {
 
 impl Interp {
     fn is_tuple(&self, v: Value) -> bool {
-        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Obj::Tuple(_)))
+        matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Tuple(_)))
     }
 
     /// The size of a descriptor, and the largest scalar in it (for alignment).
@@ -678,7 +679,7 @@ fn struct_repr(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn sizeof(vm: &mut Interp, a: Args) -> PResult<Value> {
     let v = vm.arg(a, 0);
     if let Value::Obj(r) = v
-        && matches!(vm.heap.get(r), Obj::ByteArray(_) | Obj::MemoryView(..))
+        && matches!(vm.gc.heap.get(r), Obj::ByteArray(_) | Obj::MemoryView(..))
     {
         // A byte array (an array-of-bytes field is a view of memory): its length.
         return Ok(Value::Int(vm.as_bytes(v).map_or(0, <[u8]>::len) as i64));

@@ -138,11 +138,11 @@ impl Interp {
 
     /// The mount table, with the platform's filesystem mounted at `/` on first use.
     fn mounts(&mut self) -> PResult<&mut MountTable> {
-        if !self.vfs.started {
-            self.vfs.started = true;
+        if !self.mods.vfs.started {
+            self.mods.vfs.started = true;
             if self.platform.fs().is_some() {
                 let cwd = self.platform.initial_cwd();
-                self.vfs.platform_cwd = normalize("/", &cwd);
+                self.mods.vfs.platform_cwd = normalize("/", &cwd);
                 let fs = self.new_data(
                     &VFS_POSIX,
                     PlatformFs {
@@ -150,11 +150,11 @@ impl Interp {
                         readonly: false,
                     },
                 )?;
-                self.vfs.mounts.push((String::from("/"), fs));
-                self.vfs.cur = Some(0);
+                self.mods.vfs.mounts.push((String::from("/"), fs));
+                self.mods.vfs.cur = Some(0);
             }
         }
-        Ok(&mut self.vfs)
+        Ok(&mut self.mods.vfs)
     }
 
     /// Which mount `path` belongs to, and the path within it.
@@ -190,7 +190,7 @@ impl Interp {
 
     /// The filesystem object of mount `i`.
     fn mount_fs(&self, i: usize) -> Value {
-        self.vfs.mounts[i].1
+        self.mods.vfs.mounts[i].1
     }
 
     /// Call `method(path_within, *extra)` on the filesystem that `path` belongs to.
@@ -218,7 +218,7 @@ impl Interp {
             return Ok(String::from(s));
         }
         if let Value::Obj(r) = v
-            && let Obj::Bytes(b) = self.heap.get(r)
+            && let Obj::Bytes(b) = self.gc.heap.get(r)
         {
             return Ok(String::from_utf8_lossy(b).into_owned());
         }
@@ -231,7 +231,7 @@ impl Interp {
     /// `text` as the same type as the path argument `like` (str or bytes).
     fn path_value(&mut self, like: Value, text: &str) -> PResult<Value> {
         if let Value::Obj(r) = like
-            && let Obj::Bytes(_) = self.heap.get(r)
+            && let Obj::Bytes(_) = self.gc.heap.get(r)
         {
             return self.alloc(Obj::Bytes(text.as_bytes().into()));
         }
@@ -241,14 +241,14 @@ impl Interp {
     /// `obj.name(*args)`. `obj` and `args` stay rooted while the method is looked up.
     pub(crate) fn call_method(&mut self, obj: Value, name: &str, args: &[Value]) -> PResult<Value> {
         let id = self.interner.intern(name);
-        let base = self.temp_roots.len();
-        self.temp_roots.push(obj);
-        self.temp_roots.extend_from_slice(args);
+        let base = self.gc.temp_roots.len();
+        self.gc.temp_roots.push(obj);
+        self.gc.temp_roots.extend_from_slice(args);
         let r = self.getattr(obj, id).and_then(|f| {
-            self.temp_roots.push(f);
+            self.gc.temp_roots.push(f);
             self.call_value(f, args)
         });
-        self.temp_roots.truncate(base);
+        self.gc.temp_roots.truncate(base);
         r
     }
 
@@ -271,7 +271,7 @@ impl Interp {
     pub(crate) fn vfs_statvfs(&mut self, path: Value) -> PResult<Value> {
         let text = self.path_text(path)?;
         if let Some(Found::Root) = self.rooted(&[path], |vm| vm.lookup_path(&text))? {
-            let at_root = self.vfs.mounts.iter().position(|(p, _)| p == "/");
+            let at_root = self.mods.vfs.mounts.iter().position(|(p, _)| p == "/");
             return match at_root {
                 Some(i) => {
                     let fs = self.mount_fs(i);
@@ -292,10 +292,10 @@ impl Interp {
     pub(crate) fn vfs_ilistdir(&mut self, path: Value) -> PResult<Value> {
         let text = self.path_text(path)?;
         if let Some(Found::Root) = self.lookup_path(&text)? {
-            let base = self.temp_roots.len();
+            let base = self.gc.temp_roots.len();
             let r = self.root_entries(path);
             let list = r.and_then(|()| self.list_from_roots(base));
-            self.temp_roots.truncate(base);
+            self.gc.temp_roots.truncate(base);
             return self.iter(list?);
         }
         self.vfs_call(path, "ilistdir", &[])
@@ -304,27 +304,33 @@ impl Interp {
     /// The virtual root's entries, pushed on `temp_roots`: the mount points, then what is
     /// mounted at `/`, if anything.
     fn root_entries(&mut self, path: Value) -> PResult<()> {
-        let points: Vec<String> = self.vfs.mounts.iter().map(|(p, _)| p.clone()).collect();
+        let points: Vec<String> = self
+            .mods
+            .vfs
+            .mounts
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect();
         for (i, point) in points.iter().enumerate() {
             if point == "/" {
                 let fs = self.mount_fs(i);
                 let slash = self.path_value(path, "/")?;
                 let it = self.call_method(fs, "ilistdir", &[slash])?;
                 let entries = self.rooted(&[it], |vm| vm.collect_iterable(it))?;
-                self.temp_roots.extend(entries);
+                self.gc.temp_roots.extend(entries);
                 break;
             }
             let name = self.path_value(path, &point[1..])?;
-            self.temp_roots.push(name);
+            self.gc.temp_roots.push(name);
             let t = self.tuple(alloc::vec![name, Value::Int(S_IFDIR), Value::Int(0)])?;
-            *self.temp_roots.last_mut().expect("pushed") = t;
+            *self.gc.temp_roots.last_mut().expect("pushed") = t;
         }
         Ok(())
     }
 
     /// A list of the values pushed on `temp_roots` since `base` (which stay there).
     pub(crate) fn list_from_roots(&mut self, base: usize) -> PResult<Value> {
-        let items = self.temp_roots[base..].to_vec();
+        let items = self.gc.temp_roots[base..].to_vec();
         self.alloc(Obj::List(items))
     }
 
@@ -372,19 +378,19 @@ impl Interp {
             None => Err(self.os_error(errno::ENODEV)),
             Some(Found::Root) => {
                 // Into the virtual root: a filesystem mounted at `/` starts there too.
-                if let Some(i) = self.vfs.mounts.iter().position(|(p, _)| p == "/") {
+                if let Some(i) = self.mods.vfs.mounts.iter().position(|(p, _)| p == "/") {
                     let fs = self.mount_fs(i);
                     let slash = self.str_value("/")?;
                     self.call_method(fs, "chdir", &[slash])?;
                 }
-                self.vfs.cur = None;
+                self.mods.vfs.cur = None;
                 Ok(())
             }
             Some(Found::Mount(i, within)) => {
                 let fs = self.mount_fs(i);
                 let p = self.path_value(path, &within)?;
                 self.call_method(fs, "chdir", &[p])?;
-                self.vfs.cur = Some(i);
+                self.mods.vfs.cur = Some(i);
                 Ok(())
             }
         }
@@ -394,7 +400,7 @@ impl Interp {
         let Some(i) = self.mounts()?.cur else {
             return self.str_value("/");
         };
-        let (point, fs) = self.vfs.mounts[i].clone();
+        let (point, fs) = self.mods.vfs.mounts[i].clone();
         let cwd = self.call_method(fs, "getcwd", &[])?;
         if point == "/" {
             return Ok(cwd);
@@ -409,14 +415,14 @@ impl Interp {
     /// `vfs.mount()` with no arguments: `[(fs, mount_point), …]`.
     fn mount_list(&mut self) -> PResult<Value> {
         self.mounts()?;
-        let mounts = self.vfs.mounts.clone();
-        let base = self.temp_roots.len();
+        let mounts = self.mods.vfs.mounts.clone();
+        let base = self.gc.temp_roots.len();
         let mut r = Ok(());
         for (point, fs) in mounts {
             r = self.str_value(&point).and_then(|p| {
-                self.temp_roots.push(p);
+                self.gc.temp_roots.push(p);
                 let t = self.tuple(alloc::vec![fs, p])?;
-                *self.temp_roots.last_mut().expect("pushed") = t;
+                *self.gc.temp_roots.last_mut().expect("pushed") = t;
                 Ok(())
             });
             if r.is_err() {
@@ -424,7 +430,7 @@ impl Interp {
             }
         }
         let list = r.and_then(|()| self.list_from_roots(base));
-        self.temp_roots.truncate(base);
+        self.gc.temp_roots.truncate(base);
         list
     }
 
@@ -461,22 +467,23 @@ fn vfs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
     let point = normalize("/", &point);
     vm.mounts()?;
     vm.call_method(fs, "mount", &[Value::Bool(readonly), Value::Bool(mkfs)])?;
-    if vm.vfs.mounts.iter().any(|(p, _)| *p == point) {
+    if vm.mods.vfs.mounts.iter().any(|(p, _)| *p == point) {
         return Err(vm.os_error(errno::EPERM));
     }
-    let cur_point = vm.vfs.cur.map(|i| vm.vfs.mounts[i].0.clone());
+    let cur_point = vm.mods.vfs.cur.map(|i| vm.mods.vfs.mounts[i].0.clone());
     if point == "/" {
-        vm.vfs.mounts.push((point, fs));
+        vm.mods.vfs.mounts.push((point, fs));
     } else {
         let at = vm
+            .mods
             .vfs
             .mounts
             .iter()
             .position(|(p, _)| p == "/")
-            .unwrap_or(vm.vfs.mounts.len());
-        vm.vfs.mounts.insert(at, (point, fs));
+            .unwrap_or(vm.mods.vfs.mounts.len());
+        vm.mods.vfs.mounts.insert(at, (point, fs));
     }
-    vm.vfs.cur = cur_point.and_then(|c| vm.vfs.mounts.iter().position(|(p, _)| *p == c));
+    vm.mods.vfs.cur = cur_point.and_then(|c| vm.mods.vfs.mounts.iter().position(|(p, _)| *p == c));
     Ok(Value::None)
 }
 
@@ -486,10 +493,11 @@ fn vfs_umount(vm: &mut Interp, a: Args) -> PResult<Value> {
     let index = match vm.path_text(target) {
         Ok(p) => {
             let p = normalize("/", &p);
-            vm.vfs.mounts.iter().position(|(m, _)| *m == p)
+            vm.mods.vfs.mounts.iter().position(|(m, _)| *m == p)
         }
         // By the filesystem object itself.
         Err(_) => vm
+            .mods
             .vfs
             .mounts
             .iter()
@@ -498,8 +506,8 @@ fn vfs_umount(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Some(i) = index else {
         return Err(vm.os_error(errno::EINVAL));
     };
-    let (_, fs) = vm.vfs.mounts.remove(i);
-    vm.vfs.cur = match vm.vfs.cur {
+    let (_, fs) = vm.mods.vfs.mounts.remove(i);
+    vm.mods.vfs.cur = match vm.mods.vfs.cur {
         Some(c) if c == i => None,
         Some(c) if c > i => Some(c - 1),
         c => c,
@@ -533,7 +541,7 @@ impl Interp {
     /// The current directory on the platform's filesystem; `ENOENT` if it was removed.
     fn platform_cwd(&mut self) -> PResult<String> {
         self.mounts()?;
-        let cwd = self.vfs.platform_cwd.clone();
+        let cwd = self.mods.vfs.platform_cwd.clone();
         if self.platform.fs().is_some() {
             let st = self.with_fs(|fs| fs.stat(&cwd))?;
             if !st.is_dir {
@@ -556,7 +564,7 @@ impl Interp {
             return Err(self.os_error(errno::ENOENT));
         }
         if !text.starts_with('/') {
-            return Ok(normalize(&self.vfs.platform_cwd, &text));
+            return Ok(normalize(&self.mods.vfs.platform_cwd, &text));
         }
         let within = normalize("/", &text);
         Ok(if root.is_empty() {
@@ -620,17 +628,17 @@ fn fs_open(vm: &mut Interp, a: Args) -> PResult<Value> {
 fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     // (`listdir("")` lists the current directory.)
     let path = match vm.path_text(vm.arg(a, 1))?.as_str() {
-        "" => vm.vfs.platform_cwd.clone(),
+        "" => vm.mods.vfs.platform_cwd.clone(),
         _ => vm.fs_path(a, 1)?,
     };
     let like = vm.arg(a, 1);
     let entries = vm.with_fs(|fs| fs.list_dir(&path))?;
-    let base = vm.temp_roots.len();
+    let base = vm.gc.temp_roots.len();
     let mut r = Ok(());
     for e in entries {
         let kind = if e.is_dir { S_IFDIR } else { S_IFREG };
         r = vm.path_value(like, &e.name).and_then(|name| {
-            vm.temp_roots.push(name);
+            vm.gc.temp_roots.push(name);
             let items = alloc::vec![
                 name,
                 Value::Int(kind),
@@ -638,7 +646,7 @@ fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
                 Value::Int(e.size as i64)
             ];
             let t = vm.tuple(items)?;
-            *vm.temp_roots.last_mut().expect("pushed") = t;
+            *vm.gc.temp_roots.last_mut().expect("pushed") = t;
             Ok(())
         });
         if r.is_err() {
@@ -646,7 +654,7 @@ fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
         }
     }
     let list = r.and_then(|()| vm.list_from_roots(base));
-    vm.temp_roots.truncate(base);
+    vm.gc.temp_roots.truncate(base);
     vm.iter(list?)
 }
 
@@ -656,7 +664,7 @@ fn fs_chdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     if !st.is_dir {
         return Err(vm.os_error(errno::ENOTDIR));
     }
-    vm.vfs.platform_cwd = path;
+    vm.mods.vfs.platform_cwd = path;
     Ok(Value::None)
 }
 
@@ -706,7 +714,7 @@ fn fs_stat(vm: &mut Interp, a: Args) -> PResult<Value> {
     // `stat("")` is the current directory, as on a board's filesystem (mpremote's
     // `cp FILE :` relies on it).
     let path = match vm.path_text(vm.arg(a, 1))?.as_str() {
-        "" => vm.vfs.platform_cwd.clone(),
+        "" => vm.mods.vfs.platform_cwd.clone(),
         _ => vm.fs_path(a, 1)?,
     };
     let st = vm.with_fs(|fs| fs.stat(&path))?;

@@ -114,7 +114,7 @@ impl Interp {
 
     /// Item `k` of an array as a value (a big int for large unsigned 64-bit items).
     pub(crate) fn array_value(&mut self, r: ObjRef, code: u8, k: usize) -> PResult<Value> {
-        let Obj::Array(_, data) = self.heap.get(r) else {
+        let Obj::Array(_, data) = self.gc.heap.get(r) else {
             unreachable!("checked by caller")
         };
         match crate::objects::array::big_item(code, data, k) {
@@ -126,17 +126,17 @@ impl Interp {
     }
 
     pub(crate) fn array_get(&mut self, r: ObjRef, code: u8, i: Value) -> PResult<Value> {
-        let Obj::Array(_, data) = self.heap.get(r) else {
+        let Obj::Array(_, data) = self.gc.heap.get(r) else {
             unreachable!("checked by caller")
         };
         let n = crate::objects::array::len(code, data);
         if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
         {
             let (a, b, c) = (*a, *b, *c);
             let pos = self.slice_positions(a, b, c, n)?;
             let size = crate::objects::array::item_size(code).unwrap_or(1);
-            let Obj::Array(_, data) = self.heap.get(r) else {
+            let Obj::Array(_, data) = self.gc.heap.get(r) else {
                 unreachable!("checked")
             };
             let mut out = Vec::with_capacity(pos.len() * size);
@@ -153,12 +153,12 @@ impl Interp {
 
     pub(crate) fn array_set(&mut self, r: ObjRef, code: u8, i: Value, v: Value) -> PResult<()> {
         let size = crate::objects::array::item_size(code).unwrap_or(1);
-        let n = match self.heap.get(r) {
+        let n = match self.gc.heap.get(r) {
             Obj::Array(_, data) => crate::objects::array::len(code, data),
             _ => 0,
         };
         if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
         {
             let (a, b, c) = (*a, *b, *c);
             let (start, stop, step) = self.slice_indices(a, b, c, n)?;
@@ -170,7 +170,7 @@ impl Interp {
             }
             // A buffer on the right is copied raw: its items must be as wide as ours.
             let rhs_size = match v {
-                Value::Obj(vr) => match self.heap.get(vr) {
+                Value::Obj(vr) => match self.gc.heap.get(vr) {
                     Obj::Array(c, _) => crate::objects::array::item_size(*c),
                     Obj::Bytes(_) | Obj::ByteArray(_) => Some(1),
                     _ => None,
@@ -194,10 +194,10 @@ impl Interp {
                 start.max(0) as usize * size,
                 stop.max(start).max(0) as usize * size,
             );
-            if let Obj::Array(_, data) = self.heap.get_mut(r) {
+            if let Obj::Array(_, data) = self.gc.heap.get_mut(r) {
                 data.splice(lo..hi, new);
             }
-            self.heap.resize(r);
+            self.gc.heap.resize(r);
             return Ok(());
         }
         let idx = self.subscript_index(Value::Obj(r), i)?;
@@ -206,7 +206,7 @@ impl Interp {
         let (iv, fv, is_float) = self.array_item(code, v)?;
         let mut bytes = Vec::with_capacity(size);
         crate::objects::array::put(code, iv, fv, is_float, &mut bytes);
-        if let Obj::Array(_, data) = self.heap.get_mut(r) {
+        if let Obj::Array(_, data) = self.gc.heap.get_mut(r) {
             data[k * size..k * size + size].copy_from_slice(&bytes);
         }
         Ok(())
@@ -217,7 +217,7 @@ pub(crate) fn array_append(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("array required"));
     };
-    let Obj::Array(code, _) = vm.heap.get(r) else {
+    let Obj::Array(code, _) = vm.gc.heap.get(r) else {
         return Err(PyErr::type_error("array required"));
     };
     let code = *code;
@@ -235,13 +235,13 @@ pub(crate) fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("array required"));
     };
-    let Obj::Array(code, _) = vm.heap.get(r) else {
+    let Obj::Array(code, _) = vm.gc.heap.get(r) else {
         return Err(PyErr::type_error("array required"));
     };
     let code = *code;
     let src = vm.arg(a, 1);
     let bytes = match src {
-        Value::Obj(sr) if matches!(vm.heap.get(sr), Obj::Array(..)) => {
+        Value::Obj(sr) if matches!(vm.gc.heap.get(sr), Obj::Array(..)) => {
             vm.as_bytes(src).unwrap_or(&[]).to_vec()
         }
         _ => {
@@ -249,7 +249,7 @@ pub(crate) fn array_extend(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.array_pack(code, &items)?
         }
     };
-    if !matches!(vm.heap.get(r), Obj::Array(..)) {
+    if !matches!(vm.gc.heap.get(r), Obj::Array(..)) {
         return Err(PyErr::type_error("array required"));
     }
     vm.grow(r, bytes.len(), &[], |array| {
@@ -272,7 +272,7 @@ pub(crate) fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {
     let tc = vm.arg(a, 0);
     let first = match vm.as_str(tc) {
         Some(s) => s.as_bytes().first().copied(),
-        None if matches!(tc, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Bytes(_))) => {
+        None if matches!(tc, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Bytes(_))) => {
             vm.as_bytes(tc).and_then(|b| b.first().copied())
         }
         None => {
@@ -290,7 +290,7 @@ pub(crate) fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {
         let init = vm.arg(a, 1);
         match vm.as_bytes(init) {
             // A buffer is copied as raw items.
-            Some(b) if !matches!(init, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Array(..))) => {
+            Some(b) if !matches!(init, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Array(..))) => {
                 b.to_vec()
             }
             _ => {

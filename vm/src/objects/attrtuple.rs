@@ -15,18 +15,18 @@ impl Interp {
     /// A tuple of `items` whose items are also the attributes `names`. The items must be
     /// rooted by the caller.
     pub(crate) fn attr_tuple(&mut self, names: &[&str], items: Vec<Value>) -> PResult<Value> {
-        let base = self.temp_roots.len();
+        let base = self.gc.temp_roots.len();
         let made = (|| {
             let t = self.tuple(items.clone())?;
-            self.temp_roots.push(t);
+            self.gc.temp_roots.push(t);
             let mut fields = Vec::with_capacity(names.len());
             for n in names {
                 let s = self.str_value(n)?;
-                self.temp_roots.push(s);
+                self.gc.temp_roots.push(s);
                 fields.push(s);
             }
             let fields = self.tuple(fields)?;
-            self.temp_roots.push(fields);
+            self.gc.temp_roots.push(fields);
             let mut inst = Instance::new(self.types.attrtuple);
             inst.native = t;
             for (n, v) in names.iter().zip(&items) {
@@ -35,7 +35,7 @@ impl Interp {
             inst.attrs.insert(self.interner.intern("_fields"), fields);
             self.alloc(Obj::Instance(Box::new(inst)))
         })();
-        self.temp_roots.truncate(base);
+        self.gc.temp_roots.truncate(base);
         made
     }
 

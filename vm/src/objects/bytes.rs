@@ -63,12 +63,12 @@ pub(crate) fn via_text_opt(
     f: fn(&mut Interp, Args) -> PResult<Value>,
     needle: bool,
 ) -> PResult<Value> {
-    let mark = vm.stack.len();
+    let mark = vm.exec.stack.len();
     let bytearray =
-        matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::ByteArray(_)));
+        matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::ByteArray(_)));
     let mut converted = Vec::with_capacity(a.len + a.n_kw);
     for i in 0..a.len + a.n_kw {
-        let v = vm.stack[a.start + i];
+        let v = vm.exec.stack[a.start + i];
         let v = match (needle && i == 1, vm.as_int(v)) {
             (true, Some(b)) if (0..256).contains(&b) => {
                 vm.str_value(&String::from(b as u8 as char))?
@@ -81,7 +81,7 @@ pub(crate) fn via_text_opt(
             }
             _ => convert_in(vm, v)?,
         };
-        vm.stack.push(v);
+        vm.exec.stack.push(v);
         converted.push(v);
     }
     let args = Args {
@@ -97,18 +97,18 @@ pub(crate) fn via_text_opt(
         Ok(v) => convert_out(vm, v, bytearray),
         Err(e) => Err(e),
     };
-    vm.stack.truncate(mark);
+    vm.exec.stack.truncate(mark);
     r
 }
 
 pub(crate) fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
-    let tr_mark = vm.temp_roots.len();
+    let tr_mark = vm.gc.temp_roots.len();
     if let Some(b) = vm.as_bytes(v) {
         let t = bytes_to_text(b);
         return vm.str_value(&t);
     }
     let items = match v {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Tuple(t) => Some(t.to_vec()),
             Obj::List(l) => Some(l.clone()),
             _ => None,
@@ -119,11 +119,11 @@ pub(crate) fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
         let mut out = Vec::new();
         for i in items.iter() {
             let c = convert_in(vm, *i)?;
-            vm.temp_roots.push(c);
+            vm.gc.temp_roots.push(c);
             out.push(c);
         }
         let t = vm.tuple(out);
-        vm.temp_roots.truncate(tr_mark);
+        vm.gc.temp_roots.truncate(tr_mark);
         return t;
     }
     if vm.as_str(v).is_some() {
@@ -135,7 +135,7 @@ pub(crate) fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
 }
 
 pub(crate) fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult<Value> {
-    let tr_mark = vm.temp_roots.len();
+    let tr_mark = vm.gc.temp_roots.len();
     if let Some(s) = vm.as_str(v) {
         let b = text_to_bytes(s);
         return vm.alloc(if bytearray {
@@ -145,16 +145,16 @@ pub(crate) fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult
         });
     }
     let Value::Obj(r) = v else { return Ok(v) };
-    let (items, is_list) = match vm.heap.get(r) {
+    let (items, is_list) = match vm.gc.heap.get(r) {
         Obj::List(l) => (l.clone(), true),
         Obj::Tuple(t) => (t.to_vec(), false),
         _ => return Ok(v),
     };
-    vm.temp_roots.push(v);
+    vm.gc.temp_roots.push(v);
     let mut out = Vec::with_capacity(items.len());
     for i in items {
         let c = convert_out(vm, i, bytearray)?;
-        vm.temp_roots.push(c);
+        vm.gc.temp_roots.push(c);
         out.push(c);
     }
     let r = if is_list {
@@ -162,7 +162,7 @@ pub(crate) fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult
     } else {
         vm.tuple(out)
     };
-    vm.temp_roots.truncate(tr_mark);
+    vm.gc.temp_roots.truncate(tr_mark);
     r
 }
 
@@ -239,7 +239,7 @@ pub(crate) fn grow_bytearray(vm: &mut Interp, this: Value, bytes: &[u8]) -> PRes
     let Value::Obj(r) = vm.payload(this).unwrap_or(this) else {
         return Err(PyErr::type_error("bytearray required"));
     };
-    let Obj::ByteArray(_) = vm.heap.get(r) else {
+    let Obj::ByteArray(_) = vm.gc.heap.get(r) else {
         return Err(PyErr::type_error("bytearray required"));
     };
     vm.grow(r, bytes.len(), &[this], |b| {

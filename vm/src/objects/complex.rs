@@ -98,7 +98,7 @@ fn pow(a: (f64, f64), b: (f64, f64)) -> Result<(f64, f64), PyErr> {
 
 pub(crate) fn complex_conjugate(vm: &mut Interp, a: Args) -> PResult<Value> {
     match vm.arg(a, 0) {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Complex(re, im) => {
                 let (re, im) = (*re, *im);
                 vm.alloc(Obj::Complex(re, -im))

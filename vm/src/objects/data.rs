@@ -69,7 +69,7 @@ impl Interp {
         };
         let class = crate::types::class(self, spec.name, &[base], Tag::Data);
         crate::types::add_methods(self, class, spec.methods);
-        if let Obj::Class(c) = self.heap.get_mut(class) {
+        if let Obj::Class(c) = self.gc.heap.get_mut(class) {
             c.make = spec.make;
         }
         self.data_classes.insert(key, class);
@@ -88,7 +88,7 @@ impl Interp {
     /// The state of `v` if it is a `T`.
     pub(crate) fn data_ref<T: Data>(&self, v: Value) -> Option<&T> {
         let Value::Obj(r) = v else { return None };
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::Instance(i) => {
                 let d: &dyn Any = i.data.as_deref()?;
                 d.downcast_ref()
@@ -100,7 +100,7 @@ impl Interp {
     /// The state of `v`, mutably, if it is a `T`.
     pub(crate) fn data_mut<T: Data>(&mut self, v: Value) -> Option<&mut T> {
         let Value::Obj(r) = v else { return None };
-        match self.heap.get_mut(r) {
+        match self.gc.heap.get_mut(r) {
             Obj::Instance(i) => {
                 let d: &mut dyn Any = i.data.as_deref_mut()?;
                 d.downcast_mut()
@@ -124,17 +124,17 @@ impl Interp {
     /// Account for a data object whose buffers grew or shrank.
     pub(crate) fn data_resized(&mut self, v: Value) {
         if let Value::Obj(r) = v {
-            self.heap.resize(r);
+            self.gc.heap.resize(r);
         }
     }
 
     /// The native constructor of a class of data objects or of a lazy iterator (`map`):
     /// its own or a base's.
     pub(crate) fn data_constructor(&self, class: ObjRef) -> Option<NativeFn> {
-        let Obj::Class(c) = self.heap.get(class) else {
+        let Obj::Class(c) = self.gc.heap.get(class) else {
             return None;
         };
-        c.mro.iter().find_map(|k| match self.heap.get(*k) {
+        c.mro.iter().find_map(|k| match self.gc.heap.get(*k) {
             Obj::Class(kc) => kc.make,
             _ => None,
         })

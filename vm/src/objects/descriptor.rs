@@ -7,7 +7,7 @@ use crate::vm::{Args, Interp, Native, PResult};
 
 pub(crate) fn property_parts(vm: &Interp, v: Value) -> PResult<(Value, Value, Value)> {
     match v {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Property(g, s, d) => Ok((*g, *s, *d)),
             _ => Err(PyErr::type_error("descriptor requires a 'property' object")),
         },

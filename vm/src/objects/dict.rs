@@ -149,7 +149,7 @@ impl Interp {
 
     pub(crate) fn dict_ref(&self, d: Value) -> Option<&Dict> {
         match d {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d),
                 Obj::Instance(i) if i.native != Value::Undef => self.dict_ref(i.native),
                 _ => None,
@@ -161,7 +161,7 @@ impl Interp {
     pub(crate) fn dict_mut(&mut self, d: Value) -> Option<&mut Dict> {
         let d = self.payload(d).unwrap_or(d);
         match d {
-            Value::Obj(r) => match self.heap.get_mut(r) {
+            Value::Obj(r) => match self.gc.heap.get_mut(r) {
                 Obj::Dict(d) | Obj::Set(d, _) => Some(d),
                 _ => None,
             },
@@ -242,7 +242,7 @@ impl Interp {
     }
 
     pub(crate) fn dict_items(&mut self, d: Value) -> PResult<Vec<(Value, Value)>> {
-        let tr_mark = self.temp_roots.len();
+        let tr_mark = self.gc.temp_roots.len();
         if let Some(t) = self.dict_ref(d) {
             return Ok(t.iter().map(|e| (e.key, e.value)).collect());
         }
@@ -253,25 +253,25 @@ impl Interp {
         let keys = self.rooted(&[keys], |vm| vm.collect_iterable(keys));
         let keys = keys?;
         let mut out = Vec::with_capacity(keys.len());
-        self.temp_roots.extend_from_slice(&keys);
+        self.gc.temp_roots.extend_from_slice(&keys);
         for k in &keys {
             match self.getitem(d, *k) {
                 Ok(v) => out.push((*k, v)),
                 Err(e) => {
-                    self.temp_roots.truncate(tr_mark);
+                    self.gc.temp_roots.truncate(tr_mark);
                     return Err(e);
                 }
             }
         }
-        self.temp_roots.truncate(tr_mark);
+        self.gc.temp_roots.truncate(tr_mark);
         Ok(out)
     }
 
     pub(crate) fn dict_update(&mut self, d: Value, other: Value) -> PResult<()> {
-        let tr_mark = self.temp_roots.len();
+        let tr_mark = self.gc.temp_roots.len();
         let is_mapping = self.dict_ref(other).is_some()
-            && !matches!(other, Value::Obj(r) if matches!(self.heap.get(r), Obj::Set(..)))
-            || matches!(other, Value::Obj(r) if matches!(self.heap.get(r), Obj::Instance(_)));
+            && !matches!(other, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Set(..)))
+            || matches!(other, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Instance(_)));
         if is_mapping {
             let pairs = self.dict_items(other)?;
             for (k, v) in pairs {
@@ -281,7 +281,7 @@ impl Interp {
         }
         // An iterable of pairs.
         let items = self.collect_iterable(other)?;
-        self.temp_roots.extend_from_slice(&items);
+        self.gc.temp_roots.extend_from_slice(&items);
         let mut result = Ok(());
         for item in items {
             match self.unpack(item, 2) {
@@ -300,7 +300,7 @@ impl Interp {
                 }
             }
         }
-        self.temp_roots.truncate(tr_mark);
+        self.gc.temp_roots.truncate(tr_mark);
         result
     }
 
@@ -316,7 +316,7 @@ impl Interp {
 
 pub(crate) fn dict_arg(vm: &Interp, v: Value) -> PResult<()> {
     match v {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Dict(_)) => Ok(()),
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Dict(_)) => Ok(()),
         _ => Err(PyErr::type_error("descriptor requires a 'dict' object")),
     }
 }
@@ -365,7 +365,7 @@ pub(crate) fn dict_popitem(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = vm.arg(a, 0) else {
         unreachable!("checked")
     };
-    let e = match vm.heap.get_mut(r) {
+    let e = match vm.gc.heap.get_mut(r) {
         Obj::Dict(d) => d.pop_last(),
         _ => None,
     };
@@ -410,7 +410,7 @@ pub(crate) fn dict_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
     dict_arg(vm, vm.arg(a, 0))?;
     vm.check_not_fixed(vm.arg(a, 0))?;
     if let Value::Obj(r) = vm.arg(a, 0)
-        && let Obj::Dict(d) = vm.heap.get_mut(r)
+        && let Obj::Dict(d) = vm.gc.heap.get_mut(r)
     {
         d.clear();
     }
@@ -427,16 +427,16 @@ pub(crate) fn dict_fromkeys(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (keys, value) = (vm.arg(a, 1), vm.arg(a, 2));
     // The keys may be new objects (a str's characters): rooted on the stack meanwhile.
     let items = vm.collect_iterable(keys)?;
-    let mark = vm.stack.len();
-    vm.stack.extend_from_slice(&items);
+    let mark = vm.exec.stack.len();
+    vm.exec.stack.extend_from_slice(&items);
     let r = dict_from_items(vm, &items, value);
-    vm.stack.truncate(mark);
+    vm.exec.stack.truncate(mark);
     r
 }
 
 pub(crate) fn dict_from_items(vm: &mut Interp, keys: &[Value], value: Value) -> PResult<Value> {
     let d = vm.new_dict()?;
-    vm.stack.push(d);
+    vm.exec.stack.push(d);
     for k in keys {
         vm.dict_set(d, *k, value)?;
     }
@@ -459,7 +459,7 @@ pub(crate) const DICT: &[Native] = &[
 pub(crate) fn new_dict(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "dict", 0, 1)?;
     let d = vm.new_dict()?;
-    vm.stack.push(d);
+    vm.exec.stack.push(d);
     let r = (|| {
         if a.len == 1 {
             vm.dict_update(d, vm.arg(a, 0))?;
@@ -470,6 +470,6 @@ pub(crate) fn new_dict(vm: &mut Interp, a: Args) -> PResult<Value> {
         }
         Ok(())
     })();
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r.map(|()| d)
 }

@@ -11,7 +11,7 @@ pub(crate) fn exc_init(vm: &mut Interp, a: Args) -> PResult<Value> {
     let args: Vec<Value> = vm.args_vec(a)[1..].to_vec();
     let t = vm.tuple(args)?;
     if let Value::Obj(r) = this
-        && let Obj::Instance(i) = vm.heap.get_mut(r)
+        && let Obj::Instance(i) = vm.gc.heap.get_mut(r)
         && let Some(e) = &mut i.exc
     {
         e.args = t;

@@ -32,7 +32,7 @@ pub(crate) fn gen_pend_throw(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("generator expected"));
     };
-    match vm.heap.get_mut(r) {
+    match vm.gc.heap.get_mut(r) {
         Obj::Generator(g) if g.state == crate::objects::function::GenState::Running => Err(
             PyErr::new(ErrKind::ValueError, "generator already executing"),
         ),

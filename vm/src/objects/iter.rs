@@ -81,7 +81,7 @@ impl Interp {
     /// sequences, dicts and sets are walked by position, with nothing allocated.
     pub(crate) fn for_start(&mut self, o: Value) -> PResult<[Value; 3]> {
         if let Value::Obj(r) = o {
-            match self.heap.get(r) {
+            match self.gc.heap.get(r) {
                 Obj::Range(a, b, c) => return Ok([Value::Int(*a), Value::Int(*b), Value::Int(*c)]),
                 Obj::Tuple(_)
                 | Obj::List(_)
@@ -98,7 +98,7 @@ impl Interp {
 
     /// The next item of the `for` loop whose state is at `stack[at..at + 3]`.
     pub(crate) fn for_next(&mut self, at: usize) -> PResult<Option<Value>> {
-        let (seq, pos) = (self.stack[at], self.stack[at + 1]);
+        let (seq, pos) = (self.exec.stack[at], self.exec.stack[at + 1]);
         let Value::Int(i) = pos else {
             return self.next(seq);
         };
@@ -106,7 +106,7 @@ impl Interp {
         let Value::Obj(r) = seq else {
             return Ok(None);
         };
-        let (item, next) = match self.heap.get(r) {
+        let (item, next) = match self.gc.heap.get(r) {
             Obj::Tuple(items) => (items.get(i).copied(), i + 1),
             Obj::List(items) => (items.get(i).copied(), i + 1),
             Obj::Bytes(b) => (b.get(i).map(|x| Value::Int(i64::from(*x))), i + 1),
@@ -125,7 +125,7 @@ impl Interp {
             }
             _ => (None, i),
         };
-        self.stack[at + 1] = Value::Int(next as i64);
+        self.exec.stack[at + 1] = Value::Int(next as i64);
         Ok(item)
     }
 
@@ -136,7 +136,7 @@ impl Interp {
         let Value::Obj(r) = o else {
             return Err(not_iterable(self));
         };
-        let it = match self.heap.get(r) {
+        let it = match self.gc.heap.get(r) {
             Obj::List(_)
             | Obj::Tuple(_)
             | Obj::Str(_)
@@ -191,11 +191,11 @@ impl Interp {
         for &i in its {
             match self.next_nested(i) {
                 Ok(Some(v)) => {
-                    self.temp_roots.push(v);
+                    self.gc.temp_roots.push(v);
                     items.push(v);
                 }
                 other => {
-                    self.temp_roots.truncate(mark);
+                    self.gc.temp_roots.truncate(mark);
                     return other.map(|_| None);
                 }
             }
@@ -207,15 +207,15 @@ impl Interp {
     /// `filter`): such chains nest on the native stack, so their depth is bounded as native
     /// calls into Python are (a RuntimeError, not a native stack overflow).
     pub(crate) fn next_nested(&mut self, it: Value) -> PResult<Option<Value>> {
-        if self.native_depth >= crate::call::MAX_NATIVE_DEPTH {
+        if self.exec.native_depth >= crate::call::MAX_NATIVE_DEPTH {
             return Err(PyErr::new(
                 ErrKind::RuntimeError,
                 "maximum recursion depth exceeded",
             ));
         }
-        self.native_depth += 1;
+        self.exec.native_depth += 1;
         let r = self.next(it);
-        self.native_depth -= 1;
+        self.exec.native_depth -= 1;
         r
     }
 
@@ -227,7 +227,7 @@ impl Interp {
                 self.type_name(it)
             )));
         };
-        match self.heap.get_mut(r) {
+        match self.gc.heap.get_mut(r) {
             Obj::Iter(iter) => match &mut **iter {
                 Iter::Range { next, stop, step } => {
                     let cur = *next;
@@ -241,12 +241,12 @@ impl Interp {
                     let (seq, i) = (*seq, *index);
                     // Strings iterate by byte offset, one character at a time.
                     if let Value::Obj(sr) = seq
-                        && let Obj::Str(text) = self.heap.get(sr)
+                        && let Obj::Str(text) = self.gc.heap.get(sr)
                     {
                         let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
                             return Ok(None);
                         };
-                        if let Obj::Iter(iter) = self.heap.get_mut(r)
+                        if let Obj::Iter(iter) = self.gc.heap.get_mut(r)
                             && let Iter::Seq { index, .. } = &mut **iter
                         {
                             *index = i + c.len_utf8();
@@ -256,7 +256,7 @@ impl Interp {
                     }
                     let item = self.seq_item(seq, i)?;
                     if item.is_some()
-                        && let Obj::Iter(iter) = self.heap.get_mut(r)
+                        && let Obj::Iter(iter) = self.gc.heap.get_mut(r)
                         && let Iter::Seq { index, .. } = &mut **iter
                     {
                         *index = i + 1;
@@ -276,7 +276,7 @@ impl Interp {
                     let Some((at, e)) = self.dict_ref(d).and_then(|t| t.next_from(p)) else {
                         return Ok(None);
                     };
-                    if let Obj::Iter(iter) = self.heap.get_mut(r)
+                    if let Obj::Iter(iter) = self.gc.heap.get_mut(r)
                         && let Iter::Dict { pos, .. } = &mut **iter
                     {
                         *pos = at + 1;
@@ -292,7 +292,7 @@ impl Interp {
                     let Some(v) = self.next_nested(inner)? else {
                         return Ok(None);
                     };
-                    if let Obj::Iter(iter) = self.heap.get_mut(r)
+                    if let Obj::Iter(iter) = self.gc.heap.get_mut(r)
                         && let Iter::Enumerate { count, .. } = &mut **iter
                     {
                         *count = n + 1;
@@ -305,25 +305,25 @@ impl Interp {
                     if its.is_empty() {
                         return Ok(None);
                     }
-                    let mark = self.temp_roots.len();
+                    let mark = self.gc.temp_roots.len();
                     let Some(items) = self.next_of_each(&its, mark)? else {
                         return Ok(None);
                     };
                     let t = self.tuple(items);
-                    self.temp_roots.truncate(mark);
+                    self.gc.temp_roots.truncate(mark);
                     t.map(Some)
                 }
                 Iter::Map { func, iters } => {
                     let (f, its) = (*func, iters.clone());
-                    let mark = self.temp_roots.len();
+                    let mark = self.gc.temp_roots.len();
                     let Some(args) = self.next_of_each(&its, mark)? else {
                         return Ok(None);
                     };
                     let r = self.call_value(f, &args);
-                    self.temp_roots.truncate(mark);
+                    self.gc.temp_roots.truncate(mark);
                     match r {
                         Err(e) if e.kind == ErrKind::StopIteration => {
-                            self.last_stop = Some(e);
+                            self.exec.last_stop = Some(e);
                             Ok(None)
                         }
                         r => r.map(Some),
@@ -371,7 +371,7 @@ impl Interp {
                 match self.call_value(f, &[it]) {
                     Ok(v) => Ok(Some(v)),
                     Err(e) if e.kind == ErrKind::StopIteration => {
-                        self.last_stop = Some(e);
+                        self.exec.last_stop = Some(e);
                         Ok(None)
                     }
                     Err(e) => Err(e),
@@ -387,7 +387,7 @@ impl Interp {
     /// Item `i` of a sequence for iteration, `None` past the end.
     pub(crate) fn seq_item(&mut self, seq: Value, i: usize) -> PResult<Option<Value>> {
         let Value::Obj(r) = seq else { return Ok(None) };
-        match self.heap.get(r) {
+        match self.gc.heap.get(r) {
             Obj::List(items) => Ok(items.get(i).copied()),
             Obj::Tuple(items) => Ok(items.get(i).copied()),
             Obj::Bytes(b) => Ok(b.get(i).map(|x| Value::Int(i64::from(*x)))),

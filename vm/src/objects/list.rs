@@ -13,7 +13,7 @@ use crate::vm::{Args, Interp, Native, PResult};
 impl Interp {
     pub(crate) fn list_append(&mut self, l: Value, v: Value) -> PResult<()> {
         if let Value::Obj(r) = l
-            && let Obj::List(_) = self.heap.get(r)
+            && let Obj::List(_) = self.gc.heap.get(r)
         {
             return self.grow(r, 1, &[v], |list| {
                 if let Obj::List(items) = list {
@@ -27,7 +27,7 @@ impl Interp {
     pub(crate) fn list_extend(&mut self, l: Value, it: Value) -> PResult<()> {
         let items = self.collect_iterable(it)?;
         if let Value::Obj(r) = l
-            && let Obj::List(_) = self.heap.get(r)
+            && let Obj::List(_) = self.gc.heap.get(r)
         {
             let keep = items.clone();
             self.grow(r, items.len(), &keep, |list| {
@@ -42,13 +42,13 @@ impl Interp {
 
 pub(crate) fn list_ref(vm: &Interp, v: Value) -> PResult<crate::gc::ObjRef> {
     match v {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::List(_)) => Ok(r),
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::List(_)) => Ok(r),
         _ => Err(PyErr::type_error("descriptor requires a 'list' object")),
     }
 }
 
 pub(crate) fn list_items(vm: &mut Interp, r: crate::gc::ObjRef) -> &mut Vec<Value> {
-    match vm.heap.get_mut(r) {
+    match vm.gc.heap.get_mut(r) {
         Obj::List(items) => items,
         _ => unreachable!("checked by list_ref"),
     }
@@ -112,7 +112,7 @@ pub(crate) fn list_remove(vm: &mut Interp, a: Args) -> PResult<Value> {
 pub(crate) fn list_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
     let r = list_ref(vm, vm.arg(a, 0))?;
     list_items(vm, r).clear();
-    vm.heap.resize(r);
+    vm.gc.heap.resize(r);
     Ok(Value::None)
 }
 
@@ -150,24 +150,24 @@ pub fn sort_list(
         None => false,
     };
     let key = key.filter(|k| *k != Value::None);
-    let mark = vm.temp_roots.len();
+    let mark = vm.gc.temp_roots.len();
     let mut keyed: Vec<(Value, Value)> = Vec::with_capacity(items.len());
     for item in &items {
         let k = match key {
             Some(f) => match vm.call_value(f, &[*item]) {
                 Ok(k) => k,
                 Err(e) => {
-                    vm.temp_roots.truncate(mark);
+                    vm.gc.temp_roots.truncate(mark);
                     return Err(e);
                 }
             },
             None => *item,
         };
-        vm.temp_roots.push(k);
+        vm.gc.temp_roots.push(k);
         keyed.push((k, *item));
     }
     let result = merge_sort(vm, &mut keyed, reverse);
-    vm.temp_roots.truncate(mark);
+    vm.gc.temp_roots.truncate(mark);
     result?;
     *list_items(vm, r) = keyed.into_iter().map(|(_, v)| v).collect();
     Ok(())

@@ -23,7 +23,7 @@ impl Interp {
     ) -> PResult<Value> {
         let size = crate::objects::array::item_size(code).unwrap_or(1);
         if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
         {
             let (a, b, c) = (*a, *b, *c);
             let (s, e, step) = self.slice_indices(a, b, c, len)?;
@@ -70,13 +70,13 @@ impl Interp {
         let Value::Obj(br) = base else {
             unreachable!("views are of objects")
         };
-        if !matches!(self.heap.get(br), Obj::ByteArray(_) | Obj::Array(..)) {
+        if !matches!(self.gc.heap.get(br), Obj::ByteArray(_) | Obj::Array(..)) {
             return Err(PyErr::type_error(
                 "'memoryview' object doesn't support item assignment",
             ));
         }
         let (at, data): (usize, Vec<u8>) = if let Value::Obj(ir) = i
-            && let Obj::Slice(a, b, c) = self.heap.get(ir)
+            && let Obj::Slice(a, b, c) = self.gc.heap.get(ir)
         {
             let (a, b, c) = (*a, *b, *c);
             let (s, e, _) = self.slice_indices(a, b, c, len)?;
@@ -107,7 +107,7 @@ impl Interp {
             crate::objects::array::put(code, iv, fv, is_float, &mut bytes);
             (start + k * size, bytes)
         };
-        match self.heap.get_mut(br) {
+        match self.gc.heap.get_mut(br) {
             Obj::ByteArray(b) | Obj::Array(_, b) => {
                 if let Some(dst) = b.get_mut(at..at + data.len()) {
                     dst.copy_from_slice(&data);
@@ -133,7 +133,7 @@ pub(crate) fn new_memoryview(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "memoryview", 1, 1)?;
     let obj = vm.arg(a, 0);
     let (base, start, len) = match obj {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::MemoryView(b, s, n, code) => {
                 let (b, s, n, code) = (*b, *s, *n, *code);
                 return vm.alloc(Obj::MemoryView(b, s, n, code));

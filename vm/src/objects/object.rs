@@ -34,7 +34,7 @@ pub(crate) fn object_delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     let id = vm.interner.intern(&name);
     let removed = match vm.arg(a, 0) {
-        Value::Obj(r) => match vm.heap.get_mut(r) {
+        Value::Obj(r) => match vm.gc.heap.get_mut(r) {
             Obj::Instance(i) => i.attrs.remove(&id),
             _ => None,
         },
@@ -56,7 +56,7 @@ pub(crate) fn object_delattr(vm: &mut Interp, a: Args) -> PResult<Value> {
 pub(crate) fn object_new(vm: &mut Interp, a: Args) -> PResult<Value> {
     let cls = vm.arg(a, 0);
     let user_type = matches!(cls, Value::Obj(r)
-        if matches!(vm.heap.get(r), Obj::Class(_)) && !vm.is_builtin_class(r));
+        if matches!(vm.gc.heap.get(r), Obj::Class(_)) && !vm.is_builtin_class(r));
     if !user_type {
         return Err(PyErr::type_error("arg must be user-type"));
     }
@@ -73,7 +73,7 @@ pub(crate) fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = this else {
         return Ok(Value::None);
     };
-    let tag = match vm.heap.get(r) {
+    let tag = match vm.gc.heap.get(r) {
         Obj::List(_) => Tag::List,
         Obj::Dict(_) => Tag::Dict,
         Obj::Set(_, false) => Tag::Set,
@@ -92,18 +92,18 @@ pub(crate) fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(fr) = fresh else {
         return Ok(Value::None);
     };
-    let new_obj = match vm.heap.get(fr) {
+    let new_obj = match vm.gc.heap.get(fr) {
         Obj::List(items) => Obj::List(items.clone()),
         Obj::ByteArray(b) => Obj::ByteArray(b.clone()),
         _ => {
             // Dicts and sets: re-insert through the table (hashes are in the entries).
-            let entries: Vec<(u64, Value, Value)> = match vm.heap.get(fr) {
+            let entries: Vec<(u64, Value, Value)> = match vm.gc.heap.get(fr) {
                 Obj::Dict(d) | Obj::Set(d, _) => {
                     d.iter().map(|e| (e.hash, e.key, e.value)).collect()
                 }
                 _ => Vec::new(),
             };
-            match vm.heap.get_mut(r) {
+            match vm.gc.heap.get_mut(r) {
                 Obj::Dict(d) | Obj::Set(d, _) => {
                     d.clear();
                     for (h, k, v) in entries {
@@ -112,12 +112,12 @@ pub(crate) fn container_init(vm: &mut Interp, a: Args) -> PResult<Value> {
                 }
                 _ => {}
             }
-            vm.heap.resize(r);
+            vm.gc.heap.resize(r);
             return Ok(Value::None);
         }
     };
-    *vm.heap.get_mut(r) = new_obj;
-    vm.heap.resize(r);
+    *vm.gc.heap.get_mut(r) = new_obj;
+    vm.gc.heap.resize(r);
     Ok(Value::None)
 }
 
@@ -190,7 +190,7 @@ pub(crate) fn new_type(vm: &mut Interp, a: Args) -> PResult<Value> {
             // type(name, bases, dict)
             let (name, bases, ns) = (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2));
             let is_tuple =
-                matches!(bases, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)));
+                matches!(bases, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_)));
             // The namespace may be any dict, an OrderedDict too.
             let is_dict = vm.is_instance(ns, vm.types.dict);
             if vm.as_str(name).is_none() || !is_tuple || !is_dict {

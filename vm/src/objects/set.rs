@@ -37,7 +37,7 @@ impl Interp {
             // An unhashable set looks for a frozenset with the same items.
             Err(e)
                 if e.kind == ErrKind::TypeError
-                    && matches!(item, Value::Obj(r) if matches!(self.heap.get(r), Obj::Set(_, false))) =>
+                    && matches!(item, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Set(_, false))) =>
             {
                 let f = self.set_copy(item, true)?;
                 let r = self.rooted(&[f], |vm| vm.dict_find(s, f));
@@ -48,9 +48,9 @@ impl Interp {
     }
 
     pub(crate) fn set_update(&mut self, s: Value, it: Value) -> PResult<()> {
-        let tr_mark = self.temp_roots.len();
+        let tr_mark = self.gc.temp_roots.len();
         let items = self.collect_iterable(it)?;
-        self.temp_roots.extend_from_slice(&items);
+        self.gc.temp_roots.extend_from_slice(&items);
         let mut result = Ok(());
         for item in items {
             if let Err(e) = self.set_add(s, item) {
@@ -58,7 +58,7 @@ impl Interp {
                 break;
             }
         }
-        self.temp_roots.truncate(tr_mark);
+        self.gc.temp_roots.truncate(tr_mark);
         result
     }
 
@@ -71,7 +71,7 @@ impl Interp {
     pub(crate) fn set_copy(&mut self, s: Value, frozen: bool) -> PResult<Value> {
         let items = self.set_items(s);
         let new = self.new_set(frozen)?;
-        self.temp_roots.push(new);
+        self.gc.temp_roots.push(new);
         let mut result = Ok(new);
         for i in items {
             if let Err(e) = self.set_add(new, i) {
@@ -79,7 +79,7 @@ impl Interp {
                 break;
             }
         }
-        self.temp_roots.pop();
+        self.gc.temp_roots.pop();
         result
     }
 
@@ -127,22 +127,22 @@ impl Interp {
             BinOp::And => {
                 let mine = self.set_items(result);
                 let other_set = self.new_set(true)?;
-                self.temp_roots.push(other_set);
+                self.gc.temp_roots.push(other_set);
                 for i in other_items {
                     self.set_add(other_set, i)?;
                 }
-                self.temp_roots.pop();
-                self.temp_roots.push(other_set);
+                self.gc.temp_roots.pop();
+                self.gc.temp_roots.push(other_set);
                 for i in mine {
                     if !self.set_contains(other_set, i)? {
                         self.dict_remove(result, i)?;
                     }
                 }
-                self.temp_roots.pop();
+                self.gc.temp_roots.pop();
             }
             BinOp::Xor => {
                 let original = self.set_copy(a, true)?;
-                self.temp_roots.push(original);
+                self.gc.temp_roots.push(original);
                 for i in other_items {
                     if self.set_contains(original, i)? {
                         self.dict_remove(result, i)?;
@@ -150,7 +150,7 @@ impl Interp {
                         self.set_add(result, i)?;
                     }
                 }
-                self.temp_roots.pop();
+                self.gc.temp_roots.pop();
             }
             _ => {}
         }
@@ -160,7 +160,7 @@ impl Interp {
 
 pub(crate) fn set_arg(vm: &Interp, v: Value) -> PResult<bool> {
     match v {
-        Value::Obj(r) => match vm.heap.get(r) {
+        Value::Obj(r) => match vm.gc.heap.get(r) {
             Obj::Set(_, frozen) => Ok(*frozen),
             _ => Err(PyErr::type_error("descriptor requires a 'set' object")),
         },
@@ -196,7 +196,7 @@ pub(crate) fn set_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = vm.arg(a, 0) else {
         unreachable!("checked")
     };
-    let e = match vm.heap.get_mut(r) {
+    let e = match vm.gc.heap.get_mut(r) {
         Obj::Set(d, _) => d.next_from(0).and_then(|(pos, _)| d.remove_at(pos)),
         _ => None,
     };
@@ -209,7 +209,7 @@ pub(crate) fn set_pop(vm: &mut Interp, a: Args) -> PResult<Value> {
 pub(crate) fn set_clear(vm: &mut Interp, a: Args) -> PResult<Value> {
     set_arg(vm, vm.arg(a, 0))?;
     if let Value::Obj(r) = vm.arg(a, 0)
-        && let Obj::Set(d, _) = vm.heap.get_mut(r)
+        && let Obj::Set(d, _) = vm.gc.heap.get_mut(r)
     {
         d.clear();
     }
@@ -242,7 +242,7 @@ pub(crate) fn set_binop(
     } else {
         vm.set_copy(this, frozen)?
     };
-    vm.stack.push(result);
+    vm.exec.stack.push(result);
     let mut r = Ok(());
     for i in 1..a.len {
         let other = vm.arg(a, i);
@@ -251,7 +251,7 @@ pub(crate) fn set_binop(
             break;
         }
     }
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r.map(|()| if inplace { Value::None } else { result })
 }
 
@@ -286,17 +286,17 @@ pub(crate) fn set_symmetric_difference_update(vm: &mut Interp, a: Args) -> PResu
 pub(crate) fn set_relation(vm: &mut Interp, a: Args, subset: bool) -> PResult<Value> {
     let this = vm.arg(a, 0);
     let other = vm.arg(a, 1);
-    let other = if matches!(other, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Set(..))) {
+    let other = if matches!(other, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Set(..))) {
         other
     } else {
         let s = vm.new_set(true)?;
-        vm.stack.push(s);
+        vm.exec.stack.push(s);
         let r = vm.set_update(s, other);
-        vm.stack.pop();
+        vm.exec.stack.pop();
         r?;
         s
     };
-    vm.stack.push(other);
+    vm.exec.stack.push(other);
     let (small, big) = if subset { (this, other) } else { (other, this) };
     let mut ok = true;
     for item in vm.set_items(small) {
@@ -305,7 +305,7 @@ pub(crate) fn set_relation(vm: &mut Interp, a: Args, subset: bool) -> PResult<Va
             break;
         }
     }
-    vm.stack.pop();
+    vm.exec.stack.pop();
     Ok(Value::Bool(ok))
 }
 
@@ -365,13 +365,13 @@ pub(crate) const FROZENSET: &[Native] = &[
 pub(crate) fn new_set_common(vm: &mut Interp, a: Args, frozen: bool) -> PResult<Value> {
     vm.nargs(a, if frozen { "frozenset" } else { "set" }, 0, 1)?;
     let s = vm.new_set(frozen)?;
-    vm.stack.push(s);
+    vm.exec.stack.push(s);
     let r = if a.len == 1 {
         vm.set_update(s, vm.arg(a, 0))
     } else {
         Ok(())
     };
-    vm.stack.pop();
+    vm.exec.stack.pop();
     r.map(|()| s)
 }
 

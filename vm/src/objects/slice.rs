@@ -82,7 +82,7 @@ impl Interp {
         let Value::Obj(r) = o else {
             unreachable!("checked by caller")
         };
-        let len = match self.heap.get(r) {
+        let len = match self.gc.heap.get(r) {
             Obj::List(x) => x.len(),
             Obj::Tuple(x) => x.len(),
             Obj::Str(s) => s.chars().count(),
@@ -106,7 +106,7 @@ impl Interp {
                 )));
             }
         };
-        if let Obj::Range(start, _, step) = self.heap.get(r) {
+        if let Obj::Range(start, _, step) = self.gc.heap.get(r) {
             let (rstart, rstep) = (*start, *step);
             let (s, e, st) = self.slice_indices(a, b, c, len)?;
             return self.alloc(Obj::Range(
@@ -116,7 +116,7 @@ impl Interp {
             ));
         }
         let pos = self.slice_positions(a, b, c, len)?;
-        let obj = match self.heap.get(r) {
+        let obj = match self.gc.heap.get(r) {
             Obj::List(x) => Obj::List(pos.iter().map(|&i| x[i]).collect()),
             Obj::Tuple(x) => {
                 let items: Vec<Value> = pos.iter().map(|&i| x[i]).collect();
@@ -145,7 +145,7 @@ impl Interp {
         let Value::Obj(r) = o else {
             unreachable!("checked by caller")
         };
-        let is_bytes = matches!(self.heap.get(r), Obj::ByteArray(_));
+        let is_bytes = matches!(self.gc.heap.get(r), Obj::ByteArray(_));
         let new: Vec<Value> = if is_bytes {
             match self.as_bytes(v) {
                 Some(bytes) => bytes.iter().map(|x| Value::Int(i64::from(*x))).collect(),
@@ -154,7 +154,7 @@ impl Interp {
         } else {
             self.collect_iterable(v)?
         };
-        let len = match self.heap.get(r) {
+        let len = match self.gc.heap.get(r) {
             Obj::List(x) => x.len(),
             Obj::ByteArray(x) => x.len(),
             _ => 0,
@@ -205,7 +205,7 @@ pub(crate) fn slice_indices(vm: &mut Interp, a: Args) -> PResult<Value> {
     let Value::Obj(r) = vm.arg(a, 0) else {
         return Err(PyErr::type_error("slice expected"));
     };
-    let Obj::Slice(start, stop, step) = *vm.heap.get(r) else {
+    let Obj::Slice(start, stop, step) = *vm.gc.heap.get(r) else {
         return Err(PyErr::type_error("slice expected"));
     };
     // (A negative length counts as none, as on MicroPython.)

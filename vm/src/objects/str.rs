@@ -275,18 +275,18 @@ pub(crate) fn split_impl(vm: &mut Interp, a: Args, right: bool) -> PResult<Value
 
 pub(crate) fn str_list(vm: &mut Interp, parts: Vec<String>) -> PResult<Value> {
     let list = vm.alloc(Obj::List(Vec::with_capacity(parts.len())))?;
-    vm.stack.push(list);
+    vm.exec.stack.push(list);
     for p in parts {
         let v = match vm.str_value(&p) {
             Ok(v) => v,
             Err(e) => {
-                vm.stack.pop();
+                vm.exec.stack.pop();
                 return Err(e);
             }
         };
         vm.list_append(list, v)?;
     }
-    vm.stack.pop();
+    vm.exec.stack.pop();
     Ok(list)
 }
 
@@ -372,7 +372,7 @@ pub(crate) fn affix(vm: &mut Interp, a: Args, ends: bool) -> PResult<Value> {
     let region = &s[lo..hi];
     let pat = vm.arg(a, 1);
     let candidates: Vec<Value> = match pat {
-        Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)) => vm.tuple_items(pat),
+        Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_)) => vm.tuple_items(pat),
         _ => alloc::vec![pat],
     };
     for c in candidates {
@@ -446,7 +446,7 @@ pub(crate) fn str_replace(vm: &mut Interp, a: Args) -> PResult<Value> {
     // Nothing to replace: the same str (no allocation), as on MicroPython.
     if count == 0 || (!old.is_empty() && !s.contains(old.as_str())) {
         let this = vm.arg(a, 0);
-        if matches!(this, Value::Obj(r) if matches!(vm.heap.get(r), Obj::Str(_))) {
+        if matches!(this, Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Str(_))) {
             return Ok(this);
         }
     }
@@ -583,11 +583,11 @@ pub(crate) fn partition_impl(vm: &mut Interp, a: Args, right: bool) -> PResult<V
     let mut vals = Vec::new();
     for p in parts {
         let v = vm.str_value(&p)?;
-        vm.stack.push(v);
+        vm.exec.stack.push(v);
         vals.push(v);
     }
     let t = vm.tuple(vals);
-    vm.stack.truncate(vm.stack.len() - 3);
+    vm.exec.stack.truncate(vm.exec.stack.len() - 3);
     t
 }
 

@@ -11,7 +11,7 @@ use crate::vm::{Args, Interp, Native, PResult};
 impl Interp {
     pub(crate) fn tuple_items(&self, t: Value) -> Vec<Value> {
         match t {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Tuple(items) => items.to_vec(),
                 Obj::List(items) => items.clone(),
                 Obj::Instance(i) if i.native != Value::Undef => self.tuple_items(i.native),
@@ -23,7 +23,7 @@ impl Interp {
 
     pub(crate) fn tuple_len(&self, t: Value) -> usize {
         match t {
-            Value::Obj(r) => match self.heap.get(r) {
+            Value::Obj(r) => match self.gc.heap.get(r) {
                 Obj::Tuple(items) => items.len(),
                 _ => 0,
             },
@@ -73,7 +73,7 @@ pub(crate) const TUPLE: &[Native] = &[
 pub(crate) fn new_tuple(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.nargs(a, "tuple", 0, 1)?;
     if a.len == 1
-        && matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.heap.get(r), Obj::Tuple(_)))
+        && matches!(vm.arg(a, 0), Value::Obj(r) if matches!(vm.gc.heap.get(r), Obj::Tuple(_)))
     {
         return Ok(vm.arg(a, 0));
     }

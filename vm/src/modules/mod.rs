@@ -36,32 +36,58 @@ use crate::objects::class::{Attrs, Module};
 use crate::value::Value;
 use crate::vm::{Interp, Native, PResult};
 
-/// The modules made in Rust by [`Interp::find_module`].
-const NATIVE_MODULES: &[&str] = &[
-    "sys",
-    "gc",
-    "micropython",
-    "time",
-    "math",
-    "cmath",
-    "io",
-    "binascii",
-    "hashlib",
-    "json",
-    "re",
-    "select",
-    "uctypes",
-    "framebuf",
-    "machine",
-    "deflate",
-    "platform",
-    "os",
-    "vfs",
-    "array",
-    "random",
-    "builtins",
-    "errno",
-    "heapq",
+/// How a built-in module is made, the first time it is imported.
+type Maker = fn(&mut Interp) -> PResult<ObjRef>;
+
+/// The modules made in Rust, each with how it is made: the one list of them (import,
+/// `help('modules')`).
+const NATIVE_MODULES: &[(&str, Maker)] = &[
+    ("sys", |vm| vm.make_sys()),
+    ("gc", |vm| Ok(vm.native_module("gc", gc::FUNCTIONS))),
+    ("micropython", |vm| {
+        let m = vm.native_module("micropython", micropython::FUNCTIONS);
+        let c = vm.data_class(&ringio::RINGIO);
+        vm.set_attr_str(m, "RingIO", Value::Obj(c));
+        Ok(m)
+    }),
+    ("time", |vm| Ok(vm.native_module("time", time::FUNCTIONS))),
+    ("math", |vm| Ok(math::make(vm))),
+    ("cmath", |vm| Ok(math::make_cmath(vm))),
+    ("io", io::make),
+    ("binascii", |vm| {
+        Ok(vm.native_module("binascii", binascii::FUNCTIONS))
+    }),
+    ("hashlib", |vm| Ok(hashlib::make(vm))),
+    ("json", |vm| Ok(vm.native_module("json", json::FUNCTIONS))),
+    ("re", |vm| Ok(re::make(vm))),
+    ("select", |vm| Ok(select::make(vm))),
+    ("uctypes", |vm| Ok(uctypes::make(vm))),
+    ("framebuf", |vm| Ok(framebuf::make(vm))),
+    ("machine", machine::make),
+    ("deflate", |vm| Ok(deflate::make(vm))),
+    ("platform", |vm| Ok(vm.native_module("platform", PLATFORM))),
+    ("os", os::make),
+    ("vfs", |vm| {
+        let m = vm.native_module("vfs", vfs::FUNCTIONS);
+        let c = vm.data_class(&vfs::VFS_POSIX);
+        vm.set_attr_str(m, "VfsPosix", Value::Obj(c));
+        Ok(m)
+    }),
+    ("array", |vm| {
+        let m = vm.native_module("array", &[]);
+        let id = vm.interner.intern("array");
+        vm.module_set(m, id, Value::Obj(vm.types.array));
+        Ok(m)
+    }),
+    ("random", |vm| {
+        Ok(vm.native_module("random", random::FUNCTIONS))
+    }),
+    ("builtins", |vm| Ok(vm.builtins)),
+    ("errno", |vm| vm.make_errno()),
+    (
+        "heapq",
+        |vm| Ok(vm.native_module("heapq", heapq::FUNCTIONS)),
+    ),
 ];
 
 impl Interp {
@@ -100,7 +126,7 @@ impl Interp {
     /// The names of every module built into the VM, native and frozen (for
     /// `help('modules')`).
     pub(crate) fn builtin_module_names() -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = NATIVE_MODULES.to_vec();
+        let mut names: Vec<&'static str> = NATIVE_MODULES.iter().map(|(n, _)| *n).collect();
         names.extend(crate::frozen::MODULES.iter().map(|(n, _)| *n));
         names.push("__main__");
         names
@@ -125,48 +151,10 @@ impl Interp {
             }
             return Ok(m);
         }
-        let m = match name {
-            "sys" => self.make_sys()?,
-            "gc" => self.native_module("gc", gc::FUNCTIONS),
-            "errno" => self.make_errno()?,
-            "heapq" => self.native_module("heapq", heapq::FUNCTIONS),
-            "micropython" => {
-                let m = self.native_module("micropython", micropython::FUNCTIONS);
-                let c = self.data_class(&ringio::RINGIO);
-                self.set_attr_str(m, "RingIO", Value::Obj(c));
-                m
-            }
-            "time" => self.native_module("time", time::FUNCTIONS),
-            "math" => math::make(self),
-            "cmath" => math::make_cmath(self),
-            "io" => io::make(self)?,
-            "binascii" => self.native_module("binascii", binascii::FUNCTIONS),
-            "hashlib" => hashlib::make(self),
-            "json" => self.native_module("json", json::FUNCTIONS),
-            "re" => re::make(self),
-            "select" => select::make(self),
-            "uctypes" => uctypes::make(self),
-            "framebuf" => framebuf::make(self),
-            "machine" => machine::make(self)?,
-            "deflate" => deflate::make(self),
-            "platform" => self.native_module("platform", PLATFORM),
-            "os" => os::make(self)?,
-            "vfs" => {
-                let m = self.native_module("vfs", vfs::FUNCTIONS);
-                let c = self.data_class(&vfs::VFS_POSIX);
-                self.set_attr_str(m, "VfsPosix", Value::Obj(c));
-                m
-            }
-            "array" => {
-                let m = self.native_module("array", &[]);
-                let id = self.interner.intern("array");
-                self.module_set(m, id, Value::Obj(self.types.array));
-                m
-            }
-            "random" => self.native_module("random", random::FUNCTIONS),
-            "builtins" => self.builtins,
-            _ => return self.import_source(name),
+        let Some((_, make)) = NATIVE_MODULES.iter().find(|(n, _)| *n == name) else {
+            return self.import_source(name);
         };
+        let m = make(self)?;
         // Built-in modules stay out of `sys.modules`, as on MicroPython, and only
         // `builtins` can be changed from Python.
         if name != "builtins"

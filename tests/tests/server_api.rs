@@ -562,28 +562,31 @@ fn the_virtual_board_is_started_again_when_it_aborts() {
     the_virtual_board_comes_back_after(libc::SIGABRT);
 }
 
+/// A server whose virtual board is started through a shell script (`COPPERHEAD_BOARD`) in
+/// `dir`, with this body after `#!/bin/sh`.
+fn server_with_board_script(dir: &std::path::Path, body: &str) -> Server {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("board.sh");
+    std::fs::write(&script, format!("#!/bin/sh\n{body}")).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    Server::start_env(
+        &["--listen", "127.0.0.1:0"],
+        &[("COPPERHEAD_BOARD", script.as_os_str())],
+    )
+}
+
 /// A bug in the VM (a panic, here asked for with `--crash-on`) does not take the board down:
 /// the exec answers with the board's `FatalError` report, the same process soft-resets (the
 /// program's variables are gone, its files are kept) and the next request succeeds.
 #[test]
 fn a_virtual_board_survives_a_panic_in_the_vm() {
     let dir = copperhead_tests::fresh_dir("panicking-board");
-    let script = dir.join("board.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nexec '{}' --crash-on CRASH_HERE \"$@\"\n",
+    let server = server_with_board_script(
+        &dir,
+        &format!(
+            "exec '{}' --crash-on CRASH_HERE \"$@\"\n",
             bin_path("copperhead-board").display()
         ),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let server = Server::start_env(
-        &["--listen", "127.0.0.1:0"],
-        &[("COPPERHEAD_BOARD", script.as_os_str())],
     );
     let kept = b"written before the bug\n";
     let (status, _) = server.request_bytes(
@@ -628,27 +631,17 @@ fn a_virtual_board_survives_a_panic_in_the_vm() {
 #[test]
 fn a_virtual_board_that_keeps_crashing_is_restarted_with_pauses() {
     let dir = copperhead_tests::fresh_dir("crashing-board");
-    let script = dir.join("board.sh");
     let (log, ran) = (dir.join("starts"), dir.join("ran"));
     // The first start is the real board; each later one exits at once while `ran` exists.
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho start >> '{}'\n[ -e '{}' ] && exit 3\ntouch '{}'\nexec '{}' \"$@\"\n",
+    let server = server_with_board_script(
+        &dir,
+        &format!(
+            "echo start >> '{}'\n[ -e '{}' ] && exit 3\ntouch '{}'\nexec '{}' \"$@\"\n",
             log.display(),
             ran.display(),
             ran.display(),
             bin_path("copperhead-board").display()
         ),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let server = Server::start_env(
-        &["--listen", "127.0.0.1:0"],
-        &[("COPPERHEAD_BOARD", script.as_os_str())],
     );
     kill_board(&server, libc::SIGKILL);
     std::thread::sleep(Duration::from_millis(2500));

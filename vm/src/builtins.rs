@@ -146,7 +146,7 @@ pub fn init(interp: &mut Interp) {
     named.push(("NotImplemented", Value::Obj(t.not_implemented)));
     named.push(("__debug__", Value::Bool(true)));
     named.push(("Ellipsis", Value::Obj(t.ellipsis)));
-    for kind in ErrKind::ALL {
+    for &kind in ErrKind::ALL {
         named.push((kind.name(), Value::Obj(t.exc(kind))));
     }
     let name = interp.name_str("builtins");

@@ -5,120 +5,68 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
-/// The built-in exception types, with MicroPython's hierarchy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrKind {
+/// Declares the built-in exceptions once: each with its parent, parents before children.
+macro_rules! exception_kinds {
+    ($root:ident, $($kind:ident($parent:ident),)*) => {
+        /// The built-in exception types, with MicroPython's hierarchy.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum ErrKind {
+            $root,
+            $($kind,)*
+        }
+
+        impl ErrKind {
+            /// Every built-in exception, parents before children.
+            pub const ALL: &[ErrKind] = &[ErrKind::$root, $(ErrKind::$kind,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    ErrKind::$root => stringify!($root),
+                    $(ErrKind::$kind => stringify!($kind),)*
+                }
+            }
+
+            pub fn parent(self) -> Option<ErrKind> {
+                match self {
+                    ErrKind::$root => None,
+                    $(ErrKind::$kind => Some(ErrKind::$parent),)*
+                }
+            }
+        }
+    };
+}
+
+exception_kinds! {
     BaseException,
-    SystemExit,
-    KeyboardInterrupt,
-    GeneratorExit,
-    Exception,
-    StopIteration,
-    StopAsyncIteration,
-    ArithmeticError,
-    OverflowError,
-    ZeroDivisionError,
-    AssertionError,
-    AttributeError,
-    EOFError,
-    ImportError,
-    LookupError,
-    IndexError,
-    KeyError,
-    MemoryError,
-    NameError,
-    OSError,
-    RuntimeError,
-    NotImplementedError,
-    SyntaxError,
-    IndentationError,
-    TypeError,
-    ValueError,
-    UnicodeError,
+    SystemExit(BaseException),
+    KeyboardInterrupt(BaseException),
+    GeneratorExit(BaseException),
+    Exception(BaseException),
+    StopIteration(Exception),
+    StopAsyncIteration(Exception),
+    ArithmeticError(Exception),
+    OverflowError(ArithmeticError),
+    ZeroDivisionError(ArithmeticError),
+    AssertionError(Exception),
+    AttributeError(Exception),
+    EOFError(Exception),
+    ImportError(Exception),
+    LookupError(Exception),
+    IndexError(LookupError),
+    KeyError(LookupError),
+    MemoryError(Exception),
+    NameError(Exception),
+    OSError(Exception),
+    RuntimeError(Exception),
+    NotImplementedError(RuntimeError),
+    SyntaxError(Exception),
+    IndentationError(SyntaxError),
+    TypeError(Exception),
+    ValueError(Exception),
+    UnicodeError(ValueError),
 }
 
 impl ErrKind {
-    /// Every built-in exception, parents before children.
-    pub const ALL: [ErrKind; 27] = {
-        use ErrKind::*;
-        [
-            BaseException,
-            SystemExit,
-            KeyboardInterrupt,
-            GeneratorExit,
-            Exception,
-            StopIteration,
-            StopAsyncIteration,
-            ArithmeticError,
-            OverflowError,
-            ZeroDivisionError,
-            AssertionError,
-            AttributeError,
-            EOFError,
-            ImportError,
-            LookupError,
-            IndexError,
-            KeyError,
-            MemoryError,
-            NameError,
-            OSError,
-            RuntimeError,
-            NotImplementedError,
-            SyntaxError,
-            IndentationError,
-            TypeError,
-            ValueError,
-            UnicodeError,
-        ]
-    };
-
-    pub fn name(self) -> &'static str {
-        use ErrKind::*;
-        match self {
-            BaseException => "BaseException",
-            SystemExit => "SystemExit",
-            KeyboardInterrupt => "KeyboardInterrupt",
-            GeneratorExit => "GeneratorExit",
-            Exception => "Exception",
-            StopIteration => "StopIteration",
-            StopAsyncIteration => "StopAsyncIteration",
-            ArithmeticError => "ArithmeticError",
-            OverflowError => "OverflowError",
-            ZeroDivisionError => "ZeroDivisionError",
-            AssertionError => "AssertionError",
-            AttributeError => "AttributeError",
-            EOFError => "EOFError",
-            ImportError => "ImportError",
-            LookupError => "LookupError",
-            IndexError => "IndexError",
-            KeyError => "KeyError",
-            MemoryError => "MemoryError",
-            NameError => "NameError",
-            OSError => "OSError",
-            RuntimeError => "RuntimeError",
-            NotImplementedError => "NotImplementedError",
-            SyntaxError => "SyntaxError",
-            IndentationError => "IndentationError",
-            TypeError => "TypeError",
-            ValueError => "ValueError",
-            UnicodeError => "UnicodeError",
-        }
-    }
-
-    pub fn parent(self) -> Option<ErrKind> {
-        use ErrKind::*;
-        Some(match self {
-            BaseException => return None,
-            SystemExit | KeyboardInterrupt | GeneratorExit | Exception => BaseException,
-            OverflowError | ZeroDivisionError => ArithmeticError,
-            IndexError | KeyError => LookupError,
-            NotImplementedError => RuntimeError,
-            IndentationError => SyntaxError,
-            UnicodeError => ValueError,
-            _ => Exception,
-        })
-    }
-
     /// `issubclass(self, other)`.
     pub fn is_a(self, other: ErrKind) -> bool {
         let mut k = Some(self);

@@ -153,23 +153,30 @@ pub struct Uname {
 /// An error from a [`Filesystem`]: an errno value, as MicroPython reports them.
 pub type FsResult<T> = Result<T, i32>;
 
-/// errno values of the filesystem (the same numbers as MicroPython's `errno`).
+/// MicroPython's error numbers, written once: the constants the VM and filesystems use, and
+/// the list the `errno` module offers (which `OSError` also prints by name, `[Errno 2]
+/// ENOENT`); the rest print as numbers, as on MicroPython.
 pub mod errno {
-    pub const EPERM: i32 = 1;
-    pub const ENOENT: i32 = 2;
-    pub const EIO: i32 = 5;
-    pub const EBADF: i32 = 9;
-    pub const EACCES: i32 = 13;
-    pub const EEXIST: i32 = 17;
-    pub const ENODEV: i32 = 19;
-    pub const ENOTDIR: i32 = 20;
-    pub const EISDIR: i32 = 21;
-    pub const EINVAL: i32 = 22;
-    pub const ENOSPC: i32 = 28;
-    pub const ESPIPE: i32 = 29;
-    pub const EROFS: i32 = 30;
-    pub const ENOTEMPTY: i32 = 39;
-    pub const EOPNOTSUPP: i32 = 95;
+    macro_rules! errno_table {
+        (module { $($m:ident = $mn:literal,)* } others { $($o:ident = $on:literal,)* }) => {
+            $(pub const $m: i32 = $mn;)*
+            $(pub const $o: i32 = $on;)*
+            /// The `errno` module's names and numbers.
+            pub const MODULE: &[(&str, i32)] = &[$((stringify!($m), $mn),)*];
+        };
+    }
+
+    errno_table! {
+        module {
+            EPERM = 1, ENOENT = 2, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12, EACCES = 13,
+            EEXIST = 17, ENODEV = 19, EISDIR = 21, EINVAL = 22, EOPNOTSUPP = 95, EADDRINUSE = 98,
+            ECONNABORTED = 103, ECONNRESET = 104, ENOBUFS = 105, ENOTCONN = 107, ETIMEDOUT = 110,
+            ECONNREFUSED = 111, EHOSTUNREACH = 113, EALREADY = 114, EINPROGRESS = 115,
+        }
+        others {
+            ENOTDIR = 20, ENOSPC = 28, ESPIPE = 29, EROFS = 30, ENOTEMPTY = 39,
+        }
+    }
 }
 
 /// How a file is opened (from `open`'s mode string).

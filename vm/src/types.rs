@@ -227,7 +227,7 @@ pub fn init(interp: &mut Interp) {
     t.ellipsis_type = class(interp, "ellipsis", &o, Tag::Ellipsis);
     t.not_implemented_type = class(interp, "NotImplementedType", &o, Tag::Object);
     t.attrtuple = class(interp, "tuple", &[t.tuple], Tag::Tuple);
-    for kind in ErrKind::ALL {
+    for &kind in ErrKind::ALL {
         let bases = match kind.parent() {
             Some(p) => alloc::vec![t.exc[p as usize]],
             None => alloc::vec![object],

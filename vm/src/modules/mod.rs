@@ -523,35 +523,12 @@ const U_ALIASES: &[&str] = &[
     "websocket",
 ];
 
-/// MicroPython's error numbers: the `errno` module, and the names `OSError` prints.
-const ERRNO: &[(&str, i64)] = &[
-    ("EPERM", 1),
-    ("ENOENT", 2),
-    ("EIO", 5),
-    ("EBADF", 9),
-    ("EAGAIN", 11),
-    ("ENOMEM", 12),
-    ("EACCES", 13),
-    ("EEXIST", 17),
-    ("ENODEV", 19),
-    ("EISDIR", 21),
-    ("EINVAL", 22),
-    ("EOPNOTSUPP", 95),
-    ("EADDRINUSE", 98),
-    ("ECONNABORTED", 103),
-    ("ECONNRESET", 104),
-    ("ENOBUFS", 105),
-    ("ENOTCONN", 107),
-    ("ETIMEDOUT", 110),
-    ("ECONNREFUSED", 111),
-    ("EHOSTUNREACH", 113),
-    ("EALREADY", 114),
-    ("EINPROGRESS", 115),
-];
-
 /// The name of an error number MicroPython knows (`[Errno 2] ENOENT`).
 pub(crate) fn errno_name(code: i64) -> Option<&'static str> {
-    ERRNO.iter().find(|(_, c)| *c == code).map(|(n, _)| *n)
+    crate::platform::errno::MODULE
+        .iter()
+        .find(|(_, c)| i64::from(*c) == code)
+        .map(|(n, _)| *n)
 }
 
 impl Interp {
@@ -559,18 +536,15 @@ impl Interp {
     fn make_errno(&mut self) -> PResult<ObjRef> {
         let m = self.native_module("errno", &[]);
         let codes = self.new_dict()?;
-        self.gc.temp_roots.push(codes);
-        let mut filled = Ok(());
-        for (name, code) in ERRNO {
-            self.set_attr_str(m, name, Value::Int(*code));
-            let text = self.name_str(name);
-            filled = self.dict_set(codes, Value::Int(*code), text);
-            if filled.is_err() {
-                break;
+        self.rooted(&[codes], |vm| {
+            for (name, code) in crate::platform::errno::MODULE {
+                let code = Value::Int(i64::from(*code));
+                vm.set_attr_str(m, name, code);
+                let text = vm.name_str(name);
+                vm.dict_set(codes, code, text)?;
             }
-        }
-        self.gc.temp_roots.pop();
-        filled?;
+            Ok(())
+        })?;
         if let Value::Obj(r) = codes
             && let Obj::Dict(d) = self.gc.heap.get_mut(r)
         {

@@ -209,19 +209,10 @@ pub enum Op {
     Nop,
 }
 
-/// A compiled unit: a module body, a function, a class body or a comprehension.
-#[derive(Debug, Default)]
-pub struct Code {
-    pub name: String,
-    pub file: Rc<str>,
-    pub ops: Vec<Op>,
-    /// Source line of each op, for tracebacks.
-    pub lines: Vec<u32>,
-    pub consts: Vec<Value>,
-    /// Interned ids of the names used by name and attribute instructions.
-    pub names: Vec<u32>,
-    /// Code objects of nested functions, classes and comprehensions.
-    pub children: Vec<Rc<Code>>,
+/// What a unit's frame looks like: its parameters and slots, and how it runs. Shared by
+/// the compiler's [`crate::compiler::Unit`] and the VM's [`Code`].
+#[derive(Clone, Debug, Default)]
+pub struct Shape {
     /// Positional parameters (including those with defaults).
     pub n_params: u32,
     /// Keyword-only parameters, after the positional ones.
@@ -238,6 +229,22 @@ pub struct Code {
     pub is_generator: bool,
     /// Module level or class body: names live in a namespace, not in slots.
     pub uses_names: bool,
+}
+
+/// A compiled unit: a module body, a function, a class body or a comprehension.
+#[derive(Debug, Default)]
+pub struct Code {
+    pub name: String,
+    pub file: Rc<str>,
+    pub ops: Vec<Op>,
+    /// Source line of each op, for tracebacks.
+    pub lines: Vec<u32>,
+    pub consts: Vec<Value>,
+    /// Interned ids of the names used by name and attribute instructions.
+    pub names: Vec<u32>,
+    /// Code objects of nested functions, classes and comprehensions.
+    pub children: Vec<Rc<Code>>,
+    pub shape: Shape,
 }
 
 impl Code {

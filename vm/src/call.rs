@@ -180,11 +180,14 @@ impl Interp {
             ));
         }
         let base = callee_at + 1;
-        let p = code.n_params as usize;
-        let simple =
-            n_kw == 0 && n_args == p && code.n_kwonly == 0 && !code.has_varargs && !code.has_varkw;
+        let p = code.shape.n_params as usize;
+        let simple = n_kw == 0
+            && n_args == p
+            && code.shape.n_kwonly == 0
+            && !code.shape.has_varargs
+            && !code.shape.has_varkw;
         if simple {
-            for _ in p..code.n_slots as usize {
+            for _ in p..code.shape.n_slots as usize {
                 self.exec.stack.push(Value::Undef);
             }
         } else {
@@ -194,22 +197,22 @@ impl Interp {
             self.gc.temp_roots.truncate(tr_mark);
         }
         // Captured variables: fresh cells for our own, the closure's for the outer ones.
-        for &s in &code.cell_slots {
+        for &s in &code.shape.cell_slots {
             let v = self.exec.stack[base + s as usize];
             let cell = self.alloc(Obj::Cell(v))?;
             self.exec.stack[base + s as usize] = cell;
         }
-        if code.n_free > 0 {
+        if code.shape.n_free > 0 {
             let Obj::Function(func) = self.gc.heap.get(fref) else {
                 unreachable!("checked")
             };
             let closure = func.closure.clone();
-            let first = code.n_slots as usize - code.n_free as usize;
+            let first = code.shape.n_slots as usize - code.shape.n_free as usize;
             for (i, c) in closure.into_iter().enumerate() {
                 self.exec.stack[base + first + i] = c;
             }
         }
-        if code.is_generator {
+        if code.shape.is_generator {
             let saved = self.exec.stack[base..].to_vec();
             let gen_obj = Obj::Generator(Box::new(Generator {
                 func: Value::Obj(fref),
@@ -240,9 +243,9 @@ impl Interp {
         n_kw: usize,
     ) -> PResult<Vec<Value>> {
         let name = code.name.clone();
-        let p = code.n_params as usize;
-        let k = code.n_kwonly as usize;
-        let mut slots = alloc::vec![Value::Undef; code.n_slots as usize];
+        let p = code.shape.n_params as usize;
+        let k = code.shape.n_kwonly as usize;
+        let mut slots = alloc::vec![Value::Undef; code.shape.n_slots as usize];
         let args: Vec<Value> = self.exec.stack[base..base + n_args].to_vec();
         let kwvals: Vec<Value> = self.exec.stack[base + n_args..base + n_args + n_kw].to_vec();
         let kwkeys = self.tuple_items(kwnames);
@@ -250,7 +253,7 @@ impl Interp {
             slots[i] = *a;
         }
         let mut next_slot = p + k;
-        if code.has_varargs {
+        if code.shape.has_varargs {
             let extra = if n_args > p {
                 args[p..].to_vec()
             } else {
@@ -264,7 +267,7 @@ impl Interp {
                 "{name}() takes {p} positional arguments but {n_args} were given"
             )));
         }
-        let varkw = if code.has_varkw {
+        let varkw = if code.shape.has_varkw {
             let d = self.new_dict()?;
             self.gc.temp_roots.push(d);
             slots[next_slot] = d;
@@ -277,7 +280,7 @@ impl Interp {
                 continue;
             };
             let id = self.interner.lookup(text);
-            let pos = id.and_then(|id| code.param_names.iter().position(|n| *n == id));
+            let pos = id.and_then(|id| code.shape.param_names.iter().position(|n| *n == id));
             match pos {
                 Some(i) => {
                     if slots[i] != Value::Undef {
@@ -326,7 +329,7 @@ impl Interp {
         }
         for j in 0..k {
             if slots[p + j] == Value::Undef {
-                let id = code.param_names[p + j];
+                let id = code.shape.param_names[p + j];
                 match kwdefaults.iter().find(|(n, _)| *n == id) {
                     Some((_, v)) => slots[p + j] = *v,
                     None => {

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use num_bigint::BigInt;
 
 use crate::ast::*;
-use crate::bytecode::{NO_KW, Op};
+use crate::bytecode::{NO_KW, Op, Shape};
 use crate::error::CompileError;
 use crate::interner::Interner;
 use crate::num::{Num, NumRef};
@@ -88,16 +88,7 @@ pub struct Unit {
     pub consts: Vec<Const>,
     pub names: Vec<u32>,
     pub children: Vec<Unit>,
-    pub n_params: u32,
-    pub n_kwonly: u32,
-    pub has_varargs: bool,
-    pub has_varkw: bool,
-    pub param_names: Vec<u32>,
-    pub n_slots: u32,
-    pub n_free: u32,
-    pub cell_slots: Vec<u32>,
-    pub is_generator: bool,
-    pub uses_names: bool,
+    pub shape: Shape,
 }
 
 pub fn compile(body: &[Stmt], mode: Mode, interner: &mut Interner) -> Result<Unit, CompileError> {
@@ -117,7 +108,7 @@ pub fn compile_at_level(
     let module_scope = &table.scopes[0];
     let mut c = Compiler::new(&table, module_scope, interner, mode, "<module>");
     c.opt_level = opt_level;
-    c.unit.uses_names = true;
+    c.unit.shape.uses_names = true;
     if mode == Mode::Eval {
         let [
             Stmt {
@@ -265,14 +256,17 @@ impl<'a, 'i> Compiler<'a, 'i> {
     ) -> Self {
         let mut unit = Unit {
             name: name.into(),
-            n_slots: scope.n_slots() as u32,
-            n_free: scope.frees.len() as u32,
-            is_generator: scope.is_generator,
+            shape: Shape {
+                n_slots: scope.n_slots() as u32,
+                n_free: scope.frees.len() as u32,
+                is_generator: scope.is_generator,
+                ..Shape::default()
+            },
             ..Unit::default()
         };
         for (i, l) in scope.locals.iter().enumerate() {
             if scope.cells.contains(l) {
-                unit.cell_slots.push(i as u32);
+                unit.shape.cell_slots.push(i as u32);
             }
         }
         let class_cell = match scope.place("__class__") {
@@ -424,7 +418,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
                 self.line = s.line;
                 self.emit(
                     if self.mode == Mode::Single
-                        && self.unit.uses_names
+                        && self.unit.shape.uses_names
                         && self.unit.name == "<module>"
                     {
                         Op::PrintExpr
@@ -1342,17 +1336,17 @@ impl<'a, 'i> Compiler<'a, 'i> {
         let line = self.line;
         let (index, scope) = self.child(def, &def.name, |c| {
             c.line = def.line;
-            c.unit.n_params = def.params.len() as u32;
-            c.unit.n_kwonly = def.kwonly.len() as u32;
-            c.unit.has_varargs = def.varargs.as_ref().is_some_and(|v| !v.is_empty());
-            c.unit.has_varkw = def.varkw.is_some();
+            c.unit.shape.n_params = def.params.len() as u32;
+            c.unit.shape.n_kwonly = def.kwonly.len() as u32;
+            c.unit.shape.has_varargs = def.varargs.as_ref().is_some_and(|v| !v.is_empty());
+            c.unit.shape.has_varkw = def.varkw.is_some();
             let names: Vec<u32> = def
                 .params
                 .iter()
                 .chain(def.kwonly.iter())
                 .map(|p| c.interner.intern(&p.name))
                 .collect();
-            c.unit.param_names = names;
+            c.unit.shape.param_names = names;
             if viper {
                 c.viper = Some(def.returns.as_deref());
                 c.viper_prologue(def);
@@ -1389,7 +1383,7 @@ impl<'a, 'i> Compiler<'a, 'i> {
         body: &'a [Stmt],
     ) -> Result<(), CompileError> {
         let (index, scope) = self.child(stmt, name, |c| {
-            c.unit.uses_names = true;
+            c.unit.shape.uses_names = true;
             let (module, name_of_module) = (c.name_index("__module__"), c.name_index("__name__"));
             c.emit(Op::LoadName(name_of_module));
             c.emit(Op::StoreName(module));
@@ -1870,9 +1864,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
         };
         let line = self.line;
         let (index, scope) = self.child(node, name, |c| {
-            c.unit.n_params = 1;
+            c.unit.shape.n_params = 1;
             let dot0 = c.interner.intern(".0");
-            c.unit.param_names = alloc::vec![dot0];
+            c.unit.shape.param_names = alloc::vec![dot0];
             match kind {
                 CompKind::List => {
                     c.emit(Op::BuildList(0));
@@ -2117,8 +2111,8 @@ mod tests {
             text.join("; "),
             "LoadFast(0); StoreDeref(1); LoadClosure(1); BuildTuple(1); MakeFunction { code: 0, flags: 4 }; StoreFast(2); LoadFast(2); Return; LoadNone; Return"
         );
-        assert_eq!(f.cell_slots, [1]);
-        assert_eq!(f.children[0].n_free, 1);
+        assert_eq!(f.shape.cell_slots, [1]);
+        assert_eq!(f.children[0].shape.n_free, 1);
     }
 
     #[test]

@@ -528,16 +528,7 @@ impl Interp {
             consts,
             names: unit.names,
             children,
-            n_params: unit.n_params,
-            n_kwonly: unit.n_kwonly,
-            has_varargs: unit.has_varargs,
-            has_varkw: unit.has_varkw,
-            param_names: unit.param_names,
-            n_slots: unit.n_slots,
-            n_free: unit.n_free,
-            cell_slots: unit.cell_slots,
-            is_generator: unit.is_generator,
-            uses_names: unit.uses_names,
+            shape: unit.shape,
         }))
     }
 

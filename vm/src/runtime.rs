@@ -4,7 +4,6 @@
 //! Python class, the matching special method is called; what is particular to one built-in
 //! type lives in its file under `objects/`.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
@@ -540,172 +539,64 @@ impl Interp {
             }
             return Ok(None);
         };
-        let count = self.as_int(bv);
+        // The slot table: one arm per built-in type's operator, in the type's file.
         match (op, self.gc.heap.get(ra)) {
-            (BinOp::Add, Obj::Str(x)) => {
-                let Some(y) = self.as_str(bv) else {
-                    return Ok(None);
-                };
-                // Adding an empty str gives the other one, as on MicroPython (no allocation).
-                if y.is_empty() {
-                    return Ok(Some(a));
-                }
-                if x.is_empty()
-                    && matches!(bv, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Str(_)))
-                {
-                    return Ok(Some(bv));
-                }
-                let mut s = String::with_capacity(x.len() + y.len());
-                s.push_str(x);
-                s.push_str(y);
-                self.alloc(Obj::Str(s.into())).map(Some)
-            }
-            (BinOp::Add, Obj::Bytes(_) | Obj::ByteArray(_)) => {
-                let (Some(x), Some(y)) = (self.as_bytes(a), self.as_bytes(bv)) else {
-                    return Ok(None);
-                };
-                // bytes + empty bytes: the other one (no allocation), as on MicroPython.
-                let is_bytes = |v: Value| matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Bytes(_)));
-                if is_bytes(a) && is_bytes(bv) {
-                    if y.is_empty() {
-                        return Ok(Some(a));
-                    }
-                    if x.is_empty() {
-                        return Ok(Some(bv));
-                    }
-                }
-                let bytearray = matches!(self.gc.heap.get(ra), Obj::ByteArray(_));
-                if bytearray && inplace {
-                    let y = y.to_vec();
-                    self.grow(ra, y.len(), &[bv], |b| {
-                        if let Obj::ByteArray(b) = b {
-                            b.extend_from_slice(&y);
-                        }
-                    })?;
-                    return Ok(Some(a));
-                }
-                let mut joined = Vec::with_capacity(x.len() + y.len());
-                joined.extend_from_slice(x);
-                joined.extend_from_slice(y);
-                let obj = if bytearray {
-                    Obj::ByteArray(joined)
-                } else {
-                    Obj::Bytes(joined.into())
-                };
-                self.alloc(obj).map(Some)
-            }
-            (BinOp::Add, Obj::Array(code, x)) => {
-                let code = *code;
-                // Any buffer's bytes are appended raw, as on MicroPython.
-                let Some(y) = self.as_bytes(bv) else {
-                    return Err(PyErr::type_error("object with buffer protocol required"));
-                };
-                if inplace {
-                    let y = y.to_vec();
-                    self.grow(ra, y.len(), &[bv], |array| {
-                        if let Obj::Array(_, data) = array {
-                            data.extend_from_slice(&y);
-                        }
-                    })?;
-                    return Ok(Some(a));
-                }
-                let mut joined = x.clone();
-                joined.extend_from_slice(y);
-                self.alloc(Obj::Array(code, joined)).map(Some)
-            }
-            (BinOp::Add, Obj::List(x)) => {
-                if inplace {
-                    self.list_extend(a, bv)?;
-                    return Ok(Some(a));
-                }
-                let Value::Obj(rb) = bv else { return Ok(None) };
-                let Obj::List(y) = self.gc.heap.get(rb) else {
-                    return Ok(None);
-                };
-                let mut joined = x.clone();
-                joined.extend_from_slice(y);
-                self.alloc(Obj::List(joined)).map(Some)
-            }
-            (BinOp::Add, Obj::Tuple(x)) => {
-                let Value::Obj(rb) = bv else { return Ok(None) };
-                let Obj::Tuple(y) = self.gc.heap.get(rb) else {
-                    return Ok(None);
-                };
-                let mut joined = x.to_vec();
-                joined.extend_from_slice(y);
-                self.tuple(joined).map(Some)
-            }
+            (BinOp::Add, Obj::Str(_)) => self.str_concat(a, bv),
+            (BinOp::Add, Obj::Bytes(_) | Obj::ByteArray(_)) => self.bytes_concat(a, bv, inplace),
+            (BinOp::Add, Obj::Array(..)) => self.array_concat(a, bv, inplace),
+            (BinOp::Add, Obj::List(_)) => self.list_concat(a, bv, inplace),
+            (BinOp::Add, Obj::Tuple(_)) => self.tuple_concat(a, bv),
             (
                 BinOp::Mul,
                 Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::List(_) | Obj::Tuple(_),
-            ) => {
-                let Some(n) = count else { return Ok(None) };
-                let n = n.max(0) as usize;
-                let limit = self.gc.heap.limit();
-                let obj = match self.gc.heap.get(ra) {
-                    Obj::Str(s) => {
-                        if s.len().saturating_mul(n) > limit {
-                            return Err(PyErr::bare(ErrKind::MemoryError));
-                        }
-                        Obj::Str(s.repeat(n).into())
-                    }
-                    Obj::Bytes(s) => {
-                        if s.len().saturating_mul(n) > limit {
-                            return Err(PyErr::bare(ErrKind::MemoryError));
-                        }
-                        Obj::Bytes(s.repeat(n).into())
-                    }
-                    Obj::ByteArray(s) => Obj::ByteArray(s.repeat(n.min(limit))),
-                    Obj::List(l) => {
-                        if l.len().saturating_mul(n).saturating_mul(16) > limit {
-                            return Err(PyErr::bare(ErrKind::MemoryError));
-                        }
-                        Obj::List(l.repeat(n))
-                    }
-                    Obj::Tuple(t) => {
-                        if t.len().saturating_mul(n).saturating_mul(16) > limit {
-                            return Err(PyErr::bare(ErrKind::MemoryError));
-                        }
-                        Obj::Tuple(t.repeat(n).into())
-                    }
-                    _ => unreachable!("matched above"),
-                };
-                self.alloc(obj).map(Some)
+            ) => self.repeat(ra, bv),
+            (BinOp::Mod, Obj::Str(_)) => self.str_percent(a, bv),
+            (BinOp::Mod, Obj::Bytes(_)) => self.bytes_percent(a, bv),
+            (BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor, Obj::Set(..)) => {
+                self.set_binary(op, a, bv, inplace)
             }
-            (BinOp::Mod, Obj::Str(_)) => {
-                let s = crate::format::percent(self, a, bv)?;
-                self.str_value(&s).map(Some)
-            }
-            (BinOp::Mod, Obj::Bytes(_)) => {
-                let s = crate::format::percent(self, a, bv)?;
-                // Bytes formatting works on Latin-1 text: one char per byte.
-                let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
-                self.alloc(Obj::Bytes(bytes.into())).map(Some)
-            }
-            (BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor, Obj::Set(_, frozen)) => {
-                let frozen = *frozen;
-                let Value::Obj(rb) = bv else { return Ok(None) };
-                if !matches!(self.gc.heap.get(rb), Obj::Set(..)) {
-                    return Ok(None);
-                }
-                let result = if inplace {
-                    a
-                } else {
-                    self.set_copy(a, frozen)?
-                };
-                let r = self.rooted(&[result], |vm| vm.set_op(op, result, a, bv));
-                r?;
-                Ok(Some(result))
-            }
-            (BinOp::Or, Obj::Dict(_)) if matches!(bv, Value::Obj(rb) if matches!(self.gc.heap.get(rb), Obj::Dict(_))) =>
-            {
-                let result = if inplace { a } else { self.dict_copy(a)? };
-                let r = self.rooted(&[result], |vm| vm.dict_update(result, bv));
-                r?;
-                Ok(Some(result))
-            }
+            (BinOp::Or, Obj::Dict(_)) => self.dict_union(a, bv, inplace),
             _ => Ok(None),
         }
+    }
+
+    /// `seq * n` for a str, bytes, bytearray, list or tuple: `MemoryError` before any work
+    /// when the result could not fit in the heap.
+    fn repeat(&mut self, ra: ObjRef, count: Value) -> PResult<Option<Value>> {
+        let Some(n) = self.as_int(count) else {
+            return Ok(None);
+        };
+        let n = n.max(0) as usize;
+        let limit = self.gc.heap.limit();
+        let obj = match self.gc.heap.get(ra) {
+            Obj::Str(s) => {
+                if s.len().saturating_mul(n) > limit {
+                    return Err(PyErr::bare(ErrKind::MemoryError));
+                }
+                Obj::Str(s.repeat(n).into())
+            }
+            Obj::Bytes(s) => {
+                if s.len().saturating_mul(n) > limit {
+                    return Err(PyErr::bare(ErrKind::MemoryError));
+                }
+                Obj::Bytes(s.repeat(n).into())
+            }
+            Obj::ByteArray(s) => Obj::ByteArray(s.repeat(n.min(limit))),
+            Obj::List(l) => {
+                if l.len().saturating_mul(n).saturating_mul(16) > limit {
+                    return Err(PyErr::bare(ErrKind::MemoryError));
+                }
+                Obj::List(l.repeat(n))
+            }
+            Obj::Tuple(t) => {
+                if t.len().saturating_mul(n).saturating_mul(16) > limit {
+                    return Err(PyErr::bare(ErrKind::MemoryError));
+                }
+                Obj::Tuple(t.repeat(n).into())
+            }
+            _ => return Ok(None),
+        };
+        self.alloc(obj).map(Some)
     }
 
     pub(crate) fn unary(&mut self, op: UnaryOp, a: Value) -> PResult<Value> {

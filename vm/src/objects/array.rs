@@ -304,6 +304,38 @@ pub(crate) fn new_array(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.alloc(Obj::Array(code, data))
 }
 
+impl Interp {
+    /// `x + y` (or `x += y`, in place) for an array `x`: any buffer's bytes are appended
+    /// raw, as on MicroPython.
+    pub(crate) fn array_concat(
+        &mut self,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Option<Value>> {
+        let Value::Obj(ra) = a else { return Ok(None) };
+        let Some(y) = self.as_bytes(b) else {
+            return Err(PyErr::type_error("object with buffer protocol required"));
+        };
+        let y = y.to_vec();
+        if inplace {
+            self.grow(ra, y.len(), &[b], |array| {
+                if let Obj::Array(_, data) = array {
+                    data.extend_from_slice(&y);
+                }
+            })?;
+            return Ok(Some(a));
+        }
+        let Obj::Array(code, x) = self.gc.heap.get(ra) else {
+            return Ok(None);
+        };
+        let code = *code;
+        let mut joined = x.clone();
+        joined.extend_from_slice(&y);
+        self.alloc(Obj::Array(code, joined)).map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -362,3 +362,55 @@ pub(crate) fn new_bytearray(vm: &mut Interp, a: Args) -> PResult<Value> {
     let b = bytes_from(vm, a)?;
     vm.alloc(Obj::ByteArray(b))
 }
+
+impl Interp {
+    /// `x + y` (or `x += y`, in place for a bytearray) for bytes or a bytearray `x` and any
+    /// buffer `y`. bytes + empty bytes is the other one (no allocation), as on MicroPython.
+    pub(crate) fn bytes_concat(
+        &mut self,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Option<Value>> {
+        let Value::Obj(ra) = a else { return Ok(None) };
+        let (Some(x), Some(y)) = (self.as_bytes(a), self.as_bytes(b)) else {
+            return Ok(None);
+        };
+        let is_bytes =
+            |v: Value| matches!(v, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Bytes(_)));
+        if is_bytes(a) && is_bytes(b) {
+            if y.is_empty() {
+                return Ok(Some(a));
+            }
+            if x.is_empty() {
+                return Ok(Some(b));
+            }
+        }
+        let bytearray = matches!(self.gc.heap.get(ra), Obj::ByteArray(_));
+        if bytearray && inplace {
+            let y = y.to_vec();
+            self.grow(ra, y.len(), &[b], |obj| {
+                if let Obj::ByteArray(x) = obj {
+                    x.extend_from_slice(&y);
+                }
+            })?;
+            return Ok(Some(a));
+        }
+        let mut joined = Vec::with_capacity(x.len() + y.len());
+        joined.extend_from_slice(x);
+        joined.extend_from_slice(y);
+        let obj = if bytearray {
+            Obj::ByteArray(joined)
+        } else {
+            Obj::Bytes(joined.into())
+        };
+        self.alloc(obj).map(Some)
+    }
+
+    /// `fmt % args` for bytes: formatted as Latin-1 text, one char per byte.
+    pub(crate) fn bytes_percent(&mut self, a: Value, b: Value) -> PResult<Option<Value>> {
+        let s = crate::format::percent(self, a, b)?;
+        let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+        self.alloc(Obj::Bytes(bytes.into())).map(Some)
+    }
+}

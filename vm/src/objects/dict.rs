@@ -473,3 +473,20 @@ pub(crate) fn new_dict(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.exec.stack.pop();
     r.map(|()| d)
 }
+
+impl Interp {
+    /// `x | y` (or `x |= y`) for dicts: both operands dicts.
+    pub(crate) fn dict_union(
+        &mut self,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Option<Value>> {
+        if !matches!(b, Value::Obj(rb) if matches!(self.gc.heap.get(rb), Obj::Dict(_))) {
+            return Ok(None);
+        }
+        let result = if inplace { a } else { self.dict_copy(a)? };
+        self.rooted(&[result], |vm| vm.dict_update(result, b))?;
+        Ok(Some(result))
+    }
+}

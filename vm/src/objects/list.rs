@@ -247,3 +247,27 @@ pub(crate) fn new_list(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     vm.alloc(Obj::List(items))
 }
+
+impl Interp {
+    /// `x + y` for lists, or `x += y` (an extend, by any iterable).
+    pub(crate) fn list_concat(
+        &mut self,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Option<Value>> {
+        if inplace {
+            self.list_extend(a, b)?;
+            return Ok(Some(a));
+        }
+        let (Value::Obj(ra), Value::Obj(rb)) = (a, b) else {
+            return Ok(None);
+        };
+        let (Obj::List(x), Obj::List(y)) = (self.gc.heap.get(ra), self.gc.heap.get(rb)) else {
+            return Ok(None);
+        };
+        let mut joined = x.clone();
+        joined.extend_from_slice(y);
+        self.alloc(Obj::List(joined)).map(Some)
+    }
+}

@@ -382,3 +382,30 @@ pub(crate) fn new_set(vm: &mut Interp, a: Args) -> PResult<Value> {
 pub(crate) fn new_frozenset(vm: &mut Interp, a: Args) -> PResult<Value> {
     new_set_common(vm, a, true)
 }
+
+impl Interp {
+    /// `x | y`, `x & y`, `x - y`, `x ^ y` (or in place) for sets: both operands sets.
+    pub(crate) fn set_binary(
+        &mut self,
+        op: BinOp,
+        a: Value,
+        b: Value,
+        inplace: bool,
+    ) -> PResult<Option<Value>> {
+        let (Value::Obj(ra), Value::Obj(rb)) = (a, b) else {
+            return Ok(None);
+        };
+        let (Obj::Set(_, frozen), Obj::Set(..)) = (self.gc.heap.get(ra), self.gc.heap.get(rb))
+        else {
+            return Ok(None);
+        };
+        let frozen = *frozen;
+        let result = if inplace {
+            a
+        } else {
+            self.set_copy(a, frozen)?
+        };
+        self.rooted(&[result], |vm| vm.set_op(op, result, a, b))?;
+        Ok(Some(result))
+    }
+}

@@ -736,6 +736,33 @@ pub(crate) fn new_str(vm: &mut Interp, a: Args) -> PResult<Value> {
     vm.str_value(&s)
 }
 
+impl Interp {
+    /// `x + y` for a str `x`: adding an empty str gives the other one, as on MicroPython
+    /// (no allocation).
+    pub(crate) fn str_concat(&mut self, a: Value, b: Value) -> PResult<Option<Value>> {
+        let (Some(x), Some(y)) = (self.as_str(a), self.as_str(b)) else {
+            return Ok(None);
+        };
+        if y.is_empty() {
+            return Ok(Some(a));
+        }
+        if x.is_empty() && matches!(b, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Str(_)))
+        {
+            return Ok(Some(b));
+        }
+        let mut s = String::with_capacity(x.len() + y.len());
+        s.push_str(x);
+        s.push_str(y);
+        self.alloc(Obj::Str(s.into())).map(Some)
+    }
+
+    /// `fmt % args` for a str.
+    pub(crate) fn str_percent(&mut self, a: Value, b: Value) -> PResult<Option<Value>> {
+        let s = crate::format::percent(self, a, b)?;
+        self.str_value(&s).map(Some)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

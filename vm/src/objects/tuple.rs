@@ -84,3 +84,18 @@ pub(crate) fn new_tuple(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     vm.tuple(items)
 }
+
+impl Interp {
+    /// `x + y` for tuples.
+    pub(crate) fn tuple_concat(&mut self, a: Value, b: Value) -> PResult<Option<Value>> {
+        let (Value::Obj(ra), Value::Obj(rb)) = (a, b) else {
+            return Ok(None);
+        };
+        let (Obj::Tuple(x), Obj::Tuple(y)) = (self.gc.heap.get(ra), self.gc.heap.get(rb)) else {
+            return Ok(None);
+        };
+        let mut joined = x.to_vec();
+        joined.extend_from_slice(y);
+        self.tuple(joined).map(Some)
+    }
+}

@@ -102,7 +102,6 @@ pub(crate) fn via_text_opt(
 }
 
 pub(crate) fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
-    let tr_mark = vm.gc.temp_roots.len();
     if let Some(b) = vm.as_bytes(v) {
         let t = bytes_to_text(b);
         return vm.str_value(&t);
@@ -116,15 +115,16 @@ pub(crate) fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
         _ => None,
     };
     if let Some(items) = items {
-        let mut out = Vec::new();
-        for i in items.iter() {
-            let c = convert_in(vm, *i)?;
-            vm.gc.temp_roots.push(c);
-            out.push(c);
-        }
-        let t = vm.tuple(out);
-        vm.gc.temp_roots.truncate(tr_mark);
-        return t;
+        // Each converted item stays rooted while the next one is made.
+        return vm.rooted(&[], |vm| {
+            let mut out = Vec::new();
+            for i in items.iter() {
+                let c = convert_in(vm, *i)?;
+                vm.gc.temp_roots.push(c);
+                out.push(c);
+            }
+            vm.tuple(out)
+        });
     }
     if vm.as_str(v).is_some() {
         return Err(PyErr::type_error(
@@ -135,7 +135,6 @@ pub(crate) fn convert_in(vm: &mut Interp, v: Value) -> PResult<Value> {
 }
 
 pub(crate) fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult<Value> {
-    let tr_mark = vm.gc.temp_roots.len();
     if let Some(s) = vm.as_str(v) {
         let b = text_to_bytes(s);
         return vm.alloc(if bytearray {
@@ -150,20 +149,20 @@ pub(crate) fn convert_out(vm: &mut Interp, v: Value, bytearray: bool) -> PResult
         Obj::Tuple(t) => (t.to_vec(), false),
         _ => return Ok(v),
     };
-    vm.gc.temp_roots.push(v);
-    let mut out = Vec::with_capacity(items.len());
-    for i in items {
-        let c = convert_out(vm, i, bytearray)?;
-        vm.gc.temp_roots.push(c);
-        out.push(c);
-    }
-    let r = if is_list {
-        vm.alloc(Obj::List(out))
-    } else {
-        vm.tuple(out)
-    };
-    vm.gc.temp_roots.truncate(tr_mark);
-    r
+    // Each converted item stays rooted while the next one is made.
+    vm.rooted(&[v], |vm| {
+        let mut out = Vec::with_capacity(items.len());
+        for i in items {
+            let c = convert_out(vm, i, bytearray)?;
+            vm.gc.temp_roots.push(c);
+            out.push(c);
+        }
+        if is_list {
+            vm.alloc(Obj::List(out))
+        } else {
+            vm.tuple(out)
+        }
+    })
 }
 
 macro_rules! bytes_methods {

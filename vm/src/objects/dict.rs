@@ -242,7 +242,6 @@ impl Interp {
     }
 
     pub(crate) fn dict_items(&mut self, d: Value) -> PResult<Vec<(Value, Value)>> {
-        let tr_mark = self.gc.temp_roots.len();
         if let Some(t) = self.dict_ref(d) {
             return Ok(t.iter().map(|e| (e.key, e.value)).collect());
         }
@@ -252,23 +251,19 @@ impl Interp {
         let keys = self.call_value(keys_fn, &[])?;
         let keys = self.rooted(&[keys], |vm| vm.collect_iterable(keys));
         let keys = keys?;
-        let mut out = Vec::with_capacity(keys.len());
-        self.gc.temp_roots.extend_from_slice(&keys);
-        for k in &keys {
-            match self.getitem(d, *k) {
-                Ok(v) => out.push((*k, v)),
-                Err(e) => {
-                    self.gc.temp_roots.truncate(tr_mark);
-                    return Err(e);
-                }
+        self.rooted(&keys, |vm| {
+            let mut out = Vec::with_capacity(keys.len());
+            for &k in &keys {
+                let v = vm.getitem(d, k)?;
+                // Rooted while later lookups allocate.
+                vm.gc.temp_roots.push(v);
+                out.push((k, v));
             }
-        }
-        self.gc.temp_roots.truncate(tr_mark);
-        Ok(out)
+            Ok(out)
+        })
     }
 
     pub(crate) fn dict_update(&mut self, d: Value, other: Value) -> PResult<()> {
-        let tr_mark = self.gc.temp_roots.len();
         let is_mapping = self.dict_ref(other).is_some()
             && !matches!(other, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Set(..)))
             || matches!(other, Value::Obj(r) if matches!(self.gc.heap.get(r), Obj::Instance(_)));
@@ -281,27 +276,19 @@ impl Interp {
         }
         // An iterable of pairs.
         let items = self.collect_iterable(other)?;
-        self.gc.temp_roots.extend_from_slice(&items);
-        let mut result = Ok(());
-        for item in items {
-            match self.unpack(item, 2) {
-                Ok(kv) => {
-                    if let Err(e) = self.dict_set(d, kv[0], kv[1]) {
-                        result = Err(e);
-                        break;
-                    }
-                }
-                Err(_) => {
-                    result = Err(PyErr::new(
+        let keep = items.clone();
+        self.rooted(&keep, |vm| {
+            for item in items {
+                let Ok(kv) = vm.unpack(item, 2) else {
+                    return Err(PyErr::new(
                         ErrKind::ValueError,
                         "dictionary update sequence element has wrong length",
                     ));
-                    break;
-                }
+                };
+                vm.dict_set(d, kv[0], kv[1])?;
             }
-        }
-        self.gc.temp_roots.truncate(tr_mark);
-        result
+            Ok(())
+        })
     }
 
     pub(crate) fn dict_copy(&mut self, d: Value) -> PResult<Value> {

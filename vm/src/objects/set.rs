@@ -48,18 +48,14 @@ impl Interp {
     }
 
     pub(crate) fn set_update(&mut self, s: Value, it: Value) -> PResult<()> {
-        let tr_mark = self.gc.temp_roots.len();
         let items = self.collect_iterable(it)?;
-        self.gc.temp_roots.extend_from_slice(&items);
-        let mut result = Ok(());
-        for item in items {
-            if let Err(e) = self.set_add(s, item) {
-                result = Err(e);
-                break;
+        let keep = items.clone();
+        self.rooted(&keep, |vm| {
+            for item in items {
+                vm.set_add(s, item)?;
             }
-        }
-        self.gc.temp_roots.truncate(tr_mark);
-        result
+            Ok(())
+        })
     }
 
     pub(crate) fn set_items(&self, s: Value) -> Vec<Value> {
@@ -71,16 +67,12 @@ impl Interp {
     pub(crate) fn set_copy(&mut self, s: Value, frozen: bool) -> PResult<Value> {
         let items = self.set_items(s);
         let new = self.new_set(frozen)?;
-        self.gc.temp_roots.push(new);
-        let mut result = Ok(new);
-        for i in items {
-            if let Err(e) = self.set_add(new, i) {
-                result = Err(e);
-                break;
+        self.rooted(&[new], |vm| {
+            for i in items {
+                vm.set_add(new, i)?;
             }
-        }
-        self.gc.temp_roots.pop();
-        result
+            Ok(new)
+        })
     }
 
     pub(crate) fn set_is_subset(&mut self, a: Value, b: Value) -> PResult<bool> {
@@ -127,30 +119,30 @@ impl Interp {
             BinOp::And => {
                 let mine = self.set_items(result);
                 let other_set = self.new_set(true)?;
-                self.gc.temp_roots.push(other_set);
-                for i in other_items {
-                    self.set_add(other_set, i)?;
-                }
-                self.gc.temp_roots.pop();
-                self.gc.temp_roots.push(other_set);
-                for i in mine {
-                    if !self.set_contains(other_set, i)? {
-                        self.dict_remove(result, i)?;
+                self.rooted(&[other_set], |vm| {
+                    for i in other_items {
+                        vm.set_add(other_set, i)?;
                     }
-                }
-                self.gc.temp_roots.pop();
+                    for i in mine {
+                        if !vm.set_contains(other_set, i)? {
+                            vm.dict_remove(result, i)?;
+                        }
+                    }
+                    Ok(())
+                })?;
             }
             BinOp::Xor => {
                 let original = self.set_copy(a, true)?;
-                self.gc.temp_roots.push(original);
-                for i in other_items {
-                    if self.set_contains(original, i)? {
-                        self.dict_remove(result, i)?;
-                    } else {
-                        self.set_add(result, i)?;
+                self.rooted(&[original], |vm| {
+                    for i in other_items {
+                        if vm.set_contains(original, i)? {
+                            vm.dict_remove(result, i)?;
+                        } else {
+                            vm.set_add(result, i)?;
+                        }
                     }
-                }
-                self.gc.temp_roots.pop();
+                    Ok(())
+                })?;
             }
             _ => {}
         }

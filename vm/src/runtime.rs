@@ -983,79 +983,14 @@ impl Interp {
             let (a, b, c) = (*a, *b, *c);
             return self.get_slice(o, a, b, c);
         }
+        // The slot table: one arm per built-in type, in the type's file.
         match self.gc.heap.get(r) {
-            Obj::List(items) => {
-                let len = items.len();
-                let idx = self.subscript_index(o, i)?;
-                match norm_index(idx, len) {
-                    Some(k) => match self.gc.heap.get(r) {
-                        Obj::List(items) => Ok(items[k]),
-                        _ => unreachable!("checked"),
-                    },
-                    None => Err(PyErr::new(ErrKind::IndexError, "list index out of range")),
-                }
-            }
-            Obj::Tuple(items) => {
-                let len = items.len();
-                let idx = self.subscript_index(o, i)?;
-                match norm_index(idx, len) {
-                    Some(k) => Ok(self.tuple_items(o)[k]),
-                    None => Err(PyErr::new(ErrKind::IndexError, "tuple index out of range")),
-                }
-            }
-            Obj::Str(s) => {
-                let idx = self.subscript_index(o, i)?;
-                // ASCII text (the common case) indexes by byte.
-                let c = if s.is_ascii() {
-                    norm_index(idx, s.len()).map(|k| s.as_bytes()[k] as char)
-                } else {
-                    norm_index(idx, s.chars().count()).and_then(|k| s.chars().nth(k))
-                };
-                match c {
-                    Some(c) => {
-                        let mut buf = [0u8; 4];
-                        self.str_value(c.encode_utf8(&mut buf))
-                    }
-                    None => Err(PyErr::new(ErrKind::IndexError, "string index out of range")),
-                }
-            }
-            Obj::Bytes(b) => {
-                let idx = self.subscript_index(o, i)?;
-                match norm_index(idx, b.len()) {
-                    Some(k) => Ok(Value::Int(i64::from(b[k]))),
-                    None => Err(PyErr::new(ErrKind::IndexError, "index out of range")),
-                }
-            }
-            Obj::ByteArray(b) => {
-                let idx = self.subscript_index(o, i)?;
-                match norm_index(idx, b.len()) {
-                    Some(k) => Ok(Value::Int(i64::from(b[k]))),
-                    None => Err(PyErr::new(
-                        ErrKind::IndexError,
-                        "bytearray index out of range",
-                    )),
-                }
-            }
-            Obj::Range(start, stop, step) => {
-                let (start, stop, step) = (*start, *stop, *step);
-                let idx = self.subscript_index(o, i)?;
-                match norm_index(idx, range_len(start, stop, step)) {
-                    Some(k) => Ok(Value::Int(start + step * k as i64)),
-                    None => Err(PyErr::new(
-                        ErrKind::IndexError,
-                        "range object index out of range",
-                    )),
-                }
-            }
-            Obj::Dict(_) => match self.dict_get(o, i)? {
-                Some(v) => Ok(v),
-                None => {
-                    if let Some(v) = self.call_special(o, Sym::__missing__, &[i])? {
-                        return Ok(v);
-                    }
-                    Err(self.key_error(i))
-                }
-            },
+            Obj::List(_) => self.list_getitem(o, r, i),
+            Obj::Tuple(_) => self.tuple_getitem(o, r, i),
+            Obj::Str(_) => self.str_getitem(o, r, i),
+            Obj::Bytes(_) | Obj::ByteArray(_) => self.bytes_getitem(o, r, i),
+            Obj::Range(..) => self.range_getitem(o, r, i),
+            Obj::Dict(_) => self.dict_getitem(o, i),
             Obj::Instance(_) => match self.call_special(o, Sym::__getitem__, &[i])? {
                 Some(v) => Ok(v),
                 None if self.payload(o).is_some() => {

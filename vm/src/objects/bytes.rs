@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::gc::ObjRef;
 use crate::num::NumRef;
 use crate::objects::str::{
     Encoding, Errors, opt_arg, str_arg, str_center, str_count, str_endswith, str_find, str_index,
@@ -411,5 +412,21 @@ impl Interp {
         let s = crate::format::percent(self, a, b)?;
         let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
         self.alloc(Obj::Bytes(bytes.into())).map(Some)
+    }
+}
+
+impl Interp {
+    /// `b[i]` for bytes or a bytearray and an int index: the byte as an int.
+    pub(crate) fn bytes_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+        let idx = self.subscript_index(o, i)?;
+        let (b, what) = match self.gc.heap.get(r) {
+            Obj::Bytes(b) => (&b[..], "index out of range"),
+            Obj::ByteArray(b) => (&b[..], "bytearray index out of range"),
+            _ => return Err(PyErr::type_error("bytes expected")),
+        };
+        match crate::runtime::norm_index(idx, b.len()) {
+            Some(k) => Ok(Value::Int(i64::from(b[k]))),
+            None => Err(PyErr::new(ErrKind::IndexError, what)),
+        }
     }
 }

@@ -11,6 +11,7 @@ use hashbrown::HashTable;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::interner::Sym;
 use crate::runtime::identical;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
@@ -475,5 +476,20 @@ impl Interp {
         let result = if inplace { a } else { self.dict_copy(a)? };
         self.rooted(&[result], |vm| vm.dict_update(result, b))?;
         Ok(Some(result))
+    }
+}
+
+impl Interp {
+    /// `d[k]`: `__missing__` (of a subclass) when absent, else `KeyError`.
+    pub(crate) fn dict_getitem(&mut self, o: Value, i: Value) -> PResult<Value> {
+        match self.dict_get(o, i)? {
+            Some(v) => Ok(v),
+            None => {
+                if let Some(v) = self.call_special(o, Sym::__missing__, &[i])? {
+                    return Ok(v);
+                }
+                Err(self.key_error(i))
+            }
+        }
     }
 }

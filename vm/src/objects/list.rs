@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use crate::ast::CmpOp;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::gc::ObjRef;
 use crate::objects::str::opt_arg;
 use crate::objects::tuple::{seq_count, seq_index};
 use crate::value::Value;
@@ -269,5 +270,19 @@ impl Interp {
         let mut joined = x.clone();
         joined.extend_from_slice(y);
         self.alloc(Obj::List(joined)).map(Some)
+    }
+}
+
+impl Interp {
+    /// `l[i]` for an int index.
+    pub(crate) fn list_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::List(items) = self.gc.heap.get(r) else {
+            return Err(PyErr::type_error("list expected"));
+        };
+        match crate::runtime::norm_index(idx, items.len()) {
+            Some(k) => Ok(items[k]),
+            None => Err(PyErr::new(ErrKind::IndexError, "list index out of range")),
+        }
     }
 }

@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::gc::ObjRef;
 use crate::value::Value;
 use crate::vm::{Args, Interp, PResult};
 
@@ -37,4 +38,21 @@ pub(crate) fn new_range(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Err(PyErr::new(ErrKind::ValueError, "arg 3 must not be zero"));
     }
     vm.alloc(Obj::Range(start, stop, step))
+}
+
+impl Interp {
+    /// `range(...)[i]` for an int index, computed without making the range's items.
+    pub(crate) fn range_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::Range(start, stop, step) = *self.gc.heap.get(r) else {
+            return Err(PyErr::type_error("range expected"));
+        };
+        match crate::runtime::norm_index(idx, range_len(start, stop, step)) {
+            Some(k) => Ok(Value::Int(start + step * k as i64)),
+            None => Err(PyErr::new(
+                ErrKind::IndexError,
+                "range object index out of range",
+            )),
+        }
+    }
 }

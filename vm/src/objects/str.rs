@@ -6,6 +6,7 @@ use core::fmt::Write;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::gc::ObjRef;
 use crate::objects::bytes::codec_args;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult, VARARGS};
@@ -760,6 +761,29 @@ impl Interp {
     pub(crate) fn str_percent(&mut self, a: Value, b: Value) -> PResult<Option<Value>> {
         let s = crate::format::percent(self, a, b)?;
         self.str_value(&s).map(Some)
+    }
+}
+
+impl Interp {
+    /// `s[i]` for an int index: a str of one character. ASCII text (the common case) indexes
+    /// by byte.
+    pub(crate) fn str_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::Str(s) = self.gc.heap.get(r) else {
+            return Err(PyErr::type_error("str expected"));
+        };
+        let c = if s.is_ascii() {
+            crate::runtime::norm_index(idx, s.len()).map(|k| s.as_bytes()[k] as char)
+        } else {
+            crate::runtime::norm_index(idx, s.chars().count()).and_then(|k| s.chars().nth(k))
+        };
+        match c {
+            Some(c) => {
+                let mut buf = [0u8; 4];
+                self.str_value(c.encode_utf8(&mut buf))
+            }
+            None => Err(PyErr::new(ErrKind::IndexError, "string index out of range")),
+        }
     }
 }
 

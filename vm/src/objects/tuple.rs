@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
+use crate::gc::ObjRef;
 use crate::objects::str::opt_arg;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
@@ -97,5 +98,19 @@ impl Interp {
         let mut joined = x.to_vec();
         joined.extend_from_slice(y);
         self.tuple(joined).map(Some)
+    }
+}
+
+impl Interp {
+    /// `t[i]` for an int index.
+    pub(crate) fn tuple_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::Tuple(items) = self.gc.heap.get(r) else {
+            return Err(PyErr::type_error("tuple expected"));
+        };
+        match crate::runtime::norm_index(idx, items.len()) {
+            Some(k) => Ok(items[k]),
+            None => Err(PyErr::new(ErrKind::IndexError, "tuple index out of range")),
+        }
     }
 }

@@ -1060,38 +1060,10 @@ impl Interp {
             let (a, b, c) = (*a, *b, *c);
             return self.set_slice(o, a, b, c, v);
         }
+        // The slot table: one arm per built-in type, in the type's file.
         match self.gc.heap.get(r) {
-            Obj::List(items) => {
-                let len = items.len();
-                let idx = self.subscript_index(o, i)?;
-                let Some(k) = norm_index(idx, len) else {
-                    return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
-                };
-                if let Obj::List(items) = self.gc.heap.get_mut(r) {
-                    items[k] = v;
-                }
-                Ok(())
-            }
-            Obj::ByteArray(b) => {
-                let len = b.len();
-                let idx = self.subscript_index(o, i)?;
-                let byte = self
-                    .as_int(v)
-                    .filter(|x| (0..256).contains(x))
-                    .ok_or_else(|| {
-                        PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)")
-                    })?;
-                let Some(k) = norm_index(idx, len) else {
-                    return Err(PyErr::new(
-                        ErrKind::IndexError,
-                        "bytearray index out of range",
-                    ));
-                };
-                if let Obj::ByteArray(b) = self.gc.heap.get_mut(r) {
-                    b[k] = byte as u8;
-                }
-                Ok(())
-            }
+            Obj::List(_) => self.list_setitem(o, r, i, v),
+            Obj::ByteArray(_) => self.bytearray_setitem(o, r, i, v),
             Obj::Dict(_) => self.dict_set(o, i, v),
             Obj::Instance(_) => match self.call_special(o, Sym::__setitem__, &[i, v])? {
                 Some(_) => Ok(()),
@@ -1144,36 +1116,11 @@ impl Interp {
             }
             return Ok(());
         }
+        // The slot table: one arm per built-in type, in the type's file.
         match self.gc.heap.get(r) {
-            Obj::List(items) => {
-                let len = items.len();
-                let idx = self.subscript_index(o, i)?;
-                let Some(k) = norm_index(idx, len) else {
-                    return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
-                };
-                if let Obj::List(items) = self.gc.heap.get_mut(r) {
-                    items.remove(k);
-                }
-                Ok(())
-            }
-            Obj::ByteArray(b) => {
-                let len = b.len();
-                let idx = self.subscript_index(o, i)?;
-                let Some(k) = norm_index(idx, len) else {
-                    return Err(PyErr::new(
-                        ErrKind::IndexError,
-                        "bytearray index out of range",
-                    ));
-                };
-                if let Obj::ByteArray(b) = self.gc.heap.get_mut(r) {
-                    b.remove(k);
-                }
-                Ok(())
-            }
-            Obj::Dict(_) => match self.dict_remove(o, i)? {
-                Some(_) => Ok(()),
-                None => Err(self.key_error(i)),
-            },
+            Obj::List(_) => self.list_delitem(o, r, i),
+            Obj::ByteArray(_) => self.bytearray_delitem(o, r, i),
+            Obj::Dict(_) => self.dict_delitem(o, i),
             Obj::Instance(_) => match self.call_special(o, Sym::__delitem__, &[i])? {
                 Some(_) => Ok(()),
                 None if self.payload(o).is_some() => {

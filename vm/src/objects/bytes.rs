@@ -430,3 +430,47 @@ impl Interp {
         }
     }
 }
+
+impl Interp {
+    /// `b[i] = v` for a bytearray and an int index: `v` a byte value.
+    pub(crate) fn bytearray_setitem(
+        &mut self,
+        o: Value,
+        r: ObjRef,
+        i: Value,
+        v: Value,
+    ) -> PResult<()> {
+        let idx = self.subscript_index(o, i)?;
+        let byte = self
+            .as_int(v)
+            .filter(|x| (0..256).contains(x))
+            .ok_or_else(|| PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)"))?;
+        let Obj::ByteArray(b) = self.gc.heap.get_mut(r) else {
+            return Err(PyErr::type_error("bytearray expected"));
+        };
+        let Some(k) = crate::runtime::norm_index(idx, b.len()) else {
+            return Err(PyErr::new(
+                ErrKind::IndexError,
+                "bytearray index out of range",
+            ));
+        };
+        b[k] = byte as u8;
+        Ok(())
+    }
+
+    /// `del b[i]` for a bytearray and an int index.
+    pub(crate) fn bytearray_delitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<()> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::ByteArray(b) = self.gc.heap.get_mut(r) else {
+            return Err(PyErr::type_error("bytearray expected"));
+        };
+        let Some(k) = crate::runtime::norm_index(idx, b.len()) else {
+            return Err(PyErr::new(
+                ErrKind::IndexError,
+                "bytearray index out of range",
+            ));
+        };
+        b.remove(k);
+        Ok(())
+    }
+}

@@ -493,3 +493,13 @@ impl Interp {
         }
     }
 }
+
+impl Interp {
+    /// `del d[k]`: `KeyError` when absent.
+    pub(crate) fn dict_delitem(&mut self, o: Value, i: Value) -> PResult<()> {
+        match self.dict_remove(o, i)? {
+            Some(_) => Ok(()),
+            None => Err(self.key_error(i)),
+        }
+    }
+}

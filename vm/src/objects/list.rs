@@ -286,3 +286,31 @@ impl Interp {
         }
     }
 }
+
+impl Interp {
+    /// `l[i] = v` for an int index.
+    pub(crate) fn list_setitem(&mut self, o: Value, r: ObjRef, i: Value, v: Value) -> PResult<()> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::List(items) = self.gc.heap.get_mut(r) else {
+            return Err(PyErr::type_error("list expected"));
+        };
+        let Some(k) = crate::runtime::norm_index(idx, items.len()) else {
+            return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
+        };
+        items[k] = v;
+        Ok(())
+    }
+
+    /// `del l[i]` for an int index.
+    pub(crate) fn list_delitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<()> {
+        let idx = self.subscript_index(o, i)?;
+        let Obj::List(items) = self.gc.heap.get_mut(r) else {
+            return Err(PyErr::type_error("list expected"));
+        };
+        let Some(k) = crate::runtime::norm_index(idx, items.len()) else {
+            return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
+        };
+        items.remove(k);
+        Ok(())
+    }
+}

@@ -823,23 +823,11 @@ impl Interp {
     /// `item in container`.
     pub(crate) fn contains(&mut self, container: Value, item: Value) -> PResult<bool> {
         if let Value::Obj(r) = container {
+            // The slot table: one arm per built-in type.
             match self.gc.heap.get(r) {
-                Obj::Str(hay) => {
-                    let Some(needle) = self.as_str(item) else {
-                        return Err(PyErr::type_error(alloc::format!(
-                            "can't convert '{}' object to str implicitly",
-                            self.type_name(item)
-                        )));
-                    };
-                    return Ok(hay.contains(needle));
-                }
+                Obj::Str(_) => return self.str_contains(container, item),
                 Obj::Bytes(_) | Obj::ByteArray(_) => {
-                    let hay = self.as_bytes(container).unwrap_or(&[]);
-                    if let Some(b) = self.as_int(item) {
-                        return Ok(hay.contains(&(b as u8)));
-                    }
-                    let needle = self.as_bytes(item).unwrap_or(&[]);
-                    return Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle));
+                    return Ok(self.bytes_contains(container, item));
                 }
                 Obj::List(items) => {
                     let items = items.clone();
@@ -851,18 +839,7 @@ impl Interp {
                 }
                 Obj::Dict(_) => return Ok(self.dict_get(container, item)?.is_some()),
                 Obj::Set(..) => return self.set_contains(container, item),
-                Obj::Range(start, stop, step) => {
-                    let (start, stop, step) = (*start, *stop, *step);
-                    let Some(i) = self.as_int(item) else {
-                        return Ok(false);
-                    };
-                    let inside = if step > 0 {
-                        i >= start && i < stop
-                    } else {
-                        i <= start && i > stop
-                    };
-                    return Ok(inside && (i - start) % step == 0);
-                }
+                Obj::Range(..) => return Ok(self.range_contains(r, item)),
                 Obj::Instance(_) => {
                     if let Some(r) = self.call_special(container, Sym::__contains__, &[item])? {
                         return self.truthy(r);
@@ -1171,8 +1148,6 @@ impl Interp {
         )))
     }
 }
-
-impl Interp {}
 
 /// `a is b`.
 pub fn identical(a: Value, b: Value) -> bool {

@@ -474,3 +474,15 @@ impl Interp {
         Ok(())
     }
 }
+
+impl Interp {
+    /// `x in b` for bytes or a bytearray: a byte value, or a run of bytes.
+    pub(crate) fn bytes_contains(&mut self, b: Value, item: Value) -> bool {
+        let hay = self.as_bytes(b).unwrap_or(&[]);
+        if let Some(x) = self.as_int(item) {
+            return hay.contains(&(x as u8));
+        }
+        let needle = self.as_bytes(item).unwrap_or(&[]);
+        needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+    }
+}

@@ -56,3 +56,21 @@ impl Interp {
         }
     }
 }
+
+impl Interp {
+    /// `x in range(...)`, computed without making the range's items.
+    pub(crate) fn range_contains(&mut self, r: ObjRef, item: Value) -> bool {
+        let Obj::Range(start, stop, step) = *self.gc.heap.get(r) else {
+            return false;
+        };
+        let Some(i) = self.as_int(item) else {
+            return false;
+        };
+        let inside = if step > 0 {
+            i >= start && i < stop
+        } else {
+            i <= start && i > stop
+        };
+        inside && (i - start) % step == 0
+    }
+}

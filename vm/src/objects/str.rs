@@ -787,6 +787,19 @@ impl Interp {
     }
 }
 
+impl Interp {
+    /// `x in s` for a str `s`: a substring test.
+    pub(crate) fn str_contains(&mut self, s: Value, item: Value) -> PResult<bool> {
+        let (Some(hay), Some(needle)) = (self.as_str(s), self.as_str(item)) else {
+            return Err(PyErr::type_error(alloc::format!(
+                "can't convert '{}' object to str implicitly",
+                self.type_name(item)
+            )));
+        };
+        Ok(hay.contains(needle))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -526,29 +526,10 @@ impl Repl {
         None
     }
 
-    /// The port's VM failed inside (a bug, not the program: the port caught a panic), with
-    /// `report` (lines ending in `\n`) saying what happened. The report takes the place of a
-    /// traceback, so a raw-REPL client gets its frame closed as for any error, and the board
-    /// soft-resets: the port makes a fresh VM and calls [`Repl::reset_done`].
-    pub fn exec_crashed(&mut self, report: &str, out: &mut Vec<u8>) -> Option<Action> {
-        match self.state {
-            State::Running(Running::Raw) => {
-                out.push(CTRL_D);
-                cook_into(report.as_bytes(), out);
-                out.push(CTRL_D);
-                self.state = State::Raw;
-            }
-            State::Running(Running::Friendly) => {
-                cook_into(report.as_bytes(), out);
-                self.state = State::Friendly;
-            }
-            // Not while code ran (a completion, a timer at the prompt): on a line of its own.
-            _ => {
-                out.extend_from_slice(b"\r\n");
-                cook_into(report.as_bytes(), out);
-            }
-        }
-        self.soft_reset(out)
+    /// Answer in the raw REPL (`true`) or the friendly one from the next [`Repl::reset_done`]
+    /// on: a port that restarted after a crash resumes in the mode the client left it in.
+    pub fn set_raw(&mut self, raw: bool) {
+        self.raw_mode = raw;
     }
 
     /// The port has soft-reset its VM (and run `boot.py`, and `main.py` in friendly mode).
@@ -981,28 +962,15 @@ mod tests {
     }
 
     #[test]
-    fn a_crash_closes_the_raw_frame_as_an_error_then_soft_resets() {
+    fn a_board_resumed_in_raw_mode_answers_with_the_raw_prompt() {
         let mut r = repl();
-        feed(&mut r, b"\x01x\x04");
-        let mut out = Vec::new();
-        let report = "FatalError: bug\nwhile running: x\n";
-        assert_eq!(r.exec_crashed(report, &mut out), Some(Action::SoftReset));
-        assert_eq!(
-            out,
-            b"\x04FatalError: bug\r\nwhile running: x\r\n\x04MPY: soft reboot\r\n"
-        );
+        r.set_raw(true);
         let mut out = Vec::new();
         r.reset_done(&mut out);
         assert_eq!(out, b"raw REPL; CTRL-B to exit\r\n>");
-        // In the friendly REPL: the report where a traceback would be, then the reboot.
-        let mut r = repl();
-        feed(&mut r, b"x\r");
-        let mut out = Vec::new();
-        assert_eq!(r.exec_crashed(report, &mut out), Some(Action::SoftReset));
-        assert_eq!(
-            out,
-            b"FatalError: bug\r\nwhile running: x\r\nMPY: soft reboot\r\n"
-        );
+        let (out, actions) = feed(&mut r, b"x\x04");
+        assert_eq!(out, b"OK");
+        assert_eq!(actions, [exec("x", Mode::File)]);
     }
 
     #[test]

@@ -12,21 +12,19 @@ pub fn build_web() -> Result {
     tools::ensure_rust_target(WASM_TARGET)?;
     tools::ensure_node_modules()?;
 
-    // Optimised even for dev builds: the VM is small, and a debug VM is too slow to simulate
-    // with. The `wasm` profile is `release` with panics aborting (see Cargo.toml).
+    // Release even for dev builds: the VM is small, and a debug VM is too slow to simulate with.
     tools::run(cargo().args([
         "build",
         "-p",
         "copperhead-wasm",
         "--target",
         WASM_TARGET,
-        "--profile",
-        "wasm",
+        "--release",
     ]))?;
 
     let wasm = tools::target_dir()
         .join(WASM_TARGET)
-        .join("wasm/copperhead_wasm.wasm");
+        .join("release/copperhead_wasm.wasm");
     let pkg = root().join("web/pkg");
     println!(
         "$ wasm-bindgen --target web {} --out-dir {}",

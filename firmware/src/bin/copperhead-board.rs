@@ -197,16 +197,7 @@ fn run_code(source: &str, file: &str, argv: Vec<String>, config: Config) -> Exit
         .with_script_dir(&dir)
         .with_argv(argv);
     let mut vm = Vm::new(platform, config);
-    let result = match host::fatal::guarded(&host::fatal::running(source), || {
-        vm.exec(source, file, Mode::File)
-    }) {
-        Ok(result) => result,
-        Err(report) => {
-            let _ = std::io::stdout().flush();
-            eprint!("{report}");
-            return ExitCode::from(1);
-        }
-    };
+    let result = vm.exec(source, file, Mode::File);
     if let Err(e) = vm.run_atexit() {
         let _ = std::io::stdout().flush();
         eprint!("{}", e.traceback);
@@ -240,13 +231,19 @@ fn terminal_repl(config: Config) -> Result<ExitCode, String> {
     let saved = pty::make_raw(fd).map_err(|e| format!("can't set up the terminal: {e}"))?;
     let mut options = BoardOptions::virtual_board(config, None);
     options.exit_on_reset = true;
+    options.report_fd = Some(std::io::stdout().as_raw_fd());
     let mut banner = Vec::new();
     let repl = copperhead_firmware::repl::Repl::new(options.info.clone());
     repl.banner(&mut banner);
     banner.extend_from_slice(copperhead_firmware::repl::PS1);
     let _ = std::io::stdout().write_all(&banner);
     let _ = std::io::stdout().flush();
-    let result = host::serve(std::io::stdin(), std::io::stdout(), options);
+    // A crash (a bug) restarts the REPL in a new child; the terminal stays set up.
+    let result = host::fatal::supervise(|resume| {
+        let mut options = options.clone();
+        options.resume = resume;
+        host::serve(std::io::stdin(), std::io::stdout(), options)
+    });
     pty::restore(fd, &saved);
     println!();
     result.map_err(|e| e.to_string())?;
@@ -256,29 +253,30 @@ fn terminal_repl(config: Config) -> Result<ExitCode, String> {
 /// A virtual board on a pseudo-terminal or a TCP port, optionally at a serial line's speed.
 fn virtual_board(
     job: &Job,
-    options: BoardOptions,
+    mut options: BoardOptions,
     fs_dir: std::path::PathBuf,
     baud: Option<u32>,
     webrepl_password: Option<String>,
 ) -> Result<ExitCode, String> {
     stop_with_parent();
-    let serve = |input: Box<dyn Read + Send>, output: Box<dyn Write + Send>| {
-        let (input, output): (Box<dyn Read + Send>, Box<dyn Write + Send>) = match baud {
-            Some(b) => (
-                Box::new(link::PacedReader::new(input, b)),
-                Box::new(link::PacedWriter::new(output, b)),
-            ),
-            None => (input, output),
+    let serve_with =
+        |input: Box<dyn Read + Send>, output: Box<dyn Write + Send>, options: BoardOptions| {
+            let (input, output): (Box<dyn Read + Send>, Box<dyn Write + Send>) = match baud {
+                Some(b) => (
+                    Box::new(link::PacedReader::new(input, b)),
+                    Box::new(link::PacedWriter::new(output, b)),
+                ),
+                None => (input, output),
+            };
+            host::serve(input, output, options).map_err(|e| e.to_string())
         };
-        host::serve(input, output, options).map_err(|e| e.to_string())
-    };
     match job {
         Job::Tcp(addr) => {
             let tcp =
                 link::TcpLink::bind(addr).map_err(|e| format!("can't listen on {addr}: {e}"))?;
             println!("{}", tcp.local_addr().map_err(|e| e.to_string())?);
             let _ = std::io::stdout().flush();
-            serve(Box::new(tcp.clone()), Box::new(tcp))?;
+            serve_with(Box::new(tcp.clone()), Box::new(tcp), options)?;
         }
         Job::WebRepl(addr) => {
             let password = webrepl_password
@@ -288,15 +286,27 @@ fn virtual_board(
                 .map_err(|e| format!("can't listen on {addr}: {e}"))?;
             println!("ws://{}", link.local_addr().map_err(|e| e.to_string())?);
             let _ = std::io::stdout().flush();
-            serve(Box::new(link.clone()), Box::new(link))?;
+            serve_with(Box::new(link.clone()), Box::new(link), options)?;
         }
         _ => {
             let pty = pty::Pty::open().map_err(|e| format!("can't open a pseudo-terminal: {e}"))?;
             println!("{}", pty.path);
             let _ = std::io::stdout().flush();
-            let input = pty.master.try_clone().map_err(|e| e.to_string())?;
-            let output = pty.master.try_clone().map_err(|e| e.to_string())?;
-            serve(Box::new(input), Box::new(output))?;
+            // This process holds the line; the board runs in a child, started again after a
+            // crash (a bug), so the client sees a soft reset, not a hang-up.
+            {
+                use std::os::fd::AsRawFd;
+                options.report_fd = Some(pty.master.as_raw_fd());
+            }
+            host::fatal::supervise(|resume| {
+                let input = pty.master.try_clone()?;
+                let output = pty.master.try_clone()?;
+                let mut options = options.clone();
+                options.resume = resume;
+                serve_with(Box::new(input), Box::new(output), options)
+                    .map_err(std::io::Error::other)
+            })
+            .map_err(|e| e.to_string())?;
             drop(pty);
         }
     }

@@ -447,6 +447,11 @@ pub struct BoardOptions {
     /// Panic, as a bug in the VM would, when code to run contains this text (for testing
     /// that the board survives bugs: `--crash-on`).
     pub crash_on: Option<String>,
+    /// Where a panic is reported (the link's file descriptor); `None` leaves panics to
+    /// Rust's default hook.
+    pub report_fd: Option<i32>,
+    /// This board is starting again after a crash (see `fatal.rs`).
+    pub resume: Option<fatal::Resume>,
 }
 
 impl BoardOptions {
@@ -463,6 +468,8 @@ impl BoardOptions {
             exit_on_reset: false,
             raw_paste_window: crate::repl::RAW_PASTE_WINDOW,
             crash_on: None,
+            report_fd: None,
+            resume: None,
         }
     }
 }
@@ -506,37 +513,46 @@ pub fn serve(
     let mut repl = Repl::new(options.info.clone());
     repl.set_raw_paste_window(options.raw_paste_window);
     let mut out = Vec::new();
-    // A board's filesystem holds its start-up scripts; the host's files don't.
-    let boots = options.fs_dir.is_some();
-    // A fresh VM in place of the old one. One that panicked may be inconsistent: even
-    // dropping it must not take the board down.
-    let replace_vm = |vm: &mut Vm<HostPlatform>| -> io::Result<()> {
-        let old = std::mem::replace(vm, new_vm()?);
-        let _ = fatal::guarded("clearing the old VM", move || drop(old));
-        Ok(())
+    // A panic (a bug) is reported on the link and ends this process, which a supervising
+    // parent then starts again (`fatal.rs`).
+    let fd = options.report_fd;
+    if fd.is_some() {
+        fatal::install();
+    }
+    let doing = |what: String, repl: &Repl, running: bool, boot: bool| {
+        if let Some(fd) = fd {
+            fatal::doing(fd, what, repl.is_raw(), running, boot);
+        }
     };
+    if let Some(resume) = options.resume {
+        repl.set_raw(resume.raw);
+    }
+    // A board's filesystem holds its start-up scripts; the host's files don't (nor are
+    // they run again after they crashed the board).
+    let boots = options.fs_dir.is_some() && options.resume.is_none_or(|r| r.boot_files);
     // `boot.py` and `main.py`, again on a fresh VM while they ask for a soft reset
-    // (`SystemExit`); not after one of them crashed the VM (as a board in safe mode).
+    // (`SystemExit`).
     let boot = |vm: &mut Vm<HostPlatform>, repl: &Repl, out: &mut Vec<u8>| -> io::Result<()> {
         if !boots {
             return Ok(());
         }
         loop {
-            match run_boot_files(vm, repl, &console, &output)? {
-                Boot::Done => return Ok(()),
-                Boot::Reset => out.extend_from_slice(crate::repl::SOFT_REBOOT),
-                Boot::Crashed(report) => {
-                    crate::repl::cook_into(report.as_bytes(), out);
-                    out.extend_from_slice(crate::repl::SOFT_REBOOT);
-                    flush(&output, out)?;
-                    return replace_vm(vm);
-                }
+            let reset = run_boot_files(vm, repl, &console, &output, &doing)?;
+            fatal::idle();
+            if !reset {
+                return Ok(());
             }
+            out.extend_from_slice(crate::repl::SOFT_REBOOT);
             flush(&output, out)?;
-            replace_vm(vm)?;
+            *vm = new_vm()?;
         }
     };
     boot(&mut vm, &repl, &mut out)?;
+    if options.resume.is_some() {
+        // Started again after a crash: the old board printed the report and the reboot.
+        repl.reset_done(&mut out);
+        flush(&output, &mut out)?;
+    }
     let crash_on = options.crash_on.clone();
     let mut chunk = [0u8; 4096];
     loop {
@@ -545,16 +561,10 @@ pub fn serve(
             match console.read_within(&mut chunk, std::time::Duration::from_millis(2)) {
                 Some(n) => n,
                 None => {
-                    let doing = "running a timer or pin callback at the prompt";
-                    if let Err(report) = fatal::guarded(doing, || vm.run_background()) {
-                        if repl.exec_crashed(&report, &mut out).is_some() {
-                            flush(&output, &mut out)?;
-                            replace_vm(&mut vm)?;
-                            boot(&mut vm, &repl, &mut out)?;
-                            repl.reset_done(&mut out);
-                        }
-                        flush(&output, &mut out)?;
-                    }
+                    let what = String::from("running a timer or pin callback at the prompt");
+                    doing(what, &repl, false, false);
+                    vm.run_background();
+                    fatal::idle();
                     continue;
                 }
             }
@@ -577,33 +587,29 @@ pub fn serve(
                 match act {
                     Action::Exec { source, mode } => {
                         console.start_running();
-                        let outcome = fatal::guarded(&fatal::running(&source), || {
-                            if let Some(text) = &crash_on
-                                && source.contains(text.as_str())
-                            {
-                                panic!("crash asked for with --crash-on");
-                            }
-                            vm.exec(&source, "<stdin>", mode)
-                        });
+                        doing(fatal::running(&source), &repl, true, false);
+                        if let Some(text) = &crash_on
+                            && source.contains(text.as_str())
+                        {
+                            panic!("crash asked for with --crash-on");
+                        }
+                        let result = vm.exec(&source, "<stdin>", mode);
+                        fatal::idle();
                         console.running.store(false, Ordering::Relaxed);
-                        action = match outcome {
-                            Ok(result) => repl.exec_done(&result, &mut out),
-                            Err(report) => repl.exec_crashed(&report, &mut out),
-                        };
+                        action = repl.exec_done(&result, &mut out);
                     }
                     Action::Complete { text } => {
-                        let doing = format!("completing {text:?}");
-                        match fatal::guarded(&doing, || vm.completions(&text)) {
-                            Ok(words) => repl.complete_done(&words, &mut out),
-                            Err(report) => action = repl.exec_crashed(&report, &mut out),
-                        }
+                        doing(format!("completing {text:?}"), &repl, false, false);
+                        let words = vm.completions(&text);
+                        fatal::idle();
+                        repl.complete_done(&words, &mut out);
                     }
                     Action::SoftReset if options.exit_on_reset => {
                         return flush(&output, &mut out);
                     }
                     Action::SoftReset => {
                         flush(&output, &mut out)?;
-                        replace_vm(&mut vm)?;
+                        vm = new_vm()?;
                         boot(&mut vm, &repl, &mut out)?;
                         repl.reset_done(&mut out);
                     }
@@ -618,23 +624,16 @@ pub fn serve(
     Ok(())
 }
 
-/// How `boot.py` and `main.py` ended.
-enum Boot {
-    Done,
-    /// One of them asked for a soft reset (`SystemExit`).
-    Reset,
-    /// The VM panicked (a bug): the report to print.
-    Crashed(String),
-}
-
 /// Run `boot.py`, then `main.py` if the REPL is in friendly mode, as a board does when it
-/// starts. An exception is printed.
+/// starts. An exception is printed; `true` if one of them asked for a soft reset
+/// (`SystemExit`).
 fn run_boot_files(
     vm: &mut Vm<HostPlatform>,
     repl: &Repl,
     console: &Console,
     output: &Link,
-) -> io::Result<Boot> {
+    doing: &impl Fn(String, &Repl, bool, bool),
+) -> io::Result<bool> {
     for (path, name) in [("/boot.py", "boot.py"), ("/main.py", "main.py")] {
         if name == "main.py" && !repl.runs_main() {
             continue;
@@ -643,16 +642,11 @@ fn run_boot_files(
             continue;
         };
         console.start_running();
-        let outcome = fatal::guarded(&format!("running {name}"), || {
-            vm.exec(&source, name, copperhead_vm::Mode::File)
-        });
+        doing(format!("running {name}"), repl, false, true);
+        let result = vm.exec(&source, name, copperhead_vm::Mode::File);
         console.running.store(false, Ordering::Relaxed);
-        let result = match outcome {
-            Ok(result) => result,
-            Err(report) => return Ok(Boot::Crashed(report)),
-        };
         match result {
-            Err(e) if e.is_system_exit() => return Ok(Boot::Reset),
+            Err(e) if e.is_system_exit() => return Ok(true),
             Err(e) => {
                 let mut out = Vec::new();
                 crate::repl::cook_into(e.traceback.as_bytes(), &mut out);
@@ -661,7 +655,7 @@ fn run_boot_files(
             Ok(()) => {}
         }
     }
-    Ok(Boot::Done)
+    Ok(false)
 }
 
 fn flush(output: &Link, out: &mut Vec<u8>) -> io::Result<()> {

@@ -462,6 +462,15 @@ impl Interp {
         let Obj::Instance(i) = self.gc.heap.get_mut(r) else {
             return Ok(());
         };
+        // `exc.__traceback__ = None` clears an exception's traceback in place, as on
+        // MicroPython: a pre-made exception raised again and again allocates nothing.
+        if v == Value::None
+            && name == Sym::__traceback__.id()
+            && let Some(exc) = &mut i.exc
+        {
+            exc.traceback.clear();
+            return Ok(());
+        }
         if let Some(slot) = i.attrs.get_mut(&name) {
             *slot = v;
             return Ok(());

@@ -23,7 +23,7 @@ symbols! {
     __init__ __new__ __call__ __class__ __name__ __dict__ __module__ __qualname__
     __getattr__ __setattr__ __delattr__ __get__ __set__ __delete__ __set_name__
     __getitem__ __setitem__ __delitem__ __missing__ __contains__ __len__ __iter__ __next__
-    __reversed__ __await__ __enter__ __exit__
+    __reversed__ __await__ __enter__ __exit__ __traceback__
     __repr__ __str__ __format__ __hash__ __bool__ __int__ __float__ __complex__ __index__
     __abs__ __dir__
     __eq__ __ne__ __lt__ __le__ __gt__ __ge__

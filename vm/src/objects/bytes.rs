@@ -445,32 +445,29 @@ impl Interp {
             .as_int(v)
             .filter(|x| (0..256).contains(x))
             .ok_or_else(|| PyErr::new(ErrKind::ValueError, "byte must be in range(0, 256)"))?;
-        let Obj::ByteArray(b) = self.gc.heap.get_mut(r) else {
+        let k = self.bytearray_position(r, idx)?;
+        if let Obj::ByteArray(b) = self.gc.heap.get_mut(r) {
+            b[k] = byte as u8;
+        }
+        Ok(())
+    }
+
+    /// Where index `idx` (negative from the end) falls in the bytearray `r`.
+    fn bytearray_position(&self, r: ObjRef, idx: i64) -> PResult<usize> {
+        let Obj::ByteArray(b) = self.gc.heap.get(r) else {
             return Err(PyErr::type_error("bytearray expected"));
         };
-        let Some(k) = crate::runtime::norm_index(idx, b.len()) else {
-            return Err(PyErr::new(
-                ErrKind::IndexError,
-                "bytearray index out of range",
-            ));
-        };
-        b[k] = byte as u8;
-        Ok(())
+        crate::runtime::norm_index(idx, b.len())
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "bytearray index out of range"))
     }
 
     /// `del b[i]` for a bytearray and an int index.
     pub(crate) fn bytearray_delitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<()> {
         let idx = self.subscript_index(o, i)?;
-        let Obj::ByteArray(b) = self.gc.heap.get_mut(r) else {
-            return Err(PyErr::type_error("bytearray expected"));
-        };
-        let Some(k) = crate::runtime::norm_index(idx, b.len()) else {
-            return Err(PyErr::new(
-                ErrKind::IndexError,
-                "bytearray index out of range",
-            ));
-        };
-        b.remove(k);
+        let k = self.bytearray_position(r, idx)?;
+        if let Obj::ByteArray(b) = self.gc.heap.get_mut(r) {
+            b.remove(k);
+        }
         Ok(())
     }
 }

@@ -274,43 +274,40 @@ impl Interp {
 }
 
 impl Interp {
-    /// `l[i]` for an int index.
-    pub(crate) fn list_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+    /// Where index `i` (an int, negative from the end) falls in the list `r`.
+    fn list_position(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<usize> {
         let idx = self.subscript_index(o, i)?;
         let Obj::List(items) = self.gc.heap.get(r) else {
             return Err(PyErr::type_error("list expected"));
         };
-        match crate::runtime::norm_index(idx, items.len()) {
-            Some(k) => Ok(items[k]),
-            None => Err(PyErr::new(ErrKind::IndexError, "list index out of range")),
+        crate::runtime::norm_index(idx, items.len())
+            .ok_or_else(|| PyErr::new(ErrKind::IndexError, "list index out of range"))
+    }
+
+    /// `l[i]` for an int index.
+    pub(crate) fn list_getitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<Value> {
+        let k = self.list_position(o, r, i)?;
+        match self.gc.heap.get(r) {
+            Obj::List(items) => Ok(items[k]),
+            _ => Err(PyErr::type_error("list expected")),
         }
     }
-}
 
-impl Interp {
     /// `l[i] = v` for an int index.
     pub(crate) fn list_setitem(&mut self, o: Value, r: ObjRef, i: Value, v: Value) -> PResult<()> {
-        let idx = self.subscript_index(o, i)?;
-        let Obj::List(items) = self.gc.heap.get_mut(r) else {
-            return Err(PyErr::type_error("list expected"));
-        };
-        let Some(k) = crate::runtime::norm_index(idx, items.len()) else {
-            return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
-        };
-        items[k] = v;
+        let k = self.list_position(o, r, i)?;
+        if let Obj::List(items) = self.gc.heap.get_mut(r) {
+            items[k] = v;
+        }
         Ok(())
     }
 
     /// `del l[i]` for an int index.
     pub(crate) fn list_delitem(&mut self, o: Value, r: ObjRef, i: Value) -> PResult<()> {
-        let idx = self.subscript_index(o, i)?;
-        let Obj::List(items) = self.gc.heap.get_mut(r) else {
-            return Err(PyErr::type_error("list expected"));
-        };
-        let Some(k) = crate::runtime::norm_index(idx, items.len()) else {
-            return Err(PyErr::new(ErrKind::IndexError, "list index out of range"));
-        };
-        items.remove(k);
+        let k = self.list_position(o, r, i)?;
+        if let Obj::List(items) = self.gc.heap.get_mut(r) {
+            items.remove(k);
+        }
         Ok(())
     }
 }

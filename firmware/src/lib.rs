@@ -1,13 +1,15 @@
 //! The Copperhead board runtime: what turns bytes on a serial line into REPL behaviour.
 //!
-//! The core ([`repl`]) is `no_std` + `alloc` and does no I/O, so the same state machine
-//! serves a microcontroller, the host's virtual board and tests. Ports supply the bytes:
+//! The core ([`repl`], the REPL state machine, and [`board`], which puts a VM behind it) is
+//! `no_std` + `alloc` and does no I/O, so the same board serves a microcontroller, the host's
+//! virtual board, the browser's simulator and tests. Ports supply the bytes:
 //! [`host`] is the one for Linux/macOS (`copperhead-board`).
 #![no_std]
 extern crate alloc;
 #[cfg(feature = "host")]
 extern crate std;
 
+pub mod board;
 pub mod repl;
 
 #[cfg(feature = "host")]

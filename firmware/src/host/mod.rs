@@ -12,7 +12,8 @@ pub mod link;
 pub mod pty;
 pub mod webrepl;
 
-use crate::repl::{Action, BoardInfo, Repl};
+use crate::board::{Board, Doing, Flow, Port};
+use crate::repl::BoardInfo;
 use copperhead_vm::platform::{Filesystem, Hardware, Uname};
 use copperhead_vm::simhw::SimHardware;
 use copperhead_vm::{Config, Platform, Vm};
@@ -474,97 +475,129 @@ impl BoardOptions {
     }
 }
 
+/// The host as a [`Port`]: a link, the console queue its reader thread fills, and the
+/// board's options.
+struct HostPort {
+    output: Link,
+    console: Arc<Console>,
+    options: BoardOptions,
+    board_name: String,
+}
+
+impl Port for HostPort {
+    type Platform = HostPlatform;
+    type Error = io::Error;
+
+    fn new_vm(&mut self) -> io::Result<Vm<HostPlatform>> {
+        let fs = match &self.options.fs_dir {
+            Some(dir) => HostFs::confined(dir)?,
+            None => HostFs::host(),
+        };
+        let mut platform = HostPlatform::board(
+            self.output.clone(),
+            self.console.clone(),
+            fs,
+            &self.board_name,
+        );
+        if self.options.fs_dir.is_none() {
+            // The terminal REPL: the host's own files, from the current directory.
+            platform.cwd = HostPlatform::process_cwd();
+            platform.path = default_path("");
+        }
+        Ok(Vm::new(platform, self.options.config.clone()))
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut link = self.output.lock().unwrap_or_else(|e| e.into_inner());
+        link.write_all(bytes)?;
+        link.flush()
+    }
+
+    fn unread(&mut self, bytes: &[u8]) {
+        self.console.unread(bytes);
+    }
+
+    fn running(&mut self, on: bool) {
+        if on {
+            self.console.start_running();
+        } else {
+            self.console.running.store(false, Ordering::Relaxed);
+        }
+    }
+
+    fn doing(&mut self, what: Doing<'_>, raw: bool) {
+        if let Doing::Exec(source) = what
+            && let Some(text) = &self.options.crash_on
+            && source.contains(text.as_str())
+        {
+            panic!("crash asked for with --crash-on");
+        }
+        let Some(fd) = self.options.report_fd else {
+            return;
+        };
+        let (text, running, boot) = match what {
+            Doing::Exec(source) => (fatal::running(source), true, false),
+            Doing::Boot(name) => (format!("running {name}"), false, true),
+            Doing::Complete(text) => (format!("completing {text:?}"), false, false),
+            Doing::Background => (
+                String::from("running a timer or pin callback at the prompt"),
+                false,
+                false,
+            ),
+        };
+        fatal::doing(fd, text, raw, running, boot);
+    }
+
+    fn idle(&mut self) {
+        fatal::idle();
+    }
+}
+
 /// Serve the board REPL over a byte link until the input ends.
 pub fn serve(
     input: impl Read + Send + 'static,
     output: impl Write + Send + 'static,
     options: BoardOptions,
 ) -> io::Result<()> {
-    let output: Link = Arc::new(Mutex::new(output));
     let console = Console::new();
     console.start_reader(input);
-    let board_name = format!("{} with {}", options.info.board, options.info.mcu);
-    let new_vm = || -> io::Result<Vm<HostPlatform>> {
-        let mut platform = match &options.fs_dir {
-            Some(dir) => HostPlatform::board(
-                output.clone(),
-                console.clone(),
-                HostFs::confined(dir)?,
-                &board_name,
-            ),
-            None => {
-                let mut p = HostPlatform::board(
-                    output.clone(),
-                    console.clone(),
-                    HostFs::host(),
-                    &board_name,
-                );
-                p.cwd = HostPlatform::process_cwd();
-                p
-            }
-        };
-        platform.path = match &options.fs_dir {
-            Some(_) => platform.path,
-            None => default_path(""),
-        };
-        Ok(Vm::new(platform, options.config.clone()))
-    };
-    let mut vm = new_vm()?;
-    let mut repl = Repl::new(options.info.clone());
-    repl.set_raw_paste_window(options.raw_paste_window);
-    let mut out = Vec::new();
+    let resume = options.resume;
     // A panic (a bug) is reported on the link and ends this process, which a supervising
     // parent then starts again (`fatal.rs`).
-    let fd = options.report_fd;
-    if fd.is_some() {
+    if options.report_fd.is_some() {
         fatal::install();
     }
-    let doing = |what: String, repl: &Repl, running: bool, boot: bool| {
-        if let Some(fd) = fd {
-            fatal::doing(fd, what, repl.is_raw(), running, boot);
-        }
+    let mut port = HostPort {
+        output: Arc::new(Mutex::new(output)),
+        console: console.clone(),
+        board_name: format!("{} with {}", options.info.board, options.info.mcu),
+        options,
     };
-    if let Some(resume) = options.resume {
-        repl.set_raw(resume.raw);
+    let info = port.options.info.clone();
+    let mut board = Board::new(&mut port, info)?;
+    board
+        .repl
+        .set_raw_paste_window(port.options.raw_paste_window);
+    board.exit_on_reset = port.options.exit_on_reset;
+    if let Some(resume) = resume {
+        board.repl.set_raw(resume.raw);
     }
     // A board's filesystem holds its start-up scripts; the host's files don't (nor are
     // they run again after they crashed the board).
-    let boots = options.fs_dir.is_some() && options.resume.is_none_or(|r| r.boot_files);
-    // `boot.py` and `main.py`, again on a fresh VM while they ask for a soft reset
-    // (`SystemExit`).
-    let boot = |vm: &mut Vm<HostPlatform>, repl: &Repl, out: &mut Vec<u8>| -> io::Result<()> {
-        if !boots {
-            return Ok(());
-        }
-        loop {
-            let reset = run_boot_files(vm, repl, &console, &output, &doing)?;
-            fatal::idle();
-            if !reset {
-                return Ok(());
-            }
-            out.extend_from_slice(crate::repl::SOFT_REBOOT);
-            flush(&output, out)?;
-            *vm = new_vm()?;
-        }
-    };
-    boot(&mut vm, &repl, &mut out)?;
-    if options.resume.is_some() {
+    board.boots = port.options.fs_dir.is_some() && resume.is_none_or(|r| r.boot_files);
+    board.boot(&mut port)?;
+    if resume.is_some() {
         // Started again after a crash: the old board printed the report and the reboot.
-        repl.reset_done(&mut out);
-        flush(&output, &mut out)?;
+        board.greet(&mut port)?;
     }
-    let crash_on = options.crash_on.clone();
     let mut chunk = [0u8; 4096];
     loop {
         // While timers or pin interrupts are set up, they keep firing at the prompt.
-        let n = if vm.has_background() && !repl.is_running() {
+        let n = if board.wants_background() {
             match console.read_within(&mut chunk, std::time::Duration::from_millis(2)) {
                 Some(n) => n,
                 None => {
-                    let what = String::from("running a timer or pin callback at the prompt");
-                    doing(what, &repl, false, false);
-                    vm.run_background();
-                    fatal::idle();
+                    board.background(&mut port);
                     continue;
                 }
             }
@@ -572,99 +605,10 @@ pub fn serve(
             console.read(&mut chunk)
         };
         if n == 0 {
-            break;
+            return Ok(());
         }
-        for (i, &byte) in chunk[..n].iter().enumerate() {
-            let mut action = repl.feed(byte, &mut out);
-            let acts = action.is_some();
-            if acts {
-                // What follows is the program's input (or the REPL's again afterwards):
-                // back to the queue, where `sys.stdin` reads too.
-                console.unread(&chunk[i + 1..n]);
-            }
-            while let Some(act) = action.take() {
-                flush(&output, &mut out)?;
-                match act {
-                    Action::Exec { source, mode } => {
-                        console.start_running();
-                        doing(fatal::running(&source), &repl, true, false);
-                        if let Some(text) = &crash_on
-                            && source.contains(text.as_str())
-                        {
-                            panic!("crash asked for with --crash-on");
-                        }
-                        let result = vm.exec(&source, "<stdin>", mode);
-                        fatal::idle();
-                        console.running.store(false, Ordering::Relaxed);
-                        action = repl.exec_done(&result, &mut out);
-                    }
-                    Action::Complete { text } => {
-                        doing(format!("completing {text:?}"), &repl, false, false);
-                        let words = vm.completions(&text);
-                        fatal::idle();
-                        repl.complete_done(&words, &mut out);
-                    }
-                    Action::SoftReset if options.exit_on_reset => {
-                        return flush(&output, &mut out);
-                    }
-                    Action::SoftReset => {
-                        flush(&output, &mut out)?;
-                        vm = new_vm()?;
-                        boot(&mut vm, &repl, &mut out)?;
-                        repl.reset_done(&mut out);
-                    }
-                }
-            }
-            if acts {
-                break;
-            }
-        }
-        flush(&output, &mut out)?;
-    }
-    Ok(())
-}
-
-/// Run `boot.py`, then `main.py` if the REPL is in friendly mode, as a board does when it
-/// starts. An exception is printed; `true` if one of them asked for a soft reset
-/// (`SystemExit`).
-fn run_boot_files(
-    vm: &mut Vm<HostPlatform>,
-    repl: &Repl,
-    console: &Console,
-    output: &Link,
-    doing: &impl Fn(String, &Repl, bool, bool),
-) -> io::Result<bool> {
-    for (path, name) in [("/boot.py", "boot.py"), ("/main.py", "main.py")] {
-        if name == "main.py" && !repl.runs_main() {
-            continue;
-        }
-        let Some(source) = vm.read_file(path) else {
-            continue;
-        };
-        console.start_running();
-        doing(format!("running {name}"), repl, false, true);
-        let result = vm.exec(&source, name, copperhead_vm::Mode::File);
-        console.running.store(false, Ordering::Relaxed);
-        match result {
-            Err(e) if e.is_system_exit() => return Ok(true),
-            Err(e) => {
-                let mut out = Vec::new();
-                crate::repl::cook_into(e.traceback.as_bytes(), &mut out);
-                flush(output, &mut out)?;
-            }
-            Ok(()) => {}
+        if board.feed(&mut port, &chunk[..n])? == Flow::Exit {
+            return Ok(());
         }
     }
-    Ok(false)
-}
-
-fn flush(output: &Link, out: &mut Vec<u8>) -> io::Result<()> {
-    if out.is_empty() {
-        return Ok(());
-    }
-    let mut link = output.lock().unwrap_or_else(|e| e.into_inner());
-    link.write_all(out)?;
-    link.flush()?;
-    out.clear();
-    Ok(())
 }

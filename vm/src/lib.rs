@@ -30,6 +30,7 @@ pub mod platform;
 mod repr;
 mod runtime;
 pub mod simhw;
+pub mod ssd1306;
 pub mod symtable;
 mod types;
 pub mod value;

@@ -43,6 +43,18 @@ impl MemFs {
         }
     }
 
+    /// Every directory and file but the root, each directory before what it holds, with a
+    /// file's bytes (a snapshot to keep the filesystem elsewhere, as the browser does).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&[u8]>)> {
+        self.paths
+            .iter()
+            .filter(|(p, _)| p.as_str() != "/")
+            .filter_map(|(p, i)| match self.nodes[*i].as_ref()? {
+                Node::Dir => Some((p.as_str(), None)),
+                Node::File(data) => Some((p.as_str(), Some(data.as_slice()))),
+            })
+    }
+
     fn used(&self) -> usize {
         self.nodes
             .iter()

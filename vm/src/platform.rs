@@ -308,9 +308,20 @@ pub trait Hardware {
         let _ = (pin, freq, duty_u16);
         Err(errno::EOPNOTSUPP)
     }
+    /// An ADC is made on `pin`.
+    fn adc_init(&mut self, pin: u32) -> FsResult<()> {
+        let _ = pin;
+        Ok(())
+    }
     /// An ADC reading of `pin`, scaled to 16 bits.
     fn adc_read(&mut self, pin: u32) -> FsResult<u16> {
         let _ = pin;
+        Err(errno::EOPNOTSUPP)
+    }
+    /// Clock `data` out on `pin`, most significant bit first, as the 800 kHz pulses a NeoPixel
+    /// strip reads (`machine.bitstream` with encoding 0).
+    fn bitstream(&mut self, pin: u32, data: &[u8]) -> FsResult<()> {
+        let _ = (pin, data);
         Err(errno::EOPNOTSUPP)
     }
     /// Write to an I2C device; how many bytes it acknowledged.

@@ -1,13 +1,16 @@
 //! Simulated peripherals for boards without real ones (the virtual board, the browser
 //! simulator): pins that hold their level, PWM and ADC state that can be read back (for a
-//! board view), UARTs that loop back what is written, an I2C bus and an SPI bus with no
-//! devices on them, and a watchdog that only records its feeding. The embedder can read and
-//! set the state to show it or to play the outside world (`set_input`, `set_adc`).
+//! board view), the bytes last clocked out to a pin with `machine.bitstream` (a NeoPixel
+//! strip), UARTs that loop back what is written, I2C buses with no devices on them unless
+//! the embedder attaches an SSD1306 display, an SPI bus with none, and a watchdog that only
+//! records its feeding. The embedder can read and set the state to show it or to play the
+//! outside world (`set_input`, `set_adc`).
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 
 use crate::platform::{FsResult, Hardware, PinMode, Pull, errno};
+use crate::ssd1306::Ssd1306;
 
 /// One simulated pin.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,10 +23,21 @@ pub struct SimPin {
     pub pwm: Option<(u32, u16)>,
 }
 
+/// The bytes last clocked out on a pin (`machine.bitstream`), as a NeoPixel strip shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Strip {
+    /// Bytes per pixel: 3 (GRB), as `neopixel.NeoPixel` writes by default.
+    pub bpp: u8,
+    pub data: Vec<u8>,
+}
+
 #[derive(Debug, Default)]
 pub struct SimHardware {
     pub pins: BTreeMap<u32, SimPin>,
     pub adc: BTreeMap<u32, u16>,
+    pub strips: BTreeMap<u32, Strip>,
+    /// Displays on the I2C buses (each answers its address on any bus).
+    pub displays: Vec<Ssd1306>,
     uarts: BTreeMap<u32, VecDeque<u8>>,
     events: Vec<(u32, bool)>,
     pub freq: u32,
@@ -33,8 +47,9 @@ pub struct SimHardware {
     pub reset_requested: bool,
 }
 
-/// Board names of the simulated pins (an ESP32 DevKit's blue LED is on GPIO 2).
-const NAMES: &[(&str, u32)] = &[("LED", 2), ("BOOT", 0)];
+/// Board names of the simulated pins: an ESP32-C3 board's user LED on GPIO 8 and its BOOT
+/// button on GPIO 9.
+const NAMES: &[(&str, u32)] = &[("LED", 8), ("BOOT", 9)];
 
 /// The most bytes a simulated UART holds before dropping what arrives.
 const UART_BUFFER: usize = 4096;
@@ -58,6 +73,11 @@ impl SimHardware {
             p.level = level;
             self.events.push((pin, level));
         }
+    }
+
+    /// Put an SSD1306 display on the I2C buses at `addr`.
+    pub fn attach_display(&mut self, addr: u8) {
+        self.displays.push(Ssd1306::new(addr));
     }
 
     /// Set what the ADC on `pin` reads.
@@ -112,16 +132,36 @@ impl Hardware for SimHardware {
         Ok(())
     }
 
+    fn adc_init(&mut self, pin: u32) -> FsResult<()> {
+        self.adc.entry(pin).or_insert(0);
+        Ok(())
+    }
+
     fn adc_read(&mut self, pin: u32) -> FsResult<u16> {
         Ok(self.adc.get(&pin).copied().unwrap_or(0))
     }
 
-    fn i2c_write(&mut self, _bus: i32, _addr: u8, _data: &[u8], _stop: bool) -> FsResult<usize> {
-        Err(errno::ENODEV)
+    fn bitstream(&mut self, pin: u32, data: &[u8]) -> FsResult<()> {
+        let strip = self.strips.entry(pin).or_default();
+        strip.bpp = 3;
+        strip.data = data.to_vec();
+        Ok(())
     }
 
-    fn i2c_read(&mut self, _bus: i32, _addr: u8, _buf: &mut [u8], _stop: bool) -> FsResult<()> {
-        Err(errno::ENODEV)
+    fn i2c_write(&mut self, bus: i32, addr: u8, data: &[u8], _stop: bool) -> FsResult<usize> {
+        let display = self.displays.iter_mut().find(|d| d.addr == addr);
+        let display = display.ok_or(errno::ENODEV)?;
+        display.bus = bus;
+        display.write(data);
+        Ok(data.len())
+    }
+
+    /// A display answers a read with its status byte: on or off.
+    fn i2c_read(&mut self, _bus: i32, addr: u8, buf: &mut [u8], _stop: bool) -> FsResult<()> {
+        let display = self.displays.iter().find(|d| d.addr == addr);
+        let on = display.ok_or(errno::ENODEV)?.on;
+        buf.fill(if on { 0x00 } else { 0x40 });
+        Ok(())
     }
 
     /// Nothing answers: MISO reads high, as an idle line with a pull-up does.

@@ -7,4 +7,5 @@ pub const MODULES: &[(&str, &str)] = &[
     ("collections", include_str!("collections.py")),
     ("struct", include_str!("struct.py")),
     ("asyncio", include_str!("asyncio.py")),
+    ("neopixel", include_str!("neopixel.py")),
 ];

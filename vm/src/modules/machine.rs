@@ -539,6 +539,7 @@ fn adc_new(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Err(PyErr::type_error("ADC() needs a pin"));
     }
     let pin = pin_id(vm, vm.arg(a, 0))?;
+    vm.with_hw(|hw| hw.adc_init(pin))?;
     vm.new_data(&ADC, AdcData { pin })
 }
 
@@ -1250,6 +1251,26 @@ fn enable_irq(vm: &mut Interp, _a: Args) -> PResult<Value> {
     Ok(Value::None)
 }
 
+/// `bitstream(pin, encoding, timing, buf)`: clock `buf` out on `pin`. Encoding 0 (the only
+/// one MicroPython defines) is the high-low pulse code of NeoPixels; `timing` gives its four
+/// pulse lengths in ns, which a port's hardware keeps to and a simulation records.
+fn bitstream(vm: &mut Interp, a: Args) -> PResult<Value> {
+    let pin = pin_id(vm, vm.arg(a, 0))?;
+    if vm.int_arg(vm.arg(a, 1))? != 0 {
+        return Err(PyErr::new(ErrKind::ValueError, "invalid encoding"));
+    }
+    let timing = vm.collect_iterable(vm.arg(a, 2))?;
+    if timing.len() != 4 {
+        return Err(PyErr::new(
+            ErrKind::ValueError,
+            "timing must have 4 entries",
+        ));
+    }
+    let data = vm.buffer_arg(vm.arg(a, 3))?;
+    vm.with_hw(|hw| hw.bitstream(pin, &data))?;
+    Ok(Value::None)
+}
+
 /// `time_pulse_us(pin, level, timeout_us=1000000)`: wait for the pin to reach `level`
 /// (-2 on timeout), then time how long it stays there (-1 on timeout).
 fn time_pulse_us(vm: &mut Interp, a: Args) -> PResult<Value> {
@@ -1297,6 +1318,7 @@ const FUNCTIONS: &[Native] = &[
     Native::new("disable_irq", disable_irq).args(0, 0),
     Native::new("enable_irq", enable_irq).args(0, 1),
     Native::new("time_pulse_us", time_pulse_us).args(2, 3),
+    Native::new("bitstream", bitstream).args(4, 4),
     Native::new("bootloader", bootloader).args(0, 1),
 ];
 

@@ -237,3 +237,41 @@ impl<P: Platform> Board<P> {
         self.flush(port)
     }
 }
+
+/// A board's console as `input()` reads it: bytes typed, and the echo back to the line.
+pub trait LineInput {
+    /// The next byte typed, waiting for it; `None` when the input ended or was interrupted.
+    fn next_byte(&mut self) -> Option<u8>;
+    /// Take the next byte if it is `byte` and has already arrived.
+    fn take_if(&mut self, byte: u8) -> bool;
+    /// Bytes back to the line, unchanged.
+    fn echo(&mut self, bytes: &[u8]);
+}
+
+/// `input()` on a board: what is typed is echoed, as MicroPython's line reader does;
+/// backspace rubs out a whole character, Enter (`\r`, `\n` or `\r\n`) ends the line, other
+/// control bytes are dropped. `None` when the input ended first.
+pub fn read_line(console: &mut impl LineInput) -> Option<alloc::string::String> {
+    let mut line = Vec::new();
+    loop {
+        match console.next_byte()? {
+            byte @ (b'\r' | b'\n') => {
+                if byte == b'\r' {
+                    console.take_if(b'\n');
+                }
+                console.echo(b"\r\n");
+                break;
+            }
+            0x08 | 0x7f => {
+                while line.pop().is_some_and(|b| b & 0xC0 == 0x80) {}
+                console.echo(b"\x08\x1b[K");
+            }
+            b if b >= 0x20 || b == b'\t' => {
+                line.push(b);
+                console.echo(&[b]);
+            }
+            _ => {}
+        }
+    }
+    Some(alloc::string::String::from_utf8_lossy(&line).into_owned())
+}

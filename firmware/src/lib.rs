@@ -15,5 +15,8 @@ pub mod repl;
 #[cfg(feature = "host")]
 pub mod host;
 
+/// The day this firmware was built (UTC, `YYYY-MM-DD`), shown in the banner.
+pub const BUILD_DATE: &str = env!("COPPERHEAD_BUILD_DATE");
+
 /// The version shown in banners and `sys.implementation`.
 pub const VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));

@@ -456,6 +456,16 @@ impl Repl {
         !self.raw_mode
     }
 
+    /// A fresh prompt after the port printed something of its own (a program the IDE ran
+    /// while the REPL waited): a line being typed is dropped. Nothing in the raw REPL,
+    /// whose client expects only its own answers.
+    pub fn new_prompt(&mut self, out: &mut Vec<u8>) {
+        if self.state == State::Friendly {
+            self.buffer.clear();
+            self.prompt(out);
+        }
+    }
+
     /// The friendly banner and first prompt.
     pub fn banner(&self, out: &mut Vec<u8>) {
         let i = &self.info;

@@ -315,34 +315,11 @@ impl Platform for HostPlatform {
                 Ok(_) => Some(String::from(line.trim_end_matches(['\r', '\n']))),
             };
         };
-        let console = console.clone();
-        let mut line = Vec::new();
-        let mut byte = [0u8];
-        loop {
-            if console.read(&mut byte) == 0 {
-                return None;
-            }
-            match byte[0] {
-                b'\r' | b'\n' => {
-                    if byte[0] == b'\r' {
-                        console.take_if(b'\n');
-                    }
-                    self.write_stdout_raw(b"\r\n");
-                    break;
-                }
-                0x08 | 0x7f => {
-                    // Rub out a whole character.
-                    while line.pop().is_some_and(|b| b & 0xC0 == 0x80) {}
-                    self.write_stdout_raw(b"\x08\x1b[K");
-                }
-                b if b >= 0x20 || b == b'\t' => {
-                    line.push(b);
-                    self.write_stdout_raw(&[b]);
-                }
-                _ => {}
-            }
-        }
-        Some(String::from_utf8_lossy(&line).into_owned())
+        let mut input = BoardLine {
+            console: console.clone(),
+            platform: self,
+        };
+        crate::board::read_line(&mut input)
     }
 
     fn stdin_ready(&mut self) -> bool {
@@ -428,6 +405,27 @@ impl Platform for HostPlatform {
             x ^= x << 17;
             *b = x as u8;
         }
+    }
+}
+
+/// A board console's line for `input()`: the console's bytes, echoed on the platform's link.
+struct BoardLine<'a> {
+    console: Arc<Console>,
+    platform: &'a mut HostPlatform,
+}
+
+impl crate::board::LineInput for BoardLine<'_> {
+    fn next_byte(&mut self) -> Option<u8> {
+        let mut byte = [0u8];
+        (self.console.read(&mut byte) == 1).then_some(byte[0])
+    }
+
+    fn take_if(&mut self, byte: u8) -> bool {
+        self.console.take_if(byte)
+    }
+
+    fn echo(&mut self, bytes: &[u8]) {
+        self.platform.write_stdout_raw(bytes);
     }
 }
 

@@ -34,6 +34,12 @@ pub enum AppError {
     Forbidden { code: &'static str, message: String },
     /// The server wants its `--token` and the request didn't carry it.
     Unauthorized,
+    /// Refused for a reason of its own (the simulator's relay: a full mailbox, a bad id).
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     /// A workspace file operation failed.
     Workspace {
         status: StatusCode,
@@ -85,7 +91,9 @@ impl AppError {
             AppError::File(FileError::Garbled(_)) => (StatusCode::BAD_GATEWAY, "device_protocol"),
             AppError::InvalidPath(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
             AppError::Forbidden { code, .. } => (StatusCode::FORBIDDEN, code),
-            AppError::Workspace { status, code, .. } => (*status, code),
+            AppError::Workspace { status, code, .. } | AppError::Refused { status, code, .. } => {
+                (*status, code)
+            }
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "token_required"),
         }
     }
@@ -103,9 +111,9 @@ impl AppError {
                 "this server needs its token (Authorization: Bearer TOKEN, or ?token=TOKEN)"
                     .to_string()
             }
-            AppError::Forbidden { message, .. } | AppError::Workspace { message, .. } => {
-                message.clone()
-            }
+            AppError::Forbidden { message, .. }
+            | AppError::Workspace { message, .. }
+            | AppError::Refused { message, .. } => message.clone(),
         }
     }
 }

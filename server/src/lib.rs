@@ -18,6 +18,7 @@ pub mod headers;
 pub mod hotplug;
 pub mod openapi;
 pub mod ports;
+pub mod relay;
 pub mod transport;
 pub mod virtual_board;
 pub mod webrepl;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub workspace: std::path::PathBuf,
     /// When set, every request must carry it (see [`guard`]).
     pub token: Option<String>,
+    /// Mailboxes for simulators that cannot share memory with their page (see [`relay`]).
+    pub relays: relay::Relays,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             boards: Boards::new(),
             workspace,
             token: None,
+            relays: relay::Relays::default(),
         }
     }
 }
@@ -58,7 +62,12 @@ impl AppState {
 /// response ([`headers`]), refusals included.
 pub fn app(state: Arc<AppState>) -> Router {
     let router = Router::new()
-        .nest("/api", api::router().merge(workspace::router()))
+        .nest(
+            "/api",
+            api::router()
+                .merge(workspace::router())
+                .merge(relay::router()),
+        )
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

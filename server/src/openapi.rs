@@ -123,6 +123,10 @@ pub fn document() -> Value {
             "/api/workspace/rename": {
                 "post": {"summary": "rename in the workspace", "requestBody": json_body(json!({"type": "object", "required": ["from", "to"], "properties": {"from": {"type": "string"}, "to": {"type": "string"}}})), "responses": {"204": {"description": "renamed"}}}
             },
+            "/api/simulator/{id}/frames": {
+                "post": {"summary": "the simulator's relay, for a page without shared memory: the body is one frame for the simulator's worker `id` (1-64 letters, digits, dashes)", "parameters": [id.clone()], "requestBody": bytes_body(), "responses": {"204": {"description": "queued"}, "413": refused.clone()}},
+                "get": {"summary": "the frames waiting for simulator `id`, each a u32 little-endian length and its bytes; waits up to `wait` ms (at most 25 s) for the first", "parameters": [id.clone(), {"name": "wait", "in": "query", "schema": {"type": "integer"}}], "responses": {"200": ok_bytes()}}
+            },
             "/api/ports": {
                 "get": {"summary": "serial ports that could be boards, with USB identity and a recognisable name (nothing is opened)", "responses": {"200": ok_json("ports", json!({"type": "array", "items": {"type": "object", "properties": {"port": {"type": "string"}, "name": {"type": "string"}, "usb": {"type": ["object", "null"]}}}}))}}
             },

@@ -6,6 +6,8 @@
 //! of its buffer and [`complete`] for what could follow the dotted name being typed. This is
 //! the only crate in the workspace that knows JavaScript.
 
+mod sim;
+
 use std::cell::RefCell;
 
 use copperhead_vm::compiler;
@@ -16,6 +18,8 @@ use copperhead_vm::platform::{Filesystem, Hardware};
 use copperhead_vm::simhw::SimHardware;
 use copperhead_vm::{Config, Mode, Platform, Vm, lexer, parser};
 use wasm_bindgen::prelude::*;
+
+pub use sim::Simulator;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"

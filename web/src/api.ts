@@ -27,6 +27,9 @@ export const ROUTES = [
   'PUT /api/workspace/file',
   'POST /api/workspace/mkdir',
   'POST /api/workspace/rename',
+  // simlink.ts: the simulator's relay, for a page without shared memory.
+  'POST /api/simulator/{id}/frames',
+  'GET /api/simulator/{id}/frames',
 ] as const;
 
 export interface Usb {
@@ -40,7 +43,8 @@ export interface Usb {
 export interface Board {
   id: string;
   name: string;
-  kind: 'serial' | 'webrepl' | 'virtual' | 'socket';
+  /** `simulator`: the board simulated in this page (simulator.ts), not one of the server's. */
+  kind: 'serial' | 'webrepl' | 'virtual' | 'socket' | 'simulator';
   port: string;
   usb: Usb | null;
   connected: boolean;

@@ -5,12 +5,13 @@
 import { api, type Board } from './api';
 import { remembered } from './store';
 
-/** The value of the simulator's entry in the picker. */
-export const SIMULATOR = 'simulator';
+/** The simulator's entry in the board list (simulator.ts is the board). */
+export const SIMULATOR: Board = { id: 'simulator', name: 'Simulator', kind: 'simulator', port: 'in this page', usb: null, connected: true };
 
 export interface Picker {
-  /** The chosen board, or null when the simulator is chosen. */
-  selected(): Board | null;
+  /** The chosen board (the simulator is one). */
+  selected(): Board;
+  /** The server's boards and the simulator. */
   boards(): Board[];
   /** Re-reads the board list, keeping the choice when that board is still there. */
   refresh(): Promise<void>;
@@ -33,23 +34,23 @@ export function createPicker(select: HTMLSelectElement, changed: () => void): Pi
 
   function render(problem?: string) {
     const previous = select.value || memory.get().board;
-    select.replaceChildren(new Option('Simulator (in this page)', SIMULATOR));
+    select.replaceChildren(new Option('Simulator (in this page)', SIMULATOR.id));
     for (const board of boards) select.append(new Option(label(board), board.id));
     if (problem) {
       const note = new Option(problem, '', false, false);
       note.disabled = true;
       select.append(note);
     }
-    const keep = previous && (previous === SIMULATOR || boards.some((b) => b.id === previous));
+    const keep = previous && (previous === SIMULATOR.id || boards.some((b) => b.id === previous));
     // A real board when one is plugged in, else the simulator.
-    const preferred = boards.find((b) => b.kind === 'serial')?.id ?? SIMULATOR;
+    const preferred = boards.find((b) => b.kind === 'serial')?.id ?? SIMULATOR.id;
     select.value = keep ? (previous as string) : preferred;
     changed();
   }
 
   const picker: Picker = {
-    selected: () => boards.find((b) => b.id === select.value) ?? null,
-    boards: () => boards,
+    selected: () => boards.find((b) => b.id === select.value) ?? SIMULATOR,
+    boards: () => [...boards, SIMULATOR],
     async refresh() {
       try {
         boards = await api.boards();

@@ -174,7 +174,7 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
         data.setData('text/plain', entry.path);
         const store = storeOfTree(which);
         // Dragging a file out of the page onto the desktop saves it there (Chromium).
-        if (store && !entry.dir) data.setData('DownloadURL', `application/octet-stream:${entry.name}:${new URL(store.url(entry.path), location.href)}`);
+        if (store && !entry.dir && store.url(entry.path)) data.setData('DownloadURL', `application/octet-stream:${entry.name}:${new URL(store.url(entry.path), location.href)}`);
       },
       menu(entry: Entry) {
         const store = storeOfTree(which);
@@ -338,14 +338,14 @@ export function createFiles(projectHost: HTMLElement, boardHost: HTMLElement, de
     refreshDf() {
       const serial = ++dfSerial;
       const element = deps.dfElement;
-      if (!board?.board) {
+      if (!board?.df) {
         element.textContent = '';
         element.hidden = true;
         return;
       }
       element.hidden = false;
-      void api
-        .df(board.board.id)
+      void board
+        .df()
         .then((mounts) => {
           if (serial !== dfSerial) return;
           const root = mounts.find((m) => m.mount === '/') ?? mounts[0];

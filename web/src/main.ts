@@ -2,7 +2,8 @@
 // each other directly; what one does to another goes through here.
 
 import { api, type Board, type BoardError, followEvents, messageOf } from './api';
-import { createPicker, label as boardLabel, SIMULATOR } from './boards';
+import { createPicker, label as boardLabel } from './boards';
+import { createBoardView } from './boardview';
 import { askText, showDialog, tellError } from './dialogs';
 import { createEditor } from './editor';
 import { createFiles } from './files';
@@ -10,11 +11,11 @@ import { formatSize } from './format';
 import { createLanguage } from './language';
 import { createLayout } from './layout';
 import { createPlotter } from './plotter';
-import { openRepl, type Repl, runOn, type BoardRun } from './session';
+import { type BoardRun, type Connection, type Repl, serverConnection } from './session';
 import { installShortcuts, shortcutTable, showShortcuts } from './shortcuts';
-import { createSimulator } from './simulator';
+import { createSimulatedBoard } from './simulator';
 import { remembered } from './store';
-import { projectStore, transferEvent } from './stores';
+import { projectStore, registerStore, saveToDesktop, transferEvent } from './stores';
 import { syncProject } from './sync';
 import { createTabs, type Doc, nameOf, type Tabs } from './tabs';
 import { createTerminal } from './terminal';
@@ -31,7 +32,7 @@ function byId<T extends HTMLElement>(id: string): T {
 }
 
 const WELCOME = `# Welcome to Copperhead: MicroPython in your browser and on your boards.
-# Run this file (F5) in the simulator, or pick a board above and run it there.
+# Run this file (F5) on the Simulator, or pick a board above and run it there.
 
 import time
 
@@ -133,25 +134,48 @@ if (tabs.all().length === 0) {
 // ---- boards, the REPL --------------------------------------------------------------------
 
 
+// The simulator is a board like the others: its REPL, runs and files go through the same
+// interfaces as a board behind the server's.
+const simulated = createSimulatedBoard(new URL(SIMULATOR_WORKER_URL, location.href));
+registerStore(simulated.store);
+const boardView = createBoardView(byId('board-view-body'), {
+  press: (pin, down) => simulated.press(pin, down),
+  adc: (pin, value) => simulated.adc(pin, value),
+});
+simulated.onHardware(boardView.update, boardView.reset);
+const viewPrefs = remembered<{ open: boolean }>('board-view', { open: true });
+
 const picker = createPicker(byId<HTMLSelectElement>('board-select'), () => boardChanged());
+
+function connectionOf(board: Board): Connection {
+  return board.kind === 'simulator' ? simulated : serverConnection(board);
+}
 
 function boardChanged() {
   if (!started) return;
   const board = picker.selected();
-  const id = board?.id ?? SIMULATOR;
-  if (id !== replBoard) {
-    replBoard = id;
+  if (board.id !== replBoard) {
+    replBoard = board.id;
     repl?.close();
     repl = null;
     files.setBoard(board);
-    if (board) attachRepl(board);
-    else {
-      terminal.setInput(null);
-      replState.textContent = 'Simulator';
-      terminal.note('Simulator: Run executes the current file in this page. Pick a board above for its REPL.');
-    }
+    attachRepl(board);
   }
+  showBoardView();
   updateButtons();
+}
+
+/** The board view shows with the Simulator chosen, unless the user put it away. */
+function showBoardView(toggle = false) {
+  const simulator = picker.selected().kind === 'simulator';
+  if (toggle) viewPrefs.set({ open: !viewPrefs.get().open });
+  const open = simulator && viewPrefs.get().open;
+  byId('board-view').hidden = !open;
+  workbench.classList.toggle('board-view-open', open);
+  const button = byId('toggle-board-view');
+  button.hidden = !simulator;
+  button.setAttribute('aria-pressed', String(open));
+  plotter.resize();
 }
 
 /** The REPL's output held back while a run's output is still being written. */
@@ -170,7 +194,7 @@ function attachRepl(board: Board) {
   setStatus(`Connecting to ${board.name}…`);
   terminal.note(`Connecting to ${board.name}…`);
   let wasUp: boolean | null = null;
-  repl = openRepl(board, {
+  repl = connectionOf(board).openRepl({
     output: (bytes) => {
       // The prompt the board shows after a run waits until the run's last words are written.
       if (boardRun) heldRepl.push(bytes);
@@ -216,24 +240,6 @@ let transferring = false;
 /** The tab the last run came from, so a click on `File "<stdin>"` finds it. */
 let ranDoc: Doc | null = null;
 
-const simulator = createSimulator(new URL(SIMULATOR_WORKER_URL, location.href), {
-  output: (text) => {
-    terminal.write(text);
-    plotter.feed(text);
-  },
-  finished(ok, traceback) {
-    if (ok) setStatus('Simulator: finished');
-    else if (traceback) showError(traceback, ranDoc ? nameOf(ranDoc.place) : '<stdin>', 'Simulator');
-    else setStatus('Simulator: stopped');
-    updateButtons();
-  },
-  failed(message) {
-    terminal.error(message);
-    setStatus('Simulator unavailable', false);
-    updateButtons();
-  },
-});
-
 function showError(traceback: string, file: string, where: string) {
   const line = lineIn(traceback, file);
   if (ranDoc && tabs.active() === ranDoc) editor.markError(line);
@@ -242,23 +248,15 @@ function showError(traceback: string, file: string, where: string) {
 
 function run() {
   const doc = tabs.active();
-  if (!doc) return;
+  if (!doc || boardRun) return;
   const code = tabs.text(doc);
   const board = picker.selected();
   editor.markError(null);
   plotter.endLine();
   ranDoc = doc;
-  if (!board) {
-    terminal.note(`▶ Run ${nameOf(doc.place)} in the simulator`);
-    simulator.run(code, nameOf(doc.place));
-    setStatus('Simulator: running…');
-    updateButtons();
-    return;
-  }
-  if (boardRun) return;
   terminal.note(`▶ Run ${nameOf(doc.place)} on ${board.name}`);
   setStatus(`${board.name}: running ${nameOf(doc.place)}…`);
-  const running = runOn(board, code, (text) => {
+  const running = connectionOf(board).run(code, nameOf(doc.place), (text) => {
     terminal.write(text);
     plotter.feed(text);
   });
@@ -276,7 +274,7 @@ function run() {
       setStatus(`${board.name}: stopped`);
     } else if (error.traceback) {
       terminal.write(error.traceback);
-      showError(error.traceback, '<stdin>', board.name);
+      showError(error.traceback, running.file, board.name);
     } else {
       terminal.error(error.message);
       setStatus(`${board.name}: ${error.message}`, false);
@@ -296,19 +294,10 @@ function stop() {
     terminal.note('■ Stop');
     return;
   }
-  if (simulator.running) {
-    simulator.stop();
-    terminal.note('■ Stopped');
-  }
 }
 
 async function reset(kind: 'soft' | 'hard') {
   const board = picker.selected();
-  if (!board) {
-    simulator.stop();
-    terminal.note('Simulator reset');
-    return;
-  }
   if (kind === 'soft' && repl && !boardRun && !transferring) {
     // As Ctrl-D at the prompt: boot.py and main.py run, and what they print shows here.
     // (Ctrl-C first only when something may be running there.)
@@ -318,7 +307,8 @@ async function reset(kind: 'soft' | 'hard') {
   }
   setStatus(`${board.name}: ${kind} reset…`);
   try {
-    await api.reset(board.id, kind);
+    if (kind === 'hard') await connectionOf(board).hardReset();
+    else await api.reset(board.id, kind);
     setStatus(`${board.name}: ${kind} reset done`);
   } catch (err) {
     setStatus(`${board.name}: reset failed: ${messageOf(err)}`, false);
@@ -328,15 +318,14 @@ async function reset(kind: 'soft' | 'hard') {
 function updateButtons() {
   if (!started) return;
   const board = picker.selected();
-  const running = simulator.running || boardRun !== null;
+  const running = boardRun !== null;
   byId<HTMLButtonElement>('run').disabled = running || transferring || !tabs.active();
   byId<HTMLButtonElement>('stop').disabled = !running;
   byId<HTMLButtonElement>('reset').disabled = transferring;
   byId<HTMLButtonElement>('reset-menu').disabled = transferring;
-  byId<HTMLButtonElement>('save-to-board').disabled = !board || !tabs.active() || transferring || boardRun !== null;
-  byId<HTMLButtonElement>('sync').disabled = !board || transferring || boardRun !== null;
-  byId<HTMLButtonElement>('board-info').disabled = !board;
-  byId('run').title = board ? `Run on ${board.name} (F5)` : 'Run in the simulator (F5)';
+  byId<HTMLButtonElement>('save-to-board').disabled = !tabs.active() || transferring || boardRun !== null;
+  byId<HTMLButtonElement>('sync').disabled = board.kind === 'simulator' || transferring || boardRun !== null;
+  byId('run').title = `Run on ${board.name} (F5)`;
   document.body.classList.toggle('running', running);
 }
 
@@ -388,10 +377,9 @@ async function openFrame(file: string, line: number) {
 
 async function showBoardInfo() {
   const board = picker.selected();
-  if (!board) return;
   setStatus(`Asking ${board.name} about itself…`);
   try {
-    const info = await api.info(board.id);
+    const info = await connectionOf(board).info();
     const list = document.createElement('dl');
     list.className = 'facts';
     const rows: [string, string][] = [
@@ -505,6 +493,27 @@ byId('theme').addEventListener('click', () => theme.set(theme.dark ? 'light' : '
 byId('clear-terminal').addEventListener('click', () => terminal.clear());
 byId('toggle-sidebar').addEventListener('click', () => layout.toggleSidebar());
 byId('toggle-bottom').addEventListener('click', () => layout.toggleBottom());
+byId('toggle-board-view').addEventListener('click', () => showBoardView(true));
+byId('sim-export').addEventListener('click', () => {
+  void simulated.exportZip().then((blob) => {
+    saveToDesktop(blob, 'simulator-files.zip');
+    setStatus('Simulator: files exported as simulator-files.zip');
+  });
+});
+const importInput = byId<HTMLInputElement>('sim-import-file');
+byId('sim-import').addEventListener('click', () => importInput.click());
+importInput.addEventListener('change', async () => {
+  const file = importInput.files?.[0];
+  importInput.value = '';
+  if (!file) return;
+  try {
+    const count = await simulated.importZip(new Uint8Array(await file.arrayBuffer()));
+    setStatus(`Simulator: ${count} file${count === 1 ? '' : 's'} imported from ${file.name}`);
+    if (picker.selected().kind === 'simulator') await files.board.refresh();
+  } catch (err) {
+    await tellError(`Could not import ${file.name}`, messageOf(err));
+  }
+});
 
 // The reset menu: a menu button with soft and hard reset.
 const resetMenu = byId('reset-options');
@@ -556,10 +565,6 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('.side-actions
   const which = button.dataset.tree === 'board' ? 'board' : 'project';
   const tree = which === 'board' ? files.board : files.project;
   button.addEventListener('click', () => {
-    if (which === 'board' && !files.boardStore()) {
-      setStatus('Pick a board first: the simulator keeps no files yet', false);
-      return;
-    }
     const action = button.dataset.action;
     if (action === 'new-file') tree.startCreate(false);
     else if (action === 'new-folder') tree.startCreate(true);

@@ -3,7 +3,7 @@
 // program run over the run WebSocket (output streamed as printed, Stop interrupts, the
 // uncaught exception at the end).
 
-import { type Board, type BoardError, sockets } from './api';
+import { api, type Board, type BoardError, type BoardInfo, sockets } from './api';
 
 export interface Repl {
   send(data: string): void;
@@ -58,8 +58,32 @@ export function openRepl(board: Board, events: ReplEvents): Repl {
   };
 }
 
+/**
+ * A board as the page drives it: its REPL, a program run, a hard reset, what it is. The
+ * server's boards and the simulator (simulator.ts) both are one, so no panel tells them apart.
+ */
+export interface Connection {
+  openRepl(events: ReplEvents): Repl;
+  /** Runs `code` from the file `filename` (a server's board names it `<stdin>`, as mpremote's runs are). */
+  run(code: string, filename: string, output: (text: string) => void): BoardRun;
+  hardReset(): Promise<void>;
+  info(): Promise<BoardInfo>;
+}
+
+/** A board behind the server. */
+export function serverConnection(board: Board): Connection {
+  return {
+    openRepl: (events) => openRepl(board, events),
+    run: (code, _filename, output) => runOn(board, code, output),
+    hardReset: () => api.reset(board.id, 'hard').then(() => {}),
+    info: () => api.info(board.id),
+  };
+}
+
 /** A program running on a board. */
 export interface BoardRun {
+  /** The file name its tracebacks give. */
+  readonly file: string;
   /** Resolves when the program has ended: with its error, or null. */
   readonly done: Promise<BoardError | null>;
   /** Interrupts the program (Ctrl-C on the board). */
@@ -93,6 +117,7 @@ export function runOn(board: Board, code: string, output: (text: string) => void
   };
   socket.onclose = () => finish({ type: 'BoardError', message: `${board.name}: the connection to the server closed`, traceback: '', file: null, line: null });
   return {
+    file: '<stdin>',
     done,
     stop() {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'stop' }));

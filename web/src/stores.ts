@@ -2,7 +2,7 @@
 // that the trees, Save, upload, download and copying between the two need no special cases.
 // Board writes are atomic and verified by the server; their progress comes from its events.
 
-import { api, ApiError, type Board, type Entry, type ServerEvent, type Upload } from './api';
+import { api, ApiError, type Board, type Entry, type Mount, type ServerEvent, type Upload } from './api';
 import { joinPath, parentOf } from './tree';
 import { zip } from './zip';
 
@@ -21,8 +21,18 @@ export interface Store {
   remove(path: string, recursive: boolean): Promise<void>;
   mkdir(path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
-  /** A URL the file can be fetched from (for dragging it out to the desktop). */
+  /** A URL the file can be fetched from (for dragging it out to the desktop); `''` if none. */
   url(path: string): string;
+  /** A board's filesystems: their sizes and what is used. */
+  df?(): Promise<Mount[]>;
+}
+
+/** Boards whose files are not behind the server (the simulator), by board id. */
+const local = new Map<string, Store>();
+
+/** Makes `store` the store of its board. */
+export function registerStore(store: Store) {
+  if (store.board) local.set(store.board.id, store);
 }
 
 type TransferEvent = Extract<ServerEvent, { type: 'transfer' }>;
@@ -48,6 +58,8 @@ export const projectStore: Store = {
 };
 
 export function boardStore(board: Board): Store {
+  const mine = local.get(board.id);
+  if (mine) return mine;
   const files = api.boardFiles(board.id);
   return {
     kind: 'board',
@@ -55,6 +67,7 @@ export function boardStore(board: Board): Store {
     root: '/',
     title: board.name,
     ...files,
+    df: () => api.df(board.id),
     write(path, data, progress) {
       // The bytes reach the server at once; the board's own progress comes as events.
       const stop = onTransfer((event) => {

@@ -1,45 +1,38 @@
-// The simulator's Web Worker: loads the Copperhead wasm VM and runs programs in it, off the
-// page's main thread, posting output back as the program prints it.
+// The simulator's Web Worker: loads the Copperhead wasm VM and runs a whole simulated board
+// in it (the firmware's REPL, a filesystem, simulated hardware), blocking on the link to the
+// page (simlink.ts) as a board blocks on its serial line. It never returns to its event
+// loop once the board runs: everything from the page arrives through the link.
 
-import init, { run } from '../pkg/copperhead_wasm.js';
+import init, { Simulator } from '../pkg/copperhead_wasm.js';
+import { createWorkerLink, type FromBoard, type Transport } from './simlink';
 
-/** Page → worker: run `code` as the file `filename` (the name its traceback gives). */
-export type ToWorker = { type: 'run'; code: string; filename: string };
-
-/** Worker → page. */
-export type FromWorker =
-  | { type: 'ready' }
-  | { type: 'output'; text: string }
-  | { type: 'done'; ok: boolean }
-  | { type: 'fatal'; message: string };
+/** Page → worker, once: how frames travel, and the files kept from last time. */
+export type ToWorker = { type: 'start'; transport: Transport; files: Uint8Array };
 
 // The worker global, typed by hand: the DOM and WebWorker libs cannot share one tsconfig.
 const scope = self as unknown as {
   location: Location;
-  postMessage(message: FromWorker): void;
+  postMessage(message: FromBoard, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 };
 
-const post = (message: FromWorker) => scope.postMessage(message);
-
-const ready = init({ module_or_path: new URL(WASM_URL, scope.location.href) }).then(
-  () => post({ type: 'ready' }),
-  (err: unknown) => {
-    post({ type: 'fatal', message: `could not load the Copperhead VM: ${String(err)}` });
-    throw err;
-  },
-);
+const loaded = init({ module_or_path: new URL(WASM_URL, scope.location.href) });
 
 scope.onmessage = async (event) => {
   const message = event.data;
-  if (message.type !== 'run') return;
-  await ready;
-  let ok = false;
+  if (message.type !== 'start') return;
+  scope.onmessage = null;
   try {
-    ok = run(message.code, message.filename, (text: string) => post({ type: 'output', text }));
+    await loaded;
   } catch (err) {
-    // A trap inside the VM (a bug, not a Python exception): report it rather than hang.
-    post({ type: 'fatal', message: `the VM crashed: ${String(err)}` });
+    scope.postMessage({ type: 'fatal', message: `could not load the Copperhead VM: ${String(err)}` });
+    return;
   }
-  post({ type: 'done', ok });
+  const link = createWorkerLink(message.transport, (out, transfer) => scope.postMessage(out, transfer));
+  try {
+    new Simulator(link, message.files).serve();
+  } catch (err) {
+    // A trap inside the VM (a bug, not a Python exception): the page restarts the board.
+    scope.postMessage({ type: 'fatal', message: `the simulated board crashed: ${String(err)}` });
+  }
 };

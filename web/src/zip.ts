@@ -72,3 +72,50 @@ export function zip(files: { path: string; data: Uint8Array }[]): Blob {
   end.setUint32(16, offset, true);
   return new Blob([...parts, ...(central as BlobPart[]), end.buffer], { type: 'application/zip' });
 }
+
+/**
+ * The files of a zip archive (folders as `path/` with `data` null), read from its central
+ * directory: stored entries as they are, deflated ones through the browser's
+ * DecompressionStream. Each file's CRC-32 is checked.
+ */
+export async function unzip(archive: Uint8Array): Promise<{ path: string; data: Uint8Array | null }[]> {
+  const view = new DataView(archive.buffer, archive.byteOffset, archive.byteLength);
+  let end = -1;
+  // The end record is the last 22 bytes, unless a comment (at most 65535 bytes) follows it.
+  for (let at = archive.length - 22; at >= Math.max(0, archive.length - 22 - 65535); at--) {
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) throw new Error('not a zip file');
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const decoder = new TextDecoder();
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw new Error('damaged zip file');
+    const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
+    const packed = view.getUint32(at + 20, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const extra = view.getUint16(at + 30, true);
+    const comment = view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    const path = decoder.decode(archive.subarray(at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extra + comment;
+    if (path.endsWith('/')) {
+      out.push({ path, data: null });
+      continue;
+    }
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const raw = archive.subarray(start, start + packed);
+    let data: Uint8Array;
+    if (method === 0) data = raw.slice();
+    else if (method === 8) data = new Uint8Array(await new Response(new Blob([raw as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+    else throw new Error(`${path}: compression method ${method} is not supported`);
+    if (crc32(data) !== crc) throw new Error(`${path}: damaged (CRC mismatch)`);
+    out.push({ path, data });
+  }
+  return out;
+}

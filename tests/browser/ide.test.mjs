@@ -5,114 +5,17 @@
 // The journeys run in order on one server; each has a fresh browser context (fresh storage).
 // Screenshots of the whole page land in target/screenshots/.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-// playwright-core is installed in web/node_modules (Node resolves ESM imports by path, not NODE_PATH).
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+import { join } from 'node:path';
+import { BOARD, chooseBoard, clearFailures, editorText, fixtures, item, journey, noPageErrors, openIde, root, setEditorText, shots, terminalText, tree, useBrowser, waitForTerminal } from './helpers.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const url = process.env.COPPERHEAD_URL;
-const shots = join(root, 'target', 'screenshots');
-const fixtures = join(root, 'tests', 'browser', 'fixtures');
-const TIMEOUT = 20_000;
-const BOARD = 'virtual';
-
-let browser;
-const pageErrors = [];
-
-before(async () => {
-  assert.ok(url, 'COPPERHEAD_URL is not set: run this through `cargo xtask test`');
-  mkdirSync(shots, { recursive: true });
-  for (const name of readdirSync(shots)) if (name.startsWith('failed-')) rmSync(join(shots, name));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/**
- * A test that acts in a fresh context and page at the IDE (`options` as for `openIde`); when it
- * fails, the page as it was is saved as target/screenshots/failed-<n>.png.
- */
-function journey(name, options, body) {
-  test(name, { timeout: 150_000 }, async () => {
-    const { context, page } = await openIde(options);
-    try {
-      await body(page);
-    } catch (error) {
-      await page.screenshot({ path: join(shots, `failed-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.png`) }).catch(() => {});
-      throw error;
-    } finally {
-      await context.close();
-    }
-  });
-}
-
-/** A fresh context and page at the IDE, with its errors collected. */
-async function openIde({ width = 1400, height = 860, colorScheme = 'dark', bypassCSP = false, reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion, acceptDownloads: true, bypassCSP });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const response = await page.goto(url);
-  assert.equal(response?.status(), 200);
-  await page.getByRole('tab', { name: /\.py/ }).first().waitFor();
-  return { context, page };
-}
-
-/** The terminal's visible text, one line per row. */
-function terminalText(page) {
-  return page.evaluate(() => {
-    const rows = document.querySelector('#terminal .xterm-rows');
-    if (!rows) return '';
-    return Array.from(rows.children, (row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n');
-  });
-}
-
-/** Waits until the terminal's text matches `pattern`. */
-async function waitForTerminal(page, pattern) {
-  await page
-    .waitForFunction(
-      (source) => new RegExp(source, 'm').test(Array.from(document.querySelector('#terminal .xterm-rows')?.children ?? [], (r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n')),
-      pattern.source,
-      { timeout: TIMEOUT },
-    )
-    .catch(async (error) => {
-      throw new Error(`the terminal never matched ${pattern}; it shows:\n${await terminalText(page)}\n(${error.message})`);
-    });
-}
-
-/** Replaces the editor's text with `text`, as typed (without the editor's auto-indent). */
-async function setEditorText(page, text) {
-  await page.getByRole('textbox', { name: 'Code editor' }).click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
-}
-
-/** The editor's text, line by line as shown (the test files are short enough to show whole). */
-function editorText(page) {
-  return page.getByRole('textbox', { name: 'Code editor' }).evaluate((el) => Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent).join('\n'));
-}
-
-async function chooseBoard(page, id) {
-  await page.getByRole('combobox', { name: 'Board' }).selectOption(id);
-}
-
-const tree = (page, name) => page.getByRole('tree', { name });
-const item = (page, treeName, name) => tree(page, treeName).getByRole('treeitem', { name, exact: true });
+clearFailures();
+useBrowser();
 
 /** Bytes of a board file, read through the API. */
 async function boardFile(page, path) {
@@ -550,6 +453,4 @@ test('screenshots: the whole page in both themes, files open and the plotter sho
   await page.screenshot({ path: join(shots, 'ide-narrow-files.png') });
 });
 
-test('the pages raised no errors', () => {
-  assert.deepEqual(pageErrors, []);
-});
+noPageErrors();

@@ -143,6 +143,13 @@ const boardView = createBoardView(byId('board-view-body'), {
   adc: (pin, value) => simulated.adc(pin, value),
 });
 simulated.onHardware(boardView.update, boardView.reset);
+// What a program writes shows in the Board tree, as the tree's own operations do.
+simulated.onFiles(() => {
+  if (started && picker.selected().kind === 'simulator' && !transferring) {
+    void files.board.refresh();
+    files.refreshDf();
+  }
+});
 const viewPrefs = remembered<{ open: boolean }>('board-view', { open: true });
 
 const picker = createPicker(byId<HTMLSelectElement>('board-select'), () => boardChanged());
@@ -192,7 +199,7 @@ function showRepl(bytes: Uint8Array) {
 function attachRepl(board: Board) {
   replState.textContent = `Connecting to ${board.name}…`;
   setStatus(`Connecting to ${board.name}…`);
-  terminal.note(`Connecting to ${board.name}…`);
+  if (board.kind !== 'simulator') terminal.note(`Connecting to ${board.name}…`);
   let wasUp: boolean | null = null;
   repl = connectionOf(board).openRepl({
     output: (bytes) => {
@@ -204,7 +211,8 @@ function attachRepl(board: Board) {
       replState.textContent = up ? `${board.name}: REPL` : `${board.name}: offline`;
       setStatus(up ? `Connected to ${board.name}` : (why ?? `${board.name} lost`), up);
       // The terminal says what happened to its board, once per change.
-      if (up && wasUp === null) terminal.note(`Connected: this is ${board.name}'s REPL. Press Enter for its prompt (Ctrl-C interrupts, Ctrl-D soft-resets).`);
+      if (up && wasUp === null && board.kind === 'simulator') terminal.note('The Simulator: a board in this page, REPL and all (Ctrl-C interrupts, Ctrl-D soft-resets). Its files stay in this browser.');
+      else if (up && wasUp === null) terminal.note(`Connected: this is ${board.name}'s REPL. Press Enter for its prompt (Ctrl-C interrupts, Ctrl-D soft-resets).`);
       else if (up && wasUp === false) terminal.note(`Reconnected to ${board.name}.`);
       else if (!up && wasUp !== false) terminal.error(`${board.name} is not answering: trying again…`);
       wasUp = up;
@@ -324,7 +332,7 @@ function updateButtons() {
   byId<HTMLButtonElement>('reset').disabled = transferring;
   byId<HTMLButtonElement>('reset-menu').disabled = transferring;
   byId<HTMLButtonElement>('save-to-board').disabled = !tabs.active() || transferring || boardRun !== null;
-  byId<HTMLButtonElement>('sync').disabled = board.kind === 'simulator' || transferring || boardRun !== null;
+  byId<HTMLButtonElement>('sync').disabled = transferring || boardRun !== null;
   byId('run').title = `Run on ${board.name} (F5)`;
   document.body.classList.toggle('running', running);
 }
@@ -391,6 +399,7 @@ async function showBoardInfo() {
       ['Memory', info.mem_free >= 0 ? `${formatSize(info.mem_free)} free of ${formatSize(info.mem_free + info.mem_alloc)}` : 'unknown'],
       ['Filesystem', info.fs_size >= 0 ? `${formatSize(info.fs_free)} free of ${formatSize(info.fs_size)}` : 'unknown'],
     ];
+    if (board.kind === 'simulator') rows.push(['Link', simulated.transport === 'shared' ? 'shared memory (the page is cross-origin isolated)' : "the server's relay (the page is not cross-origin isolated)"]);
     if (board.usb) rows.push(['USB', `${board.usb.vid.toString(16).padStart(4, '0')}:${board.usb.pid.toString(16).padStart(4, '0')} ${board.usb.product ?? ''}`]);
     for (const [term, value] of rows) {
       const dt = document.createElement('dt');

@@ -30,6 +30,8 @@ export interface SimulatedBoard extends Connection {
   adc(pin: number, value: number): void;
   /** `update` hears each hardware state, `reset` when the hardware starts afresh. */
   onHardware(update: (state: HwState) => void, reset: () => void): void;
+  /** `changed` hears that the board's files changed (a program wrote, a file was sent). */
+  onFiles(changed: () => void): void;
   /** Every file as a .zip, and files from a .zip put on the board (how many). */
   exportZip(): Promise<Blob>;
   importZip(data: Uint8Array): Promise<number>;
@@ -54,6 +56,7 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
   const replies = new Map<number, (reply: Reply) => void>();
   let nextId = 1;
   let hardware: { update(state: HwState): void; reset(): void } | null = null;
+  let filesChanged = () => {};
   let about: { version: string; machine: string; heap: number } = { version: '', machine: '', heap: 0 };
 
   function start() {
@@ -114,6 +117,7 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
       case 'files':
         files = message.bytes;
         void saveFiles(files);
+        filesChanged();
         return;
       case 'hw':
         for (const display of json.displays) display.data = Uint8Array.from(display.data);
@@ -147,7 +151,7 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
     kind: 'board',
     board: SIMULATOR_BOARD,
     root: '/',
-    title: 'the Simulator',
+    title: 'Simulator',
     list: async (path) => (await ask('l', path)).json.entries ?? [],
     read: async (path) => (await ask('r', path)).bytes,
     write(path, data, progress) {
@@ -229,6 +233,9 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
     adc: (pin, value) => send(frames.adc(pin, value)),
     onHardware(update, reset) {
       hardware = { update, reset };
+    },
+    onFiles(changed) {
+      filesChanged = changed;
     },
     async exportZip() {
       const contents = [];

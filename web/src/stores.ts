@@ -30,6 +30,11 @@ export interface Store {
 /** Boards whose files are not behind the server (the simulator), by board id. */
 const local = new Map<string, Store>();
 
+/** The store of a board whose files the page holds itself (the simulator), if `board` is one. */
+export function localStore(board: Board): Store | null {
+  return local.get(board.id) ?? null;
+}
+
 /** Makes `store` the store of its board. */
 export function registerStore(store: Store) {
   if (store.board) local.set(store.board.id, store);

@@ -9,7 +9,8 @@
 // - editable: the first animation frame at which the editor's content element
 //   (`.cm-content`, contenteditable, "Code editor") and the first file tab (a `role=tab` in
 //   the "Open files" tablist, not the output panels' tabs) are both rendered (`tab` is its text);
-// - simulator: when the simulator's worker says `ready` (its wasm VM is instantiated);
+// - simulator: when the Simulator's worker shows its banner (its board is up);
+// - simulatorBoot: from that worker's creation to its banner;
 // - firstContentfulPaint, domContentLoaded, load: from the browser's own timing entries.
 //
 // A script injected before the page's own (`addInitScript`) watches for these moments, so the
@@ -47,19 +48,21 @@ function watch() {
   };
   requestAnimationFrame(frame);
 
-  // The simulator's worker posts {type: 'ready'} once its wasm is instantiated; listen beside
-  // the page's own handler.
+  // The Simulator's worker: when it is made, and its first console output (the board's
+  // banner); listen beside the page's own handler.
   const NativeWorker = window.Worker;
   window.Worker = class extends NativeWorker {
     constructor(scriptUrl, options) {
       super(scriptUrl, options);
       if (options?.name !== 'copperhead-simulator') return;
-      const ready = (event) => {
-        if (event.data?.type !== 'ready') return;
+      marks.simulatorStart ??= performance.now();
+      const banner = (event) => {
+        if (event.data?.type !== 'output') return;
         marks.simulator ??= performance.now();
-        this.removeEventListener('message', ready);
+        marks.simulatorBoot ??= marks.simulator - marks.simulatorStart;
+        this.removeEventListener('message', banner);
       };
-      this.addEventListener('message', ready);
+      this.addEventListener('message', banner);
     }
   };
 }
@@ -86,7 +89,8 @@ async function measure(page) {
   });
   // Let the caches settle (the second worker's wasm, the stylesheet) before anything reloads.
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => {});
-  return { editable, tab, simulator, ...entries };
+  const simulatorBoot = simulator === null ? null : await page.evaluate(() => window.__pageBench.simulatorBoot);
+  return { editable, tab, simulator, simulatorBoot, ...entries };
 }
 
 /**

@@ -5,7 +5,10 @@
 // relay carries them), where a Ctrl-C may take up to a second instead of 100 ms.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtures, journey, noPageErrors, setEditorText, shots, terminalText, useBrowser, waitForTerminal } from './helpers.mjs';
 
@@ -132,6 +135,25 @@ for (const isolated of [true, false]) {
     await done.getByRole('button', { name: 'Soft reset to run main.py' }).click();
     await waitForTerminal(page, /^main\.py ran$/);
     await files.getByRole('treeitem', { name: 'lib', exact: true }).waitFor();
+
+    // Every file out as a .zip, and files in from one (compressed, as zip tools make them).
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export files' }).click();
+    const exported = JSON.parse(
+      execFileSync('python3', ['-c', 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({n: z.read(n).decode() for n in z.namelist()}))', await (await downloading).path()], { encoding: 'utf8' }),
+    );
+    assert.equal(exported['data.txt'], 'xyz');
+    assert.equal(exported['main.py'], 'print("main.py ran")\n');
+    assert.ok('lib/sub/deep.txt' in exported);
+    const archive = join(mkdtempSync(join(tmpdir(), 'copperhead-zip-')), 'more.zip');
+    execFileSync('python3', ['-c', 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    z.writestr("sensors/notes.txt", "from a zip " * 20)\n    z.writestr("extra.py", "print(42)\\n")', archive]);
+    const choosing = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Import .zip…' }).click();
+    await (await choosing).setFiles(archive);
+    await page.getByRole('status').filter({ hasText: '2 files imported from more.zip' }).waitFor();
+    await files.getByRole('treeitem', { name: 'extra.py', exact: true }).waitFor();
+    await enter(page, 'len(open("/sensors/notes.txt").read())');
+    await waitForTerminal(page, /^220$/);
   });
 
   journey(`simulator (${mode}): the board view shows the hardware and drives it`, { isolated }, async (page) => {

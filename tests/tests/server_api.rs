@@ -1137,6 +1137,56 @@ fn terminal_websocket_pipes_the_repl() {
     ws.expect_ending(b"41\r\n>>> ");
 }
 
+/// The Simulator's relay over real HTTP: frames posted by a page come out in order, a wait
+/// ends when one arrives, and bad ids and oversized frames get JSON errors.
+#[test]
+fn the_simulator_relay_carries_frames() {
+    let server = Server::start();
+    let frames = "/api/simulator/0c4f-page-1/frames";
+    let octets = "application/octet-stream";
+    assert_eq!(
+        server
+            .request_bytes("POST", frames, Some((b"ia", octets)))
+            .0,
+        204
+    );
+    assert_eq!(
+        server.request_bytes("POST", frames, Some((b"x", octets))).0,
+        204
+    );
+    let (status, body) = server.request_bytes("GET", &format!("{frames}?wait=0"), None);
+    assert_eq!(status, 200);
+    assert_eq!(body, b"\x02\0\0\0ia\x01\0\0\0x");
+    // Nothing waiting: an empty answer after the wait.
+    let (status, body) = server.request_bytes("GET", &format!("{frames}?wait=50"), None);
+    assert_eq!((status, body.len()), (200, 0));
+    // A waiting request ends as soon as a frame is posted.
+    let waiting = std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let got = server.request_bytes("GET", &format!("{frames}?wait=10000"), None);
+            (got, started.elapsed())
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(
+            server.request_bytes("POST", frames, Some((b"r", octets))).0,
+            204
+        );
+        waiter.join().unwrap()
+    });
+    let ((status, body), took) = waiting;
+    assert_eq!((status, body.as_slice()), (200, b"\x01\0\0\0r".as_slice()));
+    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    let (status, error) = server.request("GET", "/api/simulator/no%20spaces/frames", None);
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+    let big = vec![0u8; 5 << 20];
+    let (status, _) = server.request_bytes("POST", frames, Some((&big, octets)));
+    assert_eq!(status, 413);
+}
+
 /// `GET /api/openapi.json` describes every endpoint the server has.
 #[test]
 fn openapi_describes_every_endpoint() {
@@ -1175,6 +1225,7 @@ fn openapi_describes_every_endpoint() {
             "/api/events",
             "/api/openapi.json",
             "/api/ports",
+            "/api/simulator/{id}/frames",
             "/api/workspace",
             "/api/workspace/file",
             "/api/workspace/mkdir",

@@ -49,6 +49,8 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
   let link: PageLink = createPageLink();
   let worker: Worker | null = null;
   let started = 0;
+  /** Restarts in a row that came soon after a start. */
+  let restarts = 0;
   let bannerMs: number | null = null;
   const decoder = new TextDecoder();
   let repl: ReplEvents | null = null;
@@ -84,9 +86,13 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
     }
     // Frames still in the old link are for the old board.
     link = createPageLink();
-    repl?.output(new TextEncoder().encode(`\r\n[${why}: the simulator started again; its files are kept]\r\n`));
     hardware?.reset();
-    start();
+    // A board that fails again and again as it starts waits longer each time (0.5 s to 30 s).
+    const quick = performance.now() - started < 5000;
+    restarts = quick ? restarts + 1 : 0;
+    const delay = restarts === 0 ? 0 : Math.min(500 * 2 ** (restarts - 1), 30_000);
+    repl?.output(new TextEncoder().encode(`\r\n[${why}: the simulator starts again${delay ? ` in ${delay / 1000} s` : ''}; its files are kept]\r\n`));
+    setTimeout(start, delay);
   }
 
   function receive(message: FromBoard) {

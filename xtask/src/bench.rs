@@ -7,8 +7,9 @@
 //! interpreter must print what CPython prints (else MicroPython's); a failure or a different
 //! result is shown in the table. The command fails only when copperhead-board does.
 //!
-//! Then, without a FILTER, the upload (`bench upload`, `upload.rs`) and the page's weight and
-//! load time (`bench page`, `page_bench.rs`), each of which is also a FILTER of its own.
+//! Then, without a FILTER, the upload (`bench upload`, `upload.rs`), the page's weight and
+//! load time (`bench page`, `page_bench.rs`) and the Simulator's speed against native
+//! (`bench simulator`, `sim_bench.rs`), each of which is also a FILTER of its own.
 
 use crate::Result;
 use crate::measure::{Measured, measure};
@@ -91,6 +92,7 @@ pub fn run(options: &BenchOptions) -> Result {
     match options.filter.as_deref() {
         Some("upload") => return crate::upload::run(),
         Some("page") => return crate::page_bench::run(page_rounds),
+        Some("simulator") => return crate::sim_bench::run(options.rounds),
         _ => {}
     }
     let rounds = options.rounds.unwrap_or(DEFAULT_ROUNDS);
@@ -124,6 +126,7 @@ pub fn run(options: &BenchOptions) -> Result {
             crate::upload::run()?;
             println!();
             crate::page_bench::run(page_rounds)?;
+            crate::sim_bench::run(options.rounds)?;
         }
         Ok(())
     } else {
@@ -317,7 +320,7 @@ pub(crate) fn median(values: &[f64]) -> Option<f64> {
     }
 }
 
-fn geometric_mean(ratios: &[f64]) -> Option<f64> {
+pub(crate) fn geometric_mean(ratios: &[f64]) -> Option<f64> {
     if ratios.is_empty() {
         return None;
     }

@@ -14,6 +14,7 @@ mod ide;
 mod measure;
 #[cfg(unix)]
 mod page_bench;
+mod sim_bench;
 mod test;
 mod tools;
 mod upload;

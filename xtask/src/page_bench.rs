@@ -7,7 +7,8 @@
 //!   release) with a fresh project and board folder under `target/page-bench/`, then
 //!   `bench/page.mjs` in headless Chromium: per round a cold load in a fresh browser context
 //!   and a warm reload in the same one, timed by the page's own clock from navigation start to
-//!   an editable editor (and to the simulator's wasm being ready). The script prints JSON; this
+//!   an editable editor and to the Simulator's banner (and that worker's own start to its
+//!   banner). The script prints JSON; this
 //!   prints medians and ranges, and what crossed the wire on the first cold load.
 
 use crate::Result;
@@ -256,9 +257,10 @@ fn browse(url: &str, rounds: usize) -> Result<Value> {
 }
 
 /// The figures the script reports for each load, with their labels.
-const MARKS: [(&str, &str); 5] = [
+const MARKS: [(&str, &str); 6] = [
     ("editable editor", "editable"),
-    ("simulator ready (wasm)", "simulator"),
+    ("Simulator banner", "simulator"),
+    ("(worker start → banner)", "simulatorBoot"),
     ("first contentful paint", "firstContentfulPaint"),
     ("DOMContentLoaded", "domContentLoaded"),
     ("load event", "load"),

@@ -524,26 +524,26 @@ impl Port for HostPort {
     }
 
     fn doing(&mut self, what: Doing<'_>, raw: bool) {
+        if let Some(fd) = self.options.report_fd {
+            let (text, running, boot) = match what {
+                Doing::Exec(source) => (fatal::running(source), true, false),
+                Doing::Boot(name) => (format!("running {name}"), false, true),
+                Doing::Complete(text) => (format!("completing {text:?}"), false, false),
+                Doing::Background => (
+                    String::from("running a timer or pin callback at the prompt"),
+                    false,
+                    false,
+                ),
+            };
+            fatal::doing(fd, text, raw, running, boot);
+        }
+        // After the report's context is set, as a bug in the VM would find it.
         if let Doing::Exec(source) = what
             && let Some(text) = &self.options.crash_on
             && source.contains(text.as_str())
         {
             panic!("crash asked for with --crash-on");
         }
-        let Some(fd) = self.options.report_fd else {
-            return;
-        };
-        let (text, running, boot) = match what {
-            Doing::Exec(source) => (fatal::running(source), true, false),
-            Doing::Boot(name) => (format!("running {name}"), false, true),
-            Doing::Complete(text) => (format!("completing {text:?}"), false, false),
-            Doing::Background => (
-                String::from("running a timer or pin callback at the prompt"),
-                false,
-                false,
-            ),
-        };
-        fatal::doing(fd, text, raw, running, boot);
     }
 
     fn idle(&mut self) {

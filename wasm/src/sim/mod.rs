@@ -427,10 +427,11 @@ impl Simulator {
         }
     }
 
-    /// Ticks of `time.ticks_ms()` since the worker started, for the page's measure of how
-    /// long the board took to come up.
-    pub fn uptime_ms(&self) -> f64 {
-        self.port.state.now()
+    /// Runs `code` as the file `name` at the prompt, as the IDE's Run does (its end goes to
+    /// the link as a `ran` event), and returns: for driving the board without a page, as
+    /// `bench/simulator.mjs` does under Node.
+    pub fn run_file(&mut self, name: &str, code: &str) {
+        self.run(name, code);
     }
 }
 

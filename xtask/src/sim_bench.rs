@@ -1,0 +1,236 @@
+//! `cargo xtask bench simulator`: the Simulator's speed against native `copperhead-board`,
+//! measured in the same run: the same programs on the page's wasm board under Node
+//! (`bench/simulator.mjs`, which runs each as the IDE's Run button does) and on the release
+//! binary. Also part of a full `cargo xtask bench`, after the page.
+//!
+//! The programs are `bench/python/*.py` (timed whole: the process on the host, the run alone
+//! in the simulator) and, when `MICROPY_PERF_BENCH` names the `tests/perf_bench` folder of a
+//! MicroPython checkout, its benchmarks, each run through Copperhead's own harness
+//! (`bench/perf_bench.py`) at the sizes `run-perfbench.py 1000 1000` would pick, and timed by
+//! the harness itself on both. A figure is the median of the rounds; the ratio is native time
+//! over simulator time, the simulator's speed as a share of native.
+
+use crate::Result;
+use crate::measure::measure;
+use crate::tools::{self, cargo, root};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const ROUNDS: usize = 3;
+const TIME_LIMIT: Duration = Duration::from_secs(300);
+/// The folder of MicroPython's perf_bench programs, if the user has a checkout.
+const PERF_BENCH_ENV: &str = "MICROPY_PERF_BENCH";
+
+/// One program as both boards run it.
+struct Program {
+    name: String,
+    path: PathBuf,
+    /// Timed by the harness (perf_bench), not as a whole.
+    harness: bool,
+}
+
+pub fn run(rounds: Option<usize>) -> Result {
+    let rounds = rounds.unwrap_or(ROUNDS);
+    tools::run(cargo().args(["build", "--release", "-p", "copperhead-firmware"]))?;
+    crate::web::build_web()?;
+    let programs = programs()?;
+    let native = tools::target_dir().join("release/copperhead-board");
+    println!(
+        "\nthe Simulator (web/pkg's wasm under Node {}) against native copperhead-board, {rounds} round(s)",
+        node_version()
+    );
+    println!(
+        "{:<24} {:>12} {:>14} {:>10}",
+        "program", "native ms", "simulator ms", "speed"
+    );
+    let mut ratios = Vec::new();
+    for program in &programs {
+        let mut native_ms = Vec::new();
+        let mut sim_ms = Vec::new();
+        let mut problem = None;
+        for _ in 0..rounds {
+            match (run_native(&native, program), run_simulator(program)) {
+                (Ok((n, native_out)), Ok((s, sim_out))) => {
+                    if strip_time(&native_out, program) != strip_time(&sim_out, program) {
+                        problem = Some(format!(
+                            "outputs differ: native {:?}, simulator {:?}",
+                            tail(&native_out),
+                            tail(&sim_out)
+                        ));
+                        break;
+                    }
+                    native_ms.push(n);
+                    sim_ms.push(s);
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    problem = Some(e);
+                    break;
+                }
+            }
+        }
+        match (
+            problem,
+            crate::bench::median(&native_ms),
+            crate::bench::median(&sim_ms),
+        ) {
+            (None, Some(n), Some(s)) => {
+                let ratio = n / s;
+                ratios.push(ratio);
+                println!(
+                    "{:<24} {n:>12.1} {s:>14.1} {:>9.0}%",
+                    program.name,
+                    100.0 * ratio
+                );
+            }
+            (problem, ..) => println!(
+                "{:<24} {}",
+                program.name,
+                problem.unwrap_or_else(|| "no runs".into())
+            ),
+        }
+    }
+    if let Some(mean) = crate::bench::geometric_mean(&ratios) {
+        println!(
+            "geometric mean of the speed: {:.0}% of native ({} programs)",
+            100.0 * mean,
+            ratios.len()
+        );
+    }
+    if std::env::var_os(PERF_BENCH_ENV).is_none() {
+        println!(
+            "(MicroPython's perf_bench too: set {PERF_BENCH_ENV} to the tests/perf_bench folder of a MicroPython checkout)"
+        );
+    }
+    Ok(())
+}
+
+/// `bench/python/*.py`, then the perf_bench programs wrapped in the harness.
+fn programs() -> Result<Vec<Program>> {
+    let mut programs = Vec::new();
+    for path in sorted_py(&root().join("bench/python"))? {
+        programs.push(Program {
+            name: stem(&path),
+            path,
+            harness: false,
+        });
+    }
+    let Some(dir) = std::env::var_os(PERF_BENCH_ENV) else {
+        return Ok(programs);
+    };
+    let harness = std::fs::read_to_string(root().join("bench/perf_bench.py"))
+        .map_err(|e| format!("bench/perf_bench.py: {e}"))?;
+    let out = tools::target_dir().join("sim-bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for path in sorted_py(Path::new(&dir))? {
+        let source =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Only the programs of the protocol (not the viper ones, which need a native emitter).
+        if !source.contains("bm_params") || stem(&path).starts_with("viper") {
+            continue;
+        }
+        let wrapped = out.join(path.file_name().unwrap_or_default());
+        std::fs::write(
+            &wrapped,
+            format!("{harness}\n{source}\n_bench_main(1000, 1000)\n"),
+        )
+        .map_err(|e| format!("{}: {e}", wrapped.display()))?;
+        programs.push(Program {
+            name: format!("perf_bench/{}", stem(&path)),
+            path: wrapped,
+            harness: true,
+        });
+    }
+    Ok(programs)
+}
+
+fn sorted_py(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Milliseconds and output of one native run.
+fn run_native(binary: &Path, program: &Program) -> Result<(f64, String)> {
+    let mut command = Command::new(binary);
+    command.arg(&program.path);
+    let run = measure(&mut command, TIME_LIMIT)?;
+    if !run.status.success() {
+        return Err(format!("native run failed: {}", tail(&run.stderr)));
+    }
+    let ms = match program.harness {
+        true => harness_ms(&run.stdout)?,
+        false => run.wall.as_secs_f64() * 1000.0,
+    };
+    Ok((ms, run.stdout))
+}
+
+/// Milliseconds and output of one run in the simulator.
+fn run_simulator(program: &Program) -> Result<(f64, String)> {
+    let mut command = Command::new("node");
+    command
+        .arg(root().join("bench/simulator.mjs"))
+        .arg(&program.path);
+    let out = tools::output(&mut command)?;
+    let report: serde_json::Value = serde_json::from_str(out.trim())
+        .map_err(|e| format!("bench/simulator.mjs printed no JSON ({e}): {out}"))?;
+    let output = report["output"].as_str().unwrap_or_default().to_string();
+    if report["ok"] != serde_json::Value::Bool(true) {
+        return Err(format!("simulator run failed: {}", tail(&output)));
+    }
+    let ms = match program.harness {
+        true => harness_ms(&output)?,
+        false => report["ms"].as_f64().ok_or("no time in the report")?,
+    };
+    Ok((ms, output))
+}
+
+/// The harness's "MICROSECONDS NORM RESULT" line, in ms.
+fn harness_ms(stdout: &str) -> Result<f64> {
+    let line = stdout.lines().last().unwrap_or_default();
+    let us: f64 = line
+        .split_whitespace()
+        .next()
+        .and_then(|w| w.parse().ok())
+        .ok_or_else(|| format!("no harness timing in {line:?}"))?;
+    if us < 0.0 {
+        return Err(line.to_string());
+    }
+    Ok(us / 1000.0)
+}
+
+/// The output without the harness's time (the rest must match).
+fn strip_time(output: &str, program: &Program) -> String {
+    if !program.harness {
+        return output.to_string();
+    }
+    output
+        .lines()
+        .map(|line| line.split_once(' ').map_or(line, |(_, rest)| rest))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn tail(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn node_version() -> String {
+    tools::output(Command::new("node").arg("--version"))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|_| "?".into())
+}

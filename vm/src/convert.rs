@@ -160,15 +160,30 @@ impl Interp {
     /// An index into `container`: an int, or MicroPython's TypeError naming both types
     /// (`list indices must be integers, not str`).
     pub(crate) fn subscript_index(&self, container: Value, i: Value) -> PResult<i64> {
-        let kind = match self.type_name(container) {
-            "str" => "string",
-            other => other,
-        };
-        self.subscript_index_named(kind, i)
+        if let Value::Int(n) = i {
+            return Ok(n);
+        }
+        // The container's name is wanted only for the message.
+        self.index_arg(i).map_err(|e| match e.kind {
+            ErrKind::TypeError => {
+                let kind = match self.type_name(container) {
+                    "str" => "string",
+                    other => other,
+                };
+                PyErr::type_error(alloc::format!(
+                    "{kind} indices must be integers, not {}",
+                    self.type_name(i)
+                ))
+            }
+            _ => e,
+        })
     }
 
     /// As [`Self::subscript_index`], for a container known by its type's name.
     pub(crate) fn subscript_index_named(&self, kind: &str, i: Value) -> PResult<i64> {
+        if let Value::Int(n) = i {
+            return Ok(n);
+        }
         self.index_arg(i).map_err(|e| match e.kind {
             ErrKind::TypeError => PyErr::type_error(alloc::format!(
                 "{kind} indices must be integers, not {}",

@@ -23,6 +23,7 @@ pub mod interner;
 pub mod lexer;
 pub mod memfs;
 mod modules;
+pub use modules::json::quote_json;
 mod num;
 pub mod objects;
 pub mod parser;

@@ -179,6 +179,13 @@ pub(crate) enum Exit {
     Yield(Value),
 }
 
+/// Interrupt polls after which the interpreter loop returns to [`Interp::run`] and is entered
+/// again. Natively this costs nothing that shows; in WebAssembly it is what lets the engine
+/// use its optimised code for the loop: engines without on-stack replacement for wasm (V8)
+/// switch a function to its optimised tier only on its next call, and a program otherwise
+/// runs from its first instruction to its last in one call of the loop.
+pub(crate) const SLICE_POLLS: u32 = 1 << 16;
+
 /// A native function: arguments are on the value stack (so they stay GC roots).
 pub type NativeFn = fn(&mut Interp, Args) -> PResult<Value>;
 
@@ -281,6 +288,8 @@ pub struct ExecState {
     /// Counts calls and native iteration steps; every so often the interrupt flag is
     /// polled there too, so that Ctrl-C stops recursion and long built-in loops.
     pub(crate) ticks: u32,
+    /// Counts interrupt polls; every [`SLICE_POLLS`] the loop takes a slice exit.
+    pub(crate) polls: u32,
 }
 
 pub struct Interp {
@@ -341,6 +350,7 @@ impl Interp {
                 native_depth: 0,
                 last_stop: None,
                 ticks: 0,
+                polls: 0,
             },
             mods: crate::modules::ModuleState {
                 vfs: Default::default(),
@@ -774,7 +784,9 @@ impl Interp {
     pub(crate) fn run(&mut self, stop: usize) -> PResult<Exit> {
         loop {
             match self.run_inner(stop) {
-                Ok(exit) => return Ok(exit),
+                // A slice ended at a safe point: go on where it stopped.
+                Ok(None) => {}
+                Ok(Some(exit)) => return Ok(exit),
                 Err(e) => {
                     // Find a handler in the frames above `stop`, or give up.
                     self.handle(e, stop)?;
@@ -841,6 +853,7 @@ impl Interp {
     /// Polled on calls, backward jumps and sleeps: Ctrl-C, then callbacks scheduled with
     /// `micropython.schedule`.
     pub(crate) fn check_interrupt(&mut self) -> PResult<()> {
+        self.exec.polls = self.exec.polls.wrapping_add(1);
         if self.platform.interrupt_requested() {
             return Err(PyErr::new(ErrKind::KeyboardInterrupt, ""));
         }
@@ -885,7 +898,9 @@ impl Interp {
         Ok(())
     }
 
-    fn run_inner(&mut self, stop: usize) -> PResult<Exit> {
+    /// The interpreter loop: `None` when it stepped out at a safe point after
+    /// [`SLICE_POLLS`] polls, to be entered again.
+    fn run_inner(&mut self, stop: usize) -> PResult<Option<Exit>> {
         let tr_mark = self.gc.temp_roots.len();
         let mut fi = self.exec.frames.len() - 1;
         let mut code = self.exec.frames[fi].code.clone();
@@ -1188,10 +1203,15 @@ impl Interp {
                     self.exec.stack.push(r);
                 }
                 Op::Jump(target) => {
-                    if (target as usize) < pc {
+                    let back = (target as usize) < pc;
+                    if back {
                         tri!(self.check_interrupt());
                     }
                     pc = target as usize;
+                    if back && self.exec.polls.is_multiple_of(SLICE_POLLS) {
+                        sync!();
+                        return Ok(None);
+                    }
                 }
                 Op::PopJumpIfFalse(target) => {
                     let v = self.pop();
@@ -1511,6 +1531,10 @@ impl Interp {
                             self.exec.stack.truncate(callee_at);
                             self.exec.stack.push(v);
                         }
+                        // A Python frame was pushed (and the call polled): a safe point.
+                        None if self.exec.polls.is_multiple_of(SLICE_POLLS) => {
+                            return Ok(None);
+                        }
                         None => {
                             reload!();
                         }
@@ -1608,13 +1632,13 @@ impl Interp {
                             // A generator frame is always the one its resumer runs.
                             self.generator_finished(g);
                             self.exec.stack.truncate(frame.base - 1);
-                            return Ok(Exit::Return(v));
+                            return Ok(Some(Exit::Return(v)));
                         }
                         FrameKind::Normal => v,
                     };
                     self.exec.stack.truncate(frame.base - 1);
                     if self.exec.frames.len() <= stop {
-                        return Ok(Exit::Return(result));
+                        return Ok(Some(Exit::Return(result)));
                     }
                     self.exec.stack.push(result);
                     reload!();
@@ -1623,7 +1647,7 @@ impl Interp {
                     let v = self.pop();
                     sync!();
                     self.suspend_generator();
-                    return Ok(Exit::Yield(v));
+                    return Ok(Some(Exit::Yield(v)));
                 }
                 Op::YieldFrom => {
                     sync!();
@@ -1632,7 +1656,7 @@ impl Interp {
                         pc -= 1;
                         sync!();
                         self.suspend_generator();
-                        return Ok(Exit::Yield(v));
+                        return Ok(Some(Exit::Yield(v)));
                     }
                 }
                 Op::Raise(n) => {

@@ -55,7 +55,8 @@ fn separators(vm: &mut Interp, a: Args) -> PResult<(String, String)> {
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
+/// `s` as a JSON string literal, appended to `out` (as `json.dumps` writes a `str`).
+pub fn quote_json(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -90,10 +91,10 @@ impl Interp {
             Value::Bool(false) => out.push_str("false"),
             Value::Int(_) | Value::Float(_) => out.push_str(&self.repr(v)?),
             Value::Obj(r) => match self.gc.heap.get(r) {
-                Obj::Str(s) => write_str(s, out),
+                Obj::Str(s) => quote_json(s, out),
                 Obj::Bytes(b) => {
                     let text = String::from_utf8_lossy(b).into_owned();
-                    write_str(&text, out);
+                    quote_json(&text, out);
                 }
                 Obj::BigInt(_) => out.push_str(&self.repr(v)?),
                 Obj::List(_) | Obj::Tuple(_) => {
@@ -144,7 +145,7 @@ impl Interp {
     /// A dict key: strings as they are; None, booleans and numbers as text, as CPython does.
     fn json_key(&mut self, k: Value, out: &mut String) -> PResult<()> {
         if let Some(s) = self.as_str(k) {
-            write_str(s, out);
+            quote_json(s, out);
             return Ok(());
         }
         let text = match k {
@@ -158,7 +159,7 @@ impl Interp {
                 ));
             }
         };
-        write_str(&text, out);
+        quote_json(&text, out);
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ mod gc;
 mod hashlib;
 mod heapq;
 pub(crate) mod io;
-mod json;
+pub(crate) mod json;
 pub(crate) mod machine;
 pub(crate) mod math;
 mod micropython;

@@ -109,6 +109,9 @@ async function transferOf(page) {
   const files = (await page.evaluate(entries)).map((file) => ({ by: 'page', ...file }));
   for (const worker of page.workers()) {
     const name = new URL(worker.url()).pathname.replace(/^\//, '');
+    // The Simulator's worker blocks on its link (Atomics.wait) and cannot be asked; the wasm
+    // it loads is the one the language worker loads.
+    if (/^worker-/.test(name)) continue;
     const fetched = await worker.evaluate(entries).catch(() => []);
     files.push(...fetched.map((file) => ({ by: name, ...file })));
   }

@@ -236,7 +236,7 @@ const POLL_BUDGET: u32 = 100_000;
 
 /// The completion VM's [`Platform`]: no output, no files, no hardware, and a budget of
 /// interrupt polls so that no import can run for long.
-struct Silent {
+pub(crate) struct Silent {
     polls_left: u32,
 }
 

@@ -133,7 +133,8 @@ export function createPlotter(parent: HTMLElement, caption: HTMLElement): Plotte
       if (paused) return;
       let changed = false;
       for (const line of lines) {
-        const sample = parseLine(line);
+        // A program's first line may follow a REPL prompt the board showed just before it ran.
+        const sample = parseLine(line.replace(/^(>>>|\.\.\.) /, ''));
         if (sample) {
           add(sample);
           changed = true;

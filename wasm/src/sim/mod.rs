@@ -70,6 +70,28 @@ const FILES_EVERY_MS: f64 = 250.0;
 /// Bytes the simulator's filesystem holds.
 const FS_CAPACITY: usize = 1 << 20;
 
+/// What [`Simulator::warm_up`] runs: the interpreter's common paths (calls, loops, integer
+/// and float arithmetic, attributes, lists, dicts, strings), about 20 ms in the baseline tier.
+const WARM_UP: &str = "\
+class P:
+    def __init__(self, x):
+        self.x = x
+    def step(self, k):
+        return self.x * k + 0.5
+def work(n):
+    total = 0
+    items = []
+    table = {}
+    for i in range(n):
+        p = P(i)
+        total += int(p.step(3)) % 7
+        items.append(i)
+        table[i % 16] = str(i)
+    return total + len(items) + len(table) + len(' '.join(table.values()))
+for _ in range(30):
+    work(200)
+";
+
 /// Something the page asked for that waits until the board is at its prompt.
 enum Request {
     Run { name: String, code: String },
@@ -422,9 +444,19 @@ impl Simulator {
     pub fn serve(&mut self) {
         let Ok(()) = self.board.boot(&mut self.port);
         let Ok(()) = self.board.greet(&mut self.port);
+        self.warm_up();
         loop {
             self.step();
         }
+    }
+
+    /// Runs a short program in a VM of its own (nothing of it stays), so that the engine
+    /// starts compiling its optimised code for the interpreter now, in the background while
+    /// the board waits at its prompt, rather than during the user's first program: engines
+    /// start every function in a baseline tier and move it up once it has run a while.
+    pub fn warm_up(&self) {
+        let mut vm = Vm::new(crate::Silent::default(), Config::default());
+        let _ = vm.exec(WARM_UP, "<warm-up>", Mode::File);
     }
 
     /// Runs `code` as the file `name` at the prompt, as the IDE's Run does (its end goes to
@@ -533,18 +565,6 @@ fn split_name(body: &[u8]) -> (String, String) {
 /// `text` as a JSON string literal.
 pub(crate) fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    copperhead_vm::quote_json(text, &mut out);
     out
 }

@@ -163,7 +163,7 @@ let instances = 0;
 export function createBoardView(parent: HTMLElement, actions: BoardViewActions): BoardView {
   const prefix = `bv${++instances}`;
   parent.replaceChildren();
-  parent.classList.add('board-view');
+  parent.classList.add('bv-root');
 
   const head = html(parent, 'div', 'bv-head');
   html(head, 'h2', undefined, 'Simulated board');

@@ -172,11 +172,17 @@ function boardChanged() {
   updateButtons();
 }
 
+/** In a narrow window the board view floats over the editor: closed until asked for. */
+const narrowWindow = matchMedia('(max-width: 820px)');
+let narrowViewOpen = false;
+narrowWindow.addEventListener('change', () => showBoardView());
+
 /** The board view shows with the Simulator chosen, unless the user put it away. */
 function showBoardView(toggle = false) {
   const simulator = picker.selected().kind === 'simulator';
-  if (toggle) viewPrefs.set({ open: !viewPrefs.get().open });
-  const open = simulator && viewPrefs.get().open;
+  if (toggle && narrowWindow.matches) narrowViewOpen = !narrowViewOpen;
+  else if (toggle) viewPrefs.set({ open: !viewPrefs.get().open });
+  const open = simulator && (narrowWindow.matches ? narrowViewOpen : viewPrefs.get().open);
   byId('board-view').hidden = !open;
   workbench.classList.toggle('board-view-open', open);
   const button = byId('toggle-board-view');

@@ -13,7 +13,8 @@ export interface SyntaxProblem {
 
 export type Question = { type: 'check'; source: string; filename: string } | { type: 'complete'; source: string; linePrefix: string };
 
-export type ToLanguage = Question & { id: number };
+/** The page's messages: first the compiled VM (the page compiles it once for both workers), then questions. */
+export type ToLanguage = { type: 'module'; module: WebAssembly.Module } | (Question & { id: number });
 
 export type FromLanguage =
   | { id: number; type: 'checked'; problem: SyntaxProblem | null }
@@ -26,10 +27,12 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<ToLanguage>) => void) | null;
 };
 
-const ready = init({ module_or_path: new URL(WASM_URL, scope.location.href) });
+let loaded: (module: WebAssembly.Module) => void = () => {};
+const ready = new Promise<WebAssembly.Module>((resolve) => (loaded = resolve)).then((module) => init({ module_or_path: module }));
 
 scope.onmessage = async (event) => {
   const question = event.data;
+  if (question.type === 'module') return loaded(question.module);
   try {
     await ready;
     if (question.type === 'check') {

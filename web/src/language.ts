@@ -13,8 +13,13 @@ export interface Language {
   complete(source: string, linePrefix: string): Promise<string[]>;
 }
 
-export function createLanguage(workerUrl: URL): Language {
+/** `vm` is the wasm VM, compiled once by the page for its workers. */
+export function createLanguage(workerUrl: URL, vm: Promise<WebAssembly.Module>): Language {
   const worker = new Worker(workerUrl, { type: 'module', name: 'copperhead-language' });
+  void vm.then(
+    (module) => worker.postMessage({ type: 'module', module } satisfies ToLanguage),
+    (err) => console.warn('the VM could not be compiled:', err),
+  );
   const waiting = new Map<number, (answer: FromLanguage) => void>();
   let next = 1;
   let broken = false;

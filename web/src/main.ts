@@ -74,7 +74,9 @@ const layout = createLayout(workbench, byId('side-split'), byId('bottom-split'),
 
 // ---- editor and tabs ---------------------------------------------------------------------
 
-const language = createLanguage(new URL(LANGUAGE_WORKER_URL, location.href));
+// The wasm VM, compiled once (from the browser's cache after the first visit) for both workers.
+const vm = WebAssembly.compileStreaming(fetch(new URL(WASM_URL, location.href)));
+const language = createLanguage(new URL(LANGUAGE_WORKER_URL, location.href), vm);
 let tabs: Tabs;
 const editor = createEditor(
   byId('editor'),
@@ -136,7 +138,7 @@ if (tabs.all().length === 0) {
 
 // The simulator is a board like the others: its REPL, runs and files go through the same
 // interfaces as a board behind the server's.
-const simulated = createSimulatedBoard(new URL(SIMULATOR_WORKER_URL, location.href));
+const simulated = createSimulatedBoard(new URL(SIMULATOR_WORKER_URL, location.href), vm);
 registerStore(simulated.store);
 const boardView = createBoardView(byId('board-view-body'), {
   press: (pin, down) => simulated.press(pin, down),

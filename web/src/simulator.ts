@@ -44,7 +44,8 @@ interface Reply {
   bytes: Uint8Array<ArrayBufferLike>;
 }
 
-export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
+/** `vm` is the wasm VM, compiled once by the page for its workers. */
+export function createSimulatedBoard(workerUrl: URL, vm: Promise<WebAssembly.Module>): SimulatedBoard {
   let files: Uint8Array = new Uint8Array();
   let link: PageLink = createPageLink();
   let worker: Worker | null = null;
@@ -61,6 +62,8 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
   let filesChanged = () => {};
   let about: { version: string; machine: string; heap: number } = { version: '', machine: '', heap: 0 };
 
+  let module: WebAssembly.Module;
+
   function start() {
     started = performance.now();
     bannerMs = null;
@@ -70,7 +73,7 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
       event.preventDefault();
       restart(event.message || 'the simulator failed to start');
     };
-    const message: ToWorker = { type: 'start', transport: link.transport, files };
+    const message: ToWorker = { type: 'start', module, transport: link.transport, files };
     worker.postMessage(message);
   }
 
@@ -175,10 +178,14 @@ export function createSimulatedBoard(workerUrl: URL): SimulatedBoard {
   };
 
   // The board starts on the files it had last time.
-  void loadFiles().then((kept) => {
-    files = kept;
-    start();
-  });
+  void Promise.all([loadFiles(), vm]).then(
+    ([kept, compiled]) => {
+      files = kept;
+      module = compiled;
+      start();
+    },
+    (err) => repl?.output(new TextEncoder().encode(`the Simulator cannot start: ${String(err)}\r\n`)),
+  );
   return {
     board: SIMULATOR_BOARD,
     store,

@@ -6,8 +6,8 @@
 import init, { Simulator } from '../pkg/copperhead_wasm.js';
 import { createWorkerLink, type FromBoard, type Transport } from './simlink';
 
-/** Page → worker, once: how frames travel, and the files kept from last time. */
-export type ToWorker = { type: 'start'; transport: Transport; files: Uint8Array };
+/** Page → worker, once: the compiled VM, how frames travel, and the files kept from last time. */
+export type ToWorker = { type: 'start'; module: WebAssembly.Module; transport: Transport; files: Uint8Array };
 
 // The worker global, typed by hand: the DOM and WebWorker libs cannot share one tsconfig.
 const scope = self as unknown as {
@@ -16,14 +16,13 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 };
 
-const loaded = init({ module_or_path: new URL(WASM_URL, scope.location.href) });
-
 scope.onmessage = async (event) => {
   const message = event.data;
   if (message.type !== 'start') return;
   scope.onmessage = null;
   try {
-    await loaded;
+    // The page compiled the module (once, for both workers): this only instantiates it.
+    await init({ module_or_path: message.module });
   } catch (err) {
     scope.postMessage({ type: 'fatal', message: `could not load the Copperhead VM: ${String(err)}` });
     return;

@@ -96,6 +96,20 @@ for (const isolated of [true, false]) {
     await page.getByRole('status').filter({ hasText: 'Simulator: stopped' }).waitFor();
     await enter(page, 'n > 1000, kept');
     await waitForTerminal(page, /^\(True, 42\)$/);
+
+    // A program deep in one long operation (no interrupt polls in a big int's decimal
+    // conversion) does not stop: after a second the board starts again, its files kept.
+    await enter(page, "open('/keep.txt', 'w').write('kept')");
+    await waitForTerminal(page, /^4$/);
+    await setEditorText(page, 'print("digits", len(str(3 ** 6000000)))\n');
+    await run(page);
+    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await waitForTerminal(page, /the program did not stop: the simulator starts again/);
+    await page.getByRole('status').filter({ hasText: 'Simulator: stopped' }).waitFor();
+    await waitForTerminal(page, /^MicroPython v.*Copperhead simulator/);
+    await enter(page, "open('/keep.txt').read()");
+    await waitForTerminal(page, /^'kept'$/);
   });
 
   journey(`simulator (${mode}): files stay in the browser, and a soft reset runs main.py`, { isolated }, async (page) => {

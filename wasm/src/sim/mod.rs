@@ -71,24 +71,38 @@ const FILES_EVERY_MS: f64 = 250.0;
 const FS_CAPACITY: usize = 1 << 20;
 
 /// What [`Simulator::warm_up`] runs: the interpreter's common paths (calls, loops, integer
-/// and float arithmetic, attributes, lists, dicts, strings), about 20 ms in the baseline tier.
+/// and float arithmetic, attributes, lists, dicts, sets, strings and their formatting,
+/// generators, exceptions, sorting), some tens of milliseconds in the baseline tier.
 const WARM_UP: &str = "\
 class P:
     def __init__(self, x):
         self.x = x
     def step(self, k):
         return self.x * k + 0.5
+def gen(n):
+    for i in range(n):
+        yield i * 1.5
 def work(n):
     total = 0
     items = []
     table = {}
+    seen = set()
     for i in range(n):
         p = P(i)
         total += int(p.step(3)) % 7
         items.append(i)
         table[i % 16] = str(i)
-    return total + len(items) + len(table) + len(' '.join(table.values()))
-for _ in range(30):
+        seen.add(i % 5)
+        try:
+            if i % 50 == 0:
+                raise ValueError(i)
+        except ValueError:
+            total += 1
+    words = ' '.join(table.values()).split()
+    text = '{}:{:.2f}'.format(len(words), sum(gen(20))) + 'x'.upper() + str(items[-1:])
+    items.sort(key=lambda v: -v)
+    return total + len(text) + len(seen) + max(items) + len(sorted(words))
+for _ in range(20):
     work(200)
 ";
 

@@ -74,7 +74,6 @@ const workers = outputs(
   await build({
     ...common,
     entryPoints: ['src/worker.ts', 'src/language-worker.ts'],
-    define: { WASM_URL: JSON.stringify(`/${wasmName}`) },
   }),
 );
 

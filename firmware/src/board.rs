@@ -226,16 +226,6 @@ impl<P: Platform> Board<P> {
         }
         Ok(())
     }
-
-    /// Write `text` to the line with `\r\n` line ends, as the board prints.
-    pub fn print<T: Port<Platform = P>>(
-        &mut self,
-        port: &mut T,
-        text: &str,
-    ) -> Result<(), T::Error> {
-        crate::repl::cook_into(text.as_bytes(), &mut self.out);
-        self.flush(port)
-    }
 }
 
 /// A board's console as `input()` reads it: bytes typed, and the echo back to the line.

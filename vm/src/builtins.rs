@@ -252,7 +252,7 @@ fn abs(vm: &mut Interp, a: Args) -> PResult<Value> {
     if let Value::Obj(r) = v
         && let Obj::Complex(re, im) = vm.gc.heap.get(r)
     {
-        return Ok(Value::Float(libm::hypot(*re, *im)));
+        return Ok(Value::Float(crate::fmath::modulus(*re, *im)));
     }
     let r = match vm.num(v) {
         Some(NumRef::Float(f)) => Num::Float(f.abs()),
@@ -829,11 +829,11 @@ fn round_int(n: &num_bigint::BigInt, places: u64) -> num_bigint::BigInt {
 /// `round(f)` (an int) or `round(f, ndigits)` (a float).
 fn round_float(vm: &mut Interp, f: f64, ndigits: Option<i64>) -> PResult<Value> {
     let Some(n) = ndigits else {
-        return vm.num_value(num::from_float(libm::rint(f))?);
+        return vm.num_value(num::from_float(crate::fmath::rint(f))?);
     };
     let m = libm::pow(10.0, n as f64);
     let scaled = f * m;
-    let r = libm::rint(scaled) / m;
+    let r = crate::fmath::rint(scaled) / m;
     Ok(Value::Float(if r.is_finite() { r } else { f }))
 }
 

@@ -162,7 +162,7 @@ const MAX_FIXED_WIDTH: i32 = 33;
 /// `g` with `prec + 1` significant digits (`'%.2f' % 8.888e32` is `8.89e+32`).
 fn fixed_or_general(f: f64, prec: usize, signed: bool) -> String {
     let e = if f > 0.0 {
-        libm::floor(libm::log10(f)) as i32
+        crate::fmath::floor(libm::log10(f)) as i32
     } else {
         0
     };

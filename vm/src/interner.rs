@@ -49,14 +49,14 @@ impl Sym {
 }
 
 pub struct Interner {
-    map: hashbrown::HashMap<Rc<str>, u32>,
+    map: crate::idhash::IdMap<Rc<str>, u32>,
     names: Vec<Rc<str>>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
         let mut interner = Interner {
-            map: hashbrown::HashMap::new(),
+            map: crate::idhash::IdMap::default(),
             names: Vec::new(),
         };
         for name in SYMBOLS {

@@ -73,7 +73,7 @@ pub fn from_float(f: f64) -> Result<Num, PyErr> {
             "can't convert inf to int",
         ));
     }
-    let t = libm::trunc(f);
+    let t = crate::fmath::trunc(f);
     if libm::fabs(t) < 9.0e18 {
         return Ok(Num::Int(t as i64));
     }
@@ -91,7 +91,7 @@ pub fn pow_is_complex(a: NumRef, b: NumRef) -> bool {
         NumRef::Float(f) => f,
         NumRef::Big(b) => b.to_f64().unwrap_or(0.0),
     };
-    x < 0.0 && x.is_finite() && y.is_finite() && y != libm::trunc(y)
+    x < 0.0 && x.is_finite() && y.is_finite() && y != crate::fmath::trunc(y)
 }
 
 /// `a op b` for two numbers.
@@ -284,8 +284,16 @@ fn compare_float_int(x: f64, n: NumRef) -> Option<Ordering> {
             Ordering::Less
         });
     }
+    // An int of at most 53 bits is exactly a float: compare as floats (the common case,
+    // `x < 2`, without a big int).
+    const EXACT: i64 = 1 << 53;
+    if let NumRef::Int(i) = n
+        && (-EXACT..=EXACT).contains(&i)
+    {
+        return x.partial_cmp(&(i as f64));
+    }
     // Compare exactly: the float's integer part as a big int, then its fraction.
-    let whole = libm::trunc(x);
+    let whole = crate::fmath::trunc(x);
     let wb = BigInt::from_f64_exact(whole);
     let nb = to_big(n)?;
     match wb.cmp(&nb) {
@@ -349,7 +357,7 @@ pub fn py_floordiv(a: f64, b: f64) -> f64 {
     if d == 0.0 {
         return libm::copysign(0.0, a / b);
     }
-    let f = libm::floor(d);
+    let f = crate::fmath::floor(d);
     if d - f > 0.5 { f + 1.0 } else { f }
 }
 

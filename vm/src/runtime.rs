@@ -255,7 +255,7 @@ impl Interp {
             Value::Bool(b) => u64::from(b),
             Value::Int(i) => i as u64,
             Value::Float(f) => {
-                if libm::trunc(f) == f && libm::fabs(f) < 9.2e18 {
+                if crate::fmath::trunc(f) == f && libm::fabs(f) < 9.2e18 {
                     f as i64 as u64
                 } else {
                     f.to_bits()

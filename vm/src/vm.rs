@@ -307,10 +307,10 @@ pub struct Interp {
     /// The built-in modules made so far, and the `u`-prefixed names imported.
     pub(crate) builtin_modules: Vec<(Rc<str>, ObjRef)>,
     /// Strs of names made by [`Interp::name_str`] (permanent objects).
-    pub(crate) name_strs: hashbrown::HashMap<u32, Value>,
+    pub(crate) name_strs: crate::idhash::IdMap<u32, Value>,
     /// Results of attribute lookups along class MROs, by (class, name); cleared whenever a
     /// class's attributes change and at every collection.
-    pub(crate) type_cache: core::cell::RefCell<hashbrown::HashMap<(ObjRef, u32), Option<Value>>>,
+    pub(crate) type_cache: core::cell::RefCell<crate::idhash::IdMap<(ObjRef, u32), Option<Value>>>,
     /// The classes made from each [`crate::objects::data::ClassSpec`], by its address.
     pub(crate) data_classes: hashbrown::HashMap<usize, ObjRef>,
     pub(crate) gc: GcState,

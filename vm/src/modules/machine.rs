@@ -1076,7 +1076,7 @@ fn rtc_datetime(vm: &mut Interp, a: Args) -> PResult<Value> {
         return Ok(Value::None);
     }
     let t = now + vm.mods.machine.rtc_offset;
-    let secs = libm::floor(t) as i64;
+    let secs = crate::fmath::floor(t) as i64;
     let micros = ((t - secs as f64) * 1e6) as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);

@@ -31,7 +31,7 @@ macro_rules! unary_fns {
 
 /// The poles of the gamma function: zero, the negative integers and `-inf`.
 fn is_pole(x: f64) -> bool {
-    x <= 0.0 && libm::floor(x) == x
+    x <= 0.0 && crate::fmath::floor(x) == x
 }
 
 /// `lgamma`: `log|gamma(x)|`, which is `inf` (not a domain error) at `-inf`.
@@ -46,7 +46,7 @@ fn log_gamma(x: f64) -> Option<f64> {
 }
 
 unary_fns! {
-    sqrt => |x| if x < 0.0 { None } else { Some(libm::sqrt(x)) },
+    sqrt => |x| if x < 0.0 { None } else { Some(crate::fmath::sqrt(x)) },
     exp => |x| Some(libm::exp(x)),
     expm1 => |x| Some(libm::expm1(x)),
     sin => |x| if x.is_infinite() { None } else { Some(libm::sin(x)) },
@@ -106,7 +106,7 @@ fn pow(vm: &mut Interp, a: Args) -> PResult<Value> {
     let (x, y) = binary(vm, a)?;
     // Zero to a finite negative power, and a negative base to a fractional power, have no
     // real value; `pow(0.0, -inf)` is `inf`.
-    let fractional = y.is_finite() && libm::floor(y) != y;
+    let fractional = y.is_finite() && crate::fmath::floor(y) != y;
     if x == 0.0 && y < 0.0 && y.is_finite() || x < 0.0 && fractional {
         return Err(domain());
     }
@@ -164,15 +164,15 @@ fn to_int(vm: &mut Interp, a: Args, f: fn(f64) -> f64) -> PResult<Value> {
 }
 
 fn floor(vm: &mut Interp, a: Args) -> PResult<Value> {
-    to_int(vm, a, libm::floor)
+    to_int(vm, a, crate::fmath::floor)
 }
 
 fn ceil(vm: &mut Interp, a: Args) -> PResult<Value> {
-    to_int(vm, a, libm::ceil)
+    to_int(vm, a, crate::fmath::ceil)
 }
 
 fn trunc(vm: &mut Interp, a: Args) -> PResult<Value> {
-    to_int(vm, a, libm::trunc)
+    to_int(vm, a, crate::fmath::trunc)
 }
 
 fn test(vm: &mut Interp, a: Args, f: fn(f64) -> bool) -> PResult<Value> {
@@ -334,10 +334,10 @@ fn c_sqrt(vm: &mut Interp, a: Args) -> PResult<Value> {
         return complex_value(vm, (0.0, im));
     }
     let z = if re >= 0.0 {
-        let t = libm::sqrt((m + re) / 2.0);
+        let t = crate::fmath::sqrt((m + re) / 2.0);
         (t, im / (2.0 * t))
     } else {
-        let t = libm::sqrt((m - re) / 2.0);
+        let t = crate::fmath::sqrt((m - re) / 2.0);
         (libm::fabs(im) / (2.0 * t), libm::copysign(t, im))
     };
     complex_value(vm, z)

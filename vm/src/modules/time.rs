@@ -123,7 +123,7 @@ fn time_gmtime(vm: &mut Interp, a: Args) -> PResult<Value> {
         None | Some(Value::None) => vm.platform.epoch_seconds() as i64,
         Some(v) => match vm.as_int(v) {
             Some(i) => i,
-            None => libm::floor(vm.float_arg(v)?) as i64,
+            None => crate::fmath::floor(vm.float_arg(v)?) as i64,
         },
     };
     let days = secs.div_euclid(86_400);

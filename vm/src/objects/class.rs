@@ -11,7 +11,7 @@ use crate::value::Value;
 use crate::vm::NativeFn;
 
 /// Attributes by interned name.
-pub type Attrs = hashbrown::HashMap<u32, Value>;
+pub type Attrs = crate::idhash::IdMap<u32, Value>;
 
 /// Which built-in type a class is (or derives its layout from).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

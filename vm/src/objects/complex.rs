@@ -72,7 +72,7 @@ fn pow(a: (f64, f64), b: (f64, f64)) -> Result<(f64, f64), PyErr> {
         return Ok((0.0, 0.0));
     }
     // Small integer powers by repeated multiplication, for exact results.
-    if bi == 0.0 && br == libm::trunc(br) && libm::fabs(br) <= 100.0 {
+    if bi == 0.0 && br == crate::fmath::trunc(br) && libm::fabs(br) <= 100.0 {
         let mut n = libm::fabs(br) as u32;
         let mut result = (1.0, 0.0);
         let mut base = a;

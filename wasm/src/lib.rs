@@ -6,7 +6,13 @@
 //! of its buffer and [`complete`] for what could follow the dotted name being typed. This is
 //! the only crate in the workspace that knows JavaScript.
 
+#[cfg(target_arch = "wasm32")]
+mod pools;
 mod sim;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: pools::Pools = pools::Pools::new();
 
 use std::cell::RefCell;
 

@@ -10,7 +10,10 @@
 //   (`.cm-content`, contenteditable, "Code editor") and the first file tab (a `role=tab` in
 //   the "Open files" tablist, not the output panels' tabs) are both rendered (`tab` is its text);
 // - simulator: when the Simulator's worker shows its banner (its board is up);
-// - simulatorBoot: from that worker's creation to its banner;
+// - simulatorBoot: from that worker's creation to its banner, as the page sees it (its main
+//   thread, busy loading, may take the message late);
+// - workerBoot: from the worker's start to its banner, by the worker's own clock (the first
+//   output carries it);
 // - firstContentfulPaint, domContentLoaded, load: from the browser's own timing entries.
 //
 // A script injected before the page's own (`addInitScript`) watches for these moments, so the
@@ -60,6 +63,7 @@ function watch() {
         if (event.data?.type !== 'output') return;
         marks.simulator ??= performance.now();
         marks.simulatorBoot ??= marks.simulator - marks.simulatorStart;
+        marks.workerBoot ??= event.data.bootMs ?? null;
         this.removeEventListener('message', banner);
       };
       this.addEventListener('message', banner);
@@ -89,8 +93,8 @@ async function measure(page) {
   });
   // Let the caches settle (the second worker's wasm, the stylesheet) before anything reloads.
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => {});
-  const simulatorBoot = simulator === null ? null : await page.evaluate(() => window.__pageBench.simulatorBoot);
-  return { editable, tab, simulator, simulatorBoot, ...entries };
+  const { simulatorBoot, workerBoot } = simulator === null ? {} : await page.evaluate(() => window.__pageBench);
+  return { editable, tab, simulator, simulatorBoot, workerBoot, ...entries };
 }
 
 /**

@@ -118,16 +118,19 @@ export interface WorkerLink {
 }
 
 /** What the worker posts to the page. */
-export type FromBoard = { type: 'output'; bytes: Uint8Array } | { type: 'event'; kind: string; json: string; bytes: Uint8Array } | { type: 'fatal'; message: string };
+/** The first output carries `bootMs`: the worker's time from its start to that output (a worker's clock starts with the worker). */
+export type FromBoard = { type: 'output'; bytes: Uint8Array; bootMs?: number } | { type: 'event'; kind: string; json: string; bytes: Uint8Array } | { type: 'fatal'; message: string };
 
 export function createWorkerLink(transport: Transport, post: (message: FromBoard, transfer: Transferable[]) => void): WorkerLink {
   const frames = transport.kind === 'shared' ? sharedFrames(transport.buffer) : relayFrames(transport.url);
+  let booted = false;
   return {
     ...frames,
     // The bytes are a view of the wasm memory: copy them before it moves on.
     write(bytes) {
       const copy = bytes.slice();
-      post({ type: 'output', bytes: copy }, [copy.buffer]);
+      post(booted ? { type: 'output', bytes: copy } : { type: 'output', bytes: copy, bootMs: performance.now() }, [copy.buffer]);
+      booted = true;
     },
     now: () => performance.now(),
     post(kind, json, bytes) {

@@ -35,8 +35,6 @@ export interface SimulatedBoard extends Connection {
   /** Every file as a .zip, and files from a .zip put on the board (how many). */
   exportZip(): Promise<Blob>;
   importZip(data: Uint8Array): Promise<number>;
-  /** Milliseconds from starting the worker to the board's banner, once it has shown. */
-  readonly bannerMs: number | null;
 }
 
 interface Reply {
@@ -52,7 +50,6 @@ export function createSimulatedBoard(workerUrl: URL, vm: Promise<WebAssembly.Mod
   let started = 0;
   /** Restarts in a row that came soon after a start. */
   let restarts = 0;
-  let bannerMs: number | null = null;
   const decoder = new TextDecoder();
   let repl: ReplEvents | null = null;
   let running: { output(text: string): void; settle(error: BoardError | null): void; stopTimer?: number } | null = null;
@@ -66,7 +63,6 @@ export function createSimulatedBoard(workerUrl: URL, vm: Promise<WebAssembly.Mod
 
   function start() {
     started = performance.now();
-    bannerMs = null;
     worker = new Worker(workerUrl, { type: 'module', name: 'copperhead-simulator' });
     worker.onmessage = (event: MessageEvent<FromBoard>) => receive(event.data);
     worker.onerror = (event) => {
@@ -101,7 +97,6 @@ export function createSimulatedBoard(workerUrl: URL, vm: Promise<WebAssembly.Mod
   function receive(message: FromBoard) {
     if (message.type === 'fatal') return restart(message.message);
     if (message.type === 'output') {
-      if (bannerMs === null) bannerMs = performance.now() - started;
       if (running) running.output(decoder.decode(message.bytes, { stream: true }));
       else repl?.output(message.bytes);
       return;
@@ -191,9 +186,6 @@ export function createSimulatedBoard(workerUrl: URL, vm: Promise<WebAssembly.Mod
     store,
     get transport() {
       return link.transport.kind;
-    },
-    get bannerMs() {
-      return bannerMs;
     },
     openRepl(events) {
       repl = events;

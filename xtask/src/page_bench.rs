@@ -257,10 +257,11 @@ fn browse(url: &str, rounds: usize) -> Result<Value> {
 }
 
 /// The figures the script reports for each load, with their labels.
-const MARKS: [(&str, &str); 6] = [
+const MARKS: [(&str, &str); 7] = [
     ("editable editor", "editable"),
     ("Simulator banner", "simulator"),
-    ("(worker start → banner)", "simulatorBoot"),
+    ("(new Worker → banner)", "simulatorBoot"),
+    ("(worker's clock)", "workerBoot"),
     ("first contentful paint", "firstContentfulPaint"),
     ("DOMContentLoaded", "domContentLoaded"),
     ("load event", "load"),

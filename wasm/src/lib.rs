@@ -6,7 +6,7 @@
 //! of its buffer and [`complete`] for what could follow the dotted name being typed. This is
 //! the only crate in the workspace that knows JavaScript.
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", test))]
 mod pools;
 mod sim;
 

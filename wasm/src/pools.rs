@@ -37,6 +37,7 @@ struct Lists {
 pub struct Pools(UnsafeCell<Lists>);
 
 // SAFETY: wasm32 without the atomics feature runs one thread (checked above).
+#[cfg(target_arch = "wasm32")]
 unsafe impl Sync for Pools {}
 
 impl Pools {
@@ -115,6 +116,71 @@ unsafe impl GlobalAlloc for Pools {
                 }
                 moved
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(size: usize) -> Layout {
+        Layout::from_size_align(size, 8).unwrap()
+    }
+
+    #[test]
+    fn a_freed_block_serves_the_next_of_its_class_and_blocks_never_overlap() {
+        let pools = Pools::new();
+        unsafe {
+            let a = pools.alloc(layout(24));
+            let b = pools.alloc(layout(20));
+            assert_eq!(b as usize - a as usize, 24, "carved one after the other");
+            a.write_bytes(0xAA, 24);
+            b.write_bytes(0xBB, 20);
+            assert_eq!(*a.add(23), 0xAA);
+            pools.dealloc(a, layout(24));
+            assert_eq!(pools.alloc(layout(17)), a, "same class (17..=24 bytes)");
+            assert_ne!(pools.alloc(layout(24)), a);
+        }
+    }
+
+    #[test]
+    fn realloc_keeps_the_bytes_across_classes_and_into_large_blocks() {
+        let pools = Pools::new();
+        unsafe {
+            let mut block = pools.alloc(layout(8));
+            let mut size = 8;
+            for (i, byte) in (0..8).zip(1u8..) {
+                block.add(i).write(byte);
+            }
+            for new_size in [12, 100, 512, 513, 4096, 64, 8] {
+                block = pools.realloc(block, layout(size), new_size);
+                assert!(!block.is_null());
+                size = new_size;
+                let kept: Vec<u8> = (0..8).map(|i| block.add(i).read()).collect();
+                assert_eq!(
+                    kept,
+                    [1, 2, 3, 4, 5, 6, 7, 8],
+                    "after realloc to {new_size}"
+                );
+            }
+            pools.dealloc(block, layout(size));
+        }
+    }
+
+    #[test]
+    fn a_new_chunk_is_taken_when_one_is_used_up() {
+        let pools = Pools::new();
+        let blocks: Vec<usize> = (0..2 * CHUNK / SMALL + 1)
+            .map(|_| unsafe { pools.alloc(layout(SMALL)) } as usize)
+            .collect();
+        let mut sorted = blocks.clone();
+        sorted.sort_unstable();
+        for pair in sorted.windows(2) {
+            assert!(pair[1] - pair[0] >= SMALL, "blocks overlap");
+        }
+        for block in blocks {
+            unsafe { pools.dealloc(block as *mut u8, layout(SMALL)) };
         }
     }
 }

@@ -3,13 +3,15 @@
 //! The core ([`repl`], the REPL state machine, and [`board`], which puts a VM behind it) is
 //! `no_std` + `alloc` and does no I/O, so the same board serves a microcontroller, the host's
 //! virtual board, the browser's simulator and tests. Ports supply the bytes:
-//! [`host`] is the one for Linux/macOS (`copperhead-board`).
+//! [`host`] is the one for Linux/macOS (`copperhead-board`), [`mcu`] serves a board on a
+//! microcontroller for the ports under `firmware/ports/`.
 #![no_std]
 extern crate alloc;
 #[cfg(feature = "host")]
 extern crate std;
 
 pub mod board;
+pub mod mcu;
 pub mod repl;
 
 #[cfg(feature = "host")]

@@ -9,7 +9,7 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -83,7 +83,8 @@ fn setup(command: &mut Command, what: &str) {
 /// for the test's host-side files (`local()`, mpremote's working directory); both go at the end.
 struct Board {
     child: Child,
-    _stdout: BufReader<ChildStdout>,
+    /// The board's output pipe, kept open (the host board's stdout; QEMU's stderr).
+    _pipe: Box<dyn Read>,
     pty: String,
     root: PathBuf,
 }
@@ -111,7 +112,50 @@ impl Board {
         );
         Board {
             child,
-            _stdout: stdout,
+            _pipe: Box::new(stdout),
+            pty,
+            root,
+        }
+    }
+
+    /// A firmware image booted in QEMU (`cargo xtask firmware NAME --run` does the same),
+    /// its console on a pty. The image's path comes from the environment variable `image`,
+    /// which `cargo xtask test` sets after building the image.
+    fn qemu(name: &str, image: &str, machine: &[&str]) -> Board {
+        let path = std::env::var(image).unwrap_or_else(|_| {
+            panic!("{image} names no firmware image: run this test through `cargo xtask test`")
+        });
+        let root = copperhead_tests::fresh_dir(&format!("qemu-{name}"));
+        fs::create_dir_all(root.join("local")).expect("create the test's directory");
+        // QEMU says where the pty is on stdout (7.2) or stderr (later): one pipe for both.
+        let (said_by_qemu, qemu_says) = std::io::pipe().expect("a pipe");
+        let child = Command::new(machine[0])
+            .args(&machine[1..])
+            .args(["-display", "none", "-monitor", "none", "-serial", "pty"])
+            .arg("-kernel")
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(qemu_says.try_clone().expect("dup"))
+            .stderr(qemu_says)
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", machine[0]));
+        let mut stderr = BufReader::new(said_by_qemu);
+        let mut said = String::new();
+        // "char device redirected to /dev/pts/N (label serial0)"
+        let pty = loop {
+            let mut line = String::new();
+            assert!(
+                stderr.read_line(&mut line).expect("QEMU's output") > 0,
+                "QEMU ended before it opened its serial port: {said}"
+            );
+            if let Some(pty) = line.split_whitespace().find(|w| w.starts_with("/dev/")) {
+                break pty.to_string();
+            }
+            said.push_str(&line);
+        };
+        Board {
+            child,
+            _pipe: Box::new(stderr),
             pty,
             root,
         }
@@ -1325,4 +1369,102 @@ fn repl_program_input() {
     term.exchange(b"1 + 1\r", "1 + 1\r\n2\r\n>>> ");
     let (status, rest) = term.quit();
     assert!(status.success(), "{status}, {rest:?}");
+}
+
+/// QEMU's Arm Cortex-M3 machine running `firmware/ports/qemu-mps2` (issue 15).
+const MPS2: &[&str] = &[
+    "qemu-system-arm",
+    "-machine",
+    "mps2-an385",
+    "-semihosting-config",
+    "enable=on,target=native",
+];
+const MPS2_IMAGE: &str = "COPPERHEAD_QEMU_MPS2";
+
+#[test]
+#[ignore = "boots the qemu-mps2 image: `cargo xtask test` builds it and runs this"]
+fn qemu_mps2_exec_eval_and_run() {
+    let board = Board::qemu("mps2-exec", MPS2_IMAGE, MPS2);
+    assert_eq!(board.mpremote(&["eval", "1+2"]).ok(), "3\n");
+    let out = board
+        .mpremote(&[
+            "exec",
+            "import sys, os; print(sys.platform, os.uname().machine)",
+        ])
+        .ok();
+    assert_eq!(out, "qemu MPS2-AN385 with Cortex-M3\n");
+    let run = board.mpremote(&["exec", "1/0"]);
+    run.failed();
+    assert!(
+        run.out().contains("ZeroDivisionError: divide by zero"),
+        "{}",
+        run.out()
+    );
+    write(
+        &board.local().join("script.py"),
+        "def f(n):\n    return n * n\nprint([f(i) for i in range(5)])\n",
+    );
+    assert_eq!(
+        board.mpremote(&["run", "script.py"]).ok(),
+        "[0, 1, 4, 9, 16]\n"
+    );
+}
+
+#[test]
+#[ignore = "boots the qemu-mps2 image: `cargo xtask test` builds it and runs this"]
+fn qemu_mps2_files_round_trip() {
+    let board = Board::qemu("mps2-fs", MPS2_IMAGE, MPS2);
+    let files: [(&str, Vec<u8>); 3] = [
+        ("bytes.bin", all_bytes()),
+        ("noise.bin", noise(64 * 1024)),
+        ("text.txt", "line one\r\nline two\n\tü 世界 🎉\n".into()),
+    ];
+    board.mpremote(&["fs", "mkdir", ":lib"]).ok();
+    for (name, contents) in &files {
+        let local = board.local().join(name);
+        write(&local, contents);
+        let to = format!(":lib/{name}");
+        board.mpremote(&["fs", "cp", arg(&local), &to]).ok();
+        let back = board.local().join(format!("{name}.back"));
+        board.mpremote(&["fs", "cp", &to, arg(&back)]).ok();
+        assert!(read(&back) == *contents, "{name} comes back byte for byte");
+    }
+    let listing = board.mpremote(&["fs", "ls", ":lib"]).ok();
+    for (name, contents) in &files {
+        assert!(
+            listing.contains(&format!("{} {name}", contents.len())),
+            "{name} listed with its size: {listing}"
+        );
+    }
+    board.mpremote(&["fs", "rm", ":lib/bytes.bin"]).ok();
+    assert!(
+        !board
+            .mpremote(&["fs", "ls", ":lib"])
+            .ok()
+            .contains("bytes.bin")
+    );
+    assert!(board.mpremote(&["df"]).ok().contains("mount"));
+}
+
+#[test]
+#[ignore = "boots the qemu-mps2 image: `cargo xtask test` builds it and runs this"]
+fn qemu_mps2_soft_reset_and_ctrl_c() {
+    let board = Board::qemu("mps2-reset", MPS2_IMAGE, MPS2);
+    board.mpremote(&["exec", "x = 42"]).ok();
+    assert_eq!(board.mpremote(&["resume", "eval", "x"]).ok(), "42\n");
+    board.mpremote(&["soft-reset"]).ok();
+    let run = board.mpremote(&["resume", "eval", "x"]);
+    run.failed();
+    assert!(run.out().contains("NameError"), "{}", run.out());
+    let mut term = board.terminal(&["repl"]);
+    term.wait_for_prompt();
+    term.exchange(b"n = 0\r", "n = 0\r\n>>> ");
+    term.exchange(b"while True: n += 1\r", "while True: n += 1\r\n... ");
+    term.exchange(b"\r", "\r\n");
+    std::thread::sleep(Duration::from_millis(300));
+    term.send(b"\x03");
+    term.until("KeyboardInterrupt: \r\n>>> ");
+    term.exchange(b"n > 0\r", "n > 0\r\nTrue\r\n>>> ");
+    let (status, rest) = term.quit();
+    assert!(status.success(), "Ctrl-] ends mpremote: {status}, {rest:?}");
 }

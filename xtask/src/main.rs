@@ -4,11 +4,13 @@
 //! - `build-web`: the wasm VM, its JavaScript bindings, and the bundled page in `web/dist/`.
 //! - `run`: build-web, build the server and the virtual board, start the IDE.
 //! - `test`: every test tier in order, stopping at the first failure.
+//! - `firmware`: build a microcontroller port's image, and boot a QEMU one on a pty.
 //! - `bench`: the Python benchmarks on copperhead-board, MicroPython and CPython, the upload
 //!   to a board, and the page's weight and load time in headless Chromium.
 
 #[cfg(unix)]
 mod bench;
+mod firmware;
 mod ide;
 #[cfg(unix)]
 mod measure;
@@ -31,6 +33,9 @@ commands:
                                               build everything and start the IDE (default 127.0.0.1:7878,
                                               the project folder ~/Copperhead)
   test                                        run every test tier, stopping at the first failure
+  firmware NAME [--small] [--run]             build the firmware image of a port (qemu-mps2) and print
+                                              its path; --run boots it in QEMU and prints the pty
+                                              of its console (--small: the 128 KiB heap build)
   bench [--rounds N] [FILTER]                 time bench/python/*.py (names containing FILTER) on
                                               copperhead-board, micropython and python3 (default 3 rounds;
                                               MICROPY_MICROPYTHON names a micropython binary), then the
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         Some("build-web") if args.len() == 1 => web::build_web(),
         Some("run") => ide::RunOptions::parse(&args[1..]).and_then(|options| ide::run(&options)),
         Some("test") if args.len() == 1 => test::run_all(),
+        Some("firmware") => firmware::Options::parse(&args[1..]).and_then(|o| firmware::run(&o)),
         #[cfg(unix)]
         Some("bench") => bench::BenchOptions::parse(&args[1..]).and_then(|o| bench::run(&o)),
         #[cfg(not(unix))]

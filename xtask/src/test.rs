@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every test tier, cheapest first, stopping at the first failure.
 //!
 //! 1. formatting, 1b. lints, 2. the workspace's binaries build, 3. the VM and the board runtime build for a no_std target,
-//! 4. the Rust tests, 5. the page builds, 6. the Python corpus through the wasm VM in Node,
-//! 7. the IDE in a real browser (system Chromium, driven by playwright-core).
+//! 4. the Rust tests, 5. the microcontroller images boot in QEMU and mpremote drives them,
+//! 6. the page builds, 7. the Python corpus through the wasm VM in Node,
+//! 8. the IDE in a real browser (system Chromium, driven by playwright-core).
 
 use crate::Result;
 use crate::ide::{self, RunOptions};
@@ -25,6 +26,7 @@ const TIERS: &[Tier] = &[
         no_std_build,
     ),
     ("Rust tests", rust_tests),
+    ("firmware images in QEMU, driven by mpremote", qemu_boards),
     ("build the web page", web::build_web),
     ("Python corpus on the wasm VM (Node)", wasm_corpus),
     ("the IDE in Chromium", browser_tests),
@@ -47,7 +49,20 @@ pub fn run_all() -> Result {
 }
 
 fn fmt_check() -> Result {
-    tools::run(cargo().args(["fmt", "--all", "--check"]))
+    tools::run(cargo().args(["fmt", "--all", "--check"]))?;
+    // The ports are workspaces of their own.
+    for port in crate::firmware::PORTS {
+        let manifest = root()
+            .join("firmware/ports")
+            .join(port.name)
+            .join("Cargo.toml");
+        tools::run(
+            cargo()
+                .args(["fmt", "--check", "--manifest-path"])
+                .arg(manifest),
+        )?;
+    }
+    Ok(())
 }
 
 fn clippy() -> Result {
@@ -84,6 +99,28 @@ fn rust_tests() -> Result {
     // The mpremote tests make a venv for mpremote on their first run.
     tools::ensure_python_venv()?;
     tools::run(cargo().args(["test", "--workspace"]))
+}
+
+/// Builds the QEMU ports' images, then runs the mpremote tests that boot them (ignored by a
+/// plain `cargo test`, which has no images).
+fn qemu_boards() -> Result {
+    let port = crate::firmware::find("qemu-mps2").ok_or("no qemu-mps2 port")?;
+    let image = crate::firmware::build(port, false)?;
+    crate::firmware::ensure_qemu("qemu-system-arm")?;
+    tools::run(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "copperhead-tests",
+                "--test",
+                "mpremote",
+                "--",
+                "--ignored",
+                "qemu_",
+            ])
+            .env("COPPERHEAD_QEMU_MPS2", image),
+    )
 }
 
 fn wasm_corpus() -> Result {

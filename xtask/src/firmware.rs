@@ -1,0 +1,212 @@
+//! `cargo xtask firmware NAME [--small] [--run]`: build a port's image (installing its Rust
+//! target first) and print its path on the last line; with `--run`, boot a QEMU port on a
+//! pseudo-terminal, print the terminal's path, and wait while QEMU runs.
+//!
+//! Each port is a crate of its own under `firmware/ports/` (its own workspace, lock file and
+//! `.cargo/config.toml` with its target), built into `target/ports/NAME`; the image is copied
+//! to `target/firmware/NAME[-small].elf`.
+
+use crate::Result;
+use crate::tools::{self, cargo, root};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// A port: its crate under `firmware/ports/`, its target, and how QEMU boots it.
+pub struct Port {
+    pub name: &'static str,
+    target: &'static str,
+    /// The QEMU program and the machine's arguments (before `-kernel IMAGE`).
+    qemu: Option<(&'static str, &'static [&'static str])>,
+}
+
+pub const PORTS: &[Port] = &[Port {
+    name: "qemu-mps2",
+    target: "thumbv7m-none-eabi",
+    qemu: Some((
+        "qemu-system-arm",
+        &[
+            "-machine",
+            "mps2-an385",
+            "-semihosting-config",
+            "enable=on,target=native",
+        ],
+    )),
+}];
+
+pub struct Options {
+    port: &'static Port,
+    small: bool,
+    run: bool,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options> {
+        let names = || PORTS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ");
+        let mut port = None;
+        let (mut small, mut run) = (false, false);
+        for arg in args {
+            match arg.as_str() {
+                "--small" => small = true,
+                "--run" => run = true,
+                name if !name.starts_with('-') && port.is_none() => {
+                    port =
+                        Some(find(name).ok_or_else(|| {
+                            format!("no port `{name}`: the ports are {}", names())
+                        })?);
+                }
+                other => return Err(format!("unknown firmware option `{other}`")),
+            }
+        }
+        let port = port.ok_or_else(|| format!("name a port: {}", names()))?;
+        if run && port.qemu.is_none() {
+            return Err(format!("{} does not run in QEMU", port.name));
+        }
+        Ok(Options { port, small, run })
+    }
+}
+
+pub fn find(name: &str) -> Option<&'static Port> {
+    PORTS.iter().find(|p| p.name == name)
+}
+
+pub fn run(options: &Options) -> Result {
+    let image = build(options.port, options.small)?;
+    if !options.run {
+        println!("{}", image.display());
+        return Ok(());
+    }
+    let mut qemu = boot(options.port, &image)?;
+    println!("{}", qemu.pty);
+    let status = qemu
+        .child
+        .wait()
+        .map_err(|e| format!("wait for QEMU: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("QEMU ended: {status}"))
+    }
+}
+
+/// Builds `port` (its `small` build if asked) and returns the image's path.
+pub fn build(port: &Port, small: bool) -> Result<PathBuf> {
+    tools::ensure_rust_target(port.target)?;
+    let dir = root().join("firmware/ports").join(port.name);
+    let target_dir = tools::target_dir().join("ports").join(port.name);
+    let mut command = cargo();
+    command
+        .current_dir(&dir)
+        .args(["build", "--release", "--locked"])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    if small {
+        command.args(["--features", "small"]);
+    }
+    tools::run(&mut command)?;
+    let built = target_dir
+        .join(port.target)
+        .join("release")
+        .join(format!("copperhead-{}", port.name));
+    let images = tools::target_dir().join("firmware");
+    std::fs::create_dir_all(&images).map_err(|e| format!("{}: {e}", images.display()))?;
+    let suffix = if small { "-small" } else { "" };
+    let image = images.join(format!("{}{suffix}.elf", port.name));
+    std::fs::copy(&built, &image).map_err(|e| format!("copy {}: {e}", built.display()))?;
+    Ok(image)
+}
+
+/// QEMU running an image, its first serial port on a pseudo-terminal.
+pub struct Qemu {
+    pub child: Child,
+    pub pty: String,
+}
+
+/// Boots `image` in QEMU with its console on a new pseudo-terminal.
+pub fn boot(port: &Port, image: &std::path::Path) -> Result<Qemu> {
+    let (program, machine) = port
+        .qemu
+        .ok_or_else(|| format!("{} does not run in QEMU", port.name))?;
+    ensure_qemu(program)?;
+    // QEMU says where the pty is ("char device redirected to /dev/pts/N (label serial0)")
+    // on stdout (7.2) or on stderr (later versions): one pipe takes both.
+    let (said, says) = std::io::pipe().map_err(|e| format!("a pipe for QEMU: {e}"))?;
+    let mut child = Command::new(program)
+        .args(machine)
+        .args(["-display", "none", "-monitor", "none", "-serial", "pty"])
+        .arg("-kernel")
+        .arg(image)
+        .stdin(Stdio::null())
+        .stdout(
+            says.try_clone()
+                .map_err(|e| format!("a pipe for QEMU: {e}"))?,
+        )
+        .stderr(says)
+        .spawn()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let mut stderr = BufReader::new(said);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = stderr
+            .read_line(&mut line)
+            .map_err(|e| format!("read QEMU's output: {e}"))?;
+        if n == 0 {
+            let _ = child.wait();
+            return Err(format!("{program} ended before it opened its serial port"));
+        }
+        if let Some(pty) = line
+            .split_whitespace()
+            .find(|word| word.starts_with("/dev/"))
+        {
+            let pty = pty.to_string();
+            // QEMU's later messages still go to this process's stderr.
+            std::thread::spawn(move || {
+                for line in stderr.lines().map_while(std::result::Result::ok) {
+                    eprintln!("{line}");
+                }
+            });
+            return Ok(Qemu { child, pty });
+        }
+        eprint!("{line}");
+    }
+}
+
+/// QEMU is Debian's `qemu-system-arm` / `qemu-system-misc`: installed with apt when running as
+/// root, else a one-line hint.
+pub fn ensure_qemu(program: &str) -> Result {
+    if tools::ensure_program(program).is_ok() {
+        return Ok(());
+    }
+    let package = match program {
+        "qemu-system-arm" => "qemu-system-arm",
+        _ => "qemu-system-misc",
+    };
+    let uid = tools::output(Command::new("id").arg("-u")).unwrap_or_default();
+    if uid.trim() != "0" {
+        return Err(format!(
+            "{program} is missing: install it with `sudo apt-get install {package}`"
+        ));
+    }
+    tools::run(Command::new("apt-get").arg("update"))?;
+    // Debian's qemu-utils from backports breaks the stable QEMU system packages; the
+    // stable one goes with them.
+    let mut install = Command::new("apt-get");
+    install.args(["install", "-y", "--allow-downgrades", package]);
+    if tools::output(Command::new("dpkg-query").args(["-W", "-f=${Version}", "qemu-utils"]))
+        .is_ok_and(|v| v.contains("bpo"))
+    {
+        let stable = tools::output(Command::new("apt-cache").args(["policy", "qemu-utils"]))?;
+        if let Some(version) = stable
+            .lines()
+            .map(str::trim)
+            .filter_map(|l| l.split_whitespace().next())
+            .find(|v| v.contains(':') && !v.contains("bpo") && !v.ends_with(':'))
+        {
+            install.arg(format!("qemu-utils={version}"));
+        }
+    }
+    tools::run(&mut install)?;
+    tools::ensure_program(program)
+        .map_err(|_| format!("apt-get installed {package} but {program} still does not run"))
+}

@@ -901,6 +901,11 @@ impl Interp {
         let result = loop {
             match self.next(it) {
                 Ok(Some(x)) => {
+                    // On a board these vectors come out of the same small memory as the
+                    // heap: a growth the allocator refuses is a MemoryError, not a crash.
+                    if self.gc.temp_roots.try_reserve(1).is_err() || out.try_reserve(1).is_err() {
+                        break Err(PyErr::new(ErrKind::MemoryError, "memory allocation failed"));
+                    }
                     // Keep what we collected rooted: the iterator may allocate.
                     self.gc.temp_roots.push(x);
                     out.push(x);

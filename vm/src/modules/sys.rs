@@ -30,7 +30,9 @@ impl Interp {
         }
         let vi = self.tuple(alloc::vec![Value::Int(3), Value::Int(4), Value::Int(0)])?;
         self.set_attr_str(m, "version_info", vi);
-        self.set_attr_str(m, "maxsize", Value::Int(i64::MAX));
+        // The largest size the machine's word holds, as MicroPython's `MP_SSIZE_MAX`: 2**31 - 1
+        // on a 32-bit board.
+        self.set_attr_str(m, "maxsize", Value::Int(isize::MAX as i64));
         self.set_attr_str(m, "modules", self.modules);
         let imp = self.make_implementation()?;
         self.set_attr_str(m, "implementation", imp);

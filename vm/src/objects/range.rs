@@ -25,8 +25,16 @@ pub(crate) fn new_range(vm: &mut Interp, a: Args) -> PResult<Value> {
     if a.n_kw > 0 {
         return Err(PyErr::type_error("range() takes no keyword arguments"));
     }
+    // A range's bounds are machine words, as MicroPython's are: on a 32-bit board
+    // `range(1 << 32)` overflows rather than having a length no word can hold.
     let nums: Vec<i64> = (0..a.len)
-        .map(|i| vm.int_arg(vm.arg(a, i)))
+        .map(|i| match vm.int_arg(vm.arg(a, i))? {
+            n if isize::try_from(n).is_ok() => Ok(n),
+            _ => Err(PyErr::new(
+                ErrKind::OverflowError,
+                "overflow converting long int to machine word",
+            )),
+        })
         .collect::<PResult<_>>()?;
     let (start, stop, step) = match nums.as_slice() {
         [stop] => (0, *stop, 1),

@@ -170,8 +170,10 @@ impl Input {
 }
 
 /// The VM's view of a microcontroller board.
-pub struct McuPlatform<C: Chip> {
+pub struct McuPlatform<C: Chip, H: Hardware + Clone + 'static> {
     chip: C,
+    /// The peripherals behind `machine`, shared by the VMs of successive soft resets.
+    hardware: H,
     input: Rc<Input>,
     fs: SharedFs,
     /// The board and chip, as `os.uname().machine` names them.
@@ -179,7 +181,7 @@ pub struct McuPlatform<C: Chip> {
     out: Vec<u8>,
 }
 
-impl<C: Chip> McuPlatform<C> {
+impl<C: Chip, H: Hardware + Clone + 'static> McuPlatform<C, H> {
     fn send(&mut self, bytes: &[u8], cook: bool) {
         if cook {
             self.out.clear();
@@ -191,7 +193,7 @@ impl<C: Chip> McuPlatform<C> {
     }
 }
 
-impl<C: Chip> Platform for McuPlatform<C> {
+impl<C: Chip, H: Hardware + Clone + 'static> Platform for McuPlatform<C, H> {
     fn write_stdout(&mut self, bytes: &[u8]) {
         self.send(bytes, true);
     }
@@ -264,12 +266,15 @@ impl<C: Chip> Platform for McuPlatform<C> {
     }
 
     fn hardware(&mut self) -> Option<&mut dyn Hardware> {
-        Some(self)
+        Some(&mut self.hardware)
     }
 }
 
-/// The port's peripherals behind `machine`: so far none but the reset.
-impl<C: Chip> Hardware for McuPlatform<C> {
+/// A port without peripherals for `machine`: only the chip's reset.
+#[derive(Clone, Copy)]
+pub struct NoHardware<C: Chip>(pub C);
+
+impl<C: Chip> Hardware for NoHardware<C> {
     fn pin_init(&mut self, _pin: u32, _mode: PinMode, _pull: Pull) -> FsResult<()> {
         Err(errno::ENODEV)
     }
@@ -278,11 +283,11 @@ impl<C: Chip> Hardware for McuPlatform<C> {
     }
     fn pin_write(&mut self, _pin: u32, _value: bool) {}
     fn reset(&mut self) {
-        self.chip.reset()
+        self.0.reset()
     }
 }
 
-impl<C: Chip> LineInput for McuPlatform<C> {
+impl<C: Chip, H: Hardware + Clone + 'static> LineInput for McuPlatform<C, H> {
     fn next_byte(&mut self) -> Option<u8> {
         let mut byte = [0u8];
         (self.read_stdin(&mut byte) == 1).then_some(byte[0])
@@ -347,21 +352,23 @@ impl Filesystem for SharedFs {
 }
 
 /// A microcontroller as a port of the board runtime.
-struct McuPort<C: Chip> {
+struct McuPort<C: Chip, H: Hardware + Clone + 'static> {
     chip: C,
+    hardware: H,
     input: Rc<Input>,
     fs: SharedFs,
     machine: Rc<str>,
     config: Config,
 }
 
-impl<C: Chip> Port for McuPort<C> {
-    type Platform = McuPlatform<C>;
+impl<C: Chip, H: Hardware + Clone + 'static> Port for McuPort<C, H> {
+    type Platform = McuPlatform<C, H>;
     type Error = Infallible;
 
-    fn new_vm(&mut self) -> Result<Vm<McuPlatform<C>>, Infallible> {
+    fn new_vm(&mut self) -> Result<Vm<McuPlatform<C, H>>, Infallible> {
         let platform = McuPlatform {
             chip: self.chip,
+            hardware: self.hardware.clone(),
             input: self.input.clone(),
             fs: self.fs.clone(),
             machine: self.machine.clone(),
@@ -400,10 +407,18 @@ impl<C: Chip> Port for McuPort<C> {
 }
 
 /// Run the board: boot (`boot.py`, `main.py`), the banner, then the REPL on the console,
-/// for ever. `fs_size` bytes hold the board's files.
-pub fn serve<C: Chip>(chip: C, info: BoardInfo, config: Config, fs_size: usize) -> ! {
+/// for ever. `hardware` is `machine`'s peripherals (each VM gets a clone: a handle to them,
+/// [`NoHardware`] for none); `fs_size` bytes hold the board's files.
+pub fn serve<C: Chip, H: Hardware + Clone + 'static>(
+    chip: C,
+    hardware: H,
+    info: BoardInfo,
+    config: Config,
+    fs_size: usize,
+) -> ! {
     let mut port = McuPort {
         chip,
+        hardware,
         input: Rc::new(Input {
             back: RefCell::new(VecDeque::new()),
         }),

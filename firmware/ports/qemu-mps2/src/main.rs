@@ -14,7 +14,7 @@ extern crate alloc;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use copperhead_firmware::mcu::{CONSOLE, Chip};
+use copperhead_firmware::mcu::{CONSOLE, Chip, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
 use copperhead_vm::Config;
 use cortex_m::interrupt::InterruptNumber;
@@ -234,7 +234,7 @@ fn main() -> ! {
         heap_size: PYTHON_HEAP,
         ..Config::default()
     };
-    copperhead_firmware::mcu::serve(Mps2, info, config, FILES)
+    copperhead_firmware::mcu::serve(Mps2, NoHardware(Mps2), info, config, FILES)
 }
 
 #[exception]

@@ -1371,20 +1371,45 @@ fn repl_program_input() {
     assert!(status.success(), "{status}, {rest:?}");
 }
 
-/// QEMU's Arm Cortex-M3 machine running `firmware/ports/qemu-mps2` (issue 15).
-const MPS2: &[&str] = &[
-    "qemu-system-arm",
-    "-machine",
-    "mps2-an385",
-    "-semihosting-config",
-    "enable=on,target=native",
-];
-const MPS2_IMAGE: &str = "COPPERHEAD_QEMU_MPS2";
+/// A QEMU machine running one of the ports under `firmware/ports/` (issue 15).
+struct Machine {
+    /// QEMU's program and the machine's arguments.
+    qemu: &'static [&'static str],
+    /// The environment variable naming the image, set by `cargo xtask test`.
+    image: &'static str,
+    /// `os.uname().machine`.
+    identity: &'static str,
+}
 
-#[test]
-#[ignore = "boots the qemu-mps2 image: `cargo xtask test` builds it and runs this"]
-fn qemu_mps2_exec_eval_and_run() {
-    let board = Board::qemu("mps2-exec", MPS2_IMAGE, MPS2);
+/// The Arm Cortex-M3 machine of MicroPython's own QEMU port: `firmware/ports/qemu-mps2`.
+const MPS2: Machine = Machine {
+    qemu: &[
+        "qemu-system-arm",
+        "-machine",
+        "mps2-an385",
+        "-semihosting-config",
+        "enable=on,target=native",
+    ],
+    image: "COPPERHEAD_QEMU_MPS2",
+    identity: "MPS2-AN385 with Cortex-M3",
+};
+
+/// RISC-V `virt` with an rv32imac hart, the ESP32-C3's architecture:
+/// `firmware/ports/qemu-virt-rv32`.
+const VIRT_RV32: Machine = Machine {
+    qemu: &["qemu-system-riscv32", "-machine", "virt", "-bios", "none"],
+    image: "COPPERHEAD_QEMU_VIRT_RV32",
+    identity: "QEMU virt with RV32IMAC",
+};
+
+impl Machine {
+    fn boot(&self, test: &str) -> Board {
+        Board::qemu(test, self.image, self.qemu)
+    }
+}
+
+fn qemu_exec_eval_and_run(machine: &Machine, test: &str) {
+    let board = machine.boot(test);
     assert_eq!(board.mpremote(&["eval", "1+2"]).ok(), "3\n");
     let out = board
         .mpremote(&[
@@ -1392,13 +1417,24 @@ fn qemu_mps2_exec_eval_and_run() {
             "import sys, os; print(sys.platform, os.uname().machine)",
         ])
         .ok();
-    assert_eq!(out, "qemu MPS2-AN385 with Cortex-M3\n");
+    assert_eq!(out, format!("qemu {}\n", machine.identity));
     let run = board.mpremote(&["exec", "1/0"]);
     run.failed();
     assert!(
         run.out().contains("ZeroDivisionError: divide by zero"),
         "{}",
         run.out()
+    );
+    // A 32-bit board's word, as MicroPython's: sizes and range bounds must fit it.
+    let out = board
+        .mpremote(&[
+            "exec",
+            "import sys\nprint(sys.maxsize == 2**31 - 1, len(range(sys.maxsize)))\ntry:\n    range(1 << 32)\nexcept OverflowError as e:\n    print(e)",
+        ])
+        .ok();
+    assert_eq!(
+        out,
+        "True 2147483647\noverflow converting long int to machine word\n"
     );
     write(
         &board.local().join("script.py"),
@@ -1408,12 +1444,15 @@ fn qemu_mps2_exec_eval_and_run() {
         board.mpremote(&["run", "script.py"]).ok(),
         "[0, 1, 4, 9, 16]\n"
     );
+    // Memory running out is a MemoryError, and the board lives on.
+    let run = board.mpremote(&["exec", "x = [bytearray(100_000) for i in range(1000)]"]);
+    run.failed();
+    assert!(run.out().contains("MemoryError"), "{}", run.out());
+    assert_eq!(board.mpremote(&["eval", "6*7"]).ok(), "42\n");
 }
 
-#[test]
-#[ignore = "boots the qemu-mps2 image: `cargo xtask test` builds it and runs this"]
-fn qemu_mps2_files_round_trip() {
-    let board = Board::qemu("mps2-fs", MPS2_IMAGE, MPS2);
+fn qemu_files_round_trip(machine: &Machine, test: &str) {
+    let board = machine.boot(test);
     let files: [(&str, Vec<u8>); 3] = [
         ("bytes.bin", all_bytes()),
         ("noise.bin", noise(64 * 1024)),
@@ -1446,10 +1485,8 @@ fn qemu_mps2_files_round_trip() {
     assert!(board.mpremote(&["df"]).ok().contains("mount"));
 }
 
-#[test]
-#[ignore = "boots the qemu-mps2 image: `cargo xtask test` builds it and runs this"]
-fn qemu_mps2_soft_reset_and_ctrl_c() {
-    let board = Board::qemu("mps2-reset", MPS2_IMAGE, MPS2);
+fn qemu_soft_reset_and_ctrl_c(machine: &Machine, test: &str) {
+    let board = machine.boot(test);
     board.mpremote(&["exec", "x = 42"]).ok();
     assert_eq!(board.mpremote(&["resume", "eval", "x"]).ok(), "42\n");
     board.mpremote(&["soft-reset"]).ok();
@@ -1467,4 +1504,24 @@ fn qemu_mps2_soft_reset_and_ctrl_c() {
     term.exchange(b"n > 0\r", "n > 0\r\nTrue\r\n>>> ");
     let (status, rest) = term.quit();
     assert!(status.success(), "Ctrl-] ends mpremote: {status}, {rest:?}");
+}
+
+/// One test per machine and case: `cargo xtask test` builds the images and runs them.
+macro_rules! qemu_tests {
+    ($($name:ident: $case:ident on $machine:ident,)*) => {$(
+        #[test]
+        #[ignore = "boots a QEMU image: `cargo xtask test` builds it and runs this"]
+        fn $name() {
+            $case(&$machine, stringify!($name));
+        }
+    )*};
+}
+
+qemu_tests! {
+    qemu_mps2_exec_eval_and_run: qemu_exec_eval_and_run on MPS2,
+    qemu_mps2_files_round_trip: qemu_files_round_trip on MPS2,
+    qemu_mps2_soft_reset_and_ctrl_c: qemu_soft_reset_and_ctrl_c on MPS2,
+    qemu_virt_rv32_exec_eval_and_run: qemu_exec_eval_and_run on VIRT_RV32,
+    qemu_virt_rv32_files_round_trip: qemu_files_round_trip on VIRT_RV32,
+    qemu_virt_rv32_soft_reset_and_ctrl_c: qemu_soft_reset_and_ctrl_c on VIRT_RV32,
 }

@@ -20,19 +20,29 @@ pub struct Port {
     qemu: Option<(&'static str, &'static [&'static str])>,
 }
 
-pub const PORTS: &[Port] = &[Port {
-    name: "qemu-mps2",
-    target: "thumbv7m-none-eabi",
-    qemu: Some((
-        "qemu-system-arm",
-        &[
-            "-machine",
-            "mps2-an385",
-            "-semihosting-config",
-            "enable=on,target=native",
-        ],
-    )),
-}];
+pub const PORTS: &[Port] = &[
+    Port {
+        name: "qemu-mps2",
+        target: "thumbv7m-none-eabi",
+        qemu: Some((
+            "qemu-system-arm",
+            &[
+                "-machine",
+                "mps2-an385",
+                "-semihosting-config",
+                "enable=on,target=native",
+            ],
+        )),
+    },
+    Port {
+        name: "qemu-virt-rv32",
+        target: "riscv32imac-unknown-none-elf",
+        qemu: Some((
+            "qemu-system-riscv32",
+            &["-machine", "virt", "-bios", "none"],
+        )),
+    },
+];
 
 pub struct Options {
     port: &'static Port,
@@ -174,7 +184,14 @@ pub fn boot(port: &Port, image: &std::path::Path) -> Result<Qemu> {
 
 /// QEMU is Debian's `qemu-system-arm` / `qemu-system-misc`: installed with apt when running as
 /// root, else a one-line hint.
-pub fn ensure_qemu(program: &str) -> Result {
+pub fn ensure_qemu_for(port: &Port) -> Result {
+    match port.qemu {
+        Some((program, _)) => ensure_qemu(program),
+        None => Err(format!("{} does not run in QEMU", port.name)),
+    }
+}
+
+fn ensure_qemu(program: &str) -> Result {
     if tools::ensure_program(program).is_ok() {
         return Ok(());
     }
@@ -182,17 +199,9 @@ pub fn ensure_qemu(program: &str) -> Result {
         "qemu-system-arm" => "qemu-system-arm",
         _ => "qemu-system-misc",
     };
-    let uid = tools::output(Command::new("id").arg("-u")).unwrap_or_default();
-    if uid.trim() != "0" {
-        return Err(format!(
-            "{program} is missing: install it with `sudo apt-get install {package}`"
-        ));
-    }
-    tools::run(Command::new("apt-get").arg("update"))?;
     // Debian's qemu-utils from backports breaks the stable QEMU system packages; the
     // stable one goes with them.
-    let mut install = Command::new("apt-get");
-    install.args(["install", "-y", "--allow-downgrades", package]);
+    let mut pins = Vec::new();
     if tools::output(Command::new("dpkg-query").args(["-W", "-f=${Version}", "qemu-utils"]))
         .is_ok_and(|v| v.contains("bpo"))
     {
@@ -203,10 +212,10 @@ pub fn ensure_qemu(program: &str) -> Result {
             .filter_map(|l| l.split_whitespace().next())
             .find(|v| v.contains(':') && !v.contains("bpo") && !v.ends_with(':'))
         {
-            install.arg(format!("qemu-utils={version}"));
+            pins.push(format!("qemu-utils={version}"));
         }
     }
-    tools::run(&mut install)?;
-    tools::ensure_program(program)
-        .map_err(|_| format!("apt-get installed {package} but {program} still does not run"))
+    tools::apt_install(program, &[package], &pins, || {
+        tools::ensure_program(program).is_ok()
+    })
 }

@@ -104,23 +104,27 @@ fn rust_tests() -> Result {
 /// Builds the QEMU ports' images, then runs the mpremote tests that boot them (ignored by a
 /// plain `cargo test`, which has no images).
 fn qemu_boards() -> Result {
-    let port = crate::firmware::find("qemu-mps2").ok_or("no qemu-mps2 port")?;
-    let image = crate::firmware::build(port, false)?;
-    crate::firmware::ensure_qemu("qemu-system-arm")?;
-    tools::run(
-        cargo()
-            .args([
-                "test",
-                "-p",
-                "copperhead-tests",
-                "--test",
-                "mpremote",
-                "--",
-                "--ignored",
-                "qemu_",
-            ])
-            .env("COPPERHEAD_QEMU_MPS2", image),
-    )
+    let mut test = cargo();
+    test.args([
+        "test",
+        "-p",
+        "copperhead-tests",
+        "--test",
+        "mpremote",
+        "--",
+        "--ignored",
+        "qemu_",
+    ]);
+    for (name, variable) in [
+        ("qemu-mps2", "COPPERHEAD_QEMU_MPS2"),
+        ("qemu-virt-rv32", "COPPERHEAD_QEMU_VIRT_RV32"),
+    ] {
+        let port = crate::firmware::find(name).ok_or(format!("no {name} port"))?;
+        let image = crate::firmware::build(port, false)?;
+        crate::firmware::ensure_qemu_for(port)?;
+        test.env(variable, image);
+    }
+    tools::run(&mut test)
 }
 
 fn wasm_corpus() -> Result {

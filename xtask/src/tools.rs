@@ -133,6 +133,36 @@ pub fn ensure_program(program: &str) -> Result {
 /// The system Chromium the browser tests drive; installed with apt-get when running as root.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
+/// Installs Debian's `packages` with apt-get when running as root (`what` is missing until
+/// then), and checks `works` afterwards; otherwise says in one line what to install.
+/// `pins` are extra `package=version` arguments that go with them.
+pub fn apt_install(
+    what: &str,
+    packages: &[&str],
+    pins: &[String],
+    works: impl Fn() -> bool,
+) -> Result {
+    let list = packages.join(" ");
+    let uid = output(Command::new("id").arg("-u")).unwrap_or_default();
+    if uid.trim() != "0" {
+        return Err(format!(
+            "{what} is missing: install it with `sudo apt-get install {list}`"
+        ));
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "--allow-downgrades"])
+        .args(packages)
+        .args(pins))?;
+    if works() {
+        Ok(())
+    } else {
+        Err(format!(
+            "apt-get installed {list} but {what} still does not work"
+        ))
+    }
+}
+
 /// Python's `venv` with `ensurepip` (the mpremote tests install mpremote into a venv):
 /// installed with apt when missing and running as root.
 pub fn ensure_python_venv() -> Result {
@@ -147,39 +177,13 @@ pub fn ensure_python_venv() -> Result {
     if works() {
         return Ok(());
     }
-    let uid = output(Command::new("id").arg("-u")).unwrap_or_default();
-    if uid.trim() != "0" {
-        return Err(
-            "python3 with venv is missing: install it with `sudo apt-get install python3-venv`"
-                .into(),
-        );
-    }
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "python3-venv"]))?;
-    if works() {
-        Ok(())
-    } else {
-        Err("apt-get installed python3-venv but `python3 -m venv` still can't work".into())
-    }
+    apt_install("python3 with venv", &["python3-venv"], &[], works)
 }
 
 pub fn ensure_chromium() -> Result {
-    if Path::new(CHROMIUM).exists() {
+    let works = || Path::new(CHROMIUM).exists();
+    if works() {
         return Ok(());
     }
-    let uid = output(Command::new("id").arg("-u")).unwrap_or_default();
-    if uid.trim() != "0" {
-        return Err(format!(
-            "{CHROMIUM} is missing: install it with `sudo apt-get install chromium`"
-        ));
-    }
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "chromium"]))?;
-    if Path::new(CHROMIUM).exists() {
-        Ok(())
-    } else {
-        Err(format!(
-            "apt-get installed chromium but {CHROMIUM} is still missing"
-        ))
-    }
+    apt_install(CHROMIUM, &["chromium"], &[], works)
 }

@@ -43,3 +43,95 @@ pub fn bin_path(name: &str) -> PathBuf {
     );
     path
 }
+
+/// A QEMU machine running one of the ports under `firmware/ports/` (issue 15).
+pub struct Machine {
+    /// QEMU's program and the machine's arguments.
+    pub qemu: &'static [&'static str],
+    /// The environment variable naming the image, set by `cargo xtask test`.
+    pub image: &'static str,
+    /// `os.uname().machine`.
+    pub identity: &'static str,
+}
+
+/// The Arm Cortex-M3 machine of MicroPython's own QEMU port: `firmware/ports/qemu-mps2`.
+pub const MPS2: Machine = Machine {
+    qemu: &[
+        "qemu-system-arm",
+        "-machine",
+        "mps2-an385",
+        "-semihosting-config",
+        "enable=on,target=native",
+    ],
+    image: "COPPERHEAD_QEMU_MPS2",
+    identity: "MPS2-AN385 with Cortex-M3",
+};
+
+/// RISC-V `virt` with an rv32imac hart, the ESP32-C3's architecture:
+/// `firmware/ports/qemu-virt-rv32`.
+pub const VIRT_RV32: Machine = Machine {
+    qemu: &["qemu-system-riscv32", "-machine", "virt", "-bios", "none"],
+    image: "COPPERHEAD_QEMU_VIRT_RV32",
+    identity: "QEMU virt with RV32IMAC",
+};
+
+/// QEMU running a firmware image, its console on a pseudo-terminal; killed on drop.
+pub struct Qemu {
+    pub child: std::process::Child,
+    /// The console's pty.
+    pub pty: String,
+    /// QEMU's output, kept open so that QEMU never writes to a closed pipe.
+    _output: std::io::BufReader<std::io::PipeReader>,
+}
+
+impl Machine {
+    /// Boots the machine's image (`cargo xtask firmware NAME --run` does the same).
+    pub fn boot(&self) -> Qemu {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let image = std::env::var(self.image).unwrap_or_else(|_| {
+            panic!(
+                "{} names no firmware image: run this test through `cargo xtask test`",
+                self.image
+            )
+        });
+        // QEMU says where the pty is on stdout (7.2) or stderr (later): one pipe for both.
+        let (said_by_qemu, qemu_says) = std::io::pipe().expect("a pipe");
+        let child = Command::new(self.qemu[0])
+            .args(&self.qemu[1..])
+            .args(["-display", "none", "-monitor", "none", "-serial", "pty"])
+            .arg("-kernel")
+            .arg(&image)
+            .stdin(Stdio::null())
+            .stdout(qemu_says.try_clone().expect("dup"))
+            .stderr(qemu_says)
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {}: {e}", self.qemu[0]));
+        let mut output = std::io::BufReader::new(said_by_qemu);
+        let mut said = String::new();
+        // "char device redirected to /dev/pts/N (label serial0)"
+        let pty = loop {
+            let mut line = String::new();
+            assert!(
+                output.read_line(&mut line).expect("QEMU's output") > 0,
+                "QEMU ended before it opened its serial port: {said}"
+            );
+            if let Some(pty) = line.split_whitespace().find(|w| w.starts_with("/dev/")) {
+                break pty.to_string();
+            }
+            said.push_str(&line);
+        };
+        Qemu {
+            child,
+            pty,
+            _output: output,
+        }
+    }
+}
+
+impl Drop for Qemu {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -4,7 +4,7 @@
 //! venv under the target directory (`pip install`, so PyPI must be reachable once); later runs
 //! reuse it.
 
-use copperhead_tests::bin_path;
+use copperhead_tests::{MPS2, Machine, Qemu, VIRT_RV32, bin_path};
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -79,12 +79,21 @@ fn setup(command: &mut Command, what: &str) {
     );
 }
 
+/// What runs the board: `copperhead-board` (with its stdout, kept open), or QEMU.
+enum Process {
+    Host {
+        child: Child,
+        _stdout: BufReader<std::process::ChildStdout>,
+    },
+    Qemu {
+        _qemu: Qemu,
+    },
+}
+
 /// A virtual board on its own pty with a fresh filesystem directory (`fs()`), and a directory
 /// for the test's host-side files (`local()`, mpremote's working directory); both go at the end.
 struct Board {
-    child: Child,
-    /// The board's output pipe, kept open (the host board's stdout; QEMU's stderr).
-    _pipe: Box<dyn Read>,
+    process: Process,
     pty: String,
     root: PathBuf,
 }
@@ -111,52 +120,23 @@ impl Board {
             "the board's first line is its pty: {pty:?}"
         );
         Board {
-            child,
-            _pipe: Box::new(stdout),
+            process: Process::Host {
+                child,
+                _stdout: stdout,
+            },
             pty,
             root,
         }
     }
 
-    /// A firmware image booted in QEMU (`cargo xtask firmware NAME --run` does the same),
-    /// its console on a pty. The image's path comes from the environment variable `image`,
-    /// which `cargo xtask test` sets after building the image.
-    fn qemu(name: &str, image: &str, machine: &[&str]) -> Board {
-        let path = std::env::var(image).unwrap_or_else(|_| {
-            panic!("{image} names no firmware image: run this test through `cargo xtask test`")
-        });
+    /// A firmware image booted in QEMU, its console on a pty.
+    fn qemu(name: &str, machine: &Machine) -> Board {
         let root = copperhead_tests::fresh_dir(&format!("qemu-{name}"));
         fs::create_dir_all(root.join("local")).expect("create the test's directory");
-        // QEMU says where the pty is on stdout (7.2) or stderr (later): one pipe for both.
-        let (said_by_qemu, qemu_says) = std::io::pipe().expect("a pipe");
-        let child = Command::new(machine[0])
-            .args(&machine[1..])
-            .args(["-display", "none", "-monitor", "none", "-serial", "pty"])
-            .arg("-kernel")
-            .arg(&path)
-            .stdin(Stdio::null())
-            .stdout(qemu_says.try_clone().expect("dup"))
-            .stderr(qemu_says)
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawn {}: {e}", machine[0]));
-        let mut stderr = BufReader::new(said_by_qemu);
-        let mut said = String::new();
-        // "char device redirected to /dev/pts/N (label serial0)"
-        let pty = loop {
-            let mut line = String::new();
-            assert!(
-                stderr.read_line(&mut line).expect("QEMU's output") > 0,
-                "QEMU ended before it opened its serial port: {said}"
-            );
-            if let Some(pty) = line.split_whitespace().find(|w| w.starts_with("/dev/")) {
-                break pty.to_string();
-            }
-            said.push_str(&line);
-        };
+        let qemu = machine.boot();
         Board {
-            child,
-            _pipe: Box::new(stderr),
-            pty,
+            pty: qemu.pty.clone(),
+            process: Process::Qemu { _qemu: qemu },
             root,
         }
     }
@@ -270,8 +250,10 @@ impl Board {
 
 impl Drop for Board {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Process::Host { child, .. } = &mut self.process {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         let _ = fs::remove_dir_all(&self.root);
     }
 }
@@ -1371,45 +1353,8 @@ fn repl_program_input() {
     assert!(status.success(), "{status}, {rest:?}");
 }
 
-/// A QEMU machine running one of the ports under `firmware/ports/` (issue 15).
-struct Machine {
-    /// QEMU's program and the machine's arguments.
-    qemu: &'static [&'static str],
-    /// The environment variable naming the image, set by `cargo xtask test`.
-    image: &'static str,
-    /// `os.uname().machine`.
-    identity: &'static str,
-}
-
-/// The Arm Cortex-M3 machine of MicroPython's own QEMU port: `firmware/ports/qemu-mps2`.
-const MPS2: Machine = Machine {
-    qemu: &[
-        "qemu-system-arm",
-        "-machine",
-        "mps2-an385",
-        "-semihosting-config",
-        "enable=on,target=native",
-    ],
-    image: "COPPERHEAD_QEMU_MPS2",
-    identity: "MPS2-AN385 with Cortex-M3",
-};
-
-/// RISC-V `virt` with an rv32imac hart, the ESP32-C3's architecture:
-/// `firmware/ports/qemu-virt-rv32`.
-const VIRT_RV32: Machine = Machine {
-    qemu: &["qemu-system-riscv32", "-machine", "virt", "-bios", "none"],
-    image: "COPPERHEAD_QEMU_VIRT_RV32",
-    identity: "QEMU virt with RV32IMAC",
-};
-
-impl Machine {
-    fn boot(&self, test: &str) -> Board {
-        Board::qemu(test, self.image, self.qemu)
-    }
-}
-
 fn qemu_exec_eval_and_run(machine: &Machine, test: &str) {
-    let board = machine.boot(test);
+    let board = Board::qemu(test, machine);
     assert_eq!(board.mpremote(&["eval", "1+2"]).ok(), "3\n");
     let out = board
         .mpremote(&[
@@ -1452,7 +1397,7 @@ fn qemu_exec_eval_and_run(machine: &Machine, test: &str) {
 }
 
 fn qemu_files_round_trip(machine: &Machine, test: &str) {
-    let board = machine.boot(test);
+    let board = Board::qemu(test, machine);
     let files: [(&str, Vec<u8>); 3] = [
         ("bytes.bin", all_bytes()),
         ("noise.bin", noise(64 * 1024)),
@@ -1486,7 +1431,7 @@ fn qemu_files_round_trip(machine: &Machine, test: &str) {
 }
 
 fn qemu_soft_reset_and_ctrl_c(machine: &Machine, test: &str) {
-    let board = machine.boot(test);
+    let board = Board::qemu(test, machine);
     board.mpremote(&["exec", "x = 42"]).ok();
     assert_eq!(board.mpremote(&["resume", "eval", "x"]).ok(), "42\n");
     board.mpremote(&["soft-reset"]).ok();

@@ -2012,3 +2012,49 @@ fn a_terminal_that_stops_reading_does_not_stall_the_board() {
     );
     drop(ws);
 }
+
+/// A firmware image in QEMU, added by its serial device as a user adds a board: exec, a
+/// file up and down, a soft and a hard reset (`machine.reset()` restarts the machine).
+fn a_qemu_board_through_the_api(machine: &copperhead_tests::Machine) {
+    let server = Server::start();
+    let qemu = machine.boot();
+    let id = add_board(&server, &qemu.pty);
+    check_board(&server, &id);
+    let (_, out) = server.exec(&id, "import os\nprint(os.uname().machine)");
+    assert_eq!(out["stdout"], format!("{}\r\n", machine.identity), "{out}");
+
+    server.exec(&id, "kept = 1");
+    let soft = Some(r#"{"kind": "soft"}"#);
+    let (status, body) = server.request_raw("POST", &format!("/api/boards/{id}/reset"), soft);
+    assert_eq!(status, 204, "{}", String::from_utf8_lossy(&body));
+    let (_, out) = server.exec(&id, "print('kept' in globals())");
+    assert_eq!(out["stdout"], "False\r\n", "{out}");
+
+    // The machine's clock starts again from zero on a hard reset, not on a soft one.
+    let ticks = |code: &str| {
+        let (_, out) = server.exec(&id, code);
+        let text = out["stdout"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        text.parse::<u64>()
+            .unwrap_or_else(|_| panic!("ticks: {out}"))
+    };
+    let before = ticks("import time\ntime.sleep_ms(1500)\nprint(time.ticks_ms())");
+    assert!(before >= 1500, "{before}");
+    let hard = Some(r#"{"kind": "hard"}"#);
+    let (status, body) = server.request_raw("POST", &format!("/api/boards/{id}/reset"), hard);
+    assert_eq!(status, 204, "{}", String::from_utf8_lossy(&body));
+    let after = ticks("import time\nprint(time.ticks_ms())");
+    assert!(
+        after < before,
+        "the machine started again: {after} ms after {before}"
+    );
+}
+
+#[test]
+#[ignore = "boots a QEMU image: `cargo xtask test` builds it and runs this"]
+fn qemu_virt_rv32_board_through_the_api() {
+    a_qemu_board_through_the_api(&copperhead_tests::VIRT_RV32);
+}

@@ -101,8 +101,8 @@ fn rust_tests() -> Result {
     tools::run(cargo().args(["test", "--workspace"]))
 }
 
-/// Builds the QEMU ports' images, then runs the mpremote tests that boot them (ignored by a
-/// plain `cargo test`, which has no images).
+/// Builds the QEMU ports' images, then runs the mpremote and server tests that boot them
+/// (ignored by a plain `cargo test`, which has no images).
 fn qemu_boards() -> Result {
     let mut test = cargo();
     test.args([
@@ -111,6 +111,8 @@ fn qemu_boards() -> Result {
         "copperhead-tests",
         "--test",
         "mpremote",
+        "--test",
+        "server_api",
         "--",
         "--ignored",
         "qemu_",

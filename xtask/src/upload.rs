@@ -83,6 +83,7 @@ fn mpremote() -> Result<PathBuf> {
             "install",
             "--quiet",
             &format!("mpremote=={MPREMOTE}"),
+            "littlefs-python==0.19.0",
         ]))?;
         std::fs::write(venv.join(format!("installed-mpremote-{MPREMOTE}")), b"")
             .map_err(|e| e.to_string())?;

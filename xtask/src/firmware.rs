@@ -4,12 +4,14 @@
 //!
 //! Each port is a crate of its own under `firmware/ports/` (its own workspace, lock file and
 //! `.cargo/config.toml` with its target), built into `target/ports/NAME`; the image is copied
-//! to `target/firmware/NAME[-small].elf`.
+//! to `target/firmware/NAME[-small].elf`. A port whose chip boots from something else than an
+//! ELF also gets its flashable image beside it (`esp32c3`: `target/firmware/esp32c3.bin`,
+//! bootloader, partition table and app merged), and that is the path printed.
 
 use crate::Result;
 use crate::tools::{self, cargo, root};
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 /// A port: its crate under `firmware/ports/`, its target, and how QEMU boots it.
@@ -18,6 +20,8 @@ pub struct Port {
     target: &'static str,
     /// The QEMU program and the machine's arguments (before `-kernel IMAGE`).
     qemu: Option<(&'static str, &'static [&'static str])>,
+    /// Makes the flashable image from the ELF and the port's directory; returns its path.
+    flash_image: Option<fn(&Path, &Path) -> Result<PathBuf>>,
 }
 
 pub const PORTS: &[Port] = &[
@@ -33,6 +37,7 @@ pub const PORTS: &[Port] = &[
                 "enable=on,target=native",
             ],
         )),
+        flash_image: None,
     },
     Port {
         name: "qemu-virt-rv32",
@@ -41,6 +46,13 @@ pub const PORTS: &[Port] = &[
             "qemu-system-riscv32",
             &["-machine", "virt", "-bios", "none"],
         )),
+        flash_image: None,
+    },
+    Port {
+        name: "esp32c3",
+        target: "riscv32imc-unknown-none-elf",
+        qemu: None,
+        flash_image: Some(crate::espimage::esp32c3),
     },
 ];
 
@@ -99,7 +111,8 @@ pub fn run(options: &Options) -> Result {
     }
 }
 
-/// Builds `port` (its `small` build if asked) and returns the image's path.
+/// Builds `port` (its `small` build if asked) and returns the image's path (the flashable
+/// one, for a port that has one).
 pub fn build(port: &Port, small: bool) -> Result<PathBuf> {
     tools::ensure_rust_target(port.target)?;
     let dir = root().join("firmware/ports").join(port.name);
@@ -123,7 +136,10 @@ pub fn build(port: &Port, small: bool) -> Result<PathBuf> {
     let suffix = if small { "-small" } else { "" };
     let image = images.join(format!("{}{suffix}.elf", port.name));
     std::fs::copy(&built, &image).map_err(|e| format!("copy {}: {e}", built.display()))?;
-    Ok(image)
+    match port.flash_image {
+        Some(make) => make(&image, &dir),
+        None => Ok(image),
+    }
 }
 
 /// QEMU running an image, its first serial port on a pseudo-terminal.

@@ -10,6 +10,7 @@
 
 #[cfg(unix)]
 mod bench;
+mod espimage;
 mod firmware;
 mod ide;
 #[cfg(unix)]

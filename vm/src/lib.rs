@@ -23,6 +23,7 @@ pub mod gc;
 mod idhash;
 pub mod interner;
 pub mod lexer;
+pub mod lfsfs;
 pub mod memfs;
 mod modules;
 pub use modules::json::quote_json;

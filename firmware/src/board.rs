@@ -67,7 +67,9 @@ pub enum Flow {
 
 /// A VM behind a REPL.
 pub struct Board<P: Platform> {
-    pub vm: Vm<P>,
+    /// `None` only while a new VM is made: the old one is gone first, so that a board whose
+    /// RAM holds one VM never needs two.
+    vm: Option<Vm<P>>,
     pub repl: Repl,
     /// Run `boot.py` and `main.py` from the VM's filesystem at start and after soft resets.
     pub boots: bool,
@@ -80,7 +82,7 @@ impl<P: Platform> Board<P> {
     /// A board with a fresh VM from `port`; nothing runs and nothing is written yet.
     pub fn new<T: Port<Platform = P>>(port: &mut T, info: BoardInfo) -> Result<Self, T::Error> {
         Ok(Board {
-            vm: port.new_vm()?,
+            vm: Some(port.new_vm()?),
             repl: Repl::new(info),
             boots: true,
             exit_on_reset: false,
@@ -96,8 +98,22 @@ impl<P: Platform> Board<P> {
         }
         while self.run_boot_files(port)? {
             port.write(crate::repl::SOFT_REBOOT)?;
-            self.vm = port.new_vm()?;
+            self.renew_vm(port)?;
         }
+        Ok(())
+    }
+
+    /// The board's VM.
+    pub fn vm(&mut self) -> &mut Vm<P> {
+        self.vm
+            .as_mut()
+            .expect("a board has its VM except inside renew_vm")
+    }
+
+    /// Replace the VM with a fresh one from `port`, freeing the old one's memory first.
+    pub fn renew_vm<T: Port<Platform = P>>(&mut self, port: &mut T) -> Result<(), T::Error> {
+        self.vm = None;
+        self.vm = Some(port.new_vm()?);
         Ok(())
     }
 
@@ -114,12 +130,12 @@ impl<P: Platform> Board<P> {
             if name == "main.py" && !self.repl.runs_main() {
                 continue;
             }
-            let Some(source) = self.vm.read_file(path) else {
+            let Some(source) = self.vm().read_file(path) else {
                 continue;
             };
             port.running(true);
             port.doing(Doing::Boot(name), self.repl.is_raw());
-            let result = self.vm.exec(&source, name, Mode::File);
+            let result = self.vm().exec(&source, name, Mode::File);
             port.running(false);
             port.idle();
             match result {
@@ -158,7 +174,7 @@ impl<P: Platform> Board<P> {
                     }
                     Action::Complete { text } => {
                         port.doing(Doing::Complete(&text), self.repl.is_raw());
-                        let words = self.vm.completions(&text);
+                        let words = self.vm().completions(&text);
                         port.idle();
                         self.repl.complete_done(&words, &mut self.out);
                         None
@@ -190,7 +206,7 @@ impl<P: Platform> Board<P> {
     ) -> Result<(), Exception> {
         port.running(true);
         port.doing(Doing::Exec(source), self.repl.is_raw());
-        let result = self.vm.exec(source, filename, mode);
+        let result = self.vm().exec(source, filename, mode);
         port.running(false);
         port.idle();
         result
@@ -199,7 +215,7 @@ impl<P: Platform> Board<P> {
     /// A soft reset: a fresh VM, the start-up files, then the banner and prompt.
     pub fn soft_reset<T: Port<Platform = P>>(&mut self, port: &mut T) -> Result<(), T::Error> {
         self.flush(port)?;
-        self.vm = port.new_vm()?;
+        self.renew_vm(port)?;
         self.boot(port)?;
         self.repl.reset_done(&mut self.out);
         self.flush(port)
@@ -208,13 +224,13 @@ impl<P: Platform> Board<P> {
     /// Fire the timers and pin interrupts that are due while the REPL waits for input.
     pub fn background<T: Port<Platform = P>>(&mut self, port: &mut T) {
         port.doing(Doing::Background, self.repl.is_raw());
-        self.vm.run_background();
+        self.vm().run_background();
         port.idle();
     }
 
     /// Does the board want [`Board::background`] called while it waits for input?
     pub fn wants_background(&self) -> bool {
-        self.vm.has_background() && !self.repl.is_running()
+        self.vm.as_ref().is_some_and(Vm::has_background) && !self.repl.is_running()
     }
 
     /// Write out what the REPL has answered so far.

@@ -12,6 +12,7 @@ use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::alloc::{GlobalAlloc, Layout};
 use core::cell::{RefCell, UnsafeCell};
 use core::convert::Infallible;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
@@ -46,6 +47,83 @@ pub trait Chip: Copy + 'static {
 
     /// Start the chip again, as its reset pin would.
     fn reset(self) -> !;
+
+    /// Bytes the allocator has left ([`Counted::left`]); `None` if the port does not count.
+    fn memory_left(self) -> Option<usize> {
+        None
+    }
+}
+
+/// A global allocator over a fixed arena that counts what it has handed out, so that the
+/// VM can keep a reserve free ([`Platform::memory_left`]). Allocation never happens in an
+/// interrupt handler, so the count is a plain load and store.
+pub struct Counted<A> {
+    inner: A,
+    size: AtomicUsize,
+    used: AtomicUsize,
+}
+
+impl<A> Counted<A> {
+    pub const fn new(inner: A) -> Counted<A> {
+        Counted {
+            inner,
+            size: AtomicUsize::new(0),
+            used: AtomicUsize::new(0),
+        }
+    }
+
+    /// The allocator, to give it its arena of `size` bytes.
+    pub fn arena(&self, size: usize) -> &A {
+        self.size.store(size, Ordering::Relaxed);
+        &self.inner
+    }
+
+    /// Bytes not handed out.
+    pub fn left(&self) -> usize {
+        let (size, used) = (
+            self.size.load(Ordering::Relaxed),
+            self.used.load(Ordering::Relaxed),
+        );
+        size.saturating_sub(used)
+    }
+
+    fn add(&self, n: usize) {
+        let used = self.used.load(Ordering::Relaxed);
+        self.used.store(used.wrapping_add(n), Ordering::Relaxed);
+    }
+
+    fn sub(&self, n: usize) {
+        let used = self.used.load(Ordering::Relaxed);
+        self.used.store(used.wrapping_sub(n), Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call goes to `inner`; the count only observes their sizes.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Counted<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        let p = unsafe { self.inner.alloc(layout) };
+        if !p.is_null() {
+            self.add(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { self.inner.dealloc(ptr, layout) };
+        self.sub(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as above.
+        let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            self.sub(layout.size());
+            self.add(new_size);
+        }
+        p
+    }
 }
 
 /// The console's receive queue. Bytes beyond its size are dropped (as MicroPython's
@@ -238,6 +316,10 @@ impl<C: Chip, H: Hardware + Clone + 'static> Platform for McuPlatform<C, H> {
 
     fn ticks_us(&mut self) -> u64 {
         self.chip.ticks_us()
+    }
+
+    fn memory_left(&mut self) -> Option<usize> {
+        self.chip.memory_left()
     }
 
     fn sleep_us(&mut self, us: u64) {

@@ -268,6 +268,11 @@ impl Heap {
         self.over_budget || self.used + extra <= self.limit
     }
 
+    /// Are allocations exceeding the budget now (see [`Heap::over_budget`])?
+    pub fn is_over_budget(&self) -> bool {
+        self.over_budget
+    }
+
     /// Let allocations exceed the budget (or stop doing so). Only for the handful of
     /// objects that report running out of memory.
     pub fn over_budget(&mut self, on: bool) {
@@ -279,6 +284,14 @@ impl Heap {
         let size = obj.size();
         if self.used + size > self.limit && !self.over_budget {
             return Err(OutOfMemory);
+        }
+        // The table grows by asking, so that a board whose RAM cannot hold a bigger one
+        // gets a MemoryError rather than a failed allocation.
+        if self.free.is_empty() && self.slots.len() == self.slots.capacity() {
+            let more = (self.slots.len() / 2).clamp(64, 4096);
+            self.slots
+                .try_reserve_exact(more)
+                .map_err(|_| OutOfMemory)?;
         }
         self.grow(size);
         if let Some(i) = self.free.pop() {

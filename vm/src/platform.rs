@@ -69,6 +69,15 @@ pub trait Platform: core::any::Any {
         false
     }
 
+    /// Bytes the system allocator has left, where it is a fixed arena (a microcontroller's
+    /// RAM); `None` where memory is not so bounded. The VM keeps a reserve of it free: a
+    /// Python object that would eat into the reserve is a `MemoryError` (after a
+    /// collection), so that the allocations the VM cannot refuse (bytecode, its own tables)
+    /// still find room.
+    fn memory_left(&mut self) -> Option<usize> {
+        None
+    }
+
     /// A monotonic clock in microseconds (`time.ticks_us`); wraps at will.
     fn ticks_us(&mut self) -> u64 {
         0

@@ -170,6 +170,11 @@ pub(crate) struct Frame {
 /// would otherwise grow without bound).
 const MAX_TRACEBACK: usize = 64;
 
+/// Bytes of a bounded system allocator (a board's arena) that Python objects leave free for
+/// what the VM allocates without asking: compiled code, its tables, an exception's
+/// traceback.
+const MEMORY_RESERVE: usize = 12 * 1024;
+
 /// How many callbacks `micropython.schedule` can hold, as on MicroPython.
 pub(crate) const SCHEDULE_DEPTH: usize = 4;
 
@@ -594,7 +599,8 @@ impl Interp {
                     .gc
                     .gc_threshold
                     .is_some_and(|t| self.gc.heap.allocated_since_collect() >= t));
-        if early || !self.gc.heap.fits(&obj) {
+        let size = obj.size();
+        if early || !self.gc.heap.fits(&obj) || self.memory_short(size) {
             // The new object's contents are roots too: they may be held nowhere else yet.
             let mark = self.gc.temp_roots.len();
             let mut children = Vec::new();
@@ -602,8 +608,13 @@ impl Interp {
             self.gc.temp_roots.extend(children);
             self.collect();
             self.gc.temp_roots.truncate(mark);
+            if self.memory_short(size) {
+                return Err(PyErr::new(
+                    ErrKind::MemoryError,
+                    alloc::format!("memory allocation failed, allocating {size} bytes"),
+                ));
+            }
         }
-        let size = obj.size();
         self.gc.heap.alloc(obj).map(Value::Obj).map_err(|_| {
             PyErr::new(
                 ErrKind::MemoryError,
@@ -669,19 +680,32 @@ impl Interp {
                 "memory allocation failed, heap is locked",
             ));
         }
-        if (self.config.gc_stress && !self.gc.gc_disabled) || !self.gc.heap.has_room(extra) {
+        if (self.config.gc_stress && !self.gc.gc_disabled)
+            || !self.gc.heap.has_room(extra)
+            || self.memory_short(extra)
+        {
             let mark = self.gc.temp_roots.len();
             self.gc.temp_roots.extend_from_slice(keep);
             self.collect();
             self.gc.temp_roots.truncate(mark);
         }
-        if !self.gc.heap.has_room(extra) {
+        if !self.gc.heap.has_room(extra) || self.memory_short(extra) {
             return Err(PyErr::new(
                 ErrKind::MemoryError,
                 alloc::format!("memory allocation failed, allocating {extra} bytes"),
             ));
         }
         Ok(())
+    }
+
+    /// Would `size` more bytes eat into the reserve of the system allocator's arena (see
+    /// [`Platform::memory_left`])? Never while the emergency exception is being made.
+    fn memory_short(&mut self, size: usize) -> bool {
+        !self.gc.heap.is_over_budget()
+            && self
+                .platform
+                .memory_left()
+                .is_some_and(|left| left < size.saturating_add(MEMORY_RESERVE))
     }
 
     /// Allocate an object that lives as long as the VM (types, modules).
@@ -2003,6 +2027,8 @@ mod tests {
         out: String,
         polls: usize,
         interrupt_after: Option<usize>,
+        /// What the system allocator has left, as a board's arena says.
+        memory_left: Option<usize>,
     }
 
     impl Platform for Capture {
@@ -2013,6 +2039,26 @@ mod tests {
             self.polls += 1;
             self.interrupt_after.is_some_and(|n| self.polls > n)
         }
+        fn memory_left(&mut self) -> Option<usize> {
+            self.memory_left
+        }
+    }
+
+    #[test]
+    fn an_arena_running_low_is_a_memory_error_before_the_reserve() {
+        let mut vm = vm(1024 * 1024);
+        vm.exec("small = [1, 2, 3]", "<stdin>", Mode::File).unwrap();
+        vm.platform_mut().memory_left = Some(MEMORY_RESERVE + 1000);
+        let e = vm
+            .exec("x = bytearray(2000)", "<stdin>", Mode::File)
+            .unwrap_err();
+        assert_eq!(e.type_name, "MemoryError", "{e:?}");
+        let e = vm
+            .exec("small.extend(range(1000))", "<stdin>", Mode::File)
+            .unwrap_err();
+        assert_eq!(e.type_name, "MemoryError", "{e:?}");
+        vm.exec("y = bytearray(100)", "<stdin>", Mode::File)
+            .expect("what fits above the reserve is made");
     }
 
     fn vm(heap_size: usize) -> Vm<Capture> {

@@ -546,8 +546,7 @@ impl Simulator {
             s.input.clear();
             s.link.post("hardware-reset", "{}", &[]);
         }
-        let Ok(vm) = self.port.new_vm();
-        self.board.vm = vm;
+        let Ok(()) = self.board.renew_vm(&mut self.port);
         let Ok(()) = self.board.boot(&mut self.port);
         let Ok(()) = self.board.greet(&mut self.port);
     }

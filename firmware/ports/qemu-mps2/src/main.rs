@@ -14,7 +14,7 @@ extern crate alloc;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use copperhead_firmware::mcu::{CONSOLE, Chip, NoHardware};
+use copperhead_firmware::mcu::{CONSOLE, Chip, Counted, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
 use copperhead_vm::Config;
 use cortex_m::interrupt::InterruptNumber;
@@ -45,7 +45,7 @@ const SYSCLK_HZ: u64 = 25_000_000;
 const TICKS_PER_US: u64 = SYSCLK_HZ / 1_000_000;
 
 #[global_allocator]
-static HEAP: Heap = Heap::empty();
+static HEAP: Counted<Heap> = Counted::new(Heap::empty());
 
 /// The CMSDK APB UART (ARM DDI 0479C, 4.2): a one-byte buffer each way.
 mod uart {
@@ -197,6 +197,10 @@ impl Chip for Mps2 {
         });
     }
 
+    fn memory_left(self) -> Option<usize> {
+        Some(HEAP.left())
+    }
+
     fn reset(self) -> ! {
         SCB::sys_reset()
     }
@@ -209,7 +213,7 @@ static mut ARENA_BYTES: [MaybeUninit<u8>; ARENA] = [MaybeUninit::uninit(); ARENA
 #[entry]
 fn main() -> ! {
     // SAFETY: the arena is handed to the allocator once, before anything allocates.
-    unsafe { HEAP.init(&raw mut ARENA_BYTES as usize, ARENA) };
+    unsafe { HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA) };
 
     let mut core = cortex_m::Peripherals::take().expect("the core's peripherals, taken once");
     core.SYST.set_clock_source(SystClkSource::Core);

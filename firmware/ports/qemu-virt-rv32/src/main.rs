@@ -15,7 +15,7 @@ extern crate alloc;
 
 use core::mem::MaybeUninit;
 
-use copperhead_firmware::mcu::{CONSOLE, Chip, NoHardware};
+use copperhead_firmware::mcu::{CONSOLE, Chip, Counted, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
 use copperhead_vm::Config;
 use embedded_alloc::TlsfHeap as Heap;
@@ -30,7 +30,7 @@ const PYTHON_HEAP: usize = 2 * 1024 * 1024;
 const FILES: usize = 512 * 1024;
 
 #[global_allocator]
-static HEAP: Heap = Heap::empty();
+static HEAP: Counted<Heap> = Counted::new(Heap::empty());
 
 /// The NS16550A UART at 0x1000_0000 (QEMU's `hw/char/serial.c`), in FIFO mode.
 mod uart {
@@ -210,6 +210,10 @@ impl Chip for Virt {
         });
     }
 
+    fn memory_left(self) -> Option<usize> {
+        Some(HEAP.left())
+    }
+
     fn reset(self) -> ! {
         test_device::reset()
     }
@@ -222,7 +226,7 @@ static mut ARENA_BYTES: [MaybeUninit<u8>; ARENA] = [MaybeUninit::uninit(); ARENA
 #[riscv_rt::entry]
 fn main() -> ! {
     // SAFETY: the arena is handed to the allocator once, before anything allocates.
-    unsafe { HEAP.init(&raw mut ARENA_BYTES as usize, ARENA) };
+    unsafe { HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA) };
 
     clint::alarm(u64::MAX);
     uart::init();

@@ -96,9 +96,16 @@ fn no_std_build() -> Result {
 }
 
 fn rust_tests() -> Result {
-    // The mpremote tests make a venv for mpremote on their first run.
-    tools::ensure_python_venv()?;
-    tools::run(cargo().args(["test", "--workspace"]))
+    // mpremote for the board tests; littlefs-python, the C littlefs, for the compatibility
+    // test of ours (ignored by a plain `cargo test`, which may have no venv).
+    let python = tools::python_venv()?;
+    tools::run(cargo().args(["test", "--workspace"]))?;
+    tools::run(
+        cargo()
+            .args(["test", "-p", "copperhead-littlefs", "--test", "compat"])
+            .args(["--", "--ignored"])
+            .env("COPPERHEAD_LFS_PYTHON", python),
+    )
 }
 
 /// Builds the QEMU ports' images, then runs the mpremote and server tests that boot them

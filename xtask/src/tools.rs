@@ -163,6 +163,42 @@ pub fn apt_install(
     }
 }
 
+/// The mpremote the tests drive boards with (as `tests/tests/mpremote.rs` pins it).
+pub const MPREMOTE: &str = "1.29.0";
+/// The C littlefs, for the compatibility test of ours (`littlefs/tests/compat.rs`).
+const LITTLEFS_PYTHON: &str = "0.19.0";
+
+/// `target/mpremote-venv`, a Python venv with mpremote and littlefs-python from PyPI, made
+/// when missing (the mpremote tests make it with mpremote alone: littlefs-python is then
+/// added); returns its `python`.
+pub fn python_venv() -> Result<PathBuf> {
+    let venv = target_dir().join("mpremote-venv");
+    let python = venv.join("bin/python");
+    let mpremote = venv.join(format!("installed-mpremote-{MPREMOTE}"));
+    if !mpremote.exists() {
+        ensure_python_venv()?;
+        let _ = std::fs::remove_dir_all(&venv);
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    let littlefs = venv.join(format!("installed-littlefs-python-{LITTLEFS_PYTHON}"));
+    if !mpremote.exists() || !littlefs.exists() {
+        run(Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg(format!("mpremote=={MPREMOTE}"))
+            .arg(format!("littlefs-python=={LITTLEFS_PYTHON}")))?;
+        for done in [mpremote, littlefs] {
+            std::fs::write(&done, b"").map_err(|e| format!("{}: {e}", done.display()))?;
+        }
+    }
+    Ok(python)
+}
+
 /// Python's `venv` with `ensurepip` (the mpremote tests install mpremote into a venv):
 /// installed with apt when missing and running as root.
 pub fn ensure_python_venv() -> Result {

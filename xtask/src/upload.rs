@@ -16,7 +16,6 @@ use std::time::Instant;
 
 const BAUD: u32 = 115_200;
 const SIZE: usize = 64 * 1024;
-const MPREMOTE: &str = "1.29.0";
 
 /// A child process killed when dropped.
 struct Running(Child);
@@ -69,26 +68,9 @@ fn http(addr: &str, method: &str, path: &str, body: &[u8], kind: &str) -> Result
     Ok((status, response[split + 4..].to_vec()))
 }
 
-/// The venv's mpremote (made as the tests make it, when missing).
+/// The venv's mpremote.
 fn mpremote() -> Result<PathBuf> {
-    let venv = root().join("target/mpremote-venv");
-    let python = venv.join("bin/python");
-    if !venv.join(format!("installed-mpremote-{MPREMOTE}")).exists() {
-        tools::ensure_python_venv()?;
-        let _ = std::fs::remove_dir_all(&venv);
-        tools::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        tools::run(Command::new(&python).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            &format!("mpremote=={MPREMOTE}"),
-            "littlefs-python==0.19.0",
-        ]))?;
-        std::fs::write(venv.join(format!("installed-mpremote-{MPREMOTE}")), b"")
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(venv.join("bin/mpremote"))
+    Ok(tools::python_venv()?.with_file_name("mpremote"))
 }
 
 fn noise(n: usize) -> Vec<u8> {

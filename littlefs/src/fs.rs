@@ -77,6 +77,19 @@ pub(crate) fn components(path: &str) -> Result<Vec<&[u8]>, Error> {
     Ok(out)
 }
 
+/// Does an entry named `entry` go after a new entry named `name`? The C littlefs's order
+/// (`lfs_dir_find_match`): bytes compared over the shorter length, and when one name is a
+/// prefix of the other, the longer one first (`testdir` before `test`), which shows in
+/// listings.
+pub(crate) fn sorts_after(entry: &[u8], name: &[u8]) -> bool {
+    let n = entry.len().min(name.len());
+    match entry[..n].cmp(&name[..n]) {
+        core::cmp::Ordering::Greater => true,
+        core::cmp::Ordering::Less => false,
+        core::cmp::Ordering::Equal => entry.len() < name.len(),
+    }
+}
+
 /// Where a name is (or would go) in a directory.
 pub(crate) struct Found {
     /// The pair holding the entry; if absent, the directory's last pair.
@@ -117,9 +130,14 @@ impl<D: BlockDevice> Lfs<D> {
             read_size: config.read_size,
             prog_size: config.prog_size,
         };
+        // The C littlefs asserts blocks of 128 bytes at least (room for a skip-list's
+        // pointers in a file of any size), but MicroPython builds it without asserts and
+        // images with smaller blocks exist: those are taken where the pointers a file on
+        // this device can need fill at most half a block.
+        let small_ok = block_size >= 64 && 4 * (33 - block_count.leading_zeros()) <= block_size / 2;
         if config.read_size == 0
             || config.prog_size == 0
-            || block_size < 128
+            || (block_size < 128 && !small_ok)
             || !block_size.is_multiple_of(config.read_size)
             || !block_size.is_multiple_of(config.prog_size)
             || block_count < 2
@@ -256,6 +274,29 @@ impl<D: BlockDevice> Lfs<D> {
     /// The device, for inspection.
     pub fn device(&mut self) -> &mut D {
         &mut self.dev
+    }
+
+    /// The same mounted filesystem (open files included) over the device `f` makes of this
+    /// one. This lets a device borrow what it needs only while operations run: the VM's
+    /// Python block devices are attached to the interpreter for one call and detached after.
+    pub fn map_device<E: BlockDevice>(self, f: impl FnOnce(D) -> E) -> Lfs<E> {
+        Lfs {
+            dev: f(self.dev),
+            geo: self.geo,
+            cache_size: self.cache_size,
+            inline_max: self.inline_max,
+            name_max: self.name_max,
+            attr_max: self.attr_max,
+            file_max: self.file_max,
+            root: self.root,
+            gstate: self.gstate,
+            gdisk: self.gdisk,
+            gdelta: self.gdelta,
+            la: self.la,
+            files: self.files,
+            pin_data: self.pin_data,
+            pin_writer: self.pin_writer,
+        }
     }
 
     pub fn block_size(&self) -> u32 {
@@ -420,6 +461,15 @@ impl<D: BlockDevice> Lfs<D> {
             }
         })?;
         Ok(used.iter().map(|b| b.count_ones()).sum())
+    }
+
+    /// Blocks visited by a walk of everything in use, counted with repeats, as
+    /// `lfs_fs_traverse` visits them (a directory's pair both from its parent and along the
+    /// chain of pairs): MicroPython's `statvfs` reports the device's blocks less this.
+    pub fn traverse_visits(&mut self) -> Result<u32, Error> {
+        let mut n = 0u32;
+        self.traverse(&mut |_| n += 1)?;
+        Ok(n)
     }
 
     // --- commits ---
@@ -666,7 +716,7 @@ impl<D: BlockDevice> Lfs<D> {
                         dir,
                     });
                 }
-                if e.name.as_slice() > name && (i as u16) < insert {
+                if sorts_after(&e.name, name) && (i as u16) < insert {
                     insert = i as u16;
                 }
             }

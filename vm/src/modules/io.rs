@@ -1,5 +1,5 @@
-//! `io`: file objects over the platform's filesystem and the console (`FileIO` for binary,
-//! `TextIOWrapper` for text), `StringIO` and `BytesIO` in memory, and `IOBase`, the base of
+//! `io`: file objects over the platform's filesystem, a filesystem object's (`vfs.VfsLfs2`)
+//! and the console (`FileIO` for binary, `TextIOWrapper` for text), `StringIO` and `BytesIO` in memory, and `IOBase`, the base of
 //! streams written in Python. Also the stream helpers other modules use.
 //!
 //! Text streams read and write UTF-8; `read(n)` on them counts characters. A file keeps a
@@ -11,15 +11,18 @@ use alloc::vec::Vec;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::objects::data::{ClassSpec, Data};
-use crate::platform::{OpenMode, SeekFrom, errno};
+use crate::platform::{Filesystem, FsResult, OpenMode, SeekFrom, errno};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
 /// Where a file object's bytes go.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Target {
     /// A file of the platform's filesystem, by its handle.
     Fs(u32),
+    /// A file of a filesystem object of the VM's own (`vfs.VfsLfs2`): the object, and the
+    /// handle its filesystem gave.
+    Vfs(Value, u32),
     Stdin,
     Stdout,
     Stderr,
@@ -36,21 +39,40 @@ pub(crate) struct File {
     /// Bytes read ahead of the position; `ahead[at..]` are still unread.
     ahead: Vec<u8>,
     at: usize,
+    /// For a `Vfs` file: where its handle goes if it is collected while open, for its
+    /// filesystem object to close at its next operation (a finaliser can't run Python).
+    orphans: Option<super::vfs_lfs::Orphans>,
 }
 
 impl Data for File {
+    fn trace(&self, f: &mut dyn FnMut(Value)) {
+        if let Target::Vfs(fs, _) = self.target {
+            f(fs);
+        }
+    }
+
     fn extra_size(&self) -> usize {
         self.ahead.capacity()
     }
 
     fn has_finalizer(&self) -> bool {
-        !self.closed && matches!(self.target, Target::Fs(_))
+        !self.closed && matches!(self.target, Target::Fs(_) | Target::Vfs(..))
     }
 
     /// A file collected while open is closed, as MicroPython's finaliser does.
     fn finalize(&mut self, platform: &mut dyn crate::Platform) {
-        if let (Target::Fs(fd), Some(fs)) = (self.target, platform.fs()) {
-            let _ = fs.close(fd);
+        match self.target {
+            Target::Fs(fd) => {
+                if let Some(fs) = platform.fs() {
+                    let _ = fs.close(fd);
+                }
+            }
+            Target::Vfs(_, fd) => {
+                if let Some(orphans) = &self.orphans {
+                    orphans.borrow_mut().push(fd);
+                }
+            }
+            _ => {}
         }
         self.closed = true;
     }
@@ -214,27 +236,58 @@ fn parse_mode(mode: &str) -> Option<(OpenMode, bool)> {
 
 /// `open` of a path on the platform's filesystem (`VfsPosix.open`).
 pub(crate) fn open_platform_file(vm: &mut Interp, path: &str, mode: &str) -> PResult<Value> {
-    let Some((m, text)) = parse_mode(mode) else {
+    if parse_mode(mode).is_none() {
         return Err(PyErr::new(ErrKind::ValueError, "invalid mode"));
-    };
+    }
     if let Ok(st) = vm.with_fs(|fs| fs.stat(path))
         && st.is_dir
     {
         return Err(vm.os_error(errno::EISDIR));
     }
-    let fd = vm.with_fs(|fs| fs.open(path, m))?;
+    open_file(vm, Target::Fs(0), path, mode, None)
+}
+
+/// `open` of a path (absolute within it) on the filesystem of a filesystem object of the
+/// VM's own (`VfsLfs2.open`).
+pub(crate) fn open_vfs_file(
+    vm: &mut Interp,
+    fs: Value,
+    path: &str,
+    mode: &str,
+    orphans: super::vfs_lfs::Orphans,
+) -> PResult<Value> {
+    open_file(vm, Target::Vfs(fs, 0), path, mode, Some(orphans))
+}
+
+/// Open `path` on the filesystem of `on` (whose handle is a placeholder).
+fn open_file(
+    vm: &mut Interp,
+    on: Target,
+    path: &str,
+    mode: &str,
+    orphans: Option<super::vfs_lfs::Orphans>,
+) -> PResult<Value> {
+    let Some((m, text)) = parse_mode(mode) else {
+        return Err(PyErr::new(ErrKind::ValueError, "invalid mode"));
+    };
+    let fd = vm.file_op(on, |fs, _| fs.open(path, m))?;
+    let target = match on {
+        Target::Vfs(fs, _) => Target::Vfs(fs, fd),
+        _ => Target::Fs(fd),
+    };
     let file = File {
-        target: Target::Fs(fd),
+        target,
         text,
         readable: m.read,
         writable: m.write,
         closed: false,
         ahead: Vec::new(),
         at: 0,
+        orphans,
     };
     let made = vm.new_data(if text { &TEXT_IO } else { &FILE_IO }, file);
     if made.is_err() {
-        let _ = vm.platform_fs().map(|fs| fs.close(fd));
+        let _ = vm.file_op(target, |fs, fd| fs.close(fd));
     }
     made
 }
@@ -254,6 +307,7 @@ pub(crate) fn console_stream(vm: &mut Interp, fd: i64, text: bool) -> PResult<Va
         closed: false,
         ahead: Vec::new(),
         at: 0,
+        orphans: None,
     };
     vm.new_data(if text { &TEXT_IO } else { &FILE_IO }, file)
 }
@@ -365,6 +419,10 @@ impl Interp {
         let ok = match self.stream_kind(v) {
             Some(Kind::File) => {
                 let f = self.data_ref::<File>(v).expect("kind checked");
+                if f.closed && matches!(f.target, Target::Vfs(..)) {
+                    // A closed littlefs file, as MicroPython's `check_open`.
+                    return Err(PyErr::bare(ErrKind::ValueError));
+                }
                 !f.closed && if write { f.writable } else { f.readable }
             }
             Some(Kind::Mem) => {
@@ -386,6 +444,20 @@ impl Interp {
         Ok(self.stream_kind(v).expect("kind checked"))
     }
 
+    /// Run a filesystem operation on an open file's handle, on the filesystem the file
+    /// belongs to: the platform's, or a filesystem object's. `EBADF` for the console.
+    fn file_op<T>(
+        &mut self,
+        target: Target,
+        op: impl FnOnce(&mut dyn Filesystem, u32) -> FsResult<T>,
+    ) -> PResult<T> {
+        match target {
+            Target::Fs(fd) => self.with_fs(|fs| op(fs, fd)),
+            Target::Vfs(fs, fd) => self.with_lfs(fs, |lfs| op(lfs, fd)),
+            _ => Err(self.os_error(errno::EBADF)),
+        }
+    }
+
     /// Make sure a file has unread bytes ahead; `false` at the end of its data.
     fn file_fill(&mut self, v: Value) -> PResult<bool> {
         let f = self.data_mut::<File>(v).expect("a file");
@@ -398,7 +470,9 @@ impl Interp {
         // The console is read a byte at a time: what follows belongs to the REPL.
         let mut chunk = [0u8; 512];
         let n = match target {
-            Target::Fs(fd) => self.with_fs(|fs| fs.read(fd, &mut chunk))?,
+            Target::Fs(_) | Target::Vfs(..) => {
+                self.file_op(target, |fs, fd| fs.read(fd, &mut chunk))?
+            }
             Target::Stdin => self.platform.read_stdin(&mut chunk[..1]),
             _ => 0,
         };
@@ -523,8 +597,11 @@ impl Interp {
         let unread = f.ahead.len() - f.at;
         f.ahead.clear();
         f.at = 0;
-        if let (Target::Fs(fd), true) = (f.target, unread > 0) {
-            self.with_fs(|fs| fs.seek(fd, SeekFrom::Current(-(unread as i64))))?;
+        let target = f.target;
+        if matches!(target, Target::Fs(_) | Target::Vfs(..)) && unread > 0 {
+            self.file_op(target, |fs, fd| {
+                fs.seek(fd, SeekFrom::Current(-(unread as i64)))
+            })?;
         }
         Ok(())
     }
@@ -537,10 +614,10 @@ impl Interp {
                 let f = self.data_ref::<File>(v).expect("a file");
                 let (target, text) = (f.target, f.text);
                 match target {
-                    Target::Fs(fd) => {
+                    Target::Fs(_) | Target::Vfs(..) => {
                         let mut done = 0;
                         while done < data.len() {
-                            let n = self.with_fs(|fs| fs.write(fd, &data[done..]))?;
+                            let n = self.file_op(target, |fs, fd| fs.write(fd, &data[done..]))?;
                             if n == 0 {
                                 return Err(self.os_error(errno::EIO));
                             }
@@ -685,8 +762,9 @@ impl Interp {
             }
             f.closed = true;
             f.ahead = Vec::new();
-            if let Target::Fs(fd) = f.target {
-                self.with_fs(|fs| fs.close(fd))?;
+            let target = f.target;
+            if matches!(target, Target::Fs(_) | Target::Vfs(..)) {
+                self.file_op(target, |fs, fd| fs.close(fd))?;
             }
         } else if let Some(m) = self.data_mut::<Mem>(v) {
             m.closed = true;
@@ -858,8 +936,8 @@ fn stream_seek(vm: &mut Interp, a: Args) -> PResult<Value> {
             vm.file_unread(this)?;
             let target = vm.data_ref::<File>(this).expect("a file").target;
             match target {
-                Target::Fs(fd) => {
-                    let p = vm.with_fs(|fs| fs.seek(fd, pos))?;
+                Target::Fs(_) | Target::Vfs(..) => {
+                    let p = vm.file_op(target, |fs, fd| fs.seek(fd, pos))?;
                     Ok(Value::Int(p as i64))
                 }
                 _ => Err(vm.os_error(errno::ESPIPE)),
@@ -889,8 +967,8 @@ fn stream_tell(vm: &mut Interp, a: Args) -> PResult<Value> {
     }
     let unread = (f.ahead.len() - f.at) as i64;
     match f.target {
-        Target::Fs(fd) => {
-            let p = vm.with_fs(|fs| fs.seek(fd, SeekFrom::Current(0)))? as i64;
+        target @ (Target::Fs(_) | Target::Vfs(..)) => {
+            let p = vm.file_op(target, |fs, fd| fs.seek(fd, SeekFrom::Current(0)))? as i64;
             Ok(Value::Int(p - unread))
         }
         _ => Err(vm.os_error(errno::ESPIPE)),
@@ -903,8 +981,9 @@ fn stream_flush(vm: &mut Interp, a: Args) -> PResult<Value> {
         if f.closed {
             return Err(vm.os_error(errno::EBADF));
         }
-        if let Target::Fs(fd) = f.target {
-            vm.with_fs(|fs| fs.flush(fd))?;
+        let target = f.target;
+        if matches!(target, Target::Fs(_) | Target::Vfs(..)) {
+            vm.file_op(target, |fs, fd| fs.flush(fd))?;
         }
     }
     Ok(Value::None)
@@ -958,12 +1037,17 @@ fn file_fileno(vm: &mut Interp, a: Args) -> PResult<Value> {
         Target::Stdin => 0,
         Target::Stdout => 1,
         Target::Stderr => 2,
-        Target::Fs(fd) => 3 + fd as i64,
+        Target::Fs(fd) | Target::Vfs(_, fd) => 3 + fd as i64,
     }))
 }
 
 fn file_repr(vm: &mut Interp, a: Args) -> PResult<Value> {
     let this = vm.arg(a, 0);
+    if let Target::Vfs(..) = vm.this::<File>(a)?.target {
+        // A littlefs file prints without a descriptor, as on MicroPython.
+        let name = String::from(vm.type_name(this));
+        return vm.str_value(&alloc::format!("<io.{name}>"));
+    }
     let fd = file_fileno(vm, a)?;
     let fd = vm.int_arg(fd)?;
     let name = String::from(vm.type_name(this));

@@ -22,6 +22,7 @@ mod sys;
 pub(crate) mod time;
 pub(crate) mod uctypes;
 pub(crate) mod vfs;
+mod vfs_lfs;
 pub(crate) mod viper;
 
 use alloc::boxed::Box;
@@ -71,6 +72,8 @@ const NATIVE_MODULES: &[(&str, Maker)] = &[
         let m = vm.native_module("vfs", vfs::FUNCTIONS);
         let c = vm.data_class(&vfs::VFS_POSIX);
         vm.set_attr_str(m, "VfsPosix", Value::Obj(c));
+        let c = vfs_lfs::class(vm);
+        vm.set_attr_str(m, "VfsLfs2", Value::Obj(c));
         Ok(m)
     }),
     ("array", |vm| {

@@ -36,6 +36,8 @@ pub(super) fn make(vm: &mut Interp) -> PResult<ObjRef> {
     }
     let c = vm.data_class(&super::vfs::VFS_POSIX);
     vm.set_attr_str(m, "VfsPosix", Value::Obj(c));
+    let c = super::vfs_lfs::class(vm);
+    vm.set_attr_str(m, "VfsLfs2", Value::Obj(c));
     let sep = vm.str_value("/")?;
     vm.set_attr_str(m, "sep", sep);
     Ok(m)

@@ -229,7 +229,7 @@ impl Interp {
     }
 
     /// `text` as the same type as the path argument `like` (str or bytes).
-    fn path_value(&mut self, like: Value, text: &str) -> PResult<Value> {
+    pub(crate) fn path_value(&mut self, like: Value, text: &str) -> PResult<Value> {
         if let Value::Obj(r) = like
             && let Obj::Bytes(_) = self.gc.heap.get(r)
         {
@@ -466,6 +466,13 @@ fn vfs_mount(vm: &mut Interp, a: Args) -> PResult<Value> {
     let mkfs = flag(vm, a, 3, "mkfs")?;
     let point = normalize("/", &point);
     vm.mounts()?;
+    // An object without a `mount` method is taken for a block device (MicroPython's
+    // autodetection).
+    let mount = vm.interner.intern("mount");
+    let fs = match vm.getattr_opt(fs, mount)? {
+        Some(_) => fs,
+        None => super::vfs_lfs::autodetect(vm, fs)?,
+    };
     vm.call_method(fs, "mount", &[Value::Bool(readonly), Value::Bool(mkfs)])?;
     if vm.mods.vfs.mounts.iter().any(|(p, _)| *p == point) {
         return Err(vm.os_error(errno::EPERM));

@@ -389,3 +389,36 @@ fn two_open_files_and_a_file_open_across_a_sync() {
     assert_eq!(read_file(&mut lfs, "/a"), da);
     assert_eq!(read_file(&mut lfs, "/b"), db);
 }
+
+#[test]
+fn names_that_prefix_each_other_list_as_in_c_littlefs_and_directories_count_twice() {
+    let mut dev = fresh(32);
+    let mut lfs = Lfs::mount(&mut dev, config()).unwrap();
+    write_file(&mut lfs, "/test", b"x");
+    lfs.mkdir("/testdir").unwrap();
+    write_file(&mut lfs, "/tes", b"y");
+    let names: Vec<String> = lfs
+        .read_dir("/")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    // The C littlefs puts the longer of two names sharing a prefix first.
+    assert_eq!(names, ["testdir", "test", "tes"]);
+    // The directory's pair is visited from the root's entry and along the chain of pairs.
+    assert_eq!(lfs.used_blocks().unwrap(), 4);
+    assert_eq!(lfs.traverse_visits().unwrap(), 6);
+}
+
+#[test]
+fn a_mounted_filesystem_moves_onto_another_device_with_its_open_files() {
+    let mut dev = fresh(32);
+    let mut lfs = Lfs::mount(&mut dev, config()).unwrap();
+    let fh = lfs.open("/f", OpenFlags::WRITE).unwrap();
+    lfs.write(fh, b"written before").unwrap();
+    // (Pending data is in RAM, so a copy of the device carries on the same.)
+    let mut lfs = lfs.map_device(|d| RamDisk::from_image(d.image().to_vec(), 4096));
+    lfs.write(fh, b" and after").unwrap();
+    lfs.close(fh).unwrap();
+    assert_eq!(read_file(&mut lfs, "/f"), b"written before and after");
+}

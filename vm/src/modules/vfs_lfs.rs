@@ -745,3 +745,96 @@ fn lfs_statvfs(vm: &mut Interp, a: Args) -> PResult<Value> {
         n(s.max_name),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::String;
+
+    use crate::{Config, Mode, Platform, Vm};
+
+    /// A platform with no filesystem of its own (as the browser's simulator).
+    #[derive(Default)]
+    struct Capture {
+        out: String,
+    }
+
+    impl Platform for Capture {
+        fn write_stdout(&mut self, bytes: &[u8]) {
+            self.out.push_str(core::str::from_utf8(bytes).unwrap());
+        }
+    }
+
+    const DEVICE: &str = "
+import gc, os, vfs
+class Dev:
+    def __init__(self):
+        self.data = bytearray(32 * 256)
+        self.hook = None
+    def readblocks(self, block, buf, off):
+        if self.hook:
+            self.hook()
+        buf[:] = self.data[block * 256 + off : block * 256 + off + len(buf)]
+    def writeblocks(self, block, buf, off):
+        self.data[block * 256 + off : block * 256 + off + len(buf)] = buf
+    def ioctl(self, op, arg):
+        return {4: 32, 5: 256, 6: 0}.get(op)
+dev = Dev()
+vfs.VfsLfs2.mkfs(dev)
+fs = vfs.VfsLfs2(dev)
+";
+
+    fn run(script: &str) -> String {
+        let mut vm = Vm::new(
+            Capture::default(),
+            Config {
+                gc_stress: true,
+                ..Config::default()
+            },
+        );
+        let source = alloc::format!("{DEVICE}{script}");
+        if let Err(e) = vm.exec(&source, "<stdin>", Mode::File) {
+            panic!("{}", e.traceback);
+        }
+        core::mem::take(&mut vm.platform_mut().out)
+    }
+
+    #[test]
+    fn mounts_where_the_platform_has_no_filesystem() {
+        let out = run("
+vfs.mount(fs, '/flash')
+with open('/flash/a.txt', 'w') as f:
+    f.write('abc')
+os.mkdir('/flash/d')
+print(os.listdir('/'), sorted(os.listdir('/flash')), open('/flash/a.txt').read())
+");
+        assert_eq!(out, "['flash'] ['a.txt', 'd'] abc\n");
+    }
+
+    #[test]
+    fn a_device_reaching_its_own_filesystem_finds_it_busy() {
+        let out = run("
+def again():
+    dev.hook = None
+    fs.stat('/')
+dev.hook = again
+try:
+    fs.ilistdir('/')
+except OSError as e:
+    print(e.errno)
+print(list(fs.ilistdir('/')))
+");
+        assert_eq!(out, "16\n[]\n");
+    }
+
+    #[test]
+    fn a_file_collected_while_open_is_closed_at_the_next_operation() {
+        let out = run("
+f = fs.open('g', 'w')
+f.write('abc')
+f = None
+gc.collect()
+print(fs.stat('g')[6])
+");
+        assert_eq!(out, "3\n");
+    }
+}

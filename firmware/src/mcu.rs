@@ -8,6 +8,7 @@
 //! Everything the handler and the board share is an atomic load or store, never a
 //! read-modify-write, which every target has (the ESP32-C3's rv32imc among them).
 
+use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -17,6 +18,8 @@ use core::cell::{RefCell, UnsafeCell};
 use core::convert::Infallible;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 
+use copperhead_littlefs::BlockDevice;
+use copperhead_vm::lfsfs::LfsFs;
 use copperhead_vm::memfs::MemFs;
 use copperhead_vm::platform::{
     DirEntry, Filesystem, FsResult, Hardware, OpenMode, PinMode, Pull, SeekFrom, Stat, StatVfs,
@@ -386,7 +389,7 @@ impl<C: Chip, H: Hardware + Clone + 'static> LineInput for McuPlatform<C, H> {
 
 /// The board's filesystem, shared by the VMs of successive soft resets.
 #[derive(Clone)]
-struct SharedFs(Rc<RefCell<MemFs>>);
+struct SharedFs(Rc<RefCell<Box<dyn Filesystem>>>);
 
 impl Filesystem for SharedFs {
     fn open(&mut self, path: &str, mode: OpenMode) -> FsResult<u32> {
@@ -488,15 +491,25 @@ impl<C: Chip, H: Hardware + Clone + 'static> Port for McuPort<C, H> {
     }
 }
 
+/// The board's filesystem: littlefs on `device` (formatted at the first boot, when the
+/// device holds none), or, if littlefs cannot start there, `fallback` bytes of RAM that a
+/// reset loses.
+pub fn littlefs_or_ram<D: BlockDevice + 'static>(device: D, fallback: usize) -> Box<dyn Filesystem> {
+    match LfsFs::mount_or_format(device) {
+        Ok(fs) => Box::new(fs),
+        Err(_) => Box::new(MemFs::new(fallback)),
+    }
+}
+
 /// Run the board: boot (`boot.py`, `main.py`), the banner, then the REPL on the console,
 /// for ever. `hardware` is `machine`'s peripherals (each VM gets a clone: a handle to them,
-/// [`NoHardware`] for none); `fs_size` bytes hold the board's files.
+/// [`NoHardware`] for none); `fs` holds the board's files ([`littlefs_or_ram`]).
 pub fn serve<C: Chip, H: Hardware + Clone + 'static>(
     chip: C,
     hardware: H,
     info: BoardInfo,
     config: Config,
-    fs_size: usize,
+    fs: Box<dyn Filesystem>,
 ) -> ! {
     let mut port = McuPort {
         chip,
@@ -504,7 +517,7 @@ pub fn serve<C: Chip, H: Hardware + Clone + 'static>(
         input: Rc::new(Input {
             back: RefCell::new(VecDeque::new()),
         }),
-        fs: SharedFs(Rc::new(RefCell::new(MemFs::new(fs_size)))),
+        fs: SharedFs(Rc::new(RefCell::new(fs))),
         machine: alloc::format!("{} with {}", info.board, info.mcu).into(),
         config,
     };

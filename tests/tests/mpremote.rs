@@ -1451,6 +1451,55 @@ fn qemu_soft_reset_and_ctrl_c(machine: &Machine, test: &str) {
     assert!(status.success(), "Ctrl-] ends mpremote: {status}, {rest:?}");
 }
 
+/// The board's files are littlefs on a RAM disk outside the image: `mpremote reset`
+/// (`machine.reset()`, which restarts the whole machine) keeps them, and `main.py` runs at
+/// the next boot.
+fn qemu_reset_keeps_files(machine: &Machine, test: &str) {
+    let board = Board::qemu(test, machine);
+    let data = noise(20_000);
+    let local = board.local().join("data.bin");
+    write(&local, &data);
+    board.mpremote(&["fs", "mkdir", ":keep"]).ok();
+    board
+        .mpremote(&["fs", "cp", arg(&local), ":keep/data.bin"])
+        .ok();
+    write(
+        &board.local().join("main.py"),
+        "import time\nbooted_at = time.ticks_ms()\n",
+    );
+    board.mpremote(&["fs", "cp", "main.py", ":main.py"]).ok();
+    let before = board
+        .mpremote(&[
+            "exec",
+            "import time; time.sleep_ms(1200); print(time.ticks_ms())",
+        ])
+        .ok();
+    board.mpremote(&["reset"]).ok();
+    // The machine starts again: its clock from zero, main.py run at boot, the files there.
+    let after = board
+        .mpremote(&["resume", "exec", "print(time.ticks_ms(), booted_at)"])
+        .ok();
+    let ticks: Vec<u64> = after
+        .split_whitespace()
+        .map(|w| w.parse().expect("ticks"))
+        .collect();
+    let before: u64 = before.trim().parse().expect("ticks");
+    assert!(
+        ticks[1] <= ticks[0] && ticks[0] < before,
+        "a fresh machine ran main.py: {after} after {before}"
+    );
+    let back = board.local().join("back.bin");
+    board
+        .mpremote(&["fs", "cp", ":keep/data.bin", arg(&back)])
+        .ok();
+    assert!(read(&back) == data, "the file survived the reset");
+    let listing = board.mpremote(&["fs", "ls", ":"]).ok();
+    assert!(
+        listing.contains("keep/") && listing.contains("main.py"),
+        "{listing}"
+    );
+}
+
 /// One test per machine and case: `cargo xtask test` builds the images and runs them.
 macro_rules! qemu_tests {
     ($($name:ident: $case:ident on $machine:ident,)*) => {$(
@@ -1469,4 +1518,6 @@ qemu_tests! {
     qemu_virt_rv32_exec_eval_and_run: qemu_exec_eval_and_run on VIRT_RV32,
     qemu_virt_rv32_files_round_trip: qemu_files_round_trip on VIRT_RV32,
     qemu_virt_rv32_soft_reset_and_ctrl_c: qemu_soft_reset_and_ctrl_c on VIRT_RV32,
+    qemu_mps2_reset_keeps_files: qemu_reset_keeps_files on MPS2,
+    qemu_virt_rv32_reset_keeps_files: qemu_reset_keeps_files on VIRT_RV32,
 }

@@ -10,8 +10,8 @@
 //! keeps [`STACK`] bytes at the top; the heap is everything between the statics and that
 //! stack (237 KiB in this build, 242 592 bytes), plus the 64 KiB the ESP-IDF bootloader
 //! leaves behind once the app runs: 301 KiB in all. Of that heap, [`PYTHON_HEAP`] (192 KiB)
-//! is Python's (`MemoryError` past it); the rest holds the board's files ([`FILES`], in RAM
-//! until serve() mounts the flash's littlefs), the VM's bytecode, stacks and tables.
+//! is Python's (`MemoryError` past it); the rest holds the VM's bytecode, stacks and tables.
+//! The board's files are littlefs on the flash's `vfs` partition ([`flash`]).
 //!
 //! Built for size (`opt-level = "s"`): the code runs from flash through a 16 KiB cache, and
 //! at `opt-level = 3` the app took 96% of its 1.94 MiB partition (64% this way).
@@ -55,7 +55,7 @@ esp_bootloader_esp_idf::esp_app_desc!();
 const STACK: usize = 64 * 1024;
 /// What Python objects may hold before `MemoryError`.
 const PYTHON_HEAP: usize = 192 * 1024;
-/// What the board's files may hold (in RAM until serve() mounts the flash's littlefs).
+/// What the board's files may hold in RAM if littlefs cannot start on the flash.
 const FILES: usize = 32 * 1024;
 /// The DRAM the ESP-IDF bootloader used, free once the app runs (`dram2_seg`, 66 320
 /// bytes on the C3).
@@ -114,6 +114,10 @@ impl Chip for EspC3 {
             // SAFETY: `wfi` only waits.
             unsafe { core::arch::asm!("wfi") };
         });
+    }
+
+    fn memory_left(self) -> Option<usize> {
+        Some(esp_alloc::HEAP.free())
     }
 
     fn reset(self) -> ! {
@@ -280,8 +284,11 @@ fn main() -> ! {
         ALARM.borrow_ref_mut(cs).replace(alarm);
     });
 
-    // The filesystem's blocks, for littlefs to mount once serve() takes a port's filesystem.
-    let _blocks = flash::FlashBlocks::open(peripherals.FLASH);
+    // The board's files: littlefs on the flash's `vfs` partition, kept across resets.
+    let fs = match flash::FlashBlocks::open(peripherals.FLASH) {
+        Some(blocks) => copperhead_firmware::mcu::littlefs_or_ram(blocks, FILES),
+        None => alloc::boxed::Box::new(copperhead_vm::memfs::MemFs::new(FILES)),
+    };
 
     let hardware = hardware::C3Hardware::new(hardware::Peripherals {
         i2c0: peripherals.I2C0,
@@ -302,5 +309,5 @@ fn main() -> ! {
         heap_size: PYTHON_HEAP,
         ..Config::default()
     };
-    copperhead_firmware::mcu::serve(EspC3, hardware, info, config, FILES)
+    copperhead_firmware::mcu::serve(EspC3, hardware, info, config, fs)
 }

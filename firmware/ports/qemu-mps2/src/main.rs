@@ -16,6 +16,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use copperhead_firmware::mcu::{CONSOLE, Chip, Counted, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
+use copperhead_littlefs::RamDisk;
 use copperhead_vm::Config;
 use cortex_m::interrupt::InterruptNumber;
 use cortex_m::peripheral::syst::SystClkSource;
@@ -23,8 +24,7 @@ use cortex_m::peripheral::{NVIC, SCB, SYST};
 use cortex_m_rt::{entry, exception};
 use embedded_alloc::TlsfHeap as Heap;
 
-/// The allocator's arena: everything the VM allocates, Python objects, bytecode and the
-/// filesystem's contents.
+/// The allocator's arena: everything the VM allocates, Python objects and bytecode.
 #[cfg(not(feature = "small"))]
 const ARENA: usize = 3 * 1024 * 1024 + 512 * 1024;
 #[cfg(feature = "small")]
@@ -34,15 +34,23 @@ const ARENA: usize = 128 * 1024;
 const PYTHON_HEAP: usize = 2 * 1024 * 1024;
 #[cfg(feature = "small")]
 const PYTHON_HEAP: usize = 64 * 1024;
-/// Of the arena, what the board's files may hold.
+/// What the board's files may hold in the arena if littlefs cannot start on the disk.
 #[cfg(not(feature = "small"))]
-const FILES: usize = 512 * 1024;
+const FILES: usize = 64 * 1024;
 #[cfg(feature = "small")]
 const FILES: usize = 16 * 1024;
 
 /// The processor and peripheral clock of the AN385 image.
 const SYSCLK_HZ: u64 = 25_000_000;
 const TICKS_PER_US: u64 = SYSCLK_HZ / 1_000_000;
+
+/// The board's disk: the first MiB of the AN385's 16 MiB of PSRAM at 0x2100_0000, which no
+/// part of the image touches, so that it keeps its contents over a reset (QEMU loads the
+/// image again, and only the image). littlefs formats it at the first boot.
+const DISK: usize = 0x2100_0000;
+const DISK_SIZE: usize = 1024 * 1024;
+/// littlefs's block: the erase unit of the ESP32 family's flash, as MicroPython uses there.
+const DISK_BLOCK: u32 = 4096;
 
 #[global_allocator]
 static HEAP: Counted<Heap> = Counted::new(Heap::empty());
@@ -238,7 +246,11 @@ fn main() -> ! {
         heap_size: PYTHON_HEAP,
         ..Config::default()
     };
-    copperhead_firmware::mcu::serve(Mps2, NoHardware(Mps2), info, config, FILES)
+    // SAFETY: the disk's region is RAM of the machine's that nothing else uses.
+    let disk = unsafe { core::slice::from_raw_parts_mut(DISK as *mut u8, DISK_SIZE) };
+    let fs =
+        copperhead_firmware::mcu::littlefs_or_ram(RamDisk::from_static(disk, DISK_BLOCK), FILES);
+    copperhead_firmware::mcu::serve(Mps2, NoHardware(Mps2), info, config, fs)
 }
 
 #[exception]

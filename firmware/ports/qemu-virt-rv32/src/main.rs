@@ -17,17 +17,25 @@ use core::mem::MaybeUninit;
 
 use copperhead_firmware::mcu::{CONSOLE, Chip, Counted, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
+use copperhead_littlefs::RamDisk;
 use copperhead_vm::Config;
 use embedded_alloc::TlsfHeap as Heap;
 use riscv::interrupt::machine::Interrupt;
 
-/// The allocator's arena: everything the VM allocates, Python objects, bytecode and the
-/// filesystem's contents.
+/// The allocator's arena: everything the VM allocates, Python objects and bytecode.
 const ARENA: usize = 3 * 1024 * 1024 + 512 * 1024;
 /// Of the arena, what Python objects may hold before `MemoryError`.
 const PYTHON_HEAP: usize = 2 * 1024 * 1024;
-/// Of the arena, what the board's files may hold.
-const FILES: usize = 512 * 1024;
+/// What the board's files may hold in the arena if littlefs cannot start on the disk.
+const FILES: usize = 64 * 1024;
+
+/// The board's disk: a MiB of RAM above the 16 MiB that `memory.x` gives the image, which
+/// no part of the image touches, so that it keeps its contents over a reset (QEMU loads the
+/// image again, and only the image). littlefs formats it at the first boot.
+const DISK: usize = 0x8100_0000;
+const DISK_SIZE: usize = 1024 * 1024;
+/// littlefs's block: the erase unit of the ESP32 family's flash, as MicroPython uses there.
+const DISK_BLOCK: u32 = 4096;
 
 #[global_allocator]
 static HEAP: Counted<Heap> = Counted::new(Heap::empty());
@@ -248,7 +256,11 @@ fn main() -> ! {
         heap_size: PYTHON_HEAP,
         ..Config::default()
     };
-    copperhead_firmware::mcu::serve(Virt, NoHardware(Virt), info, config, FILES)
+    // SAFETY: the disk's region is RAM of the machine's that nothing else uses.
+    let disk = unsafe { core::slice::from_raw_parts_mut(DISK as *mut u8, DISK_SIZE) };
+    let fs =
+        copperhead_firmware::mcu::littlefs_or_ram(RamDisk::from_static(disk, DISK_BLOCK), FILES);
+    copperhead_firmware::mcu::serve(Virt, NoHardware(Virt), info, config, fs)
 }
 
 #[riscv_rt::core_interrupt(Interrupt::MachineExternal)]

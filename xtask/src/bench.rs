@@ -93,6 +93,7 @@ pub fn run(options: &BenchOptions) -> Result {
         Some("upload") => return crate::upload::run(),
         Some("page") => return crate::page_bench::run(page_rounds),
         Some("simulator") => return crate::sim_bench::run(options.rounds),
+        Some("qemu") => return crate::qemu_bench::run(options.rounds),
         _ => {}
     }
     let rounds = options.rounds.unwrap_or(DEFAULT_ROUNDS);
@@ -127,6 +128,7 @@ pub fn run(options: &BenchOptions) -> Result {
             println!();
             crate::page_bench::run(page_rounds)?;
             crate::sim_bench::run(options.rounds)?;
+            crate::qemu_bench::run(options.rounds)?;
         }
         Ok(())
     } else {

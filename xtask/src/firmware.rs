@@ -88,6 +88,12 @@ impl Options {
     }
 }
 
+impl Port {
+    pub fn runs_in_qemu(&self) -> bool {
+        self.qemu.is_some()
+    }
+}
+
 pub fn find(name: &str) -> Option<&'static Port> {
     PORTS.iter().find(|p| p.name == name)
 }
@@ -148,20 +154,31 @@ pub struct Qemu {
     pub pty: String,
 }
 
-/// Boots `image` in QEMU with its console on a new pseudo-terminal.
-pub fn boot(port: &Port, image: &std::path::Path) -> Result<Qemu> {
+/// The QEMU command that boots `image` on `port`'s machine, with no display and no monitor,
+/// installing QEMU first if need be; the caller says where the console goes (`-serial`).
+pub fn qemu_command(port: &Port, image: &std::path::Path) -> Result<Command> {
     let (program, machine) = port
         .qemu
         .ok_or_else(|| format!("{} does not run in QEMU", port.name))?;
     ensure_qemu(program)?;
+    let mut command = Command::new(program);
+    command
+        .args(machine)
+        .args(["-display", "none", "-monitor", "none"])
+        .arg("-kernel")
+        .arg(image);
+    Ok(command)
+}
+
+/// Boots `image` in QEMU with its console on a new pseudo-terminal.
+pub fn boot(port: &Port, image: &std::path::Path) -> Result<Qemu> {
+    let mut command = qemu_command(port, image)?;
+    let program = command.get_program().to_string_lossy().into_owned();
     // QEMU says where the pty is ("char device redirected to /dev/pts/N (label serial0)")
     // on stdout (7.2) or on stderr (later versions): one pipe takes both.
     let (said, says) = std::io::pipe().map_err(|e| format!("a pipe for QEMU: {e}"))?;
-    let mut child = Command::new(program)
-        .args(machine)
-        .args(["-display", "none", "-monitor", "none", "-serial", "pty"])
-        .arg("-kernel")
-        .arg(image)
+    let mut child = command
+        .args(["-serial", "pty"])
         .stdin(Stdio::null())
         .stdout(
             says.try_clone()

@@ -17,6 +17,8 @@ mod ide;
 mod measure;
 #[cfg(unix)]
 mod page_bench;
+#[cfg(unix)]
+mod qemu_bench;
 mod sim_bench;
 mod test;
 mod tools;
@@ -34,7 +36,8 @@ commands:
                                               build everything and start the IDE (default 127.0.0.1:7878,
                                               the project folder ~/Copperhead)
   test                                        run every test tier, stopping at the first failure
-  firmware NAME [--small] [--run]             build the firmware image of a port (qemu-mps2) and print
+  firmware NAME [--small] [--run]             build the firmware image of a port (qemu-mps2,
+                                              qemu-virt-rv32, esp32c3) and print
                                               its path; --run boots it in QEMU and prints the pty
                                               of its console (--small: the 128 KiB heap build)
   bench [--rounds N] [FILTER]                 time bench/python/*.py (names containing FILTER) on
@@ -44,7 +47,11 @@ commands:
                                               mpremote cp (`bench upload` for that alone), then the page:
                                               web/dist's weight (raw, gzip, brotli) and the time to an
                                               editable editor in headless Chromium, cold and warm
-                                              (`bench page` for that alone, default 5 rounds)";
+                                              (`bench page` for that alone, default 5 rounds), the
+                                              Simulator against native (`bench simulator`), and the
+                                              firmware in QEMU: boot time and, with MICROPY_PERF_BENCH,
+                                              perf_bench, against MICROPY_QEMU_FIRMWARE if set
+                                              (`bench qemu`)";
 
 /// Errors are one readable line each; `main` prints them.
 pub type Result<T = ()> = std::result::Result<T, String>;

@@ -25,12 +25,12 @@ use std::time::Duration;
 const ROUNDS: usize = 3;
 const TIME_LIMIT: Duration = Duration::from_secs(300);
 /// The folder of MicroPython's perf_bench programs, if the user has a checkout.
-const PERF_BENCH_ENV: &str = "MICROPY_PERF_BENCH";
+pub(crate) const PERF_BENCH_ENV: &str = "MICROPY_PERF_BENCH";
 
 /// One program as both boards run it.
-struct Program {
-    name: String,
-    path: PathBuf,
+pub(crate) struct Program {
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
     /// Timed by the harness (perf_bench), not as a whole.
     harness: bool,
 }
@@ -120,12 +120,12 @@ pub fn run(rounds: Option<usize>) -> Result {
 /// One run's times in ms: the program's first run and, for a perf_bench program (which the
 /// harness runs twice in one go), its second, once the engine has compiled the code it uses
 /// with its optimising tier.
-struct Timing {
-    first: f64,
-    again: Option<f64>,
+pub(crate) struct Timing {
+    pub(crate) first: f64,
+    pub(crate) again: Option<f64>,
 }
 
-fn median(runs: &[Timing], pick: impl Fn(&Timing) -> Option<f64>) -> Option<f64> {
+pub(crate) fn median(runs: &[Timing], pick: impl Fn(&Timing) -> Option<f64>) -> Option<f64> {
     let picked: Vec<f64> = runs.iter().filter_map(pick).collect();
     crate::bench::median(&picked)
 }
@@ -140,12 +140,20 @@ fn programs() -> Result<Vec<Program>> {
             harness: false,
         });
     }
+    programs.extend(perf_bench("sim-bench")?);
+    Ok(programs)
+}
+
+/// MicroPython's perf_bench programs (none unless `MICROPY_PERF_BENCH` names their folder),
+/// each wrapped in the harness and written to `target/<out>`.
+pub(crate) fn perf_bench(out: &str) -> Result<Vec<Program>> {
+    let mut programs = Vec::new();
     let Some(dir) = std::env::var_os(PERF_BENCH_ENV) else {
         return Ok(programs);
     };
     let harness = std::fs::read_to_string(root().join("bench/perf_bench.py"))
         .map_err(|e| format!("bench/perf_bench.py: {e}"))?;
-    let out = tools::target_dir().join("sim-bench");
+    let out = tools::target_dir().join(out);
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     for path in sorted_py(Path::new(&dir))? {
         let source =
@@ -232,7 +240,7 @@ fn run_simulator(program: &Program) -> Result<(Timing, String)> {
 }
 
 /// The harness's "MICROSECONDS NORM RESULT" lines (the first run, then the second), in ms.
-fn harness_ms(stdout: &str) -> Result<Timing> {
+pub(crate) fn harness_ms(stdout: &str) -> Result<Timing> {
     let mut times = stdout.lines().map(|line| {
         let us: f64 = line
             .split_whitespace()
@@ -250,7 +258,7 @@ fn harness_ms(stdout: &str) -> Result<Timing> {
 }
 
 /// The output without the harness's time (the rest must match).
-fn strip_time(output: &str, program: &Program) -> String {
+pub(crate) fn strip_time(output: &str, program: &Program) -> String {
     if !program.harness {
         return output.to_string();
     }
@@ -261,7 +269,7 @@ fn strip_time(output: &str, program: &Program) -> String {
         .join("\n")
 }
 
-fn tail(text: &str) -> String {
+pub(crate) fn tail(text: &str) -> String {
     text.trim_end()
         .lines()
         .last()

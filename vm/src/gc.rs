@@ -279,19 +279,25 @@ impl Heap {
         self.over_budget = on;
     }
 
+    /// Is there a slot for one more object? The table grows by asking, so that where RAM
+    /// cannot hold a bigger one (a board's fragmented arena) the caller can collect, which
+    /// frees slots, rather than the allocation failing.
+    pub fn reserve_slot(&mut self) -> bool {
+        if !self.free.is_empty() || self.slots.len() < self.slots.capacity() {
+            return true;
+        }
+        let more = (self.slots.len() / 2).clamp(64, 4096);
+        self.slots.try_reserve_exact(more).is_ok()
+    }
+
     /// Store `obj`, or fail when the budget is exhausted (the caller collects and retries).
     pub fn alloc(&mut self, obj: Obj) -> Result<ObjRef, OutOfMemory> {
         let size = obj.size();
         if self.used + size > self.limit && !self.over_budget {
             return Err(OutOfMemory);
         }
-        // The table grows by asking, so that a board whose RAM cannot hold a bigger one
-        // gets a MemoryError rather than a failed allocation.
-        if self.free.is_empty() && self.slots.len() == self.slots.capacity() {
-            let more = (self.slots.len() / 2).clamp(64, 4096);
-            self.slots
-                .try_reserve_exact(more)
-                .map_err(|_| OutOfMemory)?;
+        if !self.reserve_slot() {
+            return Err(OutOfMemory);
         }
         self.grow(size);
         if let Some(i) = self.free.pop() {

@@ -600,7 +600,11 @@ impl Interp {
                     .gc_threshold
                     .is_some_and(|t| self.gc.heap.allocated_since_collect() >= t));
         let size = obj.size();
-        if early || !self.gc.heap.fits(&obj) || self.memory_short(size) {
+        if early
+            || !self.gc.heap.fits(&obj)
+            || self.memory_short(size)
+            || !self.gc.heap.reserve_slot()
+        {
             // The new object's contents are roots too: they may be held nowhere else yet.
             let mark = self.gc.temp_roots.len();
             let mut children = Vec::new();

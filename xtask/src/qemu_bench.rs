@@ -2,7 +2,8 @@
 //! (QEMU started → the first `>>> ` on its console, QEMU's own start included) and, when
 //! `MICROPY_PERF_BENCH` names the `tests/perf_bench` folder of a MicroPython checkout, its
 //! benchmarks, each run through the raw REPL on a freshly booted machine and timed by the
-//! harness (`bench/perf_bench.py`) with the machine's own clock.
+//! harness (`bench/perf_bench.py`) with the machine's own clock, at the sizes
+//! `run-perfbench.py 1000 100` would pick (a microcontroller's memory).
 //!
 //! When `MICROPY_QEMU_FIRMWARE` names MicroPython's own firmware for the same machine as
 //! qemu-mps2 (its `ports/qemu`, board `MPS2_AN385`), the same measures run on it in the
@@ -21,6 +22,9 @@ use std::time::{Duration, Instant};
 const ROUNDS: usize = 3;
 /// MicroPython's firmware for QEMU's mps2-an385, to compare with.
 const REFERENCE_ENV: &str = "MICROPY_QEMU_FIRMWARE";
+/// `run-perfbench.py`'s N and M: the time budget as on the host, the memory budget in KB
+/// as a microcontroller has it (MicroPython's QEMU firmware has a heap of about 140 KB).
+const BUDGETS: (u32, u32) = (1000, 100);
 const BOOT_LIMIT: Duration = Duration::from_secs(20);
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
@@ -71,7 +75,7 @@ pub fn run(rounds: Option<usize>) -> Result {
         );
     }
 
-    let programs = sim_bench::perf_bench("qemu-bench")?;
+    let programs = sim_bench::perf_bench("qemu-bench", BUDGETS)?;
     if programs.is_empty() {
         println!(
             "(MicroPython's perf_bench too: set {} to the tests/perf_bench folder of a MicroPython checkout)",
@@ -81,7 +85,8 @@ pub fn run(rounds: Option<usize>) -> Result {
     }
     let mps2 = &images[0];
     println!(
-        "\nperf_bench in QEMU, ms by the machine's clock (median of {rounds}), first run and run again"
+        "\nperf_bench in QEMU (budgets N={} M={}), ms by the machine's clock, median of {rounds}: first run, and run again",
+        BUDGETS.0, BUDGETS.1
     );
     match &reference {
         Some(reference) => println!(

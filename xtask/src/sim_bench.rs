@@ -140,13 +140,14 @@ fn programs() -> Result<Vec<Program>> {
             harness: false,
         });
     }
-    programs.extend(perf_bench("sim-bench")?);
+    programs.extend(perf_bench("sim-bench", (1000, 1000))?);
     Ok(programs)
 }
 
 /// MicroPython's perf_bench programs (none unless `MICROPY_PERF_BENCH` names their folder),
-/// each wrapped in the harness and written to `target/<out>`.
-pub(crate) fn perf_bench(out: &str) -> Result<Vec<Program>> {
+/// each wrapped in the harness with the time and memory budgets `run-perfbench.py N M`
+/// takes, and written to `target/<out>`.
+pub(crate) fn perf_bench(out: &str, (n, m): (u32, u32)) -> Result<Vec<Program>> {
     let mut programs = Vec::new();
     let Some(dir) = std::env::var_os(PERF_BENCH_ENV) else {
         return Ok(programs);
@@ -170,7 +171,7 @@ pub(crate) fn perf_bench(out: &str) -> Result<Vec<Program>> {
         let wrapped = out.join(path.file_name().unwrap_or_default());
         std::fs::write(
             &wrapped,
-            format!("{harness}\n{source}\n_bench_main(1000, 1000)\n_bench_main(1000, 1000)\n"),
+            format!("{harness}\n{source}\n_bench_main({n}, {m})\n_bench_main({n}, {m})\n"),
         )
         .map_err(|e| format!("{}: {e}", wrapped.display()))?;
         programs.push(Program {

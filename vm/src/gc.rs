@@ -319,6 +319,8 @@ impl Heap {
     /// Store an object for the VM's whole life (types, modules), outside the budget check.
     pub fn alloc_permanent(&mut self, obj: Obj) -> Value {
         let size = obj.size();
+        // Grown as `alloc` grows it (in steps, not by doubling), where it can be.
+        self.reserve_slot();
         self.grow(size);
         self.slots.push(Slot {
             obj: Some(obj),

@@ -6,7 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::error::CompileError;
+use crate::error::{CompileError, ErrKind};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
@@ -72,6 +72,8 @@ struct Lexer<'a> {
     /// Bracket nesting: newlines inside brackets are not tokens.
     depth: usize,
     out: Vec<Token>,
+    /// The token list could not grow: the source is a `MemoryError`, not a crash.
+    out_of_memory: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -87,6 +89,7 @@ impl<'a> Lexer<'a> {
             indents: alloc::vec![0],
             depth: 0,
             out: Vec::new(),
+            out_of_memory: false,
         }
     }
 
@@ -96,6 +99,14 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, tok: Tok, line: u32) {
+        // Grown by half at a time and by asking, as a board's small RAM may refuse.
+        if self.out.len() == self.out.capacity() {
+            let more = (self.out.len() / 2).max(64);
+            if self.out.try_reserve_exact(more).is_err() {
+                self.out_of_memory = true;
+                return;
+            }
+        }
         let col = self.tok_col;
         self.out.push(Token { tok, line, col });
     }
@@ -191,6 +202,14 @@ impl<'a> Lexer<'a> {
             self.push(Tok::Dedent, line);
         }
         self.push(Tok::Eof, line);
+        if self.out_of_memory {
+            return Err(CompileError {
+                kind: ErrKind::MemoryError,
+                message: "memory allocation failed".into(),
+                line,
+                column: None,
+            });
+        }
         Ok(self.out)
     }
 

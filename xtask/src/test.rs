@@ -26,7 +26,10 @@ const TIERS: &[Tier] = &[
         no_std_build,
     ),
     ("Rust tests", rust_tests),
-    ("firmware images in QEMU, driven by mpremote", qemu_boards),
+    (
+        "firmware images: QEMU boards driven by mpremote, the ESP32-C3 image",
+        qemu_boards,
+    ),
     ("build the web page", web::build_web),
     ("Python corpus on the wasm VM (Node)", wasm_corpus),
     ("the IDE in Chromium", browser_tests),
@@ -133,7 +136,47 @@ fn qemu_boards() -> Result {
         crate::firmware::ensure_qemu_for(port)?;
         test.env(variable, image);
     }
-    tools::run(&mut test)
+    tools::run(&mut test)?;
+    esp32c3_image()
+}
+
+/// The ESP32-C3 image builds, and Espressif's esptool (not ours) reads its app as the chip's
+/// bootloader will: the checksum and the SHA-256 it carries are valid.
+fn esp32c3_image() -> Result {
+    let port = crate::firmware::find("esp32c3").ok_or("no esp32c3 port")?;
+    crate::firmware::build(port, false)?;
+    let merged = tools::target_dir().join("firmware/esp32c3.bin");
+    let bytes = std::fs::read(&merged).map_err(|e| format!("{}: {e}", merged.display()))?;
+    // The app's partition starts at 0x10000 (`firmware/ports/esp32c3/partitions.csv`).
+    let app = tools::target_dir().join("firmware/esp32c3-app.bin");
+    std::fs::write(
+        &app,
+        bytes
+            .get(0x10000..)
+            .ok_or("the merged image ends before its app")?,
+    )
+    .map_err(|e| format!("{}: {e}", app.display()))?;
+    let python = tools::python_venv()?;
+    let info = tools::output(
+        std::process::Command::new(python)
+            .args(["-m", "esptool", "--chip", "esp32c3", "image-info"])
+            .arg(&app),
+    )?;
+    let valid = |field: &str| {
+        info.lines()
+            .any(|l| l.starts_with(field) && l.trim_end().ends_with("(valid)"))
+    };
+    if valid("Checksum:") && valid("Validation hash:") && info.contains("copperhead-esp32c3") {
+        println!(
+            "esptool reads {} as a valid ESP32-C3 app image",
+            app.display()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "esptool does not accept the ESP32-C3 image:\n{info}"
+        ))
+    }
 }
 
 fn wasm_corpus() -> Result {

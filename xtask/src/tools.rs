@@ -167,10 +167,12 @@ pub fn apt_install(
 pub const MPREMOTE: &str = "1.29.0";
 /// The C littlefs, for the compatibility test of ours (`littlefs/tests/compat.rs`).
 const LITTLEFS_PYTHON: &str = "0.19.0";
+/// Espressif's esptool, which checks the ESP32-C3 image the way a chip's ROM will.
+const ESPTOOL: &str = "5.1.0";
 
-/// `target/mpremote-venv`, a Python venv with mpremote and littlefs-python from PyPI, made
-/// when missing (the mpremote tests make it with mpremote alone: littlefs-python is then
-/// added); returns its `python`.
+/// `target/mpremote-venv`, a Python venv with mpremote, littlefs-python and esptool from
+/// PyPI, made when missing (the mpremote tests make it with mpremote alone: the others are
+/// then added); returns its `python`.
 pub fn python_venv() -> Result<PathBuf> {
     let venv = target_dir().join("mpremote-venv");
     let python = venv.join("bin/python");
@@ -180,8 +182,10 @@ pub fn python_venv() -> Result<PathBuf> {
         let _ = std::fs::remove_dir_all(&venv);
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     }
-    let littlefs = venv.join(format!("installed-littlefs-python-{LITTLEFS_PYTHON}"));
-    if !mpremote.exists() || !littlefs.exists() {
+    let others = venv.join(format!(
+        "installed-littlefs-python-{LITTLEFS_PYTHON}-esptool-{ESPTOOL}"
+    ));
+    if !mpremote.exists() || !others.exists() {
         run(Command::new(&python)
             .args([
                 "-m",
@@ -191,8 +195,9 @@ pub fn python_venv() -> Result<PathBuf> {
                 "--disable-pip-version-check",
             ])
             .arg(format!("mpremote=={MPREMOTE}"))
-            .arg(format!("littlefs-python=={LITTLEFS_PYTHON}")))?;
-        for done in [mpremote, littlefs] {
+            .arg(format!("littlefs-python=={LITTLEFS_PYTHON}"))
+            .arg(format!("esptool=={ESPTOOL}")))?;
+        for done in [mpremote, others] {
             std::fs::write(&done, b"").map_err(|e| format!("{}: {e}", done.display()))?;
         }
     }

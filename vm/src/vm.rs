@@ -175,6 +175,11 @@ const MAX_TRACEBACK: usize = 64;
 /// traceback.
 const MEMORY_RESERVE: usize = 12 * 1024;
 
+/// What compiling a source takes at its peak, in bytes per byte of source, at most (tokens
+/// and the syntax tree; measured on the corpus in a board's arena): the reserve that a
+/// compilation asks for beyond [`MEMORY_RESERVE`].
+const COMPILE_BYTES_PER_SOURCE_BYTE: usize = 24;
+
 /// How many callbacks `micropython.schedule` can hold, as on MicroPython.
 pub(crate) const SCHEDULE_DEPTH: usize = 4;
 
@@ -458,6 +463,10 @@ impl Interp {
             value: None,
             reraise: false,
         };
+        // Compiling takes memory in proportion to the source (its tokens, its syntax tree),
+        // and what it allocates cannot be refused: on a board whose arena could not hold it,
+        // the source is a MemoryError before it starts, not a crash part of the way through.
+        self.ensure_memory(source.len().saturating_mul(COMPILE_BYTES_PER_SOURCE_BYTE))?;
         let tokens = lexer::tokenize(source).map_err(compile_error)?;
         let ast = parser::parse(tokens).map_err(compile_error)?;
         let unit = compiler::compile_at_level(&ast, mode, &mut self.interner, self.mods.opt_level)
@@ -702,9 +711,25 @@ impl Interp {
         Ok(())
     }
 
+    /// Before native code makes `size` bytes that it cannot ask for piecemeal (a compiler,
+    /// a compressor's tables): a collection if they would eat into the reserve of a board's
+    /// arena, and a `MemoryError` if they still would.
+    pub(crate) fn ensure_memory(&mut self, size: usize) -> PResult<()> {
+        if self.memory_short(size) {
+            self.collect();
+            if self.memory_short(size) {
+                return Err(PyErr::new(
+                    ErrKind::MemoryError,
+                    alloc::format!("memory allocation failed, allocating {size} bytes"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Would `size` more bytes eat into the reserve of the system allocator's arena (see
     /// [`Platform::memory_left`])? Never while the emergency exception is being made.
-    fn memory_short(&mut self, size: usize) -> bool {
+    pub(crate) fn memory_short(&mut self, size: usize) -> bool {
         !self.gc.heap.is_over_budget()
             && self
                 .platform

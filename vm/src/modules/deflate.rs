@@ -17,6 +17,12 @@ use crate::platform::errno;
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
+/// What a compressor's tables take (miniz_oxide's dictionary, hash chains and output
+/// buffers, about 315 KB), asked for before one is made.
+const COMPRESSOR_BYTES: usize = 320 * 1024;
+/// What a decompressor's state takes (its 32 KB window and tables).
+const DECOMPRESSOR_BYTES: usize = 48 * 1024;
+
 const AUTO: i64 = 0;
 const RAW: i64 = 1;
 const ZLIB: i64 = 2;
@@ -210,6 +216,7 @@ impl Interp {
         } else {
             DataFormat::Raw
         };
+        self.ensure_memory(DECOMPRESSOR_BYTES)?;
         let mut reader = Box::new(Reader {
             state: InflateState::new_boxed(data_format),
             gzip: format == GZIP,
@@ -275,6 +282,9 @@ impl Interp {
 
     /// Compress `data` and write it to the source stream (with `finish`, the end too).
     fn dio_compress(&mut self, this: Value, data: &[u8], finish: bool) -> PResult<()> {
+        if matches!(self.dio(this)?.mode, Mode::Idle) {
+            self.ensure_memory(COMPRESSOR_BYTES)?;
+        }
         let d = self.dio(this)?;
         let (stream, format) = (d.stream, d.format);
         if matches!(d.mode, Mode::Idle) {

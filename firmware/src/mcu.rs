@@ -58,18 +58,28 @@ pub trait Chip: Copy + 'static {
 }
 
 /// A global allocator over a fixed arena that counts what it has handed out, so that the
-/// VM can keep a reserve free ([`Platform::memory_left`]). Allocation never happens in an
-/// interrupt handler, so the count is a plain load and store.
+/// VM can keep a reserve free ([`Platform::memory_left`]), with a small spare arena behind
+/// it: what the VM allocates without asking (a frame, a table growing) when the arena is
+/// full comes from the spare, and the VM, finding the arena short at its next allocation,
+/// collects or raises `MemoryError`, instead of the board stopping. Allocation never happens
+/// in an interrupt handler, so the count is a plain load and store.
 pub struct Counted<A> {
     inner: A,
+    spare: A,
+    /// Where the spare arena lies, to tell its blocks from the arena's.
+    spare_start: AtomicUsize,
+    spare_end: AtomicUsize,
     size: AtomicUsize,
     used: AtomicUsize,
 }
 
 impl<A> Counted<A> {
-    pub const fn new(inner: A) -> Counted<A> {
+    pub const fn new(inner: A, spare: A) -> Counted<A> {
         Counted {
             inner,
+            spare,
+            spare_start: AtomicUsize::new(0),
+            spare_end: AtomicUsize::new(0),
             size: AtomicUsize::new(0),
             used: AtomicUsize::new(0),
         }
@@ -81,13 +91,26 @@ impl<A> Counted<A> {
         &self.inner
     }
 
-    /// Bytes not handed out.
+    /// The spare allocator, to give it its arena of `size` bytes at `start`.
+    pub fn spare(&self, start: usize, size: usize) -> &A {
+        self.spare_start.store(start, Ordering::Relaxed);
+        self.spare_end.store(start + size, Ordering::Relaxed);
+        &self.spare
+    }
+
+    /// Bytes of the arena not handed out.
     pub fn left(&self) -> usize {
         let (size, used) = (
             self.size.load(Ordering::Relaxed),
             self.used.load(Ordering::Relaxed),
         );
         size.saturating_sub(used)
+    }
+
+    fn in_spare(&self, ptr: *mut u8) -> bool {
+        let at = ptr as usize;
+        at >= self.spare_start.load(Ordering::Relaxed)
+            && at < self.spare_end.load(Ordering::Relaxed)
     }
 
     fn add(&self, n: usize) {
@@ -101,29 +124,52 @@ impl<A> Counted<A> {
     }
 }
 
-// SAFETY: every call goes to `inner`; the count only observes their sizes.
+// SAFETY: every block comes from `inner` or `spare` and goes back to the one it came from
+// (told apart by address); the count only observes the arena's sizes.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for Counted<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         let p = unsafe { self.inner.alloc(layout) };
         if !p.is_null() {
             self.add(layout.size());
+            return p;
         }
-        p
+        // SAFETY: as above.
+        unsafe { self.spare.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { self.inner.dealloc(ptr, layout) };
-        self.sub(layout.size());
+        if self.in_spare(ptr) {
+            // SAFETY: as above; the block is the spare's.
+            unsafe { self.spare.dealloc(ptr, layout) };
+        } else {
+            // SAFETY: as above; the block is the arena's.
+            unsafe { self.inner.dealloc(ptr, layout) };
+            self.sub(layout.size());
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if !self.in_spare(ptr) {
+            // SAFETY: as above.
+            let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                self.sub(layout.size());
+                self.add(new_size);
+                return p;
+            }
+        }
+        // Moved: to the arena if it has room, else to the spare.
+        // SAFETY: `new_size` with the old alignment is a valid layout (the caller's contract).
+        let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         // SAFETY: as above.
-        let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        let p = unsafe { self.alloc(new) };
         if !p.is_null() {
-            self.sub(layout.size());
-            self.add(new_size);
+            // SAFETY: both blocks are live and at least this long; they are distinct.
+            unsafe {
+                core::ptr::copy_nonoverlapping(ptr, p, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
         }
         p
     }
@@ -494,7 +540,10 @@ impl<C: Chip, H: Hardware + Clone + 'static> Port for McuPort<C, H> {
 /// The board's filesystem: littlefs on `device` (formatted at the first boot, when the
 /// device holds none), or, if littlefs cannot start there, `fallback` bytes of RAM that a
 /// reset loses.
-pub fn littlefs_or_ram<D: BlockDevice + 'static>(device: D, fallback: usize) -> Box<dyn Filesystem> {
+pub fn littlefs_or_ram<D: BlockDevice + 'static>(
+    device: D,
+    fallback: usize,
+) -> Box<dyn Filesystem> {
     match LfsFs::mount_or_format(device) {
         Ok(fs) => Box::new(fs),
         Err(_) => Box::new(MemFs::new(fallback)),
@@ -549,6 +598,81 @@ pub fn serve<C: Chip, H: Hardware + Clone + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bump allocator over a buffer, counting what is given back: enough to see which
+    /// arena a block came from and went back to.
+    struct Bump {
+        buffer: UnsafeCell<[u8; 1024]>,
+        next: AtomicUsize,
+        freed: AtomicUsize,
+    }
+
+    // SAFETY: the tests use it from one thread.
+    unsafe impl Sync for Bump {}
+
+    impl Bump {
+        const fn new() -> Bump {
+            Bump {
+                buffer: UnsafeCell::new([0; 1024]),
+                next: AtomicUsize::new(0),
+                freed: AtomicUsize::new(0),
+            }
+        }
+        fn start(&self) -> usize {
+            self.buffer.get() as usize
+        }
+    }
+
+    unsafe impl GlobalAlloc for Bump {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let at = self
+                .next
+                .load(Ordering::Relaxed)
+                .next_multiple_of(layout.align());
+            if at + layout.size() > 1024 {
+                return core::ptr::null_mut();
+            }
+            self.next.store(at + layout.size(), Ordering::Relaxed);
+            // SAFETY: within the buffer.
+            unsafe { (self.buffer.get() as *mut u8).add(at) }
+        }
+        unsafe fn dealloc(&self, _ptr: *mut u8, layout: Layout) {
+            self.freed.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn what_the_arena_cannot_hold_comes_from_the_spare_and_goes_back_there() {
+        let heap = Counted::new(Bump::new(), Bump::new());
+        heap.arena(1024);
+        let start = heap.spare.start();
+        heap.spare(start, 1024);
+        let big = Layout::from_size_align(900, 8).unwrap();
+        let more = Layout::from_size_align(300, 8).unwrap();
+        // SAFETY: layouts of non-zero size; each block is given back with its layout.
+        unsafe {
+            let a = heap.alloc(big);
+            assert!(!a.is_null() && !heap.in_spare(a));
+            assert_eq!(heap.left(), 124, "the arena counts what it gave");
+            let b = heap.alloc(more);
+            assert!(
+                !b.is_null() && heap.in_spare(b),
+                "the arena is full: the spare"
+            );
+            assert_eq!(heap.left(), 124, "the spare is not counted as the arena's");
+            // Growing a block the arena cannot grow moves it to the spare, contents kept.
+            b.write(7);
+            let c = heap.realloc(b, more, 400);
+            assert!(!c.is_null() && heap.in_spare(c));
+            assert_eq!(c.read(), 7);
+            assert_eq!(heap.spare.freed.load(Ordering::Relaxed), 300);
+            heap.dealloc(c, Layout::from_size_align(400, 8).unwrap());
+            heap.dealloc(a, big);
+            assert_eq!(heap.spare.freed.load(Ordering::Relaxed), 700);
+            assert_eq!(heap.inner.freed.load(Ordering::Relaxed), 900);
+            assert_eq!(heap.left(), 1024, "the arena's block is given back to it");
+        }
+    }
 
     #[test]
     fn bytes_come_out_in_order_across_the_wrap_and_beyond_the_size_are_dropped() {

@@ -100,6 +100,17 @@ impl Obj {
         }
     }
 
+    /// Make room in place for `add` more items, asking the allocator, which may refuse
+    /// (a board's arena with no block that large left). Objects whose growth is not one
+    /// block answer yes.
+    pub(crate) fn try_reserve(&mut self, add: usize) -> bool {
+        match self {
+            Obj::List(l) => l.try_reserve(add).is_ok(),
+            Obj::ByteArray(b) | Obj::Array(_, b) => b.try_reserve(add).is_ok(),
+            _ => true,
+        }
+    }
+
     /// Call `f` on every value this object refers to.
     pub(crate) fn trace(&self, f: &mut impl FnMut(Value)) {
         match self {

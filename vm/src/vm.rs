@@ -674,6 +674,16 @@ impl Interp {
         let extra = self.gc.heap.get(r).growth(add);
         if extra > 0 {
             self.rooted(&[Value::Obj(r)], |vm| vm.make_room(extra, keep))?;
+            // The budget has room; the allocator may still have no block that large.
+            if !self.gc.heap.get_mut(r).try_reserve(add) {
+                self.rooted(&[Value::Obj(r)], |vm| vm.rooted(keep, |vm| vm.collect()));
+                if !self.gc.heap.get_mut(r).try_reserve(add) {
+                    return Err(PyErr::new(
+                        ErrKind::MemoryError,
+                        alloc::format!("memory allocation failed, allocating {extra} bytes"),
+                    ));
+                }
+            }
         }
         let out = change(self.gc.heap.get_mut(r));
         self.gc.heap.resize(r);

@@ -38,6 +38,11 @@ fn mp_mem_info(vm: &mut Interp, _a: Args) -> PResult<Value> {
         total.saturating_sub(used)
     );
     vm.platform.write_stdout(text.as_bytes());
+    // A board's arena, which holds the VM's own tables and code besides Python's objects.
+    if let Some(left) = vm.platform.memory_left() {
+        let text = alloc::format!("arena: free {left}\n");
+        vm.platform.write_stdout(text.as_bytes());
+    }
     Ok(Value::None)
 }
 

@@ -526,7 +526,10 @@ impl Matcher<'_, '_> {
                 Inst::Start => sp == 0,
                 Inst::End => sp == self.end,
                 Inst::Split(first, second) => {
-                    if stack.len() >= self.limit {
+                    // Full, or no memory to grow it (a board's small arena).
+                    if stack.len() >= self.limit
+                        || (stack.len() == stack.capacity() && stack.try_reserve(64).is_err())
+                    {
                         return Err(Stop::TooDeep);
                     }
                     stack.push((*second, sp, None));
@@ -538,7 +541,9 @@ impl Matcher<'_, '_> {
                     continue;
                 }
                 Inst::Save(slot) => {
-                    if stack.len() >= self.limit {
+                    if stack.len() >= self.limit
+                        || (stack.len() == stack.capacity() && stack.try_reserve(64).is_err())
+                    {
                         return Err(Stop::TooDeep);
                     }
                     stack.push((caps[*slot].unwrap_or(usize::MAX), 0, Some(*slot)));

@@ -53,7 +53,7 @@ const DISK_SIZE: usize = 1024 * 1024;
 const DISK_BLOCK: u32 = 4096;
 
 #[global_allocator]
-static HEAP: Counted<Heap> = Counted::new(Heap::empty());
+static HEAP: Counted<Heap> = Counted::new(Heap::empty(), Heap::empty());
 
 /// The CMSDK APB UART (ARM DDI 0479C, 4.2): a one-byte buffer each way.
 mod uart {
@@ -214,14 +214,25 @@ impl Chip for Mps2 {
     }
 }
 
+/// The allocator's spare, for what the VM cannot refuse once the arena is full (see
+/// `Counted`).
+const SPARE: usize = 16 * 1024;
+#[unsafe(link_section = ".uninit.SPARE")]
+static mut SPARE_BYTES: [MaybeUninit<u8>; SPARE] = [MaybeUninit::uninit(); SPARE];
+
 /// Not zeroed at start (cortex-m-rt leaves `.uninit` alone): the allocator needs no zeros.
 #[unsafe(link_section = ".uninit.ARENA")]
 static mut ARENA_BYTES: [MaybeUninit<u8>; ARENA] = [MaybeUninit::uninit(); ARENA];
 
 #[entry]
 fn main() -> ! {
-    // SAFETY: the arena is handed to the allocator once, before anything allocates.
-    unsafe { HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA) };
+    // SAFETY: the arena and the spare are handed to the allocator once, before anything
+    // allocates.
+    unsafe {
+        HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA);
+        HEAP.spare(&raw mut SPARE_BYTES as usize, SPARE)
+            .init(&raw mut SPARE_BYTES as usize, SPARE);
+    }
 
     let mut core = cortex_m::Peripherals::take().expect("the core's peripherals, taken once");
     core.SYST.set_clock_source(SystClkSource::Core);

@@ -38,7 +38,7 @@ const DISK_SIZE: usize = 1024 * 1024;
 const DISK_BLOCK: u32 = 4096;
 
 #[global_allocator]
-static HEAP: Counted<Heap> = Counted::new(Heap::empty());
+static HEAP: Counted<Heap> = Counted::new(Heap::empty(), Heap::empty());
 
 /// The NS16550A UART at 0x1000_0000 (QEMU's `hw/char/serial.c`), in FIFO mode.
 mod uart {
@@ -227,14 +227,25 @@ impl Chip for Virt {
     }
 }
 
+/// The allocator's spare, for what the VM cannot refuse once the arena is full (see
+/// `Counted`).
+const SPARE: usize = 16 * 1024;
+#[unsafe(link_section = ".uninit.SPARE")]
+static mut SPARE_BYTES: [MaybeUninit<u8>; SPARE] = [MaybeUninit::uninit(); SPARE];
+
 /// Not zeroed at start (riscv-rt leaves `.uninit` alone): the allocator needs no zeros.
 #[unsafe(link_section = ".uninit.ARENA")]
 static mut ARENA_BYTES: [MaybeUninit<u8>; ARENA] = [MaybeUninit::uninit(); ARENA];
 
 #[riscv_rt::entry]
 fn main() -> ! {
-    // SAFETY: the arena is handed to the allocator once, before anything allocates.
-    unsafe { HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA) };
+    // SAFETY: the arena and the spare are handed to the allocator once, before anything
+    // allocates.
+    unsafe {
+        HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA);
+        HEAP.spare(&raw mut SPARE_BYTES as usize, SPARE)
+            .init(&raw mut SPARE_BYTES as usize, SPARE);
+    }
 
     clint::alarm(u64::MAX);
     uart::init();

@@ -34,6 +34,6 @@ print("sysmod_probe" in sys.modules)
 print(sys.implementation.name, len(sys.implementation.version))
 print(str(sys.implementation).startswith("(name='micropython'"))
 print(sys.argv)
-print(type(sys.path), sys.byteorder, sys.maxsize > 2**31)
+print(type(sys.path), sys.byteorder, sys.maxsize >= 2**31 - 1)
 import usys
 print(usys is sys)

@@ -175,6 +175,41 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counted<A> {
     }
 }
 
+/// A port's global allocator: `static $heap: Counted<$alloc>` over an arena of `$arena` bytes
+/// and a spare of `$spare`, both in `.uninit` (the runtimes leave it alone at start; the
+/// allocator needs no zeros), and `unsafe fn init_heap()`, to call once at start before
+/// anything allocates. `$alloc` is an `embedded-alloc` heap (`empty()`, `init(start, size)`).
+#[macro_export]
+macro_rules! arena_allocator {
+    ($heap:ident: $alloc:ty, arena $arena:expr, spare $spare:expr) => {
+        #[global_allocator]
+        static $heap: $crate::mcu::Counted<$alloc> =
+            $crate::mcu::Counted::new(<$alloc>::empty(), <$alloc>::empty());
+
+        /// Gives the allocator its arena and its spare.
+        ///
+        /// # Safety
+        /// Call once, before anything allocates.
+        unsafe fn init_heap() {
+            const ARENA_SIZE: usize = $arena;
+            const SPARE_SIZE: usize = $spare;
+            #[unsafe(link_section = ".uninit.ARENA")]
+            static mut ARENA_BYTES: [core::mem::MaybeUninit<u8>; ARENA_SIZE] =
+                [core::mem::MaybeUninit::uninit(); ARENA_SIZE];
+            #[unsafe(link_section = ".uninit.SPARE")]
+            static mut SPARE_BYTES: [core::mem::MaybeUninit<u8>; SPARE_SIZE] =
+                [core::mem::MaybeUninit::uninit(); SPARE_SIZE];
+            let (arena, spare) = (&raw mut ARENA_BYTES as usize, &raw mut SPARE_BYTES as usize);
+            // SAFETY: the regions are the allocator's alone from here on (the caller's
+            // contract: once, before anything allocates).
+            unsafe {
+                $heap.arena(ARENA_SIZE).init(arena, ARENA_SIZE);
+                $heap.spare(spare, SPARE_SIZE).init(spare, SPARE_SIZE);
+            }
+        }
+    };
+}
+
 /// The console's receive queue. Bytes beyond its size are dropped (as MicroPython's
 /// ring buffers drop them); the raw REPL's flow control keeps tools within it.
 const QUEUE: usize = 2048;

@@ -94,15 +94,8 @@ impl<D: BlockDevice> Filesystem for LfsFs<D> {
     }
 
     fn seek(&mut self, fd: u32, pos: SeekFrom) -> FsResult<u64> {
-        let to = match pos {
-            SeekFrom::Start(p) => {
-                copperhead_littlefs::SeekFrom::Start(u32::try_from(p).map_err(|_| errno::EINVAL)?)
-            }
-            SeekFrom::Current(d) => copperhead_littlefs::SeekFrom::Current(d),
-            SeekFrom::End(d) => copperhead_littlefs::SeekFrom::End(d),
-        };
         self.lfs
-            .seek(FileHandle(fd), to)
+            .seek(FileHandle(fd), lfs_seek(pos)?)
             .map(u64::from)
             .map_err(err)
     }
@@ -186,6 +179,17 @@ impl<D: BlockDevice> Filesystem for LfsFs<D> {
             max_name: self.lfs.name_max() as u64,
         })
     }
+}
+
+/// A seek as littlefs takes it (its files are at most 4 GiB).
+pub(crate) fn lfs_seek(pos: SeekFrom) -> FsResult<copperhead_littlefs::SeekFrom> {
+    Ok(match pos {
+        SeekFrom::Start(p) => {
+            copperhead_littlefs::SeekFrom::Start(u32::try_from(p).map_err(|_| errno::EINVAL)?)
+        }
+        SeekFrom::Current(d) => copperhead_littlefs::SeekFrom::Current(d),
+        SeekFrom::End(d) => copperhead_littlefs::SeekFrom::End(d),
+    })
 }
 
 #[cfg(test)]

@@ -257,15 +257,8 @@ impl Filesystem for LfsOps<'_, '_> {
     }
 
     fn seek(&mut self, fd: u32, pos: SeekFrom) -> FsResult<u64> {
-        let to = match pos {
-            SeekFrom::Start(p) => {
-                copperhead_littlefs::SeekFrom::Start(u32::try_from(p).map_err(|_| errno::EINVAL)?)
-            }
-            SeekFrom::Current(d) => copperhead_littlefs::SeekFrom::Current(d),
-            SeekFrom::End(d) => copperhead_littlefs::SeekFrom::End(d),
-        };
         self.lfs
-            .seek(FileHandle(fd), to)
+            .seek(FileHandle(fd), crate::lfsfs::lfs_seek(pos)?)
             .map(u64::from)
             .map_err(code)
     }

@@ -11,10 +11,9 @@
 
 extern crate alloc;
 
-use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use copperhead_firmware::mcu::{CONSOLE, Chip, Counted, NoHardware};
+use copperhead_firmware::mcu::{CONSOLE, Chip, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
 use copperhead_littlefs::RamDisk;
 use copperhead_vm::Config;
@@ -52,8 +51,7 @@ const DISK_SIZE: usize = 1024 * 1024;
 /// littlefs's block: the erase unit of the ESP32 family's flash, as MicroPython uses there.
 const DISK_BLOCK: u32 = 4096;
 
-#[global_allocator]
-static HEAP: Counted<Heap> = Counted::new(Heap::empty(), Heap::empty());
+copperhead_firmware::arena_allocator!(HEAP: Heap, arena ARENA, spare 16 * 1024);
 
 /// The CMSDK APB UART (ARM DDI 0479C, 4.2): a one-byte buffer each way.
 mod uart {
@@ -214,25 +212,10 @@ impl Chip for Mps2 {
     }
 }
 
-/// The allocator's spare, for what the VM cannot refuse once the arena is full (see
-/// `Counted`).
-const SPARE: usize = 16 * 1024;
-#[unsafe(link_section = ".uninit.SPARE")]
-static mut SPARE_BYTES: [MaybeUninit<u8>; SPARE] = [MaybeUninit::uninit(); SPARE];
-
-/// Not zeroed at start (cortex-m-rt leaves `.uninit` alone): the allocator needs no zeros.
-#[unsafe(link_section = ".uninit.ARENA")]
-static mut ARENA_BYTES: [MaybeUninit<u8>; ARENA] = [MaybeUninit::uninit(); ARENA];
-
 #[entry]
 fn main() -> ! {
-    // SAFETY: the arena and the spare are handed to the allocator once, before anything
-    // allocates.
-    unsafe {
-        HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA);
-        HEAP.spare(&raw mut SPARE_BYTES as usize, SPARE)
-            .init(&raw mut SPARE_BYTES as usize, SPARE);
-    }
+    // SAFETY: first thing, before anything allocates.
+    unsafe { init_heap() };
 
     let mut core = cortex_m::Peripherals::take().expect("the core's peripherals, taken once");
     core.SYST.set_clock_source(SystClkSource::Core);

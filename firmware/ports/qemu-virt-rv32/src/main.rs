@@ -13,9 +13,7 @@
 
 extern crate alloc;
 
-use core::mem::MaybeUninit;
-
-use copperhead_firmware::mcu::{CONSOLE, Chip, Counted, NoHardware};
+use copperhead_firmware::mcu::{CONSOLE, Chip, NoHardware};
 use copperhead_firmware::repl::BoardInfo;
 use copperhead_littlefs::RamDisk;
 use copperhead_vm::Config;
@@ -37,8 +35,7 @@ const DISK_SIZE: usize = 1024 * 1024;
 /// littlefs's block: the erase unit of the ESP32 family's flash, as MicroPython uses there.
 const DISK_BLOCK: u32 = 4096;
 
-#[global_allocator]
-static HEAP: Counted<Heap> = Counted::new(Heap::empty(), Heap::empty());
+copperhead_firmware::arena_allocator!(HEAP: Heap, arena ARENA, spare 16 * 1024);
 
 /// The NS16550A UART at 0x1000_0000 (QEMU's `hw/char/serial.c`), in FIFO mode.
 mod uart {
@@ -227,25 +224,10 @@ impl Chip for Virt {
     }
 }
 
-/// The allocator's spare, for what the VM cannot refuse once the arena is full (see
-/// `Counted`).
-const SPARE: usize = 16 * 1024;
-#[unsafe(link_section = ".uninit.SPARE")]
-static mut SPARE_BYTES: [MaybeUninit<u8>; SPARE] = [MaybeUninit::uninit(); SPARE];
-
-/// Not zeroed at start (riscv-rt leaves `.uninit` alone): the allocator needs no zeros.
-#[unsafe(link_section = ".uninit.ARENA")]
-static mut ARENA_BYTES: [MaybeUninit<u8>; ARENA] = [MaybeUninit::uninit(); ARENA];
-
 #[riscv_rt::entry]
 fn main() -> ! {
-    // SAFETY: the arena and the spare are handed to the allocator once, before anything
-    // allocates.
-    unsafe {
-        HEAP.arena(ARENA).init(&raw mut ARENA_BYTES as usize, ARENA);
-        HEAP.spare(&raw mut SPARE_BYTES as usize, SPARE)
-            .init(&raw mut SPARE_BYTES as usize, SPARE);
-    }
+    // SAFETY: first thing, before anything allocates.
+    unsafe { init_heap() };
 
     clint::alarm(u64::MAX);
     uart::init();

@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use crate::error::{ErrKind, PyErr};
 use crate::gc::Obj;
 use crate::objects::data::{ClassSpec, Data};
-use crate::platform::{Filesystem, errno};
+use crate::platform::{DirEntry, Filesystem, errno};
 use crate::value::Value;
 use crate::vm::{Args, Interp, Native, PResult};
 
@@ -640,29 +640,37 @@ fn fs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
     };
     let like = vm.arg(a, 1);
     let entries = vm.with_fs(|fs| fs.list_dir(&path))?;
-    let base = vm.gc.temp_roots.len();
-    let mut r = Ok(());
-    for e in entries {
-        let kind = if e.is_dir { S_IFDIR } else { S_IFREG };
-        r = vm.path_value(like, &e.name).and_then(|name| {
-            vm.gc.temp_roots.push(name);
-            let items = alloc::vec![
-                name,
-                Value::Int(kind),
-                Value::Int(0),
-                Value::Int(e.size as i64)
-            ];
-            let t = vm.tuple(items)?;
-            *vm.gc.temp_roots.last_mut().expect("pushed") = t;
-            Ok(())
-        });
-        if r.is_err() {
-            break;
+    vm.ilistdir(like, entries)
+}
+
+impl Interp {
+    /// `ilistdir`'s answer: an iterator of `(name, type, 0, size)`, names as `like` (bytes if
+    /// the path was bytes).
+    pub(crate) fn ilistdir(&mut self, like: Value, entries: Vec<DirEntry>) -> PResult<Value> {
+        let base = self.gc.temp_roots.len();
+        let mut r = Ok(());
+        for e in entries {
+            let kind = if e.is_dir { S_IFDIR } else { S_IFREG };
+            r = self.path_value(like, &e.name).and_then(|name| {
+                self.gc.temp_roots.push(name);
+                let items = alloc::vec![
+                    name,
+                    Value::Int(kind),
+                    Value::Int(0),
+                    Value::Int(e.size as i64)
+                ];
+                let t = self.tuple(items)?;
+                *self.gc.temp_roots.last_mut().expect("pushed") = t;
+                Ok(())
+            });
+            if r.is_err() {
+                break;
+            }
         }
+        let list = r.and_then(|()| self.list_from_roots(base));
+        self.gc.temp_roots.truncate(base);
+        self.iter(list?)
     }
-    let list = r.and_then(|()| vm.list_from_roots(base));
-    vm.gc.temp_roots.truncate(base);
-    vm.iter(list?)
 }
 
 fn fs_chdir(vm: &mut Interp, a: Args) -> PResult<Value> {

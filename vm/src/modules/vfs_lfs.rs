@@ -636,29 +636,7 @@ fn lfs_ilistdir(vm: &mut Interp, a: Args) -> PResult<Value> {
         (vm.this::<VfsLfs>(a)?.cwd.clone(), Value::None)
     };
     let entries = vm.lfs_op(a, |fs| fs.list_dir(&path))?;
-    let base = vm.gc.temp_roots.len();
-    let mut r = Ok(());
-    for e in entries {
-        let kind = if e.is_dir { S_IFDIR } else { S_IFREG };
-        r = vm.path_value(like, &e.name).and_then(|name| {
-            vm.gc.temp_roots.push(name);
-            let items = alloc::vec![
-                name,
-                Value::Int(kind),
-                Value::Int(0),
-                Value::Int(e.size as i64)
-            ];
-            let t = vm.tuple(items)?;
-            *vm.gc.temp_roots.last_mut().expect("pushed") = t;
-            Ok(())
-        });
-        if r.is_err() {
-            break;
-        }
-    }
-    let list = r.and_then(|()| vm.list_from_roots(base));
-    vm.gc.temp_roots.truncate(base);
-    vm.iter(list?)
+    vm.ilistdir(like, entries)
 }
 
 /// `chdir(path)`: `ENOENT` unless it is a directory.

@@ -231,6 +231,36 @@ pub struct Shape {
     pub uses_names: bool,
 }
 
+/// The source line of each op, kept as runs (the first op of each run and its line), as
+/// consecutive ops mostly share a line: a few bytes per line of source, not four per op.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineTable {
+    runs: Vec<(u32, u32)>,
+}
+
+impl LineTable {
+    /// Op `at` (the next one emitted) is on `line`.
+    pub fn push(&mut self, at: u32, line: u32) {
+        match self.runs.last() {
+            Some(&(_, last)) if last == line => {}
+            _ => self.runs.push((at, line)),
+        }
+    }
+
+    /// The line of op `at` (0 before the first op).
+    pub fn line(&self, at: usize) -> u32 {
+        let i = self
+            .runs
+            .partition_point(|&(start, _)| start as usize <= at);
+        i.checked_sub(1).map_or(0, |i| self.runs[i].1)
+    }
+
+    /// Give back what the table grew by and does not use.
+    pub fn shrink_to_fit(&mut self) {
+        self.runs.shrink_to_fit();
+    }
+}
+
 /// A compiled unit: a module body, a function, a class body or a comprehension.
 #[derive(Debug, Default)]
 pub struct Code {
@@ -238,7 +268,7 @@ pub struct Code {
     pub file: Rc<str>,
     pub ops: Vec<Op>,
     /// Source line of each op, for tracebacks.
-    pub lines: Vec<u32>,
+    pub lines: LineTable,
     pub consts: Vec<Value>,
     /// Interned ids of the names used by name and attribute instructions.
     pub names: Vec<u32>,
@@ -255,5 +285,22 @@ impl Code {
         for child in &self.children {
             child.trace(f);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineTable;
+
+    #[test]
+    fn a_line_table_gives_each_op_its_line() {
+        let mut t = LineTable::default();
+        for (at, line) in [(0, 3), (1, 3), (2, 4), (3, 4), (4, 4), (5, 2), (6, 9)] {
+            t.push(at, line);
+        }
+        let lines: alloc::vec::Vec<u32> = (0..8).map(|at| t.line(at)).collect();
+        assert_eq!(lines, [3, 3, 4, 4, 4, 2, 9, 9]);
+        assert_eq!(t.runs.len(), 4, "one entry per run");
+        assert_eq!(LineTable::default().line(5), 0);
     }
 }

@@ -84,7 +84,7 @@ fn const_of_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> 
 pub struct Unit {
     pub name: String,
     pub ops: Vec<Op>,
-    pub lines: Vec<u32>,
+    pub lines: crate::bytecode::LineTable,
     pub consts: Vec<Const>,
     pub names: Vec<u32>,
     pub children: Vec<Unit>,
@@ -127,12 +127,83 @@ pub fn compile_at_level(
         c.emit(Op::Return);
         return Ok(c.unit);
     }
-    for stmt in body {
-        c.stmt(stmt)?;
+    drop(c);
+    let mut module = Module::new(mode, opt_level);
+    module.add(body, interner)?;
+    Ok(module.finish())
+}
+
+/// Room for ops that a module's code keeps before each statement is compiled into it.
+const MODULE_OPS_ROOM: usize = 64;
+
+/// A module's code, compiled a statement at a time as the parser gives them
+/// ([`crate::parser::parse_each`]), so that only one statement's syntax tree is alive at once.
+/// Each batch is analysed on its own: a module's names are globals, so its statements share
+/// no cells or slots, only the `const()` names given so far.
+pub struct Module {
+    unit: Unit,
+    mode: Mode,
+    opt_level: u8,
+    consts: SharedConsts,
+    /// The line of the last statement compiled.
+    line: u32,
+}
+
+impl Module {
+    pub fn new(mode: Mode, opt_level: u8) -> Module {
+        let mut unit = Unit {
+            name: "<module>".into(),
+            ..Unit::default()
+        };
+        unit.shape.uses_names = true;
+        Module {
+            unit,
+            mode,
+            opt_level,
+            consts: SharedConsts::default(),
+            line: 1,
+        }
     }
-    c.emit(Op::LoadNone);
-    c.emit(Op::Return);
-    Ok(c.unit)
+
+    /// Compile the next statements of the module.
+    pub fn add(&mut self, body: &[Stmt], interner: &mut Interner) -> Result<(), CompileError> {
+        let table = symtable::analyze(body)?;
+        let scope = &table.scopes[0];
+        let mut c = Compiler::new(&table, scope, interner, self.mode, "<module>");
+        c.opt_level = self.opt_level;
+        c.consts = self.consts.clone();
+        let n_slots = c.unit.shape.n_slots.max(self.unit.shape.n_slots);
+        c.unit = core::mem::take(&mut self.unit);
+        c.unit.shape.n_slots = n_slots;
+        // The module's ops grow by a quarter at a time, by asking (a board's arena may
+        // refuse, and growing by doubling would need three times the ops at once).
+        let (len, room) = (c.unit.ops.len(), c.unit.ops.capacity() - c.unit.ops.len());
+        if room < MODULE_OPS_ROOM {
+            let more = (len / 4).max(MODULE_OPS_ROOM);
+            let line = body.first().map_or(self.line, |s| s.line);
+            c.unit
+                .ops
+                .try_reserve_exact(more)
+                .map_err(|_| CompileError::memory(line))?;
+        }
+        c.line = self.line;
+        for stmt in body {
+            c.stmt(stmt)?;
+        }
+        self.line = c.line;
+        self.unit = c.unit;
+        Ok(())
+    }
+
+    /// The module's code, returning `None` at its end (on the last statement's line).
+    pub fn finish(mut self) -> Unit {
+        let line = if self.opt_level >= 3 { 1 } else { self.line };
+        for op in [Op::LoadNone, Op::Return] {
+            self.unit.lines.push(self.unit.ops.len() as u32, line);
+            self.unit.ops.push(op);
+        }
+        self.unit
+    }
 }
 
 struct Loop {
@@ -291,10 +362,9 @@ impl<'a, 'i> Compiler<'a, 'i> {
     }
 
     fn emit(&mut self, op: Op) -> usize {
+        let line = if self.opt_level >= 3 { 1 } else { self.line };
+        self.unit.lines.push(self.unit.ops.len() as u32, line);
         self.unit.ops.push(op);
-        self.unit
-            .lines
-            .push(if self.opt_level >= 3 { 1 } else { self.line });
         self.unit.ops.len() - 1
     }
 
@@ -2066,11 +2136,11 @@ fn fold_env(e: &Expr, env: &dyn Fn(&str) -> Option<Const>) -> Option<Const> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{lexer, parser};
+    use crate::parser;
     use alloc::format;
 
     fn ops(src: &str, mode: Mode) -> String {
-        let ast = parser::parse(lexer::tokenize(src).unwrap()).unwrap();
+        let ast = parser::parse(src).unwrap();
         let mut interner = Interner::default();
         let unit = compile(&ast, mode, &mut interner).unwrap();
         let parts: Vec<String> = unit.ops.iter().map(|op| format!("{op:?}")).collect();
@@ -2099,10 +2169,8 @@ mod tests {
 
     #[test]
     fn functions_use_slots_and_cells() {
-        let ast = parser::parse(
-            lexer::tokenize("def f(a):\n  b = a\n  def g():\n    return b\n  return g").unwrap(),
-        )
-        .unwrap();
+        let ast =
+            parser::parse("def f(a):\n  b = a\n  def g():\n    return b\n  return g").unwrap();
         let mut interner = Interner::default();
         let unit = compile(&ast, Mode::File, &mut interner).unwrap();
         let f = &unit.children[0];
@@ -2118,7 +2186,7 @@ mod tests {
     #[test]
     fn errors() {
         let err = |s: &str| {
-            let ast = parser::parse(lexer::tokenize(s).unwrap()).unwrap();
+            let ast = parser::parse(s).unwrap();
             compile(&ast, Mode::File, &mut Interner::default())
                 .unwrap_err()
                 .message

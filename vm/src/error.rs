@@ -93,6 +93,16 @@ pub struct CompileError {
 }
 
 impl CompileError {
+    /// Memory ran out while compiling, at `line`.
+    pub fn memory(line: u32) -> Self {
+        CompileError {
+            kind: ErrKind::MemoryError,
+            message: "memory allocation failed".into(),
+            line,
+            column: None,
+        }
+    }
+
     pub fn syntax(message: &str, line: u32) -> Self {
         CompileError {
             kind: ErrKind::SyntaxError,

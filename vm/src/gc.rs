@@ -193,7 +193,7 @@ pub(crate) fn growth(len: usize, cap: usize, add: usize, elem: usize) -> usize {
         .saturating_mul(elem)
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Slot {
     obj: Option<Obj>,
     size: usize,
@@ -205,13 +205,30 @@ struct Slot {
     permanent: bool,
 }
 
+/// The end of the free list.
+const NO_SLOT: u32 = u32::MAX;
+
+/// How many objects the collector's mark stack holds (see [`Heap::drain`]).
+const MARK_STACK: usize = 128;
+
+/// Slots per chunk of the object table: it grows a chunk at a time, so a board's arena
+/// never needs one block as big as the whole table.
+const CHUNK: usize = 64;
+
+type Slots = crate::chunked::ChunkedVec<Slot, CHUNK>;
+
 /// The allocation would not fit even after a collection.
 #[derive(Debug, PartialEq, Eq)]
 pub struct OutOfMemory;
 
 pub struct Heap {
-    slots: Vec<Slot>,
-    free: Vec<u32>,
+    slots: Slots,
+    /// The first free slot (each holds the next one's index in its `size`), or [`NO_SLOT`].
+    free_head: u32,
+    /// Objects marked whose children are still to be marked, at most [`MARK_STACK`].
+    mark_stack: Vec<ObjRef>,
+    /// The mark stack was full: some marked objects' children are not marked yet.
+    mark_overflow: bool,
     used: usize,
     limit: usize,
     /// Allocations ignore the budget (the few objects of an emergency exception).
@@ -227,8 +244,10 @@ pub struct Heap {
 impl Heap {
     pub fn new(limit: usize) -> Self {
         Heap {
-            slots: Vec::new(),
-            free: Vec::new(),
+            slots: Slots::default(),
+            free_head: NO_SLOT,
+            mark_stack: Vec::with_capacity(MARK_STACK),
+            mark_overflow: false,
             used: 0,
             limit,
             over_budget: false,
@@ -294,11 +313,7 @@ impl Heap {
     /// cannot hold a bigger one (a board's fragmented arena) the caller can collect, which
     /// frees slots, rather than the allocation failing.
     pub fn reserve_slot(&mut self) -> bool {
-        if !self.free.is_empty() || self.slots.len() < self.slots.capacity() {
-            return true;
-        }
-        let more = (self.slots.len() / 2).clamp(64, 4096);
-        self.slots.try_reserve_exact(more).is_ok()
+        self.free_head != NO_SLOT || self.slots.try_room()
     }
 
     /// Store `obj`, or fail when the budget is exhausted (the caller collects and retries).
@@ -311,8 +326,10 @@ impl Heap {
             return Err(OutOfMemory);
         }
         self.grow(size);
-        if let Some(i) = self.free.pop() {
+        if self.free_head != NO_SLOT {
+            let i = self.free_head;
             let slot = &mut self.slots[i as usize];
+            self.free_head = slot.size as u32;
             slot.obj = Some(obj);
             slot.size = size;
             return Ok(ObjRef::new(i, slot.generation));
@@ -330,8 +347,6 @@ impl Heap {
     /// Store an object for the VM's whole life (types, modules), outside the budget check.
     pub fn alloc_permanent(&mut self, obj: Obj) -> Value {
         let size = obj.size();
-        // Grown as `alloc` grows it (in steps, not by doubling), where it can be.
-        self.reserve_slot();
         self.grow(size);
         self.slots.push(Slot {
             obj: Some(obj),
@@ -403,34 +418,89 @@ impl Heap {
         roots: impl Iterator<Item = Value>,
         finalize: &mut Vec<Box<dyn crate::objects::data::Data>>,
     ) -> usize {
-        self.since_collect = 0;
-        let mut pending: Vec<ObjRef> = Vec::new();
         for v in roots {
-            if let Value::Obj(r) = v {
-                pending.push(r);
-            }
+            self.mark(v);
         }
-        for (i, slot) in self.slots.iter().enumerate() {
-            if slot.permanent {
-                pending.push(ObjRef::new(i as u32, slot.generation));
-            }
+        self.sweep(finalize)
+    }
+
+    /// Mark `root` and everything reachable from it: the first half of a collection, which
+    /// [`Heap::sweep`] ends.
+    pub fn mark(&mut self, root: Value) {
+        if let Value::Obj(r) = root {
+            self.push_unmarked(r);
+            self.drain();
         }
-        while let Some(r) = pending.pop() {
-            let slot = &mut self.slots[r.index() as usize];
-            if slot.marked {
+    }
+
+    /// Put `r` on the mark stack, unless it is marked; when the stack is full, note that a
+    /// rescan must find what was left out.
+    fn push_unmarked(&mut self, r: ObjRef) {
+        if self.slots[r.index() as usize].marked {
+            return;
+        }
+        if self.mark_stack.len() < MARK_STACK {
+            self.mark_stack.push(r);
+        } else {
+            self.mark_overflow = true;
+        }
+    }
+
+    /// Mark what is on the mark stack and what it reaches. The stack never grows: what does
+    /// not fit waits for a rescan of the marked objects (as MicroPython's collector does), so
+    /// a collection needs no memory however deep the object graph is.
+    fn drain(&mut self) {
+        while let Some(r) = self.mark_stack.pop() {
+            let i = r.index() as usize;
+            if self.slots[i].marked {
                 continue;
             }
-            slot.marked = true;
-            if let Some(obj) = &slot.obj {
-                obj.trace(&mut |v| {
-                    if let Value::Obj(child) = v {
-                        pending.push(child);
+            self.slots[i].marked = true;
+            self.push_children(i);
+        }
+    }
+
+    /// Push the unmarked objects that slot `i` holds.
+    fn push_children(&mut self, i: usize) {
+        let (slots, stack, overflow) = (&self.slots, &mut self.mark_stack, &mut self.mark_overflow);
+        if let Some(obj) = &slots[i].obj {
+            obj.trace(&mut |v| {
+                if let Value::Obj(child) = v
+                    && !slots[child.index() as usize].marked
+                {
+                    if stack.len() < MARK_STACK {
+                        stack.push(child);
+                    } else {
+                        *overflow = true;
                     }
-                });
+                }
+            });
+        }
+    }
+
+    /// Free what was not marked (after the permanent objects and what they reach are
+    /// marked); returns bytes freed. See [`Heap::collect`].
+    pub fn sweep(&mut self, finalize: &mut Vec<Box<dyn crate::objects::data::Data>>) -> usize {
+        self.since_collect = 0;
+        for i in 0..self.slots.len() {
+            if self.slots[i].permanent && !self.slots[i].marked {
+                let r = ObjRef::new(i as u32, self.slots[i].generation);
+                self.push_unmarked(r);
+                self.drain();
+            }
+        }
+        while self.mark_overflow {
+            self.mark_overflow = false;
+            for i in 0..self.slots.len() {
+                if self.slots[i].marked {
+                    self.push_children(i);
+                    self.drain();
+                }
             }
         }
         let before = self.used;
-        for (i, slot) in self.slots.iter_mut().enumerate() {
+        for i in 0..self.slots.len() {
+            let slot = &mut self.slots[i];
             if slot.marked {
                 slot.marked = false;
             } else if slot.obj.is_some() && !slot.permanent {
@@ -443,7 +513,9 @@ impl Heap {
                 slot.obj = None;
                 slot.generation = slot.generation.wrapping_add(1);
                 self.used -= slot.size;
-                self.free.push(i as u32);
+                // A free slot holds the next free one's index in its size.
+                slot.size = self.free_head as usize;
+                self.free_head = i as u32;
             }
         }
         before - self.used

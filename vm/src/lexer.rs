@@ -2,11 +2,16 @@
 //!
 //! Lines inside brackets are joined, comments and blank lines vanish, and every token
 //! carries the line it starts on for tracebacks and its column for editors.
+//!
+//! The parser pulls tokens one at a time ([`Lexer::next_token`]), as MicroPython's lexer
+//! gives them: a source is never held as a list of tokens, so compiling it on a board takes
+//! memory for its syntax tree, not for its tokens as well.
 
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::error::{CompileError, ErrKind};
+use crate::error::CompileError;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
@@ -52,11 +57,18 @@ const OPERATORS: &[&str] = &[
     "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=",
 ];
 
+/// All the tokens of `source`, `Eof` last.
 pub fn tokenize(source: &str) -> Result<Vec<Token>, CompileError> {
-    Lexer::new(source, 1).run()
+    let mut lexer = Lexer::new(source, 1);
+    let mut out = Vec::new();
+    while let Some(token) = lexer.next_token()? {
+        out.push(token);
+    }
+    Ok(out)
 }
 
-struct Lexer<'a> {
+/// The tokens of a source, made as they are asked for.
+pub struct Lexer<'a> {
     src: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -71,13 +83,22 @@ struct Lexer<'a> {
     indents: Vec<usize>,
     /// Bracket nesting: newlines inside brackets are not tokens.
     depth: usize,
-    out: Vec<Token>,
-    /// The token list could not grow: the source is a `MemoryError`, not a crash.
+    /// The tokens read and not yet taken (a step of the lexer may make several: dedents).
+    out: VecDeque<Token>,
+    /// The last token made was a NEWLINE (or none was made yet): the end of the source
+    /// needs no NEWLINE of its own.
+    after_newline: bool,
+    /// The next character starts a logical line (its indentation is measured).
+    at_line_start: bool,
+    /// `Eof` was made.
+    ended: bool,
+    /// The token buffer could not grow: the source is a `MemoryError`, not a crash.
     out_of_memory: bool,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(text: &'a str, line: u32) -> Self {
+    /// A lexer for `text`, whose first line is line `line`.
+    pub fn new(text: &'a str, line: u32) -> Self {
         Lexer {
             src: text.as_bytes(),
             text,
@@ -88,8 +109,36 @@ impl<'a> Lexer<'a> {
             tok_col: 1,
             indents: alloc::vec![0],
             depth: 0,
-            out: Vec::new(),
+            out: VecDeque::new(),
+            after_newline: true,
+            at_line_start: true,
+            ended: false,
             out_of_memory: false,
+        }
+    }
+
+    /// How far into the source the lexer has read, in bytes.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The next token; `None` after `Eof`.
+    pub fn next_token(&mut self) -> Result<Option<Token>, CompileError> {
+        loop {
+            if self.out_of_memory {
+                return Err(CompileError::memory(self.line));
+            }
+            if let Some(token) = self.out.pop_front() {
+                return Ok(Some(token));
+            }
+            if self.ended {
+                return Ok(None);
+            }
+            if self.pos < self.src.len() {
+                self.step()?;
+            } else {
+                self.end();
+            }
         }
     }
 
@@ -99,16 +148,14 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, tok: Tok, line: u32) {
-        // Grown by half at a time and by asking, as a board's small RAM may refuse.
-        if self.out.len() == self.out.capacity() {
-            let more = (self.out.len() / 2).max(64);
-            if self.out.try_reserve_exact(more).is_err() {
-                self.out_of_memory = true;
-                return;
-            }
+        // Grown by asking, as a board's small RAM may refuse.
+        if self.out.try_reserve(1).is_err() {
+            self.out_of_memory = true;
+            return;
         }
         let col = self.tok_col;
-        self.out.push(Token { tok, line, col });
+        self.after_newline = tok == Tok::Newline;
+        self.out.push_back(Token { tok, line, col });
     }
 
     /// The 1-based column, in characters, of byte `pos` of the current line.
@@ -139,62 +186,59 @@ impl<'a> Lexer<'a> {
         *self.src.get(self.pos + off).unwrap_or(&0)
     }
 
-    fn run(mut self) -> Result<Vec<Token>, CompileError> {
-        let mut at_line_start = true;
-        while self.pos < self.src.len() {
-            if at_line_start && self.depth == 0 {
-                at_line_start = false;
-                if self.indentation()? {
-                    continue;
-                }
-            }
-            self.tok_col = self.column_at(self.pos);
-            let c = self.peek(0);
-            match c {
-                b' ' | b'\t' | b'\x0c' => self.pos += 1,
-                b'\r' | b'\n' => {
-                    self.pos += if c == b'\r' && self.peek(1) == b'\n' {
-                        2
-                    } else {
-                        1
-                    };
-                    if self.depth == 0 {
-                        self.push(Tok::Newline, self.line);
-                        at_line_start = true;
-                    }
-                    self.new_line();
-                }
-                b'#' => {
-                    while self.pos < self.src.len() && !matches!(self.peek(0), b'\n' | b'\r') {
-                        self.pos += 1;
-                    }
-                }
-                b'\\' => {
-                    // Explicit line joining.
-                    self.pos += 1;
-                    match self.peek(0) {
-                        b'\n' => self.pos += 1,
-                        b'\r' => self.pos += if self.peek(1) == b'\n' { 2 } else { 1 },
-                        _ => return Err(self.syntax("invalid syntax")),
-                    }
-                    self.new_line();
-                }
-                b'0'..=b'9' => self.number()?,
-                b'.' if self.peek(1).is_ascii_digit() => self.number()?,
-                b'"' | b'\'' => self.string(0, false, false)?,
-                _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => self.name_or_string()?,
-                _ => self.operator()?,
+    /// Read from the source until at least one token is made or a line is passed.
+    fn step(&mut self) -> Result<(), CompileError> {
+        if self.at_line_start && self.depth == 0 {
+            self.at_line_start = false;
+            if self.indentation()? {
+                return Ok(());
             }
         }
+        self.tok_col = self.column_at(self.pos);
+        let c = self.peek(0);
+        match c {
+            b' ' | b'\t' | b'\x0c' => self.pos += 1,
+            b'\r' | b'\n' => {
+                self.pos += if c == b'\r' && self.peek(1) == b'\n' {
+                    2
+                } else {
+                    1
+                };
+                if self.depth == 0 {
+                    self.push(Tok::Newline, self.line);
+                    self.at_line_start = true;
+                }
+                self.new_line();
+            }
+            b'#' => {
+                while self.pos < self.src.len() && !matches!(self.peek(0), b'\n' | b'\r') {
+                    self.pos += 1;
+                }
+            }
+            b'\\' => {
+                // Explicit line joining.
+                self.pos += 1;
+                match self.peek(0) {
+                    b'\n' => self.pos += 1,
+                    b'\r' => self.pos += if self.peek(1) == b'\n' { 2 } else { 1 },
+                    _ => return Err(self.syntax("invalid syntax")),
+                }
+                self.new_line();
+            }
+            b'0'..=b'9' => self.number()?,
+            b'.' if self.peek(1).is_ascii_digit() => self.number()?,
+            b'"' | b'\'' => self.string(0, false, false)?,
+            _ if c == b'_' || c.is_ascii_alphabetic() || c >= 0x80 => self.name_or_string()?,
+            _ => self.operator()?,
+        }
+        Ok(())
+    }
+
+    /// The end of the source: the last NEWLINE, the DEDENTs that close open blocks, `Eof`.
+    fn end(&mut self) {
         let line = self.line;
         self.tok_col = self.column_at(self.pos);
-        if !matches!(
-            self.out.last(),
-            None | Some(Token {
-                tok: Tok::Newline,
-                ..
-            })
-        ) {
+        if !self.after_newline {
             self.push(Tok::Newline, line);
         }
         while self.indents.len() > 1 {
@@ -202,15 +246,7 @@ impl<'a> Lexer<'a> {
             self.push(Tok::Dedent, line);
         }
         self.push(Tok::Eof, line);
-        if self.out_of_memory {
-            return Err(CompileError {
-                kind: ErrKind::MemoryError,
-                message: "memory allocation failed".into(),
-                line,
-                column: None,
-            });
-        }
-        Ok(self.out)
+        self.ended = true;
     }
 
     /// Measure the indentation of a new logical line. Returns true if the line is blank or
@@ -632,7 +668,7 @@ pub fn unescape(text: &str, raw: bool, line: u32) -> Result<String, CompileError
         return String::from_utf8(out).map_err(|_| CompileError::syntax("invalid syntax", line));
     }
     lx.string(0, raw, false)?;
-    match lx.out.pop() {
+    match lx.out.pop_back() {
         Some(Token {
             tok: Tok::Str(s), ..
         }) => Ok(s),

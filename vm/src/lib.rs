@@ -12,6 +12,7 @@ mod attr;
 pub mod builtins;
 pub mod bytecode;
 mod call;
+pub mod chunked;
 pub mod compiler;
 mod complete;
 mod convert;

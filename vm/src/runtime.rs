@@ -888,10 +888,20 @@ impl Interp {
     /// Every item of an iterable.
     pub(crate) fn collect_iterable(&mut self, v: Value) -> PResult<Vec<Value>> {
         if let Value::Obj(r) = v {
-            match self.gc.heap.get(r) {
-                Obj::List(items) => return Ok(items.clone()),
-                Obj::Tuple(items) => return Ok(items.to_vec()),
-                _ => {}
+            let n = match self.gc.heap.get(r) {
+                Obj::List(items) => Some(items.len()),
+                Obj::Tuple(items) => Some(items.len()),
+                _ => None,
+            };
+            if let Some(n) = n {
+                // A copy the size of the list: on a board, from the same small memory.
+                let mut out = self.rooted(&[v], |vm| vm.try_vec(n))?;
+                match self.gc.heap.get(r) {
+                    Obj::List(items) => out.extend_from_slice(items),
+                    Obj::Tuple(items) => out.extend_from_slice(items),
+                    _ => {}
+                }
+                return Ok(out);
             }
         }
         let it = self.iter(v)?;
@@ -902,7 +912,14 @@ impl Interp {
             match self.next(it) {
                 Ok(Some(x)) => {
                     // On a board these vectors come out of the same small memory as the
-                    // heap: a growth the allocator refuses is a MemoryError, not a crash.
+                    // heap: a growth that would eat into its reserve is a MemoryError, not a
+                    // crash (both grow by doubling, the old blocks alive meanwhile).
+                    if out.len() == out.capacity() {
+                        let next = out.capacity().max(4) * 3 * core::mem::size_of::<Value>();
+                        if let Err(e) = self.ensure_memory(next) {
+                            break Err(e);
+                        }
+                    }
                     if self.gc.temp_roots.try_reserve(1).is_err() || out.try_reserve(1).is_err() {
                         break Err(PyErr::new(ErrKind::MemoryError, "memory allocation failed"));
                     }

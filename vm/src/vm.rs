@@ -23,7 +23,7 @@ use crate::interner::Sym;
 use crate::objects::class::{Attrs, Module};
 use crate::types::Types;
 use crate::value::Value;
-use crate::{Config, Exception, Mode, Platform, lexer, parser};
+use crate::{Config, Exception, Mode, Platform, parser};
 
 pub type PResult<T> = Result<T, PyErr>;
 
@@ -175,10 +175,10 @@ const MAX_TRACEBACK: usize = 64;
 /// traceback.
 const MEMORY_RESERVE: usize = 12 * 1024;
 
-/// What compiling a source takes at its peak, in bytes per byte of source, at most (tokens
-/// and the syntax tree; measured on the corpus in a board's arena): the reserve that a
-/// compilation asks for beyond [`MEMORY_RESERVE`].
-const COMPILE_BYTES_PER_SOURCE_BYTE: usize = 24;
+/// What compiling a statement takes beyond its syntax tree, in bytes per byte of its
+/// source, at most (its code, its symbol table; measured on the corpus on a 32-bit
+/// target): what must be free beyond [`MEMORY_RESERVE`] before it is compiled.
+const COMPILE_BYTES_PER_SOURCE_BYTE: usize = 16;
 
 /// How many callbacks `micropython.schedule` can hold, as on MicroPython.
 pub(crate) const SCHEDULE_DEPTH: usize = 4;
@@ -224,6 +224,13 @@ pub struct Native {
 
 /// No upper bound on the positional arguments of a [`Native`].
 pub const VARARGS: u8 = u8::MAX;
+
+/// An unused entry of the table of natives.
+impl Default for Native {
+    fn default() -> Native {
+        Native::new("", |_, _| Ok(Value::None))
+    }
+}
 
 impl Native {
     /// A function with no declared limits (it checks what it needs itself).
@@ -308,7 +315,9 @@ pub struct Interp {
     pub(crate) interner: Interner,
     /// The `builtins` module (permanent): names found after a module's globals.
     pub(crate) builtins: ObjRef,
-    pub(crate) natives: Vec<Native>,
+    /// In chunks: the table grows as native modules are imported, and a board's arena
+    /// may have no block for the whole table.
+    pub(crate) natives: crate::chunked::ChunkedVec<Native, 32>,
     pub(crate) types: Types,
     pub(crate) main: ObjRef,
     /// `sys.modules`: a dict of name → module (permanent, so a root), for modules made from
@@ -336,7 +345,7 @@ impl Interp {
             config,
             interner: Interner::default(),
             builtins: ObjRef::NULL,
-            natives: Vec::new(),
+            natives: Default::default(),
             types: Types::placeholder(),
             main: ObjRef::NULL,
             modules: Value::None,
@@ -463,17 +472,37 @@ impl Interp {
             value: None,
             reraise: false,
         };
-        // Compiling takes memory in proportion to the source (its tokens, its syntax tree),
-        // and what it allocates cannot be refused: on a board whose arena could not hold it,
-        // the source is a MemoryError before it starts, not a crash part of the way through.
-        self.ensure_memory(source.len().saturating_mul(COMPILE_BYTES_PER_SOURCE_BYTE))?;
-        let tokens = lexer::tokenize(source).map_err(compile_error)?;
-        let ast = parser::parse(tokens).map_err(compile_error)?;
-        let unit = compiler::compile_at_level(&ast, mode, &mut self.interner, self.mods.opt_level)
-            .map_err(compile_error)?;
-        drop(ast);
+        // What compiling allocates cannot be refused, so a board's arena is watched as it
+        // goes (see `compile`); the garbage is gone first if the arena is already low.
+        if self.memory_short(source.len().saturating_mul(COMPILE_BYTES_PER_SOURCE_BYTE)) {
+            self.collect();
+        }
+        let unit = self.compile(source, mode).map_err(compile_error)?;
         let file: Rc<str> = Rc::from(filename);
         self.load(unit, &file)
+    }
+
+    /// Compile `source` a top-level statement at a time (see [`compiler::Module`]), each
+    /// statement's tree dropped once compiled. On a board the arena is watched at every
+    /// token and before each statement is compiled: running short is a `MemoryError`
+    /// there, before what compiling allocates (and cannot be refused) could exhaust it.
+    fn compile(&mut self, source: &str, mode: Mode) -> Result<compiler::Unit, CompileError> {
+        let opt_level = self.mods.opt_level;
+        if mode == Mode::Eval {
+            let ast = parser::parse(source)?;
+            return compiler::compile_at_level(&ast, mode, &mut self.interner, opt_level);
+        }
+        let mut module = compiler::Module::new(mode, opt_level);
+        let (interner, platform) = (&mut self.interner, &mut self.platform);
+        let over_budget = self.gc.heap.is_over_budget();
+        let mut short = |source_bytes: usize| {
+            let need = source_bytes
+                .saturating_mul(COMPILE_BYTES_PER_SOURCE_BYTE)
+                .saturating_add(MEMORY_RESERVE);
+            !over_budget && platform.memory_left().is_some_and(|left| left < need)
+        };
+        parser::parse_each(source, &mut short, |body| module.add(body, interner))?;
+        Ok(module.finish())
     }
 
     /// Run compiled top-level code as the body of `module` (or with the namespace `ns`).
@@ -544,13 +573,18 @@ impl Interp {
             self.exec.running.pop();
         }
         let consts = self.exec.stack.split_off(base);
+        // Kept for as long as the program runs: without the room the vectors grew by.
+        let (mut ops, mut lines, mut names) = (unit.ops, unit.lines, unit.names);
+        ops.shrink_to_fit();
+        lines.shrink_to_fit();
+        names.shrink_to_fit();
         Ok(Rc::new(Code {
             name: unit.name,
             file: file.clone(),
-            ops: unit.ops,
-            lines: unit.lines,
+            ops,
+            lines,
             consts,
-            names: unit.names,
+            names,
             children,
             shape: unit.shape,
         }))
@@ -676,7 +710,7 @@ impl Interp {
             self.rooted(&[Value::Obj(r)], |vm| vm.make_room(extra, keep))?;
             // The budget has room; the allocator may still have no block that large.
             if !self.gc.heap.get_mut(r).try_reserve(add) {
-                self.rooted(&[Value::Obj(r)], |vm| vm.rooted(keep, |vm| vm.collect()));
+                self.collect_keeping(&[&[Value::Obj(r)], keep]);
                 if !self.gc.heap.get_mut(r).try_reserve(add) {
                     return Err(PyErr::new(
                         ErrKind::MemoryError,
@@ -707,10 +741,7 @@ impl Interp {
             || !self.gc.heap.has_room(extra)
             || self.memory_short(extra)
         {
-            let mark = self.gc.temp_roots.len();
-            self.gc.temp_roots.extend_from_slice(keep);
-            self.collect();
-            self.gc.temp_roots.truncate(mark);
+            self.collect_keeping(&[keep]);
         }
         if !self.gc.heap.has_room(extra) || self.memory_short(extra) {
             return Err(PyErr::new(
@@ -737,6 +768,22 @@ impl Interp {
         Ok(())
     }
 
+    /// An empty vector with room for `n` items, made only if they fit above the reserve and
+    /// the allocator has a block that large (a board's arena may be free enough in total and
+    /// still have no such block): else a `MemoryError`.
+    pub(crate) fn try_vec<T>(&mut self, n: usize) -> PResult<Vec<T>> {
+        let size = n.saturating_mul(core::mem::size_of::<T>());
+        self.ensure_memory(size)?;
+        let mut v = Vec::new();
+        v.try_reserve_exact(n).map_err(|_| {
+            PyErr::new(
+                ErrKind::MemoryError,
+                alloc::format!("memory allocation failed, allocating {size} bytes"),
+            )
+        })?;
+        Ok(v)
+    }
+
     /// Would `size` more bytes eat into the reserve of the system allocator's arena (see
     /// [`Platform::memory_left`])? Never while the emergency exception is being made.
     pub(crate) fn memory_short(&mut self, size: usize) -> bool {
@@ -757,10 +804,37 @@ impl Interp {
 
     /// Run a full collection from the VM's roots; returns bytes freed.
     pub fn collect(&mut self) -> usize {
-        let mut roots: Vec<Value> = Vec::with_capacity(self.exec.stack.len() + 64);
-        roots.extend_from_slice(&self.exec.stack);
-        roots.extend_from_slice(&self.exec.handling);
-        roots.extend_from_slice(&self.gc.temp_roots);
+        self.collect_keeping(&[])
+    }
+
+    /// [`Interp::collect`], with the values of `keep` (which may be many: a list's items
+    /// on their way into another) kept as well, without copying them anywhere.
+    pub(crate) fn collect_keeping(&mut self, keep: &[&[Value]]) -> usize {
+        // The big sets of roots are marked where they lie; the rest are gathered first.
+        let heap = &mut self.gc.heap;
+        for v in keep.iter().flat_map(|k| k.iter()) {
+            heap.mark(*v);
+        }
+        for v in self.exec.stack.iter().chain(&self.exec.handling) {
+            heap.mark(*v);
+        }
+        for v in &self.gc.temp_roots {
+            heap.mark(*v);
+        }
+        for f in &self.exec.frames {
+            f.code.trace(&mut |v| heap.mark(v));
+            heap.mark(Value::Obj(f.module));
+            if let Some(ns) = f.ns {
+                heap.mark(Value::Obj(ns));
+            }
+            if let FrameKind::Generator(g) = f.kind {
+                heap.mark(Value::Obj(g));
+            }
+        }
+        for c in &self.exec.running {
+            c.trace(&mut |v| heap.mark(v));
+        }
+        let mut roots: Vec<Value> = Vec::with_capacity(64);
         roots.push(self.modules);
         roots.extend(self.builtin_modules.iter().map(|(_, m)| Value::Obj(*m)));
         roots.push(self.mods.dupterm);
@@ -771,19 +845,6 @@ impl Interp {
             roots.push(*arg);
         }
         self.mods.vfs.roots(&mut roots);
-        for f in &self.exec.frames {
-            f.code.trace(&mut |v| roots.push(v));
-            roots.push(Value::Obj(f.module));
-            if let Some(ns) = f.ns {
-                roots.push(Value::Obj(ns));
-            }
-            if let FrameKind::Generator(g) = f.kind {
-                roots.push(Value::Obj(g));
-            }
-        }
-        for c in &self.exec.running {
-            c.trace(&mut |v| roots.push(v));
-        }
         self.types.roots(&mut roots);
         // Freed class slots may be reused: cached lookups must not outlive them.
         self.invalidate_type_cache();
@@ -875,7 +936,7 @@ impl Interp {
                     0,
                     TraceEntry {
                         file: String::from(&*frame.code.file),
-                        line: frame.code.lines.get(at).copied().unwrap_or(0),
+                        line: frame.code.lines.line(at),
                         scope: Some(frame.code.name.clone()),
                     },
                 );

@@ -22,7 +22,7 @@ use copperhead_vm::interner::Interner;
 use copperhead_vm::memfs::MemFs;
 use copperhead_vm::platform::{Filesystem, Hardware};
 use copperhead_vm::simhw::SimHardware;
-use copperhead_vm::{Config, Mode, Platform, Vm, lexer, parser};
+use copperhead_vm::{Config, Mode, Platform, Vm, parser};
 use wasm_bindgen::prelude::*;
 
 pub use sim::Simulator;
@@ -95,8 +95,7 @@ pub fn check(source: &str, filename: &str) -> JsValue {
 
 /// The first error that stops `source` compiling as a file, if any.
 fn first_error(source: &str) -> Option<CompileError> {
-    lexer::tokenize(source)
-        .and_then(parser::parse)
+    parser::parse(source)
         .and_then(|ast| {
             // A fresh interner each time: names seen in one buffer don't pile up across calls.
             compiler::compile(&ast, Mode::File, &mut Interner::default()).map(drop)
@@ -227,7 +226,7 @@ fn line_continues(line: &str, mut depth: i32) -> (i32, bool) {
 /// (`import time; while True: pass` is not).
 fn only_imports(statement: &str) -> bool {
     use copperhead_vm::ast::StmtKind;
-    let Ok(body) = lexer::tokenize(statement).and_then(parser::parse) else {
+    let Ok(body) = parser::parse(statement) else {
         return false;
     };
     !body.is_empty()

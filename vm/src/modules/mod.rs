@@ -328,7 +328,7 @@ impl Interp {
                     _ => String::new(),
                 };
                 return Ok(Some(Located {
-                    source,
+                    source: source.into(),
                     file: init,
                     package_dir: Some(base),
                 }));
@@ -337,7 +337,7 @@ impl Interp {
             if self.import_stat(&file) == Some(false) {
                 let source = self.read_source(&file)?;
                 return Ok(Some(Located {
-                    source,
+                    source: source.into(),
                     file,
                     package_dir: None,
                 }));
@@ -567,7 +567,8 @@ fn no_module(name: &str) -> PyErr {
 
 /// A module found by [`Interp::locate`].
 struct Located {
-    source: String,
+    /// A frozen module's is borrowed from the image: no copy of it in RAM.
+    source: alloc::borrow::Cow<'static, str>,
     /// `__file__`.
     file: String,
     /// `__path__`, for a package.
@@ -580,7 +581,7 @@ fn is_frozen_dir(dir: &str) -> bool {
 
 /// Frozen module `name`, as [`Interp::locate`] reports it.
 fn frozen_located(name: &str) -> Option<Located> {
-    let source = String::from(frozen_source(name)?);
+    let source = alloc::borrow::Cow::Borrowed(frozen_source(name)?);
     let path = name.replace('.', "/");
     Some(if frozen_is_package(name) {
         Located {

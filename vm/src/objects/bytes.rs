@@ -338,6 +338,7 @@ pub(crate) fn bytes_from(vm: &mut Interp, a: Args) -> PResult<Vec<u8>> {
             return Err(PyErr::new(ErrKind::ValueError, "negative count"));
         }
         vm.check_text_size(n as usize)?;
+        vm.ensure_memory(n as usize)?;
         return Ok(alloc::vec![0u8; n as usize]);
     }
     let items = vm.collect_iterable(v)?;

@@ -30,10 +30,9 @@ impl Interp {
         if let Value::Obj(r) = l
             && let Obj::List(_) = self.gc.heap.get(r)
         {
-            let keep = items.clone();
-            self.grow(r, items.len(), &keep, |list| {
+            self.grow(r, items.len(), &items, |list| {
                 if let Obj::List(v) = list {
-                    v.extend(items);
+                    v.extend_from_slice(&items);
                 }
             })?;
         }

@@ -49,9 +49,8 @@ impl Interp {
 
     pub(crate) fn set_update(&mut self, s: Value, it: Value) -> PResult<()> {
         let items = self.collect_iterable(it)?;
-        let keep = items.clone();
-        self.rooted(&keep, |vm| {
-            for item in items {
+        self.rooted(&items, |vm| {
+            for &item in &items {
                 vm.set_add(s, item)?;
             }
             Ok(())

@@ -146,9 +146,17 @@ impl Interp {
             unreachable!("checked by caller")
         };
         let is_bytes = matches!(self.gc.heap.get(r), Obj::ByteArray(_));
+        let mut values = Vec::new();
+        if is_bytes && let Some(n) = self.as_bytes(v).map(<[u8]>::len) {
+            // Each byte becomes a value on the way: on a board, from the same small memory.
+            values = self.rooted(&[o, v], |vm| vm.try_vec(n))?;
+        }
         let new: Vec<Value> = if is_bytes {
             match self.as_bytes(v) {
-                Some(bytes) => bytes.iter().map(|x| Value::Int(i64::from(*x))).collect(),
+                Some(bytes) => {
+                    values.extend(bytes.iter().map(|x| Value::Int(i64::from(*x))));
+                    values
+                }
                 None => self.collect_iterable(v)?,
             }
         } else {

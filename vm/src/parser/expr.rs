@@ -10,7 +10,7 @@ use crate::ast::*;
 use crate::error::CompileError;
 use crate::lexer::{self, Tok};
 
-impl Parser {
+impl Parser<'_> {
     pub(super) fn yield_or_testlist(&mut self) -> PResult<Expr> {
         if self.at_kw("yield") {
             return self.yield_expr();
@@ -566,10 +566,7 @@ impl Parser {
             Tok::Op("(") => return self.paren(line),
             Tok::Op("[") => return self.list_display(line),
             Tok::Op("{") => return self.brace_display(line),
-            _ => {
-                self.pos = self.pos.saturating_sub(1);
-                return Err(CompileError::syntax("invalid syntax", line));
-            }
+            _ => return Err(CompileError::syntax("invalid syntax", line)),
         };
         Ok(expr(kind, line))
     }

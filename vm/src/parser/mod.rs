@@ -8,6 +8,7 @@
 //! expressions (with f-strings and displays).
 
 use alloc::boxed::Box;
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -20,73 +21,182 @@ mod expr;
 /// How deep expressions and blocks may nest before parsing gives up.
 pub const MAX_NESTING: usize = 64;
 
-pub fn parse(tokens: Vec<Token>) -> Result<Vec<Stmt>, CompileError> {
-    let mut p = Parser {
-        toks: tokens,
-        pos: 0,
-        depth: 0,
-    };
+pub fn parse(source: &str) -> Result<Vec<Stmt>, CompileError> {
+    let mut p = Parser::new(lexer::Lexer::new(source, 1), None);
+    let body = p.module();
+    p.finish(body)
+}
+
+/// Parse `source` a line of top-level statements at a time, giving each to `each` before
+/// the next is parsed: the whole syntax tree of a module is never held at once.
+///
+/// `short(n)` is asked whether memory has run short for compiling `n` more bytes of source:
+/// with 0 at each token, and with the length of each line of statements before it is
+/// given to `each`. When it has (a board's arena near its reserve), the source is a
+/// `MemoryError` where it got to.
+pub fn parse_each(
+    source: &str,
+    short: &mut dyn FnMut(usize) -> bool,
+    mut each: impl FnMut(&[Stmt]) -> Result<(), CompileError>,
+) -> Result<(), CompileError> {
+    let mut p = Parser::new(lexer::Lexer::new(source, 1), None);
+    p.short = Some(short);
     let mut body = Vec::new();
-    while !p.at(&Tok::Eof) {
-        if p.at(&Tok::Indent) {
-            return Err(p.at_token(CompileError::indentation("unexpected indent", p.line())));
+    let result = loop {
+        let start = p.lexer.offset();
+        match p.top_level(&mut body) {
+            Ok(true) => {}
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
         }
-        p.statement(&mut body)?;
+        let span = p.lexer.offset() - start;
+        let ask = p.short.as_mut().expect("set above");
+        if let Some(stmt) = body.first().filter(|_| ask(span)) {
+            break Err(CompileError::memory(stmt.line));
+        }
+        if let Err(e) = each(&body) {
+            break Err(e);
+        }
+        body.clear();
+    };
+    p.finish(result)
+}
+
+impl Parser<'_> {
+    fn module(&mut self) -> PResult<Vec<Stmt>> {
+        let mut body = Vec::new();
+        while self.top_level(&mut body)? {}
+        Ok(body)
     }
-    Ok(body)
+
+    /// The next line of top-level statements, appended to `out`; `false` at the end.
+    fn top_level(&mut self, out: &mut Vec<Stmt>) -> PResult<bool> {
+        if self.at(&Tok::Eof) {
+            return Ok(false);
+        }
+        if self.at(&Tok::Indent) {
+            return Err(self.at_token(CompileError::indentation("unexpected indent", self.line())));
+        }
+        self.statement(out)?;
+        Ok(true)
+    }
+
+    fn field_expression(&mut self, line: u32) -> PResult<Expr> {
+        let e = self.testlist_star()?;
+        while self.at(&Tok::Newline) {
+            self.advance();
+        }
+        if !self.at(&Tok::Eof) {
+            return Err(CompileError::syntax("invalid syntax", line));
+        }
+        Ok(e)
+    }
+
+    /// What parsing came to; an error of the lexer's comes first, as what the parser
+    /// made of the tokens before it is beside the point.
+    fn finish<T>(&mut self, result: PResult<T>) -> PResult<T> {
+        match self.lex_error.take() {
+            Some(e) => Err(e),
+            None => result,
+        }
+    }
 }
 
 /// Parse one expression from source text (the fields of f-strings).
 fn parse_expression_text(text: &str, line: u32) -> Result<Expr, CompileError> {
     // The field's own columns are not the file's: its errors and tokens have none.
-    let mut toks = lexer::tokenize(text).map_err(|mut e| {
+    let mut p = Parser::new(lexer::Lexer::new(text, line), Some(line));
+    let result = p.field_expression(line);
+    p.finish(result).map_err(|mut e| {
         e.line = line;
         e.column = None;
         e
-    })?;
-    for t in &mut toks {
-        t.line = line;
-        t.col = 0;
-    }
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        depth: 0,
-    };
-    let e = p.testlist_star()?;
-    while p.at(&Tok::Newline) {
-        p.advance();
-    }
-    if !p.at(&Tok::Eof) {
-        return Err(CompileError::syntax("invalid syntax", line));
-    }
-    Ok(e)
+    })
 }
 
-struct Parser {
-    toks: Vec<Token>,
-    pos: usize,
+/// Recursive descent over the lexer's tokens, two at a time in view.
+struct Parser<'a> {
+    lexer: lexer::Lexer<'a>,
+    /// The current token and the one after it (`Eof` repeats at the end).
+    ahead: VecDeque<Token>,
+    /// Every token is on this line with no column (an f-string's field).
+    field_line: Option<u32>,
+    /// The lexer stopped at an error: the tokens end there, and parsing fails with it.
+    lex_error: Option<CompileError>,
     depth: usize,
+    /// Whether memory has run short (see [`parse_each`]).
+    short: Option<&'a mut dyn FnMut(usize) -> bool>,
 }
-
 type PResult<T> = Result<T, CompileError>;
 
 fn expr(kind: ExprKind, line: u32) -> Expr {
     Expr { kind, line }
 }
 
-impl Parser {
-    fn tok(&self) -> &Tok {
-        &self.toks[self.pos].tok
+impl<'a> Parser<'a> {
+    fn new(lexer: lexer::Lexer<'a>, field_line: Option<u32>) -> Self {
+        let mut p = Parser {
+            lexer,
+            ahead: VecDeque::with_capacity(2),
+            field_line,
+            lex_error: None,
+            depth: 0,
+            short: None,
+        };
+        p.fill();
+        p
     }
 
+    /// Bring two tokens into view.
+    fn fill(&mut self) {
+        while self.ahead.len() < 2 {
+            let next = if self.short.as_mut().is_some_and(|short| short(0)) {
+                Err(CompileError::memory(
+                    self.ahead.back().map_or(1, |t| t.line),
+                ))
+            } else {
+                self.lexer.next_token()
+            };
+            let next = match next {
+                Ok(Some(token)) => token,
+                Ok(None) => self.ahead.back().cloned().unwrap_or(Token {
+                    tok: Tok::Eof,
+                    line: 1,
+                    col: 0,
+                }),
+                Err(e) => {
+                    let line = self.ahead.back().map_or(e.line, |t| t.line);
+                    self.lex_error.get_or_insert(e);
+                    Token {
+                        tok: Tok::Eof,
+                        line,
+                        col: 0,
+                    }
+                }
+            };
+            let next = match self.field_line {
+                Some(line) => Token {
+                    line,
+                    col: 0,
+                    ..next
+                },
+                None => next,
+            };
+            self.ahead.push_back(next);
+        }
+    }
+
+    fn tok(&self) -> &Tok {
+        &self.ahead[0].tok
+    }
+
+    /// The token after the current one (`n` is 1: two are in view).
     fn peek_tok(&self, n: usize) -> &Tok {
-        let i = (self.pos + n).min(self.toks.len() - 1);
-        &self.toks[i].tok
+        &self.ahead[n.min(1)].tok
     }
 
     fn line(&self) -> u32 {
-        self.toks[self.pos].line
+        self.ahead[0].line
     }
 
     fn at(&self, t: &Tok) -> bool {
@@ -102,10 +212,8 @@ impl Parser {
     }
 
     fn advance(&mut self) -> Tok {
-        let t = self.toks[self.pos].tok.clone();
-        if self.pos + 1 < self.toks.len() {
-            self.pos += 1;
-        }
+        let t = self.ahead.pop_front().expect("two tokens in view").tok;
+        self.fill();
         t
     }
 
@@ -129,7 +237,7 @@ impl Parser {
 
     /// `error` at the current token's column, if it has one.
     fn at_token(&self, error: CompileError) -> CompileError {
-        match self.toks[self.pos].col {
+        match self.ahead[0].col {
             0 => error,
             col => error.at_column(col),
         }
@@ -835,7 +943,6 @@ fn annotation_name(e: &Expr) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexer::tokenize;
     use alloc::format;
 
     /// A compact, readable rendering of expressions for snapshot tests.
@@ -876,7 +983,7 @@ mod tests {
     }
 
     fn expr(src: &str) -> String {
-        let body = parse(tokenize(src).unwrap()).unwrap();
+        let body = parse(src).unwrap();
         match &body[0].kind {
             StmtKind::Expr(e) => show(e),
             other => format!("{other:?}"),
@@ -909,9 +1016,7 @@ mod tests {
 
     #[test]
     fn statements() {
-        let body =
-            parse(tokenize("a = b = 1\nif a:\n  x += 1\nelif b: pass\nelse:\n  y\n").unwrap())
-                .unwrap();
+        let body = parse("a = b = 1\nif a:\n  x += 1\nelif b: pass\nelse:\n  y\n").unwrap();
         assert_eq!(body.len(), 2);
         assert!(matches!(&body[0].kind, StmtKind::Assign { targets, .. } if targets.len() == 2));
         let StmtKind::If { orelse, .. } = &body[1].kind else {
@@ -920,7 +1025,7 @@ mod tests {
         assert!(matches!(&orelse[0].kind, StmtKind::If { orelse, .. } if orelse.len() == 1));
         assert_eq!(body[1].line, 2);
         let src = "@dec\ndef f(a, b=1, *c, d, **e):\n  return a\nclass C(B):\n  pass\ntry:\n  x\nexcept E as e:\n  y\nfinally:\n  z\nfor a, *b in c: pass\nwith f() as g, h: pass\nfrom . import x as y\nimport a.b\n";
-        let body = parse(tokenize(src).unwrap()).unwrap();
+        let body = parse(src).unwrap();
         assert_eq!(body.len(), 7);
         let StmtKind::FunctionDef { def, decorators } = &body[0].kind else {
             panic!()
@@ -934,7 +1039,7 @@ mod tests {
 
     #[test]
     fn fstrings() {
-        let body = parse(tokenize("f'a{x!r:>{w}}b{{c}}' 'd'").unwrap()).unwrap();
+        let body = parse("f'a{x!r:>{w}}b{{c}}' 'd'").unwrap();
         let StmtKind::Expr(Expr {
             kind: ExprKind::FString(parts),
             ..
@@ -948,7 +1053,7 @@ mod tests {
 
     #[test]
     fn errors() {
-        let err = |s: &str| parse(tokenize(s).unwrap()).unwrap_err();
+        let err = |s: &str| parse(s).unwrap_err();
         assert_eq!(err("1 = x").message, "can't assign to literal");
         assert_eq!(err("f() = 1").message, "can't assign to expression");
         assert_eq!(err("if x\n  y").message, "invalid syntax");
@@ -967,7 +1072,7 @@ mod tests {
     }
 
     fn error_at(src: &str) -> (crate::error::ErrKind, u32, Option<u32>) {
-        let e = parse(tokenize(src).unwrap()).unwrap_err();
+        let e = parse(src).unwrap_err();
         (e.kind, e.line, e.column)
     }
 

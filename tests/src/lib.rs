@@ -67,6 +67,13 @@ pub const MPS2: Machine = Machine {
     identity: "MPS2-AN385 with Cortex-M3",
 };
 
+/// The same machine with the 128 KiB build of `qemu-mps2` (`cargo xtask firmware qemu-mps2
+/// --small`): the VM in small RAM.
+pub const MPS2_SMALL: Machine = Machine {
+    image: "COPPERHEAD_QEMU_MPS2_SMALL",
+    ..MPS2
+};
+
 /// RISC-V `virt` with an rv32imac hart, the ESP32-C3's architecture:
 /// `firmware/ports/qemu-virt-rv32`.
 pub const VIRT_RV32: Machine = Machine {

@@ -123,16 +123,19 @@ fn qemu_boards() -> Result {
         "mpremote",
         "--test",
         "server_api",
+        "--test",
+        "small_board",
         "--",
         "--ignored",
         "qemu_",
     ]);
-    for (name, variable) in [
-        ("qemu-mps2", "COPPERHEAD_QEMU_MPS2"),
-        ("qemu-virt-rv32", "COPPERHEAD_QEMU_VIRT_RV32"),
+    for (name, small, variable) in [
+        ("qemu-mps2", false, "COPPERHEAD_QEMU_MPS2"),
+        ("qemu-mps2", true, "COPPERHEAD_QEMU_MPS2_SMALL"),
+        ("qemu-virt-rv32", false, "COPPERHEAD_QEMU_VIRT_RV32"),
     ] {
         let port = crate::firmware::find(name).ok_or(format!("no {name} port"))?;
-        let image = crate::firmware::build(port, false)?;
+        let image = crate::firmware::build(port, small)?;
         crate::firmware::ensure_qemu_for(port)?;
         test.env(variable, image);
     }

@@ -61,8 +61,13 @@ pub trait Chip: Copy + 'static {
 /// VM can keep a reserve free ([`Platform::memory_left`]), with a small spare arena behind
 /// it: what the VM allocates without asking (a frame, a table growing) when the arena is
 /// full comes from the spare, and the VM, finding the arena short at its next allocation,
-/// collects or raises `MemoryError`, instead of the board stopping. Allocation never happens
-/// in an interrupt handler, so the count is a plain load and store.
+/// collects or raises `MemoryError`, instead of the board stopping. While the spare holds
+/// anything the arena counts as full (its free bytes may be in pieces too small for what
+/// was asked), and the spare gives no block bigger than half of it (a big block is asked
+/// for by the VM, which can take a refusal), so half of it is there for what is allocated
+/// before the VM's next check.
+/// Allocation never happens in an interrupt handler, so the counts are plain loads and
+/// stores.
 pub struct Counted<A> {
     inner: A,
     spare: A,
@@ -71,6 +76,8 @@ pub struct Counted<A> {
     spare_end: AtomicUsize,
     size: AtomicUsize,
     used: AtomicUsize,
+    /// Bytes of the spare handed out.
+    spare_used: AtomicUsize,
 }
 
 impl<A> Counted<A> {
@@ -82,6 +89,7 @@ impl<A> Counted<A> {
             spare_end: AtomicUsize::new(0),
             size: AtomicUsize::new(0),
             used: AtomicUsize::new(0),
+            spare_used: AtomicUsize::new(0),
         }
     }
 
@@ -98,13 +106,20 @@ impl<A> Counted<A> {
         &self.spare
     }
 
-    /// Bytes of the arena not handed out.
+    /// Bytes of the arena not handed out; none while the spare holds a block.
     pub fn left(&self) -> usize {
+        if self.spare_used.load(Ordering::Relaxed) > 0 {
+            return 0;
+        }
         let (size, used) = (
             self.size.load(Ordering::Relaxed),
             self.used.load(Ordering::Relaxed),
         );
         size.saturating_sub(used)
+    }
+
+    fn spare_size(&self) -> usize {
+        self.spare_end.load(Ordering::Relaxed) - self.spare_start.load(Ordering::Relaxed)
     }
 
     fn in_spare(&self, ptr: *mut u8) -> bool {
@@ -134,14 +149,26 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Counted<A> {
             self.add(layout.size());
             return p;
         }
+        if layout.size() > self.spare_size() / 2 {
+            return core::ptr::null_mut();
+        }
         // SAFETY: as above.
-        unsafe { self.spare.alloc(layout) }
+        let p = unsafe { self.spare.alloc(layout) };
+        if !p.is_null() {
+            let used = self.spare_used.load(Ordering::Relaxed);
+            self.spare_used
+                .store(used + layout.size(), Ordering::Relaxed);
+        }
+        p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if self.in_spare(ptr) {
             // SAFETY: as above; the block is the spare's.
             unsafe { self.spare.dealloc(ptr, layout) };
+            let used = self.spare_used.load(Ordering::Relaxed);
+            self.spare_used
+                .store(used.saturating_sub(layout.size()), Ordering::Relaxed);
         } else {
             // SAFETY: as above; the block is the arena's.
             unsafe { self.inner.dealloc(ptr, layout) };
@@ -683,7 +710,7 @@ mod tests {
         let start = heap.spare.start();
         heap.spare(start, 1024);
         let big = Layout::from_size_align(900, 8).unwrap();
-        let more = Layout::from_size_align(300, 8).unwrap();
+        let more = Layout::from_size_align(200, 8).unwrap();
         // SAFETY: layouts of non-zero size; each block is given back with its layout.
         unsafe {
             let a = heap.alloc(big);
@@ -694,16 +721,24 @@ mod tests {
                 !b.is_null() && heap.in_spare(b),
                 "the arena is full: the spare"
             );
-            assert_eq!(heap.left(), 124, "the spare is not counted as the arena's");
+            assert_eq!(heap.left(), 0, "the spare in use: the arena counts as full");
+            let half = Layout::from_size_align(600, 8).unwrap();
+            assert!(
+                heap.alloc(half).is_null(),
+                "no block bigger than half the spare"
+            );
             // Growing a block the arena cannot grow moves it to the spare, contents kept.
             b.write(7);
-            let c = heap.realloc(b, more, 400);
+            let c = heap.realloc(b, more, 256);
             assert!(!c.is_null() && heap.in_spare(c));
             assert_eq!(c.read(), 7);
-            assert_eq!(heap.spare.freed.load(Ordering::Relaxed), 300);
-            heap.dealloc(c, Layout::from_size_align(400, 8).unwrap());
+            assert_eq!(heap.spare.freed.load(Ordering::Relaxed), 200);
+            let d = heap.alloc(more);
+            assert!(!d.is_null() && heap.in_spare(d));
+            heap.dealloc(d, more);
+            heap.dealloc(c, Layout::from_size_align(256, 8).unwrap());
             heap.dealloc(a, big);
-            assert_eq!(heap.spare.freed.load(Ordering::Relaxed), 700);
+            assert_eq!(heap.spare.freed.load(Ordering::Relaxed), 656);
             assert_eq!(heap.inner.freed.load(Ordering::Relaxed), 900);
             assert_eq!(heap.left(), 1024, "the arena's block is given back to it");
         }

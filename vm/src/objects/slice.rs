@@ -188,10 +188,9 @@ impl Interp {
         let start = start.max(0) as usize;
         let stop = (stop.max(start as i64)) as usize;
         let add = new.len().saturating_sub(stop.min(len) - start.min(len));
-        let keep = new.clone();
-        self.grow(r, add, &keep, |seq| match seq {
+        self.grow(r, add, &new, |seq| match seq {
             Obj::List(items) => {
-                items.splice(start..stop, new);
+                items.splice(start..stop, new.iter().copied());
             }
             Obj::ByteArray(items) => {
                 let bytes: Vec<u8> = new
